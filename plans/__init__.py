@@ -1,0 +1,1 @@
+"""The sparkflight wire format: Substrait plans plus sparkflight's extensions."""
