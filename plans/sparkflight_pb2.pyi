@@ -174,6 +174,16 @@ class AggregateRelation(_message.Message):
     grouping_sets: _containers.RepeatedCompositeFieldContainer[AggregateRelation.GroupingSet]
     def __init__(self, group_type: _Optional[_Union[AggregateRelation.GroupType, str]] = ..., grouping_expressions: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., aggregate_expressions: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., pivot_column: _Optional[_Union[_algebra_pb2.Expression, _Mapping]] = ..., pivot_values: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., grouping_sets: _Optional[_Iterable[_Union[AggregateRelation.GroupingSet, _Mapping]]] = ...) -> None: ...
 
+class ShowStringRelation(_message.Message):
+    __slots__ = ("num_rows", "truncate", "vertical")
+    NUM_ROWS_FIELD_NUMBER: _ClassVar[int]
+    TRUNCATE_FIELD_NUMBER: _ClassVar[int]
+    VERTICAL_FIELD_NUMBER: _ClassVar[int]
+    num_rows: int
+    truncate: int
+    vertical: bool
+    def __init__(self, num_rows: _Optional[int] = ..., truncate: _Optional[int] = ..., vertical: _Optional[bool] = ...) -> None: ...
+
 class HintRelation(_message.Message):
     __slots__ = ("name", "parameters")
     NAME_FIELD_NUMBER: _ClassVar[int]
