@@ -1,0 +1,167 @@
+"""Shared fixtures: one sparkflight server per test run, clients to it, and classic PySpark.
+
+Both Spark sessions (the server's and ``classic``) use the UTC session time zone, and the
+test process and the server run with ``TZ=UTC``, so results compare the same everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import IO
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+SPARK_CONF = {
+    "spark.driver.memory": "1g",
+    "spark.sql.shuffle.partitions": "4",
+    "spark.sql.session.timeZone": "UTC",
+}
+SERVER_MASTER = "local[2]"
+# A guard against a server that never comes up, not a performance expectation.
+SERVER_START_TIMEOUT_S = 300
+SERVER_STOP_TIMEOUT_S = 120
+FAILURE_LOG_LINES = 200
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+
+
+class ServerProcess:
+    """A ``sparkflight serve`` subprocess, its stderr kept in a file."""
+
+    def __init__(self, args: list[str], log: IO[bytes]) -> None:
+        self.log = log
+        self.process = subprocess.Popen(
+            args, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=log, text=True
+        )
+
+    def read_url(self, timeout: float) -> str:
+        """The URL the server prints once it accepts requests."""
+        lines: queue.Queue[str] = queue.Queue()
+        assert self.process.stdout is not None
+        stdout = self.process.stdout
+        threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True).start()
+        try:
+            line = lines.get(timeout=timeout)
+        except queue.Empty:
+            self.stop()
+            raise RuntimeError(
+                f"sparkflight serve printed no URL in {timeout} s:\n{self.log_tail()}"
+            ) from None
+        if not line.startswith("grpc://"):
+            self.stop()
+            raise RuntimeError(f"sparkflight serve failed (printed {line!r}):\n{self.log_tail()}")
+        return line.strip()
+
+    def stop(self) -> int:
+        """SIGTERM, then wait; a server that does not stop is killed."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(SERVER_STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+    def log_size(self) -> int:
+        return os.path.getsize(self.log.name)
+
+    def log_tail(self, since: int = 0, lines: int = FAILURE_LOG_LINES) -> str:
+        with open(self.log.name, "rb") as log:
+            log.seek(since)
+            text = log.read().decode(errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def serve_command(*extra: str) -> list[str]:
+    """The ``sparkflight serve`` command line the tests run, with ``extra`` arguments."""
+    args = [sys.executable, "-m", "flight_server", "serve", "--host", "127.0.0.1"]
+    args += ["--port", "0", "--master", SERVER_MASTER]
+    for key, value in SPARK_CONF.items():
+        args += ["--conf", f"{key}={value}"]
+    return args + list(extra)
+
+
+_server: ServerProcess | None = None
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """The URL of the one sparkflight server of this test run."""
+    global _server
+    with tempfile.NamedTemporaryFile(prefix="sparkflight-server-", suffix=".log") as log:
+        _server = ServerProcess(serve_command(), log)
+        try:
+            yield _server.read_url(SERVER_START_TIMEOUT_S)
+        finally:
+            returncode = _server.stop()
+            if returncode != 0:
+                sys.stderr.write(
+                    f"\nsparkflight server exited with {returncode}:\n{_server.log_tail()}\n"
+                )
+            _server = None
+
+
+_log_offset = pytest.StashKey[int]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> None:
+    if _server is not None:
+        item.stash[_log_offset] = _server.log_size()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Attach what the server logged during a failed test to the test's report."""
+    report = yield
+    if report.failed and _server is not None and "server_url" in item.fixturenames:
+        since = item.stash.get(_log_offset, 0)
+        report.sections.append(("sparkflight server stderr", _server.log_tail(since)))
+    return report
+
+
+@pytest.fixture(scope="session")
+def flight_client(server_url: str) -> Iterator[object]:
+    """A raw ``pyarrow.flight.FlightClient`` connected to the server."""
+    import pyarrow.flight as flight
+
+    client = flight.connect(server_url)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def spark(server_url: str) -> Iterator[object]:
+    """A sparkflight client session on the server."""
+    from client import SparkSession
+
+    session = SparkSession.builder.remote(server_url).getOrCreate()
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
+def classic() -> Iterator[object]:
+    """An in-process PySpark session, configured as the server's Spark, to compare with."""
+    from flight_server.runtime import start_spark
+
+    session = start_spark(SERVER_MASTER, SPARK_CONF, app_name="sparkflight-tests")
+    yield session
+    session.stop()

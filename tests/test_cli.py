@@ -1,0 +1,95 @@
+"""The ``sparkflight`` command: version, serve (as a real process) and demo."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+from importlib.metadata import version
+
+import pyarrow as pa
+import pyarrow.flight as flight
+import pytest
+from typer.testing import CliRunner
+
+from flight_server.cli import app
+from tests.conftest import REPO_ROOT, SERVER_START_TIMEOUT_S, ServerProcess, serve_command
+
+runner = CliRunner()
+
+
+def test_version_names_sparkflight_pyspark_and_pyarrow():
+    result = runner.invoke(app, ["version"])
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        f"sparkflight {version('sparkflight')}",
+        f"pyspark {version('pyspark')}",
+        f"pyarrow {pa.__version__}",
+    ]
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+def test_server_commands_without_pyspark_say_what_to_install(command, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    result = runner.invoke(app, [command])
+    assert result.exit_code == 1
+    assert "pip install 'sparkflight[server]'" in result.stderr
+
+
+def test_serve_rejects_a_conf_without_value():
+    result = runner.invoke(app, ["serve", "--conf", "spark.sql.shuffle.partitions"])
+    assert result.exit_code == 2
+    assert "expected key=value" in result.output
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name)
+def test_serve_prints_its_url_serves_and_stops_cleanly(stop_signal):
+    with tempfile.NamedTemporaryFile(suffix=".log") as log:
+        server = ServerProcess(serve_command(), log)
+        try:
+            url = server.read_url(SERVER_START_TIMEOUT_S)
+            match = re.fullmatch(r"grpc://127\.0\.0\.1:(\d+)", url)
+            assert match and int(match.group(1)) > 0
+            client = flight.connect(url)
+            actions = {action.type for action in client.list_actions()}
+            client.close()
+            assert {"session.open", "session.close", "config", "analyze"} <= actions
+            server.process.send_signal(stop_signal)
+            assert server.process.wait() == 0, server.log_tail()
+            assert server.process.stdout is not None
+            assert server.process.stdout.read() == ""
+        finally:
+            server.stop()
+
+
+def table_rows(text: str) -> list[tuple[str, ...]]:
+    """The cells of every row of the rich tables in ``text``."""
+    return [
+        tuple(cell.strip() for cell in line.strip().strip("│").split("│"))
+        for line in text.splitlines()
+        if line.startswith("│")
+    ]
+
+
+def test_demo_runs_queries_through_a_server():
+    env = os.environ | {"PYTHONIOENCODING": "utf-8", "COLUMNS": "200"}
+    ran = subprocess.run(
+        [sys.executable, "-m", "flight_server", "demo"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    assert ran.returncode == 0, ran.stderr
+    rows = table_rows(ran.stdout)
+    even_squares = [("2", "4"), ("4", "16"), ("6", "36"), ("8", "64"), ("10", "100")]
+    buckets = [("0", "34", "1683"), ("1", "33", "1617"), ("2", "33", "1650")]
+    orders = [("Linus", "Helsinki", "2", "24.25"), ("Ada", "London", "2", "20.0")]
+    sql = [("Grace", "5", "GRACE"), ("Linus", "5", "LINUS"), ("Ada", "3", "ADA")]
+    for expected in (even_squares, buckets, orders, sql):
+        start = rows.index(expected[0])
+        assert rows[start : start + len(expected)] == expected
