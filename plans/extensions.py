@@ -8,6 +8,7 @@ back with :func:`read_declarations`, which also understands the legacy
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from google.protobuf.unknown_fields import UnknownFieldSet
@@ -24,10 +25,10 @@ STANDARD_URN_PREFIX = "extension:io.substrait:"
 # Field numbers of the legacy (pre-URN) fields, which the current protobufs
 # no longer declare: Plan.extension_uris (1) holding SimpleExtensionURI
 # {extension_uri_anchor = 1, uri = 2}; ExtensionFunction.extension_uri_reference (1).
+# plans.legacy.LEGACY_FIELDS lists them among the legacy fields a plan may carry.
 _PLAN_EXTENSION_URIS = 1
-_LEGACY_URI_ANCHOR = 1
-_LEGACY_URI = 2
 _LEGACY_FUNCTION_URI_REFERENCE = 1
+_LEGACY_STANDARD_URI = re.compile(r"(^|/)functions_\w+\.yaml$")
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,16 @@ class FunctionRef:
 
     @property
     def is_standard(self) -> bool:
-        """Whether the function comes from a standard extension or has no URN at all."""
-        return self.urn == "" or self.urn.startswith(STANDARD_URN_PREFIX) or (
-            "substrait" in self.urn and "sparkflight" not in self.urn
+        """Whether the function comes from a standard extension or has no URN at all.
+
+        Legacy URIs name the standard extension's YAML file, as a URL or a bare
+        path (``/functions_arithmetic.yaml``).
+        """
+        return (
+            self.urn == ""
+            or self.urn.startswith(STANDARD_URN_PREFIX)
+            or _LEGACY_STANDARD_URI.search(self.urn) is not None
+            or ("substrait" in self.urn and "sparkflight" not in self.urn)
         )
 
 
@@ -106,10 +114,14 @@ def read_declarations(plan: plan_pb2.Plan) -> dict[int, FunctionRef]:
         if declaration.WhichOneof("mapping_type") != "extension_function":
             continue
         function = declaration.extension_function
-        if function.extension_urn_reference:
-            urn = urns.get(function.extension_urn_reference, "")
+        reference = _legacy_uri_reference(declaration)
+        if function.extension_urn_reference in urns and (
+            function.extension_urn_reference or reference is None
+        ):
+            urn = urns[function.extension_urn_reference]
         else:
-            reference = _legacy_uri_reference(declaration)
-            urn = legacy.get(reference, "") if reference is not None else ""
+            # Anchor 0 is a valid anchor; proto3 does not write it, so an absent
+            # reference means anchor 0.
+            urn = legacy.get(reference or 0, "")
         functions[function.function_anchor] = FunctionRef(urn, function.name)
     return functions

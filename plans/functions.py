@@ -8,7 +8,11 @@ travels by its Spark name under :data:`plans.extensions.SPARK_FUNCTIONS_URN`.
 Spark functions deliberately *not* mapped because their semantics differ:
 ``/`` (Spark divides integers to a double; Substrait's ``divide`` keeps
 integers), ``trim`` family (Substrait takes the characters as a second
-argument in the other order), ``round`` (rounding mode).
+argument in the other order), ``round`` (rounding mode), ``median``
+(Substrait's takes a precision enum as its first argument). Substrait's
+``least``/``greatest`` return null when any argument is null; Spark's skip
+nulls like Substrait's ``least_skip_null``/``greatest_skip_null``. Spark's
+``product`` is not in its SQL function registry, so it has no row.
 """
 
 from __future__ import annotations
@@ -61,11 +65,9 @@ _TABLE: tuple[tuple[str, str, str], ...] = (
     ("avg", "functions_arithmetic", "avg"),
     ("min", "functions_arithmetic", "min"),
     ("max", "functions_arithmetic", "max"),
-    ("product", "functions_arithmetic", "product"),
     ("stddev_samp", "functions_arithmetic", "std_dev"),
     ("var_samp", "functions_arithmetic", "variance"),
     ("corr", "functions_arithmetic", "corr"),
-    ("median", "functions_arithmetic", "median"),
     ("mode", "functions_arithmetic", "mode"),
     ("row_number", "functions_arithmetic", "row_number"),
     ("rank", "functions_arithmetic", "rank"),
@@ -86,8 +88,8 @@ _TABLE: tuple[tuple[str, str, str], ...] = (
     ("isnotnull", "functions_comparison", "is_not_null"),
     ("isnan", "functions_comparison", "is_nan"),
     ("coalesce", "functions_comparison", "coalesce"),
-    ("least", "functions_comparison", "least"),
-    ("greatest", "functions_comparison", "greatest"),
+    ("least", "functions_comparison", "least_skip_null"),
+    ("greatest", "functions_comparison", "greatest_skip_null"),
     ("between", "functions_comparison", "between"),
     ("and", "functions_boolean", "and"),
     ("or", "functions_boolean", "or"),
@@ -110,7 +112,7 @@ _TABLE: tuple[tuple[str, str, str], ...] = (
     ("repeat", "functions_string", "repeat"),
     ("lpad", "functions_string", "lpad"),
     ("rpad", "functions_string", "rpad"),
-    ("initcap", "functions_string", "capitalize"),
+    ("initcap", "functions_string", "initcap"),
     ("left", "functions_string", "left"),
     ("right", "functions_string", "right"),
     ("ln", "functions_logarithmic", "ln"),

@@ -11,6 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import datafusion
+from datafusion.substrait import Serde
+from substrait import plan_pb2
+
 TABLES = ("customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier")
 
 QUERIES: dict[int, str] = {
@@ -412,3 +416,16 @@ def generate(directory: Path, scale_factor: float = 0.01) -> dict[str, Path]:
         capture_output=True,
     )
     return {table: directory / f"{table}.parquet" for table in TABLES}
+
+
+def datafusion_context(tables: dict[str, Path]) -> datafusion.SessionContext:
+    """A DataFusion session with each table registered from its parquet file."""
+    context = datafusion.SessionContext()
+    for table, path in tables.items():
+        context.register_parquet(table, str(path))
+    return context
+
+
+def datafusion_plan(context: datafusion.SessionContext, sql: str) -> plan_pb2.Plan:
+    """The Substrait plan DataFusion's producer writes for ``sql``."""
+    return plan_pb2.Plan.FromString(Serde.serialize_bytes(sql, context))
