@@ -407,6 +407,11 @@ order by cntrycode
 }
 
 
+def tables(directory: Path) -> dict[str, Path]:
+    """The parquet file of each TPC-H table in ``directory``."""
+    return {table: directory / f"{table}.parquet" for table in TABLES}
+
+
 def generate(directory: Path, scale_factor: float = 0.01) -> dict[str, Path]:
     """Write the TPC-H tables as parquet files into ``directory``; map table to file."""
     cli = Path(sys.executable).with_name("tpchgen-cli")
@@ -415,7 +420,7 @@ def generate(directory: Path, scale_factor: float = 0.01) -> dict[str, Path]:
         check=True,
         capture_output=True,
     )
-    return {table: directory / f"{table}.parquet" for table in TABLES}
+    return tables(directory)
 
 
 def datafusion_context(tables: dict[str, Path]) -> datafusion.SessionContext:
@@ -429,3 +434,21 @@ def datafusion_context(tables: dict[str, Path]) -> datafusion.SessionContext:
 def datafusion_plan(context: datafusion.SessionContext, sql: str) -> plan_pb2.Plan:
     """The Substrait plan DataFusion's producer writes for ``sql``."""
     return plan_pb2.Plan.FromString(Serde.serialize_bytes(sql, context))
+
+
+def dump_plans(directory: Path) -> None:
+    """Write DataFusion's plan of each query to ``directory`` in protobuf text format."""
+    from google.protobuf import text_format
+
+    directory.mkdir(parents=True, exist_ok=True)
+    context = datafusion_context(generate(directory / "data"))
+    for number, sql in QUERIES.items():
+        plan = datafusion_plan(context, sql)
+        text = text_format.MessageToString(plan, print_unknown_fields=True)
+        comment = "".join(f"# {line}\n" for line in sql.strip().splitlines())
+        (directory / f"q{number:02d}.txt").write_text(f"# TPC-H Q{number}\n{comment}{text}")
+        (directory / f"q{number:02d}.bin").write_bytes(plan.SerializeToString())
+
+
+if __name__ == "__main__":
+    dump_plans(Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/tpch_plans"))
