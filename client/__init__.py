@@ -1,0 +1,67 @@
+"""sparkflight's client: PySpark's DataFrame API over Arrow Flight, without a JVM.
+
+Change ``from pyspark.sql import SparkSession`` to ``from client import SparkSession``
+and connect with ``SparkSession.builder.remote("grpc://host:port").getOrCreate()``.
+"""
+
+from client import functions, types
+from client.column import Column
+from client.dataframe import DataFrame
+from client.errors import (
+    AnalysisException,
+    ArithmeticException,
+    DateTimeException,
+    IllegalArgumentException,
+    NumberFormatException,
+    ParseException,
+    PySparkException,
+    PySparkNotImplementedError,
+    PySparkTypeError,
+    PySparkValueError,
+    PythonException,
+    QueryExecutionException,
+    SparkFlightException,
+    SparkNoSuchElementException,
+    SparkRuntimeException,
+    SparkUpgradeException,
+    TempTableAlreadyExistsException,
+    UnsupportedOperationException,
+)
+from client.group import GroupedData
+from client.readwriter import DataFrameReader, DataFrameWriter
+from client.row import Row
+from client.session import RuntimeConfig, SparkSession
+from client.window import Window, WindowSpec
+
+__all__ = [
+    "AnalysisException",
+    "ArithmeticException",
+    "Column",
+    "DataFrame",
+    "DataFrameReader",
+    "DataFrameWriter",
+    "DateTimeException",
+    "GroupedData",
+    "IllegalArgumentException",
+    "NumberFormatException",
+    "ParseException",
+    "PySparkException",
+    "PySparkNotImplementedError",
+    "PySparkTypeError",
+    "PySparkValueError",
+    "PythonException",
+    "QueryExecutionException",
+    "Row",
+    "RuntimeConfig",
+    "SparkFlightException",
+    "SparkNoSuchElementException",
+    "SparkRuntimeException",
+    "SparkSession",
+    "SparkUpgradeException",
+    "TempTableAlreadyExistsException",
+    "UnsupportedOperationException",
+    "Window",
+    "WindowSpec",
+    "functions",
+    "types",
+]

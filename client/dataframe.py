@@ -1,0 +1,496 @@
+"""``DataFrame``: a lazy relation; transformations build plan nodes, actions call the server."""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from collections.abc import Callable
+from functools import reduce
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from client import plan
+from client.column import Column, ColumnOrName, column_expr, name_to_expr, to_expr
+from client.conversion import arrow_to_pandas, arrow_to_rows
+from client.errors import (
+    IllegalArgumentException,
+    PySparkTypeError,
+    PySparkValueError,
+)
+from client.expressions import Expr, SortOrder, SqlExpression
+from client.group import GroupedData
+from client.row import Row
+from client.types import StructType, from_arrow_schema
+from plans import sparkflight_pb2 as sf
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from client.readwriter import DataFrameWriter
+    from client.session import SparkSession
+
+_EXPLAIN_MODES = ("simple", "extended", "codegen", "cost", "formatted")
+
+
+def _flatten(cols: tuple[Any, ...]) -> list[Any]:
+    if len(cols) == 1 and isinstance(cols[0], (list, tuple)):
+        return list(cols[0])
+    return list(cols)
+
+
+def _type_error(arg_name: str, expected: str, value: Any) -> PySparkTypeError:
+    error_class = "NOT_" + expected.upper().replace(" ", "_")
+    return PySparkTypeError(
+        message=f"[{error_class}] Argument `{arg_name}` should be a {expected}, "
+        f"got {type(value).__name__}.",
+        errorClass=error_class,
+        messageParameters={"arg_name": arg_name, "arg_type": type(value).__name__},
+    )
+
+
+def _sort_orders(cols: tuple[Any, ...], ascending: bool | list[bool] | None) -> list[Expr]:
+    orders = [column_expr(c) for c in _flatten(cols)]
+    if ascending is None:
+        return orders
+    flags = [ascending] * len(orders) if isinstance(ascending, (bool, int)) else list(ascending)
+    if len(flags) != len(orders):
+        raise PySparkValueError(
+            message="[LENGTH_SHOULD_BE_THE_SAME] ascending should have the same length as cols.",
+            errorClass="LENGTH_SHOULD_BE_THE_SAME",
+        )
+    return [
+        o if flag else SortOrder(o.child if isinstance(o, SortOrder) else o, False)
+        for o, flag in zip(orders, flags, strict=True)
+    ]
+
+
+class DataFrame:
+    """A distributed collection of rows under named columns, as ``pyspark.sql.DataFrame``."""
+
+    def __init__(self, relation: plan.Relation, session: SparkSession) -> None:
+        self._relation = relation
+        self._session = session
+        self._schema: StructType | None = None
+
+    def _with(self, relation: plan.Relation) -> DataFrame:
+        return DataFrame(relation, self._session)
+
+    @property
+    def _plan_id(self) -> int:
+        return self._relation.plan_id
+
+    def _plan(self) -> bytes:
+        return plan.plan_bytes(self._relation)
+
+    @property
+    def sparkSession(self) -> SparkSession:
+        return self._session
+
+    # ------------------------------------------------------------- columns
+
+    def _col(self, name: str) -> Column:
+        return Column(name_to_expr(name, self._plan_id))
+
+    def __getitem__(self, item: Any) -> Any:
+        if isinstance(item, str):
+            return self._col(item)
+        if isinstance(item, Column):
+            return self.filter(item)
+        if isinstance(item, (list, tuple)):
+            return self.select(*item)
+        if isinstance(item, int):
+            return self._col(self.columns[item])
+        raise _type_error("item", "column, int, list or str", item)
+
+    def __getattr__(self, name: str) -> Column:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name not in self.columns:
+            raise AttributeError(
+                f"'{type(self).__name__}' object has no attribute '{name}'"
+            )
+        return self._col(name)
+
+    def __dir__(self) -> list[str]:
+        names = set(super().__dir__())
+        names.update(c for c in self.columns if c.isidentifier())
+        return sorted(names)
+
+    # ------------------------------------------------------------- schema
+
+    def _analyze(self, mode: int, explain_mode: str = "") -> sf.AnalyzeResponse:
+        request = sf.AnalyzeRequest(mode=mode, plan=self._plan(), explain_mode=explain_mode)
+        return self._session._connection.action("analyze", request, sf.AnalyzeResponse)
+
+    @property
+    def schema(self) -> StructType:
+        if self._schema is None:
+            response = self._analyze(sf.AnalyzeRequest.MODE_SCHEMA)
+            self._schema = StructType.fromJson(json.loads(response.schema_json))
+        return self._schema
+
+    @property
+    def columns(self) -> list[str]:
+        return self.schema.fieldNames()
+
+    @property
+    def dtypes(self) -> list[tuple[str, str]]:
+        return [(f.name, f.dataType.simpleString()) for f in self.schema.fields]
+
+    def printSchema(self, level: int | None = None) -> None:
+        print(self.schema.treeString(level) if level else self.schema.treeString())
+
+    def explain(self, extended: bool | str | None = None, mode: str | None = None) -> None:
+        if isinstance(extended, str):
+            extended, mode = None, extended
+        if mode is None:
+            mode = "extended" if extended else "simple"
+        if mode not in _EXPLAIN_MODES:
+            raise PySparkValueError(
+                message=f"[UNKNOWN_EXPLAIN_MODE] explain mode should be one of "
+                f"{', '.join(_EXPLAIN_MODES)}, got {mode}.",
+                errorClass="UNKNOWN_EXPLAIN_MODE",
+                messageParameters={"explain_mode": mode},
+            )
+        print(self._analyze(sf.AnalyzeRequest.MODE_EXPLAIN, mode).text)
+
+    @property
+    def isStreaming(self) -> bool:
+        return self._analyze(sf.AnalyzeRequest.MODE_IS_STREAMING).flag
+
+    def isLocal(self) -> bool:
+        return self._analyze(sf.AnalyzeRequest.MODE_IS_LOCAL).flag
+
+    def inputFiles(self) -> list[str]:
+        return list(self._analyze(sf.AnalyzeRequest.MODE_INPUT_FILES).strings)
+
+    def __repr__(self) -> str:
+        return "DataFrame[{}]".format(", ".join(f"{n}: {t}" for n, t in self.dtypes))
+
+    # ------------------------------------------------------------- projections
+
+    def select(self, *cols: ColumnOrName | list[ColumnOrName]) -> DataFrame:
+        exprs = [column_expr(c) for c in _flatten(cols)]
+        return self._with(plan.Project(child=self._relation, expressions=exprs))
+
+    def selectExpr(self, *expr: str | list[str]) -> DataFrame:
+        exprs: list[Expr] = [SqlExpression(e) for e in _flatten(expr)]
+        return self._with(plan.Project(child=self._relation, expressions=exprs))
+
+    def filter(self, condition: ColumnOrName) -> DataFrame:
+        if isinstance(condition, str):
+            expr: Expr = SqlExpression(condition)
+        elif isinstance(condition, Column):
+            expr = condition._expr
+        else:
+            raise _type_error("condition", "column or str", condition)
+        return self._with(plan.Filter(child=self._relation, condition=expr))
+
+    where = filter
+
+    def withColumn(self, colName: str, col: Column) -> DataFrame:
+        if not isinstance(col, Column):
+            raise _type_error("col", "column", col)
+        return self.withColumns({colName: col})
+
+    def withColumns(self, *colsMap: dict[str, Column]) -> DataFrame:
+        if len(colsMap) != 1 or not isinstance(colsMap[0], dict):
+            raise _type_error("colsMap", "dict", colsMap[0] if colsMap else None)
+        mapping = colsMap[0]
+        for value in mapping.values():
+            if not isinstance(value, Column):
+                raise _type_error("col", "column", value)
+        return self._with(
+            plan.WithColumns(
+                child=self._relation,
+                names=list(mapping),
+                expressions=[c._expr for c in mapping.values()],
+            )
+        )
+
+    def withColumnRenamed(self, existing: str, new: str) -> DataFrame:
+        return self.withColumnsRenamed({existing: new})
+
+    def withColumnsRenamed(self, colsMap: dict[str, str]) -> DataFrame:
+        if not isinstance(colsMap, dict):
+            raise _type_error("colsMap", "dict", colsMap)
+        return self._with(plan.Rename(child=self._relation, renames=dict(colsMap)))
+
+    def drop(self, *cols: ColumnOrName) -> DataFrame:
+        names = [c for c in cols if isinstance(c, str)]
+        exprs = [c._expr for c in cols if isinstance(c, Column)]
+        for c in cols:
+            if not isinstance(c, (str, Column)):
+                raise _type_error("col", "column or str", c)
+        return self._with(plan.Drop(child=self._relation, column_names=names, columns=exprs))
+
+    def alias(self, alias: str) -> DataFrame:
+        return self._with(plan.SubqueryAlias(child=self._relation, alias=alias))
+
+    def toDF(self, *cols: str) -> DataFrame:
+        for c in cols:
+            if not isinstance(c, str):
+                raise _type_error("cols", "list of str", c)
+        return self._with(plan.ToDF(child=self._relation, names=list(cols)))
+
+    def transform(self, func: Callable[..., DataFrame], *args: Any, **kwargs: Any) -> DataFrame:
+        result = func(self, *args, **kwargs)
+        if not isinstance(result, DataFrame):
+            raise _type_error("func", "function returning a DataFrame", result)
+        return result
+
+    # ------------------------------------------------------------- aggregation
+
+    def groupBy(self, *cols: ColumnOrName | list[ColumnOrName]) -> GroupedData:
+        return GroupedData(self, "groupby", [column_expr(c) for c in _flatten(cols)])
+
+    groupby = groupBy
+
+    def rollup(self, *cols: ColumnOrName | list[ColumnOrName]) -> GroupedData:
+        return GroupedData(self, "rollup", [column_expr(c) for c in _flatten(cols)])
+
+    def cube(self, *cols: ColumnOrName | list[ColumnOrName]) -> GroupedData:
+        return GroupedData(self, "cube", [column_expr(c) for c in _flatten(cols)])
+
+    def groupingSets(
+        self, groupingSets: list[list[ColumnOrName]], *cols: ColumnOrName
+    ) -> GroupedData:
+        keys: list[Expr] = [column_expr(c) for c in cols]
+        indexes: list[list[int]] = []
+        for grouping_set in groupingSets:
+            members = []
+            for c in grouping_set:
+                expr = column_expr(c)
+                if expr not in keys:
+                    keys.append(expr)
+                members.append(keys.index(expr))
+            indexes.append(members)
+        return GroupedData(self, "grouping_sets", keys, grouping_sets=indexes)
+
+    def agg(self, *exprs: Column | dict[str, str]) -> DataFrame:
+        return self.groupBy().agg(*exprs)
+
+    # ------------------------------------------------------------- joins and sets
+
+    def join(
+        self,
+        other: DataFrame,
+        on: str | list[str] | Column | list[Column] | None = None,
+        how: str | None = None,
+    ) -> DataFrame:
+        if not isinstance(other, DataFrame):
+            raise _type_error("other", "DataFrame", other)
+        how = "inner" if how is None else how.lower()
+        if how not in plan.JOIN_TYPES:
+            raise IllegalArgumentException(
+                message=f"Unsupported join type '{how}'. Supported join types include: "
+                "'inner', 'outer', 'full', 'fullouter', 'full_outer', 'leftouter', 'left', "
+                "'left_outer', 'rightouter', 'right', 'right_outer', 'leftsemi', 'left_semi', "
+                "'semi', 'leftanti', 'left_anti', 'anti', 'cross'.",
+                errorClass="UNSUPPORTED_JOIN_TYPE",
+            )
+        if isinstance(on, str):
+            on = [on]
+        if on is None or (isinstance(on, list) and not on):
+            if how in ("inner", "cross"):
+                return self.crossJoin(other)
+            return self._with(plan.Join(left=self._relation, right=other._relation, how=how))
+        if isinstance(on, list) and all(isinstance(c, str) for c in on):
+            return self._with(
+                plan.Join(left=self._relation, right=other._relation, how=how, using=list(on))
+            )
+        conditions = on if isinstance(on, list) else [on]
+        for c in conditions:
+            if not isinstance(c, Column):
+                raise _type_error("on", "column, str or list", c)
+        condition = reduce(lambda a, b: a & b, conditions)._expr
+        return self._with(
+            plan.Join(left=self._relation, right=other._relation, how=how, condition=condition)
+        )
+
+    def crossJoin(self, other: DataFrame) -> DataFrame:
+        return self._with(plan.Cross(left=self._relation, right=other._relation))
+
+    def _set(self, other: DataFrame, op: str, **options: bool) -> DataFrame:
+        if not isinstance(other, DataFrame):
+            raise _type_error("other", "DataFrame", other)
+        return self._with(
+            plan.SetOperation(left=self._relation, right=other._relation, op=op, **options)
+        )
+
+    def union(self, other: DataFrame) -> DataFrame:
+        return self._set(other, "union")
+
+    unionAll = union
+
+    def unionByName(self, other: DataFrame, allowMissingColumns: bool = False) -> DataFrame:
+        return self._set(
+            other, "union", by_name=True, allow_missing_columns=allowMissingColumns
+        )
+
+    def intersect(self, other: DataFrame) -> DataFrame:
+        return self._set(other, "intersect")
+
+    def intersectAll(self, other: DataFrame) -> DataFrame:
+        return self._set(other, "intersect_all")
+
+    def subtract(self, other: DataFrame) -> DataFrame:
+        return self._set(other, "except")
+
+    def exceptAll(self, other: DataFrame) -> DataFrame:
+        return self._set(other, "except_all")
+
+    # ------------------------------------------------------------- ordering and limits
+
+    def orderBy(
+        self, *cols: ColumnOrName | list[ColumnOrName], ascending: bool | list[bool] | None = None
+    ) -> DataFrame:
+        return self._with(plan.Sort(child=self._relation, orders=_sort_orders(cols, ascending)))
+
+    sort = orderBy
+
+    def limit(self, num: int) -> DataFrame:
+        return self._with(plan.Fetch(child=self._relation, limit=num))
+
+    def offset(self, num: int) -> DataFrame:
+        return self._with(plan.Fetch(child=self._relation, offset=num))
+
+    def distinct(self) -> DataFrame:
+        return self._with(plan.Deduplicate(child=self._relation))
+
+    def dropDuplicates(self, subset: list[str] | None = None) -> DataFrame:
+        if subset is not None and not isinstance(subset, (list, tuple)):
+            raise _type_error("subset", "list or tuple", subset)
+        names = None if subset is None else list(subset)
+        return self._with(plan.Deduplicate(child=self._relation, column_names=names))
+
+    drop_duplicates = dropDuplicates
+
+    def sample(
+        self,
+        withReplacement: float | bool | None = None,
+        fraction: float | None = None,
+        seed: int | None = None,
+    ) -> DataFrame:
+        if isinstance(withReplacement, bool) and isinstance(fraction, (int, float)):
+            replace, frac = withReplacement, float(fraction)
+        elif withReplacement is None and isinstance(fraction, (int, float)):
+            replace, frac = False, float(fraction)
+        elif isinstance(withReplacement, (int, float)) and not isinstance(withReplacement, bool):
+            replace, frac, seed = False, float(withReplacement), fraction  # type: ignore[assignment]
+        else:
+            raise _type_error("fraction", "float", fraction)
+        seed = int(seed) if seed is not None else random.randint(0, sys.maxsize)
+        return self._with(
+            plan.Sample(child=self._relation, fraction=frac, with_replacement=replace, seed=seed)
+        )
+
+    def repartition(self, numPartitions: int | ColumnOrName, *cols: ColumnOrName) -> DataFrame:
+        return self._repartition(numPartitions, cols, by_range=False)
+
+    def repartitionByRange(
+        self, numPartitions: int | ColumnOrName, *cols: ColumnOrName
+    ) -> DataFrame:
+        return self._repartition(numPartitions, cols, by_range=True)
+
+    def _repartition(self, first: Any, cols: tuple[Any, ...], by_range: bool) -> DataFrame:
+        count = first if isinstance(first, int) else None
+        columns = list(cols) if isinstance(first, int) else [first, *cols]
+        exprs = [column_expr(c) for c in _flatten(tuple(columns))]
+        if by_range:
+            exprs = [e if isinstance(e, SortOrder) else SortOrder(e) for e in exprs]
+        return self._with(
+            plan.Repartition(
+                child=self._relation, num_partitions=count, expressions=exprs, by_range=by_range
+            )
+        )
+
+    def coalesce(self, numPartitions: int) -> DataFrame:
+        return self._with(
+            plan.Repartition(child=self._relation, num_partitions=numPartitions, shuffle=False)
+        )
+
+    def hint(self, name: str, *parameters: Any) -> DataFrame:
+        params = [to_expr(p) for p in _flatten(parameters)] if parameters else []
+        return self._with(plan.Hint(child=self._relation, name=name, parameters=params))
+
+    # ------------------------------------------------------------- actions
+
+    def toArrow(self) -> pa.Table:
+        return self._session._connection.execute(self._plan())
+
+    def collect(self) -> list[Row]:
+        table = self.toArrow()
+        return arrow_to_rows(table, from_arrow_schema(table.schema))
+
+    def toPandas(self) -> pd.DataFrame:
+        table = self.toArrow()
+        timezone = self._session.conf.get("spark.sql.session.timeZone")
+        return arrow_to_pandas(table, from_arrow_schema(table.schema), timezone=timezone)
+
+    def count(self) -> int:
+        table = self._session._connection.execute(plan.plan_bytes(plan.count_rows(self._relation)))
+        return int(table.column(0)[0].as_py())
+
+    def take(self, num: int) -> list[Row]:
+        return self.limit(num).collect()
+
+    def head(self, n: int | None = None) -> Row | None | list[Row]:
+        if n is None:
+            rows = self.take(1)
+            return rows[0] if rows else None
+        return self.take(n)
+
+    def first(self) -> Row | None:
+        return self.head()
+
+    def isEmpty(self) -> bool:
+        return len(self.take(1)) == 0
+
+    def _show_string(self, n: int = 20, truncate: bool | int = True, vertical: bool = False) -> str:
+        if not isinstance(n, int) or isinstance(n, bool):
+            raise _type_error("n", "int", n)
+        if not isinstance(vertical, bool):
+            raise _type_error("vertical", "bool", vertical)
+        width = 20 if truncate is True else int(truncate)
+        relation = plan.ShowString(
+            child=self._relation, num_rows=n, truncate=width, vertical=vertical
+        )
+        table = self._session._connection.execute(plan.plan_bytes(relation))
+        return table.column(0)[0].as_py()
+
+    def show(self, n: int = 20, truncate: bool | int = True, vertical: bool = False) -> None:
+        print(self._show_string(n, truncate, vertical))
+
+    # ------------------------------------------------------------- views and writes
+
+    def _create_view(self, name: str, replace: bool, global_: bool) -> None:
+        command = sf.CommandRequest(
+            create_view=sf.CreateViewCommand(
+                plan=self._plan(), name=name, replace=replace, **{"global": global_}
+            )
+        )
+        self._session._connection.action("command", command, sf.CommandResponse)
+
+    def createTempView(self, name: str) -> None:
+        self._create_view(name, replace=False, global_=False)
+
+    def createOrReplaceTempView(self, name: str) -> None:
+        self._create_view(name, replace=True, global_=False)
+
+    def createGlobalTempView(self, name: str) -> None:
+        self._create_view(name, replace=False, global_=True)
+
+    def createOrReplaceGlobalTempView(self, name: str) -> None:
+        self._create_view(name, replace=True, global_=True)
+
+    registerTempTable = createOrReplaceTempView
+
+    @property
+    def write(self) -> DataFrameWriter:
+        from client.readwriter import DataFrameWriter
+
+        return DataFrameWriter(self)
+

@@ -1,0 +1,416 @@
+"""Expression nodes of the client and their Substrait encoding.
+
+A :class:`~client.column.Column` wraps one of these nodes. Nodes are immutable;
+:meth:`Expr.to_proto` encodes a node into a ``substrait.algebra_pb2.Expression``
+with the function anchors of the plan being serialized (:class:`PlanContext`).
+Names are left unresolved: a column travels by name (the ``column`` function of
+:data:`~plans.extensions.EXPRESSIONS_URN`) and Spark's analyzer resolves it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from substrait import algebra_pb2
+
+from client.literals import literal as _literal
+from client.literals import to_substrait_type
+from plans.extensions import EXPRESSIONS_URN, SPARK_FUNCTIONS_URN, FunctionAnchors
+from plans.functions import standard_twin
+
+if TYPE_CHECKING:
+    from client.types import DataType
+    from client.window import WindowSpec
+
+Expression = algebra_pb2.Expression
+_SORT = algebra_pb2.SortField.SortDirection
+
+#: Spark aggregate functions that a standard ``AggregateRel`` measure can carry.
+AGGREGATE_FUNCTIONS = frozenset(
+    """any_value approx_count_distinct approx_percentile array_agg avg bit_and bit_or bit_xor
+    bool_and bool_or collect_list collect_set corr count count_if count_min_sketch covar_pop
+    covar_samp every first first_value histogram_numeric hll_sketch_agg hll_union_agg kurtosis
+    last last_value listagg max max_by mean median min min_by mode percentile percentile_approx
+    product regr_avgx regr_avgy regr_count regr_intercept regr_r2 regr_slope regr_sxx regr_sxy
+    regr_syy skewness some std stddev stddev_pop stddev_samp string_agg sum try_avg try_sum
+    var_pop var_samp variance""".split()
+)
+
+#: Spark's infix operators, printed between their operands as Spark prints them.
+_INFIX = frozenset(
+    "+ - * / % = < > <= >= <=> and or & | ^ == !=".split() + ["AND", "OR"]
+)
+_INFIX_DISPLAY = {"and": "AND", "or": "OR"}
+
+
+class PlanContext:
+    """State of one plan serialization: the anchors of the functions it calls."""
+
+    def __init__(self) -> None:
+        self.anchors = FunctionAnchors()
+
+    def spark_function(self, name: str) -> int:
+        """Anchor of Spark function ``name``: its standard twin if it has one."""
+        twin = standard_twin(name)
+        if twin is not None:
+            return self.anchors.anchor(twin.urn, twin.substrait)
+        return self.anchors.anchor(SPARK_FUNCTIONS_URN, name)
+
+    def pseudo_function(self, name: str) -> int:
+        """Anchor of one of sparkflight's unresolved forms (``column``, ``alias``, ...)."""
+        return self.anchors.anchor(EXPRESSIONS_URN, name)
+
+
+def _arguments(ctx: PlanContext, args: Sequence[Expr]) -> list[algebra_pb2.FunctionArgument]:
+    return [algebra_pb2.FunctionArgument(value=a.to_proto(ctx)) for a in args]
+
+
+def _pseudo(ctx: PlanContext, name: str, args: Sequence[Expr]) -> Expression:
+    return Expression(
+        scalar_function=Expression.ScalarFunction(
+            function_reference=ctx.pseudo_function(name), arguments=_arguments(ctx, args)
+        )
+    )
+
+
+class Expr:
+    """An expression node."""
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        raise NotImplementedError
+
+    def children(self) -> Sequence[Expr]:
+        return ()
+
+    def walk(self) -> list[Expr]:
+        """This node and all its descendants, depth first."""
+        nodes: list[Expr] = [self]
+        for child in self.children():
+            nodes.extend(child.walk())
+        return nodes
+
+
+@dataclass(frozen=True)
+class Literal(Expr):
+    value: Any
+    data_type: DataType | None = None
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        return Expression(literal=_literal(self.value, self.data_type))
+
+    def __str__(self) -> str:
+        if self.value is None:
+            return "NULL"
+        if isinstance(self.value, bool):
+            return str(self.value).lower()
+        return str(self.value)
+
+
+@dataclass(frozen=True)
+class ColumnRef(Expr):
+    """``col(name)``, or ``df[name]`` when tied to the DataFrame with ``plan_id``."""
+
+    name: str
+    plan_id: int | None = None
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        args: list[Expr] = [Literal(self.name)]
+        if self.plan_id is not None:
+            args.append(Literal(self.plan_id))
+        return _pseudo(ctx, "column", args)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Star(Expr):
+    """``*``, ``t.*`` (target ``t``) or ``df["*"]`` (tied to a plan id)."""
+
+    target: str | None = None
+    plan_id: int | None = None
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        args: list[Expr] = []
+        if self.target is not None:
+            args.append(Literal(self.target))
+        if self.plan_id is not None:
+            args.append(Literal(self.plan_id))
+        return _pseudo(ctx, "star", args)
+
+    def __str__(self) -> str:
+        return f"{self.target}.*" if self.target else "*"
+
+
+@dataclass(frozen=True)
+class SqlExpression(Expr):
+    text: str
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        return _pseudo(ctx, "sql_expression", [Literal(self.text)])
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Alias(Expr):
+    child: Expr
+    names: tuple[str, ...]
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        return _pseudo(ctx, "alias", [self.child, *(Literal(n) for n in self.names)])
+
+    def children(self) -> Sequence[Expr]:
+        return (self.child,)
+
+    def __str__(self) -> str:
+        if len(self.names) == 1:
+            return f"{self.child} AS {self.names[0]}"
+        return f"{self.child} AS ({', '.join(self.names)})"
+
+
+@dataclass(frozen=True)
+class Call(Expr):
+    """A call of a Spark function by its SQL name (operators included)."""
+
+    name: str
+    args: tuple[Expr, ...] = ()
+    distinct: bool = False
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        function = Expression.ScalarFunction(
+            function_reference=ctx.spark_function(self.name),
+            arguments=_arguments(ctx, self.args),
+        )
+        if self.distinct:
+            function.options.add(name="distinct", preference=["true"])
+        return Expression(scalar_function=function)
+
+    def to_aggregate(self, ctx: PlanContext) -> algebra_pb2.AggregateFunction:
+        """This call as the measure of a standard ``AggregateRel``."""
+        invocation = algebra_pb2.AggregateFunction.AGGREGATION_INVOCATION_ALL
+        if self.distinct:
+            invocation = algebra_pb2.AggregateFunction.AGGREGATION_INVOCATION_DISTINCT
+        return algebra_pb2.AggregateFunction(
+            function_reference=ctx.spark_function(self.name),
+            arguments=_arguments(ctx, self.args),
+            invocation=invocation,
+            phase=algebra_pb2.AGGREGATION_PHASE_INITIAL_TO_RESULT,
+        )
+
+    @property
+    def is_aggregate(self) -> bool:
+        return self.name.lower() in AGGREGATE_FUNCTIONS
+
+    def children(self) -> Sequence[Expr]:
+        return self.args
+
+    def __str__(self) -> str:
+        if self.name in _INFIX and len(self.args) == 2:
+            op = _INFIX_DISPLAY.get(self.name, self.name)
+            return f"({self.args[0]} {op} {self.args[1]})"
+        if self.name == "not" and len(self.args) == 1:
+            return f"(NOT {self.args[0]})"
+        if self.name == "negative" and len(self.args) == 1:
+            return f"(- {self.args[0]})"
+        prefix = "DISTINCT " if self.distinct else ""
+        return f"{self.name}({prefix}{', '.join(str(a) for a in self.args)})"
+
+
+@dataclass(frozen=True)
+class Cast(Expr):
+    """``expr.cast(type)``; ``try_`` for ``try_cast``. A str type is a DDL string."""
+
+    child: Expr
+    to: DataType | str
+    try_: bool = False
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        target = None if isinstance(self.to, str) else to_substrait_type(self.to)
+        if target is None:
+            ddl = self.to if isinstance(self.to, str) else self.to.simpleString()
+            return _pseudo(ctx, "try_cast" if self.try_ else "cast", [self.child, Literal(ddl)])
+        behavior = (
+            Expression.Cast.FAILURE_BEHAVIOR_RETURN_NULL
+            if self.try_
+            else Expression.Cast.FAILURE_BEHAVIOR_UNSPECIFIED
+        )
+        return Expression(
+            cast=Expression.Cast(
+                type=target, input=self.child.to_proto(ctx), failure_behavior=behavior
+            )
+        )
+
+    def children(self) -> Sequence[Expr]:
+        return (self.child,)
+
+    def __str__(self) -> str:
+        ddl = self.to if isinstance(self.to, str) else self.to.simpleString()
+        return f"{'TRY_CAST' if self.try_ else 'CAST'}({self.child} AS {ddl.upper()})"
+
+
+@dataclass(frozen=True)
+class ExtractValue(Expr):
+    """``expr[key]``: an array item, a map value or a struct field."""
+
+    child: Expr
+    key: Expr
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        return _pseudo(ctx, "extract_value", [self.child, self.key])
+
+    def children(self) -> Sequence[Expr]:
+        return (self.child, self.key)
+
+    def __str__(self) -> str:
+        return f"{self.child}[{self.key}]"
+
+
+@dataclass(frozen=True)
+class SortOrder(Expr):
+    child: Expr
+    ascending: bool = True
+    nulls_first: bool | None = None
+
+    @property
+    def direction(self) -> int:
+        """The Substrait sort direction (and the ``sort_order`` pseudo function's code)."""
+        nulls_first = self.ascending if self.nulls_first is None else self.nulls_first
+        if self.ascending:
+            return _SORT.SORT_DIRECTION_ASC_NULLS_FIRST if nulls_first else (
+                _SORT.SORT_DIRECTION_ASC_NULLS_LAST
+            )
+        return _SORT.SORT_DIRECTION_DESC_NULLS_FIRST if nulls_first else (
+            _SORT.SORT_DIRECTION_DESC_NULLS_LAST
+        )
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        direction = Literal(self.direction, _int_type())
+        return _pseudo(ctx, "sort_order", [self.child, direction])
+
+    def to_sort_field(self, ctx: PlanContext) -> algebra_pb2.SortField:
+        return algebra_pb2.SortField(expr=self.child.to_proto(ctx), direction=self.direction)
+
+    def children(self) -> Sequence[Expr]:
+        return (self.child,)
+
+    def __str__(self) -> str:
+        nulls_first = self.ascending if self.nulls_first is None else self.nulls_first
+        order = "ASC" if self.ascending else "DESC"
+        return f"{self.child} {order} NULLS {'FIRST' if nulls_first else 'LAST'}"
+
+
+def _int_type() -> DataType:
+    from client.types import IntegerType
+
+    return IntegerType()
+
+
+def sort_order(expr: Expr) -> SortOrder:
+    """``expr`` as a sort order, ascending unless it already is one."""
+    return expr if isinstance(expr, SortOrder) else SortOrder(expr)
+
+
+@dataclass(frozen=True)
+class CaseWhen(Expr):
+    branches: tuple[tuple[Expr, Expr], ...]
+    otherwise: Expr | None = None
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        if_then = Expression.IfThen(
+            ifs=[
+                Expression.IfThen.IfClause(**{"if": c.to_proto(ctx), "then": v.to_proto(ctx)})
+                for c, v in self.branches
+            ]
+        )
+        if self.otherwise is not None:
+            getattr(if_then, "else").CopyFrom(self.otherwise.to_proto(ctx))
+        return Expression(if_then=if_then)
+
+    def children(self) -> Sequence[Expr]:
+        nodes = [e for branch in self.branches for e in branch]
+        return nodes + ([self.otherwise] if self.otherwise is not None else [])
+
+    def __str__(self) -> str:
+        parts = ["CASE"] + [f"WHEN {c} THEN {v}" for c, v in self.branches]
+        if self.otherwise is not None:
+            parts.append(f"ELSE {self.otherwise}")
+        return " ".join(parts + ["END"])
+
+
+@dataclass(frozen=True)
+class InList(Expr):
+    child: Expr
+    values: tuple[Expr, ...]
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        return Expression(
+            singular_or_list=Expression.SingularOrList(
+                value=self.child.to_proto(ctx), options=[v.to_proto(ctx) for v in self.values]
+            )
+        )
+
+    def children(self) -> Sequence[Expr]:
+        return (self.child, *self.values)
+
+    def __str__(self) -> str:
+        return f"({self.child} IN ({', '.join(str(v) for v in self.values)}))"
+
+
+@dataclass(frozen=True)
+class WindowExpr(Expr):
+    """``function.over(window)``: a window function or an aggregate over a window."""
+
+    function: Call
+    spec: WindowSpec = field(compare=False)
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        function = self.function
+        window = Expression.WindowFunction(
+            function_reference=ctx.spark_function(function.name),
+            arguments=_arguments(ctx, function.args),
+            invocation=(
+                algebra_pb2.AggregateFunction.AGGREGATION_INVOCATION_DISTINCT
+                if function.distinct
+                else algebra_pb2.AggregateFunction.AGGREGATION_INVOCATION_ALL
+            ),
+            phase=algebra_pb2.AGGREGATION_PHASE_INITIAL_TO_RESULT,
+            partitions=[p.to_proto(ctx) for p in self.spec.partition_by],
+            sorts=[sort_order(o).to_sort_field(ctx) for o in self.spec.order_by],
+        )
+        frame = self.spec.frame
+        if frame is not None:
+            kind, start, end = frame
+            window.bounds_type = (
+                Expression.WindowFunction.BOUNDS_TYPE_ROWS
+                if kind == "rows"
+                else Expression.WindowFunction.BOUNDS_TYPE_RANGE
+            )
+            window.lower_bound.CopyFrom(_bound(start))
+            window.upper_bound.CopyFrom(_bound(end))
+        return Expression(window_function=window)
+
+    def children(self) -> Sequence[Expr]:
+        return (self.function, *self.spec.partition_by, *self.spec.order_by)
+
+    def __str__(self) -> str:
+        return f"{self.function} OVER ({self.spec})"
+
+
+_MIN_LONG = -(1 << 63)
+_MAX_LONG = (1 << 63) - 1
+
+
+def _bound(value: int) -> Expression.WindowFunction.Bound:
+    bound = Expression.WindowFunction.Bound
+    if value <= _MIN_LONG or value >= _MAX_LONG:
+        return bound(unbounded=bound.Unbounded())
+    if value == 0:
+        return bound(current_row=bound.CurrentRow())
+    if value < 0:
+        return bound(preceding=bound.Preceding(offset=-value))
+    return bound(following=bound.Following(offset=value))
+

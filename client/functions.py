@@ -1,0 +1,240 @@
+"""Every function of ``pyspark.sql.functions``, built from a table.
+
+Most functions call the Spark function of the same SQL name with the user's
+arguments; :data:`client._function_signatures.SIGNATURES` says, per parameter,
+whether an argument is a column (a ``str`` names a column) or a literal (a
+``str`` is a string value). The functions whose SQL name or argument handling
+differs are written out below and take precedence over the table. Functions
+that need Python on the server (UDFs, UDTFs) raise
+:class:`~client.errors.PySparkNotImplementedError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from client._function_signatures import SIGNATURES
+from client.column import Column, ColumnOrName, column_expr, name_to_expr, to_expr
+from client.errors import PySparkTypeError, not_supported
+from client.expressions import Call, CaseWhen, Expr, Literal, SortOrder, SqlExpression, Star
+from client.types import DataType
+
+if TYPE_CHECKING:
+    from client.dataframe import DataFrame
+
+_REQUIRED = "<required>"
+
+
+def _literal_arg(value: Any) -> Expr:
+    """A literal argument: a Column stays, a DataType is its JSON, a mapping is a map."""
+    if isinstance(value, Column):
+        return value._expr
+    if isinstance(value, DataType):
+        return Literal(value.json())
+    if isinstance(value, Mapping):
+        entries: list[Expr] = []
+        for key, item in value.items():
+            entries += [Literal(str(key)), Literal(str(item))]
+        return Call("map", tuple(entries))
+    return Literal(value)
+
+
+def _column_arg(value: Any) -> Expr:
+    """A column argument: a str names a column; numbers and other values are literals."""
+    if isinstance(value, (Column, str)):
+        return column_expr(value)
+    return _literal_arg(value)
+
+
+def _flatten(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    if len(values) == 1 and isinstance(values[0], (list, tuple, set)):
+        return tuple(values[0])
+    return values
+
+
+def _type_error(function: str, message: str) -> PySparkTypeError:
+    return PySparkTypeError(message=f"{function}() {message}", errorClass="WRONG_ARGUMENTS")
+
+
+def _bind(
+    name: str, parameters: tuple[tuple[str, str, Any], ...], args: tuple, kwargs: dict
+) -> list[Expr]:
+    """The argument expressions of a call, by the parameter kinds of ``name``."""
+    positional = list(args)
+    values: list[tuple[str, Any]] = []
+    for parameter, kind, default in parameters:
+        if kind.endswith("s"):  # *args
+            rest = _flatten(tuple(positional))
+            positional = []
+            values += [(kind[:-1], v) for v in rest]
+            continue
+        if positional:
+            value = positional.pop(0)
+        elif parameter in kwargs:
+            value = kwargs.pop(parameter)
+        elif default == _REQUIRED:
+            raise _type_error(name, f"missing required argument: '{parameter}'")
+        else:
+            value = default
+        values.append((kind, value))
+    if positional or kwargs:
+        raise _type_error(name, "got unexpected arguments")
+    while values and values[-1][1] is None:
+        values.pop()
+    exprs: list[Expr] = []
+    for kind, value in values:
+        if kind == "function":
+            raise not_supported(f"{name} with a Python function")
+        exprs.append(_column_arg(value) if kind == "column" else _literal_arg(value))
+    return exprs
+
+
+def _generic(name: str) -> Callable[..., Column]:
+    sql_name, parameters = SIGNATURES[name]
+
+    def function(*args: Any, **kwargs: Any) -> Column:
+        return Column(Call(sql_name, tuple(_bind(name, parameters, args, kwargs))))
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"Spark's ``{sql_name}`` function, as ``pyspark.sql.functions.{name}``."
+    return function
+
+
+def _unsupported(name: str) -> Callable[..., Any]:
+    def function(*args: Any, **kwargs: Any) -> Any:
+        raise not_supported(f"pyspark.sql.functions.{name}")
+
+    function.__name__ = function.__qualname__ = name
+    return function
+
+
+def _unsupported_class(name: str) -> type:
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        raise not_supported(f"pyspark.sql.functions.{name}")
+
+    return type(name, (), {"__init__": __init__, "__doc__": "Not supported by sparkflight."})
+
+
+# -------------------------------------------------------------- written out
+
+
+def col(col: str) -> Column:
+    return Column(name_to_expr(col))
+
+
+column = col
+
+
+def lit(col: Any) -> Column:
+    if isinstance(col, Column):
+        return col
+    return Column(Literal(col))
+
+
+def expr(str: str) -> Column:  # noqa: A002 - PySpark's parameter name
+    return Column(SqlExpression(str))
+
+
+def when(condition: Column, value: Any) -> Column:
+    if not isinstance(condition, Column):
+        raise PySparkTypeError(
+            message="[NOT_COLUMN] Argument `condition` should be a Column, got "
+            f"{type(condition).__name__}.",
+            errorClass="NOT_COLUMN",
+            messageParameters={"arg_name": "condition", "arg_type": type(condition).__name__},
+        )
+    return Column(CaseWhen(((condition._expr, to_expr(value)),)))
+
+
+def broadcast(df: DataFrame) -> DataFrame:
+    return df.hint("broadcast")
+
+
+def _sort(ascending: bool, nulls_first: bool | None) -> Callable[[ColumnOrName], Column]:
+    def function(col: ColumnOrName) -> Column:
+        return Column(SortOrder(column_expr(col), ascending, nulls_first))
+
+    return function
+
+
+asc = _sort(True, None)
+asc_nulls_first = _sort(True, True)
+asc_nulls_last = _sort(True, False)
+desc = _sort(False, None)
+desc_nulls_first = _sort(False, True)
+desc_nulls_last = _sort(False, False)
+
+
+def count(col: ColumnOrName) -> Column:
+    """``count(col)``; ``count("*")`` counts rows, as ``count(1)``."""
+    expr_ = column_expr(col)
+    if isinstance(expr_, Star) and expr_.target is None:
+        expr_ = Literal(1)
+    return Column(Call("count", (expr_,)))
+
+
+def count_distinct(col: ColumnOrName, *cols: ColumnOrName) -> Column:
+    args = tuple(column_expr(c) for c in (col, *cols))
+    return Column(Call("count", args, distinct=True))
+
+
+countDistinct = count_distinct
+
+
+def sum_distinct(col: ColumnOrName) -> Column:
+    return Column(Call("sum", (column_expr(col),), distinct=True))
+
+
+sumDistinct = sum_distinct
+
+
+def _distinct_concat(sql_name: str) -> Callable[..., Column]:
+    def function(col: ColumnOrName, delimiter: Column | str | bytes | None = None) -> Column:
+        args = [column_expr(col)] + ([_literal_arg(delimiter)] if delimiter is not None else [])
+        return Column(Call(sql_name, tuple(args), distinct=True))
+
+    return function
+
+
+listagg_distinct = _distinct_concat("listagg")
+string_agg_distinct = _distinct_concat("string_agg")
+
+
+def log(arg1: ColumnOrName | float, arg2: ColumnOrName | None = None) -> Column:
+    """``log(col)`` is the natural logarithm; ``log(base, col)`` takes a base."""
+    if arg2 is None:
+        return Column(Call("ln", (_column_arg(arg1),)))
+    return Column(Call("log", (_column_arg(arg1), _column_arg(arg2))))
+
+
+def call_function(funcName: str, *cols: ColumnOrName) -> Column:
+    return Column(Call(funcName, tuple(column_expr(c) for c in cols)))
+
+
+def call_udf(udfName: str, *cols: ColumnOrName) -> Column:
+    return Column(Call(udfName, tuple(column_expr(c) for c in cols)))
+
+
+_WRITTEN_OUT = {
+    name
+    for name, value in dict(globals()).items()
+    if callable(value) and not name.startswith("_") and getattr(value, "__module__", "") == __name__
+}
+
+#: Functions (and classes) that need Python on the server or a streaming engine.
+_UNSUPPORTED = frozenset("udf pandas_udf udtf arrow_udf arrow_udtf".split())
+_UNSUPPORTED_CLASSES = (
+    "AnalyzeArgument AnalyzeResult ArrowUDFType OrderingColumn PandasUDFType "
+    "PartitioningColumn SelectedColumn SkipRestOfInputTableException UserDefinedFunction "
+    "UserDefinedTableFunction"
+).split()
+
+for _name in SIGNATURES:
+    if _name in _WRITTEN_OUT:
+        continue
+    globals()[_name] = _unsupported(_name) if _name in _UNSUPPORTED else _generic(_name)
+for _name in _UNSUPPORTED_CLASSES:
+    globals()[_name] = _unsupported_class(_name)
+
+__all__ = sorted(set(SIGNATURES) | _WRITTEN_OUT | set(_UNSUPPORTED_CLASSES))

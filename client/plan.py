@@ -1,0 +1,491 @@
+"""Relations of the client's logical plan, one class per relation.
+
+Each DataFrame stands for one :class:`Relation`. A relation gets a process-wide
+plan id when created and encodes itself into a ``substrait.algebra_pb2.Rel``
+carrying that id (:class:`~plans.sparkflight_pb2.PlanId`), so that column
+references tied to a DataFrame resolve against it. :func:`to_plan` turns a
+relation tree into the ``substrait.Plan`` sent to the server.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from google.protobuf import any_pb2
+from google.protobuf.message import Message
+from substrait import algebra_pb2, plan_pb2
+
+from client.expressions import Alias, Call, Expr, Literal, PlanContext, WindowExpr, sort_order
+from plans import sparkflight_pb2 as sf
+
+Rel = algebra_pb2.Rel
+_plan_ids = itertools.count(1)
+
+
+def _any(message: Message) -> any_pb2.Any:
+    detail = any_pb2.Any()
+    detail.Pack(message)
+    return detail
+
+
+def _i64(value: int) -> algebra_pb2.Expression:
+    return algebra_pb2.Expression(literal=algebra_pb2.Expression.Literal(i64=value))
+
+
+def _leaf(message: Message) -> Rel:
+    return Rel(extension_leaf=algebra_pb2.ExtensionLeafRel(detail=_any(message)))
+
+
+def _single(input_: Rel, message: Message) -> Rel:
+    return Rel(extension_single=algebra_pb2.ExtensionSingleRel(input=input_, detail=_any(message)))
+
+
+def _common(rel: Rel) -> algebra_pb2.RelCommon:
+    return getattr(rel, rel.WhichOneof("rel_type")).common
+
+
+@dataclass(eq=False)
+class Relation:
+    """A node of the logical plan; ``plan_id`` identifies the DataFrame it stands for."""
+
+    plan_id: int = field(default_factory=lambda: next(_plan_ids), init=False)
+
+    def to_rel(self, ctx: PlanContext) -> Rel:
+        rel = self._build(ctx)
+        _common(rel).advanced_extension.optimization.add().Pack(sf.PlanId(id=self.plan_id))
+        return rel
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        raise NotImplementedError
+
+
+def to_plan(relation: Relation) -> plan_pb2.Plan:
+    """The Substrait plan of ``relation``: one root, names left to Spark."""
+    ctx = PlanContext()
+    rel = relation.to_rel(ctx)
+    plan = plan_pb2.Plan(
+        version=plan_pb2.Version(minor_number=75, producer="sparkflight"),
+        relations=[plan_pb2.PlanRel(root=algebra_pb2.RelRoot(input=rel))],
+    )
+    ctx.anchors.declare(plan)
+    return plan
+
+
+def plan_bytes(relation: Relation) -> bytes:
+    return to_plan(relation).SerializeToString()
+
+
+# ------------------------------------------------------------------ leaves
+
+
+@dataclass(eq=False)
+class NamedTable(Relation):
+    name: str = ""
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        return Rel(read=algebra_pb2.ReadRel(named_table=algebra_pb2.ReadRel.NamedTable(
+            names=[self.name])))
+
+
+@dataclass(eq=False)
+class Sql(Relation):
+    query: str = ""
+    named_arguments: dict[str, Expr] = field(default_factory=dict)
+    positional_arguments: Sequence[Expr] = ()
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.SqlRelation(query=self.query)
+        for name, value in self.named_arguments.items():
+            message.named_arguments[name].CopyFrom(value.to_proto(ctx))
+        message.positional_arguments.extend(a.to_proto(ctx) for a in self.positional_arguments)
+        return _leaf(message)
+
+
+@dataclass(eq=False)
+class Range(Relation):
+    start: int = 0
+    end: int = 0
+    step: int = 1
+    num_partitions: int | None = None
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.RangeRelation(start=self.start, end=self.end, step=self.step)
+        if self.num_partitions is not None:
+            message.num_partitions = self.num_partitions
+        return _leaf(message)
+
+
+@dataclass(eq=False)
+class LocalData(Relation):
+    """Local rows: an inline Arrow IPC stream or the id of an upload."""
+
+    arrow_ipc: bytes | None = None
+    upload_id: str | None = None
+    schema_json: str = ""
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.LocalRelation(schema_json=self.schema_json)
+        if self.upload_id is not None:
+            message.upload_id = self.upload_id
+        else:
+            message.arrow_ipc = self.arrow_ipc or b""
+        return _leaf(message)
+
+
+@dataclass(eq=False)
+class DataSource(Relation):
+    format: str = ""
+    paths: Sequence[str] = ()
+    options: dict[str, str] = field(default_factory=dict)
+    schema: str = ""
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        return _leaf(
+            sf.DataSourceRelation(
+                format=self.format, paths=list(self.paths), options=self.options,
+                schema=self.schema,
+            )
+        )
+
+
+# ------------------------------------------------------------------ single input
+
+
+@dataclass(eq=False)
+class Project(Relation):
+    child: Relation = None  # type: ignore[assignment]
+    expressions: Sequence[Expr] = ()
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        project = algebra_pb2.ProjectRel(
+            input=self.child.to_rel(ctx), expressions=[e.to_proto(ctx) for e in self.expressions]
+        )
+        project.advanced_extension.enhancement.Pack(sf.ProjectExpressionsOnly())
+        return Rel(project=project)
+
+
+@dataclass(eq=False)
+class Filter(Relation):
+    child: Relation = None  # type: ignore[assignment]
+    condition: Expr = None  # type: ignore[assignment]
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        return Rel(filter=algebra_pb2.FilterRel(
+            input=self.child.to_rel(ctx), condition=self.condition.to_proto(ctx)))
+
+
+@dataclass(eq=False)
+class WithColumns(Relation):
+    child: Relation = None  # type: ignore[assignment]
+    names: Sequence[str] = ()
+    expressions: Sequence[Expr] = ()
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.WithColumnsRelation(
+            names=list(self.names), expressions=[e.to_proto(ctx) for e in self.expressions]
+        )
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False)
+class Rename(Relation):
+    child: Relation = None  # type: ignore[assignment]
+    renames: dict[str, str] = field(default_factory=dict)
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.RenameRelation(renames=self.renames, order=list(self.renames))
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False)
+class Drop(Relation):
+    child: Relation = None  # type: ignore[assignment]
+    column_names: Sequence[str] = ()
+    columns: Sequence[Expr] = ()
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.DropRelation(
+            column_names=list(self.column_names), columns=[c.to_proto(ctx) for c in self.columns]
+        )
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False)
+class SubqueryAlias(Relation):
+    child: Relation = None  # type: ignore[assignment]
+    alias: str = ""
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        return _single(self.child.to_rel(ctx), sf.SubqueryAliasRelation(alias=self.alias))
+
+
+@dataclass(eq=False)
+class ToDF(Relation):
+    child: Relation = None  # type: ignore[assignment]
+    names: Sequence[str] = ()
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        return _single(self.child.to_rel(ctx), sf.ToDFRelation(names=list(self.names)))
+
+
+@dataclass(eq=False)
+class Deduplicate(Relation):
+    child: Relation = None  # type: ignore[assignment]
+    column_names: Sequence[str] | None = None
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.DeduplicateRelation(
+            column_names=list(self.column_names or ()), all_columns=self.column_names is None
+        )
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False)
+class Sample(Relation):
+    child: Relation = None  # type: ignore[assignment]
+    fraction: float = 0.0
+    with_replacement: bool = False
+    seed: int | None = None
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.SampleRelation(
+            lower_bound=0.0, upper_bound=self.fraction, with_replacement=self.with_replacement
+        )
+        if self.seed is not None:
+            message.seed = self.seed
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False)
+class Repartition(Relation):
+    child: Relation = None  # type: ignore[assignment]
+    num_partitions: int | None = None
+    expressions: Sequence[Expr] = ()
+    shuffle: bool = True
+    by_range: bool = False
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.RepartitionRelation(
+            partition_expressions=[e.to_proto(ctx) for e in self.expressions],
+            shuffle=self.shuffle,
+            by_range=self.by_range,
+        )
+        if self.num_partitions is not None:
+            message.num_partitions = self.num_partitions
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False)
+class Hint(Relation):
+    child: Relation = None  # type: ignore[assignment]
+    name: str = ""
+    parameters: Sequence[Expr] = ()
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.HintRelation(
+            name=self.name, parameters=[p.to_proto(ctx) for p in self.parameters]
+        )
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False)
+class ShowString(Relation):
+    child: Relation = None  # type: ignore[assignment]
+    num_rows: int = 20
+    truncate: int = 20
+    vertical: bool = False
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.ShowStringRelation(
+            num_rows=self.num_rows, truncate=self.truncate, vertical=self.vertical
+        )
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False)
+class Sort(Relation):
+    child: Relation = None  # type: ignore[assignment]
+    orders: Sequence[Expr] = ()
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        return Rel(sort=algebra_pb2.SortRel(
+            input=self.child.to_rel(ctx),
+            sorts=[sort_order(o).to_sort_field(ctx) for o in self.orders],
+        ))
+
+
+@dataclass(eq=False)
+class Fetch(Relation):
+    child: Relation = None  # type: ignore[assignment]
+    limit: int | None = None
+    offset: int | None = None
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        fetch = algebra_pb2.FetchRel(input=self.child.to_rel(ctx))
+        if self.limit is not None:
+            fetch.count_expr.CopyFrom(_i64(self.limit))
+        if self.offset is not None:
+            fetch.offset_expr.CopyFrom(_i64(self.offset))
+        return Rel(fetch=fetch)
+
+
+_GROUP_TYPES = {
+    "groupby": sf.AggregateRelation.GROUP_TYPE_GROUPBY,
+    "rollup": sf.AggregateRelation.GROUP_TYPE_ROLLUP,
+    "cube": sf.AggregateRelation.GROUP_TYPE_CUBE,
+    "pivot": sf.AggregateRelation.GROUP_TYPE_PIVOT,
+    "grouping_sets": sf.AggregateRelation.GROUP_TYPE_GROUPING_SETS,
+}
+
+
+def _measure(expr: Expr) -> tuple[Call, str] | None:
+    """``expr`` as (aggregate call, output name) if a standard measure can carry it."""
+    name = ""
+    if isinstance(expr, Alias) and len(expr.names) == 1:
+        name, expr = expr.names[0], expr.child
+    if not isinstance(expr, Call) or not expr.is_aggregate:
+        return None
+    for argument in expr.args:
+        if any(
+            isinstance(n, WindowExpr) or (isinstance(n, Call) and n.is_aggregate)
+            for n in argument.walk()
+        ):
+            return None
+    return expr, name
+
+
+@dataclass(eq=False)
+class Aggregate(Relation):
+    """groupBy/rollup/cube/groupingSets/pivot followed by agg."""
+
+    child: Relation = None  # type: ignore[assignment]
+    group_type: str = "groupby"
+    grouping: Sequence[Expr] = ()
+    aggregates: Sequence[Expr] = ()
+    pivot_column: Expr | None = None
+    pivot_values: Sequence[Expr] = ()
+    grouping_sets: Sequence[Sequence[int]] = ()
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        measures = [_measure(a) for a in self.aggregates]
+        if self.group_type == "groupby" and all(m is not None for m in measures):
+            return self._standard(ctx, measures)  # type: ignore[arg-type]
+        message = sf.AggregateRelation(
+            group_type=_GROUP_TYPES[self.group_type],
+            grouping_expressions=[g.to_proto(ctx) for g in self.grouping],
+            aggregate_expressions=[a.to_proto(ctx) for a in self.aggregates],
+            pivot_values=[v.to_proto(ctx) for v in self.pivot_values],
+            grouping_sets=[
+                sf.AggregateRelation.GroupingSet(indexes=list(s)) for s in self.grouping_sets
+            ],
+        )
+        if self.pivot_column is not None:
+            message.pivot_column.CopyFrom(self.pivot_column.to_proto(ctx))
+        return _single(self.child.to_rel(ctx), message)
+
+    def _standard(self, ctx: PlanContext, measures: list[tuple[Call, str]]) -> Rel:
+        aggregate = algebra_pb2.AggregateRel(
+            input=self.child.to_rel(ctx),
+            grouping_expressions=[g.to_proto(ctx) for g in self.grouping],
+            measures=[
+                algebra_pb2.AggregateRel.Measure(measure=call.to_aggregate(ctx))
+                for call, _ in measures
+            ],
+        )
+        if self.grouping:
+            aggregate.groupings.add(expression_references=range(len(self.grouping)))
+        names = [""] * len(self.grouping) + [name for _, name in measures]
+        if any(names):
+            aggregate.common.hint.output_names.extend(names)
+        return Rel(aggregate=aggregate)
+
+
+# ------------------------------------------------------------------ two inputs
+
+_JOIN_TYPES = {
+    "inner": algebra_pb2.JoinRel.JOIN_TYPE_INNER,
+    "cross": algebra_pb2.JoinRel.JOIN_TYPE_INNER,
+    "outer": algebra_pb2.JoinRel.JOIN_TYPE_OUTER,
+    "full": algebra_pb2.JoinRel.JOIN_TYPE_OUTER,
+    "fullouter": algebra_pb2.JoinRel.JOIN_TYPE_OUTER,
+    "full_outer": algebra_pb2.JoinRel.JOIN_TYPE_OUTER,
+    "left": algebra_pb2.JoinRel.JOIN_TYPE_LEFT,
+    "leftouter": algebra_pb2.JoinRel.JOIN_TYPE_LEFT,
+    "left_outer": algebra_pb2.JoinRel.JOIN_TYPE_LEFT,
+    "right": algebra_pb2.JoinRel.JOIN_TYPE_RIGHT,
+    "rightouter": algebra_pb2.JoinRel.JOIN_TYPE_RIGHT,
+    "right_outer": algebra_pb2.JoinRel.JOIN_TYPE_RIGHT,
+    "semi": algebra_pb2.JoinRel.JOIN_TYPE_LEFT_SEMI,
+    "leftsemi": algebra_pb2.JoinRel.JOIN_TYPE_LEFT_SEMI,
+    "left_semi": algebra_pb2.JoinRel.JOIN_TYPE_LEFT_SEMI,
+    "anti": algebra_pb2.JoinRel.JOIN_TYPE_LEFT_ANTI,
+    "leftanti": algebra_pb2.JoinRel.JOIN_TYPE_LEFT_ANTI,
+    "left_anti": algebra_pb2.JoinRel.JOIN_TYPE_LEFT_ANTI,
+}
+JOIN_TYPES = frozenset(_JOIN_TYPES)
+
+
+@dataclass(eq=False)
+class Join(Relation):
+    left: Relation = None  # type: ignore[assignment]
+    right: Relation = None  # type: ignore[assignment]
+    how: str = "inner"
+    condition: Expr | None = None
+    using: Sequence[str] | None = None
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        join = algebra_pb2.JoinRel(
+            left=self.left.to_rel(ctx), right=self.right.to_rel(ctx), type=_JOIN_TYPES[self.how]
+        )
+        if self.condition is not None:
+            join.expression.CopyFrom(self.condition.to_proto(ctx))
+        if self.using is not None:
+            join.advanced_extension.enhancement.Pack(
+                sf.JoinUsingColumns(column_names=list(self.using))
+            )
+        return Rel(join=join)
+
+
+@dataclass(eq=False)
+class Cross(Relation):
+    left: Relation = None  # type: ignore[assignment]
+    right: Relation = None  # type: ignore[assignment]
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        return Rel(cross=algebra_pb2.CrossRel(
+            left=self.left.to_rel(ctx), right=self.right.to_rel(ctx)))
+
+
+_SET_OPS = {
+    "union": algebra_pb2.SetRel.SET_OP_UNION_ALL,
+    "intersect": algebra_pb2.SetRel.SET_OP_INTERSECTION_MULTISET,
+    "intersect_all": algebra_pb2.SetRel.SET_OP_INTERSECTION_MULTISET_ALL,
+    "except": algebra_pb2.SetRel.SET_OP_MINUS_PRIMARY,
+    "except_all": algebra_pb2.SetRel.SET_OP_MINUS_PRIMARY_ALL,
+}
+
+
+@dataclass(eq=False)
+class SetOperation(Relation):
+    left: Relation = None  # type: ignore[assignment]
+    right: Relation = None  # type: ignore[assignment]
+    op: str = "union"
+    by_name: bool = False
+    allow_missing_columns: bool = False
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        set_rel = algebra_pb2.SetRel(
+            inputs=[self.left.to_rel(ctx), self.right.to_rel(ctx)], op=_SET_OPS[self.op]
+        )
+        if self.by_name:
+            set_rel.advanced_extension.enhancement.Pack(
+                sf.UnionByName(allow_missing_columns=self.allow_missing_columns)
+            )
+        return Rel(set=set_rel)
+
+
+def count_rows(relation: Relation) -> Aggregate:
+    """The relation counting the rows of ``relation`` (``df.count()``)."""
+    return Aggregate(child=relation, aggregates=[Alias(Call("count", (Literal(1),)), ("count",))])

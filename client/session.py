@@ -1,0 +1,297 @@
+"""``SparkSession``: the entry point, one server session over an Arrow Flight connection."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+import pyarrow as pa
+
+from client import plan
+from client.column import Column
+from client.conversion import local_data_to_arrow
+from client.dataframe import DataFrame
+from client.errors import PySparkTypeError, PySparkValueError, not_supported
+from client.expressions import Expr, Literal
+from client.readwriter import DataFrameReader
+from client.transport import Connection
+from client.types import DataType, StructType
+from plans import sparkflight_pb2 as sf
+
+#: Local data larger than this is uploaded with DoPut rather than sent in the plan.
+INLINE_LIMIT_BYTES = 4 * 1024 * 1024
+
+_NO_DEFAULT = object()
+_COMMAND = re.compile(
+    r"^\s*(CREATE|DROP|ALTER|INSERT|DELETE|UPDATE|MERGE|TRUNCATE|USE|SET|RESET|CACHE|UNCACHE|"
+    r"REFRESH|ANALYZE|MSCK|REPAIR|LOAD|ADD|COMMENT|DECLARE)\b",
+    re.IGNORECASE,
+)
+
+
+def _conf_value(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _optional(value: str | None) -> sf.OptionalString:
+    return sf.OptionalString() if value is None else sf.OptionalString(value=value)
+
+
+class RuntimeConfig:
+    """``spark.conf``: the session's SQL configuration on the server."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def _call(
+        self, operation: int, keys: Iterable[str] = (), values: Iterable[sf.OptionalString] = ()
+    ) -> sf.ConfigResponse:
+        request = sf.ConfigRequest(operation=operation, keys=list(keys), values=list(values))
+        return self._connection.action("config", request, sf.ConfigResponse)
+
+    def set(self, key: str, value: str | int | bool) -> None:
+        self._call(sf.ConfigRequest.OPERATION_SET, [key], [_optional(_conf_value(value))])
+
+    def get(self, key: str, default: Any = _NO_DEFAULT) -> str | None:
+        values = []
+        if default is not _NO_DEFAULT:
+            values = [_optional(None if default is None else _conf_value(default))]
+        response = self._call(sf.ConfigRequest.OPERATION_GET, [key], values)
+        if not response.values or not response.values[0].HasField("value"):
+            return None
+        return response.values[0].value
+
+    def unset(self, key: str) -> None:
+        self._call(sf.ConfigRequest.OPERATION_UNSET, [key])
+
+    @property
+    def getAll(self) -> dict[str, str]:
+        response = self._call(sf.ConfigRequest.OPERATION_GET_ALL)
+        return {k: v.value for k, v in zip(response.keys, response.values, strict=True)}
+
+    def isModifiable(self, key: str) -> bool:
+        response = self._call(sf.ConfigRequest.OPERATION_IS_MODIFIABLE, [key])
+        return bool(response.values) and response.values[0].value.lower() == "true"
+
+
+def _server_url(url: str) -> str:
+    """A Flight URL; ``sc://host:port`` (Spark Connect's form) means ``grpc://host:port``."""
+    if url.startswith("sc://"):
+        url = "grpc://" + url[len("sc://"):]
+    return url.split(";", 1)[0].rstrip("/")
+
+
+class _Builder:
+    """``SparkSession.builder``: ``.remote(url).config(...).getOrCreate()``."""
+
+    def __init__(self) -> None:
+        self._url: str | None = None
+        self._conf: dict[str, str] = {}
+
+    def remote(self, url: str) -> _Builder:
+        self._url = url
+        return self
+
+    def config(
+        self, key: str | None = None, value: Any = None, *, map: dict[str, Any] | None = None
+    ) -> _Builder:
+        if key is not None:
+            self._conf[key] = _conf_value(value)
+        for k, v in (map or {}).items():
+            self._conf[k] = _conf_value(v)
+        return self
+
+    def create(self) -> SparkSession:
+        if self._url is None:
+            raise PySparkValueError(
+                message="[NO_REMOTE_URL] Call remote(url) with the sparkflight server's URL, "
+                "such as grpc://localhost:8815.",
+                errorClass="NO_REMOTE_URL",
+            )
+        session = SparkSession._open(Connection(_server_url(self._url)), self._conf, owner=True)
+        SparkSession._set_active(session)
+        return session
+
+    def getOrCreate(self) -> SparkSession:
+        active = SparkSession.getActiveSession()
+        if active is not None and (self._url is None or _server_url(self._url) == active._url):
+            for key, value in self._conf.items():
+                active.conf.set(key, value)
+            return active
+        return self.create()
+
+
+class _BuilderProperty:
+    def __get__(self, instance: Any, owner: type) -> _Builder:
+        return _Builder()
+
+
+class SparkSession:
+    """A session of a sparkflight server, with PySpark's SparkSession API."""
+
+    builder = _BuilderProperty()
+    _active: SparkSession | None = None
+    _lock = threading.Lock()
+
+    def __init__(self, connection: Connection, info: sf.SessionInfo, owner: bool) -> None:
+        self._connection = connection
+        self._info = info
+        self._owner = owner
+        self._stopped = False
+        self.conf = RuntimeConfig(connection)
+
+    @classmethod
+    def _open(cls, connection: Connection, conf: dict[str, str], owner: bool) -> SparkSession:
+        info = connection.action(
+            "session.open", sf.OpenSessionRequest(conf=conf), sf.SessionInfo
+        )
+        return cls(connection.for_session(info.session_id), info, owner)
+
+    @classmethod
+    def _set_active(cls, session: SparkSession | None) -> None:
+        with cls._lock:
+            cls._active = session
+
+    @classmethod
+    def getActiveSession(cls) -> SparkSession | None:
+        with cls._lock:
+            session = cls._active
+        return session if session is not None and not session._stopped else None
+
+    active = getActiveSession
+
+    @property
+    def _url(self) -> str:
+        return self._connection.url
+
+    @property
+    def version(self) -> str:
+        return self._info.spark_version
+
+    @property
+    def sessionId(self) -> str:
+        return self._info.session_id
+
+    def newSession(self) -> SparkSession:
+        return SparkSession._open(self._connection, {}, owner=False)
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        try:
+            self._connection.action(
+                "session.close",
+                sf.CloseSessionRequest(session_id=self._info.session_id),
+                sf.CommandResponse,
+            )
+        finally:
+            if self._owner:
+                self._connection.close()
+            if SparkSession._active is self:
+                SparkSession._set_active(None)
+
+    def __enter__(self) -> SparkSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def interruptAll(self) -> list[str]:
+        response = self._connection.action(
+            "interrupt", sf.InterruptRequest(), sf.InterruptResponse
+        )
+        return list(response.interrupted_ids)
+
+    # ------------------------------------------------------------- DataFrames
+
+    def _df(self, relation: plan.Relation) -> DataFrame:
+        return DataFrame(relation, self)
+
+    def range(
+        self,
+        start: int,
+        end: int | None = None,
+        step: int = 1,
+        numPartitions: int | None = None,
+    ) -> DataFrame:
+        if end is None:
+            start, end = 0, start
+        return self._df(
+            plan.Range(start=int(start), end=int(end), step=int(step), num_partitions=numPartitions)
+        )
+
+    def table(self, tableName: str) -> DataFrame:
+        if not isinstance(tableName, str):
+            raise PySparkTypeError(
+                message="[NOT_STR] Argument `tableName` should be a str, got "
+                f"{type(tableName).__name__}.",
+                errorClass="NOT_STR",
+                messageParameters={"arg_name": "tableName", "arg_type": type(tableName).__name__},
+            )
+        return self._df(plan.NamedTable(name=tableName))
+
+    @property
+    def read(self) -> DataFrameReader:
+        return DataFrameReader(self)
+
+    def sql(
+        self, sqlQuery: str, args: dict[str, Any] | list[Any] | None = None, **kwargs: Any
+    ) -> DataFrame:
+        """Run SQL. Commands (DDL, DML, SET, ...) run at once, as in PySpark; queries lazily."""
+        if kwargs:
+            raise not_supported("SparkSession.sql with string formatting keyword arguments")
+
+        def value(v: Any) -> Expr:
+            return v._expr if isinstance(v, Column) else Literal(v)
+
+        if args is None and _COMMAND.match(sqlQuery):
+            command = sf.CommandRequest(sql=sf.SqlCommand(query=sqlQuery))
+            self._connection.action("command", command, sf.CommandResponse)
+            return self._df(plan.LocalData(arrow_ipc=_ipc(pa.table({}))))
+        if isinstance(args, dict):
+            relation = plan.Sql(
+                query=sqlQuery, named_arguments={k: value(v) for k, v in args.items()}
+            )
+        elif isinstance(args, (list, tuple)):
+            relation = plan.Sql(query=sqlQuery, positional_arguments=[value(v) for v in args])
+        elif args is None:
+            relation = plan.Sql(query=sqlQuery)
+        else:
+            raise PySparkTypeError(
+                message="[INVALID_TYPE] Argument `args` should be a dict or list, got "
+                f"{type(args).__name__}.",
+                errorClass="INVALID_TYPE",
+                messageParameters={"arg_name": "args", "arg_type": type(args).__name__},
+            )
+        return self._df(relation)
+
+    def createDataFrame(
+        self,
+        data: Any,
+        schema: StructType | DataType | str | list[str] | None = None,
+        samplingRatio: float | None = None,
+        verifySchema: bool = True,
+    ) -> DataFrame:
+        if isinstance(data, DataFrame):
+            raise PySparkTypeError(
+                message="[INVALID_TYPE] Argument `data` should not be a DataFrame.",
+                errorClass="INVALID_TYPE",
+                messageParameters={"arg_name": "data", "arg_type": "DataFrame"},
+            )
+        table, struct = local_data_to_arrow(data, schema)
+        schema_json = struct.json()
+        payload = _ipc(table)
+        if len(payload) <= INLINE_LIMIT_BYTES:
+            return self._df(plan.LocalData(arrow_ipc=payload, schema_json=schema_json))
+        upload_id = self._connection.upload(table, schema_json)
+        return self._df(plan.LocalData(upload_id=upload_id, schema_json=schema_json))
+
+
+def _ipc(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()

@@ -1,0 +1,96 @@
+"""``Window`` and ``WindowSpec``: the window of a window function, as in PySpark."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from client.column import Column, column_expr
+from client.expressions import Expr, sort_order
+
+_JAVA_MIN_LONG = -(1 << 63)
+_JAVA_MAX_LONG = (1 << 63) - 1
+_PRECEDING_THRESHOLD = max(-sys.maxsize, _JAVA_MIN_LONG)
+_FOLLOWING_THRESHOLD = min(sys.maxsize, _JAVA_MAX_LONG)
+
+
+def _columns(cols: tuple[Any, ...]) -> tuple[Any, ...]:
+    if len(cols) == 1 and isinstance(cols[0], (list, tuple)):
+        return tuple(cols[0])
+    return cols
+
+
+def _clamp(start: int, end: int) -> tuple[int, int]:
+    if start <= _PRECEDING_THRESHOLD:
+        start = Window.unboundedPreceding
+    if end >= _FOLLOWING_THRESHOLD:
+        end = Window.unboundedFollowing
+    return start, end
+
+
+class WindowSpec:
+    """Partitioning, ordering and frame of a window; immutable."""
+
+    def __init__(
+        self,
+        partition_by: Iterable[Expr] = (),
+        order_by: Iterable[Expr] = (),
+        frame: tuple[str, int, int] | None = None,
+    ) -> None:
+        self.partition_by: tuple[Expr, ...] = tuple(partition_by)
+        self.order_by: tuple[Expr, ...] = tuple(order_by)
+        #: ("rows" | "range", start, end) or None for Spark's default frame.
+        self.frame = frame
+
+    def partitionBy(self, *cols: Any) -> WindowSpec:
+        exprs = tuple(column_expr(c) for c in _columns(cols))
+        return WindowSpec(exprs, self.order_by, self.frame)
+
+    def orderBy(self, *cols: Any) -> WindowSpec:
+        exprs = tuple(sort_order(column_expr(c)) for c in _columns(cols))
+        return WindowSpec(self.partition_by, exprs, self.frame)
+
+    def rowsBetween(self, start: int, end: int) -> WindowSpec:
+        return WindowSpec(self.partition_by, self.order_by, ("rows", *_clamp(start, end)))
+
+    def rangeBetween(self, start: int, end: int) -> WindowSpec:
+        return WindowSpec(self.partition_by, self.order_by, ("range", *_clamp(start, end)))
+
+    def __str__(self) -> str:
+        parts = []
+        if self.partition_by:
+            parts.append("PARTITION BY " + ", ".join(str(p) for p in self.partition_by))
+        if self.order_by:
+            parts.append("ORDER BY " + ", ".join(str(o) for o in self.order_by))
+        if self.frame is not None:
+            kind, start, end = self.frame
+            parts.append(f"{kind.upper()} BETWEEN {start} AND {end}")
+        return " ".join(parts)
+
+    def __repr__(self) -> str:
+        return f"WindowSpec({self})"
+
+
+class Window:
+    """Factory of window specs: ``Window.partitionBy("k").orderBy("t")``."""
+
+    unboundedPreceding: int = _JAVA_MIN_LONG
+    unboundedFollowing: int = _JAVA_MAX_LONG
+    currentRow: int = 0
+
+    @staticmethod
+    def partitionBy(*cols: str | Column | list[str | Column]) -> WindowSpec:
+        return WindowSpec().partitionBy(*cols)
+
+    @staticmethod
+    def orderBy(*cols: str | Column | list[str | Column]) -> WindowSpec:
+        return WindowSpec().orderBy(*cols)
+
+    @staticmethod
+    def rowsBetween(start: int, end: int) -> WindowSpec:
+        return WindowSpec().rowsBetween(start, end)
+
+    @staticmethod
+    def rangeBetween(start: int, end: int) -> WindowSpec:
+        return WindowSpec().rangeBetween(start, end)
