@@ -384,7 +384,14 @@ def local_data_to_arrow(
     elif numpy is not None and isinstance(data, numpy.ndarray):
         table, struct = _with_schema(_from_numpy(data, schema), schema)
     else:
-        table, struct = _from_rows(list(data), schema, names)
+        rows = list(data)
+        table, struct = _from_rows(rows, schema, names)
+        if names is not None and not _is_positional(rows[0] if rows else ()):
+            # Only positional rows get default names for columns beyond ``names``.
+            if len(names) != len(struct):
+                raise ValueError(
+                    f"Length mismatch: expected {len(names)} columns, but data has {len(struct)}"
+                )
     if names is not None:
         names = _extend_names(names, table.num_columns)
         if len(names) != table.num_columns:
@@ -399,6 +406,13 @@ def local_data_to_arrow(
             ]
         )
     return table, struct
+
+
+def _is_positional(row: Any) -> bool:
+    """Whether a row's values are only positional (a plain tuple or list, or a scalar)."""
+    if isinstance(row, (tuple, list)):
+        return not hasattr(row, "__fields__") and not hasattr(row, "_fields")
+    return not isinstance(row, dict) and not hasattr(row, "__dict__")
 
 
 def _extend_names(names: list[str], count: int) -> list[str]:
