@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -246,13 +247,32 @@ def signature_name(t: type_pb2.Type) -> str:
 
 
 def infer_literal_type(value: Any) -> DataType:
-    """The Spark type ``lit(value)`` has (``ValueError`` for values ``lit`` rejects)."""
+    """The Spark type ``lit(value)`` has (``ValueError`` for values ``lit`` rejects).
+
+    Elements of a list (keys and values of a dict) share one type: ``int`` elements are
+    ``bigint`` if one needs 64 bits, decimals widen to hold all of them.
+    """
+    data_type = _infer(value)
+    if value is not None and _has_null_type(data_type):
+        raise ValueError("Cannot infer the element type of an empty or all-null collection")
+    return data_type
+
+
+def _infer(value: Any) -> DataType:
     if value is None:
         return NullType()
     for python_type, infer in _LITERAL_TYPES:
         if isinstance(value, python_type):
             return infer(value)
     raise ValueError(f"Unsupported literal type: {type(value).__name__}")
+
+
+def _has_null_type(data_type: DataType) -> bool:
+    if isinstance(data_type, ArrayType):
+        return _has_null_type(data_type.elementType)
+    if isinstance(data_type, MapType):
+        return _has_null_type(data_type.keyType) or _has_null_type(data_type.valueType)
+    return isinstance(data_type, NullType)
 
 
 def _int_type(value: int) -> DataType:
@@ -270,43 +290,49 @@ def _decimal_type(value: decimal.Decimal) -> DecimalType:
     _, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)
     scale = max(-exponent, 0)
-    precision = len(digits) + max(exponent, 0)
-    precision = max(precision, scale)
+    precision = max(len(digits) + max(exponent, 0), scale)
     if precision > _MAX_PRECISION:
         raise ValueError(f"{value} has more than {_MAX_PRECISION} digits")
     return DecimalType(precision, scale)
 
 
-def _sequence_type(values: list[Any]) -> DataType:
-    types = {_widen(infer_literal_type(v)) for v in values if v is not None}
-    if not types:
-        raise ValueError("Cannot infer the element type of an empty or all-null collection")
-    if len(types) > 1:
-        if all(isinstance(t, DecimalType) for t in types):
-            scale = max(t.scale for t in types)  # type: ignore[attr-defined]
-            whole = max(t.precision - t.scale for t in types)  # type: ignore[attr-defined]
-            return DecimalType(min(whole + scale, _MAX_PRECISION), scale)
-        raise ValueError(f"Collection elements have different types: {sorted(map(str, types))}")
-    return types.pop()
+def _merge(a: DataType, b: DataType) -> DataType:
+    """The one type of two collection elements' types."""
+    if isinstance(a, NullType) or a == b:
+        return b
+    if isinstance(b, NullType):
+        return a
+    if {type(a), type(b)} == {IntegerType, LongType}:
+        return LongType()
+    if isinstance(a, DecimalType) and isinstance(b, DecimalType):
+        scale = max(a.scale, b.scale)
+        whole = max(a.precision - a.scale, b.precision - b.scale)
+        return DecimalType(min(whole + scale, _MAX_PRECISION), scale)
+    if isinstance(a, ArrayType) and isinstance(b, ArrayType):
+        return ArrayType(_merge(a.elementType, b.elementType), a.containsNull or b.containsNull)
+    if isinstance(a, MapType) and isinstance(b, MapType):
+        return MapType(
+            _merge(a.keyType, b.keyType),
+            _merge(a.valueType, b.valueType),
+            a.valueContainsNull or b.valueContainsNull,
+        )
+    raise ValueError(f"Collection elements have different types: {a} and {b}")
 
 
-def _widen(data_type: DataType) -> DataType:
-    """Elements of one collection share a type: ``int`` elements are all ``bigint`` if one is."""
-    return LongType() if isinstance(data_type, IntegerType) else data_type
+def _elements_type(values: list[Any]) -> DataType:
+    return functools.reduce(_merge, map(_infer, values), NullType())
 
 
 def _list_type(value: list[Any]) -> DataType:
-    element = _sequence_type(value)
-    if isinstance(element, LongType) and all(v is None or _INT_MIN <= v <= _INT_MAX for v in value):
-        element = IntegerType()
-    return ArrayType(element, any(v is None for v in value))
+    return ArrayType(_elements_type(value), any(v is None for v in value))
 
 
 def _map_type(value: dict[Any, Any]) -> DataType:
-    key = _list_type(list(value.keys()))
-    item = _list_type(list(value.values()))
-    assert isinstance(key, ArrayType) and isinstance(item, ArrayType)
-    return MapType(key.elementType, item.elementType, item.containsNull)
+    return MapType(
+        _elements_type(list(value.keys())),
+        _elements_type(list(value.values())),
+        any(v is None for v in value.values()),
+    )
 
 
 _LITERAL_TYPES: tuple[tuple[type | tuple[type, ...], Callable[[Any], DataType]], ...] = (

@@ -317,7 +317,7 @@ def test_infer_schema_errors() -> None:
     with pytest.raises(ValueError):
         infer_schema([])
     with pytest.raises(TypeError):
-        infer_schema([(1,), ("x",)] and [(1,), ([1],)])
+        infer_schema([(1,), ([1],)])
 
 
 @pytest.mark.parametrize("rows", INFER_CASES[:8], ids=lambda r: type(r[0]).__name__)
