@@ -87,7 +87,7 @@ def run_demo(master: str = "local[2]", console: Console | None = None) -> None:
     from flight_server.server import SparkFlightServer
 
     console = console or Console()
-    spark = start_spark(master, {"spark.sql.shuffle.partitions": "4"})
+    spark = start_spark(master, {"spark.sql.shuffle.partitions": "4", "spark.ui.enabled": "false"})
     try:
         server = SparkFlightServer(spark, location=grpc_url("127.0.0.1", 0))
         try:
@@ -96,7 +96,7 @@ def run_demo(master: str = "local[2]", console: Console | None = None) -> None:
             session = SparkSession.builder.remote(url).getOrCreate()
             try:
                 for query in DEMO_QUERIES:
-                    console.print(Syntax(inspect.getsource(query), "python"))
+                    console.print(Syntax(inspect.getsource(query), "python", word_wrap=True))
                     console.print(render(query(session).toArrow()))
                     console.print()
             finally:

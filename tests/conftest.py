@@ -26,6 +26,7 @@ SPARK_CONF = {
     "spark.driver.memory": "1g",
     "spark.sql.shuffle.partitions": "4",
     "spark.sql.session.timeZone": "UTC",
+    "spark.ui.enabled": "false",
 }
 SERVER_MASTER = "local[2]"
 # A guard against a server that never comes up, not a performance expectation.
