@@ -107,6 +107,7 @@ _TABLE: tuple[tuple[str, str, str], ...] = (
     ("startswith", "functions_string", "starts_with"),
     ("endswith", "functions_string", "ends_with"),
     ("contains", "functions_string", "contains"),
+    ("instr", "functions_string", "strpos"),
     ("replace", "functions_string", "replace"),
     ("reverse", "functions_string", "reverse"),
     ("repeat", "functions_string", "repeat"),
@@ -138,6 +139,11 @@ PRODUCER_ALIASES: dict[str, str] = {
     "count_star": "count",
     "std_dev": "stddev_samp",
     "stddev": "stddev_samp",
+    # DataFusion's own names.
+    "str_concat": "concat",
+    "regex_match": "rlike",
+    "var": "var_samp",
+    "approx_distinct": "approx_count_distinct",
 }
 
 

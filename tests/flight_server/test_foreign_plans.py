@@ -74,7 +74,94 @@ def _run(client: flight.FlightClient, plan: plan_pb2.Plan) -> pa.Table:
     return client.do_get(flight.Ticket(plan.SerializeToString())).read_all()
 
 
-@pytest.mark.parametrize("number", sorted(tpch.QUERIES), ids=lambda n: f"q{n:02d}")
+# DataFusion writes LIKE as like(input, pattern, escape) with a null escape character.
+_LIKE_WITH_NULL_ESCAPE = pytest.mark.xfail(
+    reason="like with a null escape argument is refused by Spark", strict=True
+)
+_KNOWN_FAILURES = {number: _LIKE_WITH_NULL_ESCAPE for number in (2, 9, 13, 14, 16, 20)}
+
+# Other SQL features, each planned by DataFusion over the TPC-H tables.
+FEATURES: dict[str, str] = {
+    "values": "select * from (values (1, 'a'), (2, 'b')) t(x, y) order by x",
+    "limit-offset": "select n_name from nation order by n_nationkey limit 3 offset 2",
+    "in-list": "select n_nationkey, n_name from nation where n_nationkey in (1, 3, 5) order by 1",
+    "between": """
+        select n_nationkey between 3 and 7 as a, n_nationkey not between 3 and 7 as b
+        from nation order by n_nationkey""",
+    "strings": """
+        select upper(n_name) as u, lower(n_name) as l, length(n_name) as len,
+            substr(n_name, 2, 3) as s, character_length(n_name) as c,
+            octet_length(n_name) as o, left(n_name, 2) as lf, reverse(n_name) as r,
+            concat(n_name, '-', n_comment) as cc, strpos(n_name, 'A') as p
+        from nation order by n_nationkey""",
+    "concat-operator": """
+        select n_name || '-' || r_name as nr
+        from nation join region on n_regionkey = r_regionkey order by n_nationkey""",
+    "regexp-like": "select regexp_like(n_name, '^A.*') as a from nation order by n_nationkey",
+    "count-distinct": """
+        select n_regionkey, count(distinct n_name) as c from nation group by n_regionkey
+        order by 1""",
+    "count-filter": "select count(*) filter (where n_regionkey = 1) as c from nation",
+    "window-rows-frame": """
+        select n_name,
+            sum(n_nationkey) over (order by n_nationkey rows between 1 preceding and current row)
+                as s
+        from nation order by n_nationkey""",
+    "case": """
+        select case when n_nationkey < 5 then 'low' when n_nationkey < 10 then 'mid'
+            else 'high' end as b, count(*) as c
+        from nation group by 1 order by 1""",
+    "union-all": """
+        select n_nationkey from nation union all select r_regionkey from region order by 1""",
+    "union": "select n_regionkey from nation union select r_regionkey from region order by 1",
+    "intersect": """
+        select n_regionkey from nation intersect select r_regionkey from region order by 1""",
+    "except": "select n_nationkey from nation except select r_regionkey from region order by 1",
+    "arithmetic": """
+        select cast(n_nationkey as double) / 3 as d, n_nationkey / 3 as i, n_nationkey % 3 as m,
+            abs(-n_nationkey) as a, round(n_nationkey / 7.0, 2) as r, sqrt(n_nationkey) as s,
+            power(n_nationkey, 2) as p, ln(n_nationkey + 1) as ln, log10(n_nationkey + 1) as lg,
+            ceil(n_nationkey / 2.0) as c, floor(n_nationkey / 2.0) as f
+        from nation order by n_nationkey""",
+    "coalesce-nullif": """
+        select coalesce(nullif(n_nationkey, 0), -1) as c from nation order by n_nationkey""",
+    "greatest-least": """
+        select greatest(n_nationkey, n_regionkey) as g, least(n_nationkey, n_regionkey) as l
+        from nation order by n_nationkey""",
+    "extract": """
+        select extract(month from o_orderdate) as m, count(*) as c from orders
+        group by 1 order by 1""",
+    "casts": """
+        select cast(o_orderdate as varchar) as s, cast('2020-01-01' as date) as d,
+            cast(o_totalprice as bigint) as i
+        from orders order by o_orderkey limit 2""",
+    "aggregates": """
+        select max(o_totalprice) as mx, min(o_orderdate) as mn, avg(o_totalprice) as av,
+            stddev(o_totalprice) as sd, var_samp(o_totalprice) as v,
+            stddev_pop(o_totalprice) as sp, corr(o_totalprice, o_custkey) as c,
+            sum(case when o_orderstatus = 'F' then 1 end) as f, count(o_comment) as n,
+            bool_and(o_totalprice >= 0) as b
+        from orders""",
+    "scalar-subquery": """
+        select n_name, n_regionkey from nation
+        where n_regionkey = (select max(r_regionkey) from region) order by 1""",
+    "left-join-condition": """
+        select count(*) as c from nation
+        left join region on n_regionkey = r_regionkey and r_name = 'ASIA'""",
+    "full-join": """
+        select n_name, r_name from nation full outer join region
+        on n_regionkey = r_regionkey + 10 order by 1, 2""",
+    "cross-join": """
+        select n_name, r_name from nation cross join region where n_nationkey = 0 order by 2""",
+    "distinct": "select distinct n_regionkey from nation order by 1",
+}
+
+
+@pytest.mark.parametrize(
+    "number",
+    [pytest.param(n, marks=_KNOWN_FAILURES.get(n, ())) for n in sorted(tpch.QUERIES)],
+    ids=lambda n: f"q{n:02d}",
+)
 def test_tpch_query(
     number: int,
     flight_client: flight.FlightClient,
@@ -91,6 +178,19 @@ def test_tpch_query(
     assert actual.column_names == list(plan.relations[0].root.names)
     assert actual.column_names == expected.column_names
     assert_same_rows(actual, expected)
+
+
+@pytest.mark.parametrize("sql", FEATURES.values(), ids=FEATURES.keys())
+def test_sql_feature(
+    sql: str,
+    flight_client: flight.FlightClient,
+    datafusion_context: datafusion.SessionContext,
+    tpch_views: None,
+) -> None:
+    plan = tpch.datafusion_plan(datafusion_context, sql)
+    actual = _run(flight_client, plan)
+    assert actual.column_names == list(plan.relations[0].root.names)
+    assert_same_rows(actual, datafusion_context.sql(sql).to_arrow_table())
 
 
 def test_flight_info_and_schema(

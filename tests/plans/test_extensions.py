@@ -15,7 +15,9 @@ from plans.extensions import (
 from tests.plans.unknown_fields import field, with_fields
 
 ARITHMETIC = "extension:io.substrait:functions_arithmetic"
-LEGACY_ARITHMETIC = "https://github.com/substrait-io/substrait/blob/main/extensions/functions_arithmetic.yaml"
+LEGACY_ARITHMETIC = (
+    "https://github.com/substrait-io/substrait/blob/main/extensions/functions_arithmetic.yaml"
+)
 LEGACY_COMPARISON = "/functions_comparison.yaml"
 
 Function = extensions_pb2.SimpleExtensionDeclaration.ExtensionFunction

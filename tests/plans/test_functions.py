@@ -88,6 +88,12 @@ def test_aliases_agree_with_twins() -> None:
         ("char_length:str", "length"),
         ("count_star", "count"),
         ("initcap:str", "initcap"),
+        ("strpos:str_str", "instr"),
+        # DataFusion's own names.
+        ("str_concat", "concat"),
+        ("regex_match", "rlike"),
+        ("var", "var_samp"),
+        ("approx_distinct", "approx_count_distinct"),
     ],
 )
 def test_foreign_names(substrait: str, spark: str) -> None:

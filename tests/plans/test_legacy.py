@@ -137,9 +137,14 @@ def test_check_unknown_fields_accepts_legacy_fields() -> None:
             # A legacy timestamp literal (field 14) inside a legacy grouping expression.
             _fetch_over_aggregate(
                 grouping_fields=(
-                    field(1, algebra_pb2.Expression(literal=with_fields(
-                        algebra_pb2.Expression.Literal(), field(14, 1_700_000_000)
-                    ))),
+                    field(
+                        1,
+                        algebra_pb2.Expression(
+                            literal=with_fields(
+                                algebra_pb2.Expression.Literal(), field(14, 1_700_000_000)
+                            )
+                        ),
+                    ),
                 )
             ),
             "substrait.Expression.Literal has unknown field 14",
