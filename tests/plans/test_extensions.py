@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from substrait import plan_pb2
+from google.protobuf.message import Message
+from substrait import algebra_pb2, plan_pb2
 from substrait.extensions import extensions_pb2
 
 from plans.extensions import (
@@ -21,6 +22,11 @@ LEGACY_ARITHMETIC = (
 LEGACY_COMPARISON = "/functions_comparison.yaml"
 
 Function = extensions_pb2.SimpleExtensionDeclaration.ExtensionFunction
+FUNCTION_CALLS = (
+    algebra_pb2.Expression.ScalarFunction,
+    algebra_pb2.AggregateFunction,
+    algebra_pb2.Expression.WindowFunction,
+)
 
 
 def test_anchors_are_stable_and_distinct() -> None:
@@ -132,3 +138,24 @@ def test_other_declarations_are_skipped() -> None:
         )
     )
     assert read_declarations(plan) == {}
+
+
+def _function_references(message: Message) -> set[int]:
+    found = set()
+    for descriptor, value in message.ListFields():
+        if descriptor.message_type is None:
+            continue
+        for item in value if descriptor.is_repeated else [value]:
+            if isinstance(item, FUNCTION_CALLS):
+                found.add(item.function_reference)
+            found |= _function_references(item)
+    return found
+
+
+def test_datafusion_tpch_declarations(datafusion_tpch_plans: dict[int, plan_pb2.Plan]) -> None:
+    """DataFusion declares bare standard names and no URNs or URIs at all."""
+    for plan in datafusion_tpch_plans.values():
+        declarations = read_declarations(plan)
+        assert _function_references(plan) <= declarations.keys()
+        assert {ref.urn for ref in declarations.values()} == {""}
+        assert all(ref.is_standard and ref.base_name == ref.name for ref in declarations.values())

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from substrait import algebra_pb2, plan_pb2, type_pb2
 
 from plans import legacy
-from tests import tpch
 from tests.plans.unknown_fields import field, with_fields
 
 
@@ -167,13 +164,6 @@ def test_check_unknown_fields_refuses_a_malformed_legacy_expression() -> None:
         legacy.check_unknown_fields(plan)
 
 
-@pytest.fixture(scope="module")
-def datafusion_plans(tmp_path_factory: pytest.TempPathFactory) -> dict[int, plan_pb2.Plan]:
-    tables = tpch.generate(Path(tmp_path_factory.mktemp("tpch")))
-    context = tpch.datafusion_context(tables)
-    return {number: tpch.datafusion_plan(context, sql) for number, sql in tpch.QUERIES.items()}
-
-
 def _aggregates(message: object) -> list[algebra_pb2.AggregateRel]:
     found = []
     for descriptor, value in message.ListFields():  # type: ignore[attr-defined]
@@ -186,10 +176,10 @@ def _aggregates(message: object) -> list[algebra_pb2.AggregateRel]:
     return found
 
 
-def test_datafusion_tpch_plans(datafusion_plans: dict[int, plan_pb2.Plan]) -> None:
+def test_datafusion_tpch_plans(datafusion_tpch_plans: dict[int, plan_pb2.Plan]) -> None:
     """DataFusion writes both grouping encodings; they agree and nothing else is unknown."""
     checked = 0
-    for plan in datafusion_plans.values():
+    for plan in datafusion_tpch_plans.values():
         legacy.check_unknown_fields(plan)
         for aggregate in _aggregates(plan):
             by_reference = legacy.groupings(aggregate)
