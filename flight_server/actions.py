@@ -1,0 +1,250 @@
+"""The DoAction table: action type -> (request message, handler, description)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+
+import pyspark
+from google.protobuf.message import DecodeError, Message
+from pyspark.sql import DataFrame
+
+from flight_server.errors import (
+    INVALID_ACTION_BODY,
+    UNKNOWN_ACTION,
+    SparkFlightError,
+)
+from flight_server.execute import job_tags, operation, operation_tag, session_tag
+from flight_server.sessions import Session, SessionManager
+from flight_server.translate import translate_plan
+from plans import sparkflight_pb2 as sf
+
+
+@dataclass(frozen=True)
+class ActionCall:
+    """What a handler gets: the sessions, the caller's session and the request."""
+
+    sessions: SessionManager
+    session: Session
+    request: Message
+
+
+def _server_version() -> str:
+    try:
+        return metadata.version("sparkflight")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _version(call: ActionCall) -> Message:
+    return sf.SessionInfo(spark_version=pyspark.__version__, server_version=_server_version())
+
+
+def _open(call: ActionCall) -> Message:
+    request: sf.OpenSessionRequest = call.request  # type: ignore[assignment]
+    session = call.sessions.open(dict(request.conf))
+    info = _version(call)
+    info.session_id = session.id
+    return info
+
+
+def _close(call: ActionCall) -> Message:
+    request: sf.CloseSessionRequest = call.request  # type: ignore[assignment]
+    session_id = request.session_id or call.session.id
+    if not session_id:
+        raise SparkFlightError(INVALID_ACTION_BODY, "the default session cannot be closed")
+    call.sessions.close(session_id)
+    return sf.CommandResponse()
+
+
+def _optional(value: str | None) -> sf.OptionalString:
+    return sf.OptionalString(value=value) if value is not None else sf.OptionalString()
+
+
+def _config(call: ActionCall) -> Message:
+    request: sf.ConfigRequest = call.request  # type: ignore[assignment]
+    conf = call.session.spark.conf
+    op = sf.ConfigRequest
+    keys = list(request.keys)
+    response = sf.ConfigResponse()
+    if request.operation == op.OPERATION_SET:
+        if len(request.values) != len(keys):
+            raise SparkFlightError(INVALID_ACTION_BODY, "config SET needs one value per key")
+        for key, value in zip(keys, request.values, strict=True):
+            if value.HasField("value"):
+                conf.set(key, value.value)
+            else:
+                conf.unset(key)
+    elif request.operation == op.OPERATION_UNSET:
+        for key in keys:
+            conf.unset(key)
+    elif request.operation == op.OPERATION_GET:
+        defaults = list(request.values)
+        for index, key in enumerate(keys):
+            default = defaults[index] if index < len(defaults) else sf.OptionalString()
+            value = conf.get(key, default.value) if default.HasField("value") else conf.get(key)
+            response.keys.append(key)
+            response.values.append(_optional(value))
+    elif request.operation == op.OPERATION_GET_ALL:
+        prefix = keys[0] if keys else ""
+        for key, value in sorted(conf.getAll.items()):
+            if key.startswith(prefix):
+                response.keys.append(key)
+                response.values.append(_optional(value))
+    elif request.operation == op.OPERATION_IS_MODIFIABLE:
+        for key in keys:
+            response.keys.append(key)
+            response.values.append(_optional(str(conf.isModifiable(key)).lower()))
+    else:
+        raise SparkFlightError(INVALID_ACTION_BODY, f"unknown config operation {request.operation}")
+    return response
+
+
+def _explain(df: DataFrame, mode: str) -> str:
+    jvm = df.sparkSession._jvm
+    return jvm.PythonSQLUtils.explainString(df._jdf.queryExecution(), mode or "simple")
+
+
+def _analyze(call: ActionCall) -> Message:
+    request: sf.AnalyzeRequest = call.request  # type: ignore[assignment]
+    df = translate_plan(call.session, request.plan)
+    mode = sf.AnalyzeRequest
+    if request.mode == mode.MODE_SCHEMA:
+        return sf.AnalyzeResponse(schema_json=df.schema.json())
+    if request.mode == mode.MODE_EXPLAIN:
+        return sf.AnalyzeResponse(text=_explain(df, request.explain_mode))
+    if request.mode == mode.MODE_IS_LOCAL:
+        return sf.AnalyzeResponse(flag=df.isLocal())
+    if request.mode == mode.MODE_IS_STREAMING:
+        return sf.AnalyzeResponse(flag=df.isStreaming)
+    if request.mode == mode.MODE_INPUT_FILES:
+        return sf.AnalyzeResponse(strings=df.inputFiles())
+    raise SparkFlightError(INVALID_ACTION_BODY, f"unknown analyze mode {request.mode}")
+
+
+def _create_view(session: Session, command: sf.CreateViewCommand) -> None:
+    df = translate_plan(session, command.plan)
+    if getattr(command, "global"):
+        view = df.createOrReplaceGlobalTempView if command.replace else df.createGlobalTempView
+    else:
+        view = df.createOrReplaceTempView if command.replace else df.createTempView
+    view(command.name)
+
+
+def _write(session: Session, command: sf.WriteCommand) -> None:
+    writer = translate_plan(session, command.plan).write
+    if command.format:
+        writer = writer.format(command.format)
+    if command.mode:
+        writer = writer.mode(command.mode)
+    if command.options:
+        writer = writer.options(**dict(command.options))
+    if command.partition_by:
+        writer = writer.partitionBy(*command.partition_by)
+    if command.bucket_by:
+        writer = writer.bucketBy(command.num_buckets, *command.bucket_by)
+    if command.sort_by:
+        writer = writer.sortBy(*command.sort_by)
+    if command.table_name and command.save_as_table:
+        writer.saveAsTable(command.table_name)
+    elif command.table_name:
+        writer.insertInto(command.table_name, overwrite=command.mode == "overwrite")
+    else:
+        writer.save(command.path or None)
+
+
+def _sql_command(session: Session, command: sf.SqlCommand) -> None:
+    session.spark.sql(command.query)
+
+
+_COMMANDS: dict[str, Callable[[Session, Message], None]] = {
+    "create_view": _create_view,  # type: ignore[dict-item]
+    "write": _write,  # type: ignore[dict-item]
+    "sql": _sql_command,  # type: ignore[dict-item]
+}
+
+
+def _command(call: ActionCall) -> Message:
+    request: sf.CommandRequest = call.request  # type: ignore[assignment]
+    kind = request.WhichOneof("command")
+    if kind is None:
+        raise SparkFlightError(INVALID_ACTION_BODY, "command request without a command")
+    with operation(call.session) as operation_id, job_tags(call.session, operation_id):
+        _COMMANDS[kind](call.session, getattr(request, kind))
+    return sf.CommandResponse()
+
+
+def _interrupt(call: ActionCall) -> Message:
+    request: sf.InterruptRequest = call.request  # type: ignore[assignment]
+    session = call.session
+    sc = session.spark.sparkContext
+    if request.tag:
+        raise SparkFlightError(
+            INVALID_ACTION_BODY, "interrupting by tag is not supported: queries carry no tags"
+        )
+    with session.lock:
+        running = set(session.operations)
+    if request.operation_id:
+        interrupted = [request.operation_id] if request.operation_id in running else []
+        sc.cancelJobsWithTag(operation_tag(request.operation_id))
+    else:
+        interrupted = sorted(running)
+        sc.cancelJobsWithTag(session_tag(session))
+    return sf.InterruptResponse(interrupted_ids=interrupted)
+
+
+@dataclass(frozen=True)
+class Action:
+    request: type[Message] | None
+    handler: Callable[[ActionCall], Message]
+    description: str
+
+
+ACTIONS: dict[str, Action] = {
+    "session.open": Action(
+        sf.OpenSessionRequest, _open, "Open a session (OpenSessionRequest -> SessionInfo)"
+    ),
+    "session.close": Action(
+        sf.CloseSessionRequest, _close, "Close a session and drop its uploads (CloseSessionRequest)"
+    ),
+    "config": Action(
+        sf.ConfigRequest, _config, "Get, set or unset SQL conf (ConfigRequest -> ConfigResponse)"
+    ),
+    "analyze": Action(
+        sf.AnalyzeRequest,
+        _analyze,
+        "Schema, explain text and other facts of a plan (AnalyzeRequest -> AnalyzeResponse)",
+    ),
+    "command": Action(
+        sf.CommandRequest,
+        _command,
+        "Create a view, write data or run an SQL command (CommandRequest -> CommandResponse)",
+    ),
+    "interrupt": Action(
+        sf.InterruptRequest,
+        _interrupt,
+        "Cancel running operations of the session (InterruptRequest -> InterruptResponse)",
+    ),
+    "version": Action(None, _version, "Spark and server versions (-> SessionInfo)"),
+}
+
+
+def run_action(sessions: SessionManager, session: Session, kind: str, body: bytes) -> bytes:
+    """Run action ``kind`` with its serialized request ``body``; the serialized response."""
+    action = ACTIONS.get(kind)
+    if action is None:
+        raise SparkFlightError(UNKNOWN_ACTION, f"unknown action {kind!r}", action=kind)
+    request: Message = sf.CommandResponse()
+    if action.request is not None:
+        request = action.request()
+        try:
+            request.ParseFromString(body)
+        except DecodeError as exc:
+            raise SparkFlightError(
+                INVALID_ACTION_BODY,
+                f"body of action {kind!r} is not a serialized "
+                f"{action.request.DESCRIPTOR.full_name} ({exc})",
+                action=kind,
+            ) from None
+    return action.handler(ActionCall(sessions, session, request)).SerializeToString()

@@ -1,0 +1,105 @@
+"""Running DataFrames: Arrow schemas and partition-at-a-time result streams.
+
+Results never gather on the driver: ``Dataset.toArrowBatchRdd`` is served to Python one
+partition at a time (``PythonRDD.toLocalIteratorAndServe``) and each Arrow batch is
+passed on as it arrives, sliced to at most :data:`MAX_BATCH_BYTES`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+
+import pyarrow as pa
+import pyarrow.flight as fl
+from pyspark.serializers import NoOpSerializer
+from pyspark.sql import DataFrame
+from pyspark.sql.pandas.types import to_arrow_schema
+from pyspark.util import _local_iterator_from_socket
+
+from flight_server.errors import guarded
+from flight_server.sessions import Session
+
+#: Largest record batch sent to a client, in bytes (a single larger row goes alone).
+MAX_BATCH_BYTES = 8 * 1024 * 1024
+
+_LARGE_VAR_TYPES = "spark.sql.execution.arrow.useLargeVarTypes"
+
+
+def arrow_schema(df: DataFrame) -> pa.Schema:
+    """The Arrow schema of ``df``'s result, as PySpark's ``toArrow`` gives it."""
+    large = df.sparkSession.conf.get(_LARGE_VAR_TYPES, "false") == "true"
+    return to_arrow_schema(
+        df.schema,
+        error_on_duplicated_field_names_in_struct=True,
+        timezone="UTC",
+        prefers_large_types=large,
+    )
+
+
+def session_tag(session: Session) -> str:
+    """The Spark job tag of every job a session runs."""
+    return f"sparkflight-session-{session.id or 'default'}"
+
+
+def operation_tag(operation_id: str) -> str:
+    """The Spark job tag of the jobs of one operation."""
+    return f"sparkflight-operation-{operation_id}"
+
+
+@contextlib.contextmanager
+def job_tags(session: Session, operation_id: str) -> Iterator[None]:
+    """Tag the Spark jobs this thread (and threads it starts) runs meanwhile."""
+    sc = session.spark.sparkContext
+    tags = [session_tag(session), operation_tag(operation_id)]
+    for tag in tags:
+        sc.addJobTag(tag)
+    try:
+        yield
+    finally:
+        for tag in tags:
+            sc.removeJobTag(tag)
+
+
+@contextlib.contextmanager
+def operation(session: Session) -> Iterator[str]:
+    """A running operation of ``session``: its id, registered while the block runs."""
+    operation_id = uuid.uuid4().hex
+    with session.lock:
+        session.operations.add(operation_id)
+    try:
+        yield operation_id
+    finally:
+        with session.lock:
+            session.operations.discard(operation_id)
+
+
+def _slices(batch: pa.RecordBatch, limit: int) -> Iterator[pa.RecordBatch]:
+    if batch.nbytes <= limit or batch.num_rows <= 1:
+        yield batch
+        return
+    half = batch.num_rows // 2
+    yield from _slices(batch.slice(0, half), limit)
+    yield from _slices(batch.slice(half), limit)
+
+
+def record_batches(
+    session: Session, df: DataFrame, schema: pa.Schema, limit: int = MAX_BATCH_BYTES
+) -> Iterator[pa.RecordBatch]:
+    """``df``'s result, one Spark partition at a time, in batches of at most ``limit`` bytes."""
+    with operation(session) as operation_id:
+        sc = session.spark.sparkContext
+        with job_tags(session, operation_id):
+            rdd = df._jdf.toArrowBatchRdd()
+            # The serving thread starts here and inherits this thread's job tags.
+            served = sc._jvm.PythonRDD.toLocalIteratorAndServe(rdd, True)
+        for message in _local_iterator_from_socket(served, NoOpSerializer()):
+            batch = pa.ipc.read_record_batch(pa.py_buffer(message), schema)
+            yield from _slices(batch, limit)
+
+
+def result_stream(session: Session, df: DataFrame) -> fl.GeneratorStream:
+    """A Flight stream of ``df``'s result; an empty result still carries the schema."""
+    schema = arrow_schema(df)
+    return fl.GeneratorStream(schema, guarded(record_batches(session, df, schema)))

@@ -1,0 +1,80 @@
+"""Substrait plans as PySpark DataFrames (see docs/protocol.md)."""
+
+from __future__ import annotations
+
+from google.protobuf.message import DecodeError
+from pyspark.sql import DataFrame
+from pyspark.sql import types as T
+from substrait import plan_pb2
+
+from flight_server.errors import INVALID_PLAN, SparkFlightError
+from flight_server.sessions import Session
+from flight_server.translate.expressions import Context
+from flight_server.translate.relations import relation
+from plans.legacy import check_unknown_fields
+
+__all__ = ["parse_plan", "translate_plan"]
+
+
+def parse_plan(data: bytes) -> plan_pb2.Plan:
+    """Parse a serialized ``substrait.Plan``, refusing what would be silently misread."""
+    plan = plan_pb2.Plan()
+    try:
+        plan.ParseFromString(data)
+    except DecodeError as exc:
+        raise SparkFlightError(
+            INVALID_PLAN, f"malformed plan: not a serialized substrait.Plan ({exc})"
+        ) from None
+    try:
+        check_unknown_fields(plan)
+    except ValueError as exc:
+        raise SparkFlightError(INVALID_PLAN, f"malformed plan: {exc}") from None
+    if len(plan.relations) != 1:
+        raise SparkFlightError(
+            INVALID_PLAN, f"a plan needs exactly one relation, this one has {len(plan.relations)}"
+        )
+    return plan
+
+
+def _nested_names(data_type: T.DataType) -> int:
+    """How many names a type's nested struct fields take in a depth-first name list."""
+    if isinstance(data_type, T.StructType):
+        return sum(1 + _nested_names(f.dataType) for f in data_type.fields)
+    if isinstance(data_type, T.ArrayType):
+        return _nested_names(data_type.elementType)
+    if isinstance(data_type, T.MapType):
+        return _nested_names(data_type.keyType) + _nested_names(data_type.valueType)
+    return 0
+
+
+def _top_level(names: list[str], schema: T.StructType) -> list[str]:
+    if len(names) == len(schema.fields):
+        return names
+    result, position = [], 0
+    for f in schema.fields:
+        if position >= len(names):
+            break
+        result.append(names[position])
+        position += 1 + _nested_names(f.dataType)
+    return result
+
+
+def translate_plan(session: Session, plan: plan_pb2.Plan | bytes) -> DataFrame:
+    """The DataFrame of ``plan`` in ``session`` (analysed by Spark, not run)."""
+    if isinstance(plan, bytes):
+        plan = parse_plan(plan)
+    ctx = Context.for_plan(session, plan, relation)
+    root = plan.relations[0]
+    if root.WhichOneof("rel_type") == "rel":
+        return relation(ctx, root.rel).df
+    frame = relation(ctx, root.root.input)
+    names = list(root.root.names)
+    if not names:
+        return frame.df
+    top = _top_level(names, frame.schema)
+    if len(top) != len(frame.schema.fields):
+        raise SparkFlightError(
+            INVALID_PLAN,
+            f"RelRoot names {len(top)} columns but the relation has {len(frame.schema.fields)}",
+        )
+    return frame.df.select(*(c.alias(n) for c, n in zip(frame.columns, top, strict=True)))

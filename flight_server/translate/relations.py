@@ -1,0 +1,648 @@
+"""Substrait relations as PySpark DataFrames.
+
+One function per standard relation type (:data:`_RELATIONS`) and one per sparkflight
+extension relation detail (:data:`_EXTENSIONS`). :func:`relation` applies what every
+relation may carry: emit, output names and the plan id of the DataFrame it stands for.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import reduce
+from typing import Any
+
+import pyarrow as pa
+from google.protobuf import any_pb2
+from google.protobuf.message import DecodeError, Message
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+from substrait import algebra_pb2
+from substrait.extensions import extensions_pb2
+
+from flight_server.errors import INVALID_PLAN, UNSUPPORTED_RELATION, SparkFlightError
+from flight_server.translate.expressions import (
+    Context,
+    Frame,
+    Scope,
+    aggregate_function,
+    expression,
+    expressions,
+    plain_value,
+    sort_column,
+)
+from flight_server.translate.types import spark_schema
+from plans import sparkflight_pb2 as sf
+from plans.legacy import fetch_count_offset, groupings
+
+Rel = algebra_pb2.Rel
+
+# ------------------------------------------------------------ common handling
+
+
+def _unpack(detail: any_pb2.Any, message_class: type[Message]) -> Message:
+    message = message_class()
+    try:
+        detail.Unpack(message)
+    except DecodeError as exc:
+        raise SparkFlightError(
+            INVALID_PLAN, f"malformed {detail.TypeName()}: {exc}", type=detail.TypeName()
+        ) from None
+    return message
+
+
+def _annotation(extension: extensions_pb2.AdvancedExtension, message_class: type[Message]) -> Any:
+    """The optimization or enhancement of type ``message_class``, if carried."""
+    name = message_class.DESCRIPTOR.full_name
+    for detail in [*extension.optimization, extension.enhancement]:
+        if detail.type_url and detail.TypeName() == name:
+            return _unpack(detail, message_class)
+    return None
+
+
+def _emit(frame: Frame, mapping: list[int]) -> Frame:
+    columns = [frame.column(i) for i in mapping]
+    return Frame(frame.df.select(*columns))
+
+
+def _rename(frame: Frame, names: list[str]) -> Frame:
+    """Rename the first ``len(names)`` columns; an empty name keeps Spark's."""
+    if not any(names):
+        return frame
+    columns = frame.columns
+    schema = frame.schema
+    renamed = [
+        c.alias(names[i]) if i < len(names) and names[i] else c for i, c in enumerate(columns)
+    ]
+    fields = [
+        T.StructField(names[i], f.dataType, f.nullable, f.metadata)
+        if i < len(names) and names[i]
+        else f
+        for i, f in enumerate(schema.fields)
+    ]
+    return Frame(frame.df.select(*renamed), schema=T.StructType(fields))
+
+
+def relation(ctx: Context, rel: Rel, outer: Scope | None = None) -> Frame:
+    """The Frame for ``rel``; ``outer`` is the enclosing query of a subquery."""
+    kind = rel.WhichOneof("rel_type")
+    rule = _RELATIONS.get(kind or "")
+    if rule is None:
+        raise SparkFlightError(
+            UNSUPPORTED_RELATION,
+            f"unsupported relation type {kind or '<unset>'!r}",
+            relation=kind or "",
+        )
+    message = getattr(rel, kind)
+    frame = rule(ctx, message, outer)
+    common = message.common
+    if common.WhichOneof("emit_kind") == "emit":
+        frame = _emit(frame, list(common.emit.output_mapping))
+    if common.hint.output_names:
+        frame = _rename(frame, list(common.hint.output_names))
+    plan_id = _annotation(common.advanced_extension, sf.PlanId) or _annotation(
+        getattr(message, "advanced_extension", extensions_pb2.AdvancedExtension()), sf.PlanId
+    )
+    if plan_id is not None:
+        ctx.plan_ids[plan_id.id] = frame.df
+    return frame
+
+
+def _input(ctx: Context, rel: Rel, outer: Scope | None) -> tuple[Frame, Scope]:
+    frame = relation(ctx, rel, outer)
+    return frame, Scope(frame, outer)
+
+
+def _enhancement(message: Any, message_class: type[Message]) -> Any:
+    return _annotation(message.advanced_extension, message_class)
+
+
+# -------------------------------------------------------------------- read
+
+
+def _read_named(ctx: Context, read: algebra_pb2.ReadRel) -> DataFrame:
+    names = list(read.named_table.names)
+    if not names:
+        raise SparkFlightError(INVALID_PLAN, "named table without a name")
+    if len(names) == 1:
+        return ctx.spark.table(names[0])
+    return ctx.spark.table(".".join("`" + n.replace("`", "``") + "`" for n in names))
+
+
+def _read_virtual(ctx: Context, read: algebra_pb2.ReadRel) -> DataFrame:
+    schema = spark_schema(read.base_schema)
+    rows = read.virtual_table.expressions
+    if not rows:
+        return ctx.spark.createDataFrame([], schema)
+    structs = []
+    for row in rows:
+        values = expressions(ctx, row.fields, None)
+        if len(values) != len(schema.fields):
+            raise SparkFlightError(
+                INVALID_PLAN,
+                f"virtual table row has {len(values)} values for {len(schema.fields)} columns",
+            )
+        structs.append(
+            F.struct(*(v.alias(f.name) for v, f in zip(values, schema.fields, strict=True)))
+        )
+    return ctx.spark.range(1).select(F.inline(F.array(*structs)))
+
+
+_FILE_FORMATS = {"parquet": "parquet", "orc": "orc", "dwrf": "orc", "text": "csv", "arrow": None}
+
+
+def _read_local_files(ctx: Context, read: algebra_pb2.ReadRel) -> DataFrame:
+    frames = []
+    for item in read.local_files.items:
+        path = getattr(item, item.WhichOneof("path_type") or "uri_file")
+        kind = item.WhichOneof("file_format")
+        spark_format = _FILE_FORMATS.get(kind or "")
+        if spark_format is None:
+            raise SparkFlightError(
+                UNSUPPORTED_RELATION, f"unsupported file format {kind!r} for {path}"
+            )
+        reader = ctx.spark.read.format(spark_format)
+        if kind == "text":
+            text = item.text
+            reader = reader.schema(spark_schema(read.base_schema)).options(
+                sep=text.field_delimiter or ",",
+                quote=text.quote or '"',
+                escape=text.escape or "\\",
+                header=str(text.header_lines_to_skip > 0).lower(),
+            )
+            if text.HasField("value_treated_as_null"):
+                reader = reader.option("nullValue", text.value_treated_as_null)
+        frames.append(reader.load(path.removeprefix("file://")))
+    if not frames:
+        raise SparkFlightError(INVALID_PLAN, "local files read without any file")
+    return reduce(DataFrame.unionByName, frames)
+
+
+_READS: dict[str, Callable[[Context, algebra_pb2.ReadRel], DataFrame]] = {
+    "named_table": _read_named,
+    "virtual_table": _read_virtual,
+    "local_files": _read_local_files,
+}
+
+
+def _read(ctx: Context, read: algebra_pb2.ReadRel, outer: Scope | None) -> Frame:
+    kind = read.WhichOneof("read_type")
+    rule = _READS.get(kind or "")
+    if rule is None:
+        raise SparkFlightError(
+            UNSUPPORTED_RELATION, f"unsupported read type {kind or '<unset>'!r}", read=kind or ""
+        )
+    frame = Frame(rule(ctx, read))
+    if read.HasField("filter"):
+        frame = Frame(
+            frame.df.filter(expression(ctx, read.filter, Scope(frame, outer))), frame.columns
+        )
+    if read.HasField("projection"):
+        fields = [item.field for item in read.projection.select.struct_items]
+        frame = _emit(frame, fields)
+    return frame
+
+
+# -------------------------------------------------------- standard relations
+
+
+def _filter(ctx: Context, rel: algebra_pb2.FilterRel, outer: Scope | None) -> Frame:
+    frame, scope = _input(ctx, rel.input, outer)
+    condition = expression(ctx, rel.condition, scope)
+    return Frame(frame.df.filter(condition), frame.columns, frame.schema)
+
+
+def _project(ctx: Context, rel: algebra_pb2.ProjectRel, outer: Scope | None) -> Frame:
+    frame, scope = _input(ctx, rel.input, outer)
+    columns = expressions(ctx, rel.expressions, scope)
+    if _enhancement(rel, sf.ProjectExpressionsOnly) is None:
+        columns = frame.columns + columns
+    return Frame(frame.df.select(*columns))
+
+
+def _measures(ctx: Context, rel: algebra_pb2.AggregateRel, scope: Scope) -> list[Column]:
+    return [
+        aggregate_function(ctx, m.measure, scope, m.filter if m.HasField("filter") else None)
+        for m in rel.measures
+    ]
+
+
+def _grouping_set_index(keys: list[Column], sets: list[list[int]]) -> Column:
+    """Substrait's grouping set index, from Spark's ``grouping_id()`` bitmask."""
+    width = len(keys)
+    index: Column | None = None
+    for position, members in enumerate(sets):
+        mask = sum(1 << (width - 1 - k) for k in range(width) if k not in members)
+        condition = F.grouping_id() == F.lit(mask)
+        index = F.when(condition, position) if index is None else index.when(condition, position)
+    assert index is not None
+    return index.cast(T.IntegerType())
+
+
+def _aggregate(ctx: Context, rel: algebra_pb2.AggregateRel, outer: Scope | None) -> Frame:
+    frame, scope = _input(ctx, rel.input, outer)
+    sets = groupings(rel)
+    measures = _measures(ctx, rel, scope)
+    # Output: each distinct grouping expression once, in order of appearance, then measures.
+    keys: list[algebra_pb2.Expression] = []
+    members: list[list[int]] = []
+    for grouping in sets:
+        indexes = []
+        for e in grouping:
+            if e not in keys:
+                keys.append(e)
+            indexes.append(keys.index(e))
+        members.append(indexes)
+    key_columns = expressions(ctx, keys, scope)
+    df = frame.df
+    if len(sets) > 1:
+        grouped = df.groupingSets([[key_columns[i] for i in m] for m in members], *key_columns)
+        index = _grouping_set_index(key_columns, members)
+        return Frame(grouped.agg(*measures, index))
+    if not measures:
+        return Frame(df.select(*key_columns).distinct())
+    return Frame(df.groupBy(*key_columns).agg(*measures))
+
+
+def _sort(ctx: Context, rel: algebra_pb2.SortRel, outer: Scope | None) -> Frame:
+    frame, scope = _input(ctx, rel.input, outer)
+    order = [sort_column(ctx, s, scope) for s in rel.sorts]
+    return Frame(frame.df.orderBy(*order), frame.columns, frame.schema)
+
+
+def _fetch(ctx: Context, rel: algebra_pb2.FetchRel, outer: Scope | None) -> Frame:
+    frame, _ = _input(ctx, rel.input, outer)
+    try:
+        count, offset = fetch_count_offset(rel)
+    except ValueError as exc:
+        raise SparkFlightError(INVALID_PLAN, str(exc)) from None
+    df = frame.df
+    if offset:
+        df = df.offset(offset)
+    if count is not None:
+        df = df.limit(count)
+    return Frame(df, frame.columns, frame.schema)
+
+
+_JOIN_TYPES: dict[int, tuple[str, bool]] = {
+    # Substrait join type: (Spark join type, whether the sides swap)
+    algebra_pb2.JoinRel.JOIN_TYPE_INNER: ("inner", False),
+    algebra_pb2.JoinRel.JOIN_TYPE_OUTER: ("full_outer", False),
+    algebra_pb2.JoinRel.JOIN_TYPE_LEFT: ("left_outer", False),
+    algebra_pb2.JoinRel.JOIN_TYPE_RIGHT: ("right_outer", False),
+    algebra_pb2.JoinRel.JOIN_TYPE_LEFT_SEMI: ("left_semi", False),
+    algebra_pb2.JoinRel.JOIN_TYPE_LEFT_ANTI: ("left_anti", False),
+    algebra_pb2.JoinRel.JOIN_TYPE_RIGHT_SEMI: ("left_semi", True),
+    algebra_pb2.JoinRel.JOIN_TYPE_RIGHT_ANTI: ("left_anti", True),
+}
+
+
+def _expr_ids(frame: Frame) -> set[int]:
+    output = frame.df._jdf.queryExecution().analyzed().output()
+    return {output.apply(i).exprId().id() for i in range(output.size())}
+
+
+def _distinct_from(left: Frame, right: Frame) -> Frame:
+    """``right``, its columns re-aliased when they share attributes with ``left`` (self-join)."""
+    if not _expr_ids(left) & _expr_ids(right):
+        return right
+    names = right.df.columns
+    return Frame(right.df.select(*(c.alias(n) for c, n in zip(right.columns, names, strict=True))))
+
+
+def _join(ctx: Context, rel: algebra_pb2.JoinRel, outer: Scope | None) -> Frame:
+    spec = _JOIN_TYPES.get(rel.type)
+    if spec is None:
+        name = algebra_pb2.JoinRel.JoinType.Name(rel.type)
+        raise SparkFlightError(UNSUPPORTED_RELATION, f"unsupported join type {name}")
+    how, swapped = spec
+    left = relation(ctx, rel.left, outer)
+    right = _distinct_from(left, relation(ctx, rel.right, outer))
+    first, second = (right, left) if swapped else (left, right)
+    using = _enhancement(rel, sf.JoinUsingColumns)
+    if using is not None:
+        joined = first.df.join(second.df, list(using.column_names), how)
+    elif rel.HasField("expression"):
+        both = Frame(
+            left.df,
+            left.columns + right.columns,
+            T.StructType(left.schema.fields + right.schema.fields),
+        )
+        condition = expression(ctx, rel.expression, Scope(both, outer))
+        joined = first.df.join(second.df, condition, how)
+    else:
+        joined = first.df.join(second.df, how=how)
+    frame = Frame(joined)
+    if rel.HasField("post_join_filter"):
+        condition = expression(ctx, rel.post_join_filter, Scope(frame, outer))
+        frame = Frame(frame.df.filter(condition), frame.columns, frame.schema)
+    return frame
+
+
+def _cross(ctx: Context, rel: algebra_pb2.CrossRel, outer: Scope | None) -> Frame:
+    left = relation(ctx, rel.left, outer)
+    right = _distinct_from(left, relation(ctx, rel.right, outer))
+    return Frame(left.df.crossJoin(right.df))
+
+
+_SetRule = Callable[[DataFrame, DataFrame], DataFrame]
+
+_SET_OPS: dict[int, _SetRule] = {
+    algebra_pb2.SetRel.SET_OP_UNION_ALL: DataFrame.union,
+    algebra_pb2.SetRel.SET_OP_UNION_DISTINCT: DataFrame.union,
+    algebra_pb2.SetRel.SET_OP_MINUS_PRIMARY: DataFrame.subtract,
+    algebra_pb2.SetRel.SET_OP_MINUS_PRIMARY_ALL: DataFrame.exceptAll,
+    algebra_pb2.SetRel.SET_OP_INTERSECTION_MULTISET: DataFrame.intersect,
+    algebra_pb2.SetRel.SET_OP_INTERSECTION_MULTISET_ALL: DataFrame.intersectAll,
+}
+
+_UNIONS = (algebra_pb2.SetRel.SET_OP_UNION_ALL, algebra_pb2.SetRel.SET_OP_UNION_DISTINCT)
+
+
+def _set(ctx: Context, rel: algebra_pb2.SetRel, outer: Scope | None) -> Frame:
+    combine = _SET_OPS.get(rel.op)
+    if combine is None:
+        name = algebra_pb2.SetRel.SetOp.Name(rel.op)
+        raise SparkFlightError(UNSUPPORTED_RELATION, f"unsupported set operation {name}")
+    if len(rel.inputs) < 2:
+        raise SparkFlightError(INVALID_PLAN, "a set operation needs at least two inputs")
+    frames = [relation(ctx, r, outer).df for r in rel.inputs]
+    by_name = _enhancement(rel, sf.UnionByName)
+    if by_name is not None and rel.op in _UNIONS:
+        allow = by_name.allow_missing_columns
+        df = reduce(lambda a, b: a.unionByName(b, allowMissingColumns=allow), frames)
+    else:
+        df = reduce(combine, frames)
+    if rel.op == algebra_pb2.SetRel.SET_OP_UNION_DISTINCT:
+        df = df.distinct()
+    return Frame(df)
+
+
+# ------------------------------------------------------- extension relations
+
+
+def _sql(ctx: Context, m: sf.SqlRelation, outer: Scope | None) -> DataFrame:
+    args: dict[str, Column] | list[Column] | None = None
+    if m.named_arguments:
+        args = {k: expression(ctx, v, None) for k, v in m.named_arguments.items()}
+    elif m.positional_arguments:
+        args = expressions(ctx, m.positional_arguments, None)
+    return ctx.spark.sql(m.query, args)
+
+
+def _range(ctx: Context, m: sf.RangeRelation, outer: Scope | None) -> DataFrame:
+    partitions = m.num_partitions if m.HasField("num_partitions") else None
+    return ctx.spark.range(m.start, m.end, m.step or 1, partitions)
+
+
+def _local(ctx: Context, m: sf.LocalRelation, outer: Scope | None) -> DataFrame:
+    kind = m.WhichOneof("data")
+    schema_json = m.schema_json
+    if kind == "upload_id":
+        upload = ctx.session.upload(m.upload_id)
+        table, schema_json = upload.table, schema_json or upload.schema_json
+    elif kind == "arrow_ipc":
+        try:
+            table = pa.ipc.open_stream(m.arrow_ipc).read_all()
+        except pa.ArrowInvalid as exc:
+            raise SparkFlightError(INVALID_PLAN, f"malformed Arrow IPC data: {exc}") from None
+    else:
+        raise SparkFlightError(INVALID_PLAN, "LocalRelation without data")
+    return local_dataframe(ctx, table, schema_json)
+
+
+def _without_char_types(value: Any) -> Any:
+    """A JSON schema with char and varchar as string, which Arrow conversion requires."""
+    if isinstance(value, str):
+        return "string" if value.startswith(("char(", "varchar(")) else value
+    if isinstance(value, dict):
+        return {k: _without_char_types(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_char_types(v) for v in value]
+    return value
+
+
+def local_dataframe(ctx: Context, table: pa.Table, schema_json: str) -> DataFrame:
+    """A DataFrame of local Arrow data, typed by Spark's JSON schema when given."""
+    if not schema_json:
+        return ctx.spark.createDataFrame(table)
+    schema = T.StructType.fromJson(json.loads(schema_json))
+    if len(schema.fields) != table.num_columns:
+        raise SparkFlightError(
+            INVALID_PLAN,
+            f"schema has {len(schema.fields)} fields for {table.num_columns} columns of data",
+        )
+    table = table.rename_columns(schema.names)
+    arrow_schema = T.StructType.fromJson(_without_char_types(schema.jsonValue()))
+    df = ctx.spark.createDataFrame(table, schema=arrow_schema)
+    if arrow_schema == schema:
+        return df
+    return df.select(
+        *(
+            F.col(f"`{f.name}`").cast(f.dataType).alias(f.name, metadata=f.metadata)
+            for f in schema.fields
+        )
+    )
+
+
+def _data_source(ctx: Context, m: sf.DataSourceRelation, outer: Scope | None) -> DataFrame:
+    reader = ctx.spark.read
+    if m.format:
+        reader = reader.format(m.format)
+    if m.options:
+        reader = reader.options(**dict(m.options))
+    if m.schema:
+        reader = reader.schema(_schema_text(m.schema))
+    paths = list(m.paths)
+    return reader.load(paths if len(paths) > 1 else (paths[0] if paths else None))
+
+
+def _schema_text(text: str) -> T.StructType | str:
+    if text.lstrip().startswith("{"):
+        return T.StructType.fromJson(json.loads(text))
+    return text
+
+
+_Leaf = Callable[[Context, Any, Scope | None], DataFrame]
+_Single = Callable[[Context, Any, Frame, Scope], DataFrame]
+
+
+def _subquery_alias(ctx: Context, m: sf.SubqueryAliasRelation, f: Frame, s: Scope) -> DataFrame:
+    return f.df.alias(m.alias)
+
+
+def _with_columns(ctx: Context, m: sf.WithColumnsRelation, f: Frame, s: Scope) -> DataFrame:
+    if len(m.names) != len(m.expressions):
+        raise SparkFlightError(INVALID_PLAN, "WithColumnsRelation names and expressions differ")
+    return f.df.withColumns(dict(zip(m.names, expressions(ctx, m.expressions, s), strict=True)))
+
+
+def _rename_columns(ctx: Context, m: sf.RenameRelation, f: Frame, s: Scope) -> DataFrame:
+    order = list(m.order) or sorted(m.renames)
+    return f.df.withColumnsRenamed({old: m.renames[old] for old in order})
+
+
+def _drop(ctx: Context, m: sf.DropRelation, f: Frame, s: Scope) -> DataFrame:
+    df = f.df
+    columns = expressions(ctx, m.columns, s)
+    if columns:
+        df = df.drop(*columns)
+    if m.column_names:
+        df = df.drop(*m.column_names)
+    return df
+
+
+def _to_df(ctx: Context, m: sf.ToDFRelation, f: Frame, s: Scope) -> DataFrame:
+    return f.df.toDF(*m.names)
+
+
+def _deduplicate(ctx: Context, m: sf.DeduplicateRelation, f: Frame, s: Scope) -> DataFrame:
+    if m.all_columns or not m.column_names:
+        return f.df.dropDuplicates()
+    return f.df.dropDuplicates(list(m.column_names))
+
+
+def _sample(ctx: Context, m: sf.SampleRelation, f: Frame, s: Scope) -> DataFrame:
+    if m.lower_bound != 0:
+        raise SparkFlightError(INVALID_PLAN, "samples with a lower bound other than 0")
+    seed = m.seed if m.HasField("seed") else None
+    return f.df.sample(m.with_replacement, m.upper_bound, seed)
+
+
+def _repartition(ctx: Context, m: sf.RepartitionRelation, f: Frame, s: Scope) -> DataFrame:
+    columns = expressions(ctx, m.partition_expressions, s)
+    count = [m.num_partitions] if m.HasField("num_partitions") else []
+    if m.by_range:
+        return f.df.repartitionByRange(*count, *columns)
+    if columns or m.shuffle:
+        return f.df.repartition(*count, *columns)
+    if not count:
+        raise SparkFlightError(INVALID_PLAN, "coalesce without a number of partitions")
+    return f.df.coalesce(count[0])
+
+
+def _group_aggregate(ctx: Context, m: sf.AggregateRelation, f: Frame, s: Scope) -> DataFrame:
+    keys = expressions(ctx, m.grouping_expressions, s)
+    aggregates = expressions(ctx, m.aggregate_expressions, s)
+    kind = sf.AggregateRelation
+    if m.group_type == kind.GROUP_TYPE_GROUPBY:
+        grouped = f.df.groupBy(*keys)
+    elif m.group_type == kind.GROUP_TYPE_ROLLUP:
+        grouped = f.df.rollup(*keys)
+    elif m.group_type == kind.GROUP_TYPE_CUBE:
+        grouped = f.df.cube(*keys)
+    elif m.group_type == kind.GROUP_TYPE_GROUPING_SETS:
+        sets = [[keys[i] for i in g.indexes] for g in m.grouping_sets]
+        grouped = f.df.groupingSets(sets, *keys)
+    else:
+        grouped = _pivot(ctx, m, f, keys, s)
+    if not aggregates:
+        raise SparkFlightError(INVALID_PLAN, "AggregateRelation without aggregate expressions")
+    return grouped.agg(*aggregates)
+
+
+def _pivot(ctx: Context, m: sf.AggregateRelation, f: Frame, keys: list[Column], s: Scope) -> Any:
+    from pyspark.sql.group import GroupedData
+
+    pivot = expression(ctx, m.pivot_column, s)
+    jgd = f.df.groupBy(*keys)._jgd
+    if m.pivot_values:
+        values = [plain_value(v) for v in m.pivot_values]
+        jvm = ctx.spark._jvm
+        jgd = jgd.pivot(pivot._jc, jvm.PythonUtils.toList(values))
+    else:
+        jgd = jgd.pivot(pivot._jc)
+    return GroupedData(jgd, f.df)
+
+
+def _hint(ctx: Context, m: sf.HintRelation, f: Frame, s: Scope) -> DataFrame:
+    return f.df.hint(m.name, *(plain_value(p) for p in m.parameters))
+
+
+def _show_string(ctx: Context, m: sf.ShowStringRelation, f: Frame, s: Scope) -> DataFrame:
+    text = f.df._jdf.showString(m.num_rows, m.truncate, m.vertical)
+    schema = T.StructType([T.StructField("show_string", T.StringType(), False)])
+    return ctx.spark.createDataFrame([(text,)], schema)
+
+
+@dataclass(frozen=True)
+class _Extension:
+    message: type[Message]
+    leaf: _Leaf | None = None
+    single: _Single | None = None
+
+
+_EXTENSIONS: dict[str, _Extension] = {
+    e.message.DESCRIPTOR.full_name: e
+    for e in (
+        _Extension(sf.SqlRelation, leaf=_sql),
+        _Extension(sf.RangeRelation, leaf=_range),
+        _Extension(sf.LocalRelation, leaf=_local),
+        _Extension(sf.DataSourceRelation, leaf=_data_source),
+        _Extension(sf.SubqueryAliasRelation, single=_subquery_alias),
+        _Extension(sf.WithColumnsRelation, single=_with_columns),
+        _Extension(sf.RenameRelation, single=_rename_columns),
+        _Extension(sf.DropRelation, single=_drop),
+        _Extension(sf.ToDFRelation, single=_to_df),
+        _Extension(sf.DeduplicateRelation, single=_deduplicate),
+        _Extension(sf.SampleRelation, single=_sample),
+        _Extension(sf.RepartitionRelation, single=_repartition),
+        _Extension(sf.AggregateRelation, single=_group_aggregate),
+        _Extension(sf.HintRelation, single=_hint),
+        _Extension(sf.ShowStringRelation, single=_show_string),
+    )
+}
+
+
+def _extension(detail: any_pb2.Any, kind: str) -> tuple[_Extension, Message]:
+    name = detail.TypeName() if detail.type_url else "<empty>"
+    extension = _EXTENSIONS.get(name)
+    if extension is None or getattr(extension, kind) is None:
+        raise SparkFlightError(
+            UNSUPPORTED_RELATION,
+            f"unsupported {kind} extension relation detail {name!r}",
+            detail=name,
+        )
+    return extension, _unpack(detail, extension.message)
+
+
+def _extension_leaf(ctx: Context, rel: algebra_pb2.ExtensionLeafRel, outer: Scope | None) -> Frame:
+    extension, message = _extension(rel.detail, "leaf")
+    assert extension.leaf is not None
+    return Frame(extension.leaf(ctx, message, outer))
+
+
+def _extension_single(
+    ctx: Context, rel: algebra_pb2.ExtensionSingleRel, outer: Scope | None
+) -> Frame:
+    extension, message = _extension(rel.detail, "single")
+    assert extension.single is not None
+    frame, scope = _input(ctx, rel.input, outer)
+    return Frame(extension.single(ctx, message, frame, scope))
+
+
+def _extension_multi(
+    ctx: Context, rel: algebra_pb2.ExtensionMultiRel, outer: Scope | None
+) -> Frame:
+    name = rel.detail.TypeName() if rel.detail.type_url else "<empty>"
+    raise SparkFlightError(
+        UNSUPPORTED_RELATION, f"unsupported multi extension relation detail {name!r}", detail=name
+    )
+
+
+_RELATIONS: dict[str, Callable[[Context, Any, Scope | None], Frame]] = {
+    "read": _read,
+    "filter": _filter,
+    "project": _project,
+    "aggregate": _aggregate,
+    "sort": _sort,
+    "fetch": _fetch,
+    "join": _join,
+    "cross": _cross,
+    "set": _set,
+    "extension_leaf": _extension_leaf,
+    "extension_single": _extension_single,
+    "extension_multi": _extension_multi,
+}

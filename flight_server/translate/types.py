@@ -1,0 +1,271 @@
+"""Substrait types and literals as Spark data types and literal Columns."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Callable, Iterator
+
+from pyspark.sql import Column, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+from substrait import algebra_pb2, type_pb2
+
+from flight_server.errors import INVALID_PLAN, SparkFlightError
+
+Literal = algebra_pb2.Expression.Literal
+
+# ---------------------------------------------------------------------- types
+
+
+def _nullable(message: type_pb2.Type) -> bool:
+    kind = message.WhichOneof("kind")
+    if kind is None:
+        return True
+    return getattr(message, kind).nullability != type_pb2.Type.NULLABILITY_REQUIRED
+
+
+def _struct(message: type_pb2.Type.Struct, names: Iterator[str] | None) -> T.StructType:
+    fields = []
+    for index, child in enumerate(message.types):
+        name = next(names) if names is not None else f"col{index + 1}"
+        fields.append(T.StructField(name, spark_type(child, names), _nullable(child)))
+    return T.StructType(fields)
+
+
+_TypeRule = Callable[[type_pb2.Type, Iterator[str] | None], T.DataType]
+
+_TYPES: dict[str, _TypeRule] = {
+    "bool": lambda t, n: T.BooleanType(),
+    "i8": lambda t, n: T.ByteType(),
+    "i16": lambda t, n: T.ShortType(),
+    "i32": lambda t, n: T.IntegerType(),
+    "i64": lambda t, n: T.LongType(),
+    "fp32": lambda t, n: T.FloatType(),
+    "fp64": lambda t, n: T.DoubleType(),
+    "string": lambda t, n: T.StringType(),
+    "binary": lambda t, n: T.BinaryType(),
+    "fixed_binary": lambda t, n: T.BinaryType(),
+    "uuid": lambda t, n: T.StringType(),
+    "date": lambda t, n: T.DateType(),
+    "fixed_char": lambda t, n: T.CharType(t.fixed_char.length),
+    "varchar": lambda t, n: T.VarcharType(t.varchar.length),
+    "decimal": lambda t, n: T.DecimalType(t.decimal.precision, t.decimal.scale),
+    "precision_time": lambda t, n: T.TimeType(min(t.precision_time.precision, 6)),
+    "precision_timestamp": lambda t, n: T.TimestampNTZType(),
+    "precision_timestamp_tz": lambda t, n: T.TimestampType(),
+    "interval_year": lambda t, n: T.YearMonthIntervalType(),
+    "interval_day": lambda t, n: T.DayTimeIntervalType(),
+    "struct": lambda t, n: _struct(t.struct, n),
+    "list": lambda t, n: T.ArrayType(spark_type(t.list.type, n), _nullable(t.list.type)),
+    "map": lambda t, n: T.MapType(
+        spark_type(t.map.key, n), spark_type(t.map.value, n), _nullable(t.map.value)
+    ),
+}
+
+
+def spark_type(message: type_pb2.Type, names: Iterator[str] | None = None) -> T.DataType:
+    """The Spark type of a Substrait type; ``names`` names struct fields depth-first."""
+    kind = message.WhichOneof("kind")
+    rule = _TYPES.get(kind or "")
+    if rule is None:
+        raise SparkFlightError(
+            INVALID_PLAN, f"unsupported Substrait type {kind or '<unset>'!r}", type=kind or ""
+        )
+    return rule(message, names)
+
+
+def spark_schema(named: type_pb2.NamedStruct) -> T.StructType:
+    """The Spark schema of a Substrait ``NamedStruct`` (names depth-first)."""
+    try:
+        return _struct(named.struct, iter(named.names))
+    except StopIteration:
+        raise SparkFlightError(INVALID_PLAN, "NamedStruct has fewer names than fields") from None
+
+
+# ------------------------------------------------------------------- literals
+
+
+def catalyst_column(spark: SparkSession, expression: object) -> Column:
+    """A PySpark Column wrapping a Catalyst expression (a py4j object)."""
+    jvm = spark._jvm
+    node = jvm.org.apache.spark.sql.classic.ExpressionColumnNode.apply(expression)
+    return Column(jvm.org.apache.spark.sql.Column(node))
+
+
+def _jvm_type(spark: SparkSession, data_type: T.DataType) -> object:
+    return spark._jvm.org.apache.spark.sql.types.DataType.fromJson(data_type.json())
+
+
+def _typed(spark: SparkSession, value: object, data_type: T.DataType) -> Column:
+    """A Catalyst ``Literal`` of Spark's internal ``value`` and ``data_type``."""
+    literal = spark._jvm.org.apache.spark.sql.catalyst.expressions.Literal
+    return catalyst_column(spark, literal(value, _jvm_type(spark, data_type)))
+
+
+def _created(spark: SparkSession, value: object, data_type: T.DataType) -> Column:
+    """A Catalyst literal from an external (Java) value, converted by Spark."""
+    literal = spark._jvm.org.apache.spark.sql.catalyst.expressions.Literal
+    return catalyst_column(spark, literal.create(value, _jvm_type(spark, data_type)))
+
+
+def _parsed(text: str) -> Column:
+    """A literal in Spark SQL literal syntax (``5Y``, ``5S``, ``5L``, ``1.5F``).
+
+    Py4J hands small integers to the JVM as ``Integer`` whatever their Java type, so
+    narrow and wide integers and floats are written as SQL literals instead.
+    """
+    return F.expr(text)
+
+
+def _float(value: float) -> Column:
+    if math.isfinite(value):
+        return _parsed(f"{value!r}F")
+    return F.lit(str(value)).cast(T.FloatType())
+
+
+def _decimal(spark: SparkSession, literal: Literal) -> Column:
+    d = literal.decimal
+    unscaled = int.from_bytes(d.value, "little", signed=True)
+    jvm = spark._jvm
+    big = jvm.java.math.BigDecimal(jvm.java.math.BigInteger(str(unscaled)), d.scale)
+    value = jvm.org.apache.spark.sql.types.Decimal.apply(big, d.precision, d.scale)
+    return _typed(spark, value, T.DecimalType(d.precision, d.scale))
+
+
+def _nanos(precision: int, value: int) -> int:
+    if precision <= 9:
+        return value * 10 ** (9 - precision)
+    return value // 10 ** (precision - 9)
+
+
+def _timestamp(spark: SparkSession, precision: int, value: int, zoned: bool) -> Column:
+    seconds, nanos = divmod(_nanos(precision, value), 1_000_000_000)
+    time = spark._jvm.java.time
+    if zoned:
+        return _created(spark, time.Instant.ofEpochSecond(seconds, nanos), T.TimestampType())
+    local = time.LocalDateTime.ofEpochSecond(seconds, nanos, time.ZoneOffset.UTC)
+    return _created(spark, local, T.TimestampNTZType())
+
+
+def _date(spark: SparkSession, literal: Literal) -> Column:
+    return _created(spark, spark._jvm.java.time.LocalDate.ofEpochDay(literal.date), T.DateType())
+
+
+def _time(spark: SparkSession, literal: Literal) -> Column:
+    t = literal.precision_time
+    local = spark._jvm.java.time.LocalTime.ofNanoOfDay(_nanos(t.precision, t.value))
+    return _created(spark, local, T.TimeType(min(t.precision, 6)))
+
+
+def _day_time(spark: SparkSession, literal: Literal) -> Column:
+    i = literal.interval_day_to_second
+    seconds = i.days * 86_400 + i.seconds
+    duration = spark._jvm.java.time.Duration.ofSeconds(seconds, _nanos(i.precision, i.subseconds))
+    return _created(spark, duration, T.DayTimeIntervalType())
+
+
+def _year_month(spark: SparkSession, literal: Literal) -> Column:
+    i = literal.interval_year_to_month
+    period = spark._jvm.java.time.Period.ofMonths(i.years * 12 + i.months)
+    return _created(spark, period, T.YearMonthIntervalType())
+
+
+def _list(spark: SparkSession, literal: Literal) -> Column:
+    return F.array(*(literal_column(spark, v) for v in literal.list.values))
+
+
+def _map(spark: SparkSession, literal: Literal) -> Column:
+    items: list[Column] = []
+    for kv in literal.map.key_values:
+        items += [literal_column(spark, kv.key), literal_column(spark, kv.value)]
+    return F.create_map(*items)
+
+
+def _struct_literal(spark: SparkSession, literal: Literal) -> Column:
+    fields = literal.struct.fields
+    return F.struct(*(literal_column(spark, v).alias(f"col{i + 1}") for i, v in enumerate(fields)))
+
+
+def _null(spark: SparkSession, literal: Literal) -> Column:
+    if literal.null.WhichOneof("kind") is None:
+        return F.lit(None)
+    return _typed(spark, None, spark_type(literal.null))
+
+
+def _empty_list(spark: SparkSession, literal: Literal) -> Column:
+    element = spark_type(literal.empty_list.type)
+    return F.array().cast(T.ArrayType(element, _nullable(literal.empty_list.type)))
+
+
+def _empty_map(spark: SparkSession, literal: Literal) -> Column:
+    m = literal.empty_map
+    return F.create_map().cast(
+        T.MapType(spark_type(m.key), spark_type(m.value), _nullable(m.value))
+    )
+
+
+_LiteralRule = Callable[[SparkSession, Literal], Column]
+
+_LITERALS: dict[str, _LiteralRule] = {
+    "boolean": lambda s, v: _typed(s, v.boolean, T.BooleanType()),
+    "i8": lambda s, v: _parsed(f"{v.i8}Y"),
+    "i16": lambda s, v: _parsed(f"{v.i16}S"),
+    "i32": lambda s, v: _typed(s, v.i32, T.IntegerType()),
+    "i64": lambda s, v: _parsed(f"{v.i64}L"),
+    "fp32": lambda s, v: _float(v.fp32),
+    "fp64": lambda s, v: _typed(s, float(v.fp64), T.DoubleType()),
+    "string": lambda s, v: _created(s, v.string, T.StringType()),
+    "fixed_char": lambda s, v: _created(s, v.fixed_char, T.StringType()),
+    "var_char": lambda s, v: _created(s, v.var_char.value, T.StringType()),
+    "binary": lambda s, v: _created(s, bytearray(v.binary), T.BinaryType()),
+    "fixed_binary": lambda s, v: _created(s, bytearray(v.fixed_binary), T.BinaryType()),
+    "uuid": lambda s, v: _created(s, str(uuid.UUID(bytes=v.uuid)), T.StringType()),
+    "date": _date,
+    "precision_time": _time,
+    "precision_timestamp": lambda s, v: _timestamp(
+        s, v.precision_timestamp.precision, v.precision_timestamp.value, zoned=False
+    ),
+    "precision_timestamp_tz": lambda s, v: _timestamp(
+        s, v.precision_timestamp_tz.precision, v.precision_timestamp_tz.value, zoned=True
+    ),
+    "decimal": _decimal,
+    "interval_day_to_second": _day_time,
+    "interval_year_to_month": _year_month,
+    "list": _list,
+    "map": _map,
+    "struct": _struct_literal,
+    "null": _null,
+    "empty_list": _empty_list,
+    "empty_map": _empty_map,
+}
+
+
+def literal_column(spark: SparkSession, literal: Literal) -> Column:
+    """A Spark literal Column for a Substrait literal (untyped ``null`` is ``lit(None)``)."""
+    kind = literal.WhichOneof("literal_type")
+    rule = _LITERALS.get(kind or "")
+    if rule is None:
+        raise SparkFlightError(
+            INVALID_PLAN, f"unsupported literal kind {kind or '<unset>'!r}", literal=kind or ""
+        )
+    return rule(spark, literal)
+
+
+_SCALARS = ("boolean", "i8", "i16", "i32", "i64", "fp32", "fp64", "string", "fixed_char")
+
+
+def literal_value(literal: Literal) -> object:
+    """The Python value of a scalar literal (names, options and other plain arguments)."""
+    kind = literal.WhichOneof("literal_type")
+    if kind in ("null", None):
+        return None
+    if kind == "var_char":
+        return literal.var_char.value
+    if kind == "list":
+        return [literal_value(v) for v in literal.list.values]
+    if kind in _SCALARS:
+        return getattr(literal, kind)
+    raise SparkFlightError(
+        INVALID_PLAN, f"expected a scalar literal, got a {kind} literal", literal=kind
+    )
