@@ -16,10 +16,12 @@ import datafusion
 import pyarrow as pa
 import pyarrow.flight as flight
 import pytest
-from substrait import plan_pb2
+from google.protobuf.message import Message
+from substrait import algebra_pb2, plan_pb2
 
 from plans import sparkflight_pb2 as sf
 from tests import tpch
+from tests.plans.unknown_fields import field, with_fields
 
 # DataFusion and Spark round decimal averages and quotients differently in the last digit.
 ABSOLUTE_TOLERANCE = 1e-4
@@ -226,3 +228,64 @@ def test_datafusion_reads_dates_as_spark_does(
     assert actual.schema.field(0).type == pa.date32()
     assert all(isinstance(v, datetime.date) for v in actual.column(0).to_pylist())
     assert_same_rows(actual, datafusion_context.sql(sql).to_arrow_table())
+
+
+def _messages(message: Message, kind: type[Message]) -> list[Message]:
+    """Every message of type ``kind`` inside ``message``, as references to modify in place."""
+    found = []
+    for descriptor, value in message.ListFields():
+        if descriptor.message_type is None:
+            continue
+        for item in value if descriptor.is_repeated else [value]:
+            if isinstance(item, kind):
+                found.append(item)
+            found.extend(_messages(item, kind))
+    return found
+
+
+def _with_legacy_encodings(plan: plan_pb2.Plan) -> plan_pb2.Plan:
+    """``plan`` rewritten with the pre-URN fields older producers send instead of current ones."""
+    legacy = plan_pb2.Plan()
+    legacy.CopyFrom(plan)
+    for fetch in _messages(legacy, algebra_pb2.FetchRel):
+        count = fetch.count_expr.literal.i64
+        fetch.ClearField("count_expr")
+        fetch.CopyFrom(with_fields(fetch, field(4, count)))
+    for aggregate in _messages(legacy, algebra_pb2.AggregateRel):
+        # DataFusion also sends each grouping's expressions in the legacy field.
+        for grouping in aggregate.groupings:
+            grouping.ClearField("expression_references")
+        aggregate.ClearField("grouping_expressions")
+    for declaration in legacy.extensions:
+        function = declaration.extension_function
+        function.ClearField("extension_urn_reference")
+        function.CopyFrom(with_fields(function, field(1, 7)))
+    uri = field(1, field(1, 7) + field(2, b"/functions_arithmetic.yaml"))
+    return with_fields(legacy, uri)
+
+
+def test_legacy_encodings(
+    flight_client: flight.FlightClient,
+    datafusion_context: datafusion.SessionContext,
+    tpch_views: None,
+) -> None:
+    """Legacy fetch counts, per-grouping expressions and extension URIs give the same answer."""
+    plan = _with_legacy_encodings(tpch.datafusion_plan(datafusion_context, tpch.QUERIES[3]))
+    assert not _messages(plan, algebra_pb2.FetchRel)[0].HasField("count_expr")
+    actual = _run(flight_client, plan)
+    assert_same_rows(actual, datafusion_context.sql(tpch.QUERIES[3]).to_arrow_table())
+
+
+def test_unknown_field_is_refused(
+    flight_client: flight.FlightClient,
+    datafusion_context: datafusion.SessionContext,
+    tpch_views: None,
+) -> None:
+    plan = tpch.datafusion_plan(datafusion_context, tpch.QUERIES[3])
+    fetch = _messages(plan, algebra_pb2.FetchRel)[0]
+    fetch.CopyFrom(with_fields(fetch, field(9, 1)))
+    with pytest.raises(flight.FlightServerError) as raised:
+        _run(flight_client, plan)
+    details = sf.ErrorDetails.FromString(raised.value.extra_info)
+    assert details.error_class == "INVALID_PLAN"
+    assert "substrait.FetchRel has unknown field 9" in details.message
