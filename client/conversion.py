@@ -438,10 +438,13 @@ def _localize_timestamps(array: pa.Array | pa.ChunkedArray) -> pa.Array | pa.Chu
         return array
     if array.type.tz is None:
         zone = os.environ.get("TZ") or _system_timezone()
-        if zone is not None:
+        try:
+            if zone is None:
+                raise pa.ArrowInvalid("unknown local time zone")
             array = pc.assume_timezone(array, zone, ambiguous="earliest", nonexistent="latest")
-        else:
-            values = array.to_pylist()
+        except pa.ArrowInvalid:
+            # A zone Arrow does not know (POSIX TZ strings): let Python localize each value.
+            values = array.cast(pa.timestamp("us"), safe=False).to_pylist()
             return pa.array(
                 [None if v is None else v.astimezone(_UTC) for v in values],
                 pa.timestamp("us", "UTC"),

@@ -1011,7 +1011,7 @@ _TO_ARROW: dict[type[DataType], Callable[[DataType], pa.DataType]] = {
     TimestampType: lambda _: pa.timestamp("us", tz="UTC"),
     TimestampNTZType: lambda _: pa.timestamp("us"),
     DayTimeIntervalType: lambda _: pa.duration("us"),
-    YearMonthIntervalType: lambda _: pa.month_day_nano_interval(),
+    CalendarIntervalType: lambda _: pa.month_day_nano_interval(),
     VariantType: lambda _: pa.struct(
         [
             pa.field("value", pa.binary(), nullable=False),
@@ -1049,6 +1049,9 @@ def to_arrow_schema(schema: StructType) -> pa.Schema:
     return pa.schema([_to_arrow_field(f) for f in schema.fields])
 
 
+# Arrow's INTERVAL_MONTHS type id (Spark's year-month intervals); pyarrow cannot build it.
+_ARROW_INTERVAL_MONTHS = 21
+
 _FROM_ARROW: tuple[tuple[Callable[[pa.DataType], bool], Callable[[Any], DataType]], ...] = (
     (pa.types.is_null, lambda _: NullType()),
     (pa.types.is_boolean, lambda _: BooleanType()),
@@ -1070,7 +1073,8 @@ _FROM_ARROW: tuple[tuple[Callable[[pa.DataType], bool], Callable[[Any], DataType
     (pa.types.is_time64, lambda _: TimeType()),
     (pa.types.is_timestamp, lambda t: TimestampType() if t.tz else TimestampNTZType()),
     (pa.types.is_duration, lambda _: DayTimeIntervalType()),
-    (pa.types.is_interval, lambda _: YearMonthIntervalType()),
+    (lambda t: t.id == pa.month_day_nano_interval().id, lambda _: CalendarIntervalType()),
+    (lambda t: t.id == _ARROW_INTERVAL_MONTHS, lambda _: YearMonthIntervalType()),
 )
 
 

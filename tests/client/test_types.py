@@ -316,4 +316,6 @@ def test_from_arrow_accepts_other_encodings() -> None:
     with pytest.raises(TypeError):
         t.from_arrow_type(pa.uint64())
     with pytest.raises(TypeError):
-        t.to_arrow_type(t.CalendarIntervalType())
+        t.to_arrow_type(t.YearMonthIntervalType())
+    assert t.to_arrow_type(t.CalendarIntervalType()) == pa.month_day_nano_interval()
+    assert t.from_arrow_type(pa.month_day_nano_interval()) == t.CalendarIntervalType()
