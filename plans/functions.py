@@ -144,6 +144,7 @@ PRODUCER_ALIASES: dict[str, str] = {
     "regex_match": "rlike",
     "var": "var_samp",
     "approx_distinct": "approx_count_distinct",
+    "make_array": "array",
 }
 
 

@@ -94,6 +94,7 @@ def test_aliases_agree_with_twins() -> None:
         ("regex_match", "rlike"),
         ("var", "var_samp"),
         ("approx_distinct", "approx_count_distinct"),
+        ("make_array", "array"),
     ],
 )
 def test_foreign_names(substrait: str, spark: str) -> None:
