@@ -19,6 +19,7 @@ app = typer.Typer(
 )
 
 SERVER_EXTRA_HINT = "pip install 'sparkflight[server]'"
+_PYSPARK_QUERY_ERROR_LOGGERS = ("SQLQueryContextLogger", "DataFrameQueryContextLogger")
 
 
 def grpc_url(host: str, port: int) -> str:
@@ -107,6 +108,9 @@ def _configure_logging() -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("flight_server").setLevel(logging.INFO)
+    # PySpark logs each query error with its Java stack trace; clients get those errors.
+    for name in _PYSPARK_QUERY_ERROR_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def _wait_for_stop_signal(announce: str) -> None:
