@@ -191,10 +191,23 @@ def _microseconds(array: pa.Array) -> pa.Array:
 
 
 def _timestamp_to_python(array: pa.Array, _: DataType, __: bool) -> list[Any]:
-    array = _microseconds(array)
-    if array.type.tz is None:
-        array = array.cast(pa.timestamp(array.type.unit, "UTC"))
-    return [None if v is None else v.astimezone().replace(tzinfo=None) for v in array.to_pylist()]
+    """Naive local times (instants on the wire are UTC; a zone-less array is taken as UTC)."""
+    micros = _microseconds(array).cast(pa.int64()).to_pylist()
+    local = datetime.datetime.fromtimestamp
+    try:
+        return [
+            None if v is None else local(v // 1_000_000).replace(microsecond=v % 1_000_000)
+            for v in micros
+        ]
+    except (OverflowError, OSError, ValueError):
+        # Instants the platform's local time functions cannot handle (before year 1900, ...).
+        epoch = datetime.datetime(1970, 1, 1, tzinfo=_UTC)
+        return [
+            None
+            if v is None
+            else (epoch + datetime.timedelta(microseconds=v)).astimezone().replace(tzinfo=None)
+            for v in micros
+        ]
 
 
 def _timestamp_ntz_to_python(array: pa.Array, _: DataType, __: bool) -> list[Any]:

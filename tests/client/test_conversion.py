@@ -147,7 +147,7 @@ ROWS_DATA = [
         datetime.timedelta(0),
         None,
         [],
-        [],
+        [datetime.datetime(1, 1, 2, tzinfo=datetime.UTC)],
         {},
         {"x": None, "y": {}, "z": [None]},
         {},
