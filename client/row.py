@@ -10,7 +10,7 @@ __all__ = ["Row"]
 def _create_row(fields: list[str] | Row, values: tuple[Any, ...] | list[Any]) -> Row:
     """A row of ``values`` named by ``fields`` (shared, not copied)."""
     row = tuple.__new__(Row, values)
-    row.__fields__ = fields  # type: ignore[assignment]
+    row.__dict__["__fields__"] = fields
     return row
 
 
