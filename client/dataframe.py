@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
@@ -19,10 +19,29 @@ from client.errors import (
     PySparkTypeError,
     PySparkValueError,
 )
-from client.expressions import Expr, SortOrder, SqlExpression
+from client.expressions import (
+    Alias,
+    Call,
+    CaseWhen,
+    Cast,
+    ColumnRef,
+    Expr,
+    Literal,
+    SortOrder,
+    SqlExpression,
+)
 from client.group import GroupedData
 from client.row import Row
-from client.types import StructType, from_arrow_schema
+from client.types import (
+    BooleanType,
+    DataType,
+    DoubleType,
+    FloatType,
+    NumericType,
+    StringType,
+    StructType,
+    from_arrow_schema,
+)
 from plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
@@ -64,6 +83,63 @@ def _sort_orders(cols: tuple[Any, ...], ascending: bool | list[bool] | None) -> 
         o if flag else SortOrder(o.child if isinstance(o, SortOrder) else o, False)
         for o, flag in zip(orders, flags, strict=True)
     ]
+
+
+def _subset(subset: str | list[str] | tuple[str, ...]) -> list[str]:
+    if isinstance(subset, str):
+        return [subset]
+    if not isinstance(subset, (list, tuple)):
+        raise _type_error("subset", "list, str or tuple", subset)
+    return list(subset)
+
+
+def _is_floating(data_type: DataType | None) -> bool:
+    return isinstance(data_type, (DoubleType, FloatType))
+
+
+def _non_null(ref: Expr, data_type: DataType | None) -> Expr:
+    """1 when the value is neither null nor NaN, else 0 (Spark's AtLeastNNonNulls)."""
+    present: Expr = Call("isnotnull", (ref,))
+    if _is_floating(data_type):
+        present = Call("and", (present, Call("not", (Call("isnan", (ref,)),))))
+    return CaseWhen(((present, Literal(1)),), Literal(0))
+
+
+def _fills(value: Any, data_type: DataType) -> bool:
+    """Whether ``na.fill(value)`` fills a column of ``data_type``, as Spark decides."""
+    if isinstance(value, bool):
+        return isinstance(data_type, BooleanType)
+    if isinstance(value, str):
+        return isinstance(data_type, StringType)
+    return isinstance(data_type, NumericType)
+
+
+def _fill(ref: Expr, data_type: DataType, value: Any) -> Expr:
+    """``coalesce(col, value)``, NaN counted as missing in floating point columns."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if _is_floating(data_type):
+        ref = Call("nanvl", (ref, Literal(None)))
+    return Call("coalesce", (ref, Cast(Literal(value), data_type)))
+
+
+class DataFrameNaFunctions:
+    """``df.na``: dropping and filling missing values."""
+
+    def __init__(self, df: DataFrame) -> None:
+        self._df = df
+
+    def drop(
+        self, how: str = "any", thresh: int | None = None, subset: str | list[str] | None = None
+    ) -> DataFrame:
+        return self._df.dropna(how, thresh, subset)
+
+    def fill(
+        self,
+        value: float | int | str | bool | dict[str, Any],
+        subset: str | list[str] | None = None,
+    ) -> DataFrame:
+        return self._df.fillna(value, subset)
 
 
 class DataFrame:
@@ -342,6 +418,61 @@ class DataFrame:
     def exceptAll(self, other: DataFrame) -> DataFrame:
         return self._set(other, "except_all")
 
+    # ------------------------------------------------------------- missing values
+
+    @property
+    def na(self) -> DataFrameNaFunctions:
+        return DataFrameNaFunctions(self)
+
+    def dropna(
+        self, how: str = "any", thresh: int | None = None, subset: str | list[str] | None = None
+    ) -> DataFrame:
+        if how not in ("any", "all"):
+            raise PySparkValueError(
+                message="[VALUE_NOT_ALLOWED] Value for `how` has to be amongst the following "
+                "values: ['any', 'all'].",
+                errorClass="VALUE_NOT_ALLOWED",
+                messageParameters={"arg_name": "how", "allowed_values": "['any', 'all']"},
+            )
+        names = self.columns if subset is None else _subset(subset)
+        if thresh is None:
+            thresh = len(names) if how == "any" else 1
+        types = {f.name: f.dataType for f in self.schema.fields}
+        present: Expr = Literal(0)
+        for name in names:
+            present = Call("+", (present, _non_null(self._field(name), types.get(name))))
+        return self._with(
+            plan.Filter(child=self._relation, condition=Call(">=", (present, Literal(thresh))))
+        )
+
+    def fillna(
+        self,
+        value: float | int | str | bool | dict[str, Any],
+        subset: str | list[str] | None = None,
+    ) -> DataFrame:
+        if not isinstance(value, (float, int, str, bool, dict)):
+            raise _type_error("value", "bool, dict, float, int or str", value)
+        fields = self.schema.fields
+        if isinstance(value, dict):
+            fills = dict(value)
+        else:
+            names = [f.name for f in fields] if subset is None else _subset(subset)
+            fills = {
+                f.name: value for f in fields if f.name in names and _fills(value, f.dataType)
+            }
+        exprs: list[Expr] = []
+        for f in fields:
+            ref = self._field(f.name)
+            if f.name in fills:
+                exprs.append(Alias(_fill(ref, f.dataType, fills[f.name]), (f.name,)))
+            else:
+                exprs.append(ref)
+        return self._with(plan.Project(child=self._relation, expressions=exprs))
+
+    def _field(self, name: str) -> Expr:
+        """A top-level column of this DataFrame by its exact name (dots are not paths)."""
+        return ColumnRef("`" + name.replace("`", "``") + "`", self._plan_id)
+
     # ------------------------------------------------------------- ordering and limits
 
     def orderBy(
@@ -424,6 +555,13 @@ class DataFrame:
     def collect(self) -> list[Row]:
         table = self.toArrow()
         return arrow_to_rows(table, from_arrow_schema(table.schema))
+
+    def toLocalIterator(self, prefetchPartitions: bool = False) -> Iterator[Row]:
+        """The rows, fetched batch by batch as the server streams them."""
+        schema, batches = self._session._connection.stream(self._plan())
+        struct = from_arrow_schema(schema)
+        for batch in batches:
+            yield from arrow_to_rows(pa.Table.from_batches([batch], schema), struct)
 
     def toPandas(self) -> pd.DataFrame:
         table = self.toArrow()

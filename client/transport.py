@@ -65,6 +65,23 @@ class Connection:
         with _errors():
             return self._client.do_get(flight.Ticket(plan), self._options()).read_all()
 
+    def stream(self, plan: bytes) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
+        """Run a serialized plan; its schema and its record batches as they arrive."""
+        with _errors():
+            reader = self._client.do_get(flight.Ticket(plan), self._options())
+            schema = reader.schema
+
+        def batches() -> Iterator[pa.RecordBatch]:
+            while True:
+                with _errors():
+                    try:
+                        chunk = reader.read_chunk()
+                    except StopIteration:
+                        return
+                yield chunk.data
+
+        return schema, batches()
+
     def action(self, action_type: str, body: Message | None, response: Callable[[], M]) -> M:
         """Run an action and parse its one result into ``response()``."""
         payload = body.SerializeToString() if body is not None else b""
