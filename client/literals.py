@@ -358,6 +358,10 @@ def literal(value: Any, data_type: DataType | None = None) -> Literal:
     no kind); with a type it is a typed null. Raises ``ValueError`` for a value the type
     cannot hold or a type Substrait cannot express.
     """
+    if _is_numpy_scalar(value):
+        if data_type is None:
+            data_type = _NUMPY_TYPES.get(value.dtype.kind + str(value.dtype.itemsize))
+        value = value.item()
     if data_type is None:
         data_type = infer_literal_type(value)
     if value is None:
@@ -379,6 +383,22 @@ def literal(value: Any, data_type: DataType | None = None) -> Literal:
     except (TypeError, AttributeError, OverflowError) as exc:
         raise ValueError(f"{value!r} is not a valid {data_type.simpleString()} value") from exc
     return result
+
+
+# NumPy scalars by dtype kind and size, typed as PySpark types them.
+_NUMPY_TYPES: dict[str, DataType] = {
+    "b1": BooleanType(),
+    "i1": ByteType(),
+    "i2": ShortType(),
+    "i4": IntegerType(),
+    "i8": LongType(),
+    "f4": FloatType(),
+    "f8": DoubleType(),
+}
+
+
+def _is_numpy_scalar(value: Any) -> bool:
+    return type(value).__module__ == "numpy" and hasattr(value, "dtype") and value.ndim == 0
 
 
 def _set(field: str, convert: Callable[[Any], Any]) -> Callable[[Literal, Any, Any], None]:

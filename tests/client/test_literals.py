@@ -60,6 +60,18 @@ def test_infer_literal_type_rejects(value: Any) -> None:
         infer_literal_type(value)
 
 
+def test_numpy_scalars() -> None:
+    np = pytest.importorskip("numpy")
+    assert literal(np.int8(3)).i8 == 3
+    assert literal(np.int16(3)).i16 == 3
+    assert literal(np.int32(3)).i32 == 3
+    assert literal(np.int64(3)).i64 == 3
+    assert literal(np.float32(0.5)).fp32 == 0.5
+    assert literal(np.float64(0.5)).fp64 == 0.5
+    assert literal(np.bool_(True)).boolean is True
+    assert literal(np.int64(3), t.DoubleType()).fp64 == 3.0
+
+
 def test_untyped_and_typed_null() -> None:
     untyped = literal(None)
     assert untyped.WhichOneof("literal_type") == "null"
