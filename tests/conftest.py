@@ -6,6 +6,7 @@ test process and the server run with ``TZ=UTC``, so results compare the same eve
 
 from __future__ import annotations
 
+import ctypes
 import os
 import queue
 import signal
@@ -40,13 +41,24 @@ def pytest_configure(config: pytest.Config) -> None:
     time.tzset()
 
 
+def _terminate_with_parent() -> None:
+    """Have Linux send SIGTERM to this child when the test process dies, even by SIGKILL."""
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 class ServerProcess:
     """A ``sparkflight serve`` subprocess, its stderr kept in a file."""
 
     def __init__(self, args: list[str], log: IO[bytes]) -> None:
         self.log = log
         self.process = subprocess.Popen(
-            args, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=log, text=True
+            args,
+            cwd=REPO_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            preexec_fn=_terminate_with_parent if sys.platform == "linux" else None,
         )
 
     def read_url(self, timeout: float) -> str:
