@@ -15,7 +15,7 @@ from flight_server.errors import (
     UNKNOWN_ACTION,
     SparkFlightError,
 )
-from flight_server.execute import job_tags, operation, operation_tag, session_tag
+from flight_server.execute import interrupt, job_tags, operation
 from flight_server.sessions import Session, SessionManager
 from flight_server.translate import translate_plan
 from plans import sparkflight_pb2 as sf
@@ -170,7 +170,7 @@ def _command(call: ActionCall) -> Message:
     kind = request.WhichOneof("command")
     if kind is None:
         raise SparkFlightError(INVALID_ACTION_BODY, "command request without a command")
-    with operation(call.session) as operation_id, job_tags(call.session, operation_id):
+    with operation(call.session) as (operation_id, _), job_tags(call.session, operation_id):
         _COMMANDS[kind](call.session, getattr(request, kind))
     return sf.CommandResponse()
 
@@ -178,20 +178,16 @@ def _command(call: ActionCall) -> Message:
 def _interrupt(call: ActionCall) -> Message:
     request: sf.InterruptRequest = call.request  # type: ignore[assignment]
     session = call.session
-    sc = session.spark.sparkContext
     if request.tag:
         raise SparkFlightError(
             INVALID_ACTION_BODY, "interrupting by tag is not supported: queries carry no tags"
         )
-    with session.lock:
-        running = set(session.operations)
     if request.operation_id:
-        interrupted = [request.operation_id] if request.operation_id in running else []
-        sc.cancelJobsWithTag(operation_tag(request.operation_id))
+        ids = [request.operation_id]
     else:
-        interrupted = sorted(running)
-        sc.cancelJobsWithTag(session_tag(session))
-    return sf.InterruptResponse(interrupted_ids=interrupted)
+        with session.lock:
+            ids = list(session.operations)
+    return sf.InterruptResponse(interrupted_ids=interrupt(session, ids))
 
 
 @dataclass(frozen=True)

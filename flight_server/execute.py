@@ -8,6 +8,8 @@ passed on as it arrives, sliced to at most :data:`MAX_BATCH_BYTES`.
 from __future__ import annotations
 
 import contextlib
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -18,13 +20,15 @@ from pyspark.sql import DataFrame
 from pyspark.sql.pandas.types import to_arrow_schema
 from pyspark.util import _local_iterator_from_socket
 
-from flight_server.errors import guarded
+from flight_server.errors import OPERATION_INTERRUPTED, SparkFlightError, guarded
 from flight_server.sessions import Session
 
 #: Largest record batch sent to a client, in bytes (a single larger row goes alone).
 MAX_BATCH_BYTES = 8 * 1024 * 1024
 
 _LARGE_VAR_TYPES = "spark.sql.execution.arrow.useLargeVarTypes"
+#: How often the jobs of an interrupted operation are cancelled again until it ends.
+_CANCEL_INTERVAL_S = 0.2
 
 
 def arrow_schema(df: DataFrame) -> pa.Schema:
@@ -63,16 +67,54 @@ def job_tags(session: Session, operation_id: str) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def operation(session: Session) -> Iterator[str]:
-    """A running operation of ``session``: its id, registered while the block runs."""
+def operation(session: Session) -> Iterator[tuple[str, threading.Event]]:
+    """A running operation of ``session``: its id and its interrupted event."""
     operation_id = uuid.uuid4().hex
+    interrupted = threading.Event()
     with session.lock:
-        session.operations.add(operation_id)
+        session.operations[operation_id] = interrupted
     try:
-        yield operation_id
+        yield operation_id, interrupted
     finally:
         with session.lock:
-            session.operations.discard(operation_id)
+            session.operations.pop(operation_id, None)
+
+
+def interrupt(session: Session, operation_ids: list[str]) -> list[str]:
+    """Interrupt running operations of ``session``; the ids of those that were running.
+
+    Cancelling a job tag only reaches jobs already submitted, so the jobs of an
+    interrupted operation are cancelled again until the operation ends.
+    """
+    with session.lock:
+        running = {i: session.operations[i] for i in operation_ids if i in session.operations}
+    sc = session.spark.sparkContext
+    for operation_id, interrupted in running.items():
+        interrupted.set()
+        sc.cancelJobsWithTag(operation_tag(operation_id))
+
+    def keep_cancelling() -> None:
+        while True:
+            with session.lock:
+                pending = [i for i in running if i in session.operations]
+            if not pending:
+                return
+            for operation_id in pending:
+                sc.cancelJobsWithTag(operation_tag(operation_id))
+            time.sleep(_CANCEL_INTERVAL_S)
+
+    if running:
+        threading.Thread(target=keep_cancelling, name="sparkflight-interrupt", daemon=True).start()
+    return sorted(running)
+
+
+def _check(interrupted: threading.Event, operation_id: str) -> None:
+    if interrupted.is_set():
+        raise SparkFlightError(
+            OPERATION_INTERRUPTED,
+            f"operation {operation_id} was interrupted",
+            operation_id=operation_id,
+        )
 
 
 def _slices(batch: pa.RecordBatch, limit: int) -> Iterator[pa.RecordBatch]:
@@ -88,13 +130,15 @@ def record_batches(
     session: Session, df: DataFrame, schema: pa.Schema, limit: int = MAX_BATCH_BYTES
 ) -> Iterator[pa.RecordBatch]:
     """``df``'s result, one Spark partition at a time, in batches of at most ``limit`` bytes."""
-    with operation(session) as operation_id:
+    with operation(session) as (operation_id, interrupted):
         sc = session.spark.sparkContext
         with job_tags(session, operation_id):
             rdd = df._jdf.toArrowBatchRdd()
+            _check(interrupted, operation_id)
             # The serving thread starts here and inherits this thread's job tags.
             served = sc._jvm.PythonRDD.toLocalIteratorAndServe(rdd, True)
         for message in _local_iterator_from_socket(served, NoOpSerializer()):
+            _check(interrupted, operation_id)
             batch = pa.ipc.read_record_batch(pa.py_buffer(message), schema)
             yield from _slices(batch, limit)
 

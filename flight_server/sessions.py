@@ -31,7 +31,8 @@ class Session:
     id: str
     spark: SparkSession
     uploads: dict[str, Upload] = field(default_factory=dict)
-    operations: set[str] = field(default_factory=set)
+    #: Running operations by id; an operation's event is set once it is interrupted.
+    operations: dict[str, threading.Event] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add_upload(self, table: pa.Table, schema_json: str = "") -> str:

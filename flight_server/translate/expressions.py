@@ -58,7 +58,6 @@ class Frame:
             self._columns = [catalyst_column(spark, output.apply(i)) for i in range(output.size())]
         return self._columns
 
-
     def outer_column(self, ordinal: int) -> Column:
         """Column ``ordinal`` referenced from a correlated subquery (by name, as Spark needs)."""
         self.column(ordinal)
