@@ -149,7 +149,7 @@ class Column:
                     "arg_type2": type(length).__name__,
                 },
             )
-        return Column(Call("substring", (self._expr, to_expr(startPos), to_expr(length))))
+        return Column(Call("substr", (self._expr, to_expr(startPos), to_expr(length))))
 
     def isin(self, *cols: Any) -> Column:
         if len(cols) == 1 and isinstance(cols[0], (list, set, tuple)):

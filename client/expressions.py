@@ -105,6 +105,8 @@ class Literal(Expr):
             return "NULL"
         if isinstance(self.value, bool):
             return str(self.value).lower()
+        if isinstance(self.value, str):
+            return f"'{self.value}'"
         return str(self.value)
 
 

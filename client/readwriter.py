@@ -96,11 +96,15 @@ class DataFrameReader:
     def orc(self, path: PathOrPaths, **options: Any) -> DataFrame:
         return self._load_format("orc", path, options)
 
-    def json(self, path: PathOrPaths, **options: Any) -> DataFrame:
-        return self._load_format("json", path, options)
+    def json(
+        self, path: PathOrPaths, schema: StructType | str | None = None, **options: Any
+    ) -> DataFrame:
+        return self._load_format("json", path, {"schema": schema, **options})
 
-    def csv(self, path: PathOrPaths, **options: Any) -> DataFrame:
-        return self._load_format("csv", path, options)
+    def csv(
+        self, path: PathOrPaths, schema: StructType | str | None = None, **options: Any
+    ) -> DataFrame:
+        return self._load_format("csv", path, {"schema": schema, **options})
 
     def text(self, paths: PathOrPaths, **options: Any) -> DataFrame:
         return self._load_format("text", paths, options)

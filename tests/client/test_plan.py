@@ -130,7 +130,7 @@ def test_column_operators_use_spark_names(spark: SparkSession) -> None:
         ("is_not_distinct_from", ("column", "a"), ("column", "b")),
         ("modulus", ("column", "a"), 2),
         ("like", ("column", "a"), "x%"),
-        ("substring", ("column", "a"), 1, 2),
+        ("substr", ("column", "a"), 1, 2),
     ]
 
 
