@@ -395,3 +395,35 @@ def test_error_details_become_pyspark_exceptions() -> None:
 
 def test_column_is_a_column() -> None:
     assert isinstance(F.col("a") + 1, Column)
+
+
+def test_agg_dict_follows_the_order_spark_reads_a_python_dict() -> None:
+    from client.group import spark_map_order
+
+    # Orders observed on PySpark 4.3: a java.util.HashMap, then Scala's Map.
+    assert spark_map_order(["age", "salary"]) == ["salary", "age"]
+    assert spark_map_order(["a", "b", "c", "d", "e", "f", "salary", "age"]) == [
+        "e", "f", "a", "age", "salary", "b", "c", "d"
+    ]
+
+
+def test_fillna_and_dropna_follow_the_column_types(spark: SparkSession) -> None:
+    from client.types import DoubleType, LongType
+
+    df = spark.range(1)
+    df._schema = StructType(
+        [
+            StructField("n", LongType()),
+            StructField("s", StringType()),
+            StructField("d", DoubleType()),
+        ]
+    )
+    filled = df.fillna(0)
+    functions = _functions(filled)
+    exprs = [_call(e, functions) for e in _root(filled).project.expressions]
+    assert exprs[0][0] == "alias" and exprs[0][1][0] == "coalesce"
+    assert exprs[1] == ("column", "`s`", df._plan_id)
+    assert exprs[2][1][1][0] == "nanvl"
+    dropped = df.dropna(subset=["s"])
+    condition = _call(_root(dropped).filter.condition, _functions(dropped))
+    assert condition[0] == "gte" and condition[2] == 1
