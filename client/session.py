@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import string
 import threading
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -13,8 +15,8 @@ from client import plan
 from client.column import Column
 from client.conversion import local_data_to_arrow
 from client.dataframe import DataFrame
-from client.errors import PySparkTypeError, PySparkValueError, not_supported
-from client.expressions import Expr, Literal
+from client.errors import PySparkTypeError, PySparkValueError
+from client.expressions import ColumnRef, Expr, Literal
 from client.readwriter import DataFrameReader
 from client.transport import Connection
 from client.types import DataType, StructType
@@ -81,6 +83,42 @@ def _server_url(url: str) -> str:
     if url.startswith("sc://"):
         url = "grpc://" + url[len("sc://"):]
     return url.split(";", 1)[0].rstrip("/")
+
+
+class _SqlFormatter(string.Formatter):
+    """``spark.sql("... {df} ...", df=df)``: PySpark's formatting of SQL text.
+
+    A DataFrame becomes a temporary view of the session (kept, since the query is
+    lazy), a plain column reference its name, a str a SQL string literal, and any
+    other value its ``format`` text.
+    """
+
+    def __init__(self, session: SparkSession) -> None:
+        self._session = session
+        self._views: dict[int, str] = {}
+
+    def get_field(self, field_name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+        value, first = super().get_field(field_name, args, kwargs)
+        return self._sql(value, field_name), first
+
+    def _sql(self, value: Any, field_name: str) -> Any:
+        if isinstance(value, DataFrame):
+            if id(value) not in self._views:
+                name = "_sparkflight_temp_view_" + uuid.uuid4().hex
+                value.createOrReplaceTempView(name)
+                self._views[id(value)] = name
+            return self._views[id(value)]
+        if isinstance(value, Column):
+            if isinstance(value._expr, ColumnRef):
+                return value._expr.name
+            raise PySparkValueError(
+                message=f"{value} in {field_name} should be a plain column reference such as "
+                "`df.col` or `col('column')`",
+                errorClass="INVALID_SQL_ARGUMENT",
+            )
+        if isinstance(value, str):
+            return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        return value
 
 
 class _Builder:
@@ -240,9 +278,12 @@ class SparkSession:
     def sql(
         self, sqlQuery: str, args: dict[str, Any] | list[Any] | None = None, **kwargs: Any
     ) -> DataFrame:
-        """Run SQL. Commands (DDL, DML, SET, ...) run at once, as in PySpark; queries lazily."""
+        """Run SQL. Commands (DDL, DML, SET, ...) run at once, as in PySpark; queries lazily.
+
+        Keyword arguments are formatted into the text as PySpark does (``{df}``, ``{col}``).
+        """
         if kwargs:
-            raise not_supported("SparkSession.sql with string formatting keyword arguments")
+            sqlQuery = _SqlFormatter(self).format(sqlQuery, **kwargs)
 
         def value(v: Any) -> Expr:
             return v._expr if isinstance(v, Column) else Literal(v)
