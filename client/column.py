@@ -51,6 +51,13 @@ def column_expr(value: ColumnOrName) -> Expr:
     )
 
 
+def flatten(values: tuple[Any, ...]) -> list[Any]:
+    """PySpark's varargs convention: ``f(a, b)`` and ``f([a, b])`` mean the same."""
+    if len(values) == 1 and isinstance(values[0], (list, tuple, set)):
+        return list(values[0])
+    return list(values)
+
+
 def name_to_expr(name: str, plan_id: int | None = None) -> Expr:
     """``col(name)``: ``*`` and ``t.*`` are stars, anything else a column reference."""
     if name == "*":

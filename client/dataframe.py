@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from client import plan
-from client.column import Column, ColumnOrName, column_expr, name_to_expr, to_expr
+from client.column import Column, ColumnOrName, column_expr, flatten, name_to_expr, to_expr
 from client.conversion import arrow_to_pandas, arrow_to_rows
 from client.errors import (
     IllegalArgumentException,
@@ -53,12 +53,6 @@ if TYPE_CHECKING:
 _EXPLAIN_MODES = ("simple", "extended", "codegen", "cost", "formatted")
 
 
-def _flatten(cols: tuple[Any, ...]) -> list[Any]:
-    if len(cols) == 1 and isinstance(cols[0], (list, tuple)):
-        return list(cols[0])
-    return list(cols)
-
-
 def _type_error(arg_name: str, expected: str, value: Any) -> PySparkTypeError:
     error_class = "NOT_" + expected.upper().replace(" ", "_")
     return PySparkTypeError(
@@ -70,7 +64,7 @@ def _type_error(arg_name: str, expected: str, value: Any) -> PySparkTypeError:
 
 
 def _sort_orders(cols: tuple[Any, ...], ascending: bool | list[bool] | None) -> list[Expr]:
-    orders = [column_expr(c) for c in _flatten(cols)]
+    orders = [column_expr(c) for c in flatten(cols)]
     if ascending is None:
         return orders
     flags = [ascending] * len(orders) if isinstance(ascending, (bool, int)) else list(ascending)
@@ -184,9 +178,7 @@ class DataFrame:
         if name.startswith("_"):
             raise AttributeError(name)
         if name not in self.columns:
-            raise AttributeError(
-                f"'{type(self).__name__}' object has no attribute '{name}'"
-            )
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
         return self._col(name)
 
     def __dir__(self) -> list[str]:
@@ -248,11 +240,11 @@ class DataFrame:
     # ------------------------------------------------------------- projections
 
     def select(self, *cols: ColumnOrName | list[ColumnOrName]) -> DataFrame:
-        exprs = [column_expr(c) for c in _flatten(cols)]
+        exprs = [column_expr(c) for c in flatten(cols)]
         return self._with(plan.Project(child=self._relation, expressions=exprs))
 
     def selectExpr(self, *expr: str | list[str]) -> DataFrame:
-        exprs: list[Expr] = [SqlExpression(e) for e in _flatten(expr)]
+        exprs: list[Expr] = [SqlExpression(e) for e in flatten(expr)]
         return self._with(plan.Project(child=self._relation, expressions=exprs))
 
     def filter(self, condition: ColumnOrName) -> DataFrame:
@@ -320,15 +312,15 @@ class DataFrame:
     # ------------------------------------------------------------- aggregation
 
     def groupBy(self, *cols: ColumnOrName | list[ColumnOrName]) -> GroupedData:
-        return GroupedData(self, "groupby", [column_expr(c) for c in _flatten(cols)])
+        return GroupedData(self, "groupby", [column_expr(c) for c in flatten(cols)])
 
     groupby = groupBy
 
     def rollup(self, *cols: ColumnOrName | list[ColumnOrName]) -> GroupedData:
-        return GroupedData(self, "rollup", [column_expr(c) for c in _flatten(cols)])
+        return GroupedData(self, "rollup", [column_expr(c) for c in flatten(cols)])
 
     def cube(self, *cols: ColumnOrName | list[ColumnOrName]) -> GroupedData:
-        return GroupedData(self, "cube", [column_expr(c) for c in _flatten(cols)])
+        return GroupedData(self, "cube", [column_expr(c) for c in flatten(cols)])
 
     def groupingSets(
         self, groupingSets: list[list[ColumnOrName]], *cols: ColumnOrName
@@ -402,9 +394,7 @@ class DataFrame:
     unionAll = union
 
     def unionByName(self, other: DataFrame, allowMissingColumns: bool = False) -> DataFrame:
-        return self._set(
-            other, "union", by_name=True, allow_missing_columns=allowMissingColumns
-        )
+        return self._set(other, "union", by_name=True, allow_missing_columns=allowMissingColumns)
 
     def intersect(self, other: DataFrame) -> DataFrame:
         return self._set(other, "intersect")
@@ -457,9 +447,7 @@ class DataFrame:
             fills = dict(value)
         else:
             names = [f.name for f in fields] if subset is None else _subset(subset)
-            fills = {
-                f.name: value for f in fields if f.name in names and _fills(value, f.dataType)
-            }
+            fills = {f.name: value for f in fields if f.name in names and _fills(value, f.dataType)}
         exprs: list[Expr] = []
         for f in fields:
             ref = self._field(f.name)
@@ -529,7 +517,7 @@ class DataFrame:
     def _repartition(self, first: Any, cols: tuple[Any, ...], by_range: bool) -> DataFrame:
         count = first if isinstance(first, int) else None
         columns = list(cols) if isinstance(first, int) else [first, *cols]
-        exprs = [column_expr(c) for c in _flatten(tuple(columns))]
+        exprs = [column_expr(c) for c in flatten(tuple(columns))]
         if by_range:
             exprs = [e if isinstance(e, SortOrder) else SortOrder(e) for e in exprs]
         return self._with(
@@ -544,7 +532,7 @@ class DataFrame:
         )
 
     def hint(self, name: str, *parameters: Any) -> DataFrame:
-        params = [to_expr(p) for p in _flatten(parameters)] if parameters else []
+        params = [to_expr(p) for p in parameters]
         return self._with(plan.Hint(child=self._relation, name=name, parameters=params))
 
     # ------------------------------------------------------------- actions
@@ -631,4 +619,3 @@ class DataFrame:
         from client.readwriter import DataFrameWriter
 
         return DataFrameWriter(self)
-

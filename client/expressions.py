@@ -39,9 +39,7 @@ AGGREGATE_FUNCTIONS = frozenset(
 )
 
 #: Spark's infix operators, printed between their operands as Spark prints them.
-_INFIX = frozenset(
-    "+ - * / % = < > <= >= <=> and or & | ^ == !=".split() + ["AND", "OR"]
-)
+_INFIX = frozenset("+ - * / % = < > <= >= <=> and or & | ^ == !=".split() + ["AND", "OR"])
 _INFIX_DISPLAY = {"and": "AND", "or": "OR"}
 
 
@@ -282,11 +280,15 @@ class SortOrder(Expr):
         """The Substrait sort direction (and the ``sort_order`` pseudo function's code)."""
         nulls_first = self.ascending if self.nulls_first is None else self.nulls_first
         if self.ascending:
-            return _SORT.SORT_DIRECTION_ASC_NULLS_FIRST if nulls_first else (
-                _SORT.SORT_DIRECTION_ASC_NULLS_LAST
+            return (
+                _SORT.SORT_DIRECTION_ASC_NULLS_FIRST
+                if nulls_first
+                else (_SORT.SORT_DIRECTION_ASC_NULLS_LAST)
             )
-        return _SORT.SORT_DIRECTION_DESC_NULLS_FIRST if nulls_first else (
-            _SORT.SORT_DIRECTION_DESC_NULLS_LAST
+        return (
+            _SORT.SORT_DIRECTION_DESC_NULLS_FIRST
+            if nulls_first
+            else (_SORT.SORT_DIRECTION_DESC_NULLS_LAST)
         )
 
     def to_proto(self, ctx: PlanContext) -> Expression:
@@ -415,4 +417,3 @@ def _bound(value: int) -> Expression.WindowFunction.Bound:
     if value < 0:
         return bound(preceding=bound.Preceding(offset=-value))
     return bound(following=bound.Following(offset=value))
-

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from client._function_signatures import SIGNATURES
 from client.column import Column, ColumnOrName, column_expr, name_to_expr, to_expr
+from client.column import flatten as _flatten_args
 from client.errors import PySparkTypeError, not_supported
 from client.expressions import Call, CaseWhen, Expr, Literal, SortOrder, SqlExpression, Star
 from client.types import DataType
@@ -47,12 +48,6 @@ def _column_arg(value: Any) -> Expr:
     return _literal_arg(value)
 
 
-def _flatten(values: tuple[Any, ...]) -> tuple[Any, ...]:
-    if len(values) == 1 and isinstance(values[0], (list, tuple, set)):
-        return tuple(values[0])
-    return values
-
-
 def _type_error(function: str, message: str) -> PySparkTypeError:
     return PySparkTypeError(message=f"{function}() {message}", errorClass="WRONG_ARGUMENTS")
 
@@ -65,7 +60,7 @@ def _bind(
     values: list[tuple[str, Any]] = []
     for parameter, kind, default in parameters:
         if kind.endswith("s"):  # *args
-            rest = _flatten(tuple(positional))
+            rest = _flatten_args(tuple(positional))
             positional = []
             values += [(kind[:-1], v) for v in rest]
             continue
@@ -132,7 +127,7 @@ def lit(col: Any) -> Column:
     return Column(Literal(col))
 
 
-def expr(str: str) -> Column:  # noqa: A002 - PySpark's parameter name
+def expr(str: str) -> Column:
     return Column(SqlExpression(str))
 
 

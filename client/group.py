@@ -164,7 +164,10 @@ class GroupedData:
             )
         pivot_values = [v._expr if isinstance(v, Column) else Literal(v) for v in values or ()]
         return GroupedData(
-            self._df, "pivot", self._keys, pivot_column=column_expr(pivot_col),
+            self._df,
+            "pivot",
+            self._keys,
+            pivot_column=column_expr(pivot_col),
             pivot_values=pivot_values,
         )
 

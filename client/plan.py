@@ -85,8 +85,9 @@ class NamedTable(Relation):
     name: str = ""
 
     def _build(self, ctx: PlanContext) -> Rel:
-        return Rel(read=algebra_pb2.ReadRel(named_table=algebra_pb2.ReadRel.NamedTable(
-            names=[self.name])))
+        return Rel(
+            read=algebra_pb2.ReadRel(named_table=algebra_pb2.ReadRel.NamedTable(names=[self.name]))
+        )
 
 
 @dataclass(eq=False)
@@ -144,7 +145,9 @@ class DataSource(Relation):
     def _build(self, ctx: PlanContext) -> Rel:
         return _leaf(
             sf.DataSourceRelation(
-                format=self.format, paths=list(self.paths), options=self.options,
+                format=self.format,
+                paths=list(self.paths),
+                options=self.options,
                 schema=self.schema,
             )
         )
@@ -172,8 +175,11 @@ class Filter(Relation):
     condition: Expr = None  # type: ignore[assignment]
 
     def _build(self, ctx: PlanContext) -> Rel:
-        return Rel(filter=algebra_pb2.FilterRel(
-            input=self.child.to_rel(ctx), condition=self.condition.to_proto(ctx)))
+        return Rel(
+            filter=algebra_pb2.FilterRel(
+                input=self.child.to_rel(ctx), condition=self.condition.to_proto(ctx)
+            )
+        )
 
 
 @dataclass(eq=False)
@@ -310,10 +316,12 @@ class Sort(Relation):
     orders: Sequence[Expr] = ()
 
     def _build(self, ctx: PlanContext) -> Rel:
-        return Rel(sort=algebra_pb2.SortRel(
-            input=self.child.to_rel(ctx),
-            sorts=[sort_order(o).to_sort_field(ctx) for o in self.orders],
-        ))
+        return Rel(
+            sort=algebra_pb2.SortRel(
+                input=self.child.to_rel(ctx),
+                sorts=[sort_order(o).to_sort_field(ctx) for o in self.orders],
+            )
+        )
 
 
 @dataclass(eq=False)
@@ -454,8 +462,9 @@ class Cross(Relation):
     right: Relation = None  # type: ignore[assignment]
 
     def _build(self, ctx: PlanContext) -> Rel:
-        return Rel(cross=algebra_pb2.CrossRel(
-            left=self.left.to_rel(ctx), right=self.right.to_rel(ctx)))
+        return Rel(
+            cross=algebra_pb2.CrossRel(left=self.left.to_rel(ctx), right=self.right.to_rel(ctx))
+        )
 
 
 _SET_OPS = {

@@ -81,7 +81,9 @@ class DataFrameReader:
             self.schema(schema)
         self.options(**options)
         relation = plan.DataSource(
-            format=self._format, paths=_paths(path), options=dict(self._options),
+            format=self._format,
+            paths=_paths(path),
+            options=dict(self._options),
             schema=self._schema,
         )
         return DataFrame(relation, self._session)
@@ -223,13 +225,19 @@ class DataFrameWriter:
         self.save(path, format=source, mode=mode, partitionBy=partitionBy, **options)
 
     def parquet(
-        self, path: str, mode: str | None = None, partitionBy: str | list[str] | None = None,
+        self,
+        path: str,
+        mode: str | None = None,
+        partitionBy: str | list[str] | None = None,
         compression: str | None = None,
     ) -> None:
         self._save_format("parquet", path, mode, partitionBy, {"compression": compression})
 
     def orc(
-        self, path: str, mode: str | None = None, partitionBy: str | list[str] | None = None,
+        self,
+        path: str,
+        mode: str | None = None,
+        partitionBy: str | list[str] | None = None,
         compression: str | None = None,
     ) -> None:
         self._save_format("orc", path, mode, partitionBy, {"compression": compression})
@@ -241,5 +249,6 @@ class DataFrameWriter:
         self._save_format("csv", path, mode, None, options)
 
     def text(self, path: str, compression: str | None = None, lineSep: str | None = None) -> None:
-        self._save_format("text", path, None, None, {"compression": compression,
-                                                      "lineSep": lineSep})
+        self._save_format(
+            "text", path, None, None, {"compression": compression, "lineSep": lineSep}
+        )

@@ -81,7 +81,7 @@ class RuntimeConfig:
 def _server_url(url: str) -> str:
     """A Flight URL; ``sc://host:port`` (Spark Connect's form) means ``grpc://host:port``."""
     if url.startswith("sc://"):
-        url = "grpc://" + url[len("sc://"):]
+        url = "grpc://" + url[len("sc://") :]
     return url.split(";", 1)[0].rstrip("/")
 
 
@@ -182,9 +182,7 @@ class SparkSession:
 
     @classmethod
     def _open(cls, connection: Connection, conf: dict[str, str], owner: bool) -> SparkSession:
-        info = connection.action(
-            "session.open", sf.OpenSessionRequest(conf=conf), sf.SessionInfo
-        )
+        info = connection.action("session.open", sf.OpenSessionRequest(conf=conf), sf.SessionInfo)
         return cls(connection.for_session(info.session_id), info, owner)
 
     @classmethod
@@ -238,9 +236,7 @@ class SparkSession:
         self.stop()
 
     def interruptAll(self) -> list[str]:
-        response = self._connection.action(
-            "interrupt", sf.InterruptRequest(), sf.InterruptResponse
-        )
+        response = self._connection.action("interrupt", sf.InterruptRequest(), sf.InterruptResponse)
         return list(response.interrupted_ids)
 
     # ------------------------------------------------------------- DataFrames

@@ -6,19 +6,13 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-from client.column import Column, column_expr
+from client.column import Column, column_expr, flatten
 from client.expressions import Expr, sort_order
 
 _JAVA_MIN_LONG = -(1 << 63)
 _JAVA_MAX_LONG = (1 << 63) - 1
 _PRECEDING_THRESHOLD = max(-sys.maxsize, _JAVA_MIN_LONG)
 _FOLLOWING_THRESHOLD = min(sys.maxsize, _JAVA_MAX_LONG)
-
-
-def _columns(cols: tuple[Any, ...]) -> tuple[Any, ...]:
-    if len(cols) == 1 and isinstance(cols[0], (list, tuple)):
-        return tuple(cols[0])
-    return cols
 
 
 def _clamp(start: int, end: int) -> tuple[int, int]:
@@ -44,11 +38,11 @@ class WindowSpec:
         self.frame = frame
 
     def partitionBy(self, *cols: Any) -> WindowSpec:
-        exprs = tuple(column_expr(c) for c in _columns(cols))
+        exprs = tuple(column_expr(c) for c in flatten(cols))
         return WindowSpec(exprs, self.order_by, self.frame)
 
     def orderBy(self, *cols: Any) -> WindowSpec:
-        exprs = tuple(sort_order(column_expr(c)) for c in _columns(cols))
+        exprs = tuple(sort_order(column_expr(c)) for c in flatten(cols))
         return WindowSpec(self.partition_by, exprs, self.frame)
 
     def rowsBetween(self, start: int, end: int) -> WindowSpec:

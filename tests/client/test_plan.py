@@ -116,7 +116,14 @@ def test_spark_functions_without_a_standard_twin_use_the_spark_urn(spark: SparkS
 def test_column_operators_use_spark_names(spark: SparkSession) -> None:
     a, b = F.col("a"), F.col("b")
     df = spark.range(1).select(
-        a != b, ~a, -a, a.isNull(), a.between(1, 3), a.eqNullSafe(b), a % 2, a.like("x%"),
+        a != b,
+        ~a,
+        -a,
+        a.isNull(),
+        a.between(1, 3),
+        a.eqNullSafe(b),
+        a % 2,
+        a.like("x%"),
         a.substr(1, 2),
     )
     functions = _functions(df)
@@ -178,8 +185,10 @@ def test_star_and_extract_value(spark: SparkSession) -> None:
 
 
 def test_group_by_agg_is_a_standard_aggregate(spark: SparkSession) -> None:
-    df = spark.range(5).groupBy("id").agg(
-        F.count("*"), F.countDistinct("x").alias("n"), F.sum(F.col("x") + 1)
+    df = (
+        spark.range(5)
+        .groupBy("id")
+        .agg(F.count("*"), F.countDistinct("x").alias("n"), F.sum(F.col("x") + 1))
     )
     rel = _root(df)
     aggregate = rel.aggregate
@@ -229,7 +238,9 @@ def test_join_types(spark: SparkSession, how: str, expected: int) -> None:
     assert rel.join.type == expected
     functions = _functions(joined)
     assert _call(rel.join.expression, functions) == (
-        "equal", ("column", "id", left._plan_id), ("column", "id", right._plan_id)
+        "equal",
+        ("column", "id", left._plan_id),
+        ("column", "id", right._plan_id),
     )
     assert _plan_id(rel.join.left) == left._plan_id
     assert _plan_id(rel.join.right) == right._plan_id
@@ -294,9 +305,7 @@ def test_single_input_extensions(spark: SparkSession) -> None:
 
 
 def test_window_function(spark: SparkSession) -> None:
-    window = (
-        Window.partitionBy("k").orderBy(F.desc("t")).rowsBetween(Window.unboundedPreceding, 2)
-    )
+    window = Window.partitionBy("k").orderBy(F.desc("t")).rowsBetween(Window.unboundedPreceding, 2)
     df = spark.range(1).select(F.row_number().over(window), F.sum("x").over(Window.orderBy("t")))
     first, second = _root(df).project.expressions
     w = first.window_function
@@ -328,7 +337,8 @@ def test_create_dataframe_inline(spark: SparkSession) -> None:
     local = _detail(_root(df), sf.LocalRelation())
     assert local.WhichOneof("data") == "arrow_ipc"
     assert StructType.fromJson(__import__("json").loads(local.schema_json)).fieldNames() == [
-        "n", "s"
+        "n",
+        "s",
     ]
 
 
@@ -403,7 +413,14 @@ def test_agg_dict_follows_the_order_spark_reads_a_python_dict() -> None:
     # Orders observed on PySpark 4.3: a java.util.HashMap, then Scala's Map.
     assert spark_map_order(["age", "salary"]) == ["salary", "age"]
     assert spark_map_order(["a", "b", "c", "d", "e", "f", "salary", "age"]) == [
-        "e", "f", "a", "age", "salary", "b", "c", "d"
+        "e",
+        "f",
+        "a",
+        "age",
+        "salary",
+        "b",
+        "c",
+        "d",
     ]
 
 
