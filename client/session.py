@@ -15,7 +15,7 @@ from client import plan
 from client.column import Column
 from client.conversion import local_data_to_arrow
 from client.dataframe import DataFrame
-from client.errors import PySparkTypeError, PySparkValueError
+from client.errors import PySparkTypeError, PySparkValueError, SparkNoSuchElementException
 from client.expressions import ColumnRef, Expr, Literal
 from client.readwriter import DataFrameReader
 from client.transport import Connection
@@ -57,10 +57,16 @@ class RuntimeConfig:
         self._call(sf.ConfigRequest.OPERATION_SET, [key], [_optional(_conf_value(value))])
 
     def get(self, key: str, default: Any = _NO_DEFAULT) -> str | None:
+        """The value of ``key``; an unset key without a default raises, as in PySpark."""
         values = []
-        if default is not _NO_DEFAULT:
-            values = [_optional(None if default is None else _conf_value(default))]
-        response = self._call(sf.ConfigRequest.OPERATION_GET, [key], values)
+        if default is not None and default is not _NO_DEFAULT:
+            values = [_optional(_conf_value(default))]
+        try:
+            response = self._call(sf.ConfigRequest.OPERATION_GET, [key], values)
+        except SparkNoSuchElementException:
+            if default is None:  # an explicit None default answers None for a missing key
+                return None
+            raise
         if not response.values or not response.values[0].HasField("value"):
             return None
         return response.values[0].value
