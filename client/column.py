@@ -18,6 +18,7 @@ from client.expressions import (
     Literal,
     SortOrder,
     Star,
+    Subquery,
     WindowExpr,
 )
 from client.types import DataType
@@ -159,6 +160,10 @@ class Column:
         return Column(Call("substr", (self._expr, to_expr(startPos), to_expr(length))))
 
     def isin(self, *cols: Any) -> Column:
+        from client.dataframe import DataFrame
+
+        if len(cols) == 1 and isinstance(cols[0], DataFrame):
+            return Column(Subquery("in", cols[0]._relation, self._expr))
         if len(cols) == 1 and isinstance(cols[0], (list, set, tuple)):
             cols = tuple(cols[0])
         return Column(InList(self._expr, tuple(to_expr(c) for c in cols)))

@@ -29,6 +29,7 @@ from client.expressions import (
     Literal,
     SortOrder,
     SqlExpression,
+    Subquery,
 )
 from client.group import GroupedData
 from client.row import Row
@@ -407,6 +408,16 @@ class DataFrame:
 
     def exceptAll(self, other: DataFrame) -> DataFrame:
         return self._set(other, "except_all")
+
+    # ------------------------------------------------------------- subqueries
+
+    def scalar(self) -> Column:
+        """This one-row, one-column DataFrame as a scalar subquery expression."""
+        return Column(Subquery("scalar", self._relation))
+
+    def exists(self) -> Column:
+        """Whether this DataFrame has rows, as an EXISTS subquery expression."""
+        return Column(Subquery("exists", self._relation))
 
     # ------------------------------------------------------------- missing values
 

@@ -21,6 +21,7 @@ from plans.extensions import EXPRESSIONS_URN, SPARK_FUNCTIONS_URN, FunctionAncho
 from plans.functions import standard_twin
 
 if TYPE_CHECKING:
+    from client.plan import Relation
     from client.types import DataType
     from client.window import WindowSpec
 
@@ -402,6 +403,40 @@ class WindowExpr(Expr):
 
     def __str__(self) -> str:
         return f"{self.function} OVER ({self.spec})"
+
+
+@dataclass(frozen=True, eq=False)
+class Subquery(Expr):
+    """A DataFrame used as an expression: ``df.scalar()``, ``df.exists()``, ``x.isin(df)``."""
+
+    kind: str  # "scalar", "exists" or "in"
+    relation: Relation
+    needle: Expr | None = None
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        rel = self.relation.to_rel(ctx)
+        subquery = Expression.Subquery
+        if self.kind == "scalar":
+            return Expression(subquery=subquery(scalar=subquery.Scalar(input=rel)))
+        if self.kind == "exists":
+            predicate = subquery.SetPredicate(
+                predicate_op=subquery.SetPredicate.PREDICATE_OP_EXISTS, tuples=rel
+            )
+            return Expression(subquery=subquery(set_predicate=predicate))
+        assert self.needle is not None
+        return Expression(
+            subquery=subquery(
+                in_predicate=subquery.InPredicate(needles=[self.needle.to_proto(ctx)], haystack=rel)
+            )
+        )
+
+    def children(self) -> Sequence[Expr]:
+        return () if self.needle is None else (self.needle,)
+
+    def __str__(self) -> str:
+        if self.kind == "in":
+            return f"({self.needle} IN (listquery()))"
+        return "scalarsubquery()" if self.kind == "scalar" else "exists()"
 
 
 _MIN_LONG = -(1 << 63)

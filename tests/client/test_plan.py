@@ -444,3 +444,15 @@ def test_fillna_and_dropna_follow_the_column_types(spark: SparkSession) -> None:
     dropped = df.dropna(subset=["s"])
     condition = _call(_root(dropped).filter.condition, _functions(dropped))
     assert condition[0] == "gte" and condition[2] == 1
+
+
+def test_dataframes_as_subquery_expressions(spark: SparkSession) -> None:
+    df, other = spark.range(5), spark.range(3)
+    out = df.select(other.scalar()).filter(other.exists()).filter(df.id.isin(other))
+    rel = _root(out)
+    assert rel.filter.condition.subquery.in_predicate.haystack.HasField("extension_leaf")
+    inner = rel.filter.input
+    predicate = inner.filter.condition.subquery.set_predicate
+    assert predicate.predicate_op == Expression.Subquery.SetPredicate.PREDICATE_OP_EXISTS
+    scalar = inner.filter.input.project.expressions[0].subquery.scalar
+    assert _plan_id(scalar.input) == other._plan_id
