@@ -448,7 +448,7 @@ def test_fillna_and_dropna_follow_the_column_types(spark: SparkSession) -> None:
 
 def test_dataframes_as_subquery_expressions(spark: SparkSession) -> None:
     df, other = spark.range(5), spark.range(3)
-    out = df.select(other.scalar()).filter(other.exists()).filter(df.id.isin(other))
+    out = df.select(other.scalar()).filter(other.exists()).filter(df["id"].isin(other))
     rel = _root(out)
     assert rel.filter.condition.subquery.in_predicate.haystack.HasField("extension_leaf")
     inner = rel.filter.input
