@@ -601,6 +601,38 @@ class DataFrame:
     def show(self, n: int = 20, truncate: bool | int = True, vertical: bool = False) -> None:
         print(self._show_string(n, truncate, vertical))
 
+    # ------------------------------------------------------------- caching
+
+    @property
+    def _cache_name(self) -> str:
+        return f"_sparkflight_cache_{self._plan_id}"
+
+    def _sql_command(self, query: str) -> None:
+        command = sf.CommandRequest(sql=sf.SqlCommand(query=query))
+        self._session._connection.action("command", command, sf.CommandResponse)
+
+    def persist(self, storageLevel: str | None = None) -> DataFrame:
+        """Cache the result on the server when first computed (Spark's ``CACHE LAZY TABLE``).
+
+        ``storageLevel`` is a Spark storage level name such as ``"MEMORY_ONLY"``; the
+        default is Spark's ``MEMORY_AND_DISK``. Spark reuses the cached data for every
+        query whose plan contains this DataFrame's.
+        """
+        if storageLevel is not None and not isinstance(storageLevel, str):
+            raise _type_error("storageLevel", "str", storageLevel)
+        self._create_view(self._cache_name, replace=True, global_=False)
+        options = f" OPTIONS ('storageLevel' '{storageLevel}')" if storageLevel else ""
+        self._sql_command(f"CACHE LAZY TABLE `{self._cache_name}`{options}")
+        return self
+
+    def cache(self) -> DataFrame:
+        return self.persist()
+
+    def unpersist(self, blocking: bool = False) -> DataFrame:
+        self._sql_command(f"UNCACHE TABLE IF EXISTS `{self._cache_name}`")
+        self._sql_command(f"DROP VIEW IF EXISTS `{self._cache_name}`")
+        return self
+
     # ------------------------------------------------------------- views and writes
 
     def _create_view(self, name: str, replace: bool, global_: bool) -> None:
