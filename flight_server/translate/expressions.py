@@ -311,6 +311,14 @@ def _not_equal(ctx: Context, name: str, args: list[Column], fc: FunctionCall) ->
     return ~call(ctx.spark, "=", args)
 
 
+def _like(ctx: Context, name: str, args: list[Column], fc: FunctionCall) -> Column:
+    """``like``; a null escape character (as DataFusion sends it) means Spark's default."""
+    values = [a.value for a in fc.arguments if a.WhichOneof("arg_type") == "value"]
+    if len(values) == 3 and values[2].literal.WhichOneof("literal_type") == "null":
+        args = args[:2]
+    return call(ctx.spark, "like", args)
+
+
 def _variadic(spark_name: str) -> _Call:
     def build(ctx: Context, name: str, args: list[Column], fc: FunctionCall) -> Column:
         return reduce(lambda a, b: call(ctx.spark, spark_name, [a, b]), args)
@@ -324,6 +332,7 @@ _STANDARD_RULES: dict[str, _Call] = {
     "count": _count,
     "!=": _not_equal,
     "extract": _extract,
+    "like": _like,
     "and": _variadic("and"),
     "or": _variadic("or"),
 }

@@ -704,3 +704,10 @@ def test_nested_field_reference(client: fl.FlightClient) -> None:
     ref.selection.direct_reference.struct_field.child.struct_field.field = 1
     rel = project(sql("select named_struct('a', 1, 'b', 'x') s"), ref)
     assert run(client, Plans().plan(rel)).column(0).to_pylist() == ["x"]
+
+
+def test_like_with_null_escape(client: fl.FlightClient, people: DataFrame) -> None:
+    p = Plans()
+    like = p.std("functions_string", "like", field(1), lit("%e%"), lit(None))
+    rel = A.Rel(filter=A.FilterRel(input=table("people"), condition=like))
+    expect(run(client, p.plan(rel)), people.filter(F.col("name").like("%e%")))
