@@ -145,8 +145,9 @@ def pytest_runtest_makereport(
     """Attach what the server logged during a failed test to the test's report."""
     report = yield
     if report.failed and _server is not None and "server_url" in item.fixturenames:
-        since = item.stash.get(_log_offset, 0)
-        report.sections.append(("sparkflight server stderr", _server.log_tail(since)))
+        logged = _server.log_tail(item.stash.get(_log_offset, 0))
+        if logged:
+            report.sections.append(("sparkflight server stderr", logged))
     return report
 
 
