@@ -261,6 +261,26 @@ def group_by_no_columns(spark, F, T, Window, Row):
     return people(spark).groupBy().agg(F.min("id"))
 
 
+@CASES.frame()
+def rollup(spark, F, T, Window, Row):
+    return people(spark).rollup("dept", "age").agg(F.count("*").alias("n"), F.sum("salary"))
+
+
+@CASES.frame()
+def cube(spark, F, T, Window, Row):
+    return people(spark).cube("dept").agg(F.max("age"), F.grouping("dept"))
+
+
+@CASES.frame()
+def pivot_with_values(spark, F, T, Window, Row):
+    return people(spark).groupBy("dept").pivot("age", [34, 45]).agg(F.count("id"))
+
+
+@CASES.frame()
+def pivot_without_values(spark, F, T, Window, Row):
+    return people(spark).groupBy("age").pivot("dept").sum("salary")
+
+
 # ---------------------------------------------------------------------- joins
 
 
@@ -502,6 +522,40 @@ def except_all(spark, F, T, Window, Row):
     return df.exceptAll(df.limit(0).union(df.filter("k = 2").limit(1)))
 
 
+@CASES.frame()
+def case_insensitive_names(spark, F, T, Window, Row):
+    return people(spark).select("NAME", F.col("Age"), "dept").filter("ID > 1")
+
+
+@CASES.frame()
+def names_with_spaces_and_dots(spark, F, T, Window, Row):
+    df = people(spark).withColumnRenamed("name", "full name").withColumnRenamed("age", "a.b")
+    return df.select("`full name`", F.col("`a.b`"), df["`a.b`"].alias("copy"))
+
+
+@CASES.frame()
+def duplicate_names_after_join(spark, F, T, Window, Row):
+    p = people(spark).select("id", "name")
+    return p.join(p.select("id", "name"), "id")
+
+
+@CASES.frame()
+def star_columns(spark, F, T, Window, Row):
+    df = people(spark)
+    return df.select(F.col("*"), df["*"])
+
+
+@CASES.frame()
+def repartition_and_coalesce(spark, F, T, Window, Row):
+    df = people(spark)
+    return df.repartition(3).union(df.repartition(2, "dept")).union(df.coalesce(1))
+
+
+@CASES.frame()
+def broadcast_hint(spark, F, T, Window, Row):
+    return people(spark).join(orders(spark).hint("broadcast"), "id")
+
+
 # ------------------------------------------------------------- views and SQL
 
 
@@ -599,6 +653,18 @@ def show_empty(spark, F, T, Window, Row):
 @CASES.program()
 def count(spark, F, T, Window, Row):
     return people(spark).count(), people(spark).filter("age > 30").count()
+
+
+@CASES.program()
+def is_empty(spark, F, T, Window, Row):
+    return people(spark).isEmpty(), people(spark).filter("id > 100").isEmpty()
+
+
+@CASES.program()
+def row_construction(spark, F, T, Window, Row):
+    point = Row("x", "y")
+    nested = Row(a=Row(b=1, c=[Row(d="e")]), f=None)
+    return Row(name="x", age=None), point(1, 2), nested, nested.asDict(recursive=True)
 
 
 @CASES.program()

@@ -187,8 +187,8 @@ def do_get(plan_bytes: bytes) -> Callable[[fl.FlightClient], Any]:
     return lambda client: client.do_get(fl.Ticket(plan_bytes)).read_all()
 
 
-def get_schema(plan_bytes: bytes) -> Callable[[fl.FlightClient], Any]:
-    return lambda client: client.get_schema(fl.FlightDescriptor.for_command(plan_bytes))
+def get_flight_info(plan_bytes: bytes) -> Callable[[fl.FlightClient], Any]:
+    return lambda client: client.get_flight_info(fl.FlightDescriptor.for_command(plan_bytes))
 
 
 def action(action_type: str, body: bytes) -> Callable[[fl.FlightClient], Any]:
@@ -206,7 +206,7 @@ UNKNOWN_DETAIL = "type.googleapis.com/sparkflight.v1.NoSuchRelation"
 # (call, error class, text the message must contain)
 RAW_BAD_CALLS = {
     "malformed_ticket": (do_get(b"not a plan"), "INVALID_PLAN", "plan"),
-    "malformed_descriptor": (get_schema(b"not a plan"), "INVALID_PLAN", "plan"),
+    "malformed_descriptor": (get_flight_info(b"not a plan"), "INVALID_PLAN", "plan"),
     "plan_without_relations": (do_get(plan_pb2.Plan().SerializeToString()), "INVALID_PLAN", "plan"),
     "unknown_relation_detail": (
         do_get(leaf_plan(UNKNOWN_DETAIL, b"").SerializeToString()),

@@ -401,6 +401,36 @@ def window_in_with_column(spark, F, T, Window, Row):
     return scores(spark).withColumn("cume", F.sum("score").over(w)).filter("cume > 10")
 
 
+# --------------------------------------------------------- value rendering
+
+
+@CASES.frame(ordered=True, pandas=True, arrow=True)
+def scalar_types_rendering(spark, F, T, Window, Row):
+    return spark.sql(
+        """
+        SELECT CAST(1 AS TINYINT) AS tiny, CAST(2 AS SMALLINT) AS small, 3 AS int, 4L AS big,
+               CAST(1.25 AS FLOAT) AS f, CAST('inf' AS DOUBLE) AS inf, CAST('NaN' AS DOUBLE) AS nan,
+               -0.0D AS neg_zero, 1.5e-10D AS small_double, 123456789.123456789D AS long_double,
+               12345678901234567890.123BD AS dec, 'héllo ✓' AS unicode, '' AS empty,
+               true AS flag, DATE'1899-12-31' AS old_day,
+               TIMESTAMP'2024-02-29 23:59:59.123456' AS ts, CAST(NULL AS STRING) AS null_string
+        """
+    )
+
+
+@CASES.frame(ordered=True, arrow=True)
+def nested_and_binary_types_rendering(spark, F, T, Window, Row):
+    return spark.sql(
+        """
+        SELECT X'0102FF' AS bin, array(1, NULL, 3) AS arr, map('a', 1, 'b', NULL) AS m,
+               named_struct('x', 1, 'y', array(named_struct('z', 'q'))) AS nested,
+               array(map('k', array(1.5D))) AS deep,
+               TIMESTAMP_NTZ'2024-01-01 08:00:00' AS ntz,
+               INTERVAL '1 02:03:04.5' DAY TO SECOND AS day_time
+        """
+    )
+
+
 # ------------------------------------------------------------- Column methods
 
 

@@ -77,6 +77,12 @@ def sql_arguments_in_filter(spark, F, T, Window, Row):
 
 
 @CASES.frame()
+def sql_with_dataframe_and_value_substitution(spark, F, T, Window, Row):
+    df = spark.range(6)
+    return spark.sql("SELECT id * 10 AS tens FROM {df} WHERE id > {low}", df=df, low=2)
+
+
+@CASES.frame()
 def sql_over_temp_view(spark, F, T, Window, Row):
     spark.range(10).createOrReplaceTempView("numbers")
     return spark.sql("SELECT id % 3 AS r, sum(id) AS total FROM numbers GROUP BY id % 3")
