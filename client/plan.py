@@ -46,7 +46,7 @@ def _common(rel: Rel) -> algebra_pb2.RelCommon:
     return getattr(rel, rel.WhichOneof("rel_type")).common
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class Relation:
     """A node of the logical plan; ``plan_id`` identifies the DataFrame it stands for."""
 
@@ -80,7 +80,7 @@ def plan_bytes(relation: Relation) -> bytes:
 # ------------------------------------------------------------------ leaves
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class NamedTable(Relation):
     name: str = ""
 
@@ -90,7 +90,7 @@ class NamedTable(Relation):
         )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class Sql(Relation):
     query: str = ""
     named_arguments: dict[str, Expr] = field(default_factory=dict)
@@ -104,7 +104,7 @@ class Sql(Relation):
         return _leaf(message)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class Range(Relation):
     start: int = 0
     end: int = 0
@@ -118,7 +118,7 @@ class Range(Relation):
         return _leaf(message)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class LocalData(Relation):
     """Local rows: an inline Arrow IPC stream or the id of an upload."""
 
@@ -135,7 +135,7 @@ class LocalData(Relation):
         return _leaf(message)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class DataSource(Relation):
     format: str = ""
     paths: Sequence[str] = ()
@@ -156,9 +156,9 @@ class DataSource(Relation):
 # ------------------------------------------------------------------ single input
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class Project(Relation):
-    child: Relation = None  # type: ignore[assignment]
+    child: Relation
     expressions: Sequence[Expr] = ()
 
     def _build(self, ctx: PlanContext) -> Rel:
@@ -169,10 +169,10 @@ class Project(Relation):
         return Rel(project=project)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class Filter(Relation):
-    child: Relation = None  # type: ignore[assignment]
-    condition: Expr = None  # type: ignore[assignment]
+    child: Relation
+    condition: Expr
 
     def _build(self, ctx: PlanContext) -> Rel:
         return Rel(
@@ -182,9 +182,9 @@ class Filter(Relation):
         )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class WithColumns(Relation):
-    child: Relation = None  # type: ignore[assignment]
+    child: Relation
     names: Sequence[str] = ()
     expressions: Sequence[Expr] = ()
 
@@ -195,9 +195,9 @@ class WithColumns(Relation):
         return _single(self.child.to_rel(ctx), message)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class Rename(Relation):
-    child: Relation = None  # type: ignore[assignment]
+    child: Relation
     renames: dict[str, str] = field(default_factory=dict)
 
     def _build(self, ctx: PlanContext) -> Rel:
@@ -205,9 +205,9 @@ class Rename(Relation):
         return _single(self.child.to_rel(ctx), message)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class Drop(Relation):
-    child: Relation = None  # type: ignore[assignment]
+    child: Relation
     column_names: Sequence[str] = ()
     columns: Sequence[Expr] = ()
 
@@ -218,27 +218,27 @@ class Drop(Relation):
         return _single(self.child.to_rel(ctx), message)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class SubqueryAlias(Relation):
-    child: Relation = None  # type: ignore[assignment]
+    child: Relation
     alias: str = ""
 
     def _build(self, ctx: PlanContext) -> Rel:
         return _single(self.child.to_rel(ctx), sf.SubqueryAliasRelation(alias=self.alias))
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class ToDF(Relation):
-    child: Relation = None  # type: ignore[assignment]
+    child: Relation
     names: Sequence[str] = ()
 
     def _build(self, ctx: PlanContext) -> Rel:
         return _single(self.child.to_rel(ctx), sf.ToDFRelation(names=list(self.names)))
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class Deduplicate(Relation):
-    child: Relation = None  # type: ignore[assignment]
+    child: Relation
     column_names: Sequence[str] | None = None
 
     def _build(self, ctx: PlanContext) -> Rel:
@@ -248,9 +248,9 @@ class Deduplicate(Relation):
         return _single(self.child.to_rel(ctx), message)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class Sample(Relation):
-    child: Relation = None  # type: ignore[assignment]
+    child: Relation
     fraction: float = 0.0
     with_replacement: bool = False
     seed: int | None = None
@@ -264,9 +264,9 @@ class Sample(Relation):
         return _single(self.child.to_rel(ctx), message)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class Repartition(Relation):
-    child: Relation = None  # type: ignore[assignment]
+    child: Relation
     num_partitions: int | None = None
     expressions: Sequence[Expr] = ()
     shuffle: bool = True
@@ -283,9 +283,9 @@ class Repartition(Relation):
         return _single(self.child.to_rel(ctx), message)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class Hint(Relation):
-    child: Relation = None  # type: ignore[assignment]
+    child: Relation
     name: str = ""
     parameters: Sequence[Expr] = ()
 
@@ -296,9 +296,9 @@ class Hint(Relation):
         return _single(self.child.to_rel(ctx), message)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class ShowString(Relation):
-    child: Relation = None  # type: ignore[assignment]
+    child: Relation
     num_rows: int = 20
     truncate: int = 20
     vertical: bool = False
@@ -310,9 +310,9 @@ class ShowString(Relation):
         return _single(self.child.to_rel(ctx), message)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class Sort(Relation):
-    child: Relation = None  # type: ignore[assignment]
+    child: Relation
     orders: Sequence[Expr] = ()
 
     def _build(self, ctx: PlanContext) -> Rel:
@@ -324,9 +324,9 @@ class Sort(Relation):
         )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class Fetch(Relation):
-    child: Relation = None  # type: ignore[assignment]
+    child: Relation
     limit: int | None = None
     offset: int | None = None
 
@@ -364,11 +364,11 @@ def _measure(expr: Expr) -> tuple[Call, str] | None:
     return expr, name
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class Aggregate(Relation):
     """groupBy/rollup/cube/groupingSets/pivot followed by agg."""
 
-    child: Relation = None  # type: ignore[assignment]
+    child: Relation
     group_type: str = "groupby"
     grouping: Sequence[Expr] = ()
     aggregates: Sequence[Expr] = ()
@@ -377,9 +377,9 @@ class Aggregate(Relation):
     grouping_sets: Sequence[Sequence[int]] = ()
 
     def _build(self, ctx: PlanContext) -> Rel:
-        measures = [_measure(a) for a in self.aggregates]
-        if self.group_type == "groupby" and all(m is not None for m in measures):
-            return self._standard(ctx, measures)  # type: ignore[arg-type]
+        measures = [m for m in map(_measure, self.aggregates) if m is not None]
+        if self.group_type == "groupby" and len(measures) == len(self.aggregates):
+            return self._standard(ctx, measures)
         message = sf.AggregateRelation(
             group_type=_GROUP_TYPES[self.group_type],
             grouping_expressions=[g.to_proto(ctx) for g in self.grouping],
@@ -435,10 +435,10 @@ _JOIN_TYPES = {
 JOIN_TYPES = frozenset(_JOIN_TYPES)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class Join(Relation):
-    left: Relation = None  # type: ignore[assignment]
-    right: Relation = None  # type: ignore[assignment]
+    left: Relation
+    right: Relation
     how: str = "inner"
     condition: Expr | None = None
     using: Sequence[str] | None = None
@@ -456,10 +456,10 @@ class Join(Relation):
         return Rel(join=join)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class Cross(Relation):
-    left: Relation = None  # type: ignore[assignment]
-    right: Relation = None  # type: ignore[assignment]
+    left: Relation
+    right: Relation
 
     def _build(self, ctx: PlanContext) -> Rel:
         return Rel(
@@ -476,10 +476,10 @@ _SET_OPS = {
 }
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class SetOperation(Relation):
-    left: Relation = None  # type: ignore[assignment]
-    right: Relation = None  # type: ignore[assignment]
+    left: Relation
+    right: Relation
     op: str = "union"
     by_name: bool = False
     allow_missing_columns: bool = False
