@@ -137,6 +137,19 @@ class DataFrameNaFunctions:
         return self._df.fillna(value, subset)
 
 
+class DataFrameStatFunctions:
+    """``df.stat``: statistics of a DataFrame's columns."""
+
+    def __init__(self, df: DataFrame) -> None:
+        self._df = df
+
+    def corr(self, col1: str, col2: str, method: str | None = None) -> float | None:
+        return self._df.corr(col1, col2, method)
+
+    def cov(self, col1: str, col2: str) -> float | None:
+        return self._df.cov(col1, col2)
+
+
 class DataFrame:
     """A distributed collection of rows under named columns, as ``pyspark.sql.DataFrame``."""
 
@@ -144,6 +157,8 @@ class DataFrame:
         self._relation = relation
         self._session = session
         self._schema: StructType | None = None
+        #: Whether :meth:`persist` (and no :meth:`unpersist` since) was called on this object.
+        self.is_cached = False
 
     def _with(self, relation: plan.Relation) -> DataFrame:
         return DataFrame(relation, self._session)
@@ -601,6 +616,39 @@ class DataFrame:
     def show(self, n: int = 20, truncate: bool | int = True, vertical: bool = False) -> None:
         print(self._show_string(n, truncate, vertical))
 
+    # ------------------------------------------------------------- statistics
+
+    @property
+    def stat(self) -> DataFrameStatFunctions:
+        return DataFrameStatFunctions(self)
+
+    def _pair_statistic(self, function: str, col1: str, col2: str) -> float | None:
+        for name, value in (("col1", col1), ("col2", col2)):
+            if not isinstance(value, str):
+                raise _type_error(name, "str", value)
+        # Spark reads each value as a primitive double: a null counts as 0.0.
+        args = tuple(
+            Call("coalesce", (Cast(name_to_expr(c), DoubleType()), Literal(0.0)))
+            for c in (col1, col2)
+        )
+        row = self.agg(Column(Call(function, args))).head()
+        return row[0] if row is not None else None
+
+    def corr(self, col1: str, col2: str, method: str | None = None) -> float | None:
+        """The Pearson correlation coefficient of two numeric columns."""
+        if method not in (None, "pearson"):
+            raise PySparkValueError(
+                message="[VALUE_NOT_PEARSON] Value for `method` only supports 'pearson', "
+                f"got '{method}'.",
+                errorClass="VALUE_NOT_PEARSON",
+                messageParameters={"arg_name": "method", "arg_value": str(method)},
+            )
+        return self._pair_statistic("corr", col1, col2)
+
+    def cov(self, col1: str, col2: str) -> float | None:
+        """The sample covariance of two numeric columns."""
+        return self._pair_statistic("covar_samp", col1, col2)
+
     # ------------------------------------------------------------- caching
 
     @property
@@ -623,6 +671,7 @@ class DataFrame:
         self._create_view(self._cache_name, replace=True, global_=False)
         options = f" OPTIONS ('storageLevel' '{storageLevel}')" if storageLevel else ""
         self._sql_command(f"CACHE LAZY TABLE `{self._cache_name}`{options}")
+        self.is_cached = True
         return self
 
     def cache(self) -> DataFrame:
@@ -631,6 +680,7 @@ class DataFrame:
     def unpersist(self, blocking: bool = False) -> DataFrame:
         self._sql_command(f"UNCACHE TABLE IF EXISTS `{self._cache_name}`")
         self._sql_command(f"DROP VIEW IF EXISTS `{self._cache_name}`")
+        self.is_cached = False
         return self
 
     # ------------------------------------------------------------- views and writes
