@@ -118,6 +118,28 @@ def _fill(ref: Expr, data_type: DataType, value: Any) -> Expr:
     return Call("coalesce", (ref, Cast(Literal(value), data_type)))
 
 
+_NO_VALUE = object()
+
+
+def _replacement_kind(values: list[Any]) -> type | None:
+    """bool, str or float when every value is of that kind (numbers are floats), else None."""
+    for kind, test in (
+        (bool, lambda v: isinstance(v, bool)),
+        (str, lambda v: isinstance(v, str)),
+        (float, lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)),
+    ):
+        if all(test(v) for v in values):
+            return kind
+    return None
+
+
+def _replaces(kind: type, data_type: DataType) -> bool:
+    """Whether ``na.replace`` with keys of ``kind`` rewrites a column of ``data_type``."""
+    if kind is float:
+        return isinstance(data_type, NumericType)
+    return isinstance(data_type, BooleanType if kind is bool else StringType)
+
+
 class DataFrameNaFunctions:
     """``df.na``: dropping and filling missing values."""
 
@@ -135,6 +157,11 @@ class DataFrameNaFunctions:
         subset: str | list[str] | None = None,
     ) -> DataFrame:
         return self._df.fillna(value, subset)
+
+    def replace(
+        self, to_replace: Any, value: Any = _NO_VALUE, subset: str | list[str] | None = None
+    ) -> DataFrame:
+        return self._df.replace(to_replace, value, subset)
 
 
 class DataFrameStatFunctions:
@@ -479,6 +506,57 @@ class DataFrame:
             ref = self._field(f.name)
             if f.name in fills:
                 exprs.append(Alias(_fill(ref, f.dataType, fills[f.name]), (f.name,)))
+            else:
+                exprs.append(ref)
+        return self._with(plan.Project(child=self._relation, expressions=exprs))
+
+    def replace(
+        self, to_replace: Any, value: Any = _NO_VALUE, subset: str | list[str] | None = None
+    ) -> DataFrame:
+        """Replace values in the columns of the replaced values' type, as Spark does."""
+        if value is _NO_VALUE:
+            if not isinstance(to_replace, dict):
+                raise PySparkTypeError(
+                    message="[ARGUMENT_REQUIRED] Argument `value` is required when argument "
+                    "`to_replace` is not a dict.",
+                    errorClass="ARGUMENT_REQUIRED",
+                    messageParameters={"arg_name": "value", "condition": "to_replace is not dict"},
+                )
+            value = None
+        if isinstance(to_replace, (float, int, str)):
+            to_replace = [to_replace]
+        if isinstance(to_replace, dict):
+            mapping = dict(to_replace)
+        else:
+            if isinstance(value, (float, int, str)) or value is None:
+                value = [value] * len(to_replace)
+            if len(value) != len(to_replace):
+                raise PySparkValueError(
+                    message="[LENGTH_SHOULD_BE_THE_SAME] to_replace and value should be of the "
+                    f"same length, got {len(to_replace)} and {len(value)}.",
+                    errorClass="LENGTH_SHOULD_BE_THE_SAME",
+                )
+            mapping = dict(zip(to_replace, value, strict=True))
+        kind = _replacement_kind(list(mapping))
+        targets = [v for v in mapping.values() if v is not None]
+        if kind is None or (targets and _replacement_kind(targets) is not kind):
+            raise PySparkValueError(
+                message="[MIXED_TYPE_REPLACEMENT] Mixed type replacements are not supported.",
+                errorClass="MIXED_TYPE_REPLACEMENT",
+            )
+        names = None if subset is None else set(_subset(subset))
+        exprs: list[Expr] = []
+        for f in self.schema.fields:
+            ref = self._field(f.name)
+            if (names is None or f.name in names) and _replaces(kind, f.dataType):
+                branches = tuple(
+                    (
+                        Call("=", (ref, Literal(float(k) if kind is float else k))),
+                        Cast(Literal(v), f.dataType),
+                    )
+                    for k, v in mapping.items()
+                )
+                exprs.append(Alias(CaseWhen(branches, ref), (f.name,)))
             else:
                 exprs.append(ref)
         return self._with(plan.Project(child=self._relation, expressions=exprs))
