@@ -9,13 +9,14 @@ from importlib import metadata
 import pyspark
 from google.protobuf.message import DecodeError, Message
 from pyspark.sql import DataFrame
+from pyspark.sql.conf import RuntimeConfig
 
 from flight_server.errors import (
     INVALID_ACTION_BODY,
     UNKNOWN_ACTION,
     SparkFlightError,
 )
-from flight_server.execute import interrupt, job_tags, operation
+from flight_server.execute import interrupt, job_tag, operation
 from flight_server.sessions import Session, SessionManager
 from flight_server.translate import translate_plan
 from plans import sparkflight_pb2 as sf
@@ -54,7 +55,11 @@ def _close(call: ActionCall) -> Message:
     session_id = request.session_id or call.session.id
     if not session_id:
         raise SparkFlightError(INVALID_ACTION_BODY, "the default session cannot be closed")
+    session = call.sessions.get(session_id)
     call.sessions.close(session_id)
+    with session.lock:
+        running = list(session.operations)
+    interrupt(session, running)
     return sf.CommandResponse()
 
 
@@ -62,42 +67,62 @@ def _optional(value: str | None) -> sf.OptionalString:
     return sf.OptionalString(value=value) if value is not None else sf.OptionalString()
 
 
+def _config_set(conf: RuntimeConfig, request: sf.ConfigRequest, out: sf.ConfigResponse) -> None:
+    if len(request.values) != len(request.keys):
+        raise SparkFlightError(INVALID_ACTION_BODY, "config SET needs one value per key")
+    for key, value in zip(request.keys, request.values, strict=True):
+        if value.HasField("value"):
+            conf.set(key, value.value)
+        else:
+            conf.unset(key)
+
+
+def _config_unset(conf: RuntimeConfig, request: sf.ConfigRequest, out: sf.ConfigResponse) -> None:
+    for key in request.keys:
+        conf.unset(key)
+
+
+def _config_get(conf: RuntimeConfig, request: sf.ConfigRequest, out: sf.ConfigResponse) -> None:
+    defaults = list(request.values)
+    for index, key in enumerate(request.keys):
+        default = defaults[index] if index < len(defaults) else sf.OptionalString()
+        value = conf.get(key, default.value) if default.HasField("value") else conf.get(key)
+        out.keys.append(key)
+        out.values.append(_optional(value))
+
+
+def _config_get_all(conf: RuntimeConfig, request: sf.ConfigRequest, out: sf.ConfigResponse) -> None:
+    prefix = request.keys[0] if request.keys else ""
+    for key, value in sorted(conf.getAll.items()):
+        if key.startswith(prefix):
+            out.keys.append(key)
+            out.values.append(_optional(value))
+
+
+def _config_is_modifiable(
+    conf: RuntimeConfig, request: sf.ConfigRequest, out: sf.ConfigResponse
+) -> None:
+    for key in request.keys:
+        out.keys.append(key)
+        out.values.append(_optional(str(conf.isModifiable(key)).lower()))
+
+
+_CONFIG: dict[int, Callable[[RuntimeConfig, sf.ConfigRequest, sf.ConfigResponse], None]] = {
+    sf.ConfigRequest.OPERATION_GET: _config_get,
+    sf.ConfigRequest.OPERATION_SET: _config_set,
+    sf.ConfigRequest.OPERATION_UNSET: _config_unset,
+    sf.ConfigRequest.OPERATION_GET_ALL: _config_get_all,
+    sf.ConfigRequest.OPERATION_IS_MODIFIABLE: _config_is_modifiable,
+}
+
+
 def _config(call: ActionCall) -> Message:
     request: sf.ConfigRequest = call.request  # type: ignore[assignment]
-    conf = call.session.spark.conf
-    op = sf.ConfigRequest
-    keys = list(request.keys)
-    response = sf.ConfigResponse()
-    if request.operation == op.OPERATION_SET:
-        if len(request.values) != len(keys):
-            raise SparkFlightError(INVALID_ACTION_BODY, "config SET needs one value per key")
-        for key, value in zip(keys, request.values, strict=True):
-            if value.HasField("value"):
-                conf.set(key, value.value)
-            else:
-                conf.unset(key)
-    elif request.operation == op.OPERATION_UNSET:
-        for key in keys:
-            conf.unset(key)
-    elif request.operation == op.OPERATION_GET:
-        defaults = list(request.values)
-        for index, key in enumerate(keys):
-            default = defaults[index] if index < len(defaults) else sf.OptionalString()
-            value = conf.get(key, default.value) if default.HasField("value") else conf.get(key)
-            response.keys.append(key)
-            response.values.append(_optional(value))
-    elif request.operation == op.OPERATION_GET_ALL:
-        prefix = keys[0] if keys else ""
-        for key, value in sorted(conf.getAll.items()):
-            if key.startswith(prefix):
-                response.keys.append(key)
-                response.values.append(_optional(value))
-    elif request.operation == op.OPERATION_IS_MODIFIABLE:
-        for key in keys:
-            response.keys.append(key)
-            response.values.append(_optional(str(conf.isModifiable(key)).lower()))
-    else:
+    operation = _CONFIG.get(request.operation)
+    if operation is None:
         raise SparkFlightError(INVALID_ACTION_BODY, f"unknown config operation {request.operation}")
+    response = sf.ConfigResponse()
+    operation(call.session.spark.conf, request, response)
     return response
 
 
@@ -106,21 +131,23 @@ def _explain(df: DataFrame, mode: str) -> str:
     return jvm.PythonSQLUtils.explainString(df._jdf.queryExecution(), mode or "simple")
 
 
+_ANALYZE: dict[int, Callable[[DataFrame, sf.AnalyzeRequest], sf.AnalyzeResponse]] = {
+    sf.AnalyzeRequest.MODE_SCHEMA: lambda df, r: sf.AnalyzeResponse(schema_json=df.schema.json()),
+    sf.AnalyzeRequest.MODE_EXPLAIN: lambda df, r: sf.AnalyzeResponse(
+        text=_explain(df, r.explain_mode)
+    ),
+    sf.AnalyzeRequest.MODE_IS_LOCAL: lambda df, r: sf.AnalyzeResponse(flag=df.isLocal()),
+    sf.AnalyzeRequest.MODE_IS_STREAMING: lambda df, r: sf.AnalyzeResponse(flag=df.isStreaming),
+    sf.AnalyzeRequest.MODE_INPUT_FILES: lambda df, r: sf.AnalyzeResponse(strings=df.inputFiles()),
+}
+
+
 def _analyze(call: ActionCall) -> Message:
     request: sf.AnalyzeRequest = call.request  # type: ignore[assignment]
-    df = translate_plan(call.session, request.plan)
-    mode = sf.AnalyzeRequest
-    if request.mode == mode.MODE_SCHEMA:
-        return sf.AnalyzeResponse(schema_json=df.schema.json())
-    if request.mode == mode.MODE_EXPLAIN:
-        return sf.AnalyzeResponse(text=_explain(df, request.explain_mode))
-    if request.mode == mode.MODE_IS_LOCAL:
-        return sf.AnalyzeResponse(flag=df.isLocal())
-    if request.mode == mode.MODE_IS_STREAMING:
-        return sf.AnalyzeResponse(flag=df.isStreaming)
-    if request.mode == mode.MODE_INPUT_FILES:
-        return sf.AnalyzeResponse(strings=df.inputFiles())
-    raise SparkFlightError(INVALID_ACTION_BODY, f"unknown analyze mode {request.mode}")
+    mode = _ANALYZE.get(request.mode)
+    if mode is None:
+        raise SparkFlightError(INVALID_ACTION_BODY, f"unknown analyze mode {request.mode}")
+    return mode(translate_plan(call.session, request.plan), request)
 
 
 def _create_view(session: Session, command: sf.CreateViewCommand) -> None:
@@ -170,7 +197,7 @@ def _command(call: ActionCall) -> Message:
     kind = request.WhichOneof("command")
     if kind is None:
         raise SparkFlightError(INVALID_ACTION_BODY, "command request without a command")
-    with operation(call.session) as (operation_id, _), job_tags(call.session, operation_id):
+    with operation(call.session) as (operation_id, _), job_tag(call.session, operation_id):
         _COMMANDS[kind](call.session, getattr(request, kind))
     return sf.CommandResponse()
 

@@ -42,28 +42,21 @@ def arrow_schema(df: DataFrame) -> pa.Schema:
     )
 
 
-def session_tag(session: Session) -> str:
-    """The Spark job tag of every job a session runs."""
-    return f"sparkflight-session-{session.id or 'default'}"
-
-
 def operation_tag(operation_id: str) -> str:
     """The Spark job tag of the jobs of one operation."""
     return f"sparkflight-operation-{operation_id}"
 
 
 @contextlib.contextmanager
-def job_tags(session: Session, operation_id: str) -> Iterator[None]:
+def job_tag(session: Session, operation_id: str) -> Iterator[None]:
     """Tag the Spark jobs this thread (and threads it starts) runs meanwhile."""
     sc = session.spark.sparkContext
-    tags = [session_tag(session), operation_tag(operation_id)]
-    for tag in tags:
-        sc.addJobTag(tag)
+    tag = operation_tag(operation_id)
+    sc.addJobTag(tag)
     try:
         yield
     finally:
-        for tag in tags:
-            sc.removeJobTag(tag)
+        sc.removeJobTag(tag)
 
 
 @contextlib.contextmanager
@@ -132,7 +125,7 @@ def record_batches(
     """``df``'s result, one Spark partition at a time, in batches of at most ``limit`` bytes."""
     with operation(session) as (operation_id, interrupted):
         sc = session.spark.sparkContext
-        with job_tags(session, operation_id):
+        with job_tag(session, operation_id):
             rdd = df._jdf.toArrowBatchRdd()
             _check(interrupted, operation_id)
             # The serving thread starts here and inherits this thread's job tags.

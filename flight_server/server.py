@@ -62,6 +62,9 @@ class SparkFlightServer(fl.FlightServerBase):
     def get_schema(
         self, context: fl.ServerCallContext, descriptor: fl.FlightDescriptor
     ) -> fl.SchemaResult:
+        """The result's schema. pyarrow's GetSchema callback does not pass Flight errors on:
+        a failure reaches the client as an unknown error with the message but without
+        ``ErrorDetails``; GetFlightInfo answers the same schema with full error details."""
         return fl.SchemaResult(self._schema(context, descriptor))
 
     @reported

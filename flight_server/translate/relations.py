@@ -19,6 +19,7 @@ from google.protobuf.message import DecodeError, Message
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
+from pyspark.sql.group import GroupedData
 from substrait import algebra_pb2
 from substrait.extensions import extensions_pb2
 
@@ -523,38 +524,46 @@ def _repartition(ctx: Context, m: sf.RepartitionRelation, f: Frame, s: Scope) ->
     return f.df.coalesce(count[0])
 
 
-def _group_aggregate(ctx: Context, m: sf.AggregateRelation, f: Frame, s: Scope) -> DataFrame:
-    keys = expressions(ctx, m.grouping_expressions, s)
-    aggregates = expressions(ctx, m.aggregate_expressions, s)
-    kind = sf.AggregateRelation
-    if m.group_type == kind.GROUP_TYPE_GROUPBY:
-        grouped = f.df.groupBy(*keys)
-    elif m.group_type == kind.GROUP_TYPE_ROLLUP:
-        grouped = f.df.rollup(*keys)
-    elif m.group_type == kind.GROUP_TYPE_CUBE:
-        grouped = f.df.cube(*keys)
-    elif m.group_type == kind.GROUP_TYPE_GROUPING_SETS:
-        sets = [[keys[i] for i in g.indexes] for g in m.grouping_sets]
-        grouped = f.df.groupingSets(sets, *keys)
-    else:
-        grouped = _pivot(ctx, m, f, keys, s)
-    if not aggregates:
-        raise SparkFlightError(INVALID_PLAN, "AggregateRelation without aggregate expressions")
-    return grouped.agg(*aggregates)
+def _grouping_sets(
+    ctx: Context, m: sf.AggregateRelation, f: Frame, keys: list[Column], s: Scope
+) -> GroupedData:
+    sets = [[keys[i] for i in g.indexes] for g in m.grouping_sets]
+    return f.df.groupingSets(sets, *keys)
 
 
-def _pivot(ctx: Context, m: sf.AggregateRelation, f: Frame, keys: list[Column], s: Scope) -> Any:
-    from pyspark.sql.group import GroupedData
-
+def _pivot(
+    ctx: Context, m: sf.AggregateRelation, f: Frame, keys: list[Column], s: Scope
+) -> GroupedData:
+    """``groupBy(keys).pivot(column, values)`` with a pivot column that is any expression."""
     pivot = expression(ctx, m.pivot_column, s)
     jgd = f.df.groupBy(*keys)._jgd
     if m.pivot_values:
         values = [plain_value(v) for v in m.pivot_values]
-        jvm = ctx.spark._jvm
-        jgd = jgd.pivot(pivot._jc, jvm.PythonUtils.toList(values))
+        jgd = jgd.pivot(pivot._jc, ctx.spark._jvm.PythonUtils.toList(values))
     else:
         jgd = jgd.pivot(pivot._jc)
     return GroupedData(jgd, f.df)
+
+
+_Grouping = Callable[[Context, sf.AggregateRelation, Frame, list[Column], Scope], GroupedData]
+
+_GROUPINGS: dict[int, _Grouping] = {
+    sf.AggregateRelation.GROUP_TYPE_GROUPBY: lambda c, m, f, k, s: f.df.groupBy(*k),
+    sf.AggregateRelation.GROUP_TYPE_ROLLUP: lambda c, m, f, k, s: f.df.rollup(*k),
+    sf.AggregateRelation.GROUP_TYPE_CUBE: lambda c, m, f, k, s: f.df.cube(*k),
+    sf.AggregateRelation.GROUP_TYPE_GROUPING_SETS: _grouping_sets,
+    sf.AggregateRelation.GROUP_TYPE_PIVOT: _pivot,
+}
+
+
+def _group_aggregate(ctx: Context, m: sf.AggregateRelation, f: Frame, s: Scope) -> DataFrame:
+    grouping = _GROUPINGS.get(m.group_type)
+    if grouping is None:
+        raise SparkFlightError(INVALID_PLAN, f"unknown aggregate group type {m.group_type}")
+    if not m.aggregate_expressions:
+        raise SparkFlightError(INVALID_PLAN, "AggregateRelation without aggregate expressions")
+    keys = expressions(ctx, m.grouping_expressions, s)
+    return grouping(ctx, m, f, keys, s).agg(*expressions(ctx, m.aggregate_expressions, s))
 
 
 def _hint(ctx: Context, m: sf.HintRelation, f: Frame, s: Scope) -> DataFrame:
