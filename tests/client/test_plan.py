@@ -456,3 +456,16 @@ def test_dataframes_as_subquery_expressions(spark: SparkSession) -> None:
     assert predicate.predicate_op == Expression.Subquery.SetPredicate.PREDICATE_OP_EXISTS
     scalar = inner.filter.input.project.expressions[0].subquery.scalar
     assert _plan_id(scalar.input) == other._plan_id
+
+
+def test_replace_rewrites_columns_of_the_replaced_type(spark: SparkSession) -> None:
+    from client.types import LongType
+
+    df = spark.range(1)
+    df._schema = StructType([StructField("n", LongType()), StructField("s", StringType())])
+    exprs = _root(df.replace({"a": "b"})).project.expressions
+    assert exprs[0].scalar_function.arguments[0].value.literal.string == "`n`"
+    alias = exprs[1].scalar_function
+    assert alias.arguments[0].value.if_then.ifs[0].then.cast.input.literal.string == "b"
+    with pytest.raises(ValueError):
+        df.replace([1, "a"], [2, "b"])
