@@ -15,6 +15,7 @@ from client import plan
 from client.column import Column, ColumnOrName, column_expr, flatten, name_to_expr, to_expr
 from client.conversion import arrow_to_pandas, arrow_to_rows
 from client.errors import (
+    AnalysisException,
     IllegalArgumentException,
     PySparkTypeError,
     PySparkValueError,
@@ -450,6 +451,49 @@ class DataFrame:
 
     def exceptAll(self, other: DataFrame) -> DataFrame:
         return self._set(other, "except_all")
+
+    def unpivot(
+        self,
+        ids: ColumnOrName | list[ColumnOrName] | tuple[ColumnOrName, ...],
+        values: ColumnOrName | list[ColumnOrName] | tuple[ColumnOrName, ...] | None,
+        variableColumnName: str,
+        valueColumnName: str,
+    ) -> DataFrame:
+        """Turn value columns into rows of (variable, value); Spark widens the value types.
+
+        Built as ``inline(array(struct(name, value), ...))``: ``array`` coerces its
+        elements to their wider common type, as Spark's Unpivot does.
+        """
+        id_list = [ids] if isinstance(ids, (str, Column)) else list(ids)
+        if values is None:
+            id_names = {
+                c if isinstance(c, str) else getattr(c._expr, "name", None) for c in id_list
+            }
+            value_list: list[ColumnOrName] = [c for c in self.columns if c not in id_names]
+        else:
+            value_list = [values] if isinstance(values, (str, Column)) else list(values)
+        if not value_list:
+            raise AnalysisException(
+                message="[UNPIVOT_REQUIRES_VALUE_COLUMNS] At least one value column needs to be "
+                "specified for UNPIVOT, all columns specified as ids.",
+                errorClass="UNPIVOT_REQUIRES_VALUE_COLUMNS",
+            )
+        entries = tuple(
+            Call(
+                "struct",
+                (
+                    Alias(
+                        Literal(c if isinstance(c, str) else str(c._expr)), (variableColumnName,)
+                    ),
+                    Alias(column_expr(c), (valueColumnName,)),
+                ),
+            )
+            for c in value_list
+        )
+        exprs = [column_expr(c) for c in id_list] + [Call("inline", (Call("array", entries),))]
+        return self._with(plan.Project(child=self._relation, expressions=exprs))
+
+    melt = unpivot
 
     # ------------------------------------------------------------- subqueries
 

@@ -469,3 +469,14 @@ def test_replace_rewrites_columns_of_the_replaced_type(spark: SparkSession) -> N
     assert alias.arguments[0].value.if_then.ifs[0].then.cast.input.literal.string == "b"
     with pytest.raises(ValueError):
         df.replace([1, "a"], [2, "b"])
+
+
+def test_unpivot_is_inline_of_an_array_of_structs(spark: SparkSession) -> None:
+    df = spark.range(1).unpivot("id", ["a", "b"], "var", "val")
+    functions = _functions(df)
+    exprs = [_call(e, functions) for e in _root(df).project.expressions]
+    assert exprs[0] == ("column", "id")
+    assert exprs[1][0] == "inline" and exprs[1][1][0] == "array"
+    assert exprs[1][1][1] == (
+        "struct", ("alias", "a", "var"), ("alias", ("column", "a"), "val")
+    )
