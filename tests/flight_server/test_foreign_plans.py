@@ -76,12 +76,6 @@ def _run(client: flight.FlightClient, plan: plan_pb2.Plan) -> pa.Table:
     return client.do_get(flight.Ticket(plan.SerializeToString())).read_all()
 
 
-# DataFusion writes LIKE as like(input, pattern, escape) with a null escape character.
-_LIKE_WITH_NULL_ESCAPE = pytest.mark.xfail(
-    reason="like with a null escape argument is refused by Spark", strict=True
-)
-_KNOWN_FAILURES = {number: _LIKE_WITH_NULL_ESCAPE for number in (2, 9, 13, 14, 16, 20)}
-
 # Other SQL features, each planned by DataFusion over the TPC-H tables.
 FEATURES: dict[str, str] = {
     "values": "select * from (values (1, 'a'), (2, 'b')) t(x, y) order by x",
@@ -161,7 +155,7 @@ FEATURES: dict[str, str] = {
 
 @pytest.mark.parametrize(
     "number",
-    [pytest.param(n, marks=_KNOWN_FAILURES.get(n, ())) for n in sorted(tpch.QUERIES)],
+    sorted(tpch.QUERIES),
     ids=lambda n: f"q{n:02d}",
 )
 def test_tpch_query(
