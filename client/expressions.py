@@ -134,9 +134,10 @@ class Star(Expr):
     plan_id: int | None = None
 
     def to_proto(self, ctx: PlanContext) -> Expression:
+        # Arguments are positional: a plan id follows a target, empty when there is none.
         args: list[Expr] = []
-        if self.target is not None:
-            args.append(Literal(self.target))
+        if self.target is not None or self.plan_id is not None:
+            args.append(Literal(self.target or ""))
         if self.plan_id is not None:
             args.append(Literal(self.plan_id))
         return _pseudo(ctx, "star", args)

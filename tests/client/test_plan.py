@@ -178,7 +178,7 @@ def test_star_and_extract_value(spark: SparkSession) -> None:
     assert exprs == [
         ("star",),
         ("star", "t"),
-        ("star", df._plan_id),
+        ("star", "", df._plan_id),
         ("extract_value", ("column", "m"), "k"),
         ("extract_value", ("column", "s"), "f"),
     ]
