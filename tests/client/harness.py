@@ -93,8 +93,8 @@ def printed(action: Callable[[], Any]) -> str:
 
 
 def is_dataframe(value: Any) -> bool:
-    """Whether ``value`` is a DataFrame of either engine."""
-    return all(hasattr(value, name) for name in ("collect", "schema", "show", "columns"))
+    """Whether ``value`` is a DataFrame of either engine (without touching its schema)."""
+    return all(hasattr(type(value), name) for name in ("collect", "schema", "show", "columns"))
 
 
 def row_reprs(rows: list[Any], ordered: bool) -> list[str]:
