@@ -319,6 +319,53 @@ def _like(ctx: Context, name: str, args: list[Column], fc: FunctionCall) -> Colu
     return call(ctx.spark, "like", args)
 
 
+def _truth_test(value: bool, negated: bool) -> _Call:
+    """``is_true``, ``is_not_false``, ...: null-safe comparison with a boolean."""
+
+    def build(ctx: Context, name: str, args: list[Column], fc: FunctionCall) -> Column:
+        test = call(ctx.spark, "<=>", [args[0], F.lit(value)])
+        return ~test if negated else test
+
+    return build
+
+
+def _is_distinct_from(ctx: Context, name: str, args: list[Column], fc: FunctionCall) -> Column:
+    return ~call(ctx.spark, "<=>", args)
+
+
+def _trim(trim: Callable[..., Column]) -> _Call:
+    """Substrait's trims take the characters second, as pyspark's ``trim(col, chars)`` does."""
+
+    def build(ctx: Context, name: str, args: list[Column], fc: FunctionCall) -> Column:
+        return trim(*args)
+
+    return build
+
+
+def _truncate(ctx: Context, name: str, args: list[Column], fc: FunctionCall) -> Column:
+    """Numeric ``trunc(x[, scale])``: rounding toward zero, in the declared output type."""
+    value = args[0]
+    scale = args[1] if len(args) > 1 else F.lit(0)
+    truncated = F.when(value >= 0, F.floor(value, scale)).otherwise(F.ceil(value, scale))
+    if getattr(fc.output_type, "WhichOneof", lambda _: None)("kind") is None:
+        return truncated
+    return truncated.cast(spark_type(fc.output_type))
+
+
+def _int_argument(position: int) -> _Call:
+    """A call whose argument ``position`` Spark wants as an int, where producers send an i64.
+
+    ``ntile``'s bucket count, ``lag``/``lead``'s offset.
+    """
+
+    def build(ctx: Context, name: str, args: list[Column], fc: FunctionCall) -> Column:
+        if len(args) > position:
+            args = [*args[:position], args[position].cast(T.IntegerType()), *args[position + 1 :]]
+        return call(ctx.spark, name, args)
+
+    return build
+
+
 def _variadic(spark_name: str) -> _Call:
     def build(ctx: Context, name: str, args: list[Column], fc: FunctionCall) -> Column:
         return reduce(lambda a, b: call(ctx.spark, spark_name, [a, b]), args)
@@ -335,6 +382,18 @@ _STANDARD_RULES: dict[str, _Call] = {
     "like": _like,
     "and": _variadic("and"),
     "or": _variadic("or"),
+    "is_distinct_from": _is_distinct_from,
+    "is_true": _truth_test(True, negated=False),
+    "is_false": _truth_test(False, negated=False),
+    "is_not_true": _truth_test(True, negated=True),
+    "is_not_false": _truth_test(False, negated=True),
+    "ltrim": _trim(F.ltrim),
+    "rtrim": _trim(F.rtrim),
+    "trim": _trim(F.trim),
+    "trunc": _truncate,
+    "ntile": _int_argument(0),
+    "lag": _int_argument(1),
+    "lead": _int_argument(1),
 }
 
 
@@ -474,6 +533,13 @@ def aggregate_function(
     condition: Expression | None = None,
 ) -> Column:
     """An aggregate call; a measure's filter keeps only the rows where it holds."""
+    if f.sorts:
+        name = ctx.function(f.function_reference).name
+        raise SparkFlightError(
+            INVALID_PLAN,
+            f"ordered aggregates are not supported: {name!r} has sorts (ORDER BY in the call)",
+            function=name,
+        )
     distinct = f.invocation == algebra_pb2.AggregateFunction.AGGREGATION_INVOCATION_DISTINCT
     arguments = list(f.arguments)
     if condition is not None:
@@ -522,11 +588,23 @@ def sort_column(ctx: Context, sort: algebra_pb2.SortField, scope: Scope | None) 
     return _SORT_ORDERS[sort.direction](expression(ctx, sort.expr, scope))
 
 
-def _window_spec(ctx: Context, w: Expression.WindowFunction, scope: Scope | None) -> WindowSpec:
+#: Window functions Spark refuses a frame for (ranking and offset functions), by Spark name.
+_FRAMELESS = frozenset(
+    {"row_number", "rank", "dense_rank", "percent_rank", "ntile", "cume_dist", "lag", "lead"}
+)
+
+
+def _spark_function_name(ref: FunctionRef) -> str:
+    return spark_name_for(ref.name) if ref.urn != SPARK_FUNCTIONS_URN else ref.name
+
+
+def _window_spec(
+    ctx: Context, w: Expression.WindowFunction, scope: Scope | None, framed: bool
+) -> WindowSpec:
     spec = Window.partitionBy(*expressions(ctx, w.partitions, scope))
     if w.sorts:
         spec = spec.orderBy(*(sort_column(ctx, s, scope) for s in w.sorts))
-    if not w.HasField("lower_bound") and not w.HasField("upper_bound"):
+    if not framed or (not w.HasField("lower_bound") and not w.HasField("upper_bound")):
         return spec
     lower = _bound(w.lower_bound, True, Window.unboundedPreceding)
     upper_default = Window.currentRow if w.sorts else Window.unboundedFollowing
@@ -540,23 +618,38 @@ def _window_function(ctx: Context, e: Expression, scope: Scope | None) -> Column
     w = e.window_function
     distinct = w.invocation == algebra_pb2.AggregateFunction.AGGREGATION_INVOCATION_DISTINCT
     fc = FunctionCall(w.function_reference, w.arguments, w.options, w.output_type, distinct)
-    return function_call(ctx, fc, scope).over(_window_spec(ctx, w, scope))
+    framed = _spark_function_name(ctx.function(w.function_reference)).lower() not in _FRAMELESS
+    return function_call(ctx, fc, scope).over(_window_spec(ctx, w, scope, framed))
 
 
 # ------------------------------------------------------------ conditionals
 
 
+def _is_simple_case(clauses: Sequence[Expression.IfThen.IfClause]) -> bool:
+    """DataFusion's ``CASE x WHEN ...``: a first clause with the operand and no result."""
+    return len(clauses) > 1 and not clauses[0].HasField("then") and clauses[0].HasField("if")
+
+
 def _if_then(ctx: Context, e: Expression, scope: Scope | None) -> Column:
-    clauses = e.if_then.ifs
+    clauses = list(e.if_then.ifs)
     if not clauses:
         raise SparkFlightError(INVALID_PLAN, "IfThen without any clause")
-    first = clauses[0]
-    result = F.when(
-        expression(ctx, getattr(first, "if"), scope), expression(ctx, first.then, scope)
-    )
-    for clause in clauses[1:]:
+    operand = None
+    if _is_simple_case(clauses):
+        operand = expression(ctx, getattr(clauses[0], "if"), scope)
+        clauses = clauses[1:]
+    result: Column | None = None
+    for position, clause in enumerate(clauses):
+        if not clause.HasField("if") or not clause.HasField("then"):
+            raise SparkFlightError(
+                INVALID_PLAN, f"IfThen clause {position} lacks its condition or its result"
+            )
         condition = expression(ctx, getattr(clause, "if"), scope)
-        result = result.when(condition, expression(ctx, clause.then, scope))
+        if operand is not None:
+            condition = operand == condition
+        then = expression(ctx, clause.then, scope)
+        result = F.when(condition, then) if result is None else result.when(condition, then)
+    assert result is not None
     if e.if_then.HasField("else"):
         result = result.otherwise(expression(ctx, getattr(e.if_then, "else"), scope))
     return result

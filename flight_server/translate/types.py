@@ -158,17 +158,46 @@ def _time(spark: SparkSession, literal: Literal) -> Column:
     return _created(spark, local, T.TimeType(min(t.precision, 6)))
 
 
-def _day_time(spark: SparkSession, literal: Literal) -> Column:
-    i = literal.interval_day_to_second
-    seconds = i.days * 86_400 + i.seconds
-    duration = spark._jvm.java.time.Duration.ofSeconds(seconds, _nanos(i.precision, i.subseconds))
-    return _created(spark, duration, T.DayTimeIntervalType())
+def _day_time_interval(spark: SparkSession, interval: Literal.IntervalDayToSecond) -> Column:
+    """A day-time interval literal; whole days are ``INTERVAL DAY`` so that date + it is a date."""
+    nanos = _nanos(interval.precision, interval.subseconds)
+    seconds = interval.days * 86_400 + interval.seconds
+    duration = spark._jvm.java.time.Duration.ofSeconds(seconds, nanos)
+    whole_days = interval.seconds == 0 and nanos == 0
+    day = T.DayTimeIntervalType.DAY
+    data_type = T.DayTimeIntervalType(day, day) if whole_days else T.DayTimeIntervalType()
+    return _created(spark, duration, data_type)
 
 
-def _year_month(spark: SparkSession, literal: Literal) -> Column:
-    i = literal.interval_year_to_month
-    period = spark._jvm.java.time.Period.ofMonths(i.years * 12 + i.months)
+def _year_month_interval(spark: SparkSession, interval: Literal.IntervalYearToMonth) -> Column:
+    period = spark._jvm.java.time.Period.ofMonths(interval.years * 12 + interval.months)
     return _created(spark, period, T.YearMonthIntervalType())
+
+
+def _compound_interval(spark: SparkSession, literal: Literal) -> Column:
+    """An interval of months and days-to-seconds: one ANSI interval when either part is zero.
+
+    Spark's ANSI intervals cannot hold both parts; then it is a calendar interval
+    (``make_interval``).
+    """
+    compound = literal.interval_compound
+    year_month, day_time = compound.interval_year_to_month, compound.interval_day_to_second
+    months = year_month.years * 12 + year_month.months
+    nanos = _nanos(day_time.precision, day_time.subseconds)
+    if not months:
+        return _day_time_interval(spark, day_time)
+    if not (day_time.days or day_time.seconds or nanos):
+        return _year_month_interval(spark, year_month)
+    seconds = day_time.seconds + nanos / 1_000_000_000
+    return F.make_interval(
+        F.lit(0),
+        F.lit(months),
+        F.lit(0),
+        F.lit(day_time.days),
+        F.lit(0),
+        F.lit(0),
+        F.lit(seconds).cast(T.DecimalType(18, 6)),
+    )
 
 
 def _list(spark: SparkSession, literal: Literal) -> Column:
@@ -230,8 +259,9 @@ _LITERALS: dict[str, _LiteralRule] = {
         s, v.precision_timestamp_tz.precision, v.precision_timestamp_tz.value, zoned=True
     ),
     "decimal": _decimal,
-    "interval_day_to_second": _day_time,
-    "interval_year_to_month": _year_month,
+    "interval_day_to_second": lambda s, v: _day_time_interval(s, v.interval_day_to_second),
+    "interval_year_to_month": lambda s, v: _year_month_interval(s, v.interval_year_to_month),
+    "interval_compound": _compound_interval,
     "list": _list,
     "map": _map,
     "struct": _struct_literal,

@@ -150,6 +150,43 @@ FEATURES: dict[str, str] = {
     "cross-join": """
         select n_name, r_name from nation cross join region where n_nationkey = 0 order by 2""",
     "distinct": "select distinct n_regionkey from nation order by 1",
+    "ranking-windows": """
+        select n_name,
+            row_number() over (partition by n_regionkey order by n_name) as rn,
+            rank() over (order by n_regionkey) as r, dense_rank() over (order by n_regionkey) as d,
+            ntile(3) over (order by n_nationkey) as t,
+            percent_rank() over (order by n_nationkey) as p,
+            cume_dist() over (order by n_regionkey) as c
+        from nation order by n_name""",
+    "offset-windows": """
+        select n_nationkey, lag(n_nationkey) over (order by n_nationkey) as lg,
+            lead(n_nationkey, 2) over (partition by n_regionkey order by n_nationkey) as ld
+        from nation order by n_nationkey""",
+    "interval-literals": """
+        select o_orderdate + interval '1' day as d, o_orderdate - interval '3' month as m,
+            o_orderdate + interval '1 month 2 days' as md
+        from orders order by o_orderkey limit 3""",
+    "distinct-from": """
+        select nullif(n_regionkey, 1) is distinct from 2 as a,
+            nullif(n_regionkey, 1) is not distinct from 2 as b
+        from nation order by n_nationkey""",
+    "truth-tests": """
+        select nullif(n_nationkey, 5) > 3 is true as t, nullif(n_nationkey, 5) > 3 is false as f,
+            nullif(n_nationkey, 5) > 3 is not true as nt,
+            nullif(n_nationkey, 5) > 3 is not false as nf
+        from nation order by n_nationkey""",
+    "trims": """
+        select ltrim(n_name, 'AE') as l, rtrim(n_name, 'AE') as r, btrim(n_name, 'AE') as b,
+            trim(both 'A' from n_name) as t
+        from nation order by n_nationkey""",
+    "trunc": """
+        select trunc(o_totalprice) as t, trunc(-o_totalprice) as n,
+            trunc(cast(o_totalprice as double) * -1.5) as d
+        from orders order by o_orderkey limit 5""",
+    "simple-case": """
+        select case n_regionkey when 1 then 'one' when 2 then 'two' else 'other' end as c,
+            case n_regionkey when 3 then 'three' end as t
+        from nation order by n_nationkey""",
 }
 
 
