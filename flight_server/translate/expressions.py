@@ -97,6 +97,8 @@ class Context:
     #: Translates a relation inside an expression (subqueries); set by the relations module.
     relation: Callable[[Context, algebra_pb2.Rel, Scope | None], Frame]
     plan_ids: dict[int, DataFrame] = field(default_factory=dict)
+    #: ``Plan.version.producer``, for the few layouts where producers differ from the spec.
+    producer: str = ""
 
     @classmethod
     def for_plan(
@@ -105,7 +107,11 @@ class Context:
         plan: plan_pb2.Plan,
         relation: Callable[[Context, algebra_pb2.Rel, Scope | None], Frame],
     ) -> Context:
-        return cls(session, read_declarations(plan), relation)
+        return cls(session, read_declarations(plan), relation, producer=plan.version.producer)
+
+    @property
+    def from_datafusion(self) -> bool:
+        return "datafusion" in self.producer.lower()
 
     @property
     def spark(self) -> SparkSession:

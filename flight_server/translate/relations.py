@@ -261,6 +261,9 @@ def _aggregate(ctx: Context, rel: algebra_pb2.AggregateRel, outer: Scope | None)
     if len(sets) > 1:
         grouped = df.groupingSets([[key_columns[i] for i in m] for m in members], *key_columns)
         index = _grouping_set_index(key_columns, members)
+        if ctx.from_datafusion:
+            # DataFusion's references assume its own layout: keys, grouping id, measures.
+            return Frame(grouped.agg(index, *measures))
         return Frame(grouped.agg(*measures, index))
     if not measures:
         return Frame(df.select(*key_columns).distinct())

@@ -187,6 +187,12 @@ FEATURES: dict[str, str] = {
         select case n_regionkey when 1 then 'one' when 2 then 'two' else 'other' end as c,
             case n_regionkey when 3 then 'three' end as t
         from nation order by n_nationkey""",
+    "rollup": """
+        select n_regionkey, count(*) as c, sum(n_nationkey) as s from nation
+        group by rollup(n_regionkey) order by 1 nulls last""",
+    "grouping-sets": """
+        select n_regionkey, n_name, count(*) as c from nation
+        group by grouping sets ((n_regionkey), (n_name), ()) order by 1 nulls last, 2 nulls last""",
 }
 
 
@@ -259,6 +265,20 @@ def test_datafusion_reads_dates_as_spark_does(
     assert actual.schema.field(0).type == pa.date32()
     assert all(isinstance(v, datetime.date) for v in actual.column(0).to_pylist())
     assert_same_rows(actual, datafusion_context.sql(sql).to_arrow_table())
+
+
+def test_ordered_aggregate_is_refused(
+    flight_client: flight.FlightClient,
+    datafusion_context: datafusion.SessionContext,
+    tpch_views: None,
+) -> None:
+    """An aggregate with its own ORDER BY is refused rather than answered unordered."""
+    sql = "select string_agg(n_name, ',' order by n_name) as s from nation"
+    with pytest.raises(flight.FlightServerError) as raised:
+        _run(flight_client, tpch.datafusion_plan(datafusion_context, sql))
+    details = sf.ErrorDetails.FromString(raised.value.extra_info)
+    assert details.error_class == "INVALID_PLAN"
+    assert "ordered aggregates are not supported: 'string_agg'" in details.message
 
 
 def _messages(message: Message, kind: type[Message]) -> list[Message]:
