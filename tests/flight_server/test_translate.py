@@ -490,6 +490,20 @@ LITERALS = [
         "INTERVAL DAY TO SECOND",
         datetime.timedelta(days=1, seconds=2, microseconds=3),
     ),
+    (
+        lit_of(interval_day_to_second=Expression.Literal.IntervalDayToSecond(days=3)),
+        "INTERVAL DAY",
+        datetime.timedelta(days=3),
+    ),
+    (
+        lit_of(
+            interval_compound=Expression.Literal.IntervalCompound(
+                interval_day_to_second=Expression.Literal.IntervalDayToSecond(days=1, seconds=5)
+            )
+        ),
+        "INTERVAL DAY TO SECOND",
+        datetime.timedelta(days=1, seconds=5),
+    ),
     (lit_of(null=T.Type(i64=T.Type.I64())), "BIGINT", None),
     (lit(None), "VOID", None),
     (
@@ -629,6 +643,19 @@ def test_conditionals_and_cast(client: fl.FlightClient, people: DataFrame) -> No
         F.col("name").try_cast("int").alias("e"),
     )
     expect(run(client, p.plan(rel)), expected)
+
+
+def test_if_then_clause_without_result_is_invalid(client: fl.FlightClient) -> None:
+    p = Plans()
+    if_then = Expression(
+        if_then=Expression.IfThen(
+            ifs=[Expression.IfThen.IfClause(**{"if": p.spark(">", field(2), lit(30))})]
+        )
+    )
+    with pytest.raises(fl.FlightServerError) as info:
+        run(client, p.plan(project(table("people"), if_then)))
+    assert details(info.value).error_class == "INVALID_PLAN"
+    assert "IfThen clause 0 lacks its condition or its result" in details(info.value).message
 
 
 def test_window_functions(client: fl.FlightClient, people: DataFrame) -> None:
