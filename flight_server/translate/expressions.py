@@ -539,13 +539,6 @@ def aggregate_function(
     condition: Expression | None = None,
 ) -> Column:
     """An aggregate call; a measure's filter keeps only the rows where it holds."""
-    if f.sorts:
-        name = ctx.function(f.function_reference).name
-        raise SparkFlightError(
-            INVALID_PLAN,
-            f"ordered aggregates are not supported: {name!r} has sorts (ORDER BY in the call)",
-            function=name,
-        )
     distinct = f.invocation == algebra_pb2.AggregateFunction.AGGREGATION_INVOCATION_DISTINCT
     arguments = list(f.arguments)
     if condition is not None:
@@ -560,7 +553,38 @@ def aggregate_function(
             one = Expression(literal=Expression.Literal(i32=1))
             arguments.append(FunctionArgument(value=_only_when(condition, one)))
     fc = FunctionCall(f.function_reference, arguments, f.options, f.output_type, distinct)
+    if f.sorts:
+        return _ordered_aggregate(ctx, fc, [sort_column(ctx, s, scope) for s in f.sorts], scope)
     return function_call(ctx, fc, scope)
+
+
+def _ordered_aggregate(
+    ctx: Context, fc: FunctionCall, sorts: list[Column], scope: Scope | None
+) -> Column:
+    """``f(...) WITHIN GROUP (ORDER BY ...)``, Spark's form of an aggregate with sorts.
+
+    Spark's analyzer refuses functions that take no ordering (rather than ignoring it).
+    """
+    ref = ctx.function(fc.anchor)
+    if ref.urn == EXPRESSIONS_URN:
+        raise SparkFlightError(
+            INVALID_PLAN, f"{ref.name!r} is not an aggregate function", function=ref.name
+        )
+    args = _arguments(ctx, fc.arguments, scope)
+    jvm = ctx.spark._jvm
+    catalyst = jvm.org.apache.spark.sql.classic.ExpressionUtils.expression
+    seq = jvm.PythonUtils.toSeq
+    none = jvm.scala.Option.empty()
+    node = jvm.org.apache.spark.sql.catalyst.analysis.UnresolvedFunction(
+        seq([_spark_function_name(ref)]),
+        seq([catalyst(a._jc) for a in args]),
+        fc.distinct,
+        none,
+        none,
+        seq([catalyst(s._jc) for s in sorts]),
+        False,
+    )
+    return catalyst_column(ctx.spark, node)
 
 
 def _only_when(condition: Expression, value: Expression) -> Expression:
