@@ -13,7 +13,6 @@ import tempfile
 
 from google.protobuf import descriptor_pb2
 from google.protobuf.descriptor import FileDescriptor
-
 from substrait import algebra_pb2, type_pb2
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent

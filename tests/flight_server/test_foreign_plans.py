@@ -188,7 +188,8 @@ FEATURES: dict[str, str] = {
             case n_regionkey when 3 then 'three' end as t
         from nation order by n_nationkey""",
     "ordered-string-agg": """
-        select n_regionkey, string_agg(n_name, ',' order by n_name desc) as s from nation group by n_regionkey order by 1""",
+        select n_regionkey, string_agg(n_name, ',' order by n_name desc) as s
+        from nation group by n_regionkey order by 1""",
     "rollup": """
         select n_regionkey, count(*) as c, sum(n_nationkey) as s from nation
         group by rollup(n_regionkey) order by 1 nulls last""",
