@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from client import plan
 from client.errors import PySparkTypeError
@@ -29,7 +29,23 @@ def _paths(path: PathOrPaths | None) -> list[str]:
     return [path] if isinstance(path, str) else list(path)
 
 
-class DataFrameReader:
+class _Options:
+    """The ``option``/``options`` pair that readers and writers share."""
+
+    _options: dict[str, str]
+
+    def option(self, key: str, value: Any) -> Self:
+        if value is not None:
+            self._options[key] = _option_value(value)
+        return self
+
+    def options(self, **options: Any) -> Self:
+        for key, value in options.items():
+            self.option(key, value)
+        return self
+
+
+class DataFrameReader(_Options):
     """Builds a DataFrame over a data source; nothing is read until an action."""
 
     def __init__(self, session: SparkSession) -> None:
@@ -54,16 +70,6 @@ class DataFrameReader:
                 errorClass="NOT_STR_OR_STRUCT",
                 messageParameters={"arg_name": "schema", "arg_type": type(schema).__name__},
             )
-        return self
-
-    def option(self, key: str, value: Any) -> DataFrameReader:
-        if value is not None:
-            self._options[key] = _option_value(value)
-        return self
-
-    def options(self, **options: Any) -> DataFrameReader:
-        for key, value in options.items():
-            self.option(key, value)
         return self
 
     def load(
@@ -115,7 +121,7 @@ class DataFrameReader:
         return self._session.table(tableName)
 
 
-class DataFrameWriter:
+class DataFrameWriter(_Options):
     """Writes a DataFrame to a data source or a table; each save runs at once."""
 
     def __init__(self, df: DataFrame) -> None:
@@ -135,16 +141,6 @@ class DataFrameWriter:
 
     def format(self, source: str) -> DataFrameWriter:
         self._format = source
-        return self
-
-    def option(self, key: str, value: Any) -> DataFrameWriter:
-        if value is not None:
-            self._options[key] = _option_value(value)
-        return self
-
-    def options(self, **options: Any) -> DataFrameWriter:
-        for key, value in options.items():
-            self.option(key, value)
         return self
 
     def partitionBy(self, *cols: str | list[str]) -> DataFrameWriter:
