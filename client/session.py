@@ -18,7 +18,7 @@ from client.dataframe import DataFrame
 from client.errors import PySparkTypeError, PySparkValueError, SparkNoSuchElementException
 from client.expressions import ColumnRef, Expr, Literal
 from client.readwriter import DataFrameReader
-from client.transport import Connection
+from client.transport import Connection, parse_remote
 from client.types import DataType, StructType
 from plans import sparkflight_pb2 as sf
 
@@ -84,13 +84,6 @@ class RuntimeConfig:
         return bool(response.values) and response.values[0].value.lower() == "true"
 
 
-def _server_url(url: str) -> str:
-    """A Flight URL; ``sc://host:port`` (Spark Connect's form) means ``grpc://host:port``."""
-    if url.startswith("sc://"):
-        url = "grpc://" + url[len("sc://") :]
-    return url.split(";", 1)[0].rstrip("/")
-
-
 class _SqlFormatter(string.Formatter):
     """``spark.sql("... {df} ...", df=df)``: PySpark's formatting of SQL text.
 
@@ -154,13 +147,13 @@ class _Builder:
                 "such as grpc://localhost:8815.",
                 errorClass="NO_REMOTE_URL",
             )
-        session = SparkSession._open(Connection(_server_url(self._url)), self._conf, owner=True)
+        session = SparkSession._open(Connection.open(self._url), self._conf, owner=True)
         SparkSession._set_active(session)
         return session
 
     def getOrCreate(self) -> SparkSession:
         active = SparkSession.getActiveSession()
-        if active is not None and (self._url is None or _server_url(self._url) == active._url):
+        if active is not None and (self._url is None or parse_remote(self._url)[0] == active._url):
             for key, value in self._conf.items():
                 active.conf.set(key, value)
             return active

@@ -8,17 +8,68 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 import pyarrow as pa
 import pyarrow.flight as flight
 from google.protobuf.message import DecodeError, Message
 
-from client.errors import SparkFlightException, from_error_details
+from client.errors import PySparkValueError, SparkFlightException, from_error_details
 from plans import sparkflight_pb2 as sf
 
 SESSION_HEADER = b"x-sparkflight-session"
 M = TypeVar("M", bound=Message)
+
+#: URL parameters naming PEM files, and the ``FlightClient`` argument each one fills.
+_PEM_PARAMETERS = {
+    "tls_root_certs": "tls_root_certs",
+    "tls_cert_chain": "cert_chain",
+    "tls_private_key": "private_key",
+}
+
+
+def parse_remote(url: str) -> tuple[str, dict[str, Any]]:
+    """The Flight location and ``FlightClient`` settings of a ``remote()`` URL.
+
+    ``grpc://host:port`` or ``grpc+tls://host:port``, optionally followed by
+    ``;key=value`` parameters as in Spark Connect URLs: ``tls_root_certs``,
+    ``tls_cert_chain`` and ``tls_private_key`` name PEM files (a private CA, the client
+    certificate of mutual TLS), ``token`` a bearer token. ``sc://host:port`` means
+    ``grpc://host:port``, or ``grpc+tls://`` with ``use_ssl=true``.
+    """
+    location, *pairs = url.split(";")
+    location = location.rstrip("/")
+    parameters: dict[str, str] = {}
+    for pair in filter(None, pairs):
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise _bad_url(url, f"parameter {pair!r} is not key=value")
+        parameters[key] = value
+    use_ssl = parameters.pop("use_ssl", "false").lower() == "true"
+    if location.startswith("sc://"):
+        location = ("grpc+tls://" if use_ssl else "grpc://") + location[len("sc://") :]
+    settings: dict[str, Any] = {}
+    for key, argument in _PEM_PARAMETERS.items():
+        if key in parameters:
+            path = Path(parameters.pop(key))
+            try:
+                settings[argument] = path.read_bytes()
+            except OSError as exc:
+                raise _bad_url(url, f"cannot read {key} file {str(path)!r}: {exc}") from None
+    if "token" in parameters:
+        settings["token"] = parameters.pop("token")
+    if parameters:
+        raise _bad_url(url, f"unknown parameters {sorted(parameters)}")
+    return location, settings
+
+
+def _bad_url(url: str, problem: str) -> PySparkValueError:
+    return PySparkValueError(
+        message=f"[INVALID_CONNECT_URL] {problem} in the remote URL.",
+        errorClass="INVALID_CONNECT_URL",
+        messageParameters={"detail": problem},
+    )
 
 
 @contextmanager
@@ -45,18 +96,35 @@ def _exception(error: flight.FlightError) -> Exception:
 class Connection:
     """A Flight client bound to one server session (or the default session)."""
 
-    def __init__(self, url: str, client: flight.FlightClient | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        client: flight.FlightClient | None = None,
+        *,
+        token: str | None = None,
+        **client_settings: Any,
+    ) -> None:
+        """``client_settings`` are ``FlightClient`` arguments (``tls_root_certs``, ...)."""
         self.url = url
-        self._client = client or flight.FlightClient(url)
+        self._client = client or flight.FlightClient(url, **client_settings)
+        self._token = token
         self.session_id: str | None = None
+
+    @classmethod
+    def open(cls, url: str) -> Connection:
+        """A connection to a ``remote()`` URL (see :func:`parse_remote`)."""
+        location, settings = parse_remote(url)
+        return cls(location, **settings)
 
     def _options(self) -> flight.FlightCallOptions:
         headers = [] if self.session_id is None else [(SESSION_HEADER, self.session_id.encode())]
+        if self._token is not None:
+            headers.append((b"authorization", f"Bearer {self._token}".encode()))
         return flight.FlightCallOptions(headers=headers)
 
     def for_session(self, session_id: str) -> Connection:
         """A connection sharing this one's Flight client, bound to ``session_id``."""
-        connection = Connection(self.url, self._client)
+        connection = Connection(self.url, self._client, token=self._token)
         connection.session_id = session_id
         return connection
 

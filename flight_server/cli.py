@@ -8,9 +8,17 @@ import signal
 import sys
 import threading
 from importlib.metadata import PackageNotFoundError, version
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from flight_server.security import InsecureBindError, TlsFiles, check_bind_address
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+    from flight_server.server import SparkFlightServer
 
 app = typer.Typer(
     help="Spark's DataFrame API served over Apache Arrow Flight.",
@@ -18,13 +26,15 @@ app = typer.Typer(
     add_completion=False,
 )
 
+_PEM = {"exists": True, "dir_okay": False, "readable": True}
 SERVER_EXTRA_HINT = "pip install 'sparkflight[server]'"
 _PYSPARK_QUERY_ERROR_LOGGERS = ("SQLQueryContextLogger", "DataFrameQueryContextLogger")
 
 
-def grpc_url(host: str, port: int) -> str:
-    """The Flight location of ``host:port`` (IPv6 hosts in brackets)."""
-    return f"grpc://[{host}]:{port}" if ":" in host else f"grpc://{host}:{port}"
+def grpc_url(host: str, port: int, tls: bool = False) -> str:
+    """The Flight location of ``host:port`` (IPv6 hosts in brackets), ``grpc+tls`` with TLS."""
+    scheme = "grpc+tls" if tls else "grpc"
+    return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
 
 
 def parse_conf(pairs: list[str]) -> dict[str, str]:
@@ -47,27 +57,59 @@ def serve(
         list[str] | None,
         typer.Option("--conf", metavar="KEY=VALUE", help="Spark setting (repeatable)."),
     ] = None,
+    tls_cert: Annotated[
+        Path | None, typer.Option(help="PEM certificate chain: serve over TLS.", **_PEM)
+    ] = None,
+    tls_key: Annotated[
+        Path | None, typer.Option(help="PEM private key of --tls-cert.", **_PEM)
+    ] = None,
+    tls_client_ca: Annotated[
+        Path | None,
+        typer.Option(help="PEM CA certificates: require client certificates they sign.", **_PEM),
+    ] = None,
+    insecure_allow_unauthenticated: Annotated[
+        bool,
+        typer.Option(
+            "--insecure-allow-unauthenticated",
+            help="Listen beyond loopback although anyone reaching the port may run queries.",
+        ),
+    ] = False,
 ) -> None:
     """Start Spark and serve it over Arrow Flight until SIGINT or SIGTERM.
 
     Prints the server's URL on stdout once it accepts requests.
     """
     settings = parse_conf(conf or [])
+    tls = _tls_files(tls_cert, tls_key, tls_client_ca)
     _require_server_extra()
+    try:
+        check_bind_address(host, authenticated=False, insecure=insecure_allow_unauthenticated)
+    except InsecureBindError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--host") from None
     _configure_logging()
     from flight_server.runtime import start_spark
-    from flight_server.server import SparkFlightServer
 
     spark = start_spark(master, settings)
     try:
-        server = SparkFlightServer(spark, location=grpc_url(host, port))
+        server, url = start_server(spark, host, port, tls)
         try:
-            _wait_for_stop_signal(announce=grpc_url(host, server.port))
+            _wait_for_stop_signal(announce=url)
             logging.getLogger(__name__).info("Shutting down")
         finally:
             server.shutdown()
     finally:
         spark.stop()
+
+
+def start_server(
+    spark: SparkSession, host: str, port: int, tls: TlsFiles | None = None
+) -> tuple[SparkFlightServer, str]:
+    """A server over ``spark`` listening on ``host:port``, and the URL it answers on."""
+    from flight_server.server import SparkFlightServer
+
+    tls_kwargs = tls.server_kwargs() if tls is not None else {}
+    server = SparkFlightServer(spark, location=grpc_url(host, port, tls is not None), **tls_kwargs)
+    return server, grpc_url(host, server.port, tls is not None)
 
 
 @app.command()
@@ -89,6 +131,16 @@ def show_version() -> None:
         except PackageNotFoundError:
             found = "not installed"
         typer.echo(f"{distribution} {found}")
+
+
+def _tls_files(cert: Path | None, key: Path | None, client_ca: Path | None) -> TlsFiles | None:
+    if (cert is None) != (key is None):
+        raise typer.BadParameter("--tls-cert and --tls-key go together", param_hint="--tls-key")
+    if cert is None or key is None:
+        if client_ca is not None:
+            raise typer.BadParameter("needs --tls-cert and --tls-key", param_hint="--tls-client-ca")
+        return None
+    return TlsFiles(cert, key, client_ca)
 
 
 def _require_server_extra() -> None:
