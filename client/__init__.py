@@ -5,6 +5,7 @@ and connect with ``SparkSession.builder.remote("grpc://host:port").getOrCreate()
 """
 
 from client import functions, types
+from client.catalog import Catalog
 from client.column import Column
 from client.dataframe import DataFrame
 from client.errors import (
@@ -36,6 +37,7 @@ from client.window import Window, WindowSpec
 __all__ = [
     "AnalysisException",
     "ArithmeticException",
+    "Catalog",
     "Column",
     "DataFrame",
     "DataFrameReader",

@@ -12,6 +12,7 @@ from typing import Any
 import pyarrow as pa
 
 from client import plan
+from client.catalog import Catalog
 from client.column import Column
 from client.conversion import local_data_to_arrow
 from client.dataframe import DataFrame
@@ -265,6 +266,10 @@ class SparkSession:
                 messageParameters={"arg_name": "tableName", "arg_type": type(tableName).__name__},
             )
         return self._df(plan.NamedTable(name=tableName))
+
+    @property
+    def catalog(self) -> Catalog:
+        return Catalog(self)
 
     @property
     def read(self) -> DataFrameReader:

@@ -66,6 +66,319 @@ class DataSourceRelation(_message.Message):
     schema: str
     def __init__(self, format: _Optional[str] = ..., paths: _Optional[_Iterable[str]] = ..., options: _Optional[_Mapping[str, str]] = ..., schema: _Optional[str] = ...) -> None: ...
 
+class CatalogRelation(_message.Message):
+    __slots__ = ("current_catalog", "set_current_catalog", "list_catalogs", "current_database", "set_current_database", "list_databases", "get_database", "database_exists", "create_database", "drop_database", "list_tables", "list_views", "get_table", "table_exists", "list_columns", "list_partitions", "get_table_properties", "get_create_table_string", "create_table", "drop_table", "drop_view", "truncate_table", "analyze_table", "list_functions", "get_function", "function_exists", "drop_temp_view", "drop_global_temp_view", "is_cached", "cache_table", "uncache_table", "clear_cache", "refresh_table", "refresh_by_path", "recover_partitions")
+    class CurrentCatalog(_message.Message):
+        __slots__ = ()
+        def __init__(self) -> None: ...
+    class SetCurrentCatalog(_message.Message):
+        __slots__ = ("catalog_name",)
+        CATALOG_NAME_FIELD_NUMBER: _ClassVar[int]
+        catalog_name: str
+        def __init__(self, catalog_name: _Optional[str] = ...) -> None: ...
+    class ListCatalogs(_message.Message):
+        __slots__ = ("pattern",)
+        PATTERN_FIELD_NUMBER: _ClassVar[int]
+        pattern: str
+        def __init__(self, pattern: _Optional[str] = ...) -> None: ...
+    class CurrentDatabase(_message.Message):
+        __slots__ = ()
+        def __init__(self) -> None: ...
+    class SetCurrentDatabase(_message.Message):
+        __slots__ = ("db_name",)
+        DB_NAME_FIELD_NUMBER: _ClassVar[int]
+        db_name: str
+        def __init__(self, db_name: _Optional[str] = ...) -> None: ...
+    class ListDatabases(_message.Message):
+        __slots__ = ("pattern",)
+        PATTERN_FIELD_NUMBER: _ClassVar[int]
+        pattern: str
+        def __init__(self, pattern: _Optional[str] = ...) -> None: ...
+    class GetDatabase(_message.Message):
+        __slots__ = ("db_name",)
+        DB_NAME_FIELD_NUMBER: _ClassVar[int]
+        db_name: str
+        def __init__(self, db_name: _Optional[str] = ...) -> None: ...
+    class DatabaseExists(_message.Message):
+        __slots__ = ("db_name",)
+        DB_NAME_FIELD_NUMBER: _ClassVar[int]
+        db_name: str
+        def __init__(self, db_name: _Optional[str] = ...) -> None: ...
+    class CreateDatabase(_message.Message):
+        __slots__ = ("db_name", "if_not_exists", "properties")
+        class PropertiesEntry(_message.Message):
+            __slots__ = ("key", "value")
+            KEY_FIELD_NUMBER: _ClassVar[int]
+            VALUE_FIELD_NUMBER: _ClassVar[int]
+            key: str
+            value: str
+            def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+        DB_NAME_FIELD_NUMBER: _ClassVar[int]
+        IF_NOT_EXISTS_FIELD_NUMBER: _ClassVar[int]
+        PROPERTIES_FIELD_NUMBER: _ClassVar[int]
+        db_name: str
+        if_not_exists: bool
+        properties: _containers.ScalarMap[str, str]
+        def __init__(self, db_name: _Optional[str] = ..., if_not_exists: _Optional[bool] = ..., properties: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    class DropDatabase(_message.Message):
+        __slots__ = ("db_name", "if_exists", "cascade")
+        DB_NAME_FIELD_NUMBER: _ClassVar[int]
+        IF_EXISTS_FIELD_NUMBER: _ClassVar[int]
+        CASCADE_FIELD_NUMBER: _ClassVar[int]
+        db_name: str
+        if_exists: bool
+        cascade: bool
+        def __init__(self, db_name: _Optional[str] = ..., if_exists: _Optional[bool] = ..., cascade: _Optional[bool] = ...) -> None: ...
+    class ListTables(_message.Message):
+        __slots__ = ("db_name", "pattern")
+        DB_NAME_FIELD_NUMBER: _ClassVar[int]
+        PATTERN_FIELD_NUMBER: _ClassVar[int]
+        db_name: str
+        pattern: str
+        def __init__(self, db_name: _Optional[str] = ..., pattern: _Optional[str] = ...) -> None: ...
+    class ListViews(_message.Message):
+        __slots__ = ("db_name", "pattern")
+        DB_NAME_FIELD_NUMBER: _ClassVar[int]
+        PATTERN_FIELD_NUMBER: _ClassVar[int]
+        db_name: str
+        pattern: str
+        def __init__(self, db_name: _Optional[str] = ..., pattern: _Optional[str] = ...) -> None: ...
+    class GetTable(_message.Message):
+        __slots__ = ("table_name",)
+        TABLE_NAME_FIELD_NUMBER: _ClassVar[int]
+        table_name: str
+        def __init__(self, table_name: _Optional[str] = ...) -> None: ...
+    class TableExists(_message.Message):
+        __slots__ = ("table_name", "db_name")
+        TABLE_NAME_FIELD_NUMBER: _ClassVar[int]
+        DB_NAME_FIELD_NUMBER: _ClassVar[int]
+        table_name: str
+        db_name: str
+        def __init__(self, table_name: _Optional[str] = ..., db_name: _Optional[str] = ...) -> None: ...
+    class ListColumns(_message.Message):
+        __slots__ = ("table_name", "db_name")
+        TABLE_NAME_FIELD_NUMBER: _ClassVar[int]
+        DB_NAME_FIELD_NUMBER: _ClassVar[int]
+        table_name: str
+        db_name: str
+        def __init__(self, table_name: _Optional[str] = ..., db_name: _Optional[str] = ...) -> None: ...
+    class ListPartitions(_message.Message):
+        __slots__ = ("table_name",)
+        TABLE_NAME_FIELD_NUMBER: _ClassVar[int]
+        table_name: str
+        def __init__(self, table_name: _Optional[str] = ...) -> None: ...
+    class GetTableProperties(_message.Message):
+        __slots__ = ("table_name",)
+        TABLE_NAME_FIELD_NUMBER: _ClassVar[int]
+        table_name: str
+        def __init__(self, table_name: _Optional[str] = ...) -> None: ...
+    class GetCreateTableString(_message.Message):
+        __slots__ = ("table_name", "as_serde")
+        TABLE_NAME_FIELD_NUMBER: _ClassVar[int]
+        AS_SERDE_FIELD_NUMBER: _ClassVar[int]
+        table_name: str
+        as_serde: bool
+        def __init__(self, table_name: _Optional[str] = ..., as_serde: _Optional[bool] = ...) -> None: ...
+    class CreateTable(_message.Message):
+        __slots__ = ("table_name", "path", "source", "schema", "description", "options")
+        class OptionsEntry(_message.Message):
+            __slots__ = ("key", "value")
+            KEY_FIELD_NUMBER: _ClassVar[int]
+            VALUE_FIELD_NUMBER: _ClassVar[int]
+            key: str
+            value: str
+            def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+        TABLE_NAME_FIELD_NUMBER: _ClassVar[int]
+        PATH_FIELD_NUMBER: _ClassVar[int]
+        SOURCE_FIELD_NUMBER: _ClassVar[int]
+        SCHEMA_FIELD_NUMBER: _ClassVar[int]
+        DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+        OPTIONS_FIELD_NUMBER: _ClassVar[int]
+        table_name: str
+        path: str
+        source: str
+        schema: str
+        description: str
+        options: _containers.ScalarMap[str, str]
+        def __init__(self, table_name: _Optional[str] = ..., path: _Optional[str] = ..., source: _Optional[str] = ..., schema: _Optional[str] = ..., description: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    class DropTable(_message.Message):
+        __slots__ = ("table_name", "if_exists", "purge")
+        TABLE_NAME_FIELD_NUMBER: _ClassVar[int]
+        IF_EXISTS_FIELD_NUMBER: _ClassVar[int]
+        PURGE_FIELD_NUMBER: _ClassVar[int]
+        table_name: str
+        if_exists: bool
+        purge: bool
+        def __init__(self, table_name: _Optional[str] = ..., if_exists: _Optional[bool] = ..., purge: _Optional[bool] = ...) -> None: ...
+    class DropView(_message.Message):
+        __slots__ = ("view_name", "if_exists")
+        VIEW_NAME_FIELD_NUMBER: _ClassVar[int]
+        IF_EXISTS_FIELD_NUMBER: _ClassVar[int]
+        view_name: str
+        if_exists: bool
+        def __init__(self, view_name: _Optional[str] = ..., if_exists: _Optional[bool] = ...) -> None: ...
+    class TruncateTable(_message.Message):
+        __slots__ = ("table_name",)
+        TABLE_NAME_FIELD_NUMBER: _ClassVar[int]
+        table_name: str
+        def __init__(self, table_name: _Optional[str] = ...) -> None: ...
+    class AnalyzeTable(_message.Message):
+        __slots__ = ("table_name", "no_scan")
+        TABLE_NAME_FIELD_NUMBER: _ClassVar[int]
+        NO_SCAN_FIELD_NUMBER: _ClassVar[int]
+        table_name: str
+        no_scan: bool
+        def __init__(self, table_name: _Optional[str] = ..., no_scan: _Optional[bool] = ...) -> None: ...
+    class ListFunctions(_message.Message):
+        __slots__ = ("db_name", "pattern")
+        DB_NAME_FIELD_NUMBER: _ClassVar[int]
+        PATTERN_FIELD_NUMBER: _ClassVar[int]
+        db_name: str
+        pattern: str
+        def __init__(self, db_name: _Optional[str] = ..., pattern: _Optional[str] = ...) -> None: ...
+    class GetFunction(_message.Message):
+        __slots__ = ("function_name",)
+        FUNCTION_NAME_FIELD_NUMBER: _ClassVar[int]
+        function_name: str
+        def __init__(self, function_name: _Optional[str] = ...) -> None: ...
+    class FunctionExists(_message.Message):
+        __slots__ = ("function_name", "db_name")
+        FUNCTION_NAME_FIELD_NUMBER: _ClassVar[int]
+        DB_NAME_FIELD_NUMBER: _ClassVar[int]
+        function_name: str
+        db_name: str
+        def __init__(self, function_name: _Optional[str] = ..., db_name: _Optional[str] = ...) -> None: ...
+    class DropTempView(_message.Message):
+        __slots__ = ("view_name",)
+        VIEW_NAME_FIELD_NUMBER: _ClassVar[int]
+        view_name: str
+        def __init__(self, view_name: _Optional[str] = ...) -> None: ...
+    class DropGlobalTempView(_message.Message):
+        __slots__ = ("view_name",)
+        VIEW_NAME_FIELD_NUMBER: _ClassVar[int]
+        view_name: str
+        def __init__(self, view_name: _Optional[str] = ...) -> None: ...
+    class IsCached(_message.Message):
+        __slots__ = ("table_name",)
+        TABLE_NAME_FIELD_NUMBER: _ClassVar[int]
+        table_name: str
+        def __init__(self, table_name: _Optional[str] = ...) -> None: ...
+    class CacheTable(_message.Message):
+        __slots__ = ("table_name", "storage_level")
+        TABLE_NAME_FIELD_NUMBER: _ClassVar[int]
+        STORAGE_LEVEL_FIELD_NUMBER: _ClassVar[int]
+        table_name: str
+        storage_level: StorageLevel
+        def __init__(self, table_name: _Optional[str] = ..., storage_level: _Optional[_Union[StorageLevel, _Mapping]] = ...) -> None: ...
+    class UncacheTable(_message.Message):
+        __slots__ = ("table_name",)
+        TABLE_NAME_FIELD_NUMBER: _ClassVar[int]
+        table_name: str
+        def __init__(self, table_name: _Optional[str] = ...) -> None: ...
+    class ClearCache(_message.Message):
+        __slots__ = ()
+        def __init__(self) -> None: ...
+    class RefreshTable(_message.Message):
+        __slots__ = ("table_name",)
+        TABLE_NAME_FIELD_NUMBER: _ClassVar[int]
+        table_name: str
+        def __init__(self, table_name: _Optional[str] = ...) -> None: ...
+    class RefreshByPath(_message.Message):
+        __slots__ = ("path",)
+        PATH_FIELD_NUMBER: _ClassVar[int]
+        path: str
+        def __init__(self, path: _Optional[str] = ...) -> None: ...
+    class RecoverPartitions(_message.Message):
+        __slots__ = ("table_name",)
+        TABLE_NAME_FIELD_NUMBER: _ClassVar[int]
+        table_name: str
+        def __init__(self, table_name: _Optional[str] = ...) -> None: ...
+    CURRENT_CATALOG_FIELD_NUMBER: _ClassVar[int]
+    SET_CURRENT_CATALOG_FIELD_NUMBER: _ClassVar[int]
+    LIST_CATALOGS_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_DATABASE_FIELD_NUMBER: _ClassVar[int]
+    SET_CURRENT_DATABASE_FIELD_NUMBER: _ClassVar[int]
+    LIST_DATABASES_FIELD_NUMBER: _ClassVar[int]
+    GET_DATABASE_FIELD_NUMBER: _ClassVar[int]
+    DATABASE_EXISTS_FIELD_NUMBER: _ClassVar[int]
+    CREATE_DATABASE_FIELD_NUMBER: _ClassVar[int]
+    DROP_DATABASE_FIELD_NUMBER: _ClassVar[int]
+    LIST_TABLES_FIELD_NUMBER: _ClassVar[int]
+    LIST_VIEWS_FIELD_NUMBER: _ClassVar[int]
+    GET_TABLE_FIELD_NUMBER: _ClassVar[int]
+    TABLE_EXISTS_FIELD_NUMBER: _ClassVar[int]
+    LIST_COLUMNS_FIELD_NUMBER: _ClassVar[int]
+    LIST_PARTITIONS_FIELD_NUMBER: _ClassVar[int]
+    GET_TABLE_PROPERTIES_FIELD_NUMBER: _ClassVar[int]
+    GET_CREATE_TABLE_STRING_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TABLE_FIELD_NUMBER: _ClassVar[int]
+    DROP_TABLE_FIELD_NUMBER: _ClassVar[int]
+    DROP_VIEW_FIELD_NUMBER: _ClassVar[int]
+    TRUNCATE_TABLE_FIELD_NUMBER: _ClassVar[int]
+    ANALYZE_TABLE_FIELD_NUMBER: _ClassVar[int]
+    LIST_FUNCTIONS_FIELD_NUMBER: _ClassVar[int]
+    GET_FUNCTION_FIELD_NUMBER: _ClassVar[int]
+    FUNCTION_EXISTS_FIELD_NUMBER: _ClassVar[int]
+    DROP_TEMP_VIEW_FIELD_NUMBER: _ClassVar[int]
+    DROP_GLOBAL_TEMP_VIEW_FIELD_NUMBER: _ClassVar[int]
+    IS_CACHED_FIELD_NUMBER: _ClassVar[int]
+    CACHE_TABLE_FIELD_NUMBER: _ClassVar[int]
+    UNCACHE_TABLE_FIELD_NUMBER: _ClassVar[int]
+    CLEAR_CACHE_FIELD_NUMBER: _ClassVar[int]
+    REFRESH_TABLE_FIELD_NUMBER: _ClassVar[int]
+    REFRESH_BY_PATH_FIELD_NUMBER: _ClassVar[int]
+    RECOVER_PARTITIONS_FIELD_NUMBER: _ClassVar[int]
+    current_catalog: CatalogRelation.CurrentCatalog
+    set_current_catalog: CatalogRelation.SetCurrentCatalog
+    list_catalogs: CatalogRelation.ListCatalogs
+    current_database: CatalogRelation.CurrentDatabase
+    set_current_database: CatalogRelation.SetCurrentDatabase
+    list_databases: CatalogRelation.ListDatabases
+    get_database: CatalogRelation.GetDatabase
+    database_exists: CatalogRelation.DatabaseExists
+    create_database: CatalogRelation.CreateDatabase
+    drop_database: CatalogRelation.DropDatabase
+    list_tables: CatalogRelation.ListTables
+    list_views: CatalogRelation.ListViews
+    get_table: CatalogRelation.GetTable
+    table_exists: CatalogRelation.TableExists
+    list_columns: CatalogRelation.ListColumns
+    list_partitions: CatalogRelation.ListPartitions
+    get_table_properties: CatalogRelation.GetTableProperties
+    get_create_table_string: CatalogRelation.GetCreateTableString
+    create_table: CatalogRelation.CreateTable
+    drop_table: CatalogRelation.DropTable
+    drop_view: CatalogRelation.DropView
+    truncate_table: CatalogRelation.TruncateTable
+    analyze_table: CatalogRelation.AnalyzeTable
+    list_functions: CatalogRelation.ListFunctions
+    get_function: CatalogRelation.GetFunction
+    function_exists: CatalogRelation.FunctionExists
+    drop_temp_view: CatalogRelation.DropTempView
+    drop_global_temp_view: CatalogRelation.DropGlobalTempView
+    is_cached: CatalogRelation.IsCached
+    cache_table: CatalogRelation.CacheTable
+    uncache_table: CatalogRelation.UncacheTable
+    clear_cache: CatalogRelation.ClearCache
+    refresh_table: CatalogRelation.RefreshTable
+    refresh_by_path: CatalogRelation.RefreshByPath
+    recover_partitions: CatalogRelation.RecoverPartitions
+    def __init__(self, current_catalog: _Optional[_Union[CatalogRelation.CurrentCatalog, _Mapping]] = ..., set_current_catalog: _Optional[_Union[CatalogRelation.SetCurrentCatalog, _Mapping]] = ..., list_catalogs: _Optional[_Union[CatalogRelation.ListCatalogs, _Mapping]] = ..., current_database: _Optional[_Union[CatalogRelation.CurrentDatabase, _Mapping]] = ..., set_current_database: _Optional[_Union[CatalogRelation.SetCurrentDatabase, _Mapping]] = ..., list_databases: _Optional[_Union[CatalogRelation.ListDatabases, _Mapping]] = ..., get_database: _Optional[_Union[CatalogRelation.GetDatabase, _Mapping]] = ..., database_exists: _Optional[_Union[CatalogRelation.DatabaseExists, _Mapping]] = ..., create_database: _Optional[_Union[CatalogRelation.CreateDatabase, _Mapping]] = ..., drop_database: _Optional[_Union[CatalogRelation.DropDatabase, _Mapping]] = ..., list_tables: _Optional[_Union[CatalogRelation.ListTables, _Mapping]] = ..., list_views: _Optional[_Union[CatalogRelation.ListViews, _Mapping]] = ..., get_table: _Optional[_Union[CatalogRelation.GetTable, _Mapping]] = ..., table_exists: _Optional[_Union[CatalogRelation.TableExists, _Mapping]] = ..., list_columns: _Optional[_Union[CatalogRelation.ListColumns, _Mapping]] = ..., list_partitions: _Optional[_Union[CatalogRelation.ListPartitions, _Mapping]] = ..., get_table_properties: _Optional[_Union[CatalogRelation.GetTableProperties, _Mapping]] = ..., get_create_table_string: _Optional[_Union[CatalogRelation.GetCreateTableString, _Mapping]] = ..., create_table: _Optional[_Union[CatalogRelation.CreateTable, _Mapping]] = ..., drop_table: _Optional[_Union[CatalogRelation.DropTable, _Mapping]] = ..., drop_view: _Optional[_Union[CatalogRelation.DropView, _Mapping]] = ..., truncate_table: _Optional[_Union[CatalogRelation.TruncateTable, _Mapping]] = ..., analyze_table: _Optional[_Union[CatalogRelation.AnalyzeTable, _Mapping]] = ..., list_functions: _Optional[_Union[CatalogRelation.ListFunctions, _Mapping]] = ..., get_function: _Optional[_Union[CatalogRelation.GetFunction, _Mapping]] = ..., function_exists: _Optional[_Union[CatalogRelation.FunctionExists, _Mapping]] = ..., drop_temp_view: _Optional[_Union[CatalogRelation.DropTempView, _Mapping]] = ..., drop_global_temp_view: _Optional[_Union[CatalogRelation.DropGlobalTempView, _Mapping]] = ..., is_cached: _Optional[_Union[CatalogRelation.IsCached, _Mapping]] = ..., cache_table: _Optional[_Union[CatalogRelation.CacheTable, _Mapping]] = ..., uncache_table: _Optional[_Union[CatalogRelation.UncacheTable, _Mapping]] = ..., clear_cache: _Optional[_Union[CatalogRelation.ClearCache, _Mapping]] = ..., refresh_table: _Optional[_Union[CatalogRelation.RefreshTable, _Mapping]] = ..., refresh_by_path: _Optional[_Union[CatalogRelation.RefreshByPath, _Mapping]] = ..., recover_partitions: _Optional[_Union[CatalogRelation.RecoverPartitions, _Mapping]] = ...) -> None: ...
+
+class StorageLevel(_message.Message):
+    __slots__ = ("use_disk", "use_memory", "use_off_heap", "deserialized", "replication")
+    USE_DISK_FIELD_NUMBER: _ClassVar[int]
+    USE_MEMORY_FIELD_NUMBER: _ClassVar[int]
+    USE_OFF_HEAP_FIELD_NUMBER: _ClassVar[int]
+    DESERIALIZED_FIELD_NUMBER: _ClassVar[int]
+    REPLICATION_FIELD_NUMBER: _ClassVar[int]
+    use_disk: bool
+    use_memory: bool
+    use_off_heap: bool
+    deserialized: bool
+    replication: int
+    def __init__(self, use_disk: _Optional[bool] = ..., use_memory: _Optional[bool] = ..., use_off_heap: _Optional[bool] = ..., deserialized: _Optional[bool] = ..., replication: _Optional[int] = ...) -> None: ...
+
 class SubqueryAliasRelation(_message.Message):
     __slots__ = ("alias",)
     ALIAS_FIELD_NUMBER: _ClassVar[int]

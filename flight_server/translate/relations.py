@@ -24,6 +24,7 @@ from substrait import algebra_pb2
 from substrait.extensions import extensions_pb2
 
 from flight_server.errors import INVALID_PLAN, UNSUPPORTED_RELATION, SparkFlightError
+from flight_server.translate.catalog import catalog_dataframe
 from flight_server.translate.expressions import (
     Context,
     Frame,
@@ -469,6 +470,10 @@ def _schema_text(text: str) -> T.StructType | str:
     return text
 
 
+def _catalog(ctx: Context, m: sf.CatalogRelation, outer: Scope | None) -> DataFrame:
+    return catalog_dataframe(ctx.spark, m)
+
+
 _Leaf = Callable[[Context, Any, Scope | None], DataFrame]
 _Single = Callable[[Context, Any, Frame, Scope], DataFrame]
 
@@ -593,6 +598,7 @@ _EXTENSIONS: dict[str, _Extension] = {
         _Extension(sf.RangeRelation, leaf=_range),
         _Extension(sf.LocalRelation, leaf=_local),
         _Extension(sf.DataSourceRelation, leaf=_data_source),
+        _Extension(sf.CatalogRelation, leaf=_catalog),
         _Extension(sf.SubqueryAliasRelation, single=_subquery_alias),
         _Extension(sf.WithColumnsRelation, single=_with_columns),
         _Extension(sf.RenameRelation, single=_rename_columns),
