@@ -16,7 +16,7 @@ from flight_server.errors import (
     UNKNOWN_ACTION,
     SparkFlightError,
 )
-from flight_server.execute import interrupt, job_tag, operation
+from flight_server.execute import interrupt, job_tag, operation, release
 from flight_server.sessions import Session, SessionManager
 from flight_server.translate import translate_plan
 from plans import sparkflight_pb2 as sf
@@ -55,11 +55,7 @@ def _close(call: ActionCall) -> Message:
     session_id = request.session_id or call.session.id
     if not session_id:
         raise SparkFlightError(INVALID_ACTION_BODY, "the default session cannot be closed")
-    session = call.sessions.get(session_id)
-    call.sessions.close(session_id)
-    with session.lock:
-        running = list(session.operations)
-    interrupt(session, running)
+    release(call.sessions.close(session_id))
     return sf.CommandResponse()
 
 

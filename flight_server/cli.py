@@ -9,10 +9,11 @@ import sys
 import threading
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from flight_server.limits import Limits
 from flight_server.security import InsecureBindError, TlsFiles, check_bind_address
 
 if TYPE_CHECKING:
@@ -27,6 +28,13 @@ app = typer.Typer(
 )
 
 _PEM = {"exists": True, "dir_okay": False, "readable": True}
+_DEFAULTS = Limits()
+
+
+def _limit(help: str) -> Any:
+    return typer.Option(min=0, help=f"{help} 0 means no limit.", rich_help_panel="Limits")
+
+
 SERVER_EXTRA_HINT = "pip install 'sparkflight[server]'"
 _PYSPARK_QUERY_ERROR_LOGGERS = ("SQLQueryContextLogger", "DataFrameQueryContextLogger")
 
@@ -74,6 +82,23 @@ def serve(
             help="Listen beyond loopback although anyone reaching the port may run queries.",
         ),
     ] = False,
+    max_sessions_per_user: Annotated[
+        int, _limit("Open sessions per user.")
+    ] = _DEFAULTS.sessions_per_user,
+    max_queries_per_session: Annotated[
+        int, _limit("Queries running at once in one session.")
+    ] = _DEFAULTS.queries_per_session,
+    max_upload_bytes: Annotated[int, _limit("Bytes of one upload.")] = _DEFAULTS.upload_bytes,
+    max_plan_bytes: Annotated[
+        int, _limit("Bytes of one plan or action body.")
+    ] = _DEFAULTS.plan_bytes,
+    max_plan_depth: Annotated[
+        int, _limit("Nesting depth of the messages of one plan.")
+    ] = _DEFAULTS.plan_depth,
+    max_result_bytes: Annotated[int, _limit("Arrow bytes of one result.")] = 0,
+    session_idle_timeout: Annotated[
+        float, _limit("Seconds after which an unused session is closed.")
+    ] = _DEFAULTS.session_idle_seconds,
 ) -> None:
     """Start Spark and serve it over Arrow Flight until SIGINT or SIGTERM.
 
@@ -89,9 +114,18 @@ def serve(
     _configure_logging()
     from flight_server.runtime import start_spark
 
+    limits = Limits(
+        sessions_per_user=max_sessions_per_user or None,
+        queries_per_session=max_queries_per_session or None,
+        upload_bytes=max_upload_bytes or None,
+        plan_bytes=max_plan_bytes or None,
+        plan_depth=max_plan_depth or None,
+        result_bytes=max_result_bytes or None,
+        session_idle_seconds=session_idle_timeout or None,
+    )
     spark = start_spark(master, settings)
     try:
-        server, url = start_server(spark, host, port, tls)
+        server, url = start_server(spark, host, port, tls, limits)
         try:
             _wait_for_stop_signal(announce=url)
             logging.getLogger(__name__).info("Shutting down")
@@ -102,13 +136,18 @@ def serve(
 
 
 def start_server(
-    spark: SparkSession, host: str, port: int, tls: TlsFiles | None = None
+    spark: SparkSession,
+    host: str,
+    port: int,
+    tls: TlsFiles | None = None,
+    limits: Limits | None = None,
 ) -> tuple[SparkFlightServer, str]:
     """A server over ``spark`` listening on ``host:port``, and the URL it answers on."""
     from flight_server.server import SparkFlightServer
 
     tls_kwargs = tls.server_kwargs() if tls is not None else {}
-    server = SparkFlightServer(spark, location=grpc_url(host, port, tls is not None), **tls_kwargs)
+    location = grpc_url(host, port, tls is not None)
+    server = SparkFlightServer(spark, location=location, limits=limits, **tls_kwargs)
     return server, grpc_url(host, server.port, tls is not None)
 
 

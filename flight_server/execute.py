@@ -21,6 +21,7 @@ from pyspark.sql.pandas.types import to_arrow_schema
 from pyspark.util import _local_iterator_from_socket
 
 from flight_server.errors import OPERATION_INTERRUPTED, SparkFlightError, guarded
+from flight_server.limits import check_at_most
 from flight_server.sessions import Session
 
 #: Largest record batch sent to a client, in bytes (a single larger row goes alone).
@@ -65,12 +66,19 @@ def operation(session: Session) -> Iterator[tuple[str, threading.Event]]:
     operation_id = uuid.uuid4().hex
     interrupted = threading.Event()
     with session.lock:
+        check_at_most(
+            "queries_per_session",
+            session.limits.queries_per_session,
+            len(session.operations) + 1,
+            "running another query in this session",
+        )
         session.operations[operation_id] = interrupted
     try:
         yield operation_id, interrupted
     finally:
         with session.lock:
             session.operations.pop(operation_id, None)
+        session.touch()
 
 
 def interrupt(session: Session, operation_ids: list[str]) -> list[str]:
@@ -99,6 +107,19 @@ def interrupt(session: Session, operation_ids: list[str]) -> list[str]:
     if running:
         threading.Thread(target=keep_cancelling, name="sparkflight-interrupt", daemon=True).start()
     return sorted(running)
+
+
+def release(session: Session) -> None:
+    """Free what a closed session holds: its running operations, temp views (and the
+    data cached under them) and uploads."""
+    with session.lock:
+        running = list(session.operations)
+        session.uploads.clear()
+    interrupt(session, running)
+    # The session catalog's own list: Catalog.listTables would also list every table.
+    names = session.spark._jsparkSession.sessionState().catalog().getTempViewNames()
+    for index in range(names.size()):
+        session.spark.catalog.dropTempView(names.apply(index))  # uncaches it too
 
 
 def _check(interrupted: threading.Event, operation_id: str) -> None:
@@ -130,8 +151,11 @@ def record_batches(
             _check(interrupted, operation_id)
             # The serving thread starts here and inherits this thread's job tags.
             served = sc._jvm.PythonRDD.toLocalIteratorAndServe(rdd, True)
+        sent, most = 0, session.limits.result_bytes
         for message in _local_iterator_from_socket(served, NoOpSerializer()):
             _check(interrupted, operation_id)
+            sent += len(message)
+            check_at_most("result_bytes", most, sent, "the result")
             batch = pa.ipc.read_record_batch(pa.py_buffer(message), schema)
             yield from _slices(batch, limit)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,12 +14,28 @@ from pyspark.sql import SparkSession
 
 from flight_server.actions import ACTIONS, run_action
 from flight_server.errors import INVALID_PLAN, SparkFlightError, reported
-from flight_server.execute import arrow_schema, result_stream
+from flight_server.execute import arrow_schema, release, result_stream
+from flight_server.limits import Limits, check_at_most
 from flight_server.sessions import Session, SessionManager, SessionMiddlewareFactory
 from flight_server.translate import translate_plan
 from plans import sparkflight_pb2 as sf
 
 _SESSION_MIDDLEWARE = "sparkflight-session"
+#: Longest wait between two looks for idle sessions.
+_EXPIRY_CHECK_S = 30.0
+_log = logging.getLogger(__name__)
+
+
+def _read_upload(reader: fl.MetadataRecordBatchReader, most: int | None) -> pa.Table:
+    """The uploaded table, refused as soon as it grows beyond ``most`` bytes."""
+    batches, size = [], 0
+    for chunk in reader:
+        if chunk.data is None:
+            continue
+        size += chunk.data.nbytes
+        check_at_most("upload_bytes", most, size, "the upload")
+        batches.append(chunk.data)
+    return pa.Table.from_batches(batches, reader.schema)
 
 
 class SparkFlightServer(fl.FlightServerBase):
@@ -27,13 +45,37 @@ class SparkFlightServer(fl.FlightServerBase):
         self,
         spark: SparkSession,
         location: str = "grpc://127.0.0.1:0",
+        limits: Limits | None = None,
         **flight_kwargs: Any,
     ) -> None:
         middleware = dict(flight_kwargs.pop("middleware", None) or {})
         middleware[_SESSION_MIDDLEWARE] = SessionMiddlewareFactory()
         super().__init__(location, middleware=middleware, **flight_kwargs)
-        self.sessions = SessionManager(spark)
+        self.sessions = SessionManager(spark, limits)
+        self.limits = self.sessions.limits
         spark.sparkContext.setInterruptOnCancel(True)
+        self._stopping = threading.Event()
+        self._expiry = threading.Thread(
+            target=self._expire_sessions, name="sparkflight-session-expiry", daemon=True
+        )
+        self._expiry.start()
+
+    def _expire_sessions(self) -> None:
+        """Close idle sessions, checking a few times per idle period."""
+        idle = self.limits.session_idle_seconds
+        if idle is None:
+            return
+        while not self._stopping.wait(min(max(idle / 4, 0.05), _EXPIRY_CHECK_S)):
+            for session in self.sessions.expire():
+                _log.info("session %s of user %r expired", session.id, session.user)
+                try:
+                    release(session)
+                except Exception:  # noqa: BLE001 - one failed release must not stop expiry
+                    _log.exception("releasing expired session %s failed", session.id)
+
+    def shutdown(self) -> None:
+        self._stopping.set()
+        super().shutdown()
 
     def _session(self, context: fl.ServerCallContext) -> Session:
         middleware = context.get_middleware(_SESSION_MIDDLEWARE)
@@ -83,8 +125,9 @@ class SparkFlightServer(fl.FlightServerBase):
             raise SparkFlightError(
                 INVALID_PLAN, f"DoPut descriptor is not a serialized UploadRequest ({exc})"
             ) from None
-        table = reader.read_all()
+        table = _read_upload(reader, self.limits.upload_bytes)
         upload_id = session.add_upload(table, request.schema_json)
+        session.touch()
         response = sf.UploadResponse(upload_id=upload_id, rows=table.num_rows)
         writer.write(pa.py_buffer(response.SerializeToString()))
 
@@ -92,7 +135,9 @@ class SparkFlightServer(fl.FlightServerBase):
     def do_action(self, context: fl.ServerCallContext, action: fl.Action) -> Iterator[fl.Result]:
         session = self._session(context)
         body = action.body.to_pybytes() if action.body is not None else b""
+        check_at_most("plan_bytes", self.limits.plan_bytes, len(body), "the action body")
         result = run_action(self.sessions, session, action.type, body)
+        session.touch()
         return iter([fl.Result(pa.py_buffer(result))])
 
     def list_actions(self, context: fl.ServerCallContext) -> list[fl.ActionType]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 
@@ -11,6 +12,7 @@ import pyarrow.flight as fl
 from pyspark.sql import SparkSession
 
 from flight_server.errors import SESSION_NOT_FOUND, SparkFlightError
+from flight_server.limits import Limits, check_at_most
 
 #: Request header naming the session a call belongs to.
 SESSION_HEADER = "x-sparkflight-session"
@@ -30,10 +32,19 @@ class Session:
 
     id: str
     spark: SparkSession
+    limits: Limits = field(default_factory=Limits)
+    #: The user who opened the session ("" without authentication).
+    user: str = ""
     uploads: dict[str, Upload] = field(default_factory=dict)
     #: Running operations by id; an operation's event is set once it is interrupted.
     operations: dict[str, threading.Event] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    #: ``time.monotonic()`` of the session's last call.
+    last_used: float = field(default_factory=time.monotonic)
+
+    def touch(self) -> None:
+        """Note that the session was just used."""
+        self.last_used = time.monotonic()
 
     def add_upload(self, table: pa.Table, schema_json: str = "") -> str:
         """Keep ``table`` and return the id under which a plan can read it."""
@@ -57,8 +68,9 @@ class SessionManager:
 
     DEFAULT_ID = ""
 
-    def __init__(self, spark: SparkSession) -> None:
-        self._default = Session(self.DEFAULT_ID, spark)
+    def __init__(self, spark: SparkSession, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+        self._default = Session(self.DEFAULT_ID, spark, self.limits)
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
 
@@ -66,12 +78,17 @@ class SessionManager:
     def default(self) -> Session:
         return self._default
 
-    def open(self, conf: dict[str, str] | None = None) -> Session:
-        """Open a new session with ``conf`` applied to its SQL conf."""
+    def open(self, conf: dict[str, str] | None = None, user: str = "") -> Session:
+        """Open a new session of ``user`` with ``conf`` applied to its SQL conf."""
+        with self._lock:
+            held = sum(1 for s in self._sessions.values() if s.user == user)
+        check_at_most(
+            "sessions_per_user", self.limits.sessions_per_user, held + 1, "opening another session"
+        )
         spark = self._default.spark.newSession()
         for key, value in (conf or {}).items():
             spark.conf.set(key, value)
-        session = Session(uuid.uuid4().hex, spark)
+        session = Session(uuid.uuid4().hex, spark, self.limits, user)
         with self._lock:
             self._sessions[session.id] = session
         return session
@@ -84,19 +101,40 @@ class SessionManager:
             session = self._sessions.get(session_id)
         if session is None:
             raise SparkFlightError(
-                SESSION_NOT_FOUND, f"unknown session {session_id!r}", session_id=session_id
+                SESSION_NOT_FOUND,
+                f"unknown session {session_id!r} (closed, expired or never opened)",
+                session_id=session_id,
             )
+        session.touch()
         return session
 
-    def close(self, session_id: str) -> None:
-        """Forget a session and its uploads."""
+    def close(self, session_id: str) -> Session:
+        """Forget a session; the caller releases what it holds."""
         with self._lock:
             session = self._sessions.pop(session_id, None)
         if session is None:
             raise SparkFlightError(
                 SESSION_NOT_FOUND, f"unknown session {session_id!r}", session_id=session_id
             )
-        session.uploads.clear()
+        return session
+
+    def expire(self, now: float | None = None) -> list[Session]:
+        """Forget the sessions idle longer than the limit and running nothing; those sessions."""
+        idle = self.limits.session_idle_seconds
+        if idle is None:
+            return []
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            expired = [
+                s for s in self._sessions.values() if now - s.last_used > idle and not s.operations
+            ]
+            for session in expired:
+                del self._sessions[session.id]
+        return expired
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._sessions)
 
 
 class SessionMiddleware(fl.ServerMiddleware):

@@ -8,6 +8,7 @@ from pyspark.sql import types as T
 from substrait import plan_pb2
 
 from flight_server.errors import INVALID_PLAN, SparkFlightError
+from flight_server.limits import check_at_most, exceeded, message_depth
 from flight_server.sessions import Session
 from flight_server.translate.expressions import Context
 from flight_server.translate.relations import relation
@@ -23,7 +24,9 @@ def parse_plan(data: bytes) -> plan_pb2.Plan:
         plan.ParseFromString(data)
     except DecodeError as exc:
         raise SparkFlightError(
-            INVALID_PLAN, f"malformed plan: not a serialized substrait.Plan ({exc})"
+            INVALID_PLAN,
+            f"malformed plan: not a serialized substrait.Plan, or nested deeper than the "
+            f"100 levels protobuf parses ({exc})",
         ) from None
     try:
         check_unknown_fields(plan)
@@ -59,10 +62,27 @@ def _top_level(names: list[str], schema: T.StructType) -> list[str]:
     return result
 
 
+def _check_size(session: Session, plan: plan_pb2.Plan | bytes) -> plan_pb2.Plan:
+    limits = session.limits
+    if isinstance(plan, bytes):
+        check_at_most("plan_bytes", limits.plan_bytes, len(plan), f"a plan of {len(plan)} bytes")
+        plan = parse_plan(plan)
+    if limits.plan_depth is not None:
+        depth = message_depth(plan, limits.plan_depth)
+        check_at_most("plan_depth", limits.plan_depth, depth, "the plan's nesting")
+    return plan
+
+
 def translate_plan(session: Session, plan: plan_pb2.Plan | bytes) -> DataFrame:
     """The DataFrame of ``plan`` in ``session`` (analysed by Spark, not run)."""
-    if isinstance(plan, bytes):
-        plan = parse_plan(plan)
+    plan = _check_size(session, plan)
+    try:
+        return _translate(session, plan)
+    except RecursionError:
+        raise exceeded("plan_depth", session.limits.plan_depth or 0, "the plan's nesting") from None
+
+
+def _translate(session: Session, plan: plan_pb2.Plan) -> DataFrame:
     ctx = Context.for_plan(session, plan, relation)
     root = plan.relations[0]
     if root.WhichOneof("rel_type") == "rel":

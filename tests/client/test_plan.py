@@ -477,6 +477,4 @@ def test_unpivot_is_inline_of_an_array_of_structs(spark: SparkSession) -> None:
     exprs = [_call(e, functions) for e in _root(df).project.expressions]
     assert exprs[0] == ("column", "id")
     assert exprs[1][0] == "inline" and exprs[1][1][0] == "array"
-    assert exprs[1][1][1] == (
-        "struct", ("alias", "a", "var"), ("alias", ("column", "a"), "val")
-    )
+    assert exprs[1][1][1] == ("struct", ("alias", "a", "var"), ("alias", ("column", "a"), "val"))

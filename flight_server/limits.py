@@ -1,0 +1,89 @@
+"""Limits that keep one client from taking more than its share of the server.
+
+The command line reads the defaults, so this module imports nothing of pyspark's.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from google.protobuf import any_pb2, symbol_database
+from google.protobuf.message import DecodeError, Message
+
+if TYPE_CHECKING:
+    from flight_server.errors import SparkFlightError
+
+_MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one user, session, request or result may take; ``None`` means unlimited."""
+
+    sessions_per_user: int | None = 100
+    queries_per_session: int | None = 16
+    upload_bytes: int | None = 1024 * _MIB
+    plan_bytes: int | None = 128 * _MIB
+    #: Nesting of messages in a plan, counting the typed messages inside ``Any`` details.
+    plan_depth: int | None = 1000
+    result_bytes: int | None = None
+    #: Seconds a session may stay unused before it is closed; ``None`` keeps it forever.
+    session_idle_seconds: float | None = 3600.0
+
+
+def exceeded(name: str, limit: float, what: str) -> SparkFlightError:
+    """The error of a request that would cross limit ``name``."""
+    from flight_server.errors import LIMIT_EXCEEDED, SparkFlightError
+
+    return SparkFlightError(
+        LIMIT_EXCEEDED,
+        f"{what} exceeds the server's limit {name}={limit:g}",
+        limit=name,
+        value=f"{limit:g}",
+    )
+
+
+def check_at_most(name: str, limit: float | None, value: float, what: str) -> None:
+    """Raise the ``LIMIT_EXCEEDED`` error when ``value`` is above ``limit``."""
+    if limit is not None and value > limit:
+        raise exceeded(name, limit, what)
+
+
+def _typed(detail: any_pb2.Any) -> Message | None:
+    """The message inside an ``Any`` when its type is known and it parses."""
+    try:
+        message = symbol_database.Default().GetSymbol(detail.TypeName())()
+        return message if detail.Unpack(message) else None
+    except (KeyError, DecodeError):
+        return None
+
+
+def message_depth(root: Message, limit: int) -> int:
+    """The nesting depth of ``root`` (1 for a message without submessages), looking into
+    ``Any`` details; stops counting past ``limit``. Walks iteratively: any depth is safe."""
+    deepest = 0
+    pending: deque[tuple[Message, int]] = deque([(root, 1)])
+    while pending:
+        message, depth = pending.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        if isinstance(message, any_pb2.Any):
+            inner = _typed(message)
+            if inner is not None:
+                pending.append((inner, depth + 1))
+            continue
+        for descriptor, value in message.ListFields():
+            if descriptor.message_type is None:
+                continue
+            if descriptor.message_type.GetOptions().map_entry:
+                value_field = descriptor.message_type.fields_by_name["value"]
+                values = list(value.values()) if value_field.message_type is not None else []
+            elif descriptor.is_repeated:
+                values = value
+            else:
+                values = [value]
+            pending.extend((v, depth + 1) for v in values)
+    return deepest
