@@ -1,4 +1,4 @@
-"""The ``sparkflight`` command: ``serve``, ``demo`` and ``version``."""
+"""The ``sparkflight`` command: ``serve``, ``demo``, ``bench`` and ``version``."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from benchmarks.cli import bench
 from flight_server.limits import Limits
 from flight_server.security import InsecureBindError, TlsFiles, check_bind_address
 
@@ -26,6 +27,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.command()(bench)
 
 _PEM = {"exists": True, "dir_okay": False, "readable": True}
 _DEFAULTS = Limits()
