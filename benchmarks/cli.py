@@ -32,9 +32,11 @@ def bench(
         str, typer.Option(help="Comma-separated targets, compared with sparkflight.")
     ] = ",".join(TARGET_NAMES),
     runs: Annotated[
-        int | None, typer.Option(min=1, help="Measured runs per case and target.")
+        int | None, typer.Option(min=1, help="Measured runs per case (default: per suite).")
     ] = None,
-    warmup: Annotated[int, typer.Option(min=0, help="Unmeasured runs first.")] = 1,
+    warmup: Annotated[
+        int | None, typer.Option(min=0, help="Unmeasured runs first (default: per suite).")
+    ] = None,
     json_file: Annotated[
         Path | None, typer.Option("--json", help="Write all measurements as JSON.")
     ] = None,
@@ -46,6 +48,9 @@ def bench(
         str, typer.Option(help="throughput: comma-separated row counts.")
     ] = "100000,1000000,5000000",
     scale_factor: Annotated[float, typer.Option("--sf", help="tpch: scale factor.")] = 1.0,
+    queries: Annotated[
+        str, typer.Option(help="tpch: comma-separated query numbers (default: all 22).")
+    ] = "",
     clients: Annotated[int, typer.Option(min=1, help="concurrency: clients at once.")] = 4,
     memory_factor: Annotated[
         float, typer.Option(help="memory: result size as a multiple of the driver memory.")
@@ -71,6 +76,15 @@ def bench(
     if not row_counts or min(row_counts) < 1:
         raise typer.BadParameter("give positive row counts", param_hint="--rows")
 
+    try:
+        query_numbers = tuple(int(n) for n in queries.split(",") if n.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            f"expected integers, got {queries!r}", param_hint="--queries"
+        ) from None
+    if any(not 1 <= n <= 22 for n in query_numbers):
+        raise typer.BadParameter("TPC-H queries are numbered 1 to 22", param_hint="--queries")
+
     from benchmarks.progress import RichProgress
     from benchmarks.report import markdown as markdown_section
     from benchmarks.report import rich_table, write_chart, write_json
@@ -80,6 +94,7 @@ def bench(
     options = Options(
         rows=row_counts,
         scale_factor=scale_factor,
+        queries=query_numbers,
         clients=clients,
         memory_factor=memory_factor,
         driver_memory=driver_memory,

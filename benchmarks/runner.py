@@ -20,7 +20,8 @@ from typing import Any
 
 from benchmarks import worker
 from benchmarks.answers import differences
-from benchmarks.suites import SUITES, Options, Outcome, Suite
+from benchmarks.suites import SUITES, Options, Outcome
+from benchmarks.targets import SparkSettings
 
 #: How often the memory suite samples the server's resident memory.
 MEMORY_SAMPLE_INTERVAL_S = 0.05
@@ -111,16 +112,15 @@ def _tree_rss(pid: int) -> int:
 
 
 class Worker:
-    """The benchmark process's end of one target's worker."""
+    """The benchmark process's end of one target's worker process."""
 
-    def __init__(self, target: str, suite: Suite, options: Options) -> None:
+    def __init__(self, target: str, settings: SparkSettings, url: str | None = None) -> None:
         context = multiprocessing.get_context("spawn")
         self.target = target
         self.pipe, child = context.Pipe()
-        settings = suite.settings(options)
         self.process = context.Process(
             target=worker.main,
-            args=(child, target, suite.name, options, settings),
+            args=(child, target, settings, url),
             name=f"bench-{target}",
             daemon=True,
         )
@@ -128,11 +128,16 @@ class Worker:
         child.close()
         self.server_pid = 0
         self.error: str | None = None
+        self._ready = False
 
     def wait_ready(self) -> None:
+        """Wait for the target to open (or fail to)."""
+        if self._ready or self.error is not None:
+            return
         reply = self._receive(WORKER_START_TIMEOUT_S)
         if reply[0] == "ready":
             self.server_pid = reply[1]
+            self._ready = True
         else:
             self.error = reply[1]
 
@@ -150,7 +155,18 @@ class Worker:
                 break
         return ("error", f"{self.target} worker exited ({self.process.exitcode})")
 
-    def run(self, case: str, measurement: Measurement, sample_memory: bool) -> Outcome | None:
+    def prepare(self, suite: str, options: Options) -> str | None:
+        """Prepare ``suite`` on the target; the error, if it failed."""
+        self.wait_ready()
+        if self.error is not None:
+            return self.error
+        self.pipe.send(("prepare", suite, options))
+        reply = self._receive(float("inf"))
+        return reply[1] if reply[0] != "ok" else None
+
+    def run(
+        self, suite: str, case: str, measurement: Measurement, sample_memory: bool
+    ) -> Outcome | None:
         """Run ``case`` once; record its time (and memory) in ``measurement``."""
         peak = base = _tree_rss(self.server_pid) if sample_memory else 0
 
@@ -158,8 +174,11 @@ class Worker:
             nonlocal peak
             peak = max(peak, _tree_rss(self.server_pid))
 
-        self.pipe.send(("run", case))
+        self.pipe.send(("run", suite, case))
         reply = self._receive(float("inf"), sample if sample_memory else None)
+        if sample_memory:
+            measurement.base_rss.append(base)
+            measurement.peak_rss.append(max(peak, _tree_rss(self.server_pid)))
         if reply[0] != "ok":
             measurement.error = reply[1]
             if not self.process.is_alive():
@@ -168,9 +187,6 @@ class Worker:
         _, seconds, outcome = reply
         measurement.seconds.append(seconds)
         measurement.metrics.append(outcome.metrics)
-        if sample_memory:
-            measurement.base_rss.append(base)
-            measurement.peak_rss.append(max(peak, _tree_rss(self.server_pid)))
         return outcome
 
     def stop(self) -> None:
@@ -183,6 +199,13 @@ class Worker:
         if self.process.is_alive():
             self.process.terminate()
             self.process.join()
+
+
+def start_workers(
+    targets: list[str], settings: SparkSettings, urls: dict[str, str] | None = None
+) -> list[Worker]:
+    """One worker per target, opening their targets at once."""
+    return [Worker(target, settings, (urls or {}).get(target)) for target in targets]
 
 
 def _as_rows(answer: Any) -> list[tuple[Any, ...]]:
@@ -205,23 +228,30 @@ def run_suite(
     suite_name: str,
     targets: list[str],
     runs: int | None = None,
-    warmup: int = 1,
+    warmup: int | None = None,
     options: Options | None = None,
     progress: Progress | None = None,
+    workers: list[Worker] | None = None,
 ) -> Results:
-    """Run ``suite_name`` on ``targets``; every case ``warmup`` + ``runs`` times per target."""
+    """Run ``suite_name`` on ``targets``: every case ``warmup`` + ``runs`` times per target
+    (by default, as many as the suite suggests).
+
+    The targets' workers are started and stopped here unless ``workers`` are given.
+    """
     suite = SUITES[suite_name]
     options = options or Options()
     progress = progress or Progress()
     runs = runs if runs is not None else suite.default_runs
+    warmup = warmup if warmup is not None else suite.default_warmup
     cases = suite.cases(options)
+    settings = suite.settings(options)
     results = Results(
         suite=suite.name,
         targets=list(targets),
         cases=cases,
         runs=runs,
         warmup=warmup,
-        settings=suite.settings(options).conf() | {"master": suite.settings(options).master},
+        settings={"master": settings.master} | settings.conf(),
         options={k: str(v) for k, v in vars(options).items()},
         machine=machine(),
         started=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -230,32 +260,41 @@ def run_suite(
     suite.before(options)
     reference = suite.reference(options)
     progress.phase(f"starting {', '.join(targets)}")
-    workers = [Worker(target, suite, options) for target in targets]
+    own = workers is None
+    active = start_workers(targets, settings) if workers is None else workers
     try:
-        for w in workers:
-            w.wait_ready()
-        progress.start(len(cases) * (warmup + runs) * len(workers))
+        for w in active:
+            progress.phase(f"preparing {suite.name} on {w.target}")
+            error = w.prepare(suite.name, options)
+            if error is not None:
+                for case in cases:
+                    results.at(case, w.target).error = error
+        ready = [w for w in active if w.error is None and w.target in targets]
+        progress.start(len(cases) * (warmup + runs) * len(ready))
         for case in cases:
             first_answers: dict[str, Any] = {}
             for round_ in range(warmup + runs):
-                shift = round_ % len(workers)
-                for w in workers[shift:] + workers[:shift]:
+                shift = round_ % max(1, len(ready))
+                for w in ready[shift:] + ready[:shift]:
                     progress.advance(f"{case} · {w.target}")
                     measurement = results.at(case, w.target)
-                    if w.error is not None:
-                        measurement.error = w.error
+                    if w.error is not None or measurement.error is not None and round_ == 0:
+                        measurement.error = measurement.error or w.error
                         continue
                     scratch = Measurement() if round_ < warmup else measurement
-                    outcome = w.run(case, scratch, suite.samples_memory)
-                    if scratch.error is not None:
+                    outcome = w.run(suite.name, case, scratch, suite.samples_memory)
+                    if scratch is not measurement:
                         measurement.error = scratch.error
+                        measurement.peak_rss += scratch.peak_rss
+                        measurement.base_rss += scratch.base_rss
                     if outcome is not None and w.target not in first_answers:
                         first_answers[w.target] = outcome.answer
             _check(case, first_answers, reference, results)
     finally:
-        progress.phase("stopping targets")
-        for w in workers:
-            w.stop()
+        if own:
+            progress.phase("stopping targets")
+            for w in active:
+                w.stop()
     results.finished = datetime.now(UTC).isoformat(timespec="seconds")
     results.machine["load average at end"] = [round(x, 2) for x in os.getloadavg()]
     return results

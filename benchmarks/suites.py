@@ -27,6 +27,8 @@ class Options:
 
     rows: tuple[int, ...] = (100_000, 1_000_000, 5_000_000)
     scale_factor: float = 1.0
+    #: TPC-H query numbers to run (all 22 when empty).
+    queries: tuple[int, ...] = ()
     clients: int = 4
     memory_factor: float = 20.0
     driver_memory: str | None = None
@@ -47,6 +49,7 @@ class Suite:
     name: ClassVar[str]
     description: ClassVar[str]
     default_runs: ClassVar[int] = 5
+    default_warmup: ClassVar[int] = 1
     #: Whether the runner samples the target server's memory during each run.
     samples_memory: ClassVar[bool] = False
 
@@ -237,7 +240,7 @@ class TPCH(Suite):
     def cases(self, options: Options) -> list[str]:
         from benchmarks.tpch.dataframe import QUERIES
 
-        return [f"q{number}" for number in QUERIES]
+        return [f"q{number}" for number in options.queries or QUERIES]
 
     def before(self, options: Options) -> None:
         from benchmarks import tpch
@@ -342,6 +345,7 @@ class Memory(Suite):
     name = "memory"
     description = "the server's peak memory while streaming a result far larger than the driver"
     default_runs = 1
+    default_warmup = 0
     samples_memory = True
 
     def settings(self, options: Options) -> SparkSettings:

@@ -161,7 +161,7 @@ def start_spark_connect_server(settings: SparkSettings) -> tuple[ServerProcess, 
 @dataclass
 class Target:
     """An open target in a worker process: a session, its functions module, and the
-    process whose tree holds the target's server (for memory sampling)."""
+    process whose tree holds the target's server (for memory sampling; 0 if unknown)."""
 
     name: str
     spark: Any
@@ -171,50 +171,59 @@ class Target:
     close: Callable[[], None]
 
 
-def open_sparkflight(settings: SparkSettings) -> Target:
+def open_sparkflight(settings: SparkSettings, url: str | None = None) -> Target:
+    """Our client on our server: a server started here, or the one at ``url``."""
     import client
     from client import functions
 
-    server, url = start_sparkflight_server(settings)
+    server = None
+    if url is None:
+        server, url = start_sparkflight_server(settings)
     spark = client.SparkSession.builder.remote(url).getOrCreate()
 
     def close() -> None:
         with contextlib.suppress(Exception):
             spark.stop()
-        server.stop()
+        if server is not None:
+            server.stop()
 
     return Target(
         "sparkflight",
         spark,
         functions,
-        server.pid,
+        server.pid if server is not None else 0,
         lambda: client.SparkSession.builder.remote(url).create(),
         close,
     )
 
 
-def open_spark_connect(settings: SparkSettings) -> Target:
+def open_spark_connect(settings: SparkSettings, url: str | None = None) -> Target:
+    """PySpark's Connect client on Spark Connect's server: one started here, or ``url``."""
     from pyspark.sql import SparkSession, functions
 
-    server, url = start_spark_connect_server(settings)
+    server = None
+    if url is None:
+        server, url = start_spark_connect_server(settings)
     spark = SparkSession.builder.remote(url).getOrCreate()
 
     def close() -> None:
         with contextlib.suppress(Exception):
             spark.stop()
-        server.stop()
+        if server is not None:
+            server.stop()
 
     return Target(
         "spark-connect",
         spark,
         functions,
-        server.pid,
+        server.pid if server is not None else 0,
         lambda: SparkSession.builder.remote(url).create(),
         close,
     )
 
 
-def open_classic(settings: SparkSettings) -> Target:
+def open_classic(settings: SparkSettings, url: str | None = None) -> Target:
+    """In-process PySpark in the worker (``url`` is not used: there is no server)."""
     from pyspark.sql import functions
 
     from flight_server.runtime import start_spark
@@ -223,7 +232,7 @@ def open_classic(settings: SparkSettings) -> Target:
     return Target("classic", spark, functions, os.getpid(), spark.newSession, spark.stop)
 
 
-TARGETS: dict[str, Callable[[SparkSettings], Target]] = {
+TARGETS: dict[str, Callable[[SparkSettings, str | None], Target]] = {
     "sparkflight": open_sparkflight,
     "spark-connect": open_spark_connect,
     "classic": open_classic,

@@ -1,7 +1,9 @@
-"""A target's worker process: opens the target, prepares a suite, runs cases on request.
+"""A target's worker process: opens the target, prepares suites, runs cases on request.
 
-The benchmark process talks to each worker over a pipe: ``("run", case)`` answers
-``("ok", seconds, outcome)`` or ``("error", message)``; ``("stop",)`` closes the target.
+The benchmark process talks to each worker over a pipe. After ``("ready", server_pid)``
+(or ``("error", message)``) the worker answers ``("prepare", suite, options)`` with
+``("ok",)``, ``("run", suite, case)`` with ``("ok", seconds, outcome)``, each failure with
+``("error", message)``, and ``("stop",)`` by closing the target and exiting.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import traceback
 from multiprocessing.connection import Connection
 from typing import Any
 
-from benchmarks.suites import SUITES, Options
+from benchmarks.suites import SUITES
 from benchmarks.targets import TARGETS, SparkSettings
 
 
@@ -20,34 +22,30 @@ def _error(exc: BaseException) -> tuple[str, str]:
     return ("error", text.splitlines()[0] if text else type(exc).__name__)
 
 
-def main(
-    pipe: Connection, target_name: str, suite_name: str, options: Options, settings: SparkSettings
-) -> None:
-    """Serve run requests for ``suite_name`` on ``target_name`` until told to stop."""
-    suite = SUITES[suite_name]
+def main(pipe: Connection, target_name: str, settings: SparkSettings, url: str | None) -> None:
+    """Serve requests on ``target_name`` until told to stop."""
     try:
-        target = TARGETS[target_name](settings)
+        target = TARGETS[target_name](settings, url)
     except BaseException as exc:
         pipe.send(_error(exc))
         return
+    states: dict[str, Any] = {}
     try:
-        state: Any = suite.prepare(target, options)
         pipe.send(("ready", target.server_pid))
-    except BaseException as exc:
-        pipe.send(_error(exc))
-        target.close()
-        return
-    try:
         while True:
             request = pipe.recv()
-            if request[0] == "stop":
+            kind, suite = request[0], SUITES.get(request[1]) if len(request) > 1 else None
+            if kind == "stop" or suite is None:
                 return
             began = time.perf_counter()
             try:
-                outcome = suite.run(target, state, request[1])
+                if kind == "prepare":
+                    states[suite.name] = suite.prepare(target, request[2])
+                    pipe.send(("ok",))
+                else:
+                    outcome = suite.run(target, states.get(suite.name), request[2])
+                    pipe.send(("ok", time.perf_counter() - began, outcome))
             except Exception as exc:
                 pipe.send(_error(exc))
-                continue
-            pipe.send(("ok", time.perf_counter() - began, outcome))
     finally:
         target.close()

@@ -1,0 +1,64 @@
+"""Every benchmark suite runs on every target at a tiny scale and answers correctly.
+
+Timings are reported by ``sparkflight bench``, never asserted here. The sparkflight
+target uses the test run's server; Spark Connect's server and classic PySpark run in
+their own worker processes, shared by all suites.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from benchmarks.runner import Worker, run_suite, start_workers
+from benchmarks.suites import SUITES, Options
+from benchmarks.targets import SparkSettings
+from tests.conftest import SERVER_MASTER, SPARK_CONF
+
+TARGETS = ["sparkflight", "spark-connect", "classic"]
+
+
+@pytest.fixture(scope="module")
+def options(tmp_path_factory: pytest.TempPathFactory) -> Options:
+    return Options(
+        rows=(1000, 20_000),
+        scale_factor=0.01,
+        # A join, a semi join, an outer join with two aggregations, a scalar subquery;
+        # `sparkflight bench tpch` checks all 22 against DuckDB.
+        queries=(3, 4, 13, 22),
+        clients=2,
+        memory_factor=0.02,
+        driver_memory=SPARK_CONF["spark.driver.memory"],
+        data_dir=Path(tmp_path_factory.mktemp("bench")),
+    )
+
+
+@pytest.fixture(scope="module")
+def workers(server_url: str) -> Iterator[list[Worker]]:
+    settings = SparkSettings(
+        master=SERVER_MASTER,
+        driver_memory=SPARK_CONF["spark.driver.memory"],
+        shuffle_partitions=int(SPARK_CONF["spark.sql.shuffle.partitions"]),
+    )
+    started = start_workers(TARGETS, settings, {"sparkflight": server_url})
+    yield started
+    for worker in started:
+        worker.stop()
+
+
+@pytest.mark.parametrize("suite", list(SUITES))
+def test_suite_runs_and_answers_correctly(
+    suite: str, workers: list[Worker], options: Options
+) -> None:
+    results = run_suite(suite, TARGETS, runs=1, warmup=0, options=options, workers=workers)
+    problems = {
+        f"{case} on {target}": measurement.error or measurement.wrong
+        for case, by_target in results.measurements.items()
+        for target, measurement in by_target.items()
+        if measurement.error or measurement.wrong or not measurement.seconds
+    }
+    assert problems == {}
+    assert set(results.measurements) == set(results.cases)
+    assert all(set(by_target) == set(TARGETS) for by_target in results.measurements.values())
