@@ -236,8 +236,32 @@ class SparkSession:
         self.stop()
 
     def interruptAll(self) -> list[str]:
-        response = self._connection.action("interrupt", sf.InterruptRequest(), sf.InterruptResponse)
-        return list(response.interrupted_ids)
+        """Interrupt every running operation of this session; their ids."""
+        return self._connection.interrupt(sf.InterruptRequest())
+
+    def interruptTag(self, tag: str) -> list[str]:
+        """Interrupt the running operations of this session tagged ``tag``; their ids."""
+        _check_tag(tag)
+        return self._connection.interrupt(sf.InterruptRequest(tag=tag))
+
+    def interruptOperation(self, op_id: str) -> list[str]:
+        """Interrupt the operation ``op_id`` of this session if it runs; its id then."""
+        return self._connection.interrupt(sf.InterruptRequest(operation_id=op_id))
+
+    def addTag(self, tag: str) -> None:
+        """Tag the operations this thread starts from now on in this session."""
+        _check_tag(tag)
+        self._connection.tags.add(tag)
+
+    def removeTag(self, tag: str) -> None:
+        _check_tag(tag)
+        self._connection.tags.discard(tag)
+
+    def getTags(self) -> set[str]:
+        return set(self._connection.tags)
+
+    def clearTags(self) -> None:
+        self._connection.tags.clear()
 
     # ------------------------------------------------------------- DataFrames
 
@@ -329,6 +353,35 @@ class SparkSession:
             return self._df(plan.LocalData(arrow_ipc=payload, schema_json=schema_json))
         upload_id = self._connection.upload(table, schema_json)
         return self._df(plan.LocalData(upload_id=upload_id, schema_json=schema_json))
+
+
+def _check_tag(tag: str) -> None:
+    """Refuse the tags PySpark refuses: None, empty, or containing Spark's separator ','."""
+    if tag is None:
+        raise PySparkValueError(
+            message="[CANNOT_BE_NONE] Argument `Spark Connect tag` cannot be None.",
+            errorClass="CANNOT_BE_NONE",
+            messageParameters={"arg_name": "Spark Connect tag"},
+        )
+    if not isinstance(tag, str):
+        raise PySparkTypeError(
+            message=f"[NOT_STR] Argument `tag` should be a str, got {type(tag).__name__}.",
+            errorClass="NOT_STR",
+            messageParameters={"arg_name": "tag", "arg_type": type(tag).__name__},
+        )
+    if "," in tag:
+        raise PySparkValueError(
+            message="[VALUE_ALLOWED] Value for `Spark Connect tag` does not allow ','.",
+            errorClass="VALUE_ALLOWED",
+            messageParameters={"arg_name": "Spark Connect tag", "disallowed_value": ","},
+        )
+    if not tag:
+        raise PySparkValueError(
+            message="[VALUE_NOT_NON_EMPTY_STR] Value for `Spark Connect tag` must be a "
+            "non-empty string.",
+            errorClass="VALUE_NOT_NON_EMPTY_STR",
+            messageParameters={"arg_name": "Spark Connect tag", "arg_value": tag},
+        )
 
 
 def _ipc(table: pa.Table) -> bytes:

@@ -6,10 +6,13 @@ exception its ``ErrorDetails`` names (see docs/protocol.md, "Errors").
 
 from __future__ import annotations
 
+import threading
+import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import pyarrow as pa
 import pyarrow.flight as flight
@@ -19,7 +22,10 @@ from client.errors import PySparkValueError, SparkFlightException, from_error_de
 from plans import sparkflight_pb2 as sf
 
 SESSION_HEADER = b"x-sparkflight-session"
+OPERATION_HEADER = b"x-sparkflight-operation-id"
+TAG_HEADER = b"x-sparkflight-tag"
 M = TypeVar("M", bound=Message)
+T = TypeVar("T")
 
 #: URL parameters naming PEM files, and the ``FlightClient`` argument each one fills.
 _PEM_PARAMETERS = {
@@ -93,6 +99,33 @@ def _exception(error: flight.FlightError) -> Exception:
     return SparkFlightException(message=str(error), errorClass="FLIGHT_ERROR")
 
 
+def _blocking(call: Callable[[], T]) -> T:
+    """``call()``, run so that Ctrl-C reaches the main thread while Flight's C++ code blocks.
+
+    Flight calls do not return to Python on a signal; on the main thread the call runs in
+    a helper thread while the main thread waits, where ``KeyboardInterrupt`` can arrive.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return call()
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome.append(call())
+        except BaseException as exc:  # noqa: BLE001 - re-raised on the calling thread
+            failure.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="sparkflight-call", daemon=True).start()
+    done.wait()
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
 class Connection:
     """A Flight client bound to one server session (or the default session)."""
 
@@ -108,6 +141,7 @@ class Connection:
         self.url = url
         self._client = client or flight.FlightClient(url, **client_settings)
         self._token = token
+        self._thread = threading.local()
         self.session_id: str | None = None
 
     @classmethod
@@ -116,11 +150,35 @@ class Connection:
         location, settings = parse_remote(url)
         return cls(location, **settings)
 
-    def _options(self) -> flight.FlightCallOptions:
+    @property
+    def tags(self) -> set[str]:
+        """The tags of this thread's operations on this connection (as PySpark, per thread)."""
+        if not hasattr(self._thread, "tags"):
+            self._thread.tags = set()
+        return self._thread.tags
+
+    def _options(self, operation_id: str | None = None) -> flight.FlightCallOptions:
         headers = [] if self.session_id is None else [(SESSION_HEADER, self.session_id.encode())]
         if self._token is not None:
             headers.append((b"authorization", f"Bearer {self._token}".encode()))
+        if operation_id is not None:
+            headers.append((OPERATION_HEADER, operation_id.encode()))
+            headers += [(TAG_HEADER, quote(tag).encode()) for tag in sorted(self.tags)]
         return flight.FlightCallOptions(headers=headers)
+
+    @contextmanager
+    def _interruptible(self, operation_id: str) -> Iterator[None]:
+        """Ctrl-C in the block interrupts operation ``operation_id`` on the server."""
+        try:
+            yield
+        except KeyboardInterrupt:
+            with suppress(Exception):  # the server may be gone; Ctrl-C wins either way
+                self.interrupt(sf.InterruptRequest(operation_id=operation_id))
+            raise
+
+    def interrupt(self, request: sf.InterruptRequest) -> list[str]:
+        """Interrupt operations of the session; the ids of those that were running."""
+        return list(self.action("interrupt", request, sf.InterruptResponse).interrupted_ids)
 
     def for_session(self, session_id: str) -> Connection:
         """A connection sharing this one's Flight client, bound to ``session_id``."""
@@ -130,20 +188,24 @@ class Connection:
 
     def execute(self, plan: bytes) -> pa.Table:
         """Run a serialized plan and read its whole result."""
-        with _errors():
-            return self._client.do_get(flight.Ticket(plan), self._options()).read_all()
+        operation_id = str(uuid.uuid4())
+        with self._interruptible(operation_id), _errors():
+            options = self._options(operation_id)
+            return _blocking(lambda: self._client.do_get(flight.Ticket(plan), options).read_all())
 
     def stream(self, plan: bytes) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
         """Run a serialized plan; its schema and its record batches as they arrive."""
-        with _errors():
-            reader = self._client.do_get(flight.Ticket(plan), self._options())
+        operation_id = str(uuid.uuid4())
+        with self._interruptible(operation_id), _errors():
+            options = self._options(operation_id)
+            reader = _blocking(lambda: self._client.do_get(flight.Ticket(plan), options))
             schema = reader.schema
 
         def batches() -> Iterator[pa.RecordBatch]:
             while True:
-                with _errors():
+                with self._interruptible(operation_id), _errors():
                     try:
-                        chunk = reader.read_chunk()
+                        chunk = _blocking(reader.read_chunk)
                     except StopIteration:
                         return
                 yield chunk.data
@@ -153,10 +215,12 @@ class Connection:
     def action(self, action_type: str, body: Message | None, response: Callable[[], M]) -> M:
         """Run an action and parse its one result into ``response()``."""
         payload = body.SerializeToString() if body is not None else b""
-        with _errors():
-            results = list(
-                self._client.do_action(flight.Action(action_type, payload), self._options())
-            )
+        operation_id = str(uuid.uuid4())
+        command = action_type == "command"
+        with self._interruptible(operation_id) if command else nullcontext(), _errors():
+            options = self._options(operation_id)
+            action = flight.Action(action_type, payload)
+            results = _blocking(lambda: list(self._client.do_action(action, options)))
         message = response()
         if results:
             message.ParseFromString(results[0].body.to_pybytes())

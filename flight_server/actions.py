@@ -16,19 +16,21 @@ from flight_server.errors import (
     UNKNOWN_ACTION,
     SparkFlightError,
 )
-from flight_server.execute import interrupt, job_tag, operation, release
-from flight_server.sessions import Session, SessionManager
+from flight_server.execute import interrupt, job_tag, operation, release, tagged
+from flight_server.sessions import CallHeaders, Session, SessionManager
 from flight_server.translate import translate_plan
 from plans import sparkflight_pb2 as sf
 
 
 @dataclass(frozen=True)
 class ActionCall:
-    """What a handler gets: the sessions, the caller's session and the request."""
+    """What a handler gets: the sessions, the caller's session, the request and what the
+    call's headers said."""
 
     sessions: SessionManager
     session: Session
     request: Message
+    headers: CallHeaders = CallHeaders()
 
 
 def _server_version() -> str:
@@ -193,7 +195,7 @@ def _command(call: ActionCall) -> Message:
     kind = request.WhichOneof("command")
     if kind is None:
         raise SparkFlightError(INVALID_ACTION_BODY, "command request without a command")
-    with operation(call.session) as (operation_id, _), job_tag(call.session, operation_id):
+    with operation(call.session, call.headers) as running, job_tag(call.session, running.id):
         _COMMANDS[kind](call.session, getattr(request, kind))
     return sf.CommandResponse()
 
@@ -201,11 +203,11 @@ def _command(call: ActionCall) -> Message:
 def _interrupt(call: ActionCall) -> Message:
     request: sf.InterruptRequest = call.request  # type: ignore[assignment]
     session = call.session
+    if request.tag and request.operation_id:
+        raise SparkFlightError(INVALID_ACTION_BODY, "interrupt by tag or by operation id, not both")
     if request.tag:
-        raise SparkFlightError(
-            INVALID_ACTION_BODY, "interrupting by tag is not supported: queries carry no tags"
-        )
-    if request.operation_id:
+        ids = tagged(session, request.tag)
+    elif request.operation_id:
         ids = [request.operation_id]
     else:
         with session.lock:
@@ -249,7 +251,13 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def run_action(sessions: SessionManager, session: Session, kind: str, body: bytes) -> bytes:
+def run_action(
+    sessions: SessionManager,
+    session: Session,
+    kind: str,
+    body: bytes,
+    headers: CallHeaders | None = None,
+) -> bytes:
     """Run action ``kind`` with its serialized request ``body``; the serialized response."""
     action = ACTIONS.get(kind)
     if action is None:
@@ -266,4 +274,5 @@ def run_action(sessions: SessionManager, session: Session, kind: str, body: byte
                 f"{action.request.DESCRIPTOR.full_name} ({exc})",
                 action=kind,
             ) from None
-    return action.handler(ActionCall(sessions, session, request)).SerializeToString()
+    call = ActionCall(sessions, session, request, headers or CallHeaders())
+    return action.handler(call).SerializeToString()

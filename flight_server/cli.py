@@ -98,6 +98,9 @@ def serve(
         int, _limit("Nesting depth of the messages of one plan.")
     ] = _DEFAULTS.plan_depth,
     max_result_bytes: Annotated[int, _limit("Arrow bytes of one result.")] = 0,
+    query_timeout: Annotated[
+        float, _limit("Seconds a query or command may run before it is interrupted.")
+    ] = 0,
     session_idle_timeout: Annotated[
         float, _limit("Seconds after which an unused session is closed.")
     ] = _DEFAULTS.session_idle_seconds,
@@ -123,6 +126,7 @@ def serve(
         plan_bytes=max_plan_bytes or None,
         plan_depth=max_plan_depth or None,
         result_bytes=max_result_bytes or None,
+        query_seconds=query_timeout or None,
         session_idle_seconds=session_idle_timeout or None,
     )
     spark = start_spark(master, settings)

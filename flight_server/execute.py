@@ -20,9 +20,14 @@ from pyspark.sql import DataFrame
 from pyspark.sql.pandas.types import to_arrow_schema
 from pyspark.util import _local_iterator_from_socket
 
-from flight_server.errors import OPERATION_INTERRUPTED, SparkFlightError, guarded
+from flight_server.errors import (
+    OPERATION_ALREADY_EXISTS,
+    OPERATION_INTERRUPTED,
+    SparkFlightError,
+    guarded,
+)
 from flight_server.limits import check_at_most
-from flight_server.sessions import Session
+from flight_server.sessions import CallHeaders, Operation, Session
 
 #: Largest record batch sent to a client, in bytes (a single larger row goes alone).
 MAX_BATCH_BYTES = 8 * 1024 * 1024
@@ -61,27 +66,56 @@ def job_tag(session: Session, operation_id: str) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def operation(session: Session) -> Iterator[tuple[str, threading.Event]]:
-    """A running operation of ``session``: its id and its interrupted event."""
-    operation_id = uuid.uuid4().hex
-    interrupted = threading.Event()
+def operation(session: Session, headers: CallHeaders | None = None) -> Iterator[Operation]:
+    """A running operation of ``session``, with the id and tags its call's headers name.
+
+    It is interrupted once it runs longer than the session's ``query_seconds`` limit.
+    """
+    headers = headers or CallHeaders()
+    running = Operation(headers.operation_id or uuid.uuid4().hex, headers.tags)
     with session.lock:
+        if running.id in session.operations:
+            raise SparkFlightError(
+                OPERATION_ALREADY_EXISTS,
+                f"operation {running.id} is already running in this session",
+                operation_id=running.id,
+            )
         check_at_most(
             "queries_per_session",
             session.limits.queries_per_session,
             len(session.operations) + 1,
             "running another query in this session",
         )
-        session.operations[operation_id] = interrupted
+        session.operations[running.id] = running
+    timeout = session.limits.query_seconds
+    timer = None
+    if timeout is not None:
+        reason = f"ran longer than the server's limit query_seconds={timeout:g}"
+        timer = threading.Timer(timeout, interrupt, (session, [running.id], reason))
+        timer.daemon = True
+        timer.start()
     try:
-        yield operation_id, interrupted
+        yield running
+    except Exception:
+        check_running(running)  # Spark's job-cancelled error, told as the interruption
+        raise
     finally:
+        if timer is not None:
+            timer.cancel()
         with session.lock:
-            session.operations.pop(operation_id, None)
+            session.operations.pop(running.id, None)
         session.touch()
 
 
-def interrupt(session: Session, operation_ids: list[str]) -> list[str]:
+def tagged(session: Session, tag: str) -> list[str]:
+    """The ids of the running operations of ``session`` that carry ``tag``."""
+    with session.lock:
+        return [o.id for o in session.operations.values() if tag in o.tags]
+
+
+def interrupt(
+    session: Session, operation_ids: list[str], reason: str = "was interrupted"
+) -> list[str]:
     """Interrupt running operations of ``session``; the ids of those that were running.
 
     Cancelling a job tag only reaches jobs already submitted, so the jobs of an
@@ -90,8 +124,9 @@ def interrupt(session: Session, operation_ids: list[str]) -> list[str]:
     with session.lock:
         running = {i: session.operations[i] for i in operation_ids if i in session.operations}
     sc = session.spark.sparkContext
-    for operation_id, interrupted in running.items():
-        interrupted.set()
+    for operation_id, target in running.items():
+        target.reason = reason
+        target.interrupted.set()
         sc.cancelJobsWithTag(operation_tag(operation_id))
 
     def keep_cancelling() -> None:
@@ -122,12 +157,13 @@ def release(session: Session) -> None:
         session.spark.catalog.dropTempView(names.apply(index))  # uncaches it too
 
 
-def _check(interrupted: threading.Event, operation_id: str) -> None:
-    if interrupted.is_set():
+def check_running(running: Operation) -> None:
+    """Raise ``OPERATION_INTERRUPTED`` once ``running`` is interrupted."""
+    if running.interrupted.is_set():
         raise SparkFlightError(
             OPERATION_INTERRUPTED,
-            f"operation {operation_id} was interrupted",
-            operation_id=operation_id,
+            f"operation {running.id} {running.reason}",
+            operation_id=running.id,
         )
 
 
@@ -141,26 +177,33 @@ def _slices(batch: pa.RecordBatch, limit: int) -> Iterator[pa.RecordBatch]:
 
 
 def record_batches(
-    session: Session, df: DataFrame, schema: pa.Schema, limit: int = MAX_BATCH_BYTES
+    session: Session,
+    df: DataFrame,
+    schema: pa.Schema,
+    limit: int = MAX_BATCH_BYTES,
+    headers: CallHeaders | None = None,
 ) -> Iterator[pa.RecordBatch]:
     """``df``'s result, one Spark partition at a time, in batches of at most ``limit`` bytes."""
-    with operation(session) as (operation_id, interrupted):
+    with operation(session, headers) as running:
         sc = session.spark.sparkContext
-        with job_tag(session, operation_id):
+        with job_tag(session, running.id):
             rdd = df._jdf.toArrowBatchRdd()
-            _check(interrupted, operation_id)
+            check_running(running)
             # The serving thread starts here and inherits this thread's job tags.
             served = sc._jvm.PythonRDD.toLocalIteratorAndServe(rdd, True)
         sent, most = 0, session.limits.result_bytes
         for message in _local_iterator_from_socket(served, NoOpSerializer()):
-            _check(interrupted, operation_id)
+            check_running(running)
             sent += len(message)
             check_at_most("result_bytes", most, sent, "the result")
             batch = pa.ipc.read_record_batch(pa.py_buffer(message), schema)
             yield from _slices(batch, limit)
 
 
-def result_stream(session: Session, df: DataFrame) -> fl.GeneratorStream:
+def result_stream(
+    session: Session, df: DataFrame, headers: CallHeaders | None = None
+) -> fl.GeneratorStream:
     """A Flight stream of ``df``'s result; an empty result still carries the schema."""
     schema = arrow_schema(df)
-    return fl.GeneratorStream(schema, guarded(record_batches(session, df, schema)))
+    batches = record_batches(session, df, schema, headers=headers)
+    return fl.GeneratorStream(schema, guarded(batches))

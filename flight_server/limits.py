@@ -29,6 +29,8 @@ class Limits:
     #: Nesting of messages in a plan, counting the typed messages inside ``Any`` details.
     plan_depth: int | None = 1000
     result_bytes: int | None = None
+    #: Seconds a query or command may run before it is interrupted.
+    query_seconds: float | None = None
     #: Seconds a session may stay unused before it is closed; ``None`` keeps it forever.
     session_idle_seconds: float | None = 3600.0
 

@@ -16,7 +16,12 @@ from flight_server.actions import ACTIONS, run_action
 from flight_server.errors import INVALID_PLAN, SparkFlightError, reported
 from flight_server.execute import arrow_schema, release, result_stream
 from flight_server.limits import Limits, check_at_most
-from flight_server.sessions import Session, SessionManager, SessionMiddlewareFactory
+from flight_server.sessions import (
+    CallHeaders,
+    Session,
+    SessionManager,
+    SessionMiddlewareFactory,
+)
 from flight_server.translate import translate_plan
 from plans import sparkflight_pb2 as sf
 
@@ -77,14 +82,18 @@ class SparkFlightServer(fl.FlightServerBase):
         self._stopping.set()
         super().shutdown()
 
-    def _session(self, context: fl.ServerCallContext) -> Session:
+    def _headers(self, context: fl.ServerCallContext) -> CallHeaders:
         middleware = context.get_middleware(_SESSION_MIDDLEWARE)
-        return self.sessions.get(middleware.session_id if middleware is not None else None)
+        return middleware.headers if middleware is not None else CallHeaders()
+
+    def _session(self, context: fl.ServerCallContext) -> Session:
+        return self.sessions.get(self._headers(context).session_id)
 
     @reported
     def do_get(self, context: fl.ServerCallContext, ticket: fl.Ticket) -> fl.FlightDataStream:
         session = self._session(context)
-        return result_stream(session, translate_plan(session, ticket.ticket))
+        df = translate_plan(session, ticket.ticket)
+        return result_stream(session, df, self._headers(context))
 
     def _schema(self, context: fl.ServerCallContext, descriptor: fl.FlightDescriptor) -> pa.Schema:
         if descriptor.descriptor_type != fl.DescriptorType.CMD:
@@ -136,7 +145,7 @@ class SparkFlightServer(fl.FlightServerBase):
         session = self._session(context)
         body = action.body.to_pybytes() if action.body is not None else b""
         check_at_most("plan_bytes", self.limits.plan_bytes, len(body), "the action body")
-        result = run_action(self.sessions, session, action.type, body)
+        result = run_action(self.sessions, session, action.type, body, self._headers(context))
         session.touch()
         return iter([fl.Result(pa.py_buffer(result))])
 

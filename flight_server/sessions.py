@@ -6,6 +6,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 import pyarrow as pa
 import pyarrow.flight as fl
@@ -16,6 +17,31 @@ from flight_server.limits import Limits, check_at_most
 
 #: Request header naming the session a call belongs to.
 SESSION_HEADER = "x-sparkflight-session"
+#: Request header with the id the client gives the operation a call starts.
+OPERATION_HEADER = "x-sparkflight-operation-id"
+#: Request header, repeated once per tag (percent-encoded), with the tags of the operation
+#: a call starts.
+TAG_HEADER = "x-sparkflight-tag"
+
+
+@dataclass(frozen=True)
+class CallHeaders:
+    """What a call's headers say: its session, and the id and tags of its operation."""
+
+    session_id: str | None = None
+    operation_id: str | None = None
+    tags: frozenset[str] = frozenset()
+
+
+@dataclass
+class Operation:
+    """A running query or command of a session."""
+
+    id: str
+    tags: frozenset[str] = frozenset()
+    interrupted: threading.Event = field(default_factory=threading.Event)
+    #: Why it was interrupted, for the error its client gets.
+    reason: str = "was interrupted"
 
 
 @dataclass(frozen=True)
@@ -36,8 +62,8 @@ class Session:
     #: The user who opened the session ("" without authentication).
     user: str = ""
     uploads: dict[str, Upload] = field(default_factory=dict)
-    #: Running operations by id; an operation's event is set once it is interrupted.
-    operations: dict[str, threading.Event] = field(default_factory=dict)
+    #: Running operations by id.
+    operations: dict[str, Operation] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     #: ``time.monotonic()`` of the session's last call.
     last_used: float = field(default_factory=time.monotonic)
@@ -138,15 +164,23 @@ class SessionManager:
 
 
 class SessionMiddleware(fl.ServerMiddleware):
-    """Carries the session id a call named, if any."""
+    """Carries what the headers of a call said."""
 
-    def __init__(self, session_id: str | None) -> None:
-        self.session_id = session_id
+    def __init__(self, headers: CallHeaders) -> None:
+        self.headers = headers
+
+    @property
+    def session_id(self) -> str | None:
+        return self.headers.session_id
 
 
 class SessionMiddlewareFactory(fl.ServerMiddlewareFactory):
-    """Reads the ``x-sparkflight-session`` header of every call."""
+    """Reads the session, operation id and tag headers of every call."""
 
     def start_call(self, info: fl.CallInfo, headers: dict[str, list[str]]) -> SessionMiddleware:
-        values = headers.get(SESSION_HEADER) or []
-        return SessionMiddleware(values[0] if values else None)
+        session = headers.get(SESSION_HEADER) or []
+        operation = headers.get(OPERATION_HEADER) or []
+        tags = frozenset(unquote(t) for t in headers.get(TAG_HEADER) or [] if t)
+        return SessionMiddleware(
+            CallHeaders(session[0] if session else None, operation[0] if operation else None, tags)
+        )

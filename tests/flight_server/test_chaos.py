@@ -1,0 +1,96 @@
+"""Clients that go away mid-query: Ctrl-C, a killed process; queries that run too long."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from pyspark.sql import SparkSession
+
+from client import SparkSession as RemoteSession
+from client.errors import SparkFlightException
+from flight_server.cli import start_server
+from flight_server.limits import Limits
+from flight_server.server import SparkFlightServer
+from tests.conftest import REPO_ROOT
+
+SLOW = "select max(id * 2) as m from range(0, 100000000000, 1, 2)"
+# A guard against a test that would otherwise wait forever, not a timing expectation.
+PATIENCE_S = 120
+
+CLIENT = """
+import sys
+from client import SparkSession
+spark = SparkSession.builder.remote(sys.argv[1]).getOrCreate()
+print("connected", flush=True)
+spark.sql(sys.argv[2]).collect()
+"""
+
+
+@contextlib.contextmanager
+def serving(
+    spark: SparkSession, limits: Limits | None = None
+) -> Iterator[tuple[SparkFlightServer, str]]:
+    server, url = start_server(spark, "127.0.0.1", 0, limits=limits)
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    try:
+        yield server, url
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+def wait_until(condition, what: str) -> None:
+    deadline = time.monotonic() + PATIENCE_S
+    while not condition():
+        assert time.monotonic() < deadline, f"still waiting for {what}"
+        time.sleep(0.1)
+
+
+def active_jobs(spark: SparkSession) -> list[int]:
+    return list(spark.sparkContext.statusTracker().getActiveJobsIds())
+
+
+@pytest.fixture(scope="module")
+def server(classic: SparkSession) -> Iterator[tuple[SparkFlightServer, str]]:
+    with serving(classic) as served:
+        yield served
+
+
+def _client_process(url: str, query: str) -> subprocess.Popen[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-c", CLIENT, url, query],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "connected"
+    return process
+
+
+def test_ctrl_c_during_an_action_cancels_its_spark_job(server, classic):
+    _, url = server
+    process = _client_process(url, SLOW)
+    wait_until(lambda: active_jobs(classic), "the query to start")
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=PATIENCE_S)
+    assert "KeyboardInterrupt" in stderr
+    wait_until(lambda: not active_jobs(classic), "the Spark job to be cancelled")
+
+
+def test_a_query_running_longer_than_the_timeout_is_interrupted(classic):
+    with serving(classic, Limits(query_seconds=10)) as (_, url):
+        with RemoteSession.builder.remote(url).create() as spark:
+            with pytest.raises(SparkFlightException, match="query_seconds=10"):
+                spark.sql(SLOW).collect()
+            assert spark.range(4).count() == 4
+        wait_until(lambda: not active_jobs(classic), "the Spark job to be cancelled")
