@@ -101,6 +101,17 @@ def serve(
     query_timeout: Annotated[
         float, _limit("Seconds a query or command may run before it is interrupted.")
     ] = 0,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(help="Serve Prometheus metrics over HTTP on this port (0 picks one)."),
+    ] = None,
+    shutdown_grace: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            help="Seconds running queries may finish after SIGTERM before they are cancelled.",
+        ),
+    ] = 30.0,
     session_idle_timeout: Annotated[
         float, _limit("Seconds after which an unused session is closed.")
     ] = _DEFAULTS.session_idle_seconds,
@@ -117,6 +128,7 @@ def serve(
     except InsecureBindError as exc:
         raise typer.BadParameter(str(exc), param_hint="--host") from None
     _configure_logging()
+    log = logging.getLogger(__name__)
     from flight_server.runtime import start_spark
 
     limits = Limits(
@@ -133,8 +145,12 @@ def serve(
     try:
         server, url = start_server(spark, host, port, tls, limits)
         try:
+            if metrics_port is not None:
+                listening = server.metrics.serve(host, metrics_port)
+                log.info("Prometheus metrics on http://%s:%d/metrics", host, listening)
             _wait_for_stop_signal(announce=url)
-            logging.getLogger(__name__).info("Shutting down")
+            log.info("Shutting down: running queries have %g s to finish", shutdown_grace)
+            server.drain(shutdown_grace)
         finally:
             server.shutdown()
     finally:

@@ -11,7 +11,7 @@ import contextlib
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pyarrow as pa
 import pyarrow.flight as fl
@@ -182,6 +182,7 @@ def record_batches(
     schema: pa.Schema,
     limit: int = MAX_BATCH_BYTES,
     headers: CallHeaders | None = None,
+    sent: Callable[[pa.RecordBatch], None] | None = None,
 ) -> Iterator[pa.RecordBatch]:
     """``df``'s result, one Spark partition at a time, in batches of at most ``limit`` bytes."""
     with operation(session, headers) as running:
@@ -191,19 +192,27 @@ def record_batches(
             check_running(running)
             # The serving thread starts here and inherits this thread's job tags.
             served = sc._jvm.PythonRDD.toLocalIteratorAndServe(rdd, True)
-        sent, most = 0, session.limits.result_bytes
+        size, most = 0, session.limits.result_bytes
         for message in _local_iterator_from_socket(served, NoOpSerializer()):
             check_running(running)
-            sent += len(message)
-            check_at_most("result_bytes", most, sent, "the result")
+            size += len(message)
+            check_at_most("result_bytes", most, size, "the result")
             batch = pa.ipc.read_record_batch(pa.py_buffer(message), schema)
-            yield from _slices(batch, limit)
+            for piece in _slices(batch, limit):
+                if sent is not None:
+                    sent(piece)
+                yield piece
 
 
 def result_stream(
-    session: Session, df: DataFrame, headers: CallHeaders | None = None
+    session: Session,
+    df: DataFrame,
+    headers: CallHeaders | None = None,
+    sent: Callable[[pa.RecordBatch], None] | None = None,
 ) -> fl.GeneratorStream:
-    """A Flight stream of ``df``'s result; an empty result still carries the schema."""
+    """A Flight stream of ``df``'s result; an empty result still carries the schema.
+
+    ``sent`` is called with each batch before it leaves."""
     schema = arrow_schema(df)
-    batches = record_batches(session, df, schema, headers=headers)
+    batches = record_batches(session, df, schema, headers=headers, sent=sent)
     return fl.GeneratorStream(schema, guarded(batches))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,7 +15,7 @@ from pyspark.sql import SparkSession
 
 from flight_server.actions import ACTIONS, run_action
 from flight_server.errors import INVALID_PLAN, SparkFlightError, reported
-from flight_server.execute import arrow_schema, release, result_stream
+from flight_server.execute import arrow_schema, interrupt, release, result_stream
 from flight_server.limits import Limits, check_at_most
 from flight_server.sessions import (
     CallHeaders,
@@ -22,12 +23,19 @@ from flight_server.sessions import (
     SessionManager,
     SessionMiddlewareFactory,
 )
+from flight_server.telemetry import (
+    TELEMETRY_MIDDLEWARE,
+    CallRecord,
+    Metrics,
+    TelemetryMiddlewareFactory,
+)
 from flight_server.translate import translate_plan
 from plans import sparkflight_pb2 as sf
 
 _SESSION_MIDDLEWARE = "sparkflight-session"
 #: Longest wait between two looks for idle sessions.
 _EXPIRY_CHECK_S = 30.0
+_DRAIN_POLL_S = 0.1
 _log = logging.getLogger(__name__)
 
 
@@ -53,13 +61,16 @@ class SparkFlightServer(fl.FlightServerBase):
         limits: Limits | None = None,
         **flight_kwargs: Any,
     ) -> None:
-        middleware = dict(flight_kwargs.pop("middleware", None) or {})
-        middleware[_SESSION_MIDDLEWARE] = SessionMiddlewareFactory()
-        super().__init__(location, middleware=middleware, **flight_kwargs)
         self.sessions = SessionManager(spark, limits)
         self.limits = self.sessions.limits
+        self.metrics = Metrics(lambda: len(self.sessions), self.sessions.running)
+        middleware = dict(flight_kwargs.pop("middleware", None) or {})
+        middleware[_SESSION_MIDDLEWARE] = SessionMiddlewareFactory()
+        middleware[TELEMETRY_MIDDLEWARE] = TelemetryMiddlewareFactory(self.metrics)
+        super().__init__(location, middleware=middleware, **flight_kwargs)
         spark.sparkContext.setInterruptOnCancel(True)
         self._stopping = threading.Event()
+        self._draining = threading.Event()
         self._expiry = threading.Thread(
             target=self._expire_sessions, name="sparkflight-session-expiry", daemon=True
         )
@@ -78,22 +89,57 @@ class SparkFlightServer(fl.FlightServerBase):
                 except Exception:  # noqa: BLE001 - one failed release must not stop expiry
                     _log.exception("releasing expired session %s failed", session.id)
 
+    def drain(self, grace_seconds: float) -> None:
+        """Refuse new calls, let running operations finish for up to ``grace_seconds``,
+        then interrupt those still running and wait for them to end."""
+        self._draining.set()
+        deadline = time.monotonic() + grace_seconds
+        while self.sessions.running() and time.monotonic() < deadline:
+            time.sleep(_DRAIN_POLL_S)
+        for session in self.sessions.every():
+            with session.lock:
+                running = list(session.operations)
+            if running:
+                _log.info("interrupting %d operations of session %r", len(running), session.id)
+                interrupt(session, running, "was interrupted: the server is shutting down")
+        while self.sessions.running():
+            time.sleep(_DRAIN_POLL_S)
+
     def shutdown(self) -> None:
         self._stopping.set()
+        self.metrics.close()
         super().shutdown()
 
     def _headers(self, context: fl.ServerCallContext) -> CallHeaders:
         middleware = context.get_middleware(_SESSION_MIDDLEWARE)
         return middleware.headers if middleware is not None else CallHeaders()
 
+    def _record(self, context: fl.ServerCallContext) -> CallRecord:
+        middleware = context.get_middleware(TELEMETRY_MIDDLEWARE)
+        return middleware.record if middleware is not None else CallRecord("")
+
     def _session(self, context: fl.ServerCallContext) -> Session:
-        return self.sessions.get(self._headers(context).session_id)
+        """The session the call names; refused once the server drains."""
+        if self._draining.is_set():
+            raise fl.FlightUnavailableError("the server is shutting down")
+        headers = self._headers(context)
+        session = self.sessions.get(headers.session_id)
+        record = self._record(context)
+        record.user, record.session = session.user, session.id
+        record.operation = headers.operation_id or ""
+        return session
 
     @reported
     def do_get(self, context: fl.ServerCallContext, ticket: fl.Ticket) -> fl.FlightDataStream:
         session = self._session(context)
         df = translate_plan(session, ticket.ticket)
-        return result_stream(session, df, self._headers(context))
+        record = self._record(context)
+
+        def sent(batch: pa.RecordBatch) -> None:
+            record.rows += batch.num_rows
+            record.bytes += batch.nbytes
+
+        return result_stream(session, df, self._headers(context), sent)
 
     def _schema(self, context: fl.ServerCallContext, descriptor: fl.FlightDescriptor) -> pa.Schema:
         if descriptor.descriptor_type != fl.DescriptorType.CMD:
@@ -135,6 +181,8 @@ class SparkFlightServer(fl.FlightServerBase):
                 INVALID_PLAN, f"DoPut descriptor is not a serialized UploadRequest ({exc})"
             ) from None
         table = _read_upload(reader, self.limits.upload_bytes)
+        record = self._record(context)
+        record.rows, record.bytes = table.num_rows, table.nbytes
         upload_id = session.add_upload(table, request.schema_json)
         session.touch()
         response = sf.UploadResponse(upload_id=upload_id, rows=table.num_rows)
@@ -143,6 +191,7 @@ class SparkFlightServer(fl.FlightServerBase):
     @reported
     def do_action(self, context: fl.ServerCallContext, action: fl.Action) -> Iterator[fl.Result]:
         session = self._session(context)
+        self._record(context).action = action.type
         body = action.body.to_pybytes() if action.body is not None else b""
         check_at_most("plan_bytes", self.limits.plan_bytes, len(body), "the action body")
         result = run_action(self.sessions, session, action.type, body, self._headers(context))

@@ -162,6 +162,15 @@ class SessionManager:
         with self._lock:
             return len(self._sessions)
 
+    def every(self) -> list[Session]:
+        """The default session and every open one."""
+        with self._lock:
+            return [self._default, *self._sessions.values()]
+
+    def running(self) -> int:
+        """How many operations run in all sessions."""
+        return sum(len(session.operations) for session in self.every())
+
 
 class SessionMiddleware(fl.ServerMiddleware):
     """Carries what the headers of a call said."""
