@@ -331,6 +331,8 @@ class Concurrency(Suite):
 # Memory: a result many times the driver's memory, streamed.
 
 _PAYLOAD_BYTES = 1000
+#: The memory suite's partitions hold about this many bytes each, as files would.
+_PARTITION_BYTES = 16 << 20
 
 
 def _memory_bytes(text: str) -> int:
@@ -367,7 +369,8 @@ class Memory(Suite):
 
     def run(self, target: Target, state: Any, case: str) -> Outcome:
         F = target.functions
-        df = target.spark.range(state).select(
+        partitions = max(1, -(-state * _PAYLOAD_BYTES // _PARTITION_BYTES))
+        df = target.spark.range(0, state, 1, partitions).select(
             F.col("id"), F.rpad(F.col("id").cast("string"), _PAYLOAD_BYTES, "x").alias("payload")
         )
         count = total = 0
