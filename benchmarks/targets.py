@@ -52,9 +52,10 @@ class SparkSettings:
         } | self.extra
 
 
-def _terminate_with_parent() -> None:
-    """Have Linux send SIGTERM to this child when its parent dies, even by SIGKILL."""
-    ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+def terminate_with_parent() -> None:
+    """Have Linux send SIGTERM to this process when its parent dies, even by SIGKILL."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 class ServerProcess:
@@ -68,7 +69,7 @@ class ServerProcess:
             stderr=self.log,
             text=True,
             env=env,
-            preexec_fn=_terminate_with_parent if sys.platform == "linux" else None,
+            preexec_fn=terminate_with_parent,
         )
 
     @property

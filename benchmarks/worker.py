@@ -14,7 +14,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from benchmarks.suites import SUITES
-from benchmarks.targets import TARGETS, SparkSettings
+from benchmarks.targets import TARGETS, SparkSettings, terminate_with_parent
 
 
 def _error(exc: BaseException) -> tuple[str, str]:
@@ -23,7 +23,8 @@ def _error(exc: BaseException) -> tuple[str, str]:
 
 
 def main(pipe: Connection, target_name: str, settings: SparkSettings, url: str | None) -> None:
-    """Serve requests on ``target_name`` until told to stop."""
+    """Serve requests on ``target_name`` until told to stop (or the benchmark ends)."""
+    terminate_with_parent()
     try:
         target = TARGETS[target_name](settings, url)
     except BaseException as exc:
