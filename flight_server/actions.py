@@ -11,6 +11,7 @@ from google.protobuf.message import DecodeError, Message
 from pyspark.sql import DataFrame
 from pyspark.sql.conf import RuntimeConfig
 
+from flight_server.cluster import cluster_status
 from flight_server.errors import (
     INVALID_ACTION_BODY,
     UNKNOWN_ACTION,
@@ -42,6 +43,10 @@ def _server_version() -> str:
 
 def _version(call: ActionCall) -> Message:
     return sf.SessionInfo(spark_version=pyspark.__version__, server_version=_server_version())
+
+
+def _status(call: ActionCall) -> Message:
+    return cluster_status(call.session.spark)
 
 
 def _open(call: ActionCall) -> Message:
@@ -248,6 +253,9 @@ ACTIONS: dict[str, Action] = {
         "Cancel running operations of the session (InterruptRequest -> InterruptResponse)",
     ),
     "version": Action(None, _version, "Spark and server versions (-> SessionInfo)"),
+    "status": Action(
+        None, _status, "The Spark application, its executors and the cluster (-> ClusterStatus)"
+    ),
 }
 
 

@@ -1,4 +1,4 @@
-"""The ``sparkflight`` command: ``serve``, ``demo``, ``bench`` and ``version``."""
+"""The ``sparkflight`` command: ``serve``, ``status``, ``demo``, ``bench`` and ``version``."""
 
 from __future__ import annotations
 
@@ -171,6 +171,31 @@ def start_server(
     location = grpc_url(host, port, tls is not None)
     server = SparkFlightServer(spark, location=location, limits=limits, **tls_kwargs)
     return server, grpc_url(host, server.port, tls is not None)
+
+
+@app.command()
+def status(
+    url: Annotated[str, typer.Argument(help="The server's URL, e.g. grpc://127.0.0.1:8815.")],
+) -> None:
+    """Print the Spark application a server drives: master, workers, cores, memory, executors."""
+    import pyarrow as pa
+    from rich.console import Console
+
+    from client.errors import PySparkException
+    from client.transport import Connection
+    from flight_server.status_tables import status_tables
+    from plans import sparkflight_pb2 as sf
+
+    try:
+        connection = Connection(url)
+        try:
+            cluster = connection.action("status", None, sf.ClusterStatus)
+        finally:
+            connection.close()
+    except (PySparkException, pa.ArrowException) as exc:
+        typer.echo(f"Cannot get the status of {url}: {exc}", err=True)
+        raise typer.Exit(code=1) from None
+    Console().print(status_tables(cluster))
 
 
 @app.command()

@@ -704,6 +704,70 @@ class InterruptResponse(_message.Message):
     interrupted_ids: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, interrupted_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
+class ClusterStatus(_message.Message):
+    __slots__ = ("master", "application_id", "application_name", "default_parallelism", "executor_memory", "executor_cores", "dynamic_allocation", "executors", "workers", "master_web_url", "workers_error")
+    MASTER_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_NAME_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_PARALLELISM_FIELD_NUMBER: _ClassVar[int]
+    EXECUTOR_MEMORY_FIELD_NUMBER: _ClassVar[int]
+    EXECUTOR_CORES_FIELD_NUMBER: _ClassVar[int]
+    DYNAMIC_ALLOCATION_FIELD_NUMBER: _ClassVar[int]
+    EXECUTORS_FIELD_NUMBER: _ClassVar[int]
+    WORKERS_FIELD_NUMBER: _ClassVar[int]
+    MASTER_WEB_URL_FIELD_NUMBER: _ClassVar[int]
+    WORKERS_ERROR_FIELD_NUMBER: _ClassVar[int]
+    master: str
+    application_id: str
+    application_name: str
+    default_parallelism: int
+    executor_memory: str
+    executor_cores: str
+    dynamic_allocation: bool
+    executors: _containers.RepeatedCompositeFieldContainer[ExecutorStatus]
+    workers: _containers.RepeatedCompositeFieldContainer[WorkerStatus]
+    master_web_url: str
+    workers_error: str
+    def __init__(self, master: _Optional[str] = ..., application_id: _Optional[str] = ..., application_name: _Optional[str] = ..., default_parallelism: _Optional[int] = ..., executor_memory: _Optional[str] = ..., executor_cores: _Optional[str] = ..., dynamic_allocation: _Optional[bool] = ..., executors: _Optional[_Iterable[_Union[ExecutorStatus, _Mapping]]] = ..., workers: _Optional[_Iterable[_Union[WorkerStatus, _Mapping]]] = ..., master_web_url: _Optional[str] = ..., workers_error: _Optional[str] = ...) -> None: ...
+
+class ExecutorStatus(_message.Message):
+    __slots__ = ("id", "host_port", "active", "cores", "max_memory", "active_tasks", "completed_tasks", "failed_tasks")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    HOST_PORT_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    CORES_FIELD_NUMBER: _ClassVar[int]
+    MAX_MEMORY_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_TASKS_FIELD_NUMBER: _ClassVar[int]
+    COMPLETED_TASKS_FIELD_NUMBER: _ClassVar[int]
+    FAILED_TASKS_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    host_port: str
+    active: bool
+    cores: int
+    max_memory: int
+    active_tasks: int
+    completed_tasks: int
+    failed_tasks: int
+    def __init__(self, id: _Optional[str] = ..., host_port: _Optional[str] = ..., active: _Optional[bool] = ..., cores: _Optional[int] = ..., max_memory: _Optional[int] = ..., active_tasks: _Optional[int] = ..., completed_tasks: _Optional[int] = ..., failed_tasks: _Optional[int] = ...) -> None: ...
+
+class WorkerStatus(_message.Message):
+    __slots__ = ("id", "host_port", "state", "cores", "cores_used", "memory_mb", "memory_used_mb")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    HOST_PORT_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    CORES_FIELD_NUMBER: _ClassVar[int]
+    CORES_USED_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_MB_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_USED_MB_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    host_port: str
+    state: str
+    cores: int
+    cores_used: int
+    memory_mb: int
+    memory_used_mb: int
+    def __init__(self, id: _Optional[str] = ..., host_port: _Optional[str] = ..., state: _Optional[str] = ..., cores: _Optional[int] = ..., cores_used: _Optional[int] = ..., memory_mb: _Optional[int] = ..., memory_used_mb: _Optional[int] = ...) -> None: ...
+
 class UploadRequest(_message.Message):
     __slots__ = ("schema_json",)
     SCHEMA_JSON_FIELD_NUMBER: _ClassVar[int]

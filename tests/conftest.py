@@ -100,10 +100,10 @@ class ServerProcess:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def serve_command(*extra: str) -> list[str]:
+def serve_command(*extra: str, master: str = SERVER_MASTER) -> list[str]:
     """The ``sparkflight serve`` command line the tests run, with ``extra`` arguments."""
     args = [sys.executable, "-m", "flight_server", "serve", "--host", "127.0.0.1"]
-    args += ["--port", "0", "--master", SERVER_MASTER]
+    args += ["--port", "0", "--master", master]
     for key, value in SPARK_CONF.items():
         args += ["--conf", f"{key}={value}"]
     return args + list(extra)
