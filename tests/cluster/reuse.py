@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import ModuleType
 
 
-def tests_of(module: ModuleType, *fixtures: str) -> dict[str, object]:
+def reused(module: ModuleType, *fixtures: str) -> dict[str, object]:
     """The test functions of ``module`` and the module fixtures named ``fixtures``.
 
     Put into a test module's globals, they are collected there, so they use this

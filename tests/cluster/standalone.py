@@ -66,9 +66,9 @@ class Daemon:
             f"{self.name} logged no {pattern.pattern!r} in {START_TIMEOUT_S} s:\n{self.text()}"
         )
 
-    def kill(self, sig: signal.Signals = signal.SIGKILL) -> None:
-        """Send ``sig`` to the daemon's JVM alone (not the executors it started)."""
-        self.process.send_signal(sig)
+    def kill_group(self, sig: signal.Signals = signal.SIGKILL) -> None:
+        """Send ``sig`` to the daemon and the executors it started, as if its machine died."""
+        os.killpg(self.process.pid, sig)
         self.process.wait()
 
     def stop(self) -> None:

@@ -1,6 +1,6 @@
 """The client's error tests (Spark's errors, bad input), on the cluster."""
 
 from tests.client import test_errors
-from tests.cluster.reuse import tests_of
+from tests.cluster.reuse import reused
 
-globals().update(tests_of(test_errors, "engines"))
+globals().update(reused(test_errors, "engines"))

@@ -1,0 +1,75 @@
+"""A worker lost in the middle of a multi-stage query: Spark re-runs its tasks elsewhere.
+
+This module runs last in the package: it leaves the cluster with one worker.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+
+import pyarrow.flight as fl
+
+from tests.cluster.conftest import active_executors, cluster_status
+from tests.cluster.standalone import StandaloneCluster
+from tests.conftest import SERVER_START_TIMEOUT_S
+
+ROWS = 10_000_000
+PARTITIONS = 8
+BUCKETS = 97
+# Two scans shuffled for a sort-merge join, then an aggregation and a sort: several stages.
+QUERY = f"""
+SELECT /*+ SHUFFLE_MERGE(b) */ b.k, count(*) AS n, sum(a.id) AS total
+FROM range(0, {ROWS}, 1, {PARTITIONS}) a
+JOIN (SELECT id, id % {BUCKETS} AS k FROM range(0, {ROWS}, 1, {PARTITIONS})) b ON a.id = b.id
+GROUP BY b.k
+ORDER BY b.k
+"""
+_POLL_S = 0.2
+
+
+def expected_rows() -> list[tuple[int, int, int]]:
+    """Per bucket k: how many ids in [0, ROWS) are k modulo BUCKETS, and their sum."""
+    rows = []
+    for k in range(BUCKETS):
+        n = len(range(k, ROWS, BUCKETS))
+        rows.append((k, n, n * k + BUCKETS * n * (n - 1) // 2))
+    return rows
+
+
+def completed_tasks(client: fl.FlightClient) -> int:
+    return sum(e.completed_tasks for e in active_executors(cluster_status(client)))
+
+
+def test_query_survives_a_worker_killed_mid_flight(
+    cluster: StandaloneCluster, spark, flight_client: fl.FlightClient
+) -> None:
+    baseline = completed_tasks(flight_client)
+    outcome: dict[str, object] = {}
+
+    def query() -> None:
+        try:
+            outcome["rows"] = [tuple(row) for row in spark.sql(QUERY).collect()]
+        except Exception as exc:  # reported by the assertion below
+            outcome["error"] = exc
+
+    running = threading.Thread(target=query)
+    running.start()
+    # Mid-flight: some tasks of the query's first stage have finished and written shuffle
+    # output, and the query is still running.
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while completed_tasks(flight_client) < baseline + 2 and running.is_alive():
+        assert time.monotonic() < deadline, "the query ran no task"
+        time.sleep(_POLL_S)
+    victim = cluster.workers[0]
+    victim.kill_group(signal.SIGKILL)
+    assert running.is_alive(), "the query ended before the worker was lost"
+    running.join()
+
+    assert "error" not in outcome, outcome.get("error")
+    assert outcome["rows"] == expected_rows()
+    status = cluster_status(flight_client)
+    executors = [e for e in status.executors if e.id != "driver"]
+    assert [e.active for e in executors].count(False) == 1
+    assert len(cluster.alive_workers()) == 1
