@@ -175,7 +175,10 @@ def start_server(
 
 @app.command()
 def status(
-    url: Annotated[str, typer.Argument(help="The server's URL, e.g. grpc://127.0.0.1:8815.")],
+    url: Annotated[
+        str,
+        typer.Argument(help="The server's URL as the client takes it, e.g. grpc://127.0.0.1:8815."),
+    ],
 ) -> None:
     """Print the Spark application a server drives: master, workers, cores, memory, executors."""
     import pyarrow as pa
@@ -187,7 +190,7 @@ def status(
     from plans import sparkflight_pb2 as sf
 
     try:
-        connection = Connection(url)
+        connection = Connection.open(url)
         try:
             cluster = connection.action("status", None, sf.ClusterStatus)
         finally:
