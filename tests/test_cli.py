@@ -93,3 +93,28 @@ def test_demo_runs_queries_through_a_server():
     for expected in (even_squares, buckets, orders, sql):
         start = rows.index(expected[0])
         assert rows[start : start + len(expected)] == expected
+
+
+def test_status_of_a_server_on_local_spark(server_url):
+    env = os.environ | {"PYTHONIOENCODING": "utf-8", "COLUMNS": "200"}
+    ran = subprocess.run(
+        [sys.executable, "-m", "flight_server", "status", server_url],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    assert ran.returncode == 0, ran.stderr
+    rows = table_rows(ran.stdout)
+    assert ("master", "local[2]") in rows
+    assert ("executors", "0 active, 0 lost") in rows
+    assert "Workers" not in ran.stdout
+    driver = next(row for row in rows if row[0] == "driver")
+    assert driver[2] == "active"
+
+
+def test_status_of_no_server_says_so():
+    result = runner.invoke(app, ["status", "grpc://127.0.0.1:1"])
+    assert result.exit_code == 1
+    assert "Cannot get the status of grpc://127.0.0.1:1" in result.stderr

@@ -168,6 +168,7 @@ def test_list_actions(client: fl.FlightClient) -> None:
         "command",
         "interrupt",
         "version",
+        "status",
     }
     assert all(actions.values())
 
