@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,9 +66,24 @@ class ClusterServer:
     url: str
 
 
+_running: ClusterServer | None = None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Attach the end of the cluster server's log to a failed test's report."""
+    report = yield
+    if report.failed and _running is not None:
+        report.sections.append(("sparkflight cluster server stderr", _running.process.log_tail()))
+    return report
+
+
 @pytest.fixture(scope="package")
 def cluster_server(cluster: StandaloneCluster) -> Iterator[ClusterServer]:
     """``sparkflight serve --master spark://...``, once both workers run an executor."""
+    global _running
     conf = CLUSTER_CONF | {"spark.sparkflight.master.webUrl": cluster.web_url}
     extra = [arg for key, value in conf.items() for arg in ("--conf", f"{key}={value}")]
     with tempfile.NamedTemporaryFile(prefix="sparkflight-cluster-server-", suffix=".log") as log:
@@ -80,8 +95,10 @@ def cluster_server(cluster: StandaloneCluster) -> Iterator[ClusterServer]:
                 wait_for_executors(client, WORKERS)
             finally:
                 client.close()
-            yield ClusterServer(server, url)
+            _running = ClusterServer(server, url)
+            yield _running
         finally:
+            _running = None
             returncode = server.stop()
             if returncode != 0:
                 sys.stderr.write(
