@@ -32,6 +32,8 @@ class ActionCall:
     session: Session
     request: Message
     headers: CallHeaders = CallHeaders()
+    #: The authenticated user of the call ("" without authentication).
+    user: str = ""
 
 
 def _server_version() -> str:
@@ -51,7 +53,7 @@ def _status(call: ActionCall) -> Message:
 
 def _open(call: ActionCall) -> Message:
     request: sf.OpenSessionRequest = call.request  # type: ignore[assignment]
-    session = call.sessions.open(dict(request.conf))
+    session = call.sessions.open(dict(request.conf), call.user)
     info = _version(call)
     info.session_id = session.id
     return info
@@ -62,7 +64,7 @@ def _close(call: ActionCall) -> Message:
     session_id = request.session_id or call.session.id
     if not session_id:
         raise SparkFlightError(INVALID_ACTION_BODY, "the default session cannot be closed")
-    release(call.sessions.close(session_id))
+    release(call.sessions.close(session_id, call.user))
     return sf.CommandResponse()
 
 
@@ -265,6 +267,7 @@ def run_action(
     kind: str,
     body: bytes,
     headers: CallHeaders | None = None,
+    user: str = "",
 ) -> bytes:
     """Run action ``kind`` with its serialized request ``body``; the serialized response."""
     action = ACTIONS.get(kind)
@@ -282,5 +285,5 @@ def run_action(
                 f"{action.request.DESCRIPTOR.full_name} ({exc})",
                 action=kind,
             ) from None
-    call = ActionCall(sessions, session, request, headers or CallHeaders())
+    call = ActionCall(sessions, session, request, headers or CallHeaders(), user)
     return action.handler(call).SerializeToString()

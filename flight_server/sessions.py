@@ -89,6 +89,14 @@ class Session:
         return upload
 
 
+def _unknown(session_id: str) -> SparkFlightError:
+    return SparkFlightError(
+        SESSION_NOT_FOUND,
+        f"unknown session {session_id!r} (closed, expired, never opened or another user's)",
+        session_id=session_id,
+    )
+
+
 class SessionManager:
     """The server's sessions: the default one (no header) and those opened by clients."""
 
@@ -119,29 +127,25 @@ class SessionManager:
             self._sessions[session.id] = session
         return session
 
-    def get(self, session_id: str | None) -> Session:
-        """The session named ``session_id``; the default session when it is empty."""
+    def get(self, session_id: str | None, user: str = "") -> Session:
+        """The session named ``session_id`` if ``user`` opened it; the default session when
+        the id is empty. Another user's session is answered as unknown, revealing nothing."""
         if not session_id:
             return self._default
         with self._lock:
             session = self._sessions.get(session_id)
-        if session is None:
-            raise SparkFlightError(
-                SESSION_NOT_FOUND,
-                f"unknown session {session_id!r} (closed, expired or never opened)",
-                session_id=session_id,
-            )
+        if session is None or session.user != user:
+            raise _unknown(session_id)
         session.touch()
         return session
 
-    def close(self, session_id: str) -> Session:
-        """Forget a session; the caller releases what it holds."""
+    def close(self, session_id: str, user: str = "") -> Session:
+        """Forget a session of ``user``; the caller releases what it holds."""
         with self._lock:
-            session = self._sessions.pop(session_id, None)
-        if session is None:
-            raise SparkFlightError(
-                SESSION_NOT_FOUND, f"unknown session {session_id!r}", session_id=session_id
-            )
+            session = self._sessions.get(session_id)
+            if session is None or session.user != user:
+                raise _unknown(session_id)
+            del self._sessions[session_id]
         return session
 
     def expire(self, now: float | None = None) -> list[Session]:
