@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from client import plan
+from client import callsite, plan
 from client.column import Column, ColumnOrName, column_expr, flatten, name_to_expr, to_expr
 from client.conversion import arrow_to_pandas, arrow_to_rows
+from client.environment import in_notebook
 from client.errors import (
     AnalysisException,
     IllegalArgumentException,
@@ -53,6 +54,14 @@ if TYPE_CHECKING:
     from client.session import SparkSession
 
 _EXPLAIN_MODES = ("simple", "extended", "codegen", "cost", "formatted")
+#: PySpark's eager evaluation settings for notebooks and REPLs, with Spark's defaults.
+_EAGER_EVAL = {
+    "spark.sql.repl.eagerEval.enabled": "false",
+    "spark.sql.repl.eagerEval.maxNumRows": "20",
+    "spark.sql.repl.eagerEval.truncate": "20",
+}
+#: First server protocol version that renders HTML tables.
+_HTML_PROTOCOL = 2
 
 
 def _type_error(arg_name: str, expected: str, value: Any) -> PySparkTypeError:
@@ -182,11 +191,15 @@ class DataFrame:
     """A distributed collection of rows under named columns, as ``pyspark.sql.DataFrame``."""
 
     def __init__(self, relation: plan.Relation, session: SparkSession) -> None:
+        if relation.call_site is None:
+            relation.call_site = callsite.capture()
         self._relation = relation
         self._session = session
         self._schema: StructType | None = None
         #: Whether :meth:`persist` (and no :meth:`unpersist` since) was called on this object.
         self.is_cached = False
+        #: Set once a notebook asked for HTML, so that ``repr`` does not render the rows again.
+        self._support_repr_html = False
 
     def _with(self, relation: plan.Relation) -> DataFrame:
         return DataFrame(relation, self._session)
@@ -278,8 +291,37 @@ class DataFrame:
     def inputFiles(self) -> list[str]:
         return list(self._analyze(sf.AnalyzeRequest.MODE_INPUT_FILES).strings)
 
+    def _eager_eval(self) -> tuple[int, int] | None:
+        """(maxNumRows, truncate) when ``spark.sql.repl.eagerEval.enabled``, else None."""
+        values = self._session.conf._get_with_defaults(_EAGER_EVAL)
+        if values["spark.sql.repl.eagerEval.enabled"].lower() != "true":
+            return None
+        return (
+            int(values["spark.sql.repl.eagerEval.maxNumRows"]),
+            int(values["spark.sql.repl.eagerEval.truncate"]),
+        )
+
     def __repr__(self) -> str:
+        """``DataFrame[name: type, ...]``; the first rows as text with eager evaluation on,
+        unless a notebook renders them as HTML."""
+        if not self._support_repr_html and not in_notebook():
+            eager = self._eager_eval()
+            if eager is not None:
+                return self._show_string(*eager)
         return "DataFrame[{}]".format(", ".join(f"{n}: {t}" for n, t in self.dtypes))
+
+    def _repr_html_(self) -> str | None:
+        """The first rows as an HTML table in notebooks, with eager evaluation on."""
+        self._support_repr_html = True
+        eager = self._eager_eval()
+        if eager is None or self._session._server_protocol < _HTML_PROTOCOL:
+            return None
+        num_rows, truncate = eager
+        relation = plan.ShowString(
+            child=self._relation, num_rows=num_rows, truncate=truncate, html=True
+        )
+        table = self._session._connection.execute(plan.plan_bytes(relation))
+        return table.column(0)[0].as_py()
 
     # ------------------------------------------------------------- projections
 

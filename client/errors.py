@@ -2,7 +2,58 @@
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Callable
+
+from client.callsite import describe
 from plans import sparkflight_pb2 as sf
+
+
+class QueryContextType(enum.Enum):
+    SQL = 0
+    DataFrame = 1
+
+
+class DataFrameQueryContext:
+    """Where the user's code made the DataFrame an error is attributed to, as PySpark's
+    ``QueryContext`` of type ``DataFrame``."""
+
+    def __init__(self, plan_id: int, call_site: sf.CallSite) -> None:
+        self.plan_id = plan_id
+        self._call_site = call_site
+
+    def contextType(self) -> QueryContextType:
+        return QueryContextType.DataFrame
+
+    def objectType(self) -> str:
+        return ""
+
+    def objectName(self) -> str:
+        return ""
+
+    def startIndex(self) -> int:
+        return 0
+
+    def stopIndex(self) -> int:
+        return 0
+
+    def fragment(self) -> str:
+        """The operation, such as ``df.select(...)``."""
+        return self._call_site.operation
+
+    def callSite(self) -> str:
+        """``file:line`` of the user's code."""
+        return f"{self._call_site.file}:{self._call_site.line}"
+
+    def code(self) -> str:
+        """The source line, when the client could read it."""
+        return self._call_site.code
+
+    def summary(self) -> str:
+        return describe(self._call_site)
+
+    def __repr__(self) -> str:
+        return f"DataFrameQueryContext({self.callSite()}, {self.fragment()})"
 
 
 class PySparkException(Exception):
@@ -19,6 +70,9 @@ class PySparkException(Exception):
         self._error_class = errorClass
         self._message_parameters = dict(messageParameters or {})
         self._sql_state = sqlState
+        self._contexts: list[DataFrameQueryContext] = []
+        self._error_id = ""
+        self._fetch_stack_trace: Callable[[str], str] | None = None
         super().__init__(self._message)
 
     def getCondition(self) -> str | None:
@@ -37,6 +91,17 @@ class PySparkException(Exception):
 
     def getMessage(self) -> str:
         return self._message
+
+    def getQueryContext(self) -> list[DataFrameQueryContext]:
+        """Where the user's code made the DataFrame the server attributes the error to."""
+        return list(self._contexts)
+
+    def getStackTrace(self) -> str | None:
+        """The server-side stack trace (JVM or Python), fetched from the server when asked;
+        None for errors raised by the client or without one."""
+        if not self._error_id or self._fetch_stack_trace is None:
+            return None
+        return self._fetch_stack_trace(self._error_id)
 
     def __str__(self) -> str:
         return self._message
@@ -135,15 +200,33 @@ _BY_NAME: dict[str, type[PySparkException]] = {
 }
 
 
-def from_error_details(details: sf.ErrorDetails) -> PySparkException:
-    """The client exception an ErrorDetails message describes."""
+def _with_call_site(message: str, call_site: sf.CallSite) -> str:
+    """Spark's message with the user's call site after its first line."""
+    first, newline, rest = message.partition("\n")
+    located = "\n  ".join(describe(call_site).split("\n"))
+    return f"{first}\n  {located}{newline}{rest}"
+
+
+def from_error_details(
+    details: sf.ErrorDetails, fetch_stack_trace: Callable[[str], str] | None = None
+) -> PySparkException:
+    """The client exception an ErrorDetails message describes; ``fetch_stack_trace`` gets
+    the server-side stack trace of an error id when the user asks for it."""
     cls = _BY_NAME.get(details.exception_class, SparkFlightException)
-    return cls(
-        message=details.message,
+    message = details.message
+    if details.HasField("call_site"):
+        message = _with_call_site(message, details.call_site)
+    error = cls(
+        message=message,
         errorClass=details.error_class or None,
         messageParameters=dict(details.message_parameters),
         sqlState=details.sql_state or None,
     )
+    if details.HasField("call_site"):
+        error._contexts = [DataFrameQueryContext(details.plan_id, details.call_site)]
+    error._error_id = details.error_id
+    error._fetch_stack_trace = fetch_stack_trace
+    return error
 
 
 def not_supported(feature: str) -> PySparkNotImplementedError:

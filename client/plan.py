@@ -3,7 +3,8 @@
 Each DataFrame stands for one :class:`Relation`. A relation gets a process-wide
 plan id when created and encodes itself into a ``substrait.algebra_pb2.Rel``
 carrying that id (:class:`~plans.sparkflight_pb2.PlanId`), so that column
-references tied to a DataFrame resolve against it. :func:`to_plan` turns a
+references tied to a DataFrame resolve against it, and the call site of the user's
+code that made the DataFrame, so that errors can name it. :func:`to_plan` turns a
 relation tree into the ``substrait.Plan`` sent to the server.
 """
 
@@ -17,6 +18,7 @@ from google.protobuf import any_pb2
 from google.protobuf.message import Message
 from substrait import algebra_pb2, plan_pb2
 
+from client.callsite import CallSite
 from client.expressions import Alias, Call, Expr, Literal, PlanContext, WindowExpr, sort_order
 from plans import sparkflight_pb2 as sf
 
@@ -51,10 +53,14 @@ class Relation:
     """A node of the logical plan; ``plan_id`` identifies the DataFrame it stands for."""
 
     plan_id: int = field(default_factory=lambda: next(_plan_ids), init=False)
+    call_site: CallSite | None = field(default=None, init=False)
 
     def to_rel(self, ctx: PlanContext) -> Rel:
         rel = self._build(ctx)
-        _common(rel).advanced_extension.optimization.add().Pack(sf.PlanId(id=self.plan_id))
+        plan_id = sf.PlanId(id=self.plan_id)
+        if self.call_site is not None:
+            plan_id.call_site.CopyFrom(self.call_site.to_proto())
+        _common(rel).advanced_extension.optimization.add().Pack(plan_id)
         return rel
 
     def _build(self, ctx: PlanContext) -> Rel:
@@ -302,10 +308,11 @@ class ShowString(Relation):
     num_rows: int = 20
     truncate: int = 20
     vertical: bool = False
+    html: bool = False
 
     def _build(self, ctx: PlanContext) -> Rel:
         message = sf.ShowStringRelation(
-            num_rows=self.num_rows, truncate=self.truncate, vertical=self.vertical
+            num_rows=self.num_rows, truncate=self.truncate, vertical=self.vertical, html=self.html
         )
         return _single(self.child.to_rel(ctx), message)
 

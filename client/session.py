@@ -18,9 +18,11 @@ from client.conversion import local_data_to_arrow
 from client.dataframe import DataFrame
 from client.errors import PySparkTypeError, PySparkValueError, SparkNoSuchElementException
 from client.expressions import ColumnRef, Expr, Literal
+from client.progress import ProgressHandler, ProgressReporting
 from client.readwriter import DataFrameReader
 from client.transport import Connection, parse_remote
 from client.types import DataType, StructType
+from client.versions import open_request, server_protocol
 from plans import sparkflight_pb2 as sf
 
 #: Local data larger than this is uploaded with DoPut rather than sent in the plan.
@@ -71,6 +73,15 @@ class RuntimeConfig:
         if not response.values or not response.values[0].HasField("value"):
             return None
         return response.values[0].value
+
+    def _get_with_defaults(self, defaults: dict[str, str]) -> dict[str, str]:
+        """The values of several keys in one call, each falling back to its default."""
+        fallbacks = [_optional(v) for v in defaults.values()]
+        response = self._call(sf.ConfigRequest.OPERATION_GET, list(defaults), fallbacks)
+        return {
+            k: v.value if v.HasField("value") else defaults[k]
+            for k, v in zip(response.keys, response.values, strict=True)
+        }
 
     def unset(self, key: str) -> None:
         self._call(sf.ConfigRequest.OPERATION_UNSET, [key])
@@ -178,12 +189,25 @@ class SparkSession:
         self._info = info
         self._owner = owner
         self._stopped = False
+        self._server_protocol = server_protocol(info)
+        self._progress = ProgressReporting(self._server_protocol)
+        connection.progress = self._progress
         self.conf = RuntimeConfig(connection)
 
     @classmethod
     def _open(cls, connection: Connection, conf: dict[str, str], owner: bool) -> SparkSession:
-        info = connection.action("session.open", sf.OpenSessionRequest(conf=conf), sf.SessionInfo)
-        return cls(connection.for_session(info.session_id), info, owner)
+        """Open a server session, exchanging versions; a server too old for this client is
+        refused at once (and its new session closed)."""
+        info = connection.action("session.open", open_request(conf), sf.SessionInfo)
+        session_connection = connection.for_session(info.session_id)
+        try:
+            return cls(session_connection, info, owner)
+        except Exception:
+            close = sf.CloseSessionRequest(session_id=info.session_id)
+            session_connection.action("session.close", close, sf.CommandResponse)
+            if owner:
+                connection.close()
+            raise
 
     @classmethod
     def _set_active(cls, session: SparkSession | None) -> None:
@@ -209,6 +233,41 @@ class SparkSession:
     @property
     def sessionId(self) -> str:
         return self._info.session_id
+
+    @property
+    def serverVersions(self) -> dict[str, str]:
+        """What the server reported when the session opened: ``protocol``, ``server``,
+        ``spark`` and ``min_client_protocol``."""
+        return {
+            "protocol": str(self._server_protocol),
+            "min_client_protocol": str(self._info.min_client_protocol_version or 1),
+            "server": self._info.server_version,
+            "spark": self._info.spark_version,
+        }
+
+    # ------------------------------------------------------------- progress
+
+    def registerProgressHandler(self, handler: ProgressHandler) -> None:
+        """Call ``handler(stages=, inflight_tasks=, operation_id=, done=)`` with the progress
+        of every query and command of this session, as PySpark does."""
+        self._progress.handlers.append(handler)
+
+    def removeProgressHandler(self, handler: ProgressHandler) -> None:
+        if handler in self._progress.handlers:
+            self._progress.handlers.remove(handler)
+
+    def clearProgressHandlers(self) -> None:
+        self._progress.handlers.clear()
+
+    @property
+    def showProgress(self) -> bool | None:
+        """Whether a progress bar (terminal) or line (Jupyter) is shown: None decides by
+        where the output goes (see :mod:`client.progress`)."""
+        return self._progress.show
+
+    @showProgress.setter
+    def showProgress(self, value: bool | None) -> None:
+        self._progress.show = value
 
     def newSession(self) -> SparkSession:
         return SparkSession._open(self._connection, {}, owner=False)

@@ -1,7 +1,9 @@
 """The Arrow Flight connection of a client session.
 
 Every call carries the session header; every Flight error becomes the PySpark
-exception its ``ErrorDetails`` names (see docs/protocol.md, "Errors").
+exception its ``ErrorDetails`` names (see docs/protocol.md, "Errors"). Queries and
+commands run under a client-chosen operation id: Ctrl-C interrupts them on the server,
+and the session's :class:`~client.progress.ProgressReporting` reports their progress.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -19,6 +21,7 @@ import pyarrow.flight as flight
 from google.protobuf.message import DecodeError, Message
 
 from client.errors import PySparkValueError, SparkFlightException, from_error_details
+from client.progress import ProgressReporting
 from plans import sparkflight_pb2 as sf
 
 SESSION_HEADER = b"x-sparkflight-session"
@@ -78,25 +81,13 @@ def _bad_url(url: str, problem: str) -> PySparkValueError:
     )
 
 
-@contextmanager
-def _errors() -> Iterator[None]:
-    """Turn Flight errors into the PySpark exceptions their details name."""
-    try:
-        yield
-    except flight.FlightError as error:
-        raise _exception(error) from None
-
-
-def _exception(error: flight.FlightError) -> Exception:
+def _details(error: flight.FlightError) -> sf.ErrorDetails | None:
     details = sf.ErrorDetails()
-    extra = error.extra_info or b""
     try:
-        details.ParseFromString(extra)
+        details.ParseFromString(error.extra_info or b"")
     except DecodeError:
-        details.Clear()
-    if details.exception_class or details.message:
-        return from_error_details(details)
-    return SparkFlightException(message=str(error), errorClass="FLIGHT_ERROR")
+        return None
+    return details if details.exception_class or details.message else None
 
 
 def _blocking(call: Callable[[], T]) -> T:
@@ -143,6 +134,7 @@ class Connection:
         self._token = token
         self._thread = threading.local()
         self.session_id: str | None = None
+        self.progress: ProgressReporting | None = None
 
     @classmethod
     def open(cls, url: str) -> Connection:
@@ -156,6 +148,12 @@ class Connection:
         if not hasattr(self._thread, "tags"):
             self._thread.tags = set()
         return self._thread.tags
+
+    def _progress(self, operation_id: str) -> AbstractContextManager[None]:
+        """Progress reporting of operation ``operation_id`` while the block runs."""
+        if self.progress is None:
+            return nullcontext()
+        return self.progress.operation(self, operation_id)
 
     def _options(self, operation_id: str | None = None) -> flight.FlightCallOptions:
         headers = [] if self.session_id is None else [(SESSION_HEADER, self.session_id.encode())]
@@ -180,6 +178,25 @@ class Connection:
         """Interrupt operations of the session; the ids of those that were running."""
         return list(self.action("interrupt", request, sf.InterruptResponse).interrupted_ids)
 
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Turn Flight errors into the PySpark exceptions their details name."""
+        try:
+            yield
+        except flight.FlightError as error:
+            raise self._exception(error) from None
+
+    def _exception(self, error: flight.FlightError) -> Exception:
+        details = _details(error)
+        if details is None:
+            return SparkFlightException(message=str(error), errorClass="FLIGHT_ERROR")
+        return from_error_details(details, self.stack_trace)
+
+    def stack_trace(self, error_id: str) -> str:
+        """The server-side stack trace of a recent error (the ``error.stacktrace`` action)."""
+        request = sf.StackTraceRequest(error_id=error_id)
+        return self.action("error.stacktrace", request, sf.StackTraceResponse).stack_trace
+
     def for_session(self, session_id: str) -> Connection:
         """A connection sharing this one's Flight client, bound to ``session_id``."""
         connection = Connection(self.url, self._client, token=self._token)
@@ -189,35 +206,51 @@ class Connection:
     def execute(self, plan: bytes) -> pa.Table:
         """Run a serialized plan and read its whole result."""
         operation_id = str(uuid.uuid4())
-        with self._interruptible(operation_id), _errors():
+        with self._progress(operation_id), self._interruptible(operation_id), self._errors():
             options = self._options(operation_id)
             return _blocking(lambda: self._client.do_get(flight.Ticket(plan), options).read_all())
 
     def stream(self, plan: bytes) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
         """Run a serialized plan; its schema and its record batches as they arrive."""
         operation_id = str(uuid.uuid4())
-        with self._interruptible(operation_id), _errors():
-            options = self._options(operation_id)
-            reader = _blocking(lambda: self._client.do_get(flight.Ticket(plan), options))
-            schema = reader.schema
+        progress = self._progress(operation_id)
+        progress.__enter__()
+        try:
+            with self._interruptible(operation_id), self._errors():
+                options = self._options(operation_id)
+                reader = _blocking(lambda: self._client.do_get(flight.Ticket(plan), options))
+                schema = reader.schema
+        except BaseException as exc:
+            progress.__exit__(type(exc), exc, exc.__traceback__)
+            raise
 
         def batches() -> Iterator[pa.RecordBatch]:
-            while True:
-                with self._interruptible(operation_id), _errors():
-                    try:
-                        chunk = _blocking(reader.read_chunk)
-                    except StopIteration:
-                        return
-                yield chunk.data
+            try:
+                while True:
+                    with self._interruptible(operation_id), self._errors():
+                        try:
+                            chunk = _blocking(reader.read_chunk)
+                        except StopIteration:
+                            break
+                    yield chunk.data
+            except BaseException as exc:
+                if not progress.__exit__(type(exc), exc, exc.__traceback__):
+                    raise
+            else:
+                progress.__exit__(None, None, None)
 
         return schema, batches()
 
     def action(self, action_type: str, body: Message | None, response: Callable[[], M]) -> M:
-        """Run an action and parse its one result into ``response()``."""
+        """Run an action and parse its one result into ``response()``; a ``command`` runs
+        as an operation."""
         payload = body.SerializeToString() if body is not None else b""
         operation_id = str(uuid.uuid4())
-        command = action_type == "command"
-        with self._interruptible(operation_id) if command else nullcontext(), _errors():
+        with ExitStack() as stack:
+            if action_type == "command":
+                stack.enter_context(self._progress(operation_id))
+                stack.enter_context(self._interruptible(operation_id))
+            stack.enter_context(self._errors())
             options = self._options(operation_id)
             action = flight.Action(action_type, payload)
             results = _blocking(lambda: list(self._client.do_action(action, options)))
@@ -231,7 +264,7 @@ class Connection:
         descriptor = flight.FlightDescriptor.for_command(
             sf.UploadRequest(schema_json=schema_json).SerializeToString()
         )
-        with _errors():
+        with self._errors():
             writer, reader = self._client.do_put(descriptor, table.schema, self._options())
             writer.write_table(table)
             writer.done_writing()

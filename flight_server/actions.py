@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from importlib import metadata
+from dataclasses import dataclass, field
 
-import pyspark
 from google.protobuf.message import DecodeError, Message
 from pyspark.sql import DataFrame
 from pyspark.sql.conf import RuntimeConfig
@@ -14,19 +12,21 @@ from pyspark.sql.conf import RuntimeConfig
 from flight_server.cluster import cluster_status
 from flight_server.errors import (
     INVALID_ACTION_BODY,
+    STACK_TRACES,
     UNKNOWN_ACTION,
     SparkFlightError,
 )
 from flight_server.execute import interrupt, job_tag, operation, release, tagged
 from flight_server.sessions import CallHeaders, Session, SessionManager
 from flight_server.translate import translate_plan
+from flight_server.versions import ServerVersions
 from plans import sparkflight_pb2 as sf
 
 
 @dataclass(frozen=True)
 class ActionCall:
-    """What a handler gets: the sessions, the caller's session, the request and what the
-    call's headers said."""
+    """What a handler gets: the sessions, the caller's session, the request, what the
+    call's headers said and the versions the server reports."""
 
     sessions: SessionManager
     session: Session
@@ -34,17 +34,11 @@ class ActionCall:
     headers: CallHeaders = CallHeaders()
     #: The authenticated user of the call ("" without authentication).
     user: str = ""
-
-
-def _server_version() -> str:
-    try:
-        return metadata.version("sparkflight")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+    versions: ServerVersions = field(default_factory=ServerVersions)
 
 
 def _version(call: ActionCall) -> Message:
-    return sf.SessionInfo(spark_version=pyspark.__version__, server_version=_server_version())
+    return call.versions.info()
 
 
 def _status(call: ActionCall) -> Message:
@@ -53,8 +47,9 @@ def _status(call: ActionCall) -> Message:
 
 def _open(call: ActionCall) -> Message:
     request: sf.OpenSessionRequest = call.request  # type: ignore[assignment]
+    call.versions.check_client(request)
     session = call.sessions.open(dict(request.conf), call.user)
-    info = _version(call)
+    info = call.versions.info()
     info.session_id = session.id
     return info
 
@@ -222,6 +217,18 @@ def _interrupt(call: ActionCall) -> Message:
     return sf.InterruptResponse(interrupted_ids=interrupt(session, ids))
 
 
+def _progress(call: ActionCall) -> Message:
+    request: sf.ProgressRequest = call.request  # type: ignore[assignment]
+    if not request.operation_id:
+        raise SparkFlightError(INVALID_ACTION_BODY, "progress needs an operation id")
+    return call.session.progress.report(request.operation_id, call.session.spark.sparkContext)
+
+
+def _stack_trace(call: ActionCall) -> Message:
+    request: sf.StackTraceRequest = call.request  # type: ignore[assignment]
+    return sf.StackTraceResponse(stack_trace=STACK_TRACES.get(request.error_id))
+
+
 @dataclass(frozen=True)
 class Action:
     request: type[Message] | None
@@ -254,7 +261,18 @@ ACTIONS: dict[str, Action] = {
         _interrupt,
         "Cancel running operations of the session (InterruptRequest -> InterruptResponse)",
     ),
-    "version": Action(None, _version, "Spark and server versions (-> SessionInfo)"),
+    "progress": Action(
+        sf.ProgressRequest,
+        _progress,
+        "Stages, tasks, rows and bytes of a running or recently ended operation "
+        "(ProgressRequest -> ProgressResponse)",
+    ),
+    "error.stacktrace": Action(
+        sf.StackTraceRequest,
+        _stack_trace,
+        "The server-side stack trace of a recent error (StackTraceRequest -> StackTraceResponse)",
+    ),
+    "version": Action(None, _version, "Protocol, Spark and server versions (-> SessionInfo)"),
     "status": Action(
         None, _status, "The Spark application, its executors and the cluster (-> ClusterStatus)"
     ),
@@ -268,6 +286,7 @@ def run_action(
     body: bytes,
     headers: CallHeaders | None = None,
     user: str = "",
+    versions: ServerVersions | None = None,
 ) -> bytes:
     """Run action ``kind`` with its serialized request ``body``; the serialized response."""
     action = ACTIONS.get(kind)
@@ -285,5 +304,7 @@ def run_action(
                 f"{action.request.DESCRIPTOR.full_name} ({exc})",
                 action=kind,
             ) from None
-    call = ActionCall(sessions, session, request, headers or CallHeaders(), user)
+    call = ActionCall(
+        sessions, session, request, headers or CallHeaders(), user, versions or ServerVersions()
+    )
     return action.handler(call).SerializeToString()

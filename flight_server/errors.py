@@ -3,6 +3,13 @@
 Every failure leaves the server as a ``FlightServerError`` whose ``extra_info`` is a
 serialized ``ErrorDetails``: PySpark's exception class, Spark's error class, SQLSTATE,
 message and message parameters. Errors of sparkflight's own are :class:`SparkFlightError`.
+
+An error is attributed to the plan node (``PlanId``, with the user's call site) whose
+translation raised it (:func:`attributed`): PySpark analyses each DataFrame operation as
+it is applied, so analysis errors name the operation that failed. Errors while a result
+runs are attributed to the plan's root, the DataFrame the action ran on: Spark does not
+say which operator failed. Stack traces stay on the server, kept for the last
+:data:`STACK_TRACES_KEPT` errors, and are fetched by error id (``error.stacktrace``).
 """
 
 from __future__ import annotations
@@ -10,6 +17,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import threading
+import traceback
+import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -40,7 +51,13 @@ PLAN_ID_NOT_FOUND = "PLAN_ID_NOT_FOUND"
 OPERATION_INTERRUPTED = "OPERATION_INTERRUPTED"
 OPERATION_ALREADY_EXISTS = "OPERATION_ALREADY_EXISTS"
 LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
+PROTOCOL_VERSION_MISMATCH = "PROTOCOL_VERSION_MISMATCH"
 INTERNAL_ERROR = "INTERNAL_ERROR"
+ERROR_NOT_FOUND = "ERROR_NOT_FOUND"
+
+#: Errors whose server-side stack trace is kept for ``error.stacktrace``.
+STACK_TRACES_KEPT = 64
+_ORIGIN = "sparkflight_origin"
 
 
 class SparkFlightError(Exception):
@@ -77,8 +94,73 @@ def _java_details(java_exception: Any) -> sf.ErrorDetails:
     return sf.ErrorDetails(exception_class="SparkException", message=root.toString())
 
 
+@contextlib.contextmanager
+def attributed(plan_id: sf.PlanId | None) -> Iterator[None]:
+    """Attribute an exception raised in the block to ``plan_id``, unless a plan node
+    inside the block already claimed it."""
+    try:
+        yield
+    except Exception as exc:
+        if plan_id is not None and getattr(exc, _ORIGIN, None) is None:
+            setattr(exc, _ORIGIN, plan_id)
+        raise
+
+
+class _StackTraces:
+    """The server-side stack traces of the last errors, by error id."""
+
+    def __init__(self, kept: int) -> None:
+        self._kept = kept
+        self._traces: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def add(self, trace: str) -> str:
+        error_id = uuid.uuid4().hex
+        with self._lock:
+            self._traces[error_id] = trace
+            while len(self._traces) > self._kept:
+                self._traces.popitem(last=False)
+        return error_id
+
+    def get(self, error_id: str) -> str:
+        with self._lock:
+            trace = self._traces.get(error_id)
+        if trace is None:
+            raise SparkFlightError(
+                ERROR_NOT_FOUND,
+                f"no stack trace for error {error_id!r}: only the last {self._kept} are kept",
+                error_id=error_id,
+            )
+        return trace
+
+
+STACK_TRACES = _StackTraces(STACK_TRACES_KEPT)
+
+
+def _stack_trace(exc: BaseException) -> str:
+    """The JVM stack trace of a Spark error, else the Python traceback."""
+    java = getattr(exc, "_stackTrace", None)
+    if isinstance(java, str) and java:
+        return java
+    if isinstance(exc, Py4JJavaError):
+        return str(exc)
+    return "".join(traceback.format_exception(exc))
+
+
 def error_details(exc: BaseException) -> sf.ErrorDetails:
-    """The ``ErrorDetails`` describing ``exc``."""
+    """The ``ErrorDetails`` describing ``exc``, with its origin and stack trace id."""
+    details = _details(exc)
+    origin: sf.PlanId | None = getattr(exc, _ORIGIN, None)
+    if origin is not None:
+        details.plan_id = origin.id
+        if origin.HasField("call_site"):
+            details.call_site.CopyFrom(origin.call_site)
+    if not isinstance(exc, SparkFlightError):
+        details.error_id = STACK_TRACES.add(_stack_trace(exc))
+    return details
+
+
+def _details(exc: BaseException) -> sf.ErrorDetails:
     if isinstance(exc, SparkFlightError):
         return sf.ErrorDetails(
             exception_class=SPARKFLIGHT_EXCEPTION,
@@ -101,7 +183,7 @@ def error_details(exc: BaseException) -> sf.ErrorDetails:
             message_parameters=exc.getMessageParameters() or {},
         )
     if isinstance(exc, DecodeError):
-        return error_details(SparkFlightError(INVALID_PLAN, f"malformed message: {exc}"))
+        return _details(SparkFlightError(INVALID_PLAN, f"malformed message: {exc}"))
     if isinstance(exc, Py4JError):
         return sf.ErrorDetails(exception_class="SparkException", message=str(exc))
     return sf.ErrorDetails(
@@ -149,7 +231,8 @@ def reported(method: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def guarded(stream: Iterator[Any]) -> Iterator[Any]:
-    """Re-raise failures while iterating ``stream`` as Flight errors."""
-    with flight_errors():
+def guarded(stream: Iterator[Any], origin: sf.PlanId | None = None) -> Iterator[Any]:
+    """Re-raise failures while iterating ``stream`` as Flight errors, attributed to
+    ``origin`` (the plan's root)."""
+    with flight_errors(), attributed(origin):
         yield from stream

@@ -8,6 +8,7 @@ passed on as it arrives, sliced to at most :data:`MAX_BATCH_BYTES`.
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 import time
 import uuid
@@ -28,6 +29,7 @@ from flight_server.errors import (
 )
 from flight_server.limits import check_at_most
 from flight_server.sessions import CallHeaders, Operation, Session
+from plans import sparkflight_pb2 as sf
 
 #: Largest record batch sent to a client, in bytes (a single larger row goes alone).
 MAX_BATCH_BYTES = 8 * 1024 * 1024
@@ -94,6 +96,7 @@ def operation(session: Session, headers: CallHeaders | None = None) -> Iterator[
         timer = threading.Timer(timeout, interrupt, (session, [running.id], reason))
         timer.daemon = True
         timer.start()
+    progress = session.progress.start(running.id, operation_tag(running.id))
     try:
         yield running
     except Exception:
@@ -102,6 +105,7 @@ def operation(session: Session, headers: CallHeaders | None = None) -> Iterator[
     finally:
         if timer is not None:
             timer.cancel()
+        session.progress.finish(progress)
         with session.lock:
             session.operations.pop(running.id, None)
         session.touch()
@@ -176,6 +180,35 @@ def _slices(batch: pa.RecordBatch, limit: int) -> Iterator[pa.RecordBatch]:
     yield from _slices(batch.slice(half), limit)
 
 
+def _batches(
+    session: Session,
+    df: DataFrame,
+    schema: pa.Schema,
+    limit: int,
+    running: Operation,
+    sent: Callable[[pa.RecordBatch], None] | None,
+) -> Iterator[pa.RecordBatch]:
+    progress = session.progress.get(running.id)
+    sc = session.spark.sparkContext
+    with job_tag(session, running.id):
+        rdd = df._jdf.toArrowBatchRdd()
+        check_running(running)
+        # The serving thread starts here and inherits this thread's job tags.
+        served = sc._jvm.PythonRDD.toLocalIteratorAndServe(rdd, True)
+    size, most = 0, session.limits.result_bytes
+    for message in _local_iterator_from_socket(served, NoOpSerializer()):
+        check_running(running)
+        size += len(message)
+        check_at_most("result_bytes", most, size, "the result")
+        batch = pa.ipc.read_record_batch(pa.py_buffer(message), schema)
+        for piece in _slices(batch, limit):
+            if progress is not None:
+                progress.sent(piece.num_rows, piece.nbytes)
+            if sent is not None:
+                sent(piece)
+            yield piece
+
+
 def record_batches(
     session: Session,
     df: DataFrame,
@@ -186,22 +219,44 @@ def record_batches(
 ) -> Iterator[pa.RecordBatch]:
     """``df``'s result, one Spark partition at a time, in batches of at most ``limit`` bytes."""
     with operation(session, headers) as running:
-        sc = session.spark.sparkContext
+        yield from _batches(session, df, schema, limit, running, sent)
+
+
+def stream_of(
+    session: Session,
+    build: Callable[[], DataFrame],
+    headers: CallHeaders | None = None,
+    sent: Callable[[pa.RecordBatch], None] | None = None,
+    origin: sf.PlanId | None = None,
+) -> fl.GeneratorStream:
+    """A Flight stream of the result of the DataFrame ``build`` makes.
+
+    ``build`` runs within the operation, under its job tag: translating a plan may run
+    Spark jobs (``show`` renders its rows then), which are then reported and interrupted
+    with the operation. ``sent`` is called with each batch before it leaves. Failures
+    while the result runs are attributed to ``origin``, the plan's root. An empty result
+    still carries the schema.
+    """
+    context = operation(session, headers)
+    running = context.__enter__()
+    try:
         with job_tag(session, running.id):
-            rdd = df._jdf.toArrowBatchRdd()
-            check_running(running)
-            # The serving thread starts here and inherits this thread's job tags.
-            served = sc._jvm.PythonRDD.toLocalIteratorAndServe(rdd, True)
-        size, most = 0, session.limits.result_bytes
-        for message in _local_iterator_from_socket(served, NoOpSerializer()):
-            check_running(running)
-            size += len(message)
-            check_at_most("result_bytes", most, size, "the result")
-            batch = pa.ipc.read_record_batch(pa.py_buffer(message), schema)
-            for piece in _slices(batch, limit):
-                if sent is not None:
-                    sent(piece)
-                yield piece
+            df = build()
+        schema = arrow_schema(df)
+    except BaseException:
+        context.__exit__(*sys.exc_info())
+        raise
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        try:
+            yield from _batches(session, df, schema, MAX_BATCH_BYTES, running, sent)
+        except BaseException as exc:
+            if not context.__exit__(type(exc), exc, exc.__traceback__):
+                raise
+        else:
+            context.__exit__(None, None, None)
+
+    return fl.GeneratorStream(schema, guarded(batches(), origin))
 
 
 def result_stream(
@@ -209,10 +264,7 @@ def result_stream(
     df: DataFrame,
     headers: CallHeaders | None = None,
     sent: Callable[[pa.RecordBatch], None] | None = None,
+    origin: sf.PlanId | None = None,
 ) -> fl.GeneratorStream:
-    """A Flight stream of ``df``'s result; an empty result still carries the schema.
-
-    ``sent`` is called with each batch before it leaves."""
-    schema = arrow_schema(df)
-    batches = record_batches(session, df, schema, headers=headers, sent=sent)
-    return fl.GeneratorStream(schema, guarded(batches))
+    """A Flight stream of ``df``'s result (see :func:`stream_of`)."""
+    return stream_of(session, lambda: df, headers, sent, origin)

@@ -15,7 +15,7 @@ from pyspark.sql import SparkSession
 
 from flight_server.actions import ACTIONS, run_action
 from flight_server.errors import INVALID_PLAN, SparkFlightError, reported
-from flight_server.execute import arrow_schema, interrupt, release, result_stream
+from flight_server.execute import arrow_schema, interrupt, release, stream_of
 from flight_server.limits import Limits, check_at_most
 from flight_server.sessions import (
     CallHeaders,
@@ -29,7 +29,8 @@ from flight_server.telemetry import (
     Metrics,
     TelemetryMiddlewareFactory,
 )
-from flight_server.translate import translate_plan
+from flight_server.translate import checked_plan, root_plan_id, translate_plan
+from flight_server.versions import ServerVersions
 from plans import sparkflight_pb2 as sf
 
 _SESSION_MIDDLEWARE = "sparkflight-session"
@@ -52,13 +53,17 @@ def _read_upload(reader: fl.MetadataRecordBatchReader, most: int | None) -> pa.T
 
 
 class SparkFlightServer(fl.FlightServerBase):
-    """Serves Substrait plans over ``spark``, per docs/protocol.md."""
+    """Serves Substrait plans over ``spark``, per docs/protocol.md.
+
+    ``versions`` is what the server reports and accepts in the version handshake.
+    """
 
     def __init__(
         self,
         spark: SparkSession,
         location: str = "grpc://127.0.0.1:0",
         limits: Limits | None = None,
+        versions: ServerVersions | None = None,
         **flight_kwargs: Any,
     ) -> None:
         self.sessions = SessionManager(spark, limits)
@@ -68,6 +73,7 @@ class SparkFlightServer(fl.FlightServerBase):
         middleware[_SESSION_MIDDLEWARE] = SessionMiddlewareFactory()
         middleware[TELEMETRY_MIDDLEWARE] = TelemetryMiddlewareFactory(self.metrics)
         super().__init__(location, middleware=middleware, **flight_kwargs)
+        self.versions = versions or ServerVersions()
         spark.sparkContext.setInterruptOnCancel(True)
         self._stopping = threading.Event()
         self._draining = threading.Event()
@@ -132,14 +138,20 @@ class SparkFlightServer(fl.FlightServerBase):
     @reported
     def do_get(self, context: fl.ServerCallContext, ticket: fl.Ticket) -> fl.FlightDataStream:
         session = self._session(context)
-        df = translate_plan(session, ticket.ticket)
+        plan = checked_plan(session, ticket.ticket)
         record = self._record(context)
 
         def sent(batch: pa.RecordBatch) -> None:
             record.rows += batch.num_rows
             record.bytes += batch.nbytes
 
-        return result_stream(session, df, self._headers(context), sent)
+        return stream_of(
+            session,
+            lambda: translate_plan(session, plan),
+            self._headers(context),
+            sent,
+            root_plan_id(plan),
+        )
 
     def _schema(self, context: fl.ServerCallContext, descriptor: fl.FlightDescriptor) -> pa.Schema:
         if descriptor.descriptor_type != fl.DescriptorType.CMD:
@@ -194,7 +206,14 @@ class SparkFlightServer(fl.FlightServerBase):
         self._record(context).action = action.type
         body = action.body.to_pybytes() if action.body is not None else b""
         check_at_most("plan_bytes", self.limits.plan_bytes, len(body), "the action body")
-        result = run_action(self.sessions, session, action.type, body, self._headers(context))
+        result = run_action(
+            self.sessions,
+            session,
+            action.type,
+            body,
+            self._headers(context),
+            versions=self.versions,
+        )
         session.touch()
         return iter([fl.Result(pa.py_buffer(result))])
 

@@ -14,6 +14,7 @@ from pyspark.sql import SparkSession
 
 from flight_server.errors import SESSION_NOT_FOUND, SparkFlightError
 from flight_server.limits import Limits, check_at_most
+from flight_server.progress import ProgressBoard
 
 #: Request header naming the session a call belongs to.
 SESSION_HEADER = "x-sparkflight-session"
@@ -64,6 +65,7 @@ class Session:
     uploads: dict[str, Upload] = field(default_factory=dict)
     #: Running operations by id.
     operations: dict[str, Operation] = field(default_factory=dict)
+    progress: ProgressBoard = field(default_factory=ProgressBoard, repr=False)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     #: ``time.monotonic()`` of the session's last call.
     last_used: float = field(default_factory=time.monotonic)

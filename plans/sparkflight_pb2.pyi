@@ -488,14 +488,16 @@ class AggregateRelation(_message.Message):
     def __init__(self, group_type: _Optional[_Union[AggregateRelation.GroupType, str]] = ..., grouping_expressions: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., aggregate_expressions: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., pivot_column: _Optional[_Union[_algebra_pb2.Expression, _Mapping]] = ..., pivot_values: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., grouping_sets: _Optional[_Iterable[_Union[AggregateRelation.GroupingSet, _Mapping]]] = ...) -> None: ...
 
 class ShowStringRelation(_message.Message):
-    __slots__ = ("num_rows", "truncate", "vertical")
+    __slots__ = ("num_rows", "truncate", "vertical", "html")
     NUM_ROWS_FIELD_NUMBER: _ClassVar[int]
     TRUNCATE_FIELD_NUMBER: _ClassVar[int]
     VERTICAL_FIELD_NUMBER: _ClassVar[int]
+    HTML_FIELD_NUMBER: _ClassVar[int]
     num_rows: int
     truncate: int
     vertical: bool
-    def __init__(self, num_rows: _Optional[int] = ..., truncate: _Optional[int] = ..., vertical: _Optional[bool] = ...) -> None: ...
+    html: bool
+    def __init__(self, num_rows: _Optional[int] = ..., truncate: _Optional[int] = ..., vertical: _Optional[bool] = ..., html: _Optional[bool] = ...) -> None: ...
 
 class HintRelation(_message.Message):
     __slots__ = ("name", "parameters")
@@ -506,10 +508,24 @@ class HintRelation(_message.Message):
     def __init__(self, name: _Optional[str] = ..., parameters: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ...) -> None: ...
 
 class PlanId(_message.Message):
-    __slots__ = ("id",)
+    __slots__ = ("id", "call_site")
     ID_FIELD_NUMBER: _ClassVar[int]
+    CALL_SITE_FIELD_NUMBER: _ClassVar[int]
     id: int
-    def __init__(self, id: _Optional[int] = ...) -> None: ...
+    call_site: CallSite
+    def __init__(self, id: _Optional[int] = ..., call_site: _Optional[_Union[CallSite, _Mapping]] = ...) -> None: ...
+
+class CallSite(_message.Message):
+    __slots__ = ("file", "line", "operation", "code")
+    FILE_FIELD_NUMBER: _ClassVar[int]
+    LINE_FIELD_NUMBER: _ClassVar[int]
+    OPERATION_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    file: str
+    line: int
+    operation: str
+    code: str
+    def __init__(self, file: _Optional[str] = ..., line: _Optional[int] = ..., operation: _Optional[str] = ..., code: _Optional[str] = ...) -> None: ...
 
 class ProjectExpressionsOnly(_message.Message):
     __slots__ = ()
@@ -528,7 +544,7 @@ class UnionByName(_message.Message):
     def __init__(self, allow_missing_columns: _Optional[bool] = ...) -> None: ...
 
 class OpenSessionRequest(_message.Message):
-    __slots__ = ("conf",)
+    __slots__ = ("conf", "protocol_version", "client_version")
     class ConfEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -537,18 +553,26 @@ class OpenSessionRequest(_message.Message):
         value: str
         def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     CONF_FIELD_NUMBER: _ClassVar[int]
+    PROTOCOL_VERSION_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_VERSION_FIELD_NUMBER: _ClassVar[int]
     conf: _containers.ScalarMap[str, str]
-    def __init__(self, conf: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    protocol_version: int
+    client_version: str
+    def __init__(self, conf: _Optional[_Mapping[str, str]] = ..., protocol_version: _Optional[int] = ..., client_version: _Optional[str] = ...) -> None: ...
 
 class SessionInfo(_message.Message):
-    __slots__ = ("session_id", "spark_version", "server_version")
+    __slots__ = ("session_id", "spark_version", "server_version", "protocol_version", "min_client_protocol_version")
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     SPARK_VERSION_FIELD_NUMBER: _ClassVar[int]
     SERVER_VERSION_FIELD_NUMBER: _ClassVar[int]
+    PROTOCOL_VERSION_FIELD_NUMBER: _ClassVar[int]
+    MIN_CLIENT_PROTOCOL_VERSION_FIELD_NUMBER: _ClassVar[int]
     session_id: str
     spark_version: str
     server_version: str
-    def __init__(self, session_id: _Optional[str] = ..., spark_version: _Optional[str] = ..., server_version: _Optional[str] = ...) -> None: ...
+    protocol_version: int
+    min_client_protocol_version: int
+    def __init__(self, session_id: _Optional[str] = ..., spark_version: _Optional[str] = ..., server_version: _Optional[str] = ..., protocol_version: _Optional[int] = ..., min_client_protocol_version: _Optional[int] = ...) -> None: ...
 
 class CloseSessionRequest(_message.Message):
     __slots__ = ("session_id",)
@@ -768,6 +792,58 @@ class WorkerStatus(_message.Message):
     memory_used_mb: int
     def __init__(self, id: _Optional[str] = ..., host_port: _Optional[str] = ..., state: _Optional[str] = ..., cores: _Optional[int] = ..., cores_used: _Optional[int] = ..., memory_mb: _Optional[int] = ..., memory_used_mb: _Optional[int] = ...) -> None: ...
 
+class ProgressRequest(_message.Message):
+    __slots__ = ("operation_id",)
+    OPERATION_ID_FIELD_NUMBER: _ClassVar[int]
+    operation_id: str
+    def __init__(self, operation_id: _Optional[str] = ...) -> None: ...
+
+class StageProgress(_message.Message):
+    __slots__ = ("stage_id", "num_tasks", "num_completed_tasks", "num_active_tasks", "input_bytes_read", "done")
+    STAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    NUM_TASKS_FIELD_NUMBER: _ClassVar[int]
+    NUM_COMPLETED_TASKS_FIELD_NUMBER: _ClassVar[int]
+    NUM_ACTIVE_TASKS_FIELD_NUMBER: _ClassVar[int]
+    INPUT_BYTES_READ_FIELD_NUMBER: _ClassVar[int]
+    DONE_FIELD_NUMBER: _ClassVar[int]
+    stage_id: int
+    num_tasks: int
+    num_completed_tasks: int
+    num_active_tasks: int
+    input_bytes_read: int
+    done: bool
+    def __init__(self, stage_id: _Optional[int] = ..., num_tasks: _Optional[int] = ..., num_completed_tasks: _Optional[int] = ..., num_active_tasks: _Optional[int] = ..., input_bytes_read: _Optional[int] = ..., done: _Optional[bool] = ...) -> None: ...
+
+class ProgressResponse(_message.Message):
+    __slots__ = ("operation_id", "stages", "inflight_tasks", "rows", "bytes", "done", "known")
+    OPERATION_ID_FIELD_NUMBER: _ClassVar[int]
+    STAGES_FIELD_NUMBER: _ClassVar[int]
+    INFLIGHT_TASKS_FIELD_NUMBER: _ClassVar[int]
+    ROWS_FIELD_NUMBER: _ClassVar[int]
+    BYTES_FIELD_NUMBER: _ClassVar[int]
+    DONE_FIELD_NUMBER: _ClassVar[int]
+    KNOWN_FIELD_NUMBER: _ClassVar[int]
+    operation_id: str
+    stages: _containers.RepeatedCompositeFieldContainer[StageProgress]
+    inflight_tasks: int
+    rows: int
+    bytes: int
+    done: bool
+    known: bool
+    def __init__(self, operation_id: _Optional[str] = ..., stages: _Optional[_Iterable[_Union[StageProgress, _Mapping]]] = ..., inflight_tasks: _Optional[int] = ..., rows: _Optional[int] = ..., bytes: _Optional[int] = ..., done: _Optional[bool] = ..., known: _Optional[bool] = ...) -> None: ...
+
+class StackTraceRequest(_message.Message):
+    __slots__ = ("error_id",)
+    ERROR_ID_FIELD_NUMBER: _ClassVar[int]
+    error_id: str
+    def __init__(self, error_id: _Optional[str] = ...) -> None: ...
+
+class StackTraceResponse(_message.Message):
+    __slots__ = ("stack_trace",)
+    STACK_TRACE_FIELD_NUMBER: _ClassVar[int]
+    stack_trace: str
+    def __init__(self, stack_trace: _Optional[str] = ...) -> None: ...
+
 class UploadRequest(_message.Message):
     __slots__ = ("schema_json",)
     SCHEMA_JSON_FIELD_NUMBER: _ClassVar[int]
@@ -783,7 +859,7 @@ class UploadResponse(_message.Message):
     def __init__(self, upload_id: _Optional[str] = ..., rows: _Optional[int] = ...) -> None: ...
 
 class ErrorDetails(_message.Message):
-    __slots__ = ("exception_class", "error_class", "sql_state", "message", "message_parameters")
+    __slots__ = ("exception_class", "error_class", "sql_state", "message", "message_parameters", "plan_id", "call_site", "error_id")
     class MessageParametersEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -796,9 +872,15 @@ class ErrorDetails(_message.Message):
     SQL_STATE_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_PARAMETERS_FIELD_NUMBER: _ClassVar[int]
+    PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    CALL_SITE_FIELD_NUMBER: _ClassVar[int]
+    ERROR_ID_FIELD_NUMBER: _ClassVar[int]
     exception_class: str
     error_class: str
     sql_state: str
     message: str
     message_parameters: _containers.ScalarMap[str, str]
-    def __init__(self, exception_class: _Optional[str] = ..., error_class: _Optional[str] = ..., sql_state: _Optional[str] = ..., message: _Optional[str] = ..., message_parameters: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    plan_id: int
+    call_site: CallSite
+    error_id: str
+    def __init__(self, exception_class: _Optional[str] = ..., error_class: _Optional[str] = ..., sql_state: _Optional[str] = ..., message: _Optional[str] = ..., message_parameters: _Optional[_Mapping[str, str]] = ..., plan_id: _Optional[int] = ..., call_site: _Optional[_Union[CallSite, _Mapping]] = ..., error_id: _Optional[str] = ...) -> None: ...

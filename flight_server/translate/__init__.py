@@ -11,10 +11,11 @@ from flight_server.errors import INVALID_PLAN, SparkFlightError
 from flight_server.limits import check_at_most, exceeded, message_depth
 from flight_server.sessions import Session
 from flight_server.translate.expressions import Context
-from flight_server.translate.relations import relation
+from flight_server.translate.relations import relation, relation_plan_id
+from plans import sparkflight_pb2 as sf
 from plans.legacy import check_unknown_fields
 
-__all__ = ["parse_plan", "translate_plan"]
+__all__ = ["checked_plan", "parse_plan", "root_plan_id", "translate_plan"]
 
 
 def parse_plan(data: bytes) -> plan_pb2.Plan:
@@ -62,7 +63,8 @@ def _top_level(names: list[str], schema: T.StructType) -> list[str]:
     return result
 
 
-def _check_size(session: Session, plan: plan_pb2.Plan | bytes) -> plan_pb2.Plan:
+def checked_plan(session: Session, plan: plan_pb2.Plan | bytes) -> plan_pb2.Plan:
+    """``plan`` parsed, refused when larger or deeper than the session's limits allow."""
     limits = session.limits
     if isinstance(plan, bytes):
         check_at_most("plan_bytes", limits.plan_bytes, len(plan), f"a plan of {len(plan)} bytes")
@@ -73,9 +75,17 @@ def _check_size(session: Session, plan: plan_pb2.Plan | bytes) -> plan_pb2.Plan:
     return plan
 
 
+def root_plan_id(plan: plan_pb2.Plan) -> sf.PlanId | None:
+    """The ``PlanId`` of the plan's root relation: what an action ran on."""
+    if not plan.relations:
+        return None
+    root = plan.relations[0]
+    return relation_plan_id(root.rel if root.WhichOneof("rel_type") == "rel" else root.root.input)
+
+
 def translate_plan(session: Session, plan: plan_pb2.Plan | bytes) -> DataFrame:
     """The DataFrame of ``plan`` in ``session`` (analysed by Spark, not run)."""
-    plan = _check_size(session, plan)
+    plan = checked_plan(session, plan)
     try:
         return _translate(session, plan)
     except RecursionError:

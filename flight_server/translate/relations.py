@@ -23,7 +23,12 @@ from pyspark.sql.group import GroupedData
 from substrait import algebra_pb2
 from substrait.extensions import extensions_pb2
 
-from flight_server.errors import INVALID_PLAN, UNSUPPORTED_RELATION, SparkFlightError
+from flight_server.errors import (
+    INVALID_PLAN,
+    UNSUPPORTED_RELATION,
+    SparkFlightError,
+    attributed,
+)
 from flight_server.translate.catalog import catalog_dataframe
 from flight_server.translate.expressions import (
     Context,
@@ -98,18 +103,31 @@ def relation(ctx: Context, rel: Rel, outer: Scope | None = None) -> Frame:
             relation=kind or "",
         )
     message = getattr(rel, kind)
-    frame = rule(ctx, message, outer)
-    common = message.common
-    if common.WhichOneof("emit_kind") == "emit":
-        frame = _emit(frame, list(common.emit.output_mapping))
-    if common.hint.output_names:
-        frame = _rename(frame, list(common.hint.output_names))
-    plan_id = _annotation(common.advanced_extension, sf.PlanId) or _annotation(
-        getattr(message, "advanced_extension", extensions_pb2.AdvancedExtension()), sf.PlanId
-    )
+    plan_id = relation_plan_id(rel)
+    with attributed(plan_id):
+        frame = rule(ctx, message, outer)
+        common = message.common
+        if common.WhichOneof("emit_kind") == "emit":
+            frame = _emit(frame, list(common.emit.output_mapping))
+        if common.hint.output_names:
+            frame = _rename(frame, list(common.hint.output_names))
     if plan_id is not None:
         ctx.plan_ids[plan_id.id] = frame.df
     return frame
+
+
+def relation_plan_id(rel: Rel) -> sf.PlanId | None:
+    """The ``PlanId`` annotation of ``rel``, if it has one."""
+    kind = rel.WhichOneof("rel_type")
+    if kind is None:
+        return None
+    message = getattr(rel, kind)
+    for owner in (getattr(message, "common", None), message):
+        extension = getattr(owner, "advanced_extension", None)
+        plan_id = _annotation(extension, sf.PlanId) if extension is not None else None
+        if plan_id is not None:
+            return plan_id
+    return None
 
 
 def _input(ctx: Context, rel: Rel, outer: Scope | None) -> tuple[Frame, Scope]:
@@ -579,7 +597,10 @@ def _hint(ctx: Context, m: sf.HintRelation, f: Frame, s: Scope) -> DataFrame:
 
 
 def _show_string(ctx: Context, m: sf.ShowStringRelation, f: Frame, s: Scope) -> DataFrame:
-    text = f.df._jdf.showString(m.num_rows, m.truncate, m.vertical)
+    if m.html:
+        text = f.df._jdf.htmlString(m.num_rows, m.truncate)
+    else:
+        text = f.df._jdf.showString(m.num_rows, m.truncate, m.vertical)
     schema = T.StructType([T.StructField("show_string", T.StringType(), False)])
     return ctx.spark.createDataFrame([(text,)], schema)
 

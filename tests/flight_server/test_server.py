@@ -167,6 +167,8 @@ def test_list_actions(client: fl.FlightClient) -> None:
         "analyze",
         "command",
         "interrupt",
+        "progress",
+        "error.stacktrace",
         "version",
         "status",
     }

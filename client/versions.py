@@ -1,0 +1,37 @@
+"""The client's side of the version handshake."""
+
+from __future__ import annotations
+
+from client.errors import SparkFlightException
+from plans import sparkflight_pb2 as sf
+from plans.protocol import PROTOCOL_VERSION, effective, package_version
+
+#: The oldest server protocol version this client works with.
+MIN_SERVER_PROTOCOL = 1
+#: How the client names itself in the handshake.
+CLIENT_VERSION = f"sparkflight client {package_version()}"
+
+
+def open_request(conf: dict[str, str]) -> sf.OpenSessionRequest:
+    """The ``session.open`` request announcing this client's versions."""
+    return sf.OpenSessionRequest(
+        conf=conf, protocol_version=PROTOCOL_VERSION, client_version=CLIENT_VERSION
+    )
+
+
+def server_protocol(info: sf.SessionInfo) -> int:
+    """The protocol version of a server, refusing one older than this client works with."""
+    server = effective(info.protocol_version)
+    if server >= MIN_SERVER_PROTOCOL:
+        return server
+    raise SparkFlightException(
+        message=f"[PROTOCOL_VERSION_MISMATCH] The server (sparkflight "
+        f"{info.server_version or 'unknown'}, Spark {info.spark_version or 'unknown'}) speaks "
+        f"protocol {server}, but this client ({CLIENT_VERSION}, protocol {PROTOCOL_VERSION}) "
+        f"needs protocol {MIN_SERVER_PROTOCOL} or newer: upgrade the server.",
+        errorClass="PROTOCOL_VERSION_MISMATCH",
+        messageParameters={
+            "client_protocol": str(PROTOCOL_VERSION),
+            "server_protocol": str(server),
+        },
+    )

@@ -1,0 +1,28 @@
+"""The protocol version both sides agree on (docs/protocol.md).
+
+The protocol version is an integer that grows by one whenever the wire gains something a
+peer may rely on. Versions only add: every message, action and header of version N means
+the same in version N + 1, so a peer simply leaves out what the other side's version lacks.
+Each side states the oldest version of the other side it still works with.
+"""
+
+from __future__ import annotations
+
+from importlib import metadata
+
+#: 1: plans, sessions, actions, errors. 2: version handshake, call sites in plan ids and
+#: errors, the ``progress`` and ``error.stacktrace`` actions, HTML tables.
+PROTOCOL_VERSION = 2
+
+
+def effective(version: int) -> int:
+    """A version as sent on the wire: 0 (unset, a peer older than the handshake) is 1."""
+    return version or 1
+
+
+def package_version() -> str:
+    """The version of the installed sparkflight package."""
+    try:
+        return metadata.version("sparkflight")
+    except metadata.PackageNotFoundError:
+        return "unknown"

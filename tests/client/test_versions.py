@@ -1,0 +1,92 @@
+"""The version handshake, both ways: this client against servers reporting other protocol
+versions (in-process servers over the ``classic`` Spark session), and clients of other
+protocol versions against this server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pyarrow.flight as fl
+import pyspark
+import pytest
+
+import client.versions
+from client import SparkSession
+from client.errors import SparkFlightException
+from flight_server.server import SparkFlightServer
+from flight_server.versions import ServerVersions
+from plans import sparkflight_pb2 as sf
+from plans.protocol import PROTOCOL_VERSION
+
+
+@pytest.fixture
+def serve(classic: Any) -> Iterator[Any]:
+    """Start an in-process server over ``classic`` reporting the given versions."""
+    servers: list[SparkFlightServer] = []
+
+    def start(versions: ServerVersions) -> tuple[SparkFlightServer, str]:
+        server = SparkFlightServer(classic, "grpc://127.0.0.1:0", versions=versions)
+        servers.append(server)
+        return server, f"grpc://127.0.0.1:{server.port}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+
+
+def test_live_server_reports_its_versions(spark: SparkSession) -> None:
+    assert spark.serverVersions == {
+        "protocol": str(PROTOCOL_VERSION),
+        "min_client_protocol": "1",
+        "server": spark.serverVersions["server"],
+        "spark": pyspark.__version__,
+    }
+    assert spark.version == pyspark.__version__
+
+
+def test_client_newer_than_server_keeps_working_without_progress(serve: Any) -> None:
+    _, url = serve(ServerVersions(protocol=1))
+    session = SparkSession.builder.remote(url).create()
+    try:
+        assert session.serverVersions["protocol"] == "1"
+        events: list[dict[str, Any]] = []
+        session.registerProgressHandler(lambda **event: events.append(event))
+        assert session.range(5).count() == 5
+        # A protocol 1 server has no progress action: handlers only hear the end.
+        assert events == [{"stages": [], "inflight_tasks": 0, "operation_id": None, "done": True}]
+    finally:
+        session.stop()
+
+
+def test_server_older_than_the_client_accepts_is_refused(
+    serve: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, url = serve(ServerVersions(protocol=2))
+    monkeypatch.setattr(client.versions, "MIN_SERVER_PROTOCOL", 3)
+    with pytest.raises(SparkFlightException) as info:
+        SparkSession.builder.remote(url).create()
+    message = str(info.value)
+    assert info.value.getCondition() == "PROTOCOL_VERSION_MISMATCH"
+    assert "speaks protocol 2" in message and "needs protocol 3 or newer" in message
+    assert "upgrade the server" in message
+    assert server.sessions._sessions == {}  # the session it opened was closed again
+
+
+def test_client_older_than_server_accepts_is_refused(serve: Any) -> None:
+    _, url = serve(ServerVersions(protocol=3, min_client_protocol=3))
+    with pytest.raises(SparkFlightException) as info:
+        SparkSession.builder.remote(url).create()
+    message = str(info.value)
+    assert info.value.getCondition() == "PROTOCOL_VERSION_MISMATCH"
+    assert f"speaks protocol {PROTOCOL_VERSION}" in message
+    assert "protocol 3) needs protocol 3 or newer: upgrade the client" in message
+
+
+def test_protocol_1_client_works_with_this_server(flight_client: fl.FlightClient) -> None:
+    """A client from before the handshake sends no versions and no operation ids."""
+    opened = list(flight_client.do_action(fl.Action("session.open", b"")))
+    info = sf.SessionInfo.FromString(opened[0].body.to_pybytes())
+    assert info.protocol_version == PROTOCOL_VERSION and info.min_client_protocol_version == 1
+    close = sf.CloseSessionRequest(session_id=info.session_id).SerializeToString()
+    list(flight_client.do_action(fl.Action("session.close", close)))
