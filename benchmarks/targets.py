@@ -26,7 +26,7 @@ from types import ModuleType
 from typing import Any
 
 #: A guard against a server that never comes up, not a performance expectation.
-SERVER_START_TIMEOUT_S = 300.0
+SERVER_START_TIMEOUT_S = 600.0
 SERVER_STOP_TIMEOUT_S = 60.0
 CONNECT_SERVER_CLASS = "org.apache.spark.sql.connect.service.SparkConnectServer"
 
@@ -99,8 +99,9 @@ class ServerProcess:
         raise self.failed(f"did not listen on port {port} in {timeout:.0f} s")
 
     def failed(self, what: str) -> RuntimeError:
-        self.stop()
+        """Stop the server; an error saying ``what`` went wrong, with its log's tail."""
         tail = Path(self.log.name).read_text(errors="replace").splitlines()[-40:]
+        self.stop()
         return RuntimeError(f"server {what}:\n" + "\n".join(tail))
 
     def stop(self) -> None:
