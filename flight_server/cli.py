@@ -1,9 +1,11 @@
-"""The ``sparkflight`` command: ``serve``, ``status``, ``demo``, ``bench`` and ``version``."""
+"""The ``sparkflight`` command: ``serve``, ``status``, ``auth``, ``demo``, ``bench`` and
+``version``."""
 
 from __future__ import annotations
 
 import importlib.util
 import logging
+import secrets
 import signal
 import sys
 import threading
@@ -14,6 +16,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from benchmarks.cli import bench
+from flight_server.auth import (
+    AUTH_FILE_ENV,
+    AuthFileError,
+    Credentials,
+    hash_password,
+    server_options,
+    token_digest,
+)
 from flight_server.limits import Limits
 from flight_server.security import InsecureBindError, TlsFiles, check_bind_address
 
@@ -28,6 +38,10 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command()(bench)
+auth_app = typer.Typer(
+    help="Manage the users and API tokens of an auth file.", no_args_is_help=True
+)
+app.add_typer(auth_app, name="auth")
 
 _PEM = {"exists": True, "dir_okay": False, "readable": True}
 _DEFAULTS = Limits()
@@ -77,6 +91,16 @@ def serve(
         Path | None,
         typer.Option(help="PEM CA certificates: require client certificates they sign.", **_PEM),
     ] = None,
+    auth_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--auth-file",
+            envvar=AUTH_FILE_ENV,
+            help="Users and tokens that callers must authenticate as (see `sparkflight auth`); "
+            "without it the server authenticates nobody.",
+            **_PEM,
+        ),
+    ] = None,
     insecure_allow_unauthenticated: Annotated[
         bool,
         typer.Option(
@@ -116,7 +140,7 @@ def serve(
         float, _limit("Seconds after which an unused session is closed.")
     ] = _DEFAULTS.session_idle_seconds,
 ) -> None:
-    """Start Spark and serve it over Arrow Flight until SIGINT or SIGTERM.
+    """Start Spark and serve it over Arrow Flight and Flight SQL until SIGINT or SIGTERM.
 
     Prints the server's URL on stdout once it accepts requests.
     """
@@ -124,9 +148,15 @@ def serve(
     tls = _tls_files(tls_cert, tls_key, tls_client_ca)
     _require_server_extra()
     try:
-        check_bind_address(host, authenticated=False, insecure=insecure_allow_unauthenticated)
+        check_bind_address(
+            host, authenticated=auth_file is not None, insecure=insecure_allow_unauthenticated
+        )
     except InsecureBindError as exc:
         raise typer.BadParameter(str(exc), param_hint="--host") from None
+    try:
+        auth_options = server_options(auth_file)
+    except AuthFileError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--auth-file") from None
     _configure_logging()
     log = logging.getLogger(__name__)
     from flight_server.runtime import start_spark
@@ -143,7 +173,7 @@ def serve(
     )
     spark = start_spark(master, settings)
     try:
-        server, url = start_server(spark, host, port, tls, limits)
+        server, url = start_server(spark, host, port, tls, limits, auth_options)
         try:
             if metrics_port is not None:
                 listening = server.metrics.serve(host, metrics_port)
@@ -163,13 +193,17 @@ def start_server(
     port: int,
     tls: TlsFiles | None = None,
     limits: Limits | None = None,
+    auth_options: dict[str, Any] | None = None,
 ) -> tuple[SparkFlightServer, str]:
-    """A server over ``spark`` listening on ``host:port``, and the URL it answers on."""
+    """A server over ``spark`` listening on ``host:port``, and the URL it answers on.
+
+    ``auth_options`` are :func:`flight_server.auth.server_options`.
+    """
     from flight_server.server import SparkFlightServer
 
-    tls_kwargs = tls.server_kwargs() if tls is not None else {}
+    kwargs = (tls.server_kwargs() if tls is not None else {}) | (auth_options or {})
     location = grpc_url(host, port, tls is not None)
-    server = SparkFlightServer(spark, location=location, limits=limits, **tls_kwargs)
+    server = SparkFlightServer(spark, location=location, limits=limits, **kwargs)
     return server, grpc_url(host, server.port, tls is not None)
 
 
@@ -209,6 +243,41 @@ def demo() -> None:
     from flight_server.demo import run_demo
 
     run_demo()
+
+
+def _credentials(path: Path) -> Credentials:
+    if not path.exists():
+        return Credentials()
+    try:
+        return Credentials.load(path)
+    except AuthFileError as exc:
+        raise typer.BadParameter(str(exc), param_hint="AUTH_FILE") from None
+
+
+@auth_app.command("add-user")
+def add_user(
+    auth_file: Annotated[Path, typer.Argument(help="The auth file (created if missing).")],
+    user: Annotated[str, typer.Argument(help="User name.")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+) -> None:
+    """Add a user (or change a user's password); only a hash of the password is stored."""
+    credentials = _credentials(auth_file)
+    credentials.passwords[user] = hash_password(password)
+    credentials.save(auth_file)
+    typer.echo(f"user {user} saved in {auth_file}")
+
+
+@auth_app.command("add-token")
+def add_token(
+    auth_file: Annotated[Path, typer.Argument(help="The auth file (created if missing).")],
+    user: Annotated[str, typer.Argument(help="The user the token authenticates as.")],
+) -> None:
+    """Create an API token for a user and print it (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    credentials = _credentials(auth_file)
+    credentials.tokens[token_digest(token)] = user
+    credentials.save(auth_file)
+    typer.echo(token)
 
 
 @app.command(name="version")

@@ -13,13 +13,14 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.flight as fl
 from pyspark.serializers import NoOpSerializer
 from pyspark.sql import DataFrame
 from pyspark.sql.pandas.types import to_arrow_schema
-from pyspark.util import _local_iterator_from_socket
+from pyspark.util import _load_from_socket, _local_iterator_from_socket
 
 from flight_server.errors import (
     OPERATION_ALREADY_EXISTS,
@@ -37,6 +38,11 @@ MAX_BATCH_BYTES = 8 * 1024 * 1024
 _LARGE_VAR_TYPES = "spark.sql.execution.arrow.useLargeVarTypes"
 #: How often the jobs of an interrupted operation are cancelled again until it ends.
 _CANCEL_INTERVAL_S = 0.2
+#: How often a running operation asks whether its call was cancelled.
+_POLL_INTERVAL_S = 0.2
+
+#: Whether the call an operation serves was cancelled (``ServerCallContext.is_cancelled``).
+Cancelled = Callable[[], bool]
 
 
 def arrow_schema(df: DataFrame) -> pa.Schema:
@@ -68,10 +74,13 @@ def job_tag(session: Session, operation_id: str) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def operation(session: Session, headers: CallHeaders | None = None) -> Iterator[Operation]:
+def operation(
+    session: Session, headers: CallHeaders | None = None, cancelled: Cancelled | None = None
+) -> Iterator[Operation]:
     """A running operation of ``session``, with the id and tags its call's headers name.
 
-    It is interrupted once it runs longer than the session's ``query_seconds`` limit.
+    It is interrupted once it runs longer than the session's ``query_seconds`` limit, and
+    with ``cancelled``, as soon as that answers true (its client went away).
     """
     headers = headers or CallHeaders()
     running = Operation(headers.operation_id or uuid.uuid4().hex, headers.tags)
@@ -97,18 +106,36 @@ def operation(session: Session, headers: CallHeaders | None = None) -> Iterator[
         timer.daemon = True
         timer.start()
     progress = session.progress.start(running.id, operation_tag(running.id))
+    done = threading.Event()
+    if cancelled is not None:
+        threading.Thread(
+            target=_watch,
+            args=(session, running.id, cancelled, done),
+            name="sparkflight-cancel-watch",
+            daemon=True,
+        ).start()
     try:
         yield running
     except Exception:
         check_running(running)  # Spark's job-cancelled error, told as the interruption
         raise
     finally:
+        done.set()
         if timer is not None:
             timer.cancel()
         session.progress.finish(progress)
         with session.lock:
             session.operations.pop(running.id, None)
         session.touch()
+
+
+def _watch(
+    session: Session, operation_id: str, cancelled: Cancelled, done: threading.Event
+) -> None:
+    while not done.wait(_POLL_INTERVAL_S):
+        if cancelled():
+            interrupt(session, [operation_id], "was cancelled by its client")
+            return
 
 
 def tagged(session: Session, tag: str) -> list[str]:
@@ -180,6 +207,24 @@ def _slices(batch: pa.RecordBatch, limit: int) -> Iterator[pa.RecordBatch]:
     yield from _slices(batch.slice(half), limit)
 
 
+def arrow_batch_rdd(df: DataFrame) -> Any:
+    """The JVM RDD of ``df``'s result as serialized Arrow batches (plans, may run shuffles)."""
+    return df._jdf.toArrowBatchRdd()
+
+
+def _partition_messages(
+    session: Session, operation_id: str, rdd: Any, partitions: range
+) -> Iterator[bytes]:
+    """The Arrow messages of some partitions of ``rdd``, one Spark job per partition."""
+    sc = session.spark.sparkContext
+    java_rdd = rdd.toJavaRDD()
+    for partition in partitions:
+        with job_tag(session, operation_id):
+            served = sc._jvm.PythonRDD.runJob(sc._jsc.sc(), java_rdd, [partition])
+        with _load_from_socket(served, NoOpSerializer()) as stream:
+            yield from stream
+
+
 def _batches(
     session: Session,
     df: DataFrame,
@@ -187,16 +232,22 @@ def _batches(
     limit: int,
     running: Operation,
     sent: Callable[[pa.RecordBatch], None] | None,
+    rdd: Any = None,
+    partitions: range | None = None,
 ) -> Iterator[pa.RecordBatch]:
     progress = session.progress.get(running.id)
     sc = session.spark.sparkContext
-    with job_tag(session, running.id):
-        rdd = df._jdf.toArrowBatchRdd()
-        check_running(running)
-        # The serving thread starts here and inherits this thread's job tags.
-        served = sc._jvm.PythonRDD.toLocalIteratorAndServe(rdd, True)
+    if partitions is None:
+        with job_tag(session, running.id):
+            rdd = arrow_batch_rdd(df) if rdd is None else rdd
+            check_running(running)
+            # The serving thread starts here and inherits this thread's job tags.
+            served = sc._jvm.PythonRDD.toLocalIteratorAndServe(rdd, True)
+        messages = _local_iterator_from_socket(served, NoOpSerializer())
+    else:
+        messages = _partition_messages(session, running.id, rdd, partitions)
     size, most = 0, session.limits.result_bytes
-    for message in _local_iterator_from_socket(served, NoOpSerializer()):
+    for message in messages:
         check_running(running)
         size += len(message)
         check_at_most("result_bytes", most, size, "the result")
@@ -216,10 +267,18 @@ def record_batches(
     limit: int = MAX_BATCH_BYTES,
     headers: CallHeaders | None = None,
     sent: Callable[[pa.RecordBatch], None] | None = None,
+    *,
+    rdd: Any = None,
+    partitions: range | None = None,
+    cancelled: Cancelled | None = None,
 ) -> Iterator[pa.RecordBatch]:
-    """``df``'s result, one Spark partition at a time, in batches of at most ``limit`` bytes."""
-    with operation(session, headers) as running:
-        yield from _batches(session, df, schema, limit, running, sent)
+    """``df``'s result, one Spark partition at a time, in batches of at most ``limit`` bytes.
+
+    ``rdd`` is ``df``'s :func:`arrow_batch_rdd` when already planned; ``partitions``
+    (which needs ``rdd``) limits the result to those partitions of it.
+    """
+    with operation(session, headers, cancelled) as running:
+        yield from _batches(session, df, schema, limit, running, sent, rdd, partitions)
 
 
 def stream_of(
@@ -228,6 +287,7 @@ def stream_of(
     headers: CallHeaders | None = None,
     sent: Callable[[pa.RecordBatch], None] | None = None,
     origin: sf.PlanId | None = None,
+    cancelled: Cancelled | None = None,
 ) -> fl.GeneratorStream:
     """A Flight stream of the result of the DataFrame ``build`` makes.
 
@@ -235,9 +295,9 @@ def stream_of(
     Spark jobs (``show`` renders its rows then), which are then reported and interrupted
     with the operation. ``sent`` is called with each batch before it leaves. Failures
     while the result runs are attributed to ``origin``, the plan's root. An empty result
-    still carries the schema.
+    still carries the schema. The operation is interrupted once ``cancelled`` is true.
     """
-    context = operation(session, headers)
+    context = operation(session, headers, cancelled)
     running = context.__enter__()
     try:
         with job_tag(session, running.id):

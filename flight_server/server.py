@@ -13,7 +13,9 @@ import pyarrow.flight as fl
 from google.protobuf.message import DecodeError
 from pyspark.sql import SparkSession
 
+from flight_server import flight_sql
 from flight_server.actions import ACTIONS, run_action
+from flight_server.auth import caller
 from flight_server.errors import INVALID_PLAN, SparkFlightError, reported
 from flight_server.execute import arrow_schema, interrupt, release, stream_of
 from flight_server.limits import Limits, check_at_most
@@ -21,6 +23,7 @@ from flight_server.sessions import (
     CallHeaders,
     Session,
     SessionManager,
+    SessionMiddleware,
     SessionMiddlewareFactory,
 )
 from flight_server.telemetry import (
@@ -53,9 +56,11 @@ def _read_upload(reader: fl.MetadataRecordBatchReader, most: int | None) -> pa.T
 
 
 class SparkFlightServer(fl.FlightServerBase):
-    """Serves Substrait plans over ``spark``, per docs/protocol.md.
+    """Serves Substrait plans and Flight SQL over ``spark``, per docs/protocol.md.
 
-    ``versions`` is what the server reports and accepts in the version handshake.
+    A descriptor, ticket or action that is Flight SQL's goes to the Flight SQL endpoint;
+    everything else is sparkflight's own protocol. ``versions`` is what the server reports
+    and accepts in the version handshake.
     """
 
     def __init__(
@@ -74,6 +79,7 @@ class SparkFlightServer(fl.FlightServerBase):
         middleware[TELEMETRY_MIDDLEWARE] = TelemetryMiddlewareFactory(self.metrics)
         super().__init__(location, middleware=middleware, **flight_kwargs)
         self.versions = versions or ServerVersions()
+        self.flight_sql = flight_sql.FlightSqlEndpoint(self.sessions)
         spark.sparkContext.setInterruptOnCancel(True)
         self._stopping = threading.Event()
         self._draining = threading.Event()
@@ -125,18 +131,37 @@ class SparkFlightServer(fl.FlightServerBase):
         return middleware.record if middleware is not None else CallRecord("")
 
     def _session(self, context: fl.ServerCallContext) -> Session:
-        """The session the call names; refused once the server drains."""
+        """The session the call names (by header, or by the session cookie of Flight SQL
+        clients); refused once the server drains."""
         if self._draining.is_set():
             raise fl.FlightUnavailableError("the server is shutting down")
         headers = self._headers(context)
-        session = self.sessions.get(headers.session_id)
+        middleware: SessionMiddleware | None = context.get_middleware(_SESSION_MIDDLEWARE)
+        user = caller(context) or ""
+        if headers.session_id is not None or middleware is None:
+            session = self.sessions.get(headers.session_id, user)
+        else:
+            session = self.sessions.find(middleware.cookie_id, user) or self.sessions.default
         record = self._record(context)
         record.user, record.session = session.user, session.id
         record.operation = headers.operation_id or ""
         return session
 
+    def _sql_call(self, context: fl.ServerCallContext) -> flight_sql.Call:
+        middleware: SessionMiddleware | None = context.get_middleware(_SESSION_MIDDLEWARE)
+        return flight_sql.Call(context, self._session(context), middleware)
+
+    @staticmethod
+    def _command(descriptor: fl.FlightDescriptor) -> bytes:
+        if descriptor.descriptor_type != fl.DescriptorType.CMD:
+            raise SparkFlightError(INVALID_PLAN, "the descriptor must be a command holding a plan")
+        return descriptor.command
+
     @reported
     def do_get(self, context: fl.ServerCallContext, ticket: fl.Ticket) -> fl.FlightDataStream:
+        sql_command = flight_sql.unpack(ticket.ticket)
+        if sql_command is not None:
+            return self.flight_sql.do_get(self._sql_call(context), sql_command)
         session = self._session(context)
         plan = checked_plan(session, ticket.ticket)
         record = self._record(context)
@@ -151,18 +176,23 @@ class SparkFlightServer(fl.FlightServerBase):
             self._headers(context),
             sent,
             root_plan_id(plan),
+            context.is_cancelled,
         )
 
     def _schema(self, context: fl.ServerCallContext, descriptor: fl.FlightDescriptor) -> pa.Schema:
-        if descriptor.descriptor_type != fl.DescriptorType.CMD:
-            raise SparkFlightError(INVALID_PLAN, "the descriptor must be a command holding a plan")
-        session = self._session(context)
-        return arrow_schema(translate_plan(session, descriptor.command))
+        command = self._command(descriptor)
+        sql_command = flight_sql.unpack(command)
+        if sql_command is not None:
+            return self.flight_sql.get_schema(self._sql_call(context), sql_command)
+        return arrow_schema(translate_plan(self._session(context), command))
 
     @reported
     def get_flight_info(
         self, context: fl.ServerCallContext, descriptor: fl.FlightDescriptor
     ) -> fl.FlightInfo:
+        sql_command = flight_sql.unpack(self._command(descriptor))
+        if sql_command is not None:
+            return self.flight_sql.get_flight_info(self._sql_call(context), sql_command, descriptor)
         schema = self._schema(context, descriptor)
         endpoint = fl.FlightEndpoint(descriptor.command, [])
         return fl.FlightInfo(schema, descriptor, [endpoint], -1, -1)
@@ -184,6 +214,10 @@ class SparkFlightServer(fl.FlightServerBase):
         reader: fl.MetadataRecordBatchReader,
         writer: fl.FlightMetadataWriter,
     ) -> None:
+        sql_command = flight_sql.unpack(descriptor.command or b"")
+        if sql_command is not None:
+            self.flight_sql.do_put(self._sql_call(context), sql_command, reader, writer)
+            return
         session = self._session(context)
         request = sf.UploadRequest()
         try:
@@ -202,20 +236,26 @@ class SparkFlightServer(fl.FlightServerBase):
 
     @reported
     def do_action(self, context: fl.ServerCallContext, action: fl.Action) -> Iterator[fl.Result]:
-        session = self._session(context)
         self._record(context).action = action.type
         body = action.body.to_pybytes() if action.body is not None else b""
         check_at_most("plan_bytes", self.limits.plan_bytes, len(body), "the action body")
+        if action.type in self.flight_sql.actions:
+            results = self.flight_sql.do_action(self._sql_call(context), action.type, body)
+            return iter([fl.Result(pa.py_buffer(result)) for result in results])
+        session = self._session(context)
         result = run_action(
             self.sessions,
             session,
             action.type,
             body,
             self._headers(context),
+            caller(context) or "",
             versions=self.versions,
         )
         session.touch()
         return iter([fl.Result(pa.py_buffer(result))])
 
     def list_actions(self, context: fl.ServerCallContext) -> list[fl.ActionType]:
-        return [fl.ActionType(name, action.description) for name, action in ACTIONS.items()]
+        own = [fl.ActionType(name, action.description) for name, action in ACTIONS.items()]
+        sql = [fl.ActionType(name, text) for name, text in flight_sql.ACTION_DESCRIPTIONS.items()]
+        return own + sql

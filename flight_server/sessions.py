@@ -1,11 +1,13 @@
-"""Client sessions: one ``SparkSession.newSession()`` each, named by a header."""
+"""Client sessions: one ``SparkSession.newSession()`` each, named by a header or a cookie."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from http.cookies import CookieError, SimpleCookie
 from urllib.parse import unquote
 
 import pyarrow as pa
@@ -23,6 +25,10 @@ OPERATION_HEADER = "x-sparkflight-operation-id"
 #: Request header, repeated once per tag (percent-encoded), with the tags of the operation
 #: a call starts.
 TAG_HEADER = "x-sparkflight-tag"
+#: Cookie naming the session of a Flight SQL client (the name Flight's specification suggests).
+SESSION_COOKIE = "arrow_flight_session_id"
+_SESSION_ID = re.compile(r"[0-9a-f]{32}")
+INVALID_SESSION_ID = "INVALID_SESSION_ID"
 
 
 @dataclass(frozen=True)
@@ -114,8 +120,11 @@ class SessionManager:
     def default(self) -> Session:
         return self._default
 
-    def open(self, conf: dict[str, str] | None = None, user: str = "") -> Session:
-        """Open a new session of ``user`` with ``conf`` applied to its SQL conf."""
+    def open(
+        self, conf: dict[str, str] | None = None, user: str = "", session_id: str | None = None
+    ) -> Session:
+        """Open a new session of ``user`` with ``conf`` applied to its SQL conf (named
+        ``session_id``, or by a new id)."""
         with self._lock:
             held = sum(1 for s in self._sessions.values() if s.user == user)
         check_at_most(
@@ -124,9 +133,24 @@ class SessionManager:
         spark = self._default.spark.newSession()
         for key, value in (conf or {}).items():
             spark.conf.set(key, value)
-        session = Session(uuid.uuid4().hex, spark, self.limits, user)
+        session = Session(session_id or uuid.uuid4().hex, spark, self.limits, user)
         with self._lock:
+            if session.id in self._sessions:
+                raise SparkFlightError(
+                    INVALID_SESSION_ID,
+                    "a session with this id is already open",
+                    session_id=session.id,
+                )
             self._sessions[session.id] = session
+        return session
+
+    def find(self, session_id: str, user: str = "") -> Session | None:
+        """The session named ``session_id``, if it is open and ``user`` opened it."""
+        with self._lock:
+            session = self._sessions.get(session_id)
+        if session is None or session.user != user:
+            return None
+        session.touch()
         return session
 
     def get(self, session_id: str | None, user: str = "") -> Session:
@@ -179,23 +203,51 @@ class SessionManager:
 
 
 class SessionMiddleware(fl.ServerMiddleware):
-    """Carries what the headers of a call said."""
+    """Carries what the headers of a call said, and the session cookie of Flight SQL clients.
 
-    def __init__(self, headers: CallHeaders) -> None:
+    A call naming no session (by header or cookie) is answered with a cookie proposing a
+    new session id (gRPC sends headers before the call is handled, so the cookie cannot
+    wait for the session): a client that keeps cookies then names that id, and setting
+    session options opens the session under it. A cookie naming no open session stands
+    for the default session.
+    """
+
+    def __init__(self, headers: CallHeaders, cookie_id: str | None = None) -> None:
         self.headers = headers
+        self.cookie_id = cookie_id or uuid.uuid4().hex
+        self._propose = cookie_id is None and headers.session_id is None
 
     @property
     def session_id(self) -> str | None:
         return self.headers.session_id
 
+    def sending_headers(self) -> dict[str, str]:
+        if not self._propose:
+            return {}
+        return {"set-cookie": f"{SESSION_COOKIE}={self.cookie_id}"}
+
+
+def _cookie_session(headers: dict[str, list[str]]) -> str | None:
+    for header in headers.get("cookie") or []:
+        cookie: SimpleCookie = SimpleCookie()
+        try:
+            cookie.load(header)
+        except CookieError:
+            continue
+        value = cookie[SESSION_COOKIE].value if SESSION_COOKIE in cookie else ""
+        if _SESSION_ID.fullmatch(value):
+            return value
+    return None
+
 
 class SessionMiddlewareFactory(fl.ServerMiddlewareFactory):
-    """Reads the session, operation id and tag headers of every call."""
+    """Reads the session, operation id and tag headers and the session cookie of every call."""
 
     def start_call(self, info: fl.CallInfo, headers: dict[str, list[str]]) -> SessionMiddleware:
         session = headers.get(SESSION_HEADER) or []
         operation = headers.get(OPERATION_HEADER) or []
         tags = frozenset(unquote(t) for t in headers.get(TAG_HEADER) or [] if t)
         return SessionMiddleware(
-            CallHeaders(session[0] if session else None, operation[0] if operation else None, tags)
+            CallHeaders(session[0] if session else None, operation[0] if operation else None, tags),
+            _cookie_session(headers),
         )

@@ -1,7 +1,8 @@
-"""Regenerate ``plans/sparkflight_pb2.py`` from ``plans/sparkflight.proto``.
+"""Regenerate the ``plans/*_pb2.py`` modules from the ``.proto`` files beside them.
 
-Run ``python -m plans.generate`` after changing the .proto (needs the ``dev``
-extra for ``grpcio-tools``). The Substrait messages it imports are taken from
+Run ``python -m plans.generate`` after changing a .proto (needs the ``dev``
+extra for ``grpcio-tools``, pinned to the release whose output imports on the
+protobuf runtime that the project requires). The Substrait messages it imports are taken from
 the installed ``substrait`` package's descriptors, so no Substrait .proto
 sources are needed.
 """
@@ -16,6 +17,11 @@ from google.protobuf.descriptor import FileDescriptor
 from substrait import algebra_pb2, type_pb2
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+#: The Arrow Flight SQL and Flight messages that sparkflight serves, generated into the
+#: descriptor pool of ``plans/flight_pool.py``.
+FLIGHT_PROTOS = ("plans/flight_sql.proto", "plans/flight.proto")
+#: Every .proto of the project.
+PROTOS = ("plans/sparkflight.proto", *FLIGHT_PROTOS)
 
 
 def _descriptor_set(files: list[FileDescriptor]) -> descriptor_pb2.FileDescriptorSet:
@@ -51,11 +57,26 @@ def main() -> None:
                 f"--proto_path={ROOT}",
                 f"--python_out={ROOT}",
                 f"--pyi_out={ROOT}",
-                "plans/sparkflight.proto",
+                *PROTOS,
             ]
         )
     if code != 0:
         raise SystemExit(f"protoc failed with exit code {code}")
+    for proto in FLIGHT_PROTOS:
+        _use_flight_pool(ROOT / proto.replace(".proto", "_pb2.py"))
+
+
+def _use_flight_pool(module: pathlib.Path) -> None:
+    """Have a generated module add its messages to ``plans.flight_pool.POOL``."""
+    text = module.read_text()
+    default_pool = "_descriptor_pool.Default()"
+    if default_pool not in text:
+        raise SystemExit(f"{module}: generated code no longer uses {default_pool}")
+    text = text.replace(
+        "# @@protoc_insertion_point(imports)",
+        "from plans.flight_pool import POOL as _FLIGHT_POOL\n# @@protoc_insertion_point(imports)",
+    )
+    module.write_text(text.replace(default_pool, "_FLIGHT_POOL"))
 
 
 if __name__ == "__main__":

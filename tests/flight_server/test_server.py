@@ -13,6 +13,7 @@ from pyspark.sql.types import LongType, StringType, StructField, StructType, Var
 from substrait import algebra_pb2 as A
 
 from flight_server.execute import MAX_BATCH_BYTES
+from flight_server.flight_sql import ACTION_DESCRIPTIONS
 from flight_server.sessions import SESSION_HEADER
 from plans import sparkflight_pb2 as sf
 from tests.flight_server.plan_builder import (
@@ -171,7 +172,7 @@ def test_list_actions(client: fl.FlightClient) -> None:
         "error.stacktrace",
         "version",
         "status",
-    }
+    } | set(ACTION_DESCRIPTIONS)
     assert all(actions.values())
 
 

@@ -1,0 +1,84 @@
+"""Flight SQL cancellation and result streaming, on an in-process server over ``classic``.
+
+In process, the test sees the server's Spark jobs and can tell that they stop.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+import adbc_driver_flightsql.dbapi as adbc
+import adbc_driver_manager
+import pyarrow.flight as fl
+import pytest
+from pyspark.sql import SparkSession
+
+from flight_server.execute import MAX_BATCH_BYTES
+from flight_server.flight_sql.protocol import pack
+from flight_server.server import SparkFlightServer
+from plans import flight_pb2 as flight
+from plans import flight_sql_pb2 as fsql
+from tests.flight_server.plan_builder import client, server  # noqa: F401 - fixtures
+
+# A guard against a job that never starts or never stops, not a performance expectation.
+GUARD_S = 120
+LONG_QUERY = "SELECT count(*) FROM range(0, 100000000000, 1, 4) WHERE rand() > 2"
+
+
+def _eventually(condition: Callable[[], object]) -> None:
+    deadline = time.monotonic() + GUARD_S
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.1)
+
+
+def test_cancel_stops_the_spark_job(
+    server: SparkFlightServer,  # noqa: F811
+    classic: SparkSession,
+) -> None:
+    tracker = classic.sparkContext.statusTracker()
+    url = f"grpc://127.0.0.1:{server.port}"
+    with adbc.connect(url, autocommit=True) as conn, conn.cursor() as cur:
+        errors: list[Exception] = []
+
+        def run() -> None:
+            try:
+                cur.execute(LONG_QUERY)
+                cur.fetchall()
+            except adbc_driver_manager.Error as exc:
+                errors.append(exc)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        _eventually(lambda: tracker.getActiveJobsIds())
+        cur.adbc_cancel()
+        thread.join()
+        assert errors and "cancel" in str(errors[0]).lower()
+        _eventually(lambda: not tracker.getActiveJobsIds())
+        cur.execute("SELECT 1 AS still_usable")
+        assert cur.fetchall() == [(1,)]
+
+
+def _info(flight_client: fl.FlightClient, query: str) -> fl.FlightInfo:
+    command = pack(fsql.CommandStatementQuery(query=query))
+    return flight_client.get_flight_info(fl.FlightDescriptor.for_command(command))
+
+
+def test_cancel_flight_info(client: fl.FlightClient) -> None:  # noqa: F811
+    info = _info(client, "SELECT id FROM range(100)")
+    request = flight.CancelFlightInfoRequest(info=info.serialize())
+    (answer,) = client.do_action(fl.Action("CancelFlightInfo", request.SerializeToString()))
+    result = flight.CancelFlightInfoResult.FromString(answer.body.to_pybytes())
+    assert result.status == flight.CANCEL_STATUS_CANCELLED
+    with pytest.raises(fl.FlightError, match="RESULT_NOT_FOUND"):
+        client.do_get(info.endpoints[0].ticket).read_all()
+
+
+def test_batches_are_at_most_8_mib(client: fl.FlightClient) -> None:  # noqa: F811
+    info = _info(client, "SELECT id, repeat('x', 1000) AS s FROM range(0, 20000, 1, 1)")
+    reader = client.do_get(info.endpoints[0].ticket)
+    sizes = [chunk.data.nbytes for chunk in reader]
+    assert sum(sizes) > MAX_BATCH_BYTES
+    assert max(sizes) <= MAX_BATCH_BYTES
