@@ -94,3 +94,15 @@ def test_a_query_running_longer_than_the_timeout_is_interrupted(classic):
                 spark.sql(SLOW).collect()
             assert spark.range(4).count() == 4
         wait_until(lambda: not active_jobs(classic), "the Spark job to be cancelled")
+
+
+def test_a_client_killed_mid_query_leaves_no_spark_job_and_no_session(classic):
+    with serving(classic, Limits(session_idle_seconds=3)) as (server, url):
+        process = _client_process(url, SLOW)
+        wait_until(lambda: active_jobs(classic), "the query to start")
+        assert len(server.sessions) == 1
+        process.kill()
+        process.wait()
+        wait_until(lambda: not active_jobs(classic), "the Spark job to be cancelled")
+        wait_until(lambda: server.sessions.running() == 0, "the operation to end")
+        wait_until(lambda: len(server.sessions) == 0, "the session to expire")
