@@ -29,7 +29,7 @@ from client.errors import (
     UnsupportedOperationException,
 )
 from client.group import GroupedData
-from client.readwriter import DataFrameReader, DataFrameWriter
+from client.readwriter import DataFrameReader, DataFrameWriter, DataFrameWriterV2
 from client.row import Row
 from client.session import RuntimeConfig, SparkSession
 from client.window import Window, WindowSpec
@@ -42,6 +42,7 @@ __all__ = [
     "DataFrame",
     "DataFrameReader",
     "DataFrameWriter",
+    "DataFrameWriterV2",
     "DateTimeException",
     "GroupedData",
     "IllegalArgumentException",

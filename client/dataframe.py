@@ -50,7 +50,7 @@ from plans import sparkflight_pb2 as sf
 if TYPE_CHECKING:
     import pandas as pd
 
-    from client.readwriter import DataFrameWriter
+    from client.readwriter import DataFrameWriter, DataFrameWriterV2
     from client.session import SparkSession
 
 _EXPLAIN_MODES = ("simple", "extended", "codegen", "cost", "formatted")
@@ -876,3 +876,8 @@ class DataFrame:
         from client.readwriter import DataFrameWriter
 
         return DataFrameWriter(self)
+
+    def writeTo(self, table: str) -> DataFrameWriterV2:
+        from client.readwriter import DataFrameWriterV2
+
+        return DataFrameWriterV2(self, table)

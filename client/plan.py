@@ -67,9 +67,13 @@ class Relation:
         raise NotImplementedError
 
 
-def to_plan(relation: Relation) -> plan_pb2.Plan:
-    """The Substrait plan of ``relation``: one root, names left to Spark."""
-    ctx = PlanContext()
+def to_plan(relation: Relation, ctx: PlanContext | None = None) -> plan_pb2.Plan:
+    """The Substrait plan of ``relation``: one root, names left to Spark.
+
+    ``ctx`` declares, besides the plan's functions, those of expressions it
+    serialized before (expressions that travel next to the plan).
+    """
+    ctx = ctx or PlanContext()
     rel = relation.to_rel(ctx)
     plan = plan_pb2.Plan(
         version=plan_pb2.Version(minor_number=75, producer="sparkflight"),
@@ -147,6 +151,7 @@ class DataSource(Relation):
     paths: Sequence[str] = ()
     options: dict[str, str] = field(default_factory=dict)
     schema: str = ""
+    predicates: Sequence[str] = ()
 
     def _build(self, ctx: PlanContext) -> Rel:
         return _leaf(
@@ -155,8 +160,18 @@ class DataSource(Relation):
                 paths=list(self.paths),
                 options=self.options,
                 schema=self.schema,
+                predicates=list(self.predicates),
             )
         )
+
+
+@dataclass(eq=False, kw_only=True)
+class Changes(Relation):
+    table_name: str = ""
+    options: dict[str, str] = field(default_factory=dict)
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        return _leaf(sf.ChangesRelation(table_name=self.table_name, options=self.options))
 
 
 # ------------------------------------------------------------------ single input

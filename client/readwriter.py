@@ -1,11 +1,14 @@
-"""``DataFrameReader`` (``spark.read``) and ``DataFrameWriter`` (``df.write``)."""
+"""``DataFrameReader`` (``spark.read``), ``DataFrameWriter`` (``df.write``) and
+``DataFrameWriterV2`` (``df.writeTo(table)``)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Self
 
 from client import plan
-from client.errors import PySparkTypeError
+from client.column import ColumnOrName, column_expr
+from client.errors import PySparkTypeError, PySparkValueError
+from client.expressions import PlanContext
 from client.types import StructType
 from plans import sparkflight_pb2 as sf
 
@@ -117,6 +120,59 @@ class DataFrameReader(_Options):
     def text(self, paths: PathOrPaths, **options: Any) -> DataFrame:
         return self._load_format("text", paths, options)
 
+    def xml(
+        self,
+        path: PathOrPaths,
+        rowTag: str | None = None,
+        schema: StructType | str | None = None,
+        **options: Any,
+    ) -> DataFrame:
+        return self._load_format("xml", path, {"schema": schema, "rowTag": rowTag, **options})
+
+    def jdbc(
+        self,
+        url: str,
+        table: str,
+        column: str | None = None,
+        lowerBound: str | int | None = None,
+        upperBound: str | int | None = None,
+        numPartitions: int | None = None,
+        predicates: list[str] | None = None,
+        properties: dict[str, str] | None = None,
+    ) -> DataFrame:
+        """A database table over JDBC, split on ``column``'s range or by ``predicates``."""
+        from client.dataframe import DataFrame
+
+        self.format("jdbc").options(**(properties or {})).options(url=url, dbtable=table)
+        if column is not None:
+            bounds = {
+                "lowerBound": lowerBound,
+                "upperBound": upperBound,
+                "numPartitions": numPartitions,
+            }
+            for name, value in bounds.items():
+                if value is None:
+                    raise PySparkValueError(
+                        message=f"[CANNOT_BE_NONE] Argument `{name}` cannot be None when "
+                        "`column` is given.",
+                        errorClass="CANNOT_BE_NONE",
+                        messageParameters={"arg_name": name},
+                    )
+            self.options(partitionColumn=column, **bounds)
+        elif predicates is not None:
+            relation = plan.DataSource(
+                format="jdbc", options=dict(self._options), predicates=list(predicates)
+            )
+            return DataFrame(relation, self._session)
+        return self.load()
+
+    def changes(self, tableName: str) -> DataFrame:
+        """The change data feed of a table whose catalog keeps one."""
+        from client.dataframe import DataFrame
+
+        relation = plan.Changes(table_name=tableName, options=dict(self._options))
+        return DataFrame(relation, self._session)
+
     def table(self, tableName: str) -> DataFrame:
         return self._session.table(tableName)
 
@@ -133,6 +189,7 @@ class DataFrameWriter(_Options):
         self._bucket_by: list[str] = []
         self._num_buckets = 0
         self._sort_by: list[str] = []
+        self._cluster_by: list[str] = []
 
     def mode(self, saveMode: str | None) -> DataFrameWriter:
         if saveMode is not None:
@@ -158,6 +215,12 @@ class DataFrameWriter(_Options):
         self._sort_by = list(col) if isinstance(col, (list, tuple)) else [col, *cols]
         return self
 
+    def clusterBy(self, *cols: str | list[str]) -> DataFrameWriter:
+        if len(cols) == 1 and isinstance(cols[0], (list, tuple)):
+            cols = tuple(cols[0])
+        self._cluster_by = list(cols)  # type: ignore[arg-type]
+        return self
+
     def _write(self, path: str = "", table_name: str = "", save_as_table: bool = False) -> None:
         command = sf.WriteCommand(
             plan=self._df._plan(),
@@ -171,6 +234,7 @@ class DataFrameWriter(_Options):
             num_buckets=self._num_buckets,
             sort_by=self._sort_by,
             save_as_table=save_as_table,
+            cluster_by=self._cluster_by,
         )
         self._df._session._connection.action(
             "command", sf.CommandRequest(write=command), sf.CommandResponse
@@ -248,3 +312,88 @@ class DataFrameWriter(_Options):
         self._save_format(
             "text", path, None, None, {"compression": compression, "lineSep": lineSep}
         )
+
+    def xml(
+        self, path: str, rowTag: str | None = None, mode: str | None = None, **options: Any
+    ) -> None:
+        self._save_format("xml", path, mode, None, {"rowTag": rowTag, **options})
+
+    def jdbc(
+        self,
+        url: str,
+        table: str,
+        mode: str | None = None,
+        properties: dict[str, str] | None = None,
+    ) -> None:
+        self.format("jdbc").mode(mode).options(**(properties or {}))
+        self.options(url=url, dbtable=table)._write()
+
+
+_V2 = sf.WriteV2Command
+
+
+class DataFrameWriterV2(_Options):
+    """``df.writeTo(table)``: creates, replaces or writes into a catalog table."""
+
+    def __init__(self, df: DataFrame, table: str) -> None:
+        self._df = df
+        self._table = table
+        self._provider: str | None = None
+        self._options: dict[str, str] = {}
+        self._properties: dict[str, str] = {}
+        self._partitioning: list[ColumnOrName] = []
+        self._cluster_by: list[str] = []
+
+    def using(self, provider: str) -> DataFrameWriterV2:
+        self._provider = provider
+        return self
+
+    def tableProperty(self, property: str, value: str) -> DataFrameWriterV2:
+        self._properties[property] = value
+        return self
+
+    def partitionedBy(self, col: ColumnOrName, *cols: ColumnOrName) -> DataFrameWriterV2:
+        """Partition by columns or partition transforms (``functions.years(col)``, ...)."""
+        self._partitioning = [col, *cols]
+        return self
+
+    def clusterBy(self, col: str, *cols: str) -> DataFrameWriterV2:
+        self._cluster_by = [col, *cols]
+        return self
+
+    def _write(self, mode: int, condition: ColumnOrName | None = None) -> None:
+        ctx = PlanContext()
+        partitioning = [column_expr(c).to_proto(ctx) for c in self._partitioning]
+        command = _V2(
+            table_name=self._table,
+            mode=mode,
+            provider=self._provider,
+            options=self._options,
+            table_properties=self._properties,
+            partitioning=partitioning,
+            cluster_by=self._cluster_by,
+        )
+        if condition is not None:
+            command.overwrite_condition.CopyFrom(column_expr(condition).to_proto(ctx))
+        command.plan = plan.to_plan(self._df._relation, ctx).SerializeToString()
+        self._df._session._connection.action(
+            "command", sf.CommandRequest(write_v2=command), sf.CommandResponse
+        )
+
+    def create(self) -> None:
+        self._write(_V2.MODE_CREATE)
+
+    def replace(self) -> None:
+        self._write(_V2.MODE_REPLACE)
+
+    def createOrReplace(self) -> None:
+        self._write(_V2.MODE_CREATE_OR_REPLACE)
+
+    def append(self) -> None:
+        self._write(_V2.MODE_APPEND)
+
+    def overwrite(self, condition: ColumnOrName) -> None:
+        self._write(_V2.MODE_OVERWRITE, condition)
+
+    def overwritePartitions(self) -> None:
+        self._write(_V2.MODE_OVERWRITE_PARTITIONS)

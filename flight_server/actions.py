@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from google.protobuf.message import DecodeError, Message
 from pyspark.sql import DataFrame
 from pyspark.sql.conf import RuntimeConfig
+from pyspark.sql.readwriter import DataFrameWriterV2
 
 from flight_server.cluster import cluster_status
 from flight_server.errors import (
@@ -18,7 +19,7 @@ from flight_server.errors import (
 )
 from flight_server.execute import interrupt, job_tag, operation, release, tagged
 from flight_server.sessions import CallHeaders, Session, SessionManager
-from flight_server.translate import translate_plan
+from flight_server.translate import PlanWithExpressions, translate_plan, translate_with_expressions
 from flight_server.versions import ServerVersions
 from plans import sparkflight_pb2 as sf
 
@@ -173,12 +174,46 @@ def _write(session: Session, command: sf.WriteCommand) -> None:
         writer = writer.bucketBy(command.num_buckets, *command.bucket_by)
     if command.sort_by:
         writer = writer.sortBy(*command.sort_by)
+    if command.cluster_by:
+        writer = writer.clusterBy(*command.cluster_by)
     if command.table_name and command.save_as_table:
         writer.saveAsTable(command.table_name)
     elif command.table_name:
         writer.insertInto(command.table_name, overwrite=command.mode == "overwrite")
     else:
         writer.save(command.path or None)
+
+
+_V2 = sf.WriteV2Command
+_WRITES_V2: dict[int, Callable[[DataFrameWriterV2, PlanWithExpressions, _V2], None]] = {
+    _V2.MODE_CREATE: lambda w, p, c: w.create(),
+    _V2.MODE_REPLACE: lambda w, p, c: w.replace(),
+    _V2.MODE_CREATE_OR_REPLACE: lambda w, p, c: w.createOrReplace(),
+    _V2.MODE_APPEND: lambda w, p, c: w.append(),
+    _V2.MODE_OVERWRITE: lambda w, p, c: w.overwrite(p.column(c.overwrite_condition)),
+    _V2.MODE_OVERWRITE_PARTITIONS: lambda w, p, c: w.overwritePartitions(),
+}
+
+
+def _write_v2(session: Session, command: sf.WriteV2Command) -> None:
+    write = _WRITES_V2.get(command.mode)
+    if write is None:
+        raise SparkFlightError(INVALID_ACTION_BODY, f"unknown V2 write mode {command.mode}")
+    if command.mode == _V2.MODE_OVERWRITE and not command.HasField("overwrite_condition"):
+        raise SparkFlightError(INVALID_ACTION_BODY, "a V2 overwrite needs a condition")
+    plan = translate_with_expressions(session, command.plan)
+    writer = plan.df.writeTo(command.table_name)
+    if command.HasField("provider"):
+        writer = writer.using(command.provider)
+    if command.options:
+        writer = writer.options(**dict(command.options))
+    for key, value in command.table_properties.items():
+        writer = writer.tableProperty(key, value)
+    if command.partitioning:
+        writer = writer.partitionedBy(*(plan.partitioning(e) for e in command.partitioning))
+    if command.cluster_by:
+        writer = writer.clusterBy(*command.cluster_by)
+    write(writer, plan, command)
 
 
 def _sql_command(session: Session, command: sf.SqlCommand) -> None:
@@ -189,6 +224,7 @@ _COMMANDS: dict[str, Callable[[Session, Message], None]] = {
     "create_view": _create_view,  # type: ignore[dict-item]
     "write": _write,  # type: ignore[dict-item]
     "sql": _sql_command,  # type: ignore[dict-item]
+    "write_v2": _write_v2,  # type: ignore[dict-item]
 }
 
 

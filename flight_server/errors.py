@@ -91,7 +91,30 @@ def _java_details(java_exception: Any) -> sf.ErrorDetails:
         if not isinstance(converted, UnknownException):
             return _captured_details(converted)
         root, cause = cause, cause.getCause()
-    return sf.ErrorDetails(exception_class="SparkException", message=root.toString())
+    return _throwable_details(java_exception) or sf.ErrorDetails(
+        exception_class="SparkException", message=root.toString()
+    )
+
+
+def _throwable_details(java_exception: Any) -> sf.ErrorDetails | None:
+    """Details of the first ``SparkThrowable`` with an error condition in the cause chain,
+    for those PySpark does not convert (``SparkClassNotFoundException``, ...)."""
+    cause = java_exception
+    while cause is not None:
+        try:
+            condition = cause.getCondition()
+        except Py4JError:
+            condition = None
+        if condition:
+            return sf.ErrorDetails(
+                exception_class="SparkException",
+                error_class=condition,
+                sql_state=cause.getSqlState() or "",
+                message=cause.getMessage(),
+                message_parameters=dict(cause.getMessageParameters()),
+            )
+        cause = cause.getCause()
+    return None
 
 
 @contextlib.contextmanager

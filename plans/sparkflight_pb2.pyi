@@ -48,7 +48,7 @@ class LocalRelation(_message.Message):
     def __init__(self, arrow_ipc: _Optional[bytes] = ..., upload_id: _Optional[str] = ..., schema_json: _Optional[str] = ...) -> None: ...
 
 class DataSourceRelation(_message.Message):
-    __slots__ = ("format", "paths", "options", "schema")
+    __slots__ = ("format", "paths", "options", "schema", "predicates")
     class OptionsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -60,11 +60,28 @@ class DataSourceRelation(_message.Message):
     PATHS_FIELD_NUMBER: _ClassVar[int]
     OPTIONS_FIELD_NUMBER: _ClassVar[int]
     SCHEMA_FIELD_NUMBER: _ClassVar[int]
+    PREDICATES_FIELD_NUMBER: _ClassVar[int]
     format: str
     paths: _containers.RepeatedScalarFieldContainer[str]
     options: _containers.ScalarMap[str, str]
     schema: str
-    def __init__(self, format: _Optional[str] = ..., paths: _Optional[_Iterable[str]] = ..., options: _Optional[_Mapping[str, str]] = ..., schema: _Optional[str] = ...) -> None: ...
+    predicates: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, format: _Optional[str] = ..., paths: _Optional[_Iterable[str]] = ..., options: _Optional[_Mapping[str, str]] = ..., schema: _Optional[str] = ..., predicates: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ChangesRelation(_message.Message):
+    __slots__ = ("table_name", "options")
+    class OptionsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    TABLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    table_name: str
+    options: _containers.ScalarMap[str, str]
+    def __init__(self, table_name: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class CatalogRelation(_message.Message):
     __slots__ = ("current_catalog", "set_current_catalog", "list_catalogs", "current_database", "set_current_database", "list_databases", "get_database", "database_exists", "create_database", "drop_database", "list_tables", "list_views", "get_table", "table_exists", "list_columns", "list_partitions", "get_table_properties", "get_create_table_string", "create_table", "drop_table", "drop_view", "truncate_table", "analyze_table", "list_functions", "get_function", "function_exists", "drop_temp_view", "drop_global_temp_view", "is_cached", "cache_table", "uncache_table", "clear_cache", "refresh_table", "refresh_by_path", "recover_partitions")
@@ -651,14 +668,16 @@ class AnalyzeResponse(_message.Message):
     def __init__(self, schema_json: _Optional[str] = ..., text: _Optional[str] = ..., flag: _Optional[bool] = ..., strings: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class CommandRequest(_message.Message):
-    __slots__ = ("create_view", "write", "sql")
+    __slots__ = ("create_view", "write", "sql", "write_v2")
     CREATE_VIEW_FIELD_NUMBER: _ClassVar[int]
     WRITE_FIELD_NUMBER: _ClassVar[int]
     SQL_FIELD_NUMBER: _ClassVar[int]
+    WRITE_V2_FIELD_NUMBER: _ClassVar[int]
     create_view: CreateViewCommand
     write: WriteCommand
     sql: SqlCommand
-    def __init__(self, create_view: _Optional[_Union[CreateViewCommand, _Mapping]] = ..., write: _Optional[_Union[WriteCommand, _Mapping]] = ..., sql: _Optional[_Union[SqlCommand, _Mapping]] = ...) -> None: ...
+    write_v2: WriteV2Command
+    def __init__(self, create_view: _Optional[_Union[CreateViewCommand, _Mapping]] = ..., write: _Optional[_Union[WriteCommand, _Mapping]] = ..., sql: _Optional[_Union[SqlCommand, _Mapping]] = ..., write_v2: _Optional[_Union[WriteV2Command, _Mapping]] = ...) -> None: ...
 
 class CreateViewCommand(_message.Message):
     __slots__ = ("plan", "name", "replace")
@@ -672,7 +691,7 @@ class CreateViewCommand(_message.Message):
     def __init__(self, plan: _Optional[bytes] = ..., name: _Optional[str] = ..., replace: _Optional[bool] = ..., **kwargs) -> None: ...
 
 class WriteCommand(_message.Message):
-    __slots__ = ("plan", "format", "mode", "options", "path", "table_name", "partition_by", "bucket_by", "num_buckets", "sort_by", "save_as_table")
+    __slots__ = ("plan", "format", "mode", "options", "path", "table_name", "partition_by", "bucket_by", "num_buckets", "sort_by", "save_as_table", "cluster_by")
     class OptionsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -691,6 +710,7 @@ class WriteCommand(_message.Message):
     NUM_BUCKETS_FIELD_NUMBER: _ClassVar[int]
     SORT_BY_FIELD_NUMBER: _ClassVar[int]
     SAVE_AS_TABLE_FIELD_NUMBER: _ClassVar[int]
+    CLUSTER_BY_FIELD_NUMBER: _ClassVar[int]
     plan: bytes
     format: str
     mode: str
@@ -702,7 +722,60 @@ class WriteCommand(_message.Message):
     num_buckets: int
     sort_by: _containers.RepeatedScalarFieldContainer[str]
     save_as_table: bool
-    def __init__(self, plan: _Optional[bytes] = ..., format: _Optional[str] = ..., mode: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ..., path: _Optional[str] = ..., table_name: _Optional[str] = ..., partition_by: _Optional[_Iterable[str]] = ..., bucket_by: _Optional[_Iterable[str]] = ..., num_buckets: _Optional[int] = ..., sort_by: _Optional[_Iterable[str]] = ..., save_as_table: _Optional[bool] = ...) -> None: ...
+    cluster_by: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, plan: _Optional[bytes] = ..., format: _Optional[str] = ..., mode: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ..., path: _Optional[str] = ..., table_name: _Optional[str] = ..., partition_by: _Optional[_Iterable[str]] = ..., bucket_by: _Optional[_Iterable[str]] = ..., num_buckets: _Optional[int] = ..., sort_by: _Optional[_Iterable[str]] = ..., save_as_table: _Optional[bool] = ..., cluster_by: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class WriteV2Command(_message.Message):
+    __slots__ = ("plan", "table_name", "mode", "provider", "options", "table_properties", "partitioning", "cluster_by", "overwrite_condition")
+    class Mode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        MODE_UNSPECIFIED: _ClassVar[WriteV2Command.Mode]
+        MODE_CREATE: _ClassVar[WriteV2Command.Mode]
+        MODE_REPLACE: _ClassVar[WriteV2Command.Mode]
+        MODE_CREATE_OR_REPLACE: _ClassVar[WriteV2Command.Mode]
+        MODE_APPEND: _ClassVar[WriteV2Command.Mode]
+        MODE_OVERWRITE: _ClassVar[WriteV2Command.Mode]
+        MODE_OVERWRITE_PARTITIONS: _ClassVar[WriteV2Command.Mode]
+    MODE_UNSPECIFIED: WriteV2Command.Mode
+    MODE_CREATE: WriteV2Command.Mode
+    MODE_REPLACE: WriteV2Command.Mode
+    MODE_CREATE_OR_REPLACE: WriteV2Command.Mode
+    MODE_APPEND: WriteV2Command.Mode
+    MODE_OVERWRITE: WriteV2Command.Mode
+    MODE_OVERWRITE_PARTITIONS: WriteV2Command.Mode
+    class OptionsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class TablePropertiesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    TABLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    TABLE_PROPERTIES_FIELD_NUMBER: _ClassVar[int]
+    PARTITIONING_FIELD_NUMBER: _ClassVar[int]
+    CLUSTER_BY_FIELD_NUMBER: _ClassVar[int]
+    OVERWRITE_CONDITION_FIELD_NUMBER: _ClassVar[int]
+    plan: bytes
+    table_name: str
+    mode: WriteV2Command.Mode
+    provider: str
+    options: _containers.ScalarMap[str, str]
+    table_properties: _containers.ScalarMap[str, str]
+    partitioning: _containers.RepeatedCompositeFieldContainer[_algebra_pb2.Expression]
+    cluster_by: _containers.RepeatedScalarFieldContainer[str]
+    overwrite_condition: _algebra_pb2.Expression
+    def __init__(self, plan: _Optional[bytes] = ..., table_name: _Optional[str] = ..., mode: _Optional[_Union[WriteV2Command.Mode, str]] = ..., provider: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ..., table_properties: _Optional[_Mapping[str, str]] = ..., partitioning: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., cluster_by: _Optional[_Iterable[str]] = ..., overwrite_condition: _Optional[_Union[_algebra_pb2.Expression, _Mapping]] = ...) -> None: ...
 
 class SqlCommand(_message.Message):
     __slots__ = ("query",)

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from google.protobuf.message import DecodeError
-from pyspark.sql import DataFrame
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import types as T
+from pyspark.sql.functions import partitioning
 from substrait import plan_pb2
+from substrait.algebra_pb2 import Expression
 
 from flight_server.errors import INVALID_PLAN, SparkFlightError
 from flight_server.limits import check_at_most, exceeded, message_depth
 from flight_server.sessions import Session
-from flight_server.translate.expressions import Context
+from flight_server.translate.expressions import Context, Frame, Scope, expression, plain_value
 from flight_server.translate.relations import relation, relation_plan_id
 from plans import sparkflight_pb2 as sf
 from plans.legacy import check_unknown_fields
 
-__all__ = ["checked_plan", "parse_plan", "root_plan_id", "translate_plan"]
+__all__ = [
+    "PlanWithExpressions",
+    "checked_plan",
+    "parse_plan",
+    "root_plan_id",
+    "translate_plan",
+    "translate_with_expressions",
+]
 
 
 def parse_plan(data: bytes) -> plan_pb2.Plan:
@@ -85,15 +97,74 @@ def root_plan_id(plan: plan_pb2.Plan) -> sf.PlanId | None:
 
 def translate_plan(session: Session, plan: plan_pb2.Plan | bytes) -> DataFrame:
     """The DataFrame of ``plan`` in ``session`` (analysed by Spark, not run)."""
+    return _translated(session, plan).df
+
+
+@dataclass(frozen=True)
+class PlanWithExpressions:
+    """A plan's DataFrame, and a translator of expressions over it that call the
+    functions the plan declares (the partitioning and condition of a V2 write)."""
+
+    df: DataFrame
+    ctx: Context
+
+    def column(self, e: Expression) -> Column:
+        return expression(self.ctx, e, Scope(Frame(self.df)))
+
+    def partitioning(self, e: Expression) -> Column:
+        """A column or a partition transform (``years(col)``, ``bucket(n, col)``, ...)."""
+        if e.WhichOneof("rex_type") == "scalar_function":
+            function = e.scalar_function
+            transform = _TRANSFORMS.get(self.ctx.function(function.function_reference).base_name)
+            if transform is not None:
+                args = [a.value for a in function.arguments]
+                return transform(self, args)
+        return self.column(e)
+
+
+def _bucket(plan: PlanWithExpressions, args: list[Expression]) -> Column:
+    if len(args) != 2:
+        raise SparkFlightError(INVALID_PLAN, "bucket takes a number of buckets and a column")
+    count = plain_value(args[0])
+    if not isinstance(count, int):
+        raise SparkFlightError(INVALID_PLAN, "the number of buckets must be an integer literal")
+    return partitioning.bucket(count, plan.column(args[1]))
+
+
+def _unary(transform: Callable[[Column], Column]) -> Callable[..., Column]:
+    def apply(plan: PlanWithExpressions, args: list[Expression]) -> Column:
+        if len(args) != 1:
+            raise SparkFlightError(INVALID_PLAN, "a partition transform takes one column")
+        return transform(plan.column(args[0]))
+
+    return apply
+
+
+#: Partition transforms of ``partitionedBy``, by the function name they travel as.
+_TRANSFORMS: dict[str, Callable[[PlanWithExpressions, list[Expression]], Column]] = {
+    "years": _unary(partitioning.years),
+    "months": _unary(partitioning.months),
+    "days": _unary(partitioning.days),
+    "hours": _unary(partitioning.hours),
+    "bucket": _bucket,
+}
+
+
+def translate_with_expressions(session: Session, plan: bytes) -> PlanWithExpressions:
+    """Translate ``plan``, keeping what expressions that travel next to it need."""
+    return _translated(session, plan)
+
+
+def _translated(session: Session, plan: plan_pb2.Plan | bytes) -> PlanWithExpressions:
     plan = checked_plan(session, plan)
+    ctx = Context.for_plan(session, plan, relation)
     try:
-        return _translate(session, plan)
+        return PlanWithExpressions(_translate(ctx, plan), ctx)
     except RecursionError:
         raise exceeded("plan_depth", session.limits.plan_depth or 0, "the plan's nesting") from None
 
 
-def _translate(session: Session, plan: plan_pb2.Plan) -> DataFrame:
-    ctx = Context.for_plan(session, plan, relation)
+def _translate(ctx: Context, plan: plan_pb2.Plan) -> DataFrame:
     root = plan.relations[0]
     if root.WhichOneof("rel_type") == "rel":
         return relation(ctx, root.rel).df

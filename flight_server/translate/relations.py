@@ -478,8 +478,25 @@ def _data_source(ctx: Context, m: sf.DataSourceRelation, outer: Scope | None) ->
         reader = reader.options(**dict(m.options))
     if m.schema:
         reader = reader.schema(_schema_text(m.schema))
+    if m.predicates:
+        return _jdbc_predicates(ctx, m)
     paths = list(m.paths)
     return reader.load(paths if len(paths) > 1 else (paths[0] if paths else None))
+
+
+def _jdbc_predicates(ctx: Context, m: sf.DataSourceRelation) -> DataFrame:
+    """``spark.read.jdbc(url, table, predicates=...)``: one partition per predicate."""
+    options = dict(m.options)
+    url, table = options.pop("url", None), options.pop("dbtable", None)
+    if m.format != "jdbc" or url is None or table is None:
+        raise SparkFlightError(
+            INVALID_PLAN, "predicates need the jdbc format and the url and dbtable options"
+        )
+    return ctx.spark.read.jdbc(url, table, predicates=list(m.predicates), properties=options)
+
+
+def _changes(ctx: Context, m: sf.ChangesRelation, outer: Scope | None) -> DataFrame:
+    return ctx.spark.read.options(**dict(m.options)).changes(m.table_name)
 
 
 def _schema_text(text: str) -> T.StructType | str:
@@ -620,6 +637,7 @@ _EXTENSIONS: dict[str, _Extension] = {
         _Extension(sf.LocalRelation, leaf=_local),
         _Extension(sf.DataSourceRelation, leaf=_data_source),
         _Extension(sf.CatalogRelation, leaf=_catalog),
+        _Extension(sf.ChangesRelation, leaf=_changes),
         _Extension(sf.SubqueryAliasRelation, single=_subquery_alias),
         _Extension(sf.WithColumnsRelation, single=_with_columns),
         _Extension(sf.RenameRelation, single=_rename_columns),
