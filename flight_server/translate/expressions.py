@@ -380,6 +380,16 @@ def _variadic(spark_name: str) -> _Call:
 
 
 #: Standard functions that are more than a call of their Spark twin, by Spark name.
+
+def _distribution(population: str) -> _Call:
+    """``std_dev``/``variance``: the POPULATION enum argument picks Spark's ``*_pop``."""
+
+    def rule(ctx: Context, name: str, args: list[Column], fc: FunctionCall) -> Column:
+        chosen = population if _enums(fc.arguments)[:1] == ["POPULATION"] else name
+        return call(ctx.spark, chosen, args, fc.distinct)
+
+    return rule
+
 _STANDARD_RULES: dict[str, _Call] = {
     "/": _divide,
     "count": _count,
@@ -397,6 +407,8 @@ _STANDARD_RULES: dict[str, _Call] = {
     "rtrim": _trim(F.rtrim),
     "trim": _trim(F.trim),
     "trunc": _truncate,
+    "stddev_samp": _distribution("stddev_pop"),
+    "var_samp": _distribution("var_pop"),
     "ntile": _int_argument(0),
     "lag": _int_argument(1),
     "lead": _int_argument(1),
