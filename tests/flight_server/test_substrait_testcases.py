@@ -103,8 +103,8 @@ EXPECTED_FAILURES: list[Expected] = [
     ),
     Expected(
         _function("sqrt", "power", "ln", "log10", "log2"),
-        "Spark answers NaN (sqrt, power) or null (logarithms of zero or less) for arguments outside "
-        "the domain, whatever on_domain_error / on_log_zero / complex_number_result ask",
+        "Spark answers NaN (sqrt, power) or null (logarithms of zero or less) for arguments "
+        "outside the domain, whatever on_domain_error / on_log_zero / complex_number_result ask",
     ),
     Expected(
         _both(_function("bitwise_and", "bitwise_or", "bitwise_xor"), _text("::dec")),
