@@ -32,6 +32,7 @@ from client.group import GroupedData
 from client.readwriter import DataFrameReader, DataFrameWriter, DataFrameWriterV2
 from client.row import Row
 from client.session import RuntimeConfig, SparkSession
+from client.storagelevel import StorageLevel
 from client.window import Window, WindowSpec
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "SparkRuntimeException",
     "SparkSession",
     "SparkUpgradeException",
+    "StorageLevel",
     "TempTableAlreadyExistsException",
     "UnsupportedOperationException",
     "Window",

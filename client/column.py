@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Union
 
-from client.errors import PySparkTypeError, PySparkValueError, not_supported
+from client.errors import PySparkTypeError, PySparkValueError
 from client.expressions import (
     Alias,
     Call,
@@ -16,6 +17,7 @@ from client.expressions import (
     ExtractValue,
     InList,
     Literal,
+    Pseudo,
     SortOrder,
     Star,
     Subquery,
@@ -66,6 +68,16 @@ def name_to_expr(name: str, plan_id: int | None = None) -> Expr:
     if name.endswith(".*"):
         return Star(target=name[:-2], plan_id=plan_id)
     return ColumnRef(name, plan_id)
+
+
+def _type_error(arg_name: str, expected: str, value: Any) -> PySparkTypeError:
+    error_class = "NOT_" + expected.upper()
+    return PySparkTypeError(
+        message=f"[{error_class}] Argument `{arg_name}` should be a {expected}, "
+        f"got {type(value).__name__}.",
+        errorClass=error_class,
+        messageParameters={"arg_name": arg_name, "arg_type": type(value).__name__},
+    )
 
 
 def _binary(name: str, reverse: bool = False) -> Callable[[Column, Any], Column]:
@@ -179,10 +191,18 @@ class Column:
         return Column(ExtractValue(self._expr, to_expr(name)))
 
     def withField(self, fieldName: str, col: Column) -> Column:
-        raise not_supported("Column.withField")
+        if not isinstance(fieldName, str):
+            raise _type_error("fieldName", "str", fieldName)
+        if not isinstance(col, Column):
+            raise _type_error("col", "column", col)
+        display = f"update_fields({self._expr}, WithField({col._expr}))"
+        return Column(
+            Pseudo("with_field", (self._expr, Literal(fieldName), col._expr), display)
+        )
 
     def dropFields(self, *fieldNames: str) -> Column:
-        raise not_supported("Column.dropFields")
+        names = tuple(Literal(n) for n in fieldNames)
+        return Column(Pseudo("drop_fields", (self._expr, *names), f"update_fields({self._expr})"))
 
     def __getitem__(self, key: Any) -> Column:
         if isinstance(key, slice):
@@ -216,9 +236,29 @@ class Column:
         return Column(Cast(self._expr, dataType, try_=True))
 
     def alias(self, *alias: str, **kwargs: Any) -> Column:
-        if kwargs.get("metadata") is not None:
-            raise not_supported("Column.alias with metadata")
-        return Column(Alias(self._expr, tuple(alias)))
+        metadata = kwargs.pop("metadata", None)
+        if kwargs:
+            raise PySparkValueError(
+                message=f"[ONLY_ALLOWED_FOR_SINGLE_COLUMN] Argument `metadata` is the only "
+                f"keyword argument of alias, got {sorted(kwargs)}.",
+                errorClass="ONLY_ALLOWED_FOR_SINGLE_COLUMN",
+            )
+        if metadata is None:
+            return Column(Alias(self._expr, tuple(alias)))
+        if len(alias) != 1:
+            raise PySparkValueError(
+                message="[ONLY_ALLOWED_FOR_SINGLE_COLUMN] Argument `metadata` can only be "
+                "provided for a single column.",
+                errorClass="ONLY_ALLOWED_FOR_SINGLE_COLUMN",
+                messageParameters={"arg_name": "metadata"},
+            )
+        return Column(
+            Pseudo(
+                "alias_with_metadata",
+                (self._expr, Literal(alias[0]), Literal(json.dumps(metadata))),
+                f"{self._expr} AS {alias[0]}",
+            )
+        )
 
     name = alias
 
@@ -277,7 +317,15 @@ class Column:
         return Column(WindowExpr(self._expr, window if window is not None else WindowSpec()))
 
     def outer(self) -> Column:
-        raise not_supported("Column.outer")
+        """This column as a reference to the outer query of a subquery or lateral join."""
+        return Column(Pseudo("outer", (self._expr,), f"outer({self._expr})"))
+
+    def isNaN(self) -> Column:
+        return Column(Call("isnan", (self._expr,)))
+
+    def transform(self, f: Callable[[Column], Column]) -> Column:
+        """``f(self)``: apply a function of a Column, for chaining."""
+        return f(self)
 
     # Python protocol guards, as in PySpark
     def __bool__(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import sys
+import uuid
 from collections.abc import Callable, Iterator
 from functools import reduce
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,10 @@ from client.errors import (
     IllegalArgumentException,
     PySparkTypeError,
     PySparkValueError,
+    needs_jvm,
+    not_supported,
+    unavailable_method,
+    unavailable_property,
 )
 from client.expressions import (
     Alias,
@@ -29,12 +34,15 @@ from client.expressions import (
     ColumnRef,
     Expr,
     Literal,
+    Pseudo,
     SortOrder,
     SqlExpression,
+    Star,
     Subquery,
 )
 from client.group import GroupedData
 from client.row import Row
+from client.storagelevel import StorageLevel
 from client.types import (
     BooleanType,
     DataType,
@@ -150,6 +158,16 @@ def _replaces(kind: type, data_type: DataType) -> bool:
     return isinstance(data_type, BooleanType if kind is bool else StringType)
 
 
+def _level(level: StorageLevel) -> sf.StorageLevel:
+    return sf.StorageLevel(
+        use_disk=level.useDisk,
+        use_memory=level.useMemory,
+        use_off_heap=level.useOffHeap,
+        deserialized=level.deserialized,
+        replication=level.replication,
+    )
+
+
 class DataFrameNaFunctions:
     """``df.na``: dropping and filling missing values."""
 
@@ -186,6 +204,22 @@ class DataFrameStatFunctions:
     def cov(self, col1: str, col2: str) -> float | None:
         return self._df.cov(col1, col2)
 
+    def crosstab(self, col1: str, col2: str) -> DataFrame:
+        return self._df.crosstab(col1, col2)
+
+    def freqItems(self, cols: list[str], support: float | None = None) -> DataFrame:
+        return self._df.freqItems(cols, support)
+
+    def approxQuantile(
+        self, col: str | list[str], probabilities: list[float], relativeError: float
+    ) -> list[float] | list[list[float]]:
+        return self._df.approxQuantile(col, probabilities, relativeError)
+
+    def sampleBy(
+        self, col: ColumnOrName, fractions: dict[Any, float], seed: int | None = None
+    ) -> DataFrame:
+        return self._df.sampleBy(col, fractions, seed)
+
 
 class DataFrame:
     """A distributed collection of rows under named columns, as ``pyspark.sql.DataFrame``."""
@@ -214,6 +248,17 @@ class DataFrame:
     @property
     def sparkSession(self) -> SparkSession:
         return self._session
+
+    rdd = unavailable_property("rdd", needs_jvm)
+    pandas_api = unavailable_method("pandas_api", needs_jvm)
+    foreach = unavailable_method("foreach", not_supported)
+    foreachPartition = unavailable_method("foreachPartition", not_supported)
+    mapInPandas = unavailable_method("mapInPandas", not_supported)
+    mapInArrow = unavailable_method("mapInArrow", not_supported)
+    writeStream = unavailable_property("writeStream", not_supported)
+    executionInfo = unavailable_property("executionInfo", not_supported)
+    plot = unavailable_property("plot", not_supported)
+    asTable = unavailable_method("asTable", not_supported)
 
     # ------------------------------------------------------------- columns
 
@@ -464,6 +509,92 @@ class DataFrame:
             plan.Join(left=self._relation, right=other._relation, how=how, condition=condition)
         )
 
+    def lateralJoin(
+        self, other: DataFrame, on: Column | None = None, how: str | None = None
+    ) -> DataFrame:
+        """Join each row with the rows ``other`` computes for it (``Column.outer()`` refs)."""
+        if not isinstance(other, DataFrame):
+            raise _type_error("other", "DataFrame", other)
+        how = "inner" if how is None else how.lower()
+        if how not in ("inner", "cross", "left", "leftouter", "left_outer"):
+            raise IllegalArgumentException(
+                message=f"Unsupported lateral join type '{how}'. Supported lateral join types "
+                "include: 'inner', 'leftouter', 'left', 'left_outer', 'cross'.",
+                errorClass="UNSUPPORTED_JOIN_TYPE",
+            )
+        if on is not None and not isinstance(on, Column):
+            raise _type_error("on", "column", on)
+        return self._with(
+            plan.Join(
+                left=self._relation,
+                right=other._relation,
+                how=how,
+                condition=None if on is None else on._expr,
+                lateral=True,
+            )
+        )
+
+    def colRegex(self, colName: str) -> Column:
+        """The columns whose names match the regex ``colName`` (quoted in backticks)."""
+        if not isinstance(colName, str):
+            raise _type_error("colName", "str", colName)
+        args = (Literal(colName), Literal(self._plan_id))
+        return Column(Pseudo("column_regex", args, f"UnresolvedRegex({colName})"))
+
+    def metadataColumn(self, colName: str) -> Column:
+        """The metadata column ``colName`` of this DataFrame's data source."""
+        if not isinstance(colName, str):
+            raise _type_error("colName", "str", colName)
+        args = (Literal(colName), Literal(self._plan_id))
+        return Column(Pseudo("metadata_column", args, colName))
+
+    def withMetadata(self, columnName: str, metadata: dict[str, Any]) -> DataFrame:
+        if not isinstance(metadata, dict):
+            raise _type_error("metadata", "dict", metadata)
+        column = self._col(columnName).alias(columnName, metadata=metadata)
+        return self.withColumn(columnName, column)
+
+    def zip(self, other: DataFrame) -> DataFrame:
+        """Both DataFrames' columns side by side; both must project one common input."""
+        if not isinstance(other, DataFrame):
+            raise _type_error("other", "DataFrame", other)
+        return self._with(
+            plan.Binary(left=self._relation, right=other._relation, detail=sf.ZipRelation())
+        )
+
+    def zipWithIndex(self, indexColName: str = "index") -> DataFrame:
+        """The rows with their 0-based position appended as ``indexColName``."""
+        if not isinstance(indexColName, str):
+            raise _type_error("indexColName", "str", indexColName)
+        return self._detail(sf.ZipWithIndexRelation(index_column=indexColName))
+
+    def nearestByJoin(
+        self,
+        other: DataFrame,
+        rankingExpression: Column,
+        numResults: int,
+        mode: str,
+        direction: str,
+        *,
+        joinType: str = "inner",
+    ) -> DataFrame:
+        """For each row, up to ``numResults`` rows of ``other`` ranked by ``rankingExpression``."""
+        if not isinstance(other, DataFrame):
+            raise _type_error("other", "DataFrame", other)
+        if not isinstance(rankingExpression, Column):
+            raise _type_error("rankingExpression", "column", rankingExpression)
+        detail = sf.NearestByJoinRelation(
+            num_results=int(numResults), mode=mode, direction=direction, join_type=joinType
+        )
+        return self._with(
+            plan.Binary(
+                left=self._relation,
+                right=other._relation,
+                detail=detail,
+                expressions={"ranking_expression": rankingExpression._expr},
+            )
+        )
+
     def crossJoin(self, other: DataFrame) -> DataFrame:
         return self._with(plan.Cross(left=self._relation, right=other._relation))
 
@@ -536,6 +667,11 @@ class DataFrame:
         return self._with(plan.Project(child=self._relation, expressions=exprs))
 
     melt = unpivot
+
+    def transpose(self, indexColumn: ColumnOrName | None = None) -> DataFrame:
+        """Rows become columns: the index column's values name the new columns."""
+        index = column_expr(indexColumn) if indexColumn is not None else None
+        return self._with(plan.Transpose(child=self._relation, index_column=index))
 
     # ------------------------------------------------------------- subqueries
 
@@ -677,6 +813,71 @@ class DataFrame:
 
     drop_duplicates = dropDuplicates
 
+    def dropDuplicatesWithinWatermark(self, subset: list[str] | None = None) -> DataFrame:
+        if subset is not None and not isinstance(subset, (list, tuple)):
+            raise _type_error("subset", "list or tuple", subset)
+        names = None if subset is None else list(subset)
+        return self._with(
+            plan.Deduplicate(child=self._relation, column_names=names, within_watermark=True)
+        )
+
+    drop_duplicates_within_watermark = dropDuplicatesWithinWatermark
+
+    def sortWithinPartitions(
+        self, *cols: ColumnOrName | list[ColumnOrName], ascending: bool | list[bool] | None = None
+    ) -> DataFrame:
+        orders = _sort_orders(cols, ascending)
+        return self._with(plan.Sort(child=self._relation, orders=orders, within_partitions=True))
+
+    def withWatermark(self, eventTime: str, delayThreshold: str) -> DataFrame:
+        if not isinstance(eventTime, str):
+            raise _type_error("eventTime", "str", eventTime)
+        if not isinstance(delayThreshold, str):
+            raise _type_error("delayThreshold", "str", delayThreshold)
+        return self._detail(
+            sf.WatermarkRelation(event_time=eventTime, delay_threshold=delayThreshold)
+        )
+
+    def to(self, schema: StructType) -> DataFrame:
+        """Reorder, cast and check the columns against ``schema``, as Spark does."""
+        if not isinstance(schema, StructType):
+            raise _type_error("schema", "StructType", schema)
+        return self._detail(sf.ToSchemaRelation(schema_json=schema.json()))
+
+    def randomSplit(self, weights: list[float], seed: int | None = None) -> list[DataFrame]:
+        """Disjoint random samples with the given relative sizes, as Spark splits."""
+        for w in weights:
+            if w < 0.0:
+                raise PySparkValueError(
+                    message=f"[VALUE_NOT_POSITIVE] Value for `weights` must be positive, got "
+                    f"'{w}'.",
+                    errorClass="VALUE_NOT_POSITIVE",
+                    messageParameters={"arg_name": "weights", "arg_value": str(w)},
+                )
+        total = sum(float(w) for w in weights)
+        if total <= 0:
+            raise IllegalArgumentException(
+                message="requirement failed: Sum of weights must be positive, but got "
+                f"{weights}",
+            )
+        seed = int(seed) if seed is not None else random.randint(0, sys.maxsize)
+        bounds = [0.0]
+        for w in weights:
+            bounds.append(bounds[-1] + float(w) / total)
+        return [
+            self._with(
+                plan.Sample(
+                    child=self._relation,
+                    lower_bound=lower,
+                    fraction=upper,
+                    seed=seed,
+                    split_weights=[float(w) for w in weights],
+                    split_index=index,
+                )
+            )
+            for index, (lower, upper) in enumerate(zip(bounds, bounds[1:], strict=False))
+        ]
+
     def sample(
         self,
         withReplacement: float | bool | None = None,
@@ -713,6 +914,26 @@ class DataFrame:
         return self._with(
             plan.Repartition(
                 child=self._relation, num_partitions=count, expressions=exprs, by_range=by_range
+            )
+        )
+
+    def repartitionById(self, numPartitions: int, partitionIdCol: ColumnOrName) -> DataFrame:
+        """Each row goes to the partition its ``partitionIdCol`` value names."""
+        if not isinstance(numPartitions, int) or isinstance(numPartitions, bool):
+            raise _type_error("numPartitions", "int", numPartitions)
+        if numPartitions <= 0:
+            raise PySparkValueError(
+                message="[VALUE_NOT_POSITIVE] Value for `numPartitions` must be positive, got "
+                f"'{numPartitions}'.",
+                errorClass="VALUE_NOT_POSITIVE",
+                messageParameters={"arg_name": "numPartitions", "arg_value": str(numPartitions)},
+            )
+        return self._with(
+            plan.Repartition(
+                child=self._relation,
+                num_partitions=numPartitions,
+                expressions=[column_expr(partitionIdCol)],
+                by_id=True,
             )
         )
 
@@ -765,6 +986,17 @@ class DataFrame:
     def isEmpty(self) -> bool:
         return len(self.take(1)) == 0
 
+    def tail(self, num: int) -> list[Row]:
+        """The last ``num`` rows."""
+        if not isinstance(num, int) or isinstance(num, bool):
+            raise _type_error("num", "int", num)
+        return self._detail(sf.TailRelation(limit=num)).collect()
+
+    def toJSON(self, use_unicode: bool = True) -> DataFrame:
+        """Each row as a JSON document: one string column ``value``, as in Spark Connect."""
+        document = Call("to_json", (Call("struct", (Star(),)),))
+        return self.select(Column(Alias(document, ("value",))))
+
     def _show_string(self, n: int = 20, truncate: bool | int = True, vertical: bool = False) -> str:
         if not isinstance(n, int) or isinstance(n, bool):
             raise _type_error("n", "int", n)
@@ -813,28 +1045,109 @@ class DataFrame:
         """The sample covariance of two numeric columns."""
         return self._pair_statistic("covar_samp", col1, col2)
 
+    def _detail(self, detail: Any) -> DataFrame:
+        return self._with(plan.Detail(child=self._relation, detail=detail))
+
+    def describe(self, *cols: str | list[str]) -> DataFrame:
+        """count, mean, stddev, min and max of the given (default: all) columns."""
+        columns = flatten(cols)
+        for c in columns:
+            if not isinstance(c, str):
+                raise _type_error("cols", "str", c)
+        return self._detail(sf.StatSummaryRelation(describe=True, columns=columns))
+
+    def summary(self, *statistics: str) -> DataFrame:
+        """Spark's summary statistics (count, mean, stddev, min, quartiles, max) or those given."""
+        return self._detail(sf.StatSummaryRelation(statistics=flatten(statistics)))
+
+    def crosstab(self, col1: str, col2: str) -> DataFrame:
+        for name, value in (("col1", col1), ("col2", col2)):
+            if not isinstance(value, str):
+                raise _type_error(name, "str", value)
+        return self._detail(sf.StatCrosstabRelation(col1=col1, col2=col2))
+
+    def freqItems(
+        self, cols: list[str] | tuple[str, ...], support: float | None = None
+    ) -> DataFrame:
+        if isinstance(cols, tuple):
+            cols = list(cols)
+        if not isinstance(cols, list):
+            raise _type_error("cols", "list or tuple", cols)
+        detail = sf.StatFreqItemsRelation(columns=cols)
+        if support is not None:
+            detail.support = float(support)
+        return self._detail(detail)
+
+    def approxQuantile(
+        self,
+        col: str | list[str] | tuple[str, ...],
+        probabilities: list[float] | tuple[float, ...],
+        relativeError: float,
+    ) -> list[float] | list[list[float]]:
+        """Approximate quantiles of numeric columns (Greenwald-Khanna, as Spark computes them)."""
+        if not isinstance(col, (str, list, tuple)):
+            raise _type_error("col", "list, str or tuple", col)
+        columns = [col] if isinstance(col, str) else list(col)
+        for c in columns:
+            if not isinstance(c, str):
+                raise _type_error("columns", "str", c)
+        if not isinstance(probabilities, (list, tuple)):
+            raise _type_error("probabilities", "list or tuple", probabilities)
+        for p in probabilities:
+            if not isinstance(p, (float, int)) or not 0 <= p <= 1:
+                raise _type_error("probabilities", "float", p)
+        if not isinstance(relativeError, (float, int)):
+            raise _type_error("relativeError", "float", relativeError)
+        if relativeError < 0:
+            raise PySparkValueError(
+                message="[NEGATIVE_VALUE] Value for `relativeError` must be greater than or "
+                f"equal to 0, got '{relativeError}'.",
+                errorClass="NEGATIVE_VALUE",
+                messageParameters={"arg_name": "relativeError", "arg_value": str(relativeError)},
+            )
+        detail = sf.StatApproxQuantileRelation(
+            columns=columns,
+            probabilities=[float(p) for p in probabilities],
+            relative_error=float(relativeError),
+        )
+        quantiles = [list(q) for q in self._detail(detail).head()[0]]
+        return quantiles[0] if isinstance(col, str) else quantiles
+
+    def sampleBy(
+        self, col: ColumnOrName, fractions: dict[Any, float], seed: int | None = None
+    ) -> DataFrame:
+        """A stratified sample: each stratum of ``col`` sampled with its fraction."""
+        if not isinstance(col, (str, Column)):
+            raise _type_error("col", "column or str", col)
+        if not isinstance(fractions, dict):
+            raise _type_error("fractions", "dict", fractions)
+        for stratum, fraction in fractions.items():
+            if not isinstance(stratum, (float, int, str)):
+                raise _type_error("fractions", "float, int or str", stratum)
+            fractions[stratum] = float(fraction)
+        seed = int(seed) if seed is not None else random.randint(0, sys.maxsize)
+        return self._with(
+            plan.SampleBy(
+                child=self._relation,
+                column=column_expr(col),
+                fractions=list(fractions.items()),
+                seed=seed,
+            )
+        )
+
     # ------------------------------------------------------------- caching
 
-    @property
-    def _cache_name(self) -> str:
-        return f"_sparkflight_cache_{self._plan_id}"
-
-    def _sql_command(self, query: str) -> None:
-        command = sf.CommandRequest(sql=sf.SqlCommand(query=query))
+    def _command(self, command: sf.CommandRequest) -> None:
         self._session._connection.action("command", command, sf.CommandResponse)
 
-    def persist(self, storageLevel: str | None = None) -> DataFrame:
-        """Cache the result on the server when first computed (Spark's ``CACHE LAZY TABLE``).
-
-        ``storageLevel`` is a Spark storage level name such as ``"MEMORY_ONLY"``; the
-        default is Spark's ``MEMORY_AND_DISK``. Spark reuses the cached data for every
-        query whose plan contains this DataFrame's.
-        """
-        if storageLevel is not None and not isinstance(storageLevel, str):
-            raise _type_error("storageLevel", "str", storageLevel)
-        self._create_view(self._cache_name, replace=True, global_=False)
-        options = f" OPTIONS ('storageLevel' '{storageLevel}')" if storageLevel else ""
-        self._sql_command(f"CACHE LAZY TABLE `{self._cache_name}`{options}")
+    def persist(
+        self, storageLevel: StorageLevel = StorageLevel.MEMORY_AND_DISK_DESER
+    ) -> DataFrame:
+        """Have Spark cache the result when first computed and reuse it in later queries."""
+        if not isinstance(storageLevel, StorageLevel):
+            raise _type_error("storageLevel", "StorageLevel", storageLevel)
+        persist = sf.PersistCommand(plan=self._plan(), storage_level=_level(storageLevel))
+        self._command(sf.CommandRequest(persist=persist))
         self.is_cached = True
         return self
 
@@ -842,10 +1155,53 @@ class DataFrame:
         return self.persist()
 
     def unpersist(self, blocking: bool = False) -> DataFrame:
-        self._sql_command(f"UNCACHE TABLE IF EXISTS `{self._cache_name}`")
-        self._sql_command(f"DROP VIEW IF EXISTS `{self._cache_name}`")
+        persist = sf.PersistCommand(plan=self._plan(), unpersist=True, blocking=blocking)
+        self._command(sf.CommandRequest(persist=persist))
         self.is_cached = False
         return self
+
+    @property
+    def storageLevel(self) -> StorageLevel:
+        """The storage level of this DataFrame's cached data (``NONE`` when not cached)."""
+        level = self._analyze(sf.AnalyzeRequest.MODE_STORAGE_LEVEL).storage_level
+        return StorageLevel(
+            level.use_disk, level.use_memory, level.use_off_heap, level.deserialized,
+            level.replication,
+        )
+
+    def _checkpoint(self, local: bool, eager: bool, level: StorageLevel | None) -> DataFrame:
+        name = f"_sparkflight_checkpoint_{uuid.uuid4().hex}"
+        checkpoint = sf.CheckpointCommand(
+            plan=self._plan(), view_name=name, local=local, eager=eager
+        )
+        if level is not None:
+            checkpoint.storage_level.CopyFrom(_level(level))
+        self._command(sf.CommandRequest(checkpoint=checkpoint))
+        return self._with(plan.NamedTable(name=name))
+
+    def checkpoint(self, eager: bool = True) -> DataFrame:
+        """A DataFrame of this one's result saved in Spark's checkpoint directory."""
+        return self._checkpoint(local=False, eager=eager, level=None)
+
+    def localCheckpoint(
+        self, eager: bool = True, storageLevel: StorageLevel | None = None
+    ) -> DataFrame:
+        """A DataFrame of this one's result kept by Spark's executors."""
+        if storageLevel is not None and not isinstance(storageLevel, StorageLevel):
+            raise _type_error("storageLevel", "StorageLevel", storageLevel)
+        return self._checkpoint(local=True, eager=eager, level=storageLevel)
+
+    def sameSemantics(self, other: DataFrame) -> bool:
+        """Whether both logical plans return the same results, as Spark judges."""
+        if not isinstance(other, DataFrame):
+            raise _type_error("other", "DataFrame", other)
+        request = sf.AnalyzeRequest(
+            mode=sf.AnalyzeRequest.MODE_SAME_SEMANTICS, plan=self._plan(), other_plan=other._plan()
+        )
+        return self._session._connection.action("analyze", request, sf.AnalyzeResponse).flag
+
+    def semanticHash(self) -> int:
+        return self._analyze(sf.AnalyzeRequest.MODE_SEMANTIC_HASH).number
 
     # ------------------------------------------------------------- views and writes
 

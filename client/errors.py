@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
+from typing import Any
 
 from client.callsite import describe
 from plans import sparkflight_pb2 as sf
@@ -236,3 +237,34 @@ def not_supported(feature: str) -> PySparkNotImplementedError:
         errorClass="NOT_IMPLEMENTED",
         messageParameters={"feature": feature},
     )
+
+
+def needs_jvm(attribute: str) -> PySparkNotImplementedError:
+    """The error raised for a PySpark attribute that only exists with a local JVM."""
+    return PySparkNotImplementedError(
+        message=f"[JVM_ATTRIBUTE_NOT_SUPPORTED] Attribute `{attribute}` is not supported by "
+        "sparkflight as it depends on a JVM in the client process. Use a classic PySpark "
+        "session if you need it.",
+        errorClass="JVM_ATTRIBUTE_NOT_SUPPORTED",
+        messageParameters={"attr_name": attribute},
+    )
+
+
+def unavailable_method(feature: str, error: Callable[[str], PySparkException]) -> Any:
+    """A method that raises ``error(feature)`` whatever it is called with."""
+
+    def method(*args: Any, **kwargs: Any) -> Any:
+        raise error(feature)
+
+    method.__name__ = method.__qualname__ = feature.rsplit(".", 1)[-1]
+    method.__doc__ = f"Not available in sparkflight: raises {error.__name__}."
+    return method
+
+
+def unavailable_property(feature: str, error: Callable[[str], PySparkException]) -> property:
+    """A property whose every read raises ``error(feature)``."""
+
+    def getter(self: Any) -> Any:
+        raise error(feature)
+
+    return property(getter, doc=f"Not available in sparkflight: raises {error.__name__}.")

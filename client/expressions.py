@@ -175,6 +175,27 @@ class Alias(Expr):
 
 
 @dataclass(frozen=True)
+class Pseudo(Expr):
+    """A call of one of sparkflight's unresolved forms (``outer``, ``lambda``, ...).
+
+    ``display`` is how PySpark prints the expression in ``repr(column)``.
+    """
+
+    name: str
+    args: tuple[Expr, ...] = ()
+    display: str = ""
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        return _pseudo(ctx, self.name, self.args)
+
+    def children(self) -> Sequence[Expr]:
+        return self.args
+
+    def __str__(self) -> str:
+        return self.display or f"{self.name}({', '.join(str(a) for a in self.args)})"
+
+
+@dataclass(frozen=True)
 class Call(Expr):
     """A call of a Spark function by its SQL name (operators included)."""
 

@@ -11,14 +11,24 @@ that need Python on the server (UDFs, UDTFs) raise
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from client._function_signatures import SIGNATURES
 from client.column import Column, ColumnOrName, column_expr, name_to_expr, to_expr
 from client.column import flatten as _flatten_args
-from client.errors import PySparkTypeError, not_supported
-from client.expressions import Call, CaseWhen, Expr, Literal, SortOrder, SqlExpression, Star
+from client.errors import PySparkTypeError, PySparkValueError, not_supported
+from client.expressions import (
+    Call,
+    CaseWhen,
+    Expr,
+    Literal,
+    Pseudo,
+    SortOrder,
+    SqlExpression,
+    Star,
+)
 from client.types import DataType
 
 if TYPE_CHECKING:
@@ -80,9 +90,53 @@ def _bind(
     exprs: list[Expr] = []
     for kind, value in values:
         if kind == "function":
-            raise not_supported(f"{name} with a Python function")
-        exprs.append(_column_arg(value) if kind == "column" else _literal_arg(value))
+            exprs.append(_lambda(value))
+        else:
+            exprs.append(_column_arg(value) if kind == "column" else _literal_arg(value))
     return exprs
+
+
+#: The names PySpark gives the parameters of a lambda, in order.
+_LAMBDA_VARIABLES = ("x", "y", "z")
+_POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+
+
+def _lambda(f: Callable[..., Column]) -> Expr:
+    """A Python function of 1 to 3 Columns as a lambda expression Spark resolves."""
+    if not callable(f):
+        raise PySparkTypeError(
+            message=f"[NOT_CALLABLE] Argument `f` should be a callable, got {type(f).__name__}.",
+            errorClass="NOT_CALLABLE",
+            messageParameters={"arg_name": "f", "arg_type": type(f).__name__},
+        )
+    parameters = inspect.signature(f).parameters.values()
+    func_name = getattr(f, "__name__", repr(f))
+    if not 1 <= len(parameters) <= len(_LAMBDA_VARIABLES):
+        raise PySparkValueError(
+            message=f"[WRONG_NUM_ARGS_FOR_HIGHER_ORDER_FUNCTION] Function `{func_name}` should "
+            f"take between 1 and 3 arguments, but the provided function takes "
+            f"{len(parameters)}.",
+            errorClass="WRONG_NUM_ARGS_FOR_HIGHER_ORDER_FUNCTION",
+            messageParameters={"func_name": func_name, "num_args": str(len(parameters))},
+        )
+    if not all(p.kind in _POSITIONAL for p in parameters):
+        raise PySparkValueError(
+            message=f"[UNSUPPORTED_PARAM_TYPE_FOR_HIGHER_ORDER_FUNCTION] Function `{func_name}` "
+            "should use only POSITIONAL or POSITIONAL OR KEYWORD arguments.",
+            errorClass="UNSUPPORTED_PARAM_TYPE_FOR_HIGHER_ORDER_FUNCTION",
+            messageParameters={"func_name": func_name},
+        )
+    names = _LAMBDA_VARIABLES[: len(parameters)]
+    result = f(*(Column(Pseudo("lambda_variable", (Literal(n),), n)) for n in names))
+    if not isinstance(result, Column):
+        raise PySparkValueError(
+            message=f"[HIGHER_ORDER_FUNCTION_SHOULD_RETURN_COLUMN] Function `{func_name}` "
+            f"should return Column, got {type(result).__name__}.",
+            errorClass="HIGHER_ORDER_FUNCTION_SHOULD_RETURN_COLUMN",
+            messageParameters={"func_name": func_name, "return_type": type(result).__name__},
+        )
+    display = f"lambdafunction({result._expr}, {', '.join(names)})"
+    return Pseudo("lambda", (result._expr, *(Literal(n) for n in names)), display)
 
 
 def _generic(name: str) -> Callable[..., Column]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from client import plan
 from client.column import Column, column_expr
-from client.errors import PySparkTypeError, PySparkValueError, not_supported
+from client.errors import PySparkTypeError, PySparkValueError, not_supported, unavailable_method
 from client.expressions import Alias, Call, Expr, Literal, Star
 from client.types import NumericType
 
@@ -171,14 +171,14 @@ class GroupedData:
             pivot_values=pivot_values,
         )
 
-    def apply(self, udf: Any) -> DataFrame:
-        raise not_supported("GroupedData.apply")
-
-    def applyInPandas(self, func: Any, schema: Any) -> DataFrame:
-        raise not_supported("GroupedData.applyInPandas")
-
-    def applyInArrow(self, func: Any, schema: Any) -> DataFrame:
-        raise not_supported("GroupedData.applyInArrow")
-
-    def cogroup(self, other: GroupedData) -> Any:
-        raise not_supported("GroupedData.cogroup")
+    apply = unavailable_method("GroupedData.apply", not_supported)
+    applyInPandas = unavailable_method("GroupedData.applyInPandas", not_supported)
+    applyInArrow = unavailable_method("GroupedData.applyInArrow", not_supported)
+    cogroup = unavailable_method("GroupedData.cogroup", not_supported)
+    applyInPandasWithState = unavailable_method(
+        "GroupedData.applyInPandasWithState", not_supported
+    )
+    transformWithState = unavailable_method("GroupedData.transformWithState", not_supported)
+    transformWithStateInPandas = unavailable_method(
+        "GroupedData.transformWithStateInPandas", not_supported
+    )

@@ -115,6 +115,18 @@ class Sql(Relation):
 
 
 @dataclass(eq=False, kw_only=True)
+class TableFunction(Relation):
+    name: str = ""
+    arguments: Sequence[Expr] = ()
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.TableFunctionRelation(
+            name=self.name, arguments=[a.to_proto(ctx) for a in self.arguments]
+        )
+        return _leaf(message)
+
+
+@dataclass(eq=False, kw_only=True)
 class Range(Relation):
     start: int = 0
     end: int = 0
@@ -261,10 +273,13 @@ class ToDF(Relation):
 class Deduplicate(Relation):
     child: Relation
     column_names: Sequence[str] | None = None
+    within_watermark: bool = False
 
     def _build(self, ctx: PlanContext) -> Rel:
         message = sf.DeduplicateRelation(
-            column_names=list(self.column_names or ()), all_columns=self.column_names is None
+            column_names=list(self.column_names or ()),
+            all_columns=self.column_names is None,
+            within_watermark=self.within_watermark,
         )
         return _single(self.child.to_rel(ctx), message)
 
@@ -273,12 +288,19 @@ class Deduplicate(Relation):
 class Sample(Relation):
     child: Relation
     fraction: float = 0.0
+    lower_bound: float = 0.0
     with_replacement: bool = False
     seed: int | None = None
+    split_weights: Sequence[float] = ()
+    split_index: int = 0
 
     def _build(self, ctx: PlanContext) -> Rel:
         message = sf.SampleRelation(
-            lower_bound=0.0, upper_bound=self.fraction, with_replacement=self.with_replacement
+            lower_bound=self.lower_bound,
+            upper_bound=self.fraction,
+            with_replacement=self.with_replacement,
+            split_weights=list(self.split_weights),
+            split_index=self.split_index,
         )
         if self.seed is not None:
             message.seed = self.seed
@@ -292,12 +314,14 @@ class Repartition(Relation):
     expressions: Sequence[Expr] = ()
     shuffle: bool = True
     by_range: bool = False
+    by_id: bool = False
 
     def _build(self, ctx: PlanContext) -> Rel:
         message = sf.RepartitionRelation(
             partition_expressions=[e.to_proto(ctx) for e in self.expressions],
             shuffle=self.shuffle,
             by_range=self.by_range,
+            by_id=self.by_id,
         )
         if self.num_partitions is not None:
             message.num_partitions = self.num_partitions
@@ -333,17 +357,59 @@ class ShowString(Relation):
 
 
 @dataclass(eq=False, kw_only=True)
+class Detail(Relation):
+    """A one-input extension relation whose detail holds no expressions."""
+
+    child: Relation
+    detail: Message
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        return _single(self.child.to_rel(ctx), self.detail)
+
+
+@dataclass(eq=False, kw_only=True)
+class SampleBy(Relation):
+    child: Relation
+    column: Expr
+    fractions: Sequence[tuple[object, float]] = ()
+    seed: int = 0
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.StatSampleByRelation(
+            column=self.column.to_proto(ctx),
+            strata=[Literal(stratum).to_proto(ctx).literal for stratum, _ in self.fractions],
+            fractions=[fraction for _, fraction in self.fractions],
+            seed=self.seed,
+        )
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False, kw_only=True)
+class Transpose(Relation):
+    child: Relation
+    index_column: Expr | None = None
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.TransposeRelation()
+        if self.index_column is not None:
+            message.index_column.CopyFrom(self.index_column.to_proto(ctx))
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False, kw_only=True)
 class Sort(Relation):
     child: Relation
     orders: Sequence[Expr] = ()
+    within_partitions: bool = False
 
     def _build(self, ctx: PlanContext) -> Rel:
-        return Rel(
-            sort=algebra_pb2.SortRel(
-                input=self.child.to_rel(ctx),
-                sorts=[sort_order(o).to_sort_field(ctx) for o in self.orders],
-            )
+        sort = algebra_pb2.SortRel(
+            input=self.child.to_rel(ctx),
+            sorts=[sort_order(o).to_sort_field(ctx) for o in self.orders],
         )
+        if self.within_partitions:
+            sort.advanced_extension.enhancement.Pack(sf.SortWithinPartitions())
+        return Rel(sort=sort)
 
 
 @dataclass(eq=False, kw_only=True)
@@ -464,6 +530,7 @@ class Join(Relation):
     how: str = "inner"
     condition: Expr | None = None
     using: Sequence[str] | None = None
+    lateral: bool = False
 
     def _build(self, ctx: PlanContext) -> Rel:
         join = algebra_pb2.JoinRel(
@@ -475,7 +542,31 @@ class Join(Relation):
             join.advanced_extension.enhancement.Pack(
                 sf.JoinUsingColumns(column_names=list(self.using))
             )
+        if self.lateral:
+            join.advanced_extension.enhancement.Pack(sf.LateralJoin())
         return Rel(join=join)
+
+
+@dataclass(eq=False, kw_only=True)
+class Binary(Relation):
+    """A two-input extension relation (``zip``, ``nearestByJoin``)."""
+
+    left: Relation
+    right: Relation
+    detail: Message
+    #: Expressions of the detail, set into it when the plan is built: field name -> expression.
+    expressions: dict[str, Expr] = field(default_factory=dict)
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        detail = type(self.detail)()
+        detail.CopyFrom(self.detail)
+        for name, expr in self.expressions.items():
+            getattr(detail, name).CopyFrom(expr.to_proto(ctx))
+        return Rel(
+            extension_multi=algebra_pb2.ExtensionMultiRel(
+                inputs=[self.left.to_rel(ctx), self.right.to_rel(ctx)], detail=_any(detail)
+            )
+        )
 
 
 @dataclass(eq=False, kw_only=True)

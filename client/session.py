@@ -16,11 +16,20 @@ from client.catalog import Catalog
 from client.column import Column
 from client.conversion import local_data_to_arrow
 from client.dataframe import DataFrame
-from client.errors import PySparkTypeError, PySparkValueError, SparkNoSuchElementException
+from client.errors import (
+    PySparkTypeError,
+    PySparkValueError,
+    SparkNoSuchElementException,
+    needs_jvm,
+    not_supported,
+    unavailable_method,
+    unavailable_property,
+)
 from client.expressions import ColumnRef, Expr, Literal
 from client.progress import ProgressHandler, ProgressReporting
 from client.readwriter import DataFrameReader
 from client.transport import Connection, parse_remote
+from client.tvf import TableValuedFunction
 from client.types import DataType, StructType
 from client.versions import open_request, server_protocol
 from plans import sparkflight_pb2 as sf
@@ -152,6 +161,15 @@ class _Builder:
             self._conf[k] = _conf_value(v)
         return self
 
+    def appName(self, name: str) -> _Builder:
+        return self.config("spark.app.name", name)
+
+    def master(self, master: str) -> _Builder:
+        """Accepted for compatibility: the server decides the master, as in Spark Connect."""
+        return self
+
+    enableHiveSupport = unavailable_method("enableHiveSupport", not_supported)
+
     def create(self) -> SparkSession:
         if self._url is None:
             raise PySparkValueError(
@@ -180,6 +198,7 @@ class _BuilderProperty:
 class SparkSession:
     """A session of a sparkflight server, with PySpark's SparkSession API."""
 
+    Builder = _Builder
     builder = _BuilderProperty()
     _active: SparkSession | None = None
     _lock = threading.Lock()
@@ -192,7 +211,7 @@ class SparkSession:
         self._server_protocol = server_protocol(info)
         self._progress = ProgressReporting(self._server_protocol)
         connection.progress = self._progress
-        self.conf = RuntimeConfig(connection)
+        self._conf = RuntimeConfig(connection)
 
     @classmethod
     def _open(cls, connection: Connection, conf: dict[str, str], owner: bool) -> SparkSession:
@@ -221,6 +240,10 @@ class SparkSession:
         return session if session is not None and not session._stopped else None
 
     active = getActiveSession
+
+    @property
+    def conf(self) -> RuntimeConfig:
+        return self._conf
 
     @property
     def _url(self) -> str:
@@ -322,6 +345,18 @@ class SparkSession:
     def clearTags(self) -> None:
         self._connection.tags.clear()
 
+    sparkContext = unavailable_property("sparkContext", needs_jvm)
+    udf = unavailable_property("udf", not_supported)
+    udtf = unavailable_property("udtf", not_supported)
+    dataSource = unavailable_property("dataSource", not_supported)
+    profile = unavailable_property("profile", not_supported)
+    addArtifact = unavailable_method("addArtifact", not_supported)
+    addArtifacts = unavailable_method("addArtifacts", not_supported)
+    readStream = unavailable_property("readStream", not_supported)
+    streams = unavailable_property("streams", not_supported)
+    client = unavailable_property("client", not_supported)
+    copyFromLocalToFs = unavailable_method("copyFromLocalToFs", not_supported)
+
     # ------------------------------------------------------------- DataFrames
 
     def _df(self, relation: plan.Relation) -> DataFrame:
@@ -357,6 +392,21 @@ class SparkSession:
     @property
     def read(self) -> DataFrameReader:
         return DataFrameReader(self)
+
+    @property
+    def tvf(self) -> TableValuedFunction:
+        return TableValuedFunction(self)
+
+    def emptyDataFrame(self, schema: StructType | str) -> DataFrame:
+        """A DataFrame with no rows and the given schema."""
+        if not isinstance(schema, (StructType, str)):
+            raise PySparkTypeError(
+                message="[NOT_STR_OR_STRUCT] Argument `schema` should be a str or StructType, "
+                f"got {type(schema).__name__}.",
+                errorClass="NOT_STR_OR_STRUCT",
+                messageParameters={"arg_name": "schema", "arg_type": type(schema).__name__},
+            )
+        return self.createDataFrame([], schema)
 
     def sql(
         self, sqlQuery: str, args: dict[str, Any] | list[Any] | None = None, **kwargs: Any

@@ -15,7 +15,10 @@ from typing import Any, ClassVar, overload
 
 import pyarrow as pa
 
+from client.row import Row
+
 __all__ = [
+    "Row",
     "DataType",
     "NullType",
     "AtomicType",

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from google.protobuf.message import DecodeError, Message
+from pyspark import StorageLevel
 from pyspark.sql import DataFrame
 from pyspark.sql.conf import RuntimeConfig
 from pyspark.sql.readwriter import DataFrameWriterV2
@@ -132,6 +133,17 @@ def _explain(df: DataFrame, mode: str) -> str:
     return jvm.PythonSQLUtils.explainString(df._jdf.queryExecution(), mode or "simple")
 
 
+def _storage_level(df: DataFrame) -> sf.StorageLevel:
+    level = df.storageLevel
+    return sf.StorageLevel(
+        use_disk=level.useDisk,
+        use_memory=level.useMemory,
+        use_off_heap=level.useOffHeap,
+        deserialized=level.deserialized,
+        replication=level.replication,
+    )
+
+
 _ANALYZE: dict[int, Callable[[DataFrame, sf.AnalyzeRequest], sf.AnalyzeResponse]] = {
     sf.AnalyzeRequest.MODE_SCHEMA: lambda df, r: sf.AnalyzeResponse(schema_json=df.schema.json()),
     sf.AnalyzeRequest.MODE_EXPLAIN: lambda df, r: sf.AnalyzeResponse(
@@ -140,15 +152,25 @@ _ANALYZE: dict[int, Callable[[DataFrame, sf.AnalyzeRequest], sf.AnalyzeResponse]
     sf.AnalyzeRequest.MODE_IS_LOCAL: lambda df, r: sf.AnalyzeResponse(flag=df.isLocal()),
     sf.AnalyzeRequest.MODE_IS_STREAMING: lambda df, r: sf.AnalyzeResponse(flag=df.isStreaming),
     sf.AnalyzeRequest.MODE_INPUT_FILES: lambda df, r: sf.AnalyzeResponse(strings=df.inputFiles()),
+    sf.AnalyzeRequest.MODE_SEMANTIC_HASH: lambda df, r: sf.AnalyzeResponse(
+        number=df.semanticHash()
+    ),
+    sf.AnalyzeRequest.MODE_STORAGE_LEVEL: lambda df, r: sf.AnalyzeResponse(
+        storage_level=_storage_level(df)
+    ),
 }
 
 
 def _analyze(call: ActionCall) -> Message:
     request: sf.AnalyzeRequest = call.request  # type: ignore[assignment]
+    df = translate_plan(call.session, request.plan)
+    if request.mode == sf.AnalyzeRequest.MODE_SAME_SEMANTICS:
+        other = translate_plan(call.session, request.other_plan)
+        return sf.AnalyzeResponse(flag=df.sameSemantics(other))
     mode = _ANALYZE.get(request.mode)
     if mode is None:
         raise SparkFlightError(INVALID_ACTION_BODY, f"unknown analyze mode {request.mode}")
-    return mode(translate_plan(call.session, request.plan), request)
+    return mode(df, request)
 
 
 def _create_view(session: Session, command: sf.CreateViewCommand) -> None:
@@ -220,11 +242,39 @@ def _sql_command(session: Session, command: sf.SqlCommand) -> None:
     session.spark.sql(command.query)
 
 
+def _pyspark_storage_level(level: sf.StorageLevel) -> StorageLevel:
+    return StorageLevel(
+        level.use_disk, level.use_memory, level.use_off_heap, level.deserialized, level.replication
+    )
+
+
+def _persist(session: Session, command: sf.PersistCommand) -> None:
+    df = translate_plan(session, command.plan)
+    if command.unpersist:
+        df.unpersist(command.blocking)
+    else:
+        df.persist(_pyspark_storage_level(command.storage_level))
+
+
+def _checkpoint(session: Session, command: sf.CheckpointCommand) -> None:
+    df = translate_plan(session, command.plan)
+    if command.local:
+        level = None
+        if command.HasField("storage_level"):
+            level = _pyspark_storage_level(command.storage_level)
+        checkpointed = df.localCheckpoint(command.eager, level)
+    else:
+        checkpointed = df.checkpoint(command.eager)
+    checkpointed.createOrReplaceTempView(command.view_name)
+
+
 _COMMANDS: dict[str, Callable[[Session, Message], None]] = {
     "create_view": _create_view,  # type: ignore[dict-item]
     "write": _write,  # type: ignore[dict-item]
     "sql": _sql_command,  # type: ignore[dict-item]
     "write_v2": _write_v2,  # type: ignore[dict-item]
+    "persist": _persist,  # type: ignore[dict-item]
+    "checkpoint": _checkpoint,  # type: ignore[dict-item]
 }
 
 

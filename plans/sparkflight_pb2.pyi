@@ -83,6 +83,14 @@ class ChangesRelation(_message.Message):
     options: _containers.ScalarMap[str, str]
     def __init__(self, table_name: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
+class TableFunctionRelation(_message.Message):
+    __slots__ = ("name", "arguments")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ARGUMENTS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    arguments: _containers.RepeatedCompositeFieldContainer[_algebra_pb2.Expression]
+    def __init__(self, name: _Optional[str] = ..., arguments: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ...) -> None: ...
+
 class CatalogRelation(_message.Message):
     __slots__ = ("current_catalog", "set_current_catalog", "list_catalogs", "current_database", "set_current_database", "list_databases", "get_database", "database_exists", "create_database", "drop_database", "list_tables", "list_views", "get_table", "table_exists", "list_columns", "list_partitions", "get_table_properties", "get_create_table_string", "create_table", "drop_table", "drop_view", "truncate_table", "analyze_table", "list_functions", "get_function", "function_exists", "drop_temp_view", "drop_global_temp_view", "is_cached", "cache_table", "uncache_table", "clear_cache", "refresh_table", "refresh_by_path", "recover_partitions")
     class CurrentCatalog(_message.Message):
@@ -440,36 +448,44 @@ class ToDFRelation(_message.Message):
     def __init__(self, names: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class DeduplicateRelation(_message.Message):
-    __slots__ = ("column_names", "all_columns")
+    __slots__ = ("column_names", "all_columns", "within_watermark")
     COLUMN_NAMES_FIELD_NUMBER: _ClassVar[int]
     ALL_COLUMNS_FIELD_NUMBER: _ClassVar[int]
+    WITHIN_WATERMARK_FIELD_NUMBER: _ClassVar[int]
     column_names: _containers.RepeatedScalarFieldContainer[str]
     all_columns: bool
-    def __init__(self, column_names: _Optional[_Iterable[str]] = ..., all_columns: _Optional[bool] = ...) -> None: ...
+    within_watermark: bool
+    def __init__(self, column_names: _Optional[_Iterable[str]] = ..., all_columns: _Optional[bool] = ..., within_watermark: _Optional[bool] = ...) -> None: ...
 
 class SampleRelation(_message.Message):
-    __slots__ = ("lower_bound", "upper_bound", "with_replacement", "seed")
+    __slots__ = ("lower_bound", "upper_bound", "with_replacement", "seed", "split_weights", "split_index")
     LOWER_BOUND_FIELD_NUMBER: _ClassVar[int]
     UPPER_BOUND_FIELD_NUMBER: _ClassVar[int]
     WITH_REPLACEMENT_FIELD_NUMBER: _ClassVar[int]
     SEED_FIELD_NUMBER: _ClassVar[int]
+    SPLIT_WEIGHTS_FIELD_NUMBER: _ClassVar[int]
+    SPLIT_INDEX_FIELD_NUMBER: _ClassVar[int]
     lower_bound: float
     upper_bound: float
     with_replacement: bool
     seed: int
-    def __init__(self, lower_bound: _Optional[float] = ..., upper_bound: _Optional[float] = ..., with_replacement: _Optional[bool] = ..., seed: _Optional[int] = ...) -> None: ...
+    split_weights: _containers.RepeatedScalarFieldContainer[float]
+    split_index: int
+    def __init__(self, lower_bound: _Optional[float] = ..., upper_bound: _Optional[float] = ..., with_replacement: _Optional[bool] = ..., seed: _Optional[int] = ..., split_weights: _Optional[_Iterable[float]] = ..., split_index: _Optional[int] = ...) -> None: ...
 
 class RepartitionRelation(_message.Message):
-    __slots__ = ("num_partitions", "partition_expressions", "shuffle", "by_range")
+    __slots__ = ("num_partitions", "partition_expressions", "shuffle", "by_range", "by_id")
     NUM_PARTITIONS_FIELD_NUMBER: _ClassVar[int]
     PARTITION_EXPRESSIONS_FIELD_NUMBER: _ClassVar[int]
     SHUFFLE_FIELD_NUMBER: _ClassVar[int]
     BY_RANGE_FIELD_NUMBER: _ClassVar[int]
+    BY_ID_FIELD_NUMBER: _ClassVar[int]
     num_partitions: int
     partition_expressions: _containers.RepeatedCompositeFieldContainer[_algebra_pb2.Expression]
     shuffle: bool
     by_range: bool
-    def __init__(self, num_partitions: _Optional[int] = ..., partition_expressions: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., shuffle: _Optional[bool] = ..., by_range: _Optional[bool] = ...) -> None: ...
+    by_id: bool
+    def __init__(self, num_partitions: _Optional[int] = ..., partition_expressions: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., shuffle: _Optional[bool] = ..., by_range: _Optional[bool] = ..., by_id: _Optional[bool] = ...) -> None: ...
 
 class AggregateRelation(_message.Message):
     __slots__ = ("group_type", "grouping_expressions", "aggregate_expressions", "pivot_column", "pivot_values", "grouping_sets")
@@ -516,6 +532,104 @@ class ShowStringRelation(_message.Message):
     html: bool
     def __init__(self, num_rows: _Optional[int] = ..., truncate: _Optional[int] = ..., vertical: _Optional[bool] = ..., html: _Optional[bool] = ...) -> None: ...
 
+class StatSummaryRelation(_message.Message):
+    __slots__ = ("describe", "columns", "statistics")
+    DESCRIBE_FIELD_NUMBER: _ClassVar[int]
+    COLUMNS_FIELD_NUMBER: _ClassVar[int]
+    STATISTICS_FIELD_NUMBER: _ClassVar[int]
+    describe: bool
+    columns: _containers.RepeatedScalarFieldContainer[str]
+    statistics: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, describe: _Optional[bool] = ..., columns: _Optional[_Iterable[str]] = ..., statistics: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class StatCrosstabRelation(_message.Message):
+    __slots__ = ("col1", "col2")
+    COL1_FIELD_NUMBER: _ClassVar[int]
+    COL2_FIELD_NUMBER: _ClassVar[int]
+    col1: str
+    col2: str
+    def __init__(self, col1: _Optional[str] = ..., col2: _Optional[str] = ...) -> None: ...
+
+class StatFreqItemsRelation(_message.Message):
+    __slots__ = ("columns", "support")
+    COLUMNS_FIELD_NUMBER: _ClassVar[int]
+    SUPPORT_FIELD_NUMBER: _ClassVar[int]
+    columns: _containers.RepeatedScalarFieldContainer[str]
+    support: float
+    def __init__(self, columns: _Optional[_Iterable[str]] = ..., support: _Optional[float] = ...) -> None: ...
+
+class StatApproxQuantileRelation(_message.Message):
+    __slots__ = ("columns", "probabilities", "relative_error")
+    COLUMNS_FIELD_NUMBER: _ClassVar[int]
+    PROBABILITIES_FIELD_NUMBER: _ClassVar[int]
+    RELATIVE_ERROR_FIELD_NUMBER: _ClassVar[int]
+    columns: _containers.RepeatedScalarFieldContainer[str]
+    probabilities: _containers.RepeatedScalarFieldContainer[float]
+    relative_error: float
+    def __init__(self, columns: _Optional[_Iterable[str]] = ..., probabilities: _Optional[_Iterable[float]] = ..., relative_error: _Optional[float] = ...) -> None: ...
+
+class StatSampleByRelation(_message.Message):
+    __slots__ = ("column", "strata", "fractions", "seed")
+    COLUMN_FIELD_NUMBER: _ClassVar[int]
+    STRATA_FIELD_NUMBER: _ClassVar[int]
+    FRACTIONS_FIELD_NUMBER: _ClassVar[int]
+    SEED_FIELD_NUMBER: _ClassVar[int]
+    column: _algebra_pb2.Expression
+    strata: _containers.RepeatedCompositeFieldContainer[_algebra_pb2.Expression.Literal]
+    fractions: _containers.RepeatedScalarFieldContainer[float]
+    seed: int
+    def __init__(self, column: _Optional[_Union[_algebra_pb2.Expression, _Mapping]] = ..., strata: _Optional[_Iterable[_Union[_algebra_pb2.Expression.Literal, _Mapping]]] = ..., fractions: _Optional[_Iterable[float]] = ..., seed: _Optional[int] = ...) -> None: ...
+
+class TransposeRelation(_message.Message):
+    __slots__ = ("index_column",)
+    INDEX_COLUMN_FIELD_NUMBER: _ClassVar[int]
+    index_column: _algebra_pb2.Expression
+    def __init__(self, index_column: _Optional[_Union[_algebra_pb2.Expression, _Mapping]] = ...) -> None: ...
+
+class ZipWithIndexRelation(_message.Message):
+    __slots__ = ("index_column",)
+    INDEX_COLUMN_FIELD_NUMBER: _ClassVar[int]
+    index_column: str
+    def __init__(self, index_column: _Optional[str] = ...) -> None: ...
+
+class ZipRelation(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class NearestByJoinRelation(_message.Message):
+    __slots__ = ("ranking_expression", "num_results", "mode", "direction", "join_type")
+    RANKING_EXPRESSION_FIELD_NUMBER: _ClassVar[int]
+    NUM_RESULTS_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    DIRECTION_FIELD_NUMBER: _ClassVar[int]
+    JOIN_TYPE_FIELD_NUMBER: _ClassVar[int]
+    ranking_expression: _algebra_pb2.Expression
+    num_results: int
+    mode: str
+    direction: str
+    join_type: str
+    def __init__(self, ranking_expression: _Optional[_Union[_algebra_pb2.Expression, _Mapping]] = ..., num_results: _Optional[int] = ..., mode: _Optional[str] = ..., direction: _Optional[str] = ..., join_type: _Optional[str] = ...) -> None: ...
+
+class TailRelation(_message.Message):
+    __slots__ = ("limit",)
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    limit: int
+    def __init__(self, limit: _Optional[int] = ...) -> None: ...
+
+class WatermarkRelation(_message.Message):
+    __slots__ = ("event_time", "delay_threshold")
+    EVENT_TIME_FIELD_NUMBER: _ClassVar[int]
+    DELAY_THRESHOLD_FIELD_NUMBER: _ClassVar[int]
+    event_time: str
+    delay_threshold: str
+    def __init__(self, event_time: _Optional[str] = ..., delay_threshold: _Optional[str] = ...) -> None: ...
+
+class ToSchemaRelation(_message.Message):
+    __slots__ = ("schema_json",)
+    SCHEMA_JSON_FIELD_NUMBER: _ClassVar[int]
+    schema_json: str
+    def __init__(self, schema_json: _Optional[str] = ...) -> None: ...
+
 class HintRelation(_message.Message):
     __slots__ = ("name", "parameters")
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -553,6 +667,14 @@ class JoinUsingColumns(_message.Message):
     COLUMN_NAMES_FIELD_NUMBER: _ClassVar[int]
     column_names: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, column_names: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class LateralJoin(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class SortWithinPartitions(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
 
 class UnionByName(_message.Message):
     __slots__ = ("allow_missing_columns",)
@@ -634,7 +756,7 @@ class ConfigResponse(_message.Message):
     def __init__(self, keys: _Optional[_Iterable[str]] = ..., values: _Optional[_Iterable[_Union[OptionalString, _Mapping]]] = ...) -> None: ...
 
 class AnalyzeRequest(_message.Message):
-    __slots__ = ("mode", "plan", "explain_mode")
+    __slots__ = ("mode", "plan", "explain_mode", "other_plan")
     class Mode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         MODE_SCHEMA: _ClassVar[AnalyzeRequest.Mode]
@@ -642,42 +764,84 @@ class AnalyzeRequest(_message.Message):
         MODE_IS_LOCAL: _ClassVar[AnalyzeRequest.Mode]
         MODE_IS_STREAMING: _ClassVar[AnalyzeRequest.Mode]
         MODE_INPUT_FILES: _ClassVar[AnalyzeRequest.Mode]
+        MODE_SAME_SEMANTICS: _ClassVar[AnalyzeRequest.Mode]
+        MODE_SEMANTIC_HASH: _ClassVar[AnalyzeRequest.Mode]
+        MODE_STORAGE_LEVEL: _ClassVar[AnalyzeRequest.Mode]
     MODE_SCHEMA: AnalyzeRequest.Mode
     MODE_EXPLAIN: AnalyzeRequest.Mode
     MODE_IS_LOCAL: AnalyzeRequest.Mode
     MODE_IS_STREAMING: AnalyzeRequest.Mode
     MODE_INPUT_FILES: AnalyzeRequest.Mode
+    MODE_SAME_SEMANTICS: AnalyzeRequest.Mode
+    MODE_SEMANTIC_HASH: AnalyzeRequest.Mode
+    MODE_STORAGE_LEVEL: AnalyzeRequest.Mode
     MODE_FIELD_NUMBER: _ClassVar[int]
     PLAN_FIELD_NUMBER: _ClassVar[int]
     EXPLAIN_MODE_FIELD_NUMBER: _ClassVar[int]
+    OTHER_PLAN_FIELD_NUMBER: _ClassVar[int]
     mode: AnalyzeRequest.Mode
     plan: bytes
     explain_mode: str
-    def __init__(self, mode: _Optional[_Union[AnalyzeRequest.Mode, str]] = ..., plan: _Optional[bytes] = ..., explain_mode: _Optional[str] = ...) -> None: ...
+    other_plan: bytes
+    def __init__(self, mode: _Optional[_Union[AnalyzeRequest.Mode, str]] = ..., plan: _Optional[bytes] = ..., explain_mode: _Optional[str] = ..., other_plan: _Optional[bytes] = ...) -> None: ...
 
 class AnalyzeResponse(_message.Message):
-    __slots__ = ("schema_json", "text", "flag", "strings")
+    __slots__ = ("schema_json", "text", "flag", "strings", "number", "storage_level")
     SCHEMA_JSON_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
     FLAG_FIELD_NUMBER: _ClassVar[int]
     STRINGS_FIELD_NUMBER: _ClassVar[int]
+    NUMBER_FIELD_NUMBER: _ClassVar[int]
+    STORAGE_LEVEL_FIELD_NUMBER: _ClassVar[int]
     schema_json: str
     text: str
     flag: bool
     strings: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, schema_json: _Optional[str] = ..., text: _Optional[str] = ..., flag: _Optional[bool] = ..., strings: _Optional[_Iterable[str]] = ...) -> None: ...
+    number: int
+    storage_level: StorageLevel
+    def __init__(self, schema_json: _Optional[str] = ..., text: _Optional[str] = ..., flag: _Optional[bool] = ..., strings: _Optional[_Iterable[str]] = ..., number: _Optional[int] = ..., storage_level: _Optional[_Union[StorageLevel, _Mapping]] = ...) -> None: ...
 
 class CommandRequest(_message.Message):
-    __slots__ = ("create_view", "write", "sql", "write_v2")
+    __slots__ = ("create_view", "write", "sql", "write_v2", "persist", "checkpoint")
     CREATE_VIEW_FIELD_NUMBER: _ClassVar[int]
     WRITE_FIELD_NUMBER: _ClassVar[int]
     SQL_FIELD_NUMBER: _ClassVar[int]
     WRITE_V2_FIELD_NUMBER: _ClassVar[int]
+    PERSIST_FIELD_NUMBER: _ClassVar[int]
+    CHECKPOINT_FIELD_NUMBER: _ClassVar[int]
     create_view: CreateViewCommand
     write: WriteCommand
     sql: SqlCommand
     write_v2: WriteV2Command
-    def __init__(self, create_view: _Optional[_Union[CreateViewCommand, _Mapping]] = ..., write: _Optional[_Union[WriteCommand, _Mapping]] = ..., sql: _Optional[_Union[SqlCommand, _Mapping]] = ..., write_v2: _Optional[_Union[WriteV2Command, _Mapping]] = ...) -> None: ...
+    persist: PersistCommand
+    checkpoint: CheckpointCommand
+    def __init__(self, create_view: _Optional[_Union[CreateViewCommand, _Mapping]] = ..., write: _Optional[_Union[WriteCommand, _Mapping]] = ..., sql: _Optional[_Union[SqlCommand, _Mapping]] = ..., write_v2: _Optional[_Union[WriteV2Command, _Mapping]] = ..., persist: _Optional[_Union[PersistCommand, _Mapping]] = ..., checkpoint: _Optional[_Union[CheckpointCommand, _Mapping]] = ...) -> None: ...
+
+class PersistCommand(_message.Message):
+    __slots__ = ("plan", "storage_level", "unpersist", "blocking")
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    STORAGE_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    UNPERSIST_FIELD_NUMBER: _ClassVar[int]
+    BLOCKING_FIELD_NUMBER: _ClassVar[int]
+    plan: bytes
+    storage_level: StorageLevel
+    unpersist: bool
+    blocking: bool
+    def __init__(self, plan: _Optional[bytes] = ..., storage_level: _Optional[_Union[StorageLevel, _Mapping]] = ..., unpersist: _Optional[bool] = ..., blocking: _Optional[bool] = ...) -> None: ...
+
+class CheckpointCommand(_message.Message):
+    __slots__ = ("plan", "view_name", "local", "eager", "storage_level")
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    VIEW_NAME_FIELD_NUMBER: _ClassVar[int]
+    LOCAL_FIELD_NUMBER: _ClassVar[int]
+    EAGER_FIELD_NUMBER: _ClassVar[int]
+    STORAGE_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    plan: bytes
+    view_name: str
+    local: bool
+    eager: bool
+    storage_level: StorageLevel
+    def __init__(self, plan: _Optional[bytes] = ..., view_name: _Optional[str] = ..., local: _Optional[bool] = ..., eager: _Optional[bool] = ..., storage_level: _Optional[_Union[StorageLevel, _Mapping]] = ...) -> None: ...
 
 class CreateViewCommand(_message.Message):
     __slots__ = ("plan", "name", "replace")

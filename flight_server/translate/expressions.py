@@ -6,6 +6,7 @@ URN, and small tables for the functions that need more than a call by name.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
@@ -97,6 +98,8 @@ class Context:
     #: Translates a relation inside an expression (subqueries); set by the relations module.
     relation: Callable[[Context, algebra_pb2.Rel, Scope | None], Frame]
     plan_ids: dict[int, DataFrame] = field(default_factory=dict)
+    #: The variables of the lambdas being translated, by name (innermost last).
+    lambda_variables: dict[str, Column] = field(default_factory=dict)
     #: ``Plan.version.producer``, for the few layouts where producers differ from the spec.
     producer: str = ""
 
@@ -496,7 +499,74 @@ def _sort_order(ctx: Context, fc: FunctionCall, scope: Scope | None) -> Column:
     return direction(expression(ctx, args[0], scope))
 
 
+def _outer(ctx: Context, fc: FunctionCall, scope: Scope | None) -> Column:
+    return expression(ctx, _values(fc)[0], scope).outer()
+
+
+def _with_field(ctx: Context, fc: FunctionCall, scope: Scope | None) -> Column:
+    args = _values(fc)
+    value = expression(ctx, args[2], scope)
+    return expression(ctx, args[0], scope).withField(str(plain_value(args[1])), value)
+
+
+def _drop_fields(ctx: Context, fc: FunctionCall, scope: Scope | None) -> Column:
+    args = _values(fc)
+    return expression(ctx, args[0], scope).dropFields(*(str(plain_value(a)) for a in args[1:]))
+
+
+def _alias_with_metadata(ctx: Context, fc: FunctionCall, scope: Scope | None) -> Column:
+    args = _values(fc)
+    metadata = json.loads(str(plain_value(args[2])))
+    return expression(ctx, args[0], scope).alias(str(plain_value(args[1])), metadata=metadata)
+
+
+def _frame_column(method: str) -> Callable[[Context, FunctionCall, Scope | None], Column]:
+    """A column a DataFrame method picks by name (``colRegex``, ``metadataColumn``)."""
+
+    def build(ctx: Context, fc: FunctionCall, scope: Scope | None) -> Column:
+        args = _values(fc)
+        df = ctx.plan_frame(int(plain_value(args[1])))
+        return getattr(df, method)(str(plain_value(args[0])))
+
+    return build
+
+
+def _lambda_variable(ctx: Context, fc: FunctionCall, scope: Scope | None) -> Column:
+    """A variable of an enclosing lambda, by name."""
+    name = str(plain_value(_values(fc)[0]))
+    variable = ctx.lambda_variables.get(name)
+    if variable is None:
+        raise SparkFlightError(INVALID_PLAN, f"lambda variable {name!r} outside its lambda")
+    return variable
+
+
+def _lambda(ctx: Context, fc: FunctionCall, scope: Scope | None) -> Column:
+    """``lambda(body, name, ...)``: Spark's lambda function over named variables."""
+    args = _values(fc)
+    if len(args) < 2:
+        raise IndexError
+    jvm = ctx.spark._jvm
+    names = [str(plain_value(a)) for a in args[1:]]
+    variables = [Column(jvm.PythonSQLUtils.unresolvedNamedLambdaVariable(n)) for n in names]
+    enclosing = ctx.lambda_variables
+    ctx.lambda_variables = {**enclosing, **dict(zip(names, variables, strict=True))}
+    try:
+        body = expression(ctx, args[0], scope)
+    finally:
+        ctx.lambda_variables = enclosing
+    jvariables = jvm.PythonUtils.toSeq([v._jc for v in variables])
+    return Column(jvm.PythonSQLUtils.lambdaFunction(body._jc, jvariables))
+
+
 _PSEUDO: dict[str, Callable[[Context, FunctionCall, Scope | None], Column]] = {
+    "outer": _outer,
+    "with_field": _with_field,
+    "drop_fields": _drop_fields,
+    "alias_with_metadata": _alias_with_metadata,
+    "column_regex": _frame_column("colRegex"),
+    "metadata_column": _frame_column("metadataColumn"),
+    "lambda": _lambda,
+    "lambda_variable": _lambda_variable,
     "column": _column,
     "star": _star,
     "alias": _alias,

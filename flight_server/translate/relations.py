@@ -29,6 +29,7 @@ from flight_server.errors import (
     SparkFlightError,
     attributed,
 )
+from flight_server.translate import logical
 from flight_server.translate.catalog import catalog_dataframe
 from flight_server.translate.expressions import (
     Context,
@@ -292,6 +293,8 @@ def _aggregate(ctx: Context, rel: algebra_pb2.AggregateRel, outer: Scope | None)
 def _sort(ctx: Context, rel: algebra_pb2.SortRel, outer: Scope | None) -> Frame:
     frame, scope = _input(ctx, rel.input, outer)
     order = [sort_column(ctx, s, scope) for s in rel.sorts]
+    if _enhancement(rel, sf.SortWithinPartitions) is not None:
+        return Frame(frame.df.sortWithinPartitions(*order), frame.columns, frame.schema)
     return Frame(frame.df.orderBy(*order), frame.columns, frame.schema)
 
 
@@ -342,6 +345,8 @@ def _join(ctx: Context, rel: algebra_pb2.JoinRel, outer: Scope | None) -> Frame:
         raise SparkFlightError(UNSUPPORTED_RELATION, f"unsupported join type {name}")
     how, swapped = spec
     left = relation(ctx, rel.left, outer)
+    if _enhancement(rel, sf.LateralJoin) is not None:
+        return _lateral_join(ctx, rel, how, left, outer)
     right = _distinct_from(left, relation(ctx, rel.right, outer))
     first, second = (right, left) if swapped else (left, right)
     using = _enhancement(rel, sf.JoinUsingColumns)
@@ -362,6 +367,19 @@ def _join(ctx: Context, rel: algebra_pb2.JoinRel, outer: Scope | None) -> Frame:
         condition = expression(ctx, rel.post_join_filter, Scope(frame, outer))
         frame = Frame(frame.df.filter(condition), frame.columns, frame.schema)
     return frame
+
+
+def _lateral_join(
+    ctx: Context, rel: algebra_pb2.JoinRel, how: str, left: Frame, outer: Scope | None
+) -> Frame:
+    """``left.lateralJoin(right, on, how)``; the right side's outer references bind to left."""
+    right = relation(ctx, rel.right, outer)
+    if how not in ("inner", "left_outer"):
+        raise SparkFlightError(INVALID_PLAN, f"a lateral join cannot be {how}")
+    condition = None
+    if rel.HasField("expression"):
+        condition = expression(ctx, rel.expression, Scope(left, outer))
+    return Frame(left.df.lateralJoin(right.df, condition, how))
 
 
 def _cross(ctx: Context, rel: algebra_pb2.CrossRel, outer: Scope | None) -> Frame:
@@ -413,6 +431,21 @@ def _sql(ctx: Context, m: sf.SqlRelation, outer: Scope | None) -> DataFrame:
     elif m.positional_arguments:
         args = expressions(ctx, m.positional_arguments, None)
     return ctx.spark.sql(m.query, args)
+
+
+#: The table-valued functions of ``spark.tvf`` a TableFunctionRelation may name.
+_TABLE_FUNCTIONS = frozenset(
+    "explode explode_outer inline inline_outer json_tuple posexplode posexplode_outer stack "
+    "collations sql_keywords variant_explode variant_explode_outer python_worker_logs".split()
+)
+
+
+def _table_function(ctx: Context, m: sf.TableFunctionRelation, outer: Scope | None) -> DataFrame:
+    if m.name not in _TABLE_FUNCTIONS:
+        raise SparkFlightError(
+            UNSUPPORTED_RELATION, f"unknown table-valued function {m.name!r}", detail=m.name
+        )
+    return getattr(ctx.spark.tvf, m.name)(*expressions(ctx, m.arguments, outer))
 
 
 def _range(ctx: Context, m: sf.RangeRelation, outer: Scope | None) -> DataFrame:
@@ -543,21 +576,39 @@ def _to_df(ctx: Context, m: sf.ToDFRelation, f: Frame, s: Scope) -> DataFrame:
 
 
 def _deduplicate(ctx: Context, m: sf.DeduplicateRelation, f: Frame, s: Scope) -> DataFrame:
-    if m.all_columns or not m.column_names:
-        return f.df.dropDuplicates()
-    return f.df.dropDuplicates(list(m.column_names))
+    subset = [] if m.all_columns else list(m.column_names)
+    if m.within_watermark:
+        return f.df.dropDuplicatesWithinWatermark(subset or None)
+    return f.df.dropDuplicates(subset or None)
 
 
 def _sample(ctx: Context, m: sf.SampleRelation, f: Frame, s: Scope) -> DataFrame:
-    if m.lower_bound != 0:
-        raise SparkFlightError(INVALID_PLAN, "samples with a lower bound other than 0")
+    """``df.sample``, or one split of ``df.randomSplit``, as Spark builds them."""
+    if not 0 <= m.lower_bound <= m.upper_bound:
+        raise SparkFlightError(
+            INVALID_PLAN, f"sample bounds {m.lower_bound} and {m.upper_bound} are not ordered"
+        )
     seed = m.seed if m.HasField("seed") else None
-    return f.df.sample(m.with_replacement, m.upper_bound, seed)
+    weights, index = list(m.split_weights), m.split_index
+    if not weights:
+        if m.lower_bound == 0:
+            return f.df.sample(m.with_replacement, m.upper_bound, seed)
+        weights = [m.lower_bound, m.upper_bound - m.lower_bound, 1.0 - m.upper_bound]
+        index = 1
+    if not 0 <= index < len(weights):
+        raise SparkFlightError(INVALID_PLAN, f"split index {index} of {len(weights)} splits")
+    return f.df.randomSplit(weights, seed)[index]
 
 
 def _repartition(ctx: Context, m: sf.RepartitionRelation, f: Frame, s: Scope) -> DataFrame:
     columns = expressions(ctx, m.partition_expressions, s)
     count = [m.num_partitions] if m.HasField("num_partitions") else []
+    if m.by_id:
+        if not count or len(columns) != 1:
+            raise SparkFlightError(
+                INVALID_PLAN, "repartitionById needs a number of partitions and one expression"
+            )
+        return f.df.repartitionById(count[0], columns[0])
     if m.by_range:
         return f.df.repartitionByRange(*count, *columns)
     if columns or m.shuffle:
@@ -613,6 +664,63 @@ def _hint(ctx: Context, m: sf.HintRelation, f: Frame, s: Scope) -> DataFrame:
     return f.df.hint(m.name, *(plain_value(p) for p in m.parameters))
 
 
+def _stat_summary(ctx: Context, m: sf.StatSummaryRelation, f: Frame, s: Scope) -> DataFrame:
+    if m.describe:
+        return f.df.describe(*m.columns)
+    return f.df.summary(*m.statistics)
+
+
+def _crosstab(ctx: Context, m: sf.StatCrosstabRelation, f: Frame, s: Scope) -> DataFrame:
+    return f.df.crosstab(m.col1, m.col2)
+
+
+def _freq_items(ctx: Context, m: sf.StatFreqItemsRelation, f: Frame, s: Scope) -> DataFrame:
+    support = m.support if m.HasField("support") else None
+    return f.df.freqItems(list(m.columns), support)
+
+
+def _approx_quantile(
+    ctx: Context, m: sf.StatApproxQuantileRelation, f: Frame, s: Scope
+) -> DataFrame:
+    quantiles = f.df.approxQuantile(list(m.columns), list(m.probabilities), m.relative_error)
+    schema = T.StructType(
+        [T.StructField("approx_quantile", T.ArrayType(T.ArrayType(T.DoubleType(), False), False))]
+    )
+    return ctx.spark.createDataFrame([(quantiles,)], schema)
+
+
+def _sample_by(ctx: Context, m: sf.StatSampleByRelation, f: Frame, s: Scope) -> DataFrame:
+    if len(m.strata) != len(m.fractions):
+        raise SparkFlightError(INVALID_PLAN, "StatSampleByRelation strata and fractions differ")
+    strata = [plain_value(algebra_pb2.Expression(literal=v)) for v in m.strata]
+    fractions = dict(zip(strata, m.fractions, strict=True))
+    return f.df.sampleBy(expression(ctx, m.column, s), fractions, m.seed)
+
+
+def _transpose(ctx: Context, m: sf.TransposeRelation, f: Frame, s: Scope) -> DataFrame:
+    if m.HasField("index_column"):
+        return f.df.transpose(expression(ctx, m.index_column, s))
+    return f.df.transpose()
+
+
+def _zip_with_index(ctx: Context, m: sf.ZipWithIndexRelation, f: Frame, s: Scope) -> DataFrame:
+    return f.df.zipWithIndex(m.index_column)
+
+
+def _tail(ctx: Context, m: sf.TailRelation, f: Frame, s: Scope) -> DataFrame:
+    if m.limit < 0:
+        raise SparkFlightError(INVALID_PLAN, f"tail limit {m.limit} is negative")
+    return logical.tail(f.df, m.limit)
+
+
+def _watermark(ctx: Context, m: sf.WatermarkRelation, f: Frame, s: Scope) -> DataFrame:
+    return f.df.withWatermark(m.event_time, m.delay_threshold)
+
+
+def _to_schema(ctx: Context, m: sf.ToSchemaRelation, f: Frame, s: Scope) -> DataFrame:
+    return f.df.to(T.StructType.fromJson(json.loads(m.schema_json)))
+
+
 def _show_string(ctx: Context, m: sf.ShowStringRelation, f: Frame, s: Scope) -> DataFrame:
     if m.html:
         text = f.df._jdf.htmlString(m.num_rows, m.truncate)
@@ -634,6 +742,7 @@ _EXTENSIONS: dict[str, _Extension] = {
     for e in (
         _Extension(sf.SqlRelation, leaf=_sql),
         _Extension(sf.RangeRelation, leaf=_range),
+        _Extension(sf.TableFunctionRelation, leaf=_table_function),
         _Extension(sf.LocalRelation, leaf=_local),
         _Extension(sf.DataSourceRelation, leaf=_data_source),
         _Extension(sf.CatalogRelation, leaf=_catalog),
@@ -649,6 +758,16 @@ _EXTENSIONS: dict[str, _Extension] = {
         _Extension(sf.AggregateRelation, single=_group_aggregate),
         _Extension(sf.HintRelation, single=_hint),
         _Extension(sf.ShowStringRelation, single=_show_string),
+        _Extension(sf.StatSummaryRelation, single=_stat_summary),
+        _Extension(sf.StatCrosstabRelation, single=_crosstab),
+        _Extension(sf.StatFreqItemsRelation, single=_freq_items),
+        _Extension(sf.StatApproxQuantileRelation, single=_approx_quantile),
+        _Extension(sf.StatSampleByRelation, single=_sample_by),
+        _Extension(sf.TransposeRelation, single=_transpose),
+        _Extension(sf.TailRelation, single=_tail),
+        _Extension(sf.ZipWithIndexRelation, single=_zip_with_index),
+        _Extension(sf.WatermarkRelation, single=_watermark),
+        _Extension(sf.ToSchemaRelation, single=_to_schema),
     )
 }
 
@@ -680,13 +799,54 @@ def _extension_single(
     return Frame(extension.single(ctx, message, frame, scope))
 
 
+def _zip(ctx: Context, m: sf.ZipRelation, left: Frame, right: Frame) -> DataFrame:
+    return left.df.zip(right.df)
+
+
+def _nearest_by_join(
+    ctx: Context, m: sf.NearestByJoinRelation, left: Frame, right: Frame
+) -> DataFrame:
+    ranking = expression(ctx, m.ranking_expression, None)
+    return left.df.nearestByJoin(
+        right.df,
+        ranking,
+        m.num_results,
+        m.mode,
+        m.direction,
+        joinType=m.join_type or "inner",
+    )
+
+
+_Binary = Callable[[Context, Any, Frame, Frame], DataFrame]
+
+#: Extension relations of two inputs (ExtensionMultiRel) by detail message.
+_BINARY: dict[str, tuple[type[Message], _Binary]] = {
+    message.DESCRIPTOR.full_name: (message, rule)
+    for message, rule in (
+        (sf.ZipRelation, _zip),
+        (sf.NearestByJoinRelation, _nearest_by_join),
+    )
+}
+
+
 def _extension_multi(
     ctx: Context, rel: algebra_pb2.ExtensionMultiRel, outer: Scope | None
 ) -> Frame:
     name = rel.detail.TypeName() if rel.detail.type_url else "<empty>"
-    raise SparkFlightError(
-        UNSUPPORTED_RELATION, f"unsupported multi extension relation detail {name!r}", detail=name
-    )
+    known = _BINARY.get(name)
+    if known is None:
+        raise SparkFlightError(
+            UNSUPPORTED_RELATION,
+            f"unsupported multi extension relation detail {name!r}",
+            detail=name,
+        )
+    if len(rel.inputs) != 2:
+        raise SparkFlightError(INVALID_PLAN, f"{name} needs two inputs, got {len(rel.inputs)}")
+    message_class, rule = known
+    message = _unpack(rel.detail, message_class)
+    left = relation(ctx, rel.inputs[0], outer)
+    right = relation(ctx, rel.inputs[1], outer)
+    return Frame(rule(ctx, message, left, right))
 
 
 _RELATIONS: dict[str, Callable[[Context, Any, Scope | None], Frame]] = {

@@ -1,0 +1,200 @@
+"""Every public name of PySpark's DataFrame API exists in the client.
+
+The walk covers the classes and modules a PySpark program touches. A name the
+client lacks fails the test unless :data:`EXCLUDED` lists it with the reason it
+cannot work through a sparkflight server; an excluded member still exists and
+raises a clear error when used (:func:`test_excluded_members_raise`).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import pyspark.sql as ps
+import pytest
+from pyspark.sql import catalog as ps_catalog
+from pyspark.sql import conf as ps_conf
+from pyspark.sql import functions as ps_functions
+from pyspark.sql import group as ps_group
+from pyspark.sql import readwriter as ps_readwriter
+from pyspark.sql import types as ps_types
+from pyspark.sql import window as ps_window
+
+import client
+from client.errors import PySparkNotImplementedError
+
+#: PySpark class or module, and where the client's counterpart lives ("module:attribute").
+SURFACE: dict[str, tuple[Any, str]] = {
+    "SparkSession": (ps.SparkSession, "client.session:SparkSession"),
+    "SparkSession.Builder": (ps.SparkSession.Builder, "client.session:SparkSession.Builder"),
+    "DataFrame": (ps.DataFrame, "client.dataframe:DataFrame"),
+    "Column": (ps.Column, "client.column:Column"),
+    "GroupedData": (ps_group.GroupedData, "client.group:GroupedData"),
+    "Window": (ps_window.Window, "client.window:Window"),
+    "WindowSpec": (ps_window.WindowSpec, "client.window:WindowSpec"),
+    "DataFrameNaFunctions": (ps.DataFrameNaFunctions, "client.dataframe:DataFrameNaFunctions"),
+    "DataFrameStatFunctions": (
+        ps.DataFrameStatFunctions,
+        "client.dataframe:DataFrameStatFunctions",
+    ),
+    "DataFrameReader": (ps_readwriter.DataFrameReader, "client.readwriter:DataFrameReader"),
+    "DataFrameWriter": (ps_readwriter.DataFrameWriter, "client.readwriter:DataFrameWriter"),
+    "DataFrameWriterV2": (ps_readwriter.DataFrameWriterV2, "client.readwriter:DataFrameWriterV2"),
+    "Catalog": (ps_catalog.Catalog, "client.catalog:Catalog"),
+    "RuntimeConfig": (ps_conf.RuntimeConfig, "client.session:RuntimeConfig"),
+    "Row": (ps.Row, "client.row:Row"),
+    "functions": (ps_functions, "client.functions"),
+    "types": (ps_types, "client.types"),
+}
+
+JVM = "needs a JVM in the client process (JVM_ATTRIBUTE_NOT_SUPPORTED)"
+PYTHON = "runs user Python code on the server (NOT_IMPLEMENTED)"
+STREAMING = "Structured Streaming: sparkflight serves batch queries only (NOT_IMPLEMENTED)"
+CONNECT = "Spark Connect's own gRPC client machinery, which sparkflight replaces (NOT_IMPLEMENTED)"
+
+#: Public names the client does not implement, each with the reason.
+EXCLUDED: dict[str, str] = {
+    "SparkSession.sparkContext": JVM,
+    "DataFrame.rdd": JVM,
+    "DataFrame.pandas_api": JVM,
+    "SparkSession.udf": PYTHON,
+    "SparkSession.udtf": PYTHON,
+    "SparkSession.dataSource": PYTHON,
+    "SparkSession.profile": PYTHON,
+    "SparkSession.addArtifact": PYTHON,
+    "SparkSession.addArtifacts": PYTHON,
+    "DataFrame.foreach": PYTHON,
+    "DataFrame.foreachPartition": PYTHON,
+    "DataFrame.mapInPandas": PYTHON,
+    "DataFrame.mapInArrow": PYTHON,
+    "GroupedData.apply": PYTHON,
+    "GroupedData.applyInPandas": PYTHON,
+    "GroupedData.applyInArrow": PYTHON,
+    "GroupedData.cogroup": PYTHON,
+    "GroupedData.applyInPandasWithState": PYTHON,
+    "GroupedData.transformWithState": PYTHON,
+    "GroupedData.transformWithStateInPandas": PYTHON,
+    "functions.udf": PYTHON,
+    "functions.udtf": PYTHON,
+    "functions.pandas_udf": PYTHON,
+    "functions.arrow_udf": PYTHON,
+    "functions.arrow_udtf": PYTHON,
+    "SparkSession.readStream": STREAMING,
+    "SparkSession.streams": STREAMING,
+    "DataFrame.writeStream": STREAMING,
+    "SparkSession.client": CONNECT,
+    "SparkSession.copyFromLocalToFs": CONNECT,
+    "DataFrame.executionInfo": CONNECT,
+    "DataFrame.asTable": "table arguments feed user-defined table functions, which run "
+    "Python on the server (NOT_IMPLEMENTED)",
+    "DataFrame.plot": "needs pyspark's plotting backend and plotly (NOT_IMPLEMENTED)",
+    "SparkSession.Builder.enableHiveSupport": "the server's Spark decides the catalog "
+    "implementation (NOT_IMPLEMENTED)",
+}
+
+CATALOG = "the Catalog and DataFrameWriterV2 surface, built separately and not landed yet"
+
+#: Names of the surface that is built separately and not landed yet ("Class.*": all of it).
+PENDING: dict[str, str] = {
+    "Catalog.*": CATALOG,
+    "DataFrameWriterV2.*": CATALOG,
+    "SparkSession.catalog": CATALOG,
+    "DataFrame.writeTo": CATALOG,
+    "DataFrame.mergeInto": CATALOG,
+    "DataFrameWriter.clusterBy": CATALOG,
+    "DataFrameWriter.jdbc": CATALOG,
+    "DataFrameWriter.xml": CATALOG,
+}
+
+
+#: Public names not implemented yet, each with what it needs; the test fails once one lands
+#: (so that it leaves this list) or if a name is missing that is not listed.
+KNOWN_GAPS: dict[str, str] = {
+    "SparkSession.addTag": "operation tags on the wire",
+    "SparkSession.removeTag": "operation tags on the wire",
+    "SparkSession.getTags": "operation tags on the wire",
+    "SparkSession.clearTags": "operation tags on the wire",
+    "SparkSession.interruptTag": "operation tags on the wire",
+    "SparkSession.interruptOperation": "operation ids returned to the client",
+    "DataFrame.observe": "observed metrics returned with a result",
+    "types.VariantVal": "decoding Spark's variant binary format in the client",
+    "types.Geometry": "the geometry and geography types in the client",
+    "types.Geography": "the geometry and geography types in the client",
+    "types.GeometryType": "the geometry and geography types in the client",
+    "types.GeographyType": "the geometry and geography types in the client",
+}
+
+
+def _resolve(location: str) -> Any:
+    module_name, _, attribute = location.partition(":")
+    target: Any = importlib.import_module(module_name)
+    for part in filter(None, attribute.split(".")):
+        target = getattr(target, part)
+    return target
+
+
+def public_names(reference: Any) -> list[str]:
+    """The public names of a PySpark class or module."""
+    names = getattr(reference, "__all__", None) if isinstance(reference, type(ps)) else None
+    if names is None:
+        names = dir(reference)
+    return sorted(n for n in names if not n.startswith("_"))
+
+
+def missing_names() -> list[str]:
+    """Every qualified public name the client lacks and does not exclude."""
+    missing = []
+    for label, (reference, location) in SURFACE.items():
+        try:
+            target = _resolve(location)
+        except (ImportError, AttributeError):
+            target = None
+        for name in public_names(reference):
+            qualified = f"{label}.{name}"
+            if target is not None and hasattr(target, name):
+                continue
+            if qualified in PENDING or f"{label}.*" in PENDING:
+                continue
+            missing.append(qualified)
+    return missing
+
+
+def test_every_public_name_exists() -> None:
+    missing = missing_names()
+    assert [name for name in missing if name not in KNOWN_GAPS] == []
+    assert sorted(set(KNOWN_GAPS) - set(missing)) == [], "implemented: remove from KNOWN_GAPS"
+
+
+def test_exclusions_name_real_pyspark_members() -> None:
+    stale = []
+    for qualified in EXCLUDED:
+        label, _, name = qualified.rpartition(".")
+        if name not in public_names(SURFACE[label][0]):
+            stale.append(qualified)
+    assert stale == []
+
+
+def _instance(label: str, spark: Any) -> Any:
+    df = spark.range(1)
+    instances = {
+        "SparkSession": spark,
+        "SparkSession.Builder": client.SparkSession.builder,
+        "DataFrame": df,
+        "GroupedData": df.groupBy("id"),
+        "functions": client.functions,
+    }
+    return instances[label]
+
+
+@pytest.mark.parametrize("qualified", sorted(EXCLUDED))
+def test_excluded_members_raise(spark: Any, qualified: str) -> None:
+    """Using an excluded member raises PySparkNotImplementedError naming why."""
+    label, _, name = qualified.rpartition(".")
+    instance = _instance(label, spark)
+    with pytest.raises(PySparkNotImplementedError) as raised:
+        member = getattr(instance, name)
+        member()
+    expected = "JVM_ATTRIBUTE_NOT_SUPPORTED" if EXCLUDED[qualified] == JVM else "NOT_IMPLEMENTED"
+    assert raised.value.getCondition() == expected
+    assert name in str(raised.value)
