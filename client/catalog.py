@@ -15,6 +15,7 @@ from google.protobuf import any_pb2
 from substrait import algebra_pb2, plan_pb2
 
 from client.errors import PySparkTypeError, not_supported
+from client.storagelevel import storage_level_message
 from client.types import StructType
 from plans import sparkflight_pb2 as sf
 
@@ -96,25 +97,6 @@ def _deprecated_db_name(method: str, dbName: str | None) -> None:
             FutureWarning,
             stacklevel=3,
         )
-
-
-def _storage_level(level: Any) -> sf.StorageLevel:
-    """A storage level object (``useDisk``, ``useMemory``, ...) as its message."""
-    try:
-        return sf.StorageLevel(
-            use_disk=level.useDisk,
-            use_memory=level.useMemory,
-            use_off_heap=level.useOffHeap,
-            deserialized=level.deserialized,
-            replication=level.replication,
-        )
-    except AttributeError:
-        raise PySparkTypeError(
-            message="[NOT_STORAGELEVEL] Argument `storageLevel` should be a StorageLevel, got "
-            f"{type(level).__name__}.",
-            errorClass="NOT_STORAGELEVEL",
-            messageParameters={"arg_name": "storageLevel", "arg_type": type(level).__name__},
-        ) from None
 
 
 class Catalog:
@@ -307,7 +289,7 @@ class Catalog:
         return self._value("is_cached", C.IsCached(table_name=tableName))
 
     def cacheTable(self, tableName: str, storageLevel: Any = None) -> None:
-        level = _storage_level(storageLevel) if storageLevel is not None else None
+        level = storage_level_message(storageLevel) if storageLevel is not None else None
         self._run("cache_table", C.CacheTable(table_name=tableName, storage_level=level))
 
     def uncacheTable(self, tableName: str) -> None:

@@ -42,7 +42,7 @@ from client.expressions import (
 )
 from client.group import GroupedData
 from client.row import Row
-from client.storagelevel import StorageLevel
+from client.storagelevel import StorageLevel, storage_level_message
 from client.types import (
     BooleanType,
     DataType,
@@ -156,16 +156,6 @@ def _replaces(kind: type, data_type: DataType) -> bool:
     if kind is float:
         return isinstance(data_type, NumericType)
     return isinstance(data_type, BooleanType if kind is bool else StringType)
-
-
-def _level(level: StorageLevel) -> sf.StorageLevel:
-    return sf.StorageLevel(
-        use_disk=level.useDisk,
-        use_memory=level.useMemory,
-        use_off_heap=level.useOffHeap,
-        deserialized=level.deserialized,
-        replication=level.replication,
-    )
 
 
 class DataFrameNaFunctions:
@@ -1144,9 +1134,8 @@ class DataFrame:
         self, storageLevel: StorageLevel = StorageLevel.MEMORY_AND_DISK_DESER
     ) -> DataFrame:
         """Have Spark cache the result when first computed and reuse it in later queries."""
-        if not isinstance(storageLevel, StorageLevel):
-            raise _type_error("storageLevel", "StorageLevel", storageLevel)
-        persist = sf.PersistCommand(plan=self._plan(), storage_level=_level(storageLevel))
+        level = storage_level_message(storageLevel)
+        persist = sf.PersistCommand(plan=self._plan(), storage_level=level)
         self._command(sf.CommandRequest(persist=persist))
         self.is_cached = True
         return self
@@ -1175,7 +1164,7 @@ class DataFrame:
             plan=self._plan(), view_name=name, local=local, eager=eager
         )
         if level is not None:
-            checkpoint.storage_level.CopyFrom(_level(level))
+            checkpoint.storage_level.CopyFrom(storage_level_message(level))
         self._command(sf.CommandRequest(checkpoint=checkpoint))
         return self._with(plan.NamedTable(name=name))
 
@@ -1187,8 +1176,6 @@ class DataFrame:
         self, eager: bool = True, storageLevel: StorageLevel | None = None
     ) -> DataFrame:
         """A DataFrame of this one's result kept by Spark's executors."""
-        if storageLevel is not None and not isinstance(storageLevel, StorageLevel):
-            raise _type_error("storageLevel", "StorageLevel", storageLevel)
         return self._checkpoint(local=True, eager=eager, level=storageLevel)
 
     def sameSemantics(self, other: DataFrame) -> bool:

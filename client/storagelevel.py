@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
+
+from client.errors import PySparkTypeError
+from plans import sparkflight_pb2 as sf
 
 
 @dataclass(frozen=True)
@@ -57,3 +60,22 @@ StorageLevel.MEMORY_AND_DISK = StorageLevel(True, True, False, False)
 StorageLevel.MEMORY_AND_DISK_2 = StorageLevel(True, True, False, False, 2)
 StorageLevel.OFF_HEAP = StorageLevel(True, True, True, False, 1)
 StorageLevel.MEMORY_AND_DISK_DESER = StorageLevel(True, True, False, True)
+
+
+def storage_level_message(level: Any) -> sf.StorageLevel:
+    """A storage level object (``useDisk``, ``useMemory``, ...) as its message."""
+    try:
+        return sf.StorageLevel(
+            use_disk=level.useDisk,
+            use_memory=level.useMemory,
+            use_off_heap=level.useOffHeap,
+            deserialized=level.deserialized,
+            replication=level.replication,
+        )
+    except AttributeError:
+        raise PySparkTypeError(
+            message="[NOT_STORAGELEVEL] Argument `storageLevel` should be a StorageLevel, got "
+            f"{type(level).__name__}.",
+            errorClass="NOT_STORAGELEVEL",
+            messageParameters={"arg_name": "storageLevel", "arg_type": type(level).__name__},
+        ) from None
