@@ -348,8 +348,9 @@ def test_column_repr_and_guards() -> None:
         bool(F.col("a"))
     with pytest.raises(PySparkNotImplementedError):
         F.udf(lambda x: x)
-    with pytest.raises(PySparkNotImplementedError):
-        F.transform("a", lambda x: x)
+    assert repr(F.transform("a", lambda x: x + 1)) == (
+        "Column<'transform(a, lambdafunction((x + 1), x))'>"
+    )
 
 
 def test_generic_functions_bind_columns_and_literals() -> None:
