@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -107,10 +108,13 @@ def operation(
         timer.start()
     progress = session.progress.start(running.id, operation_tag(running.id))
     done = threading.Event()
+    # ``cancelled`` reads the call's context, which is freed once the call ends: the
+    # watch only asks while holding ``asking``, and never once ``done`` is set.
+    asking = threading.Lock()
     if cancelled is not None:
         threading.Thread(
             target=_watch,
-            args=(session, running.id, cancelled, done),
+            args=(session, running.id, cancelled, done, asking),
             name="sparkflight-cancel-watch",
             daemon=True,
         ).start()
@@ -120,7 +124,8 @@ def operation(
         check_running(running)  # Spark's job-cancelled error, told as the interruption
         raise
     finally:
-        done.set()
+        with asking:
+            done.set()
         if timer is not None:
             timer.cancel()
         session.progress.finish(progress)
@@ -130,12 +135,18 @@ def operation(
 
 
 def _watch(
-    session: Session, operation_id: str, cancelled: Cancelled, done: threading.Event
+    session: Session,
+    operation_id: str,
+    cancelled: Cancelled,
+    done: threading.Event,
+    asking: threading.Lock,
 ) -> None:
     while not done.wait(_POLL_INTERVAL_S):
-        if cancelled():
-            interrupt(session, [operation_id], "was cancelled by its client")
-            return
+        with asking:
+            if done.is_set() or not cancelled():
+                continue
+        interrupt(session, [operation_id], "was cancelled by its client")
+        return
 
 
 def tagged(session: Session, tag: str) -> list[str]:
@@ -307,16 +318,38 @@ def stream_of(
         context.__exit__(*sys.exc_info())
         raise
 
+    finish = _once(context.__exit__)
+
     def batches() -> Iterator[pa.RecordBatch]:
         try:
             yield from _batches(session, df, schema, MAX_BATCH_BYTES, running, sent)
         except BaseException as exc:
-            if not context.__exit__(type(exc), exc, exc.__traceback__):
+            if not finish(type(exc), exc, exc.__traceback__):
                 raise
         else:
-            context.__exit__(None, None, None)
+            finish(None, None, None)
 
-    return fl.GeneratorStream(schema, guarded(batches(), origin))
+    stream = batches()
+    # A stream the call drops unstarted (its client went away first) runs no code of its
+    # own: the operation ends when the stream is freed, before the call's context is.
+    weakref.finalize(stream, finish, None, None, None)
+    return fl.GeneratorStream(schema, guarded(stream, origin))
+
+
+def _once(function: Callable[..., bool]) -> Callable[..., bool]:
+    """``function``, called at most once; later calls answer False."""
+    lock = threading.Lock()
+    called = False
+
+    def call(*args: Any) -> bool:
+        nonlocal called
+        with lock:
+            if called:
+                return False
+            called = True
+        return function(*args)
+
+    return call
 
 
 def result_stream(
