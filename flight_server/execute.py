@@ -12,7 +12,6 @@ import sys
 import threading
 import time
 import uuid
-import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -30,7 +29,7 @@ from flight_server.errors import (
     guarded,
 )
 from flight_server.limits import check_at_most
-from flight_server.sessions import CallHeaders, Operation, Session
+from flight_server.sessions import CallHeaders, CallLifetime, Operation, Session
 from plans import sparkflight_pb2 as sf
 
 #: Largest record batch sent to a client, in bytes (a single larger row goes alone).
@@ -108,13 +107,10 @@ def operation(
         timer.start()
     progress = session.progress.start(running.id, operation_tag(running.id))
     done = threading.Event()
-    # ``cancelled`` reads the call's context, which is freed once the call ends: the
-    # watch only asks while holding ``asking``, and never once ``done`` is set.
-    asking = threading.Lock()
     if cancelled is not None:
         threading.Thread(
             target=_watch,
-            args=(session, running.id, cancelled, done, asking),
+            args=(session, running.id, cancelled, done),
             name="sparkflight-cancel-watch",
             daemon=True,
         ).start()
@@ -124,8 +120,7 @@ def operation(
         check_running(running)  # Spark's job-cancelled error, told as the interruption
         raise
     finally:
-        with asking:
-            done.set()
+        done.set()
         if timer is not None:
             timer.cancel()
         session.progress.finish(progress)
@@ -139,14 +134,11 @@ def _watch(
     operation_id: str,
     cancelled: Cancelled,
     done: threading.Event,
-    asking: threading.Lock,
 ) -> None:
     while not done.wait(_POLL_INTERVAL_S):
-        with asking:
-            if done.is_set() or not cancelled():
-                continue
-        interrupt(session, [operation_id], "was cancelled by its client")
-        return
+        if cancelled():
+            interrupt(session, [operation_id], "was cancelled by its client")
+            return
 
 
 def tagged(session: Session, tag: str) -> list[str]:
@@ -298,7 +290,7 @@ def stream_of(
     headers: CallHeaders | None = None,
     sent: Callable[[pa.RecordBatch], None] | None = None,
     origin: sf.PlanId | None = None,
-    cancelled: Cancelled | None = None,
+    call: CallLifetime | None = None,
 ) -> fl.GeneratorStream:
     """A Flight stream of the result of the DataFrame ``build`` makes.
 
@@ -306,9 +298,10 @@ def stream_of(
     Spark jobs (``show`` renders its rows then), which are then reported and interrupted
     with the operation. ``sent`` is called with each batch before it leaves. Failures
     while the result runs are attributed to ``origin``, the plan's root. An empty result
-    still carries the schema. The operation is interrupted once ``cancelled`` is true.
+    still carries the schema. The operation is interrupted when ``call``'s client cancels,
+    and ends with ``call`` at the latest (a stream the call drops unstarted runs no code).
     """
-    context = operation(session, headers, cancelled)
+    context = operation(session, headers, call.cancelled if call is not None else None)
     running = context.__enter__()
     try:
         with job_tag(session, running.id):
@@ -329,11 +322,14 @@ def stream_of(
         else:
             finish(None, None, None)
 
-    stream = batches()
-    # A stream the call drops unstarted (its client went away first) runs no code of its
-    # own: the operation ends when the stream is freed, before the call's context is.
-    weakref.finalize(stream, finish, None, None, None)
-    return fl.GeneratorStream(schema, guarded(stream, origin))
+    if call is not None:
+
+        def abandoned() -> None:
+            interrupt(session, [running.id], "was abandoned by its client")
+            finish(None, None, None)
+
+        call.at_end(abandoned)
+    return fl.GeneratorStream(schema, guarded(batches(), origin))
 
 
 def _once(function: Callable[..., bool]) -> Callable[..., bool]:

@@ -21,6 +21,7 @@ from flight_server.execute import arrow_schema, interrupt, release, stream_of
 from flight_server.limits import Limits, check_at_most
 from flight_server.sessions import (
     CallHeaders,
+    CallLifetime,
     Session,
     SessionManager,
     SessionMiddleware,
@@ -126,6 +127,10 @@ class SparkFlightServer(fl.FlightServerBase):
         middleware = context.get_middleware(_SESSION_MIDDLEWARE)
         return middleware.headers if middleware is not None else CallHeaders()
 
+    def _lifetime(self, context: fl.ServerCallContext) -> CallLifetime:
+        middleware: SessionMiddleware = context.get_middleware(_SESSION_MIDDLEWARE)
+        return middleware.lifetime.watch(context)
+
     def _record(self, context: fl.ServerCallContext) -> CallRecord:
         middleware = context.get_middleware(TELEMETRY_MIDDLEWARE)
         return middleware.record if middleware is not None else CallRecord("")
@@ -149,7 +154,9 @@ class SparkFlightServer(fl.FlightServerBase):
 
     def _sql_call(self, context: fl.ServerCallContext) -> flight_sql.Call:
         middleware: SessionMiddleware | None = context.get_middleware(_SESSION_MIDDLEWARE)
-        return flight_sql.Call(context, self._session(context), middleware)
+        return flight_sql.Call(
+            context, self._session(context), middleware, self._lifetime(context)
+        )
 
     @staticmethod
     def _command(descriptor: fl.FlightDescriptor) -> bytes:
@@ -176,7 +183,7 @@ class SparkFlightServer(fl.FlightServerBase):
             self._headers(context),
             sent,
             root_plan_id(plan),
-            context.is_cancelled,
+            self._lifetime(context),
         )
 
     def _schema(self, context: fl.ServerCallContext, descriptor: fl.FlightDescriptor) -> pa.Schema:

@@ -6,6 +6,7 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import unquote
@@ -202,8 +203,52 @@ class SessionManager:
         return sum(len(session.operations) for session in self.every())
 
 
+class CallLifetime:
+    """Whether a call still runs, and work to finish when it ends.
+
+    pyarrow frees a call's context as soon as the call ends (after ``call_completed``), so
+    the context is asked whether its client cancelled only while the call runs; work
+    registered with :meth:`at_end` (an operation a dropped stream leaves running) is done
+    when the call ends, on the call's own thread.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ended = False
+        self._ask: Callable[[], bool] | None = None
+        self._at_end: list[Callable[[], object]] = []
+
+    def watch(self, context: fl.ServerCallContext) -> CallLifetime:
+        """Ask ``context`` whether the call was cancelled."""
+        self._ask = context.is_cancelled
+        return self
+
+    def cancelled(self) -> bool:
+        """Whether the client cancelled the call; true once the call has ended."""
+        with self._lock:
+            if self._ended:
+                return True
+            return self._ask is not None and self._ask()
+
+    def at_end(self, work: Callable[[], object]) -> None:
+        """Do ``work`` when the call ends (now, if it has ended)."""
+        with self._lock:
+            if not self._ended:
+                self._at_end.append(work)
+                return
+        work()
+
+    def end(self) -> None:
+        with self._lock:
+            self._ended = True
+            work, self._at_end = self._at_end, []
+        for item in work:
+            item()
+
+
 class SessionMiddleware(fl.ServerMiddleware):
-    """Carries what the headers of a call said, and the session cookie of Flight SQL clients.
+    """Carries what the headers of a call said, the session cookie of Flight SQL clients, and
+    the call's :class:`CallLifetime`.
 
     A call naming no session (by header or cookie) is answered with a cookie proposing a
     new session id (gRPC sends headers before the call is handled, so the cookie cannot
@@ -215,6 +260,7 @@ class SessionMiddleware(fl.ServerMiddleware):
     def __init__(self, headers: CallHeaders, cookie_id: str | None = None) -> None:
         self.headers = headers
         self.cookie_id = cookie_id or uuid.uuid4().hex
+        self.lifetime = CallLifetime()
         self._propose = cookie_id is None and headers.session_id is None
 
     @property
@@ -225,6 +271,9 @@ class SessionMiddleware(fl.ServerMiddleware):
         if not self._propose:
             return {}
         return {"set-cookie": f"{SESSION_COOKIE}={self.cookie_id}"}
+
+    def call_completed(self, exception: BaseException | None) -> None:
+        self.lifetime.end()
 
 
 def _cookie_session(headers: dict[str, list[str]]) -> str | None:

@@ -30,7 +30,7 @@ from flight_server.flight_sql.statements import (
     Statements,
     update_count,
 )
-from flight_server.sessions import Session, SessionManager, SessionMiddleware
+from flight_server.sessions import CallLifetime, Session, SessionManager, SessionMiddleware
 from plans import flight_pb2 as flight
 from plans import flight_sql_pb2 as fsql
 
@@ -66,11 +66,13 @@ ACTION_DESCRIPTIONS = {
 
 @dataclass(frozen=True)
 class Call:
-    """One Flight SQL call: its context, its session and the session middleware."""
+    """One Flight SQL call: its context, its session, the session middleware and whether
+    the call was cancelled."""
 
     context: fl.ServerCallContext
     session: Session
     middleware: SessionMiddleware | None
+    lifetime: CallLifetime
 
 
 def _unsupported(name: str) -> fl.FlightUnimplementedError:
@@ -180,7 +182,7 @@ class FlightSqlEndpoint:
         prepared = self._statement(call, command)
         if prepared is None:
             raise _unsupported(command.name)
-        result_id, result = self.statements.plan(call.session, prepared, call.context.is_cancelled)
+        result_id, result = self.statements.plan(call.session, prepared, call.lifetime.cancelled)
         endpoints = [fl.FlightEndpoint(_ticket(result_id, i), []) for i in result.slices]
         return fl.FlightInfo(result.schema, descriptor, endpoints, -1, -1)
 
@@ -204,7 +206,7 @@ class FlightSqlEndpoint:
         result, piece = self.statements.take_slice(*_result_handle(command.message))
 
         def cancelled() -> bool:
-            return result.cancelled.is_set() or call.context.is_cancelled()
+            return result.cancelled.is_set() or call.lifetime.cancelled()
 
         batches = record_batches(
             result.session,
@@ -237,7 +239,7 @@ class FlightSqlEndpoint:
         elif command.name == "CommandStatementIngest":
             _no_transactions(message)
             data = reader.read_all()
-            with operation(session, cancelled=call.context.is_cancelled) as running:
+            with operation(session, cancelled=call.lifetime.cancelled) as running:
                 with job_tag(session, running.id):
                     count = ingest(session, message, data)
             answer = fsql.DoPutUpdateResult(record_count=count)
@@ -258,7 +260,7 @@ class FlightSqlEndpoint:
     def _update(self, call: Call, prepared: Prepared, parameters: pa.Table | None) -> int:
         session = call.session
         counts = []
-        with operation(session, cancelled=call.context.is_cancelled) as running:
+        with operation(session, cancelled=call.lifetime.cancelled) as running:
             with job_tag(session, running.id):
                 for df in self.statements.frames(session, prepared, parameters):
                     counts.append(update_count(df))

@@ -24,7 +24,8 @@ from tests.flight_server.plan_builder import client, server  # noqa: F401 - fixt
 
 # A guard against a job that never starts or never stops, not a performance expectation.
 GUARD_S = 120
-LONG_QUERY = "SELECT count(*) FROM range(0, 100000000000, 1, 4) WHERE rand() > 2"
+# Not a filter Spark can fold away (it folds ``rand() > 2`` to an empty relation).
+LONG_QUERY = "SELECT max(id * 2) FROM range(0, 100000000000, 1, 4)"
 
 
 def _eventually(condition: Callable[[], object]) -> None:
@@ -42,17 +43,19 @@ def test_cancel_stops_the_spark_job(
     url = f"grpc://127.0.0.1:{server.port}"
     with adbc.connect(url, autocommit=True) as conn, conn.cursor() as cur:
         errors: list[Exception] = []
+        rows: list[object] = []
 
         def run() -> None:
             try:
                 cur.execute(LONG_QUERY)
-                cur.fetchall()
+                rows.append(cur.fetchall())
             except adbc_driver_manager.Error as exc:
                 errors.append(exc)
 
         thread = threading.Thread(target=run)
         thread.start()
-        _eventually(lambda: tracker.getActiveJobsIds())
+        _eventually(lambda: tracker.getActiveJobsIds() or not thread.is_alive())
+        assert thread.is_alive(), f"the query ended before it was cancelled: {errors or rows}"
         cur.adbc_cancel()
         thread.join()
         assert errors and "cancel" in str(errors[0]).lower()
