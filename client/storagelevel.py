@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from client.errors import PySparkTypeError
 from plans import sparkflight_pb2 as sf
+from plans import storage
 
 
 @dataclass(frozen=True)
@@ -65,13 +66,7 @@ StorageLevel.MEMORY_AND_DISK_DESER = StorageLevel(True, True, False, True)
 def storage_level_message(level: Any) -> sf.StorageLevel:
     """A storage level object (``useDisk``, ``useMemory``, ...) as its message."""
     try:
-        return sf.StorageLevel(
-            use_disk=level.useDisk,
-            use_memory=level.useMemory,
-            use_off_heap=level.useOffHeap,
-            deserialized=level.deserialized,
-            replication=level.replication,
-        )
+        return storage.storage_level_message(level)
     except AttributeError:
         raise PySparkTypeError(
             message="[NOT_STORAGELEVEL] Argument `storageLevel` should be a StorageLevel, got "

@@ -23,6 +23,7 @@ from flight_server.sessions import CallHeaders, Session, SessionManager
 from flight_server.translate import PlanWithExpressions, translate_plan, translate_with_expressions
 from flight_server.versions import ServerVersions
 from plans import sparkflight_pb2 as sf
+from plans.storage import storage_level_message
 
 
 @dataclass(frozen=True)
@@ -133,17 +134,6 @@ def _explain(df: DataFrame, mode: str) -> str:
     return jvm.PythonSQLUtils.explainString(df._jdf.queryExecution(), mode or "simple")
 
 
-def _storage_level(df: DataFrame) -> sf.StorageLevel:
-    level = df.storageLevel
-    return sf.StorageLevel(
-        use_disk=level.useDisk,
-        use_memory=level.useMemory,
-        use_off_heap=level.useOffHeap,
-        deserialized=level.deserialized,
-        replication=level.replication,
-    )
-
-
 _ANALYZE: dict[int, Callable[[DataFrame, sf.AnalyzeRequest], sf.AnalyzeResponse]] = {
     sf.AnalyzeRequest.MODE_SCHEMA: lambda df, r: sf.AnalyzeResponse(schema_json=df.schema.json()),
     sf.AnalyzeRequest.MODE_EXPLAIN: lambda df, r: sf.AnalyzeResponse(
@@ -156,7 +146,7 @@ _ANALYZE: dict[int, Callable[[DataFrame, sf.AnalyzeRequest], sf.AnalyzeResponse]
         number=df.semanticHash()
     ),
     sf.AnalyzeRequest.MODE_STORAGE_LEVEL: lambda df, r: sf.AnalyzeResponse(
-        storage_level=_storage_level(df)
+        storage_level=storage_level_message(df.storageLevel)
     ),
 }
 
