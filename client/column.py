@@ -195,14 +195,17 @@ class Column:
             raise _type_error("fieldName", "str", fieldName)
         if not isinstance(col, Column):
             raise _type_error("col", "column", col)
-        display = f"update_fields({self._expr}, WithField({col._expr}))"
+        display = f"update_field({self._expr}, {fieldName}, {col._expr})"
         return Column(
             Pseudo("with_field", (self._expr, Literal(fieldName), col._expr), display)
         )
 
     def dropFields(self, *fieldNames: str) -> Column:
         names = tuple(Literal(n) for n in fieldNames)
-        return Column(Pseudo("drop_fields", (self._expr, *names), f"update_fields({self._expr})"))
+        display = str(self._expr)
+        for name in fieldNames:
+            display = f"drop_field({display}, {name})"
+        return Column(Pseudo("drop_fields", (self._expr, *names), display))
 
     def __getitem__(self, key: Any) -> Column:
         if isinstance(key, slice):

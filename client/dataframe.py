@@ -21,6 +21,7 @@ from client.errors import (
     IllegalArgumentException,
     PySparkTypeError,
     PySparkValueError,
+    UnsupportedOperationException,
     needs_jvm,
     not_supported,
     unavailable_method,
@@ -50,6 +51,7 @@ from client.types import (
     FloatType,
     NumericType,
     StringType,
+    StructField,
     StructType,
     from_arrow_schema,
 )
@@ -61,7 +63,6 @@ if TYPE_CHECKING:
     from client.readwriter import DataFrameWriter, DataFrameWriterV2
     from client.session import SparkSession
 
-_EXPLAIN_MODES = ("simple", "extended", "codegen", "cost", "formatted")
 #: PySpark's eager evaluation settings for notebooks and REPLs, with Spark's defaults.
 _EAGER_EVAL = {
     "spark.sql.repl.eagerEval.enabled": "false",
@@ -79,6 +80,19 @@ def _type_error(arg_name: str, expected: str, value: Any) -> PySparkTypeError:
         f"got {type(value).__name__}.",
         errorClass=error_class,
         messageParameters={"arg_name": arg_name, "arg_type": type(value).__name__},
+    )
+
+
+def _expected_type(arg_name: str, expected: str, value: Any) -> PySparkTypeError:
+    return PySparkTypeError(
+        message=f"[NOT_EXPECTED_TYPE] Argument `{arg_name}` should be {expected}, "
+        f"got {type(value).__name__}.",
+        errorClass="NOT_EXPECTED_TYPE",
+        messageParameters={
+            "arg_name": arg_name,
+            "expected_type": expected,
+            "arg_type": type(value).__name__,
+        },
     )
 
 
@@ -128,12 +142,35 @@ def _fills(value: Any, data_type: DataType) -> bool:
 
 
 def _fill(ref: Expr, data_type: DataType, value: Any) -> Expr:
-    """``coalesce(col, value)``, NaN counted as missing in floating point columns."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
+    """``coalesce(col, cast(value))``, NaN counted as missing in floating point columns."""
     if _is_floating(data_type):
         ref = Call("nanvl", (ref, Literal(None)))
     return Call("coalesce", (ref, Cast(Literal(value), data_type)))
+
+
+def _name_parts(name: str) -> list[str] | None:
+    """The parts of a column name as Spark parses it (dots outside backticks separate
+    parts, a doubled backtick inside them is one), or None when it does not parse."""
+    parts, current, quoted, i = [], "", False, 0
+    while i < len(name):
+        char = name[i]
+        if char == "`" and quoted and name[i + 1 : i + 2] == "`":
+            current += "`"
+            i += 1
+        elif char == "`":
+            quoted = not quoted
+        elif char == "." and not quoted:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+        i += 1
+    return None if quoted else [*parts, current]
+
+
+def _matching(fields: list[StructField], name: str) -> list[int]:
+    """Positions of the fields named ``name``, ignoring case as Spark does by default."""
+    return [i for i, f in enumerate(fields) if f.name.lower() == name.lower()]
 
 
 _NO_VALUE = object()
@@ -303,17 +340,21 @@ class DataFrame:
         print(self.schema.treeString(level) if level else self.schema.treeString())
 
     def explain(self, extended: bool | str | None = None, mode: str | None = None) -> None:
-        if isinstance(extended, str):
-            extended, mode = None, extended
-        if mode is None:
-            mode = "extended" if extended else "simple"
-        if mode not in _EXPLAIN_MODES:
+        """Print Spark's plan text; the server's Spark rejects an unknown mode, as in PySpark."""
+        if extended is not None and mode is not None:
             raise PySparkValueError(
-                message=f"[UNKNOWN_EXPLAIN_MODE] explain mode should be one of "
-                f"{', '.join(_EXPLAIN_MODES)}, got {mode}.",
-                errorClass="UNKNOWN_EXPLAIN_MODE",
-                messageParameters={"explain_mode": mode},
+                message="[CANNOT_SET_TOGETHER] extended and mode should not be set together.",
+                errorClass="CANNOT_SET_TOGETHER",
+                messageParameters={"arg_list": "extended and mode"},
             )
+        if extended is not None and not isinstance(extended, (bool, str)):
+            raise _expected_type("extended", "bool or str", extended)
+        if mode is not None and not isinstance(mode, str):
+            raise _expected_type("mode", "str", mode)
+        if isinstance(extended, str):
+            mode = extended
+        elif mode is None:
+            mode = "extended" if extended else "simple"
         print(self._analyze(sf.AnalyzeRequest.MODE_EXPLAIN, mode).text)
 
     @property
@@ -705,22 +746,74 @@ class DataFrame:
         value: float | int | str | bool | dict[str, Any],
         subset: str | list[str] | None = None,
     ) -> DataFrame:
+        """Replace nulls (and NaN in floating point columns), as Spark's ``na.fill``.
+
+        A scalar fills the columns of its kind (numbers fill every numeric column); a dict
+        fills each named column with its value cast to the column's type, and ``subset``
+        is then ignored, as in PySpark.
+        """
         if not isinstance(value, (float, int, str, bool, dict)):
-            raise _type_error("value", "bool, dict, float, int or str", value)
-        fields = self.schema.fields
+            raise _expected_type("value", "bool, dict, float, int or str", value)
         if isinstance(value, dict):
-            fills = dict(value)
-        else:
-            names = [f.name for f in fields] if subset is None else _subset(subset)
-            fills = {f.name: value for f in fields if f.name in names and _fills(value, f.dataType)}
+            return self._fill_map(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        fields = self.schema.fields
+        names = [f.name for f in fields] if subset is None else _subset(subset)
+        fills = {f.name for f in fields if f.name in names and _fills(value, f.dataType)}
         exprs: list[Expr] = []
         for f in fields:
             ref = self._field(f.name)
             if f.name in fills:
-                exprs.append(Alias(_fill(ref, f.dataType, fills[f.name]), (f.name,)))
+                exprs.append(Alias(_fill(ref, f.dataType, value), (f.name,)))
             else:
                 exprs.append(ref)
         return self._with(plan.Project(child=self._relation, expressions=exprs))
+
+    def _fill_map(self, values: dict[str, Any]) -> DataFrame:
+        """``na.fill(dict)``: each key names a column as ``df[key]`` does."""
+        fields = self.schema.fields
+        fills: dict[int, Expr] = {}
+        for name, value in values.items():
+            if not isinstance(name, str):
+                raise _expected_type("value", "a dict with str keys", values)
+            if not isinstance(value, (bool, int, float, str)):
+                raise IllegalArgumentException(
+                    message=f"Unsupported value type {type(value).__name__} ({value!r})."
+                )
+            index = self._fill_target(name, fields)
+            field = fields[index]
+            ref = ColumnRef(name, self._plan_id)
+            fills[index] = Alias(_fill(ref, field.dataType, value), (field.name,))
+        exprs = [fills.get(i, self._field(f.name)) for i, f in enumerate(fields)]
+        return self._with(plan.Project(child=self._relation, expressions=exprs))
+
+    def _fill_target(self, name: str, fields: list[StructField]) -> int:
+        """The position of the top-level column ``name`` names, or Spark's error about it."""
+        parts = _name_parts(name)
+        matches = [] if parts is None else _matching(fields, parts[0])
+        if parts is not None and len(parts) > 1:
+            if len(matches) == 1 and isinstance(fields[matches[0]].dataType, StructType):
+                quoted = ".".join("`" + p.replace("`", "``") + "`" for p in parts)
+                raise UnsupportedOperationException(
+                    message="[UNSUPPORTED_FEATURE.REPLACE_NESTED_COLUMN] The feature is not "
+                    f"supported: The replace function does not support nested column {quoted}. "
+                    "SQLSTATE: 0A000",
+                    errorClass="UNSUPPORTED_FEATURE.REPLACE_NESTED_COLUMN",
+                    messageParameters={"colName": quoted},
+                    sqlState="0A000",
+                )
+            # A name qualified by the DataFrame's alias, such as ``t.id``.
+            matches = _matching(fields, parts[1]) if len(parts) == 2 else []
+        if len(matches) != 1:
+            # Unresolved or ambiguous: Spark's analysis raises the error PySpark raises.
+            probe = self._with(plan.Project(child=self._relation, expressions=[ColumnRef(name)]))
+            probe._analyze(sf.AnalyzeRequest.MODE_SCHEMA)
+            raise AnalysisException(
+                message=f"[UNRESOLVED_COLUMN] The column {name} cannot be resolved.",
+                errorClass="UNRESOLVED_COLUMN",
+            )
+        return matches[0]
 
     def replace(
         self, to_replace: Any, value: Any = _NO_VALUE, subset: str | list[str] | None = None

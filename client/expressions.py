@@ -9,6 +9,9 @@ Names are left unresolved: a column travels by name (the ``column`` function of
 
 from __future__ import annotations
 
+import datetime
+import decimal
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -40,8 +43,47 @@ AGGREGATE_FUNCTIONS = frozenset(
 )
 
 #: Spark's infix operators, printed between their operands as Spark prints them.
-_INFIX = frozenset("+ - * / % = < > <= >= <=> and or & | ^ == !=".split() + ["AND", "OR"])
-_INFIX_DISPLAY = {"and": "AND", "or": "OR"}
+#: How PySpark prints the calls that Column methods make (``col.isNull()`` is ``isNull(col)``).
+_CALL_DISPLAY = {"not": "!", "isnull": "isNull", "isnotnull": "isNotNull", "isnan": "isNaN"}
+
+
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+
+
+def _java_double(value: float) -> str:
+    """``Double.toString``: ``NaN``, ``Infinity``, ``1.5``, ``1.0E20``, ``1.0E-4``."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0 or 1e-3 <= abs(value) < 1e7:
+        return repr(value)
+    sign, digits, exponent = decimal.Decimal(repr(value)).normalize().as_tuple()
+    text = "".join(map(str, digits))
+    mantissa = text[0] + "." + (text[1:] or "0")
+    return f"{'-' if sign else ''}{mantissa}E{exponent + len(text) - 1}"
+
+
+def literal_text(value: Any) -> str:
+    """How Spark prints a literal in ``repr(column)`` (Java's rendering of the value)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    if isinstance(value, int):
+        return str(value) if _INT_MIN <= value <= _INT_MAX else f"{value}L"
+    if isinstance(value, float):
+        return _java_double(value)
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone().replace(tzinfo=None)
+        fraction = f"{value.microsecond:06d}".rstrip("0") or "0"
+        return f"{value:%Y-%m-%d %H:%M:%S}.{fraction}"
+    if isinstance(value, (list, tuple)):
+        return f"array({', '.join(literal_text(v) for v in value)})"
+    return str(value)
 
 
 class PlanContext:
@@ -100,13 +142,7 @@ class Literal(Expr):
         return Expression(literal=_literal(self.value, self.data_type))
 
     def __str__(self) -> str:
-        if self.value is None:
-            return "NULL"
-        if isinstance(self.value, bool):
-            return str(self.value).lower()
-        if isinstance(self.value, str):
-            return f"'{self.value}'"
-        return str(self.value)
+        return literal_text(self.value)
 
 
 @dataclass(frozen=True)
@@ -202,6 +238,8 @@ class Call(Expr):
     name: str
     args: tuple[Expr, ...] = ()
     distinct: bool = False
+    #: How ``repr(column)`` prints the call when it differs from ``name(args)``.
+    display: str = field(default="", compare=False)
 
     def to_proto(self, ctx: PlanContext) -> Expression:
         function = Expression.ScalarFunction(
@@ -232,15 +270,12 @@ class Call(Expr):
         return self.args
 
     def __str__(self) -> str:
-        if self.name in _INFIX and len(self.args) == 2:
-            op = _INFIX_DISPLAY.get(self.name, self.name)
-            return f"({self.args[0]} {op} {self.args[1]})"
-        if self.name == "not" and len(self.args) == 1:
-            return f"(NOT {self.args[0]})"
-        if self.name == "negative" and len(self.args) == 1:
-            return f"(- {self.args[0]})"
-        prefix = "DISTINCT " if self.distinct else ""
-        return f"{self.name}({prefix}{', '.join(str(a) for a in self.args)})"
+        """Spark's rendering of an unresolved call: ``+(a, 1)``, ``count(a)`` (classic
+        PySpark prints no DISTINCT)."""
+        if self.display:
+            return self.display
+        name = _CALL_DISPLAY.get(self.name, self.name)
+        return f"{name}({', '.join(str(a) for a in self.args)})"
 
 
 @dataclass(frozen=True)
@@ -384,7 +419,7 @@ class InList(Expr):
         return (self.child, *self.values)
 
     def __str__(self) -> str:
-        return f"({self.child} IN ({', '.join(str(v) for v in self.values)}))"
+        return f"in({', '.join(str(e) for e in (self.child, *self.values))})"
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,8 @@ def _lambda(f: Callable[..., Column]) -> Expr:
             errorClass="HIGHER_ORDER_FUNCTION_SHOULD_RETURN_COLUMN",
             messageParameters={"func_name": func_name, "return_type": type(result).__name__},
         )
-    display = f"lambdafunction({result._expr}, {', '.join(names)})"
+    params = names[0] if len(names) == 1 else f"({', '.join(names)})"
+    display = f"{params} -> {result._expr}"
     return Pseudo("lambda", (result._expr, *(Literal(n) for n in names)), display)
 
 
@@ -219,7 +220,7 @@ def count(col: ColumnOrName) -> Column:
     """``count(col)``; ``count("*")`` counts rows, as ``count(1)``."""
     expr_ = column_expr(col)
     if isinstance(expr_, Star) and expr_.target is None:
-        expr_ = Literal(1)
+        return Column(Call("count", (Literal(1),), display="count(*)"))
     return Column(Call("count", (expr_,)))
 
 

@@ -23,6 +23,17 @@ def _clamp(start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _bound(kind: str, value: int) -> str:
+    """A frame boundary as Spark prints it (range offsets are longs)."""
+    if value == Window.unboundedPreceding:
+        return "UNBOUNDED PRECEDING"
+    if value == Window.unboundedFollowing:
+        return "UNBOUNDED FOLLOWING"
+    if value == 0:
+        return "CURRENT ROW"
+    return f"{value}L" if kind == "range" else str(value)
+
+
 class WindowSpec:
     """Partitioning, ordering and frame of a window; immutable."""
 
@@ -59,7 +70,7 @@ class WindowSpec:
             parts.append("ORDER BY " + ", ".join(str(o) for o in self.order_by))
         if self.frame is not None:
             kind, start, end = self.frame
-            parts.append(f"{kind.upper()} BETWEEN {start} AND {end}")
+            parts.append(f"{kind.upper()} BETWEEN {_bound(kind, start)} AND {_bound(kind, end)}")
         return " ".join(parts)
 
     def __repr__(self) -> str:

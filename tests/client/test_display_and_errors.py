@@ -143,6 +143,75 @@ def aggregate_column_names(spark, F, T, Window, Row):
     ).columns
 
 
+@CASES.program()
+def repr_of_columns(spark, F, T, Window, Row):
+    a, b = F.col("a"), F.col("b")
+    w = Window.partitionBy("a").orderBy(F.desc("b"))
+    everything = Window.orderBy("b").rowsBetween(
+        Window.unboundedPreceding, Window.unboundedFollowing
+    )
+    return [
+        repr(c)
+        for c in (
+            a,
+            spark.range(1).id,
+            F.col("`a.b`"),
+            F.col("*"),
+            (a + 1).alias("b"),
+            a * b - 3,
+            1 - a,
+            a / 2,
+            a % 2,
+            a**2,
+            a == F.lit("x"),
+            a != 1,
+            ~(a >= 1),
+            -a,
+            (a > 1) & (b < 2) | a.isNull(),
+            a.isNotNull(),
+            F.isnan("a"),
+            a.eqNullSafe(None),
+            a.bitwiseAND(1).bitwiseOR(2).bitwiseXOR(3),
+            a.isin(1, 2),
+            a.between(1, 3),
+            a.like("x%"),
+            a.startswith("x"),
+            a.substr(1, 2),
+            a["k"],
+            a[0],
+            a.getField("k"),
+            a.withField("b", F.lit(1)),
+            a.dropFields("b", "c"),
+            a.cast("int"),
+            a.cast(T.ArrayType(T.LongType())),
+            a.try_cast("decimal(10,2)"),
+            a.desc(),
+            a.asc_nulls_last(),
+            F.when(a > 1, "x").when(a < 0, "y").otherwise("z"),
+            F.count("*"),
+            F.count_distinct("a", "b"),
+            F.sum("a"),
+            F.upper("a"),
+            F.coalesce("a", "b"),
+            F.expr("a + 1"),
+            F.row_number().over(w),
+            F.sum("a").over(Window.orderBy("b").rowsBetween(-1, 0)),
+            F.sum("a").over(everything),
+            F.sum("a").over(Window.orderBy("b").rangeBetween(-5, 3)),
+            F.lit(None),
+            F.lit(True),
+            F.lit(-5),
+            F.lit(2**40),
+            F.lit(1.5),
+            F.lit(1.0e20),
+            F.lit(1.0e-5),
+            F.lit(float("nan")),
+            F.lit("it's a \\ path"),
+            F.lit([1, 2]),
+        )
+    ]
+
+
 # ---------------------------------------------------------------- explain
 
 
@@ -165,6 +234,38 @@ def explain_modes(spark, F, T, Window, Row):
     return [
         _stable_plan(printed(lambda mode=mode: df.explain(mode=mode))).split("\n")[0]
         for mode in ("simple", "extended", "codegen", "cost", "formatted")
+    ]
+
+
+@CASES.program()
+def explain_extended_true(spark, F, T, Window, Row):
+    df = spark.range(8).selectExpr("id", "id * id AS sq").filter("sq > 3").orderBy("sq")
+    return _stable_plan(printed(lambda: df.explain(True)))
+
+
+@CASES.program()
+def explain_every_mode(spark, F, T, Window, Row):
+    df = spark.range(8).selectExpr("id", "id * id AS sq").filter("sq > 3").orderBy("sq")
+    return [
+        _stable_plan(printed(lambda: df.explain(False))),
+        _stable_plan(printed(lambda: df.explain("cost"))),
+        _stable_plan(printed(lambda: df.explain(mode="EXTENDED"))),
+        *(
+            _stable_plan(printed(lambda mode=mode: df.explain(mode=mode)))
+            for mode in ("simple", "extended", "codegen", "cost", "formatted")
+        ),
+    ]
+
+
+@CASES.program()
+def explain_errors(spark, F, T, Window, Row):
+    df = spark.range(3)
+    return [
+        error_of(lambda: df.explain(mode="nope")),
+        error_of(lambda: df.explain("nope")),
+        error_of(lambda: df.explain(True, mode="cost")),
+        error_of(lambda: df.explain(extended=1)),
+        error_of(lambda: df.explain(mode=1)),
     ]
 
 

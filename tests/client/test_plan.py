@@ -343,13 +343,13 @@ def test_create_dataframe_inline(spark: SparkSession) -> None:
 
 
 def test_column_repr_and_guards() -> None:
-    assert repr((F.col("a") + 1).alias("b")) == "Column<'(a + 1) AS b'>"
+    assert repr((F.col("a") + 1).alias("b")) == "Column<'+(a, 1) AS b'>"
     with pytest.raises(ValueError):
         bool(F.col("a"))
     with pytest.raises(PySparkNotImplementedError):
         F.udf(lambda x: x)
     assert repr(F.transform("a", lambda x: x + 1)) == (
-        "Column<'transform(a, lambdafunction((x + 1), x))'>"
+        "Column<'transform(a, x -> +(x, 1))'>"
     )
 
 

@@ -35,6 +35,15 @@ def scores(spark: Any) -> Any:
     )
 
 
+def error_of(action: Any) -> tuple[str, str | None]:
+    """The exception class name and error condition ``action`` raises."""
+    try:
+        action()
+    except Exception as exc:
+        return type(exc).__name__, getattr(exc, "getCondition", lambda: None)()
+    raise AssertionError("no error raised")
+
+
 def holes(spark: Any) -> Any:
     return spark.createDataFrame(
         [
@@ -216,6 +225,62 @@ def fillna_bool(spark, F, T, Window, Row):
 @CASES.frame()
 def fillna_subset(spark, F, T, Window, Row):
     return holes(spark).fillna(7, subset=["id", "n"])
+
+
+@CASES.frame()
+def fillna_dict(spark, F, T, Window, Row):
+    return holes(spark).fillna({"id": 0, "s": "m", "d": 9, "b": False, "n": 2.5})
+
+
+@CASES.frame()
+def fillna_dict_casts_to_the_column_type(spark, F, T, Window, Row):
+    return holes(spark).fillna({"id": 2.7, "s": 5, "d": "4.5", "b": 1, "n": 2**40})
+
+
+@CASES.frame()
+def fillna_dict_ignores_subset(spark, F, T, Window, Row):
+    return holes(spark).fillna({"id": 0}, subset=["s"])
+
+
+@CASES.frame()
+def na_fill_dict_with_case_and_alias(spark, F, T, Window, Row):
+    return holes(spark).alias("t").na.fill({"ID": 7, "t.s": "q"})
+
+
+@CASES.frame()
+def fillna_dict_last_of_same_column_wins(spark, F, T, Window, Row):
+    return holes(spark).fillna({"id": 5, "ID": 6})
+
+
+@CASES.frame()
+def fillna_dict_float_column_and_nan(spark, F, T, Window, Row):
+    return spark.createDataFrame([(None,), (float("nan"),), (1.5,)], "f float").fillna({"f": 2})
+
+
+@CASES.frame()
+def fillna_dict_backticked_name(spark, F, T, Window, Row):
+    return spark.sql("SELECT CAST(NULL AS INT) AS `a.b`").fillna({"`a.b`": 1})
+
+
+@CASES.frame()
+def fillna_empty_dict(spark, F, T, Window, Row):
+    return holes(spark).fillna({})
+
+
+@CASES.program()
+def fillna_dict_errors(spark, F, T, Window, Row):
+    nested = spark.sql("SELECT named_struct('a', CAST(NULL AS INT)) AS st")
+    dotted = spark.sql("SELECT CAST(NULL AS INT) AS `a.b`")
+    twins = spark.sql("SELECT CAST(NULL AS INT) AS a, CAST(NULL AS STRING) AS a")
+    return [
+        error_of(lambda: holes(spark).fillna({"nope": 1}).collect()),
+        error_of(lambda: holes(spark).fillna({"id": [1]}).collect()),
+        error_of(lambda: holes(spark).fillna({"id": "x"}).collect()),
+        error_of(lambda: holes(spark).fillna([1])),
+        error_of(lambda: nested.fillna({"st.a": 1}).collect()),
+        error_of(lambda: dotted.fillna({"a.b": 1}).collect()),
+        error_of(lambda: twins.fillna({"a": 1}).collect()),
+    ]
 
 
 # ---------------------------------------------------------------- replace
