@@ -15,6 +15,7 @@ from client.errors import (
     IllegalArgumentException,
     NumberFormatException,
     ParseException,
+    PySparkAssertionError,
     PySparkException,
     PySparkNotImplementedError,
     PySparkTypeError,
@@ -29,6 +30,7 @@ from client.errors import (
     UnsupportedOperationException,
 )
 from client.group import GroupedData
+from client.observation import Observation
 from client.readwriter import DataFrameReader, DataFrameWriter, DataFrameWriterV2
 from client.row import Row
 from client.session import RuntimeConfig, SparkSession
@@ -48,7 +50,9 @@ __all__ = [
     "GroupedData",
     "IllegalArgumentException",
     "NumberFormatException",
+    "Observation",
     "ParseException",
+    "PySparkAssertionError",
     "PySparkException",
     "PySparkNotImplementedError",
     "PySparkTypeError",

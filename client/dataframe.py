@@ -42,6 +42,7 @@ from client.expressions import (
     Subquery,
 )
 from client.group import GroupedData
+from client.observation import OBSERVE_PROTOCOL, Observation
 from client.row import Row
 from client.storagelevel import StorageLevel, storage_level_message
 from client.types import (
@@ -1028,6 +1029,34 @@ class DataFrame:
     def hint(self, name: str, *parameters: Any) -> DataFrame:
         params = [to_expr(p) for p in parameters]
         return self._with(plan.Hint(child=self._relation, name=name, parameters=params))
+
+    def observe(self, observation: Observation | str, *exprs: Column) -> DataFrame:
+        """This DataFrame with metrics Spark computes while an action runs it; an
+        :class:`Observation` reads them afterwards."""
+        if not exprs:
+            raise PySparkValueError(
+                message="[CANNOT_BE_EMPTY] At least one exprs must be specified.",
+                errorClass="CANNOT_BE_EMPTY",
+                messageParameters={"item": "exprs"},
+            )
+        if not all(isinstance(c, Column) for c in exprs):
+            raise _expected_type("exprs", "list[Column]", exprs)
+        if isinstance(observation, Observation):
+            return observation._on(self, *exprs)
+        if isinstance(observation, str):
+            return self._observe(observation, exprs)
+        raise _expected_type("observation", "Observation or str", observation)
+
+    def _observe(self, name: str, exprs: tuple[Column, ...], observation_id: str = "") -> DataFrame:
+        if self._session._server_protocol < OBSERVE_PROTOCOL:
+            raise not_supported("DataFrame.observe with a server of protocol older than 3")
+        relation = plan.Observe(
+            child=self._relation,
+            name=name,
+            metrics=[c._expr for c in exprs],
+            observation_id=observation_id,
+        )
+        return self._with(relation)
 
     # ------------------------------------------------------------- actions
 

@@ -172,6 +172,10 @@ class PySparkTypeError(PySparkException, TypeError):
     pass
 
 
+class PySparkAssertionError(PySparkException, AssertionError):
+    pass
+
+
 class PySparkNotImplementedError(PySparkException, NotImplementedError):
     pass
 

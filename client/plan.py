@@ -342,6 +342,22 @@ class Hint(Relation):
 
 
 @dataclass(eq=False, kw_only=True)
+class Observe(Relation):
+    child: Relation
+    name: str = ""
+    metrics: Sequence[Expr] = ()
+    observation_id: str = ""
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.ObserveRelation(
+            name=self.name,
+            metrics=[m.to_proto(ctx) for m in self.metrics],
+            observation_id=self.observation_id,
+        )
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False, kw_only=True)
 class ShowString(Relation):
     child: Relation
     num_rows: int = 20

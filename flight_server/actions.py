@@ -300,6 +300,11 @@ def _progress(call: ActionCall) -> Message:
     return call.session.progress.report(request.operation_id, call.session.spark.sparkContext)
 
 
+def _observation(call: ActionCall) -> Message:
+    request: sf.ObservationRequest = call.request  # type: ignore[assignment]
+    return call.session.observations.metrics(call.session.spark, request.observation_id)
+
+
 def _stack_trace(call: ActionCall) -> Message:
     request: sf.StackTraceRequest = call.request  # type: ignore[assignment]
     return sf.StackTraceResponse(stack_trace=STACK_TRACES.get(request.error_id))
@@ -342,6 +347,12 @@ ACTIONS: dict[str, Action] = {
         _progress,
         "Stages, tasks, rows and bytes of a running or recently ended operation "
         "(ProgressRequest -> ProgressResponse)",
+    ),
+    "observation": Action(
+        sf.ObservationRequest,
+        _observation,
+        "The metrics of an Observation once an action ran its plan "
+        "(ObservationRequest -> ObservationResponse)",
     ),
     "error.stacktrace": Action(
         sf.StackTraceRequest,

@@ -316,6 +316,7 @@ def stream_of(
     def batches() -> Iterator[pa.RecordBatch]:
         try:
             yield from _batches(session, df, schema, MAX_BATCH_BYTES, running, sent)
+            session.observations.complete(df)
         except BaseException as exc:
             if not finish(type(exc), exc, exc.__traceback__):
                 raise

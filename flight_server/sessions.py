@@ -17,6 +17,7 @@ from pyspark.sql import SparkSession
 
 from flight_server.errors import SESSION_NOT_FOUND, SparkFlightError
 from flight_server.limits import Limits, check_at_most
+from flight_server.observations import Observations
 from flight_server.progress import ProgressBoard
 
 #: Request header naming the session a call belongs to.
@@ -73,6 +74,7 @@ class Session:
     #: Running operations by id.
     operations: dict[str, Operation] = field(default_factory=dict)
     progress: ProgressBoard = field(default_factory=ProgressBoard, repr=False)
+    observations: Observations = field(default_factory=Observations, repr=False)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     #: ``time.monotonic()`` of the session's last call.
     last_used: float = field(default_factory=time.monotonic)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from importlib import metadata
 
 #: 1: plans, sessions, actions, errors. 2: version handshake, call sites in plan ids and
-#: errors, the ``progress`` and ``error.stacktrace`` actions, HTML tables.
-PROTOCOL_VERSION = 2
+#: errors, the ``progress`` and ``error.stacktrace`` actions, HTML tables. 3: observed
+#: metrics (``ObserveRelation``, the ``observation`` action), MERGE INTO commands.
+PROTOCOL_VERSION = 3
 
 
 def effective(version: int) -> int:

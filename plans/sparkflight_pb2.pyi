@@ -638,6 +638,16 @@ class HintRelation(_message.Message):
     parameters: _containers.RepeatedCompositeFieldContainer[_algebra_pb2.Expression]
     def __init__(self, name: _Optional[str] = ..., parameters: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ...) -> None: ...
 
+class ObserveRelation(_message.Message):
+    __slots__ = ("name", "metrics", "observation_id")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    METRICS_FIELD_NUMBER: _ClassVar[int]
+    OBSERVATION_ID_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    metrics: _containers.RepeatedCompositeFieldContainer[_algebra_pb2.Expression]
+    observation_id: str
+    def __init__(self, name: _Optional[str] = ..., metrics: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., observation_id: _Optional[str] = ...) -> None: ...
+
 class PlanId(_message.Message):
     __slots__ = ("id", "call_site")
     ID_FIELD_NUMBER: _ClassVar[int]
@@ -802,20 +812,22 @@ class AnalyzeResponse(_message.Message):
     def __init__(self, schema_json: _Optional[str] = ..., text: _Optional[str] = ..., flag: _Optional[bool] = ..., strings: _Optional[_Iterable[str]] = ..., number: _Optional[int] = ..., storage_level: _Optional[_Union[StorageLevel, _Mapping]] = ...) -> None: ...
 
 class CommandRequest(_message.Message):
-    __slots__ = ("create_view", "write", "sql", "write_v2", "persist", "checkpoint")
+    __slots__ = ("create_view", "write", "sql", "write_v2", "merge_into", "persist", "checkpoint")
     CREATE_VIEW_FIELD_NUMBER: _ClassVar[int]
     WRITE_FIELD_NUMBER: _ClassVar[int]
     SQL_FIELD_NUMBER: _ClassVar[int]
     WRITE_V2_FIELD_NUMBER: _ClassVar[int]
+    MERGE_INTO_FIELD_NUMBER: _ClassVar[int]
     PERSIST_FIELD_NUMBER: _ClassVar[int]
     CHECKPOINT_FIELD_NUMBER: _ClassVar[int]
     create_view: CreateViewCommand
     write: WriteCommand
     sql: SqlCommand
     write_v2: WriteV2Command
+    merge_into: MergeIntoCommand
     persist: PersistCommand
     checkpoint: CheckpointCommand
-    def __init__(self, create_view: _Optional[_Union[CreateViewCommand, _Mapping]] = ..., write: _Optional[_Union[WriteCommand, _Mapping]] = ..., sql: _Optional[_Union[SqlCommand, _Mapping]] = ..., write_v2: _Optional[_Union[WriteV2Command, _Mapping]] = ..., persist: _Optional[_Union[PersistCommand, _Mapping]] = ..., checkpoint: _Optional[_Union[CheckpointCommand, _Mapping]] = ...) -> None: ...
+    def __init__(self, create_view: _Optional[_Union[CreateViewCommand, _Mapping]] = ..., write: _Optional[_Union[WriteCommand, _Mapping]] = ..., sql: _Optional[_Union[SqlCommand, _Mapping]] = ..., write_v2: _Optional[_Union[WriteV2Command, _Mapping]] = ..., merge_into: _Optional[_Union[MergeIntoCommand, _Mapping]] = ..., persist: _Optional[_Union[PersistCommand, _Mapping]] = ..., checkpoint: _Optional[_Union[CheckpointCommand, _Mapping]] = ...) -> None: ...
 
 class PersistCommand(_message.Message):
     __slots__ = ("plan", "storage_level", "unpersist", "blocking")
@@ -941,6 +953,63 @@ class WriteV2Command(_message.Message):
     overwrite_condition: _algebra_pb2.Expression
     def __init__(self, plan: _Optional[bytes] = ..., table_name: _Optional[str] = ..., mode: _Optional[_Union[WriteV2Command.Mode, str]] = ..., provider: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ..., table_properties: _Optional[_Mapping[str, str]] = ..., partitioning: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., cluster_by: _Optional[_Iterable[str]] = ..., overwrite_condition: _Optional[_Union[_algebra_pb2.Expression, _Mapping]] = ...) -> None: ...
 
+class MergeIntoCommand(_message.Message):
+    __slots__ = ("plan", "table_name", "condition", "actions", "schema_evolution")
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    TABLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    CONDITION_FIELD_NUMBER: _ClassVar[int]
+    ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    SCHEMA_EVOLUTION_FIELD_NUMBER: _ClassVar[int]
+    plan: bytes
+    table_name: str
+    condition: _algebra_pb2.Expression
+    actions: _containers.RepeatedCompositeFieldContainer[MergeAction]
+    schema_evolution: bool
+    def __init__(self, plan: _Optional[bytes] = ..., table_name: _Optional[str] = ..., condition: _Optional[_Union[_algebra_pb2.Expression, _Mapping]] = ..., actions: _Optional[_Iterable[_Union[MergeAction, _Mapping]]] = ..., schema_evolution: _Optional[bool] = ...) -> None: ...
+
+class MergeAction(_message.Message):
+    __slots__ = ("when", "kind", "condition", "assignments")
+    class When(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        WHEN_UNSPECIFIED: _ClassVar[MergeAction.When]
+        WHEN_MATCHED: _ClassVar[MergeAction.When]
+        WHEN_NOT_MATCHED: _ClassVar[MergeAction.When]
+        WHEN_NOT_MATCHED_BY_SOURCE: _ClassVar[MergeAction.When]
+    WHEN_UNSPECIFIED: MergeAction.When
+    WHEN_MATCHED: MergeAction.When
+    WHEN_NOT_MATCHED: MergeAction.When
+    WHEN_NOT_MATCHED_BY_SOURCE: MergeAction.When
+    class Kind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        KIND_UNSPECIFIED: _ClassVar[MergeAction.Kind]
+        KIND_UPDATE: _ClassVar[MergeAction.Kind]
+        KIND_UPDATE_ALL: _ClassVar[MergeAction.Kind]
+        KIND_DELETE: _ClassVar[MergeAction.Kind]
+        KIND_INSERT: _ClassVar[MergeAction.Kind]
+        KIND_INSERT_ALL: _ClassVar[MergeAction.Kind]
+    KIND_UNSPECIFIED: MergeAction.Kind
+    KIND_UPDATE: MergeAction.Kind
+    KIND_UPDATE_ALL: MergeAction.Kind
+    KIND_DELETE: MergeAction.Kind
+    KIND_INSERT: MergeAction.Kind
+    KIND_INSERT_ALL: MergeAction.Kind
+    class AssignmentsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: _algebra_pb2.Expression
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_algebra_pb2.Expression, _Mapping]] = ...) -> None: ...
+    WHEN_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    CONDITION_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNMENTS_FIELD_NUMBER: _ClassVar[int]
+    when: MergeAction.When
+    kind: MergeAction.Kind
+    condition: _algebra_pb2.Expression
+    assignments: _containers.MessageMap[str, _algebra_pb2.Expression]
+    def __init__(self, when: _Optional[_Union[MergeAction.When, str]] = ..., kind: _Optional[_Union[MergeAction.Kind, str]] = ..., condition: _Optional[_Union[_algebra_pb2.Expression, _Mapping]] = ..., assignments: _Optional[_Mapping[str, _algebra_pb2.Expression]] = ...) -> None: ...
+
 class SqlCommand(_message.Message):
     __slots__ = ("query",)
     QUERY_FIELD_NUMBER: _ClassVar[int]
@@ -950,6 +1019,22 @@ class SqlCommand(_message.Message):
 class CommandResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class ObservationRequest(_message.Message):
+    __slots__ = ("observation_id",)
+    OBSERVATION_ID_FIELD_NUMBER: _ClassVar[int]
+    observation_id: str
+    def __init__(self, observation_id: _Optional[str] = ...) -> None: ...
+
+class ObservationResponse(_message.Message):
+    __slots__ = ("available", "arrow_ipc", "schema_json")
+    AVAILABLE_FIELD_NUMBER: _ClassVar[int]
+    ARROW_IPC_FIELD_NUMBER: _ClassVar[int]
+    SCHEMA_JSON_FIELD_NUMBER: _ClassVar[int]
+    available: bool
+    arrow_ipc: bytes
+    schema_json: str
+    def __init__(self, available: _Optional[bool] = ..., arrow_ipc: _Optional[bytes] = ..., schema_json: _Optional[str] = ...) -> None: ...
 
 class InterruptRequest(_message.Message):
     __slots__ = ("tag", "operation_id")

@@ -721,6 +721,15 @@ def _to_schema(ctx: Context, m: sf.ToSchemaRelation, f: Frame, s: Scope) -> Data
     return f.df.to(T.StructType.fromJson(json.loads(m.schema_json)))
 
 
+def _observe(ctx: Context, m: sf.ObserveRelation, f: Frame, s: Scope) -> DataFrame:
+    if not m.metrics:
+        raise SparkFlightError(INVALID_PLAN, "observe needs at least one metric")
+    metrics = [expression(ctx, e, s) for e in m.metrics]
+    if m.observation_id:
+        return ctx.session.observations.attach(m.observation_id, f.df, m.name, *metrics)
+    return f.df.observe(m.name, *metrics)
+
+
 def _show_string(ctx: Context, m: sf.ShowStringRelation, f: Frame, s: Scope) -> DataFrame:
     if m.html:
         text = f.df._jdf.htmlString(m.num_rows, m.truncate)
@@ -757,6 +766,7 @@ _EXTENSIONS: dict[str, _Extension] = {
         _Extension(sf.RepartitionRelation, single=_repartition),
         _Extension(sf.AggregateRelation, single=_group_aggregate),
         _Extension(sf.HintRelation, single=_hint),
+        _Extension(sf.ObserveRelation, single=_observe),
         _Extension(sf.ShowStringRelation, single=_show_string),
         _Extension(sf.StatSummaryRelation, single=_stat_summary),
         _Extension(sf.StatCrosstabRelation, single=_crosstab),

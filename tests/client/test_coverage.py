@@ -44,6 +44,7 @@ SURFACE: dict[str, tuple[Any, str]] = {
     "Catalog": (ps_catalog.Catalog, "client.catalog:Catalog"),
     "RuntimeConfig": (ps_conf.RuntimeConfig, "client.session:RuntimeConfig"),
     "Row": (ps.Row, "client.row:Row"),
+    "Observation": (ps.Observation, "client:Observation"),
     "functions": (ps_functions, "client.functions"),
     "types": (ps_types, "client.types"),
 }
@@ -96,7 +97,6 @@ EXCLUDED: dict[str, str] = {
 #: Public names not implemented yet, each with what it needs; the test fails once one lands
 #: (so that it leaves this list) or if a name is missing that is not listed.
 KNOWN_GAPS: dict[str, str] = {
-    "DataFrame.observe": "observed metrics returned with a result",
     "DataFrame.mergeInto": "MERGE INTO through the DataFrame API (MergeIntoWriter)",
     "types.VariantVal": "decoding Spark's variant binary format in the client",
     "types.Geometry": "the geometry and geography types in the client",
@@ -176,3 +176,8 @@ def test_excluded_members_raise(spark: Any, qualified: str) -> None:
     expected = "JVM_ATTRIBUTE_NOT_SUPPORTED" if EXCLUDED[qualified] == JVM else "NOT_IMPLEMENTED"
     assert raised.value.getCondition() == expected
     assert name in str(raised.value)
+
+
+def test_observation_is_exported_where_pyspark_exports_it() -> None:
+    assert "Observation" in ps.__all__ and "Observation" in client.__all__
+    assert client.Observation.__module__ == "client.observation"
