@@ -30,6 +30,7 @@ from client.errors import (
     UnsupportedOperationException,
 )
 from client.group import GroupedData
+from client.merge import MergeIntoWriter
 from client.observation import Observation
 from client.readwriter import DataFrameReader, DataFrameWriter, DataFrameWriterV2
 from client.row import Row
@@ -49,6 +50,7 @@ __all__ = [
     "DateTimeException",
     "GroupedData",
     "IllegalArgumentException",
+    "MergeIntoWriter",
     "NumberFormatException",
     "Observation",
     "ParseException",

@@ -42,6 +42,7 @@ from client.expressions import (
     Subquery,
 )
 from client.group import GroupedData
+from client.merge import MERGE_PROTOCOL, MergeIntoWriter
 from client.observation import OBSERVE_PROTOCOL, Observation
 from client.row import Row
 from client.storagelevel import StorageLevel, storage_level_message
@@ -1029,6 +1030,12 @@ class DataFrame:
     def hint(self, name: str, *parameters: Any) -> DataFrame:
         params = [to_expr(p) for p in parameters]
         return self._with(plan.Hint(child=self._relation, name=name, parameters=params))
+
+    def mergeInto(self, table: str, condition: ColumnOrName) -> MergeIntoWriter:
+        """A MERGE INTO ``table`` from this DataFrame, built clause by clause."""
+        if self._session._server_protocol < MERGE_PROTOCOL:
+            raise not_supported("DataFrame.mergeInto with a server of protocol older than 3")
+        return MergeIntoWriter(self, table, condition)
 
     def observe(self, observation: Observation | str, *exprs: Column) -> DataFrame:
         """This DataFrame with metrics Spark computes while an action runs it; an

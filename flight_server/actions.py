@@ -228,6 +228,48 @@ def _write_v2(session: Session, command: sf.WriteV2Command) -> None:
     write(writer, plan, command)
 
 
+_MERGE = sf.MergeAction
+#: The clause builder of each WHEN of a MERGE (``writer.whenMatched(condition)``, ...).
+_MERGE_WHEN: dict[int, str] = {
+    _MERGE.WHEN_MATCHED: "whenMatched",
+    _MERGE.WHEN_NOT_MATCHED: "whenNotMatched",
+    _MERGE.WHEN_NOT_MATCHED_BY_SOURCE: "whenNotMatchedBySource",
+}
+_MERGE_KIND: dict[int, str] = {
+    _MERGE.KIND_UPDATE: "update",
+    _MERGE.KIND_UPDATE_ALL: "updateAll",
+    _MERGE.KIND_DELETE: "delete",
+    _MERGE.KIND_INSERT: "insert",
+    _MERGE.KIND_INSERT_ALL: "insertAll",
+}
+
+
+def _merge_into(session: Session, command: sf.MergeIntoCommand) -> None:
+    """Spark's MergeIntoWriter, clause by clause; Spark checks the clauses and the table."""
+    plan = translate_with_expressions(session, command.plan)
+    writer = plan.df.mergeInto(command.table_name, plan.column(command.condition))
+    for action in command.actions:
+        when, kind = _MERGE_WHEN.get(action.when), _MERGE_KIND.get(action.kind)
+        clause = getattr(writer, when or "", None)
+        if clause is None or kind is None:
+            raise SparkFlightError(
+                INVALID_ACTION_BODY,
+                f"unknown MERGE clause (when={action.when}, kind={action.kind})",
+            )
+        condition = plan.column(action.condition) if action.HasField("condition") else None
+        builder = clause(condition)
+        apply = getattr(builder, kind, None)
+        if apply is None:
+            raise SparkFlightError(INVALID_ACTION_BODY, f"a {when} clause cannot {kind}")
+        if kind in ("update", "insert"):
+            writer = apply({k: plan.column(v) for k, v in action.assignments.items()})
+        else:
+            writer = apply()
+    if command.schema_evolution:
+        writer = writer.withSchemaEvolution()
+    writer.merge()
+
+
 def _sql_command(session: Session, command: sf.SqlCommand) -> None:
     session.spark.sql(command.query)
 
@@ -263,6 +305,7 @@ _COMMANDS: dict[str, Callable[[Session, Message], None]] = {
     "write": _write,  # type: ignore[dict-item]
     "sql": _sql_command,  # type: ignore[dict-item]
     "write_v2": _write_v2,  # type: ignore[dict-item]
+    "merge_into": _merge_into,  # type: ignore[dict-item]
     "persist": _persist,  # type: ignore[dict-item]
     "checkpoint": _checkpoint,  # type: ignore[dict-item]
 }
