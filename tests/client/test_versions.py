@@ -13,7 +13,7 @@ import pytest
 
 import client.versions
 from client import SparkSession
-from client.errors import SparkFlightException
+from client.errors import PySparkNotImplementedError, SparkFlightException
 from flight_server.server import SparkFlightServer
 from flight_server.versions import ServerVersions
 from plans import sparkflight_pb2 as sf
@@ -74,13 +74,14 @@ def test_server_older_than_the_client_accepts_is_refused(
 
 
 def test_client_older_than_server_accepts_is_refused(serve: Any) -> None:
-    _, url = serve(ServerVersions(protocol=3, min_client_protocol=3))
+    newer = PROTOCOL_VERSION + 1
+    _, url = serve(ServerVersions(protocol=newer, min_client_protocol=newer))
     with pytest.raises(SparkFlightException) as info:
         SparkSession.builder.remote(url).create()
     message = str(info.value)
     assert info.value.getCondition() == "PROTOCOL_VERSION_MISMATCH"
     assert f"speaks protocol {PROTOCOL_VERSION}" in message
-    assert "protocol 3) needs protocol 3 or newer: upgrade the client" in message
+    assert f"protocol {newer}) needs protocol {newer} or newer: upgrade the client" in message
 
 
 def test_protocol_1_client_works_with_this_server(flight_client: fl.FlightClient) -> None:
@@ -90,3 +91,19 @@ def test_protocol_1_client_works_with_this_server(flight_client: fl.FlightClient
     assert info.protocol_version == PROTOCOL_VERSION and info.min_client_protocol_version == 1
     close = sf.CloseSessionRequest(session_id=info.session_id).SerializeToString()
     list(flight_client.do_action(fl.Action("session.close", close)))
+
+
+def test_protocol_2_server_has_no_observe_or_merge(serve: Any) -> None:
+    """What a protocol 2 server lacks fails on the client, naming the feature."""
+    _, url = serve(ServerVersions(protocol=2))
+    session = SparkSession.builder.remote(url).create()
+    try:
+        df = session.range(3)
+        assert df.count() == 3
+        count = client.functions.count(client.functions.lit(1))
+        with pytest.raises(PySparkNotImplementedError, match="observe"):
+            df.observe("metrics", count)
+        with pytest.raises(PySparkNotImplementedError, match="mergeInto"):
+            df.mergeInto("t", client.functions.lit(True))
+    finally:
+        session.stop()
