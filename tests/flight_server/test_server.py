@@ -170,6 +170,7 @@ def test_list_actions(client: fl.FlightClient) -> None:
         "interrupt",
         "progress",
         "error.stacktrace",
+        "observation",
         "version",
         "status",
     } | set(ACTION_DESCRIPTIONS)
