@@ -34,6 +34,10 @@ from client.types import (
     DecimalType,
     DoubleType,
     FloatType,
+    Geography,
+    GeographyType,
+    Geometry,
+    GeometryType,
     IntegerType,
     IntegralType,
     LongType,
@@ -47,6 +51,7 @@ from client.types import (
     TimestampType,
     TimeType,
     VariantType,
+    VariantVal,
     YearMonthIntervalType,
     from_arrow_type,
     parse_ddl_schema,
@@ -122,6 +127,8 @@ def _needs_fixup(data_type: DataType, binary_as_bytes: bool) -> bool:
             TimestampNTZType,
             YearMonthIntervalType,
             VariantType,
+            GeometryType,
+            GeographyType,
         ),
     )
 
@@ -225,6 +232,28 @@ def _null_to_python(array: pa.Array, _: DataType, __: bool) -> list[Any]:
     return [None] * len(array)
 
 
+def _variant_to_python(array: pa.Array, _: DataType, __: bool) -> list[Any]:
+    """``VariantVal`` objects; their bytes are ``bytearray``, as classic PySpark collects them."""
+    values, metadata = (array.field(name).to_pylist() for name in ("value", "metadata"))
+    variants = [
+        VariantVal(bytearray(v), bytearray(m)) for v, m in zip(values, metadata, strict=True)
+    ]
+    return _with_nulls(array, variants)
+
+
+def _spatial_to_python(value_class: type[Geometry] | type[Geography]) -> Callable[..., list[Any]]:
+    """Geometry or Geography objects; their WKB is ``bytearray``, as in classic PySpark."""
+
+    def convert(array: pa.Array, _: DataType, __: bool) -> list[Any]:
+        srids, wkbs = (array.field(name).to_pylist() for name in ("srid", "wkb"))
+        spatial = [
+            value_class.fromWKB(bytearray(wkb), srid) for srid, wkb in zip(srids, wkbs, strict=True)
+        ]
+        return _with_nulls(array, spatial)
+
+    return convert
+
+
 def _unsupported(feature: str) -> Callable[[pa.Array, DataType, bool], list[Any]]:
     def fail(array: pa.Array, data_type: DataType, binary_as_bytes: bool) -> list[Any]:
         raise NotImplementedError(f"Collecting a {feature} value is not supported")
@@ -241,7 +270,9 @@ _TO_PYTHON: dict[type[DataType], Callable[[pa.Array, Any, bool], list[Any]]] = {
     BinaryType: _binary_to_python,
     NullType: _null_to_python,
     YearMonthIntervalType: _unsupported("year-month interval"),
-    VariantType: _unsupported("variant"),
+    VariantType: _variant_to_python,
+    GeometryType: _spatial_to_python(Geometry),
+    GeographyType: _spatial_to_python(Geography),
 }
 
 

@@ -15,6 +15,8 @@ from typing import Any, ClassVar, overload
 
 import pyarrow as pa
 
+from client import variant as _variant
+from client.errors import IllegalArgumentException
 from client.row import Row
 
 __all__ = [
@@ -47,6 +49,12 @@ __all__ = [
     "YearMonthIntervalType",
     "CalendarIntervalType",
     "VariantType",
+    "VariantVal",
+    "SpatialType",
+    "GeometryType",
+    "GeographyType",
+    "Geometry",
+    "Geography",
     "ArrayType",
     "MapType",
     "StructField",
@@ -339,6 +347,199 @@ class CalendarIntervalType(DataType):
 
 class VariantType(AtomicType):
     """Semi-structured variant type."""
+
+
+class VariantVal:
+    """A variant value: Spark's binary encoding, as ``value`` and ``metadata`` bytes.
+
+    ``toPython()`` decodes it to Python values, ``toJson(zone_id)`` to JSON text (what
+    ``str()`` gives, in UTC); ``VariantVal.parseJson(text)`` builds one from JSON.
+    """
+
+    def __init__(self, value: bytes, metadata: bytes):
+        self.value = value
+        self.metadata = metadata
+
+    def __str__(self) -> str:
+        return self.toJson()
+
+    def __repr__(self) -> str:
+        return f"VariantVal({self.value!r}, {self.metadata!r})"
+
+    def toPython(self) -> Any:
+        """The value as ``dict``, ``list``, ``str``, ``int``, ``float``, ``Decimal``, ..."""
+        return _variant.to_python(self.value, self.metadata)
+
+    def toJson(self, zone_id: str = "UTC") -> str:
+        """The value as JSON text, timestamps shown in the time zone ``zone_id``."""
+        return _variant.to_json(self.value, self.metadata, zone_id)
+
+    @classmethod
+    def parseJson(cls, json_str: str) -> VariantVal:
+        """The variant of a JSON text."""
+        value, metadata = _variant.from_json(json_str)
+        return VariantVal(value, metadata)
+
+
+# Spatial reference systems Spark supports: SRID -> (CRS id, whether it is geographic).
+_SPATIAL_REFERENCE_SYSTEMS: dict[int, tuple[str, bool]] = {
+    0: ("SRID:0", False),
+    3857: ("EPSG:3857", False),
+    4326: ("OGC:CRS84", True),
+}
+_SRID_BY_CRS: dict[str, int] = {crs: srid for srid, (crs, _) in _SPATIAL_REFERENCE_SYSTEMS.items()}
+
+
+def _illegal_spatial_value(error_class: str, name: str, value: object) -> IllegalArgumentException:
+    messages = {
+        "ST_INVALID_SRID_VALUE": f"Invalid or unsupported SRID (spatial reference identifier) "
+        f"value: {value}.",
+        "ST_INVALID_CRS_VALUE": f"Invalid or unsupported CRS (coordinate reference system) "
+        f"value: '{value}'.",
+        "ST_INVALID_ALGORITHM_VALUE": "Invalid or unsupported edge interpolation algorithm "
+        f"value: '{value}'.",
+    }
+    return IllegalArgumentException(
+        message=f"[{error_class}] {messages[error_class]}",
+        errorClass=error_class,
+        messageParameters={name: str(value)},
+        sqlState="22023",
+    )
+
+
+class SpatialType(AtomicType):
+    """Super class of :class:`GeometryType` and :class:`GeographyType`.
+
+    A type has one SRID (spatial reference identifier) or, ``"ANY"``, a different one per
+    value (``MIXED_SRID``). Its JSON form names the coordinate reference system instead.
+    """
+
+    MIXED_SRID = -1
+    MIXED_CRS = "SRID:ANY"
+    DEFAULT_CRS = "OGC:CRS84"
+    DEFAULT_SRID = 4326
+    _geographic_only: ClassVar[bool] = False
+
+    def __init__(self, srid: int | str):
+        if srid == "ANY":
+            self.srid = self.MIXED_SRID
+            self._crs = self.MIXED_CRS
+            return
+        system = (
+            _SPATIAL_REFERENCE_SYSTEMS.get(srid)
+            if isinstance(srid, int) and not isinstance(srid, bool)
+            else None
+        )
+        if system is None or (self._geographic_only and not system[1]):
+            raise _illegal_spatial_value("ST_INVALID_SRID_VALUE", "srid", srid)
+        self.srid: int = srid  # type: ignore[assignment]
+        self._crs = system[0]
+
+    @classmethod
+    def _srid_of_crs(cls, crs: str) -> int | str:
+        """The SRID (or ``"ANY"``) of a CRS id of the JSON form (``"SRID:ANY"`` in any case)."""
+        if crs.lower() == cls.MIXED_CRS.lower():
+            return "ANY"
+        srid = _SRID_BY_CRS.get(crs)
+        if srid is None or (cls._geographic_only and not _SPATIAL_REFERENCE_SYSTEMS[srid][1]):
+            raise _illegal_spatial_value("ST_INVALID_CRS_VALUE", "crs", crs)
+        return srid
+
+    def simpleString(self) -> str:
+        srid = "any" if self.srid == self.MIXED_SRID else self.srid
+        return f"{self.typeName()}({srid})"
+
+    def __repr__(self) -> str:
+        srid = "ANY" if self.srid == self.MIXED_SRID else self.srid
+        return f"{self.__class__.__name__}({srid})"
+
+    def _tree_name(self) -> str:
+        return self.simpleString()
+
+
+class GeometryType(SpatialType):
+    """Geometries (OGC simple features) in a Cartesian coordinate system; values are
+    :class:`Geometry`. ``GeometryType(srid)`` takes SRID 0, 3857 or 4326, or ``"ANY"``."""
+
+    @classmethod
+    def _from_crs(cls, crs: str) -> GeometryType:
+        geometry = GeometryType(cls._srid_of_crs(crs))
+        if geometry.srid != cls.MIXED_SRID:
+            geometry._crs = crs
+        return geometry
+
+    def jsonValue(self) -> str:
+        return f"geometry({self._crs})"
+
+
+class GeographyType(SpatialType):
+    """Geographies (OGC simple features) in a geographic coordinate system with spherical
+    edges; values are :class:`Geography`. ``GeographyType(srid)`` takes 4326 or ``"ANY"``."""
+
+    DEFAULT_ALG = "SPHERICAL"
+    _geographic_only: ClassVar[bool] = True
+
+    def __init__(self, srid: int | str):
+        super().__init__(srid)
+        self._alg = self.DEFAULT_ALG
+
+    @classmethod
+    def _from_crs(cls, crs: str, alg: str) -> GeographyType:
+        if alg != cls.DEFAULT_ALG:
+            raise _illegal_spatial_value("ST_INVALID_ALGORITHM_VALUE", "alg", alg)
+        geography = GeographyType(cls._srid_of_crs(crs))
+        if geography.srid != cls.MIXED_SRID:
+            geography._crs = crs
+        return geography
+
+    def jsonValue(self) -> str:
+        return f"geography({self._crs}, {self._alg})"
+
+
+class _SpatialValue:
+    """A spatial value: its WKB (well-known binary) bytes and its SRID."""
+
+    def __init__(self, wkb: bytes, srid: int):
+        self.wkb = wkb
+        self.srid = srid
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}({self.wkb!r}, {self.srid:d})"
+
+    __str__ = __repr__
+
+    def getSrid(self) -> int:
+        """The SRID of the value."""
+        return self.srid
+
+    def getBytes(self) -> bytes:
+        """The WKB of the value."""
+        return self.wkb
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, self.__class__):
+            return NotImplemented
+        return self.wkb == other.wkb and self.srid == other.srid
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class Geometry(_SpatialValue):
+    """A value of :class:`GeometryType`."""
+
+    @classmethod
+    def fromWKB(cls, wkb: bytes, srid: int) -> Geometry:
+        """The geometry of WKB bytes and an SRID."""
+        return Geometry(wkb, srid)
+
+
+class Geography(_SpatialValue):
+    """A value of :class:`GeographyType`."""
+
+    @classmethod
+    def fromWKB(cls, wkb: bytes, srid: int) -> Geography:
+        """The geography of WKB bytes and an SRID."""
+        return Geography(wkb, srid)
 
 
 class ArrayType(DataType):
@@ -679,6 +880,8 @@ _JSON_NAMES: dict[str, Callable[[], DataType]] = {
 }
 
 _INTERVAL = re.compile(r"interval (\w+)(?: to (\w+))?")
+# A coordinate reference system id of the geometry and geography JSON forms (``EPSG:3857``).
+_CRS = r"\w+:-?\w+"
 _JSON_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], DataType]], ...] = (
     (
         re.compile(r"decimal\(\s*(\d+)\s*,\s*(-?\d+)\s*\)"),
@@ -688,6 +891,24 @@ _JSON_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], DataType]
     (re.compile(r"varchar\(\s*(\d+)\s*\)"), lambda m: VarcharType(int(m[1]))),
     (re.compile(r"time\(\s*(\d+)\s*\)"), lambda m: TimeType(int(m[1]))),
     (re.compile(r"string\s+collate\s+(\w+)"), lambda m: StringType(m[1])),
+    (re.compile(r"geometry"), lambda m: GeometryType._from_crs(GeometryType.DEFAULT_CRS)),
+    (re.compile(rf"geometry\(\s*({_CRS})\s*\)"), lambda m: GeometryType._from_crs(m[1])),
+    (
+        re.compile(r"geography"),
+        lambda m: GeographyType._from_crs(GeographyType.DEFAULT_CRS, GeographyType.DEFAULT_ALG),
+    ),
+    (
+        re.compile(rf"geography\(\s*({_CRS})\s*\)"),
+        lambda m: GeographyType._from_crs(m[1], GeographyType.DEFAULT_ALG),
+    ),
+    (
+        re.compile(rf"geography\(\s*({_CRS})\s*,\s*(\w+)\s*\)"),
+        lambda m: GeographyType._from_crs(m[1], m[2]),
+    ),
+    (
+        re.compile(r"geography\(\s*(\w+)\s*\)"),
+        lambda m: GeographyType._from_crs(GeographyType.DEFAULT_CRS, m[1]),
+    ),
 )
 
 
@@ -766,6 +987,10 @@ _DDL_SIMPLE: dict[str, Callable[[], DataType]] = {
     "variant": VariantType,
 }
 _DDL_DECIMAL = ("decimal", "dec", "numeric")
+_DDL_SPATIAL: dict[str, Callable[[int | str], DataType]] = {
+    "geometry": GeometryType,
+    "geography": GeographyType,
+}
 
 
 class DDLParseError(ValueError):
@@ -896,6 +1121,18 @@ class _DDLParser:
             fields = [] if self._at(">") else self.fields()
             self._expect(">")
             return StructType(fields)
+        if name in _DDL_SPATIAL:
+            self._expect("(")
+            token = self._peek()
+            if token is not None and token.kind == "number":
+                srid: int | str = self._number()
+            elif self._peek_word() == "any":
+                self.index += 1
+                srid = "ANY"
+            else:
+                self._fail("expected an SRID or ANY")
+            self._expect(")")
+            return _DDL_SPATIAL[name](srid)
         if name == "interval":
             start = self._peek_word()
             if start is None:
@@ -1021,7 +1258,20 @@ _TO_ARROW: dict[type[DataType], Callable[[DataType], pa.DataType]] = {
             pa.field("metadata", pa.binary(), nullable=False, metadata={b"variant": b"true"}),
         ]
     ),
+    GeometryType: lambda t: _spatial_arrow_type(b"geometry", t.srid),  # type: ignore[attr-defined]
+    GeographyType: lambda t: _spatial_arrow_type(b"geography", t.srid),  # type: ignore[attr-defined]
 }
+
+
+def _spatial_arrow_type(kind: bytes, srid: int) -> pa.DataType:
+    """Spark's Arrow form of a geometry or geography: SRID and WKB, the WKB field tagged."""
+    tags = {kind: b"true", b"srid": str(srid).encode()}
+    return pa.struct(
+        [
+            pa.field("srid", pa.int32(), nullable=False),
+            pa.field("wkb", pa.binary(), nullable=False, metadata=tags),
+        ]
+    )
 
 
 def to_arrow_type(data_type: DataType) -> pa.DataType:
@@ -1097,10 +1347,9 @@ def from_arrow_type(arrow_type: pa.DataType) -> DataType:
         )
     if pa.types.is_struct(arrow_type):
         fields = [arrow_type.field(i) for i in range(arrow_type.num_fields)]
-        if [f.name for f in fields] == ["value", "metadata"] and (fields[1].metadata or {}).get(
-            b"variant"
-        ) == b"true":
-            return VariantType()
+        tagged = _tagged_struct_type(fields)
+        if tagged is not None:
+            return tagged
         return StructType([_from_arrow_field(f) for f in fields])
     if pa.types.is_dictionary(arrow_type):
         return from_arrow_type(arrow_type.value_type)
@@ -1108,6 +1357,32 @@ def from_arrow_type(arrow_type: pa.DataType) -> DataType:
         if matches(arrow_type):
             return convert(arrow_type)
     raise TypeError(f"Arrow type {arrow_type} has no Spark equivalent")
+
+
+#: Arrow structs that stand for a Spark type: their field names, the field whose metadata
+#: tags them, the tag, and the type built from the tagged field's metadata.
+_TaggedStruct = tuple[list[str], str, bytes, Callable[[dict[bytes, bytes]], DataType]]
+_TAGGED_STRUCTS: tuple[_TaggedStruct, ...] = (
+    (["value", "metadata"], "metadata", b"variant", lambda _: VariantType()),
+    (["srid", "wkb"], "wkb", b"geometry", lambda tags: GeometryType(_tagged_srid(tags))),
+    (["srid", "wkb"], "wkb", b"geography", lambda tags: GeographyType(_tagged_srid(tags))),
+)
+
+
+def _tagged_srid(tags: dict[bytes, bytes]) -> int | str:
+    srid = int(tags.get(b"srid", SpatialType.MIXED_SRID))
+    return "ANY" if srid == SpatialType.MIXED_SRID else srid
+
+
+def _tagged_struct_type(fields: list[pa.Field]) -> DataType | None:
+    """The variant, geometry or geography type an Arrow struct's fields stand for, if any."""
+    names = [f.name for f in fields]
+    for expected, tagged, tag, build in _TAGGED_STRUCTS:
+        if names == expected:
+            tags = fields[names.index(tagged)].metadata or {}
+            if tags.get(tag) == b"true":
+                return build(tags)
+    return None
 
 
 def _from_arrow_field(field: pa.Field) -> StructField:
