@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from client.errors import PySparkValueError
 from client.row import Row, _create_row
 from client.types import (
     ArrayType,
@@ -44,6 +45,7 @@ from client.types import (
     MapType,
     NullType,
     ShortType,
+    SpatialType,
     StringType,
     StructField,
     StructType,
@@ -389,7 +391,15 @@ def _pandas_value_converter(data_type: DataType, timezone: str) -> Callable[[Any
         return timestamp
     if isinstance(data_type, TimestampNTZType):
         return pd.Timestamp
-    return None
+    return _PANDAS_OBJECTS.get(type(data_type))
+
+
+#: Types whose Arrow structs (dicts in pandas) become PySpark's objects in ``toPandas``.
+_PANDAS_OBJECTS: dict[type[DataType], Callable[[Any], Any]] = {
+    VariantType: lambda value: VariantVal(value["value"], value["metadata"]),
+    GeometryType: lambda value: Geometry.fromWKB(value["wkb"], value["srid"]),
+    GeographyType: lambda value: Geography.fromWKB(value["wkb"], value["srid"]),
+}
 
 
 def _identity(value: Any) -> Any:
@@ -531,8 +541,14 @@ def _from_pandas(frame: Any, schema: DataType | None) -> pa.Table:
     return pa.Table.from_arrays(arrays, names=names)
 
 
+#: Atomic types whose values are Arrow structs.
+_STRUCT_BACKED = (VariantType, SpatialType)
+
+
 def _pandas_column_to_arrow(series: Any, data_type: DataType | None) -> pa.Array:
-    if data_type is not None and not isinstance(data_type, AtomicType):
+    if data_type is not None and (
+        not isinstance(data_type, AtomicType) or isinstance(data_type, _STRUCT_BACKED)
+    ):
         convert = _python_converter(data_type, True)
         values = [convert(v) for v in series.astype(object).where(series.notna(), None)]
         return pa.array(values, to_arrow_type(data_type))
@@ -666,11 +682,41 @@ def _to_null(value: Any) -> None:
     raise ValueError(f"input for NullType must be None, but got {value!r}")
 
 
+def _object_converter(
+    value_class: type, error_class: str, fields: Callable[[Any], dict[str, Any]]
+) -> Callable[[Any], dict[str, Any]]:
+    """The Arrow struct of a ``VariantVal``, ``Geometry`` or ``Geography``."""
+
+    def convert(value: Any) -> dict[str, Any]:
+        if not isinstance(value, value_class):
+            kind = error_class.removeprefix("MALFORMED_").capitalize()
+            raise PySparkValueError(
+                message=f"[{error_class}] {kind} binary is malformed. Please check the data "
+                "source is valid.",
+                errorClass=error_class,
+                messageParameters={},
+            )
+        return fields(value)
+
+    return convert
+
+
 _SCALAR_CONVERTERS: dict[type[DataType], Callable[[Any], Any]] = {
     StringType: _to_string,
     BinaryType: bytes,
     TimestampType: lambda value: value.astimezone(_UTC),
     NullType: _to_null,
+    VariantType: _object_converter(
+        VariantVal,
+        "MALFORMED_VARIANT",
+        lambda v: {"value": bytes(v.value), "metadata": bytes(v.metadata)},
+    ),
+    GeometryType: _object_converter(
+        Geometry, "MALFORMED_GEOMETRY", lambda g: {"srid": g.srid, "wkb": bytes(g.wkb)}
+    ),
+    GeographyType: _object_converter(
+        Geography, "MALFORMED_GEOGRAPHY", lambda g: {"srid": g.srid, "wkb": bytes(g.wkb)}
+    ),
 }
 
 
@@ -689,6 +735,14 @@ _PYTHON_TYPES: dict[type, Callable[[], DataType]] = {
     datetime.datetime: TimestampType,
     datetime.time: TimeType,
     datetime.timedelta: DayTimeIntervalType,
+    VariantVal: VariantType,
+}
+
+
+#: Python classes whose Spark type depends on the value.
+_VALUE_TYPES: dict[type, Callable[[Any], DataType]] = {
+    Geometry: lambda value: GeometryType(value.getSrid()),
+    Geography: lambda value: GeographyType(value.getSrid()),
 }
 
 
@@ -696,6 +750,9 @@ def _infer_type(value: Any) -> DataType:
     simple = _PYTHON_TYPES.get(type(value))
     if simple is not None:
         return simple()
+    of_value = _VALUE_TYPES.get(type(value))
+    if of_value is not None:
+        return of_value(value)
     if isinstance(value, dict):
         key: DataType = NullType()
         item: DataType = NullType()
@@ -749,6 +806,9 @@ def _merge_type(a: DataType, b: DataType) -> DataType:
         return a
     if type(a) is not type(b):
         raise TypeError(f"Can not merge type {type(a).__name__} and {type(b).__name__}")
+    if isinstance(a, SpatialType) and a != b:
+        # Values of different SRIDs make a column of mixed SRIDs.
+        return type(a)("ANY")
     if isinstance(a, StructType):
         assert isinstance(b, StructType)
         others = {f.name: f.dataType for f in b.fields}
