@@ -238,7 +238,8 @@ def _variant_to_python(array: pa.Array, _: DataType, __: bool) -> list[Any]:
     """``VariantVal`` objects; their bytes are ``bytearray``, as classic PySpark collects them."""
     values, metadata = (array.field(name).to_pylist() for name in ("value", "metadata"))
     variants = [
-        VariantVal(bytearray(v), bytearray(m)) for v, m in zip(values, metadata, strict=True)
+        None if v is None or m is None else VariantVal(bytearray(v), bytearray(m))
+        for v, m in zip(values, metadata, strict=True)
     ]
     return _with_nulls(array, variants)
 
@@ -249,7 +250,8 @@ def _spatial_to_python(value_class: type[Geometry] | type[Geography]) -> Callabl
     def convert(array: pa.Array, _: DataType, __: bool) -> list[Any]:
         srids, wkbs = (array.field(name).to_pylist() for name in ("srid", "wkb"))
         spatial = [
-            value_class.fromWKB(bytearray(wkb), srid) for srid, wkb in zip(srids, wkbs, strict=True)
+            None if wkb is None or srid is None else value_class.fromWKB(bytearray(wkb), srid)
+            for srid, wkb in zip(srids, wkbs, strict=True)
         ]
         return _with_nulls(array, spatial)
 

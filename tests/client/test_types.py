@@ -12,6 +12,15 @@ from pyspark.sql.pandas import types as ps_arrow
 
 from client import types as t
 
+SPATIAL = [
+    t.GeometryType(0),
+    t.GeometryType(3857),
+    t.GeometryType(4326),
+    t.GeometryType("ANY"),
+    t.GeographyType(4326),
+    t.GeographyType("ANY"),
+]
+
 ATOMIC = [
     t.NullType(),
     t.StringType(),
@@ -40,6 +49,7 @@ ATOMIC = [
     t.YearMonthIntervalType(t.YearMonthIntervalType.MONTH),
     t.CalendarIntervalType(),
     t.VariantType(),
+    *SPATIAL,
 ]
 
 NESTED_STRUCT = t.StructType(
@@ -100,6 +110,9 @@ def pyspark_twin(data_type: t.DataType) -> ps.DataType:
             pyspark_twin(data_type.valueType),
             data_type.valueContainsNull,
         )
+    if isinstance(data_type, t.SpatialType):
+        srid = "ANY" if data_type.srid == t.SpatialType.MIXED_SRID else data_type.srid
+        return getattr(ps, type(data_type).__name__)(srid)
     return eval(repr(data_type), vars(ps))
 
 
@@ -204,6 +217,10 @@ def test_struct_type_api() -> None:
         ("timestamp_ntz", t.TimestampNTZType()),
         ("char(3)", t.CharType(3)),
         ("varchar( 50 )", t.VarcharType(50)),
+        ("geometry(3857)", t.GeometryType(3857)),
+        ("GEOMETRY(any)", t.GeometryType("ANY")),
+        ("geography(4326)", t.GeographyType(4326)),
+        ("geography(ANY)", t.GeographyType("ANY")),
         (
             "b string, a int",
             t.StructType([t.StructField("b", t.StringType()), t.StructField("a", t.IntegerType())]),
@@ -239,7 +256,18 @@ def test_parse_ddl_schema() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["blabla", "a: int,", "array<int", "map<int, boolean>>", "a int b", "decimal(", "int)"]
+    "text",
+    [
+        "blabla",
+        "a: int,",
+        "array<int",
+        "map<int, boolean>>",
+        "a int b",
+        "decimal(",
+        "int)",
+        "geometry",
+        "geography(srid)",
+    ],
 )
 def test_parse_ddl_errors(text: str) -> None:
     with pytest.raises(t.DDLParseError, match="Cannot parse DDL"):
@@ -266,6 +294,8 @@ ARROW_TYPES = [
     t.ArrayType(t.LongType(), False),
     t.MapType(t.StringType(), t.ArrayType(t.TimestampType())),
     t.VariantType(),
+    *SPATIAL,
+    t.ArrayType(t.GeographyType("ANY")),
     NESTED_STRUCT,
 ]
 
