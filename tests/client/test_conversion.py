@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pytest
+from pyspark.errors import PySparkValueError as ClassicValueError
 from pyspark.sql import Row as PsRow
 from pyspark.sql import types as ps
 from pyspark.sql.conversion import ArrowTableToRowsConversion, LocalDataToArrowConversion
@@ -25,6 +26,7 @@ from client.conversion import (
     infer_schema,
     local_data_to_arrow,
 )
+from client.errors import PySparkValueError
 from client.row import Row
 
 
@@ -417,3 +419,78 @@ def test_local_arrow_table() -> None:
     assert table.column_names == ["x", "y"] == schema.names
     table, schema = local_data_to_arrow(source.select(["a"]), "b long")
     assert table.schema == pa.schema([("b", pa.int64())])
+
+
+# --- variant, geometry and geography values --------------------------------------------------
+
+WKB = bytes.fromhex("0101000000000000000000f03f0000000000000040")
+
+
+def _objects(module: Any) -> list[tuple[Any, ...]]:
+    """Rows of variant, geometry and geography values built with ``module``'s classes."""
+    return [
+        (
+            module.VariantVal.parseJson('{"a":[1,2.5]}'),
+            module.Geometry.fromWKB(WKB, 0),
+            module.Geography.fromWKB(WKB, 4326),
+            [module.VariantVal.parseJson("1")],
+        ),
+        (None, module.Geometry.fromWKB(WKB, 3857), None, None),
+    ]
+
+
+def test_variant_and_spatial_values_match_pyspark() -> None:
+    table, schema = local_data_to_arrow(_objects(t))
+    rows = _objects(ps)
+    expected = functools.reduce(ps._merge_type, (ps._infer_schema(r) for r in rows))
+    # Geometries of SRIDs 0 and 3857 make a column of mixed SRIDs.
+    assert schema.json() == expected.json()
+    assert schema["_2"].dataType == t.GeometryType("ANY")
+    theirs = LocalDataToArrowConversion.convert(rows, expected, False)
+    assert table.equals(theirs)
+    assert table.schema.equals(theirs.schema, check_metadata=True)
+
+    collected = arrow_to_rows(table, schema)
+    # Classic PySpark collects these objects with bytearray bytes, as its pickled rows have.
+    classic = [
+        tuple(
+            ps.VariantVal(bytearray(v.value), bytearray(v.metadata))
+            if isinstance(v, ps.VariantVal)
+            else type(v)(bytearray(v.wkb), v.srid)
+            if isinstance(v, ps.Geometry | ps.Geography)
+            else [ps.VariantVal(bytearray(e.value), bytearray(e.metadata)) for e in v]
+            if isinstance(v, list)
+            else v
+            for v in row
+        )
+        for row in rows
+    ]
+    assert repr([tuple(r) for r in collected]) == repr(classic)
+    assert collected[0][0].toPython() == {"a": [1, decimal.Decimal("2.5")]}
+
+    ours_pandas = arrow_to_pandas(table, schema)
+    theirs_pandas = _convert_arrow_table_to_pandas(
+        table, expected, timezone="UTC", struct_handling_mode="legacy"
+    )
+    assert repr(ours_pandas.to_dict("list")) == repr(theirs_pandas.to_dict("list"))
+
+
+@pytest.mark.parametrize(
+    ("data_type", "condition"),
+    [
+        (t.VariantType(), "MALFORMED_VARIANT"),
+        (t.GeometryType(0), "MALFORMED_GEOMETRY"),
+        (t.GeographyType(4326), "MALFORMED_GEOGRAPHY"),
+    ],
+    ids=repr,
+)
+def test_local_values_of_the_wrong_class_fail_as_in_pyspark(
+    data_type: t.DataType, condition: str
+) -> None:
+    schema = t.StructType([t.StructField("x", data_type)])
+    with pytest.raises(PySparkValueError) as ours:
+        local_data_to_arrow([("not a value",)], schema)
+    with pytest.raises(ClassicValueError) as theirs:
+        LocalDataToArrowConversion.convert([("not a value",)], twin(schema), False)
+    assert ours.value.getCondition() == theirs.value.getCondition() == condition
+    assert str(ours.value) == str(theirs.value)
