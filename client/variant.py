@@ -31,7 +31,7 @@ import decimal
 import json
 import struct
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from client.errors import PySparkValueError
@@ -378,7 +378,7 @@ class _Writer:
             ]
         )
 
-    _ENCODERS: dict[type, Callable[[_Writer, Any], bytes]] = {
+    _ENCODERS: ClassVar[dict[type, Callable[[_Writer, Any], bytes]]] = {
         type(None): _null,
         bool: _bool,
         int: _int,

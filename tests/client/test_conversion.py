@@ -494,3 +494,18 @@ def test_local_values_of_the_wrong_class_fail_as_in_pyspark(
         LocalDataToArrowConversion.convert([("not a value",)], twin(schema), False)
     assert ours.value.getCondition() == theirs.value.getCondition() == condition
     assert str(ours.value) == str(theirs.value)
+
+
+def test_local_pandas_variant_and_spatial_columns() -> None:
+    schema = t.StructType(
+        [t.StructField("v", t.VariantType()), t.StructField("g", t.GeometryType("ANY"))]
+    )
+    rows = [row[:2] for row in _objects(t)]
+    frame = pd.DataFrame(rows, columns=["v", "g"])
+    from_frame, frame_schema = local_data_to_arrow(frame, schema)
+    from_rows, _ = local_data_to_arrow(rows, schema)
+    assert frame_schema == schema
+    assert from_frame.equals(from_rows)
+    assert repr(arrow_to_rows(from_frame, schema)[1]) == (
+        f"Row(v=None, g=Geometry({bytearray(WKB)!r}, 3857))"
+    )
