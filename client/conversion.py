@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from client.errors import PySparkValueError
+from client.errors import malformed
 from client.row import Row, _create_row
 from client.types import (
     ArrayType,
@@ -685,19 +685,13 @@ def _to_null(value: Any) -> None:
 
 
 def _object_converter(
-    value_class: type, error_class: str, fields: Callable[[Any], dict[str, Any]]
+    value_class: type, kind: str, fields: Callable[[Any], dict[str, Any]]
 ) -> Callable[[Any], dict[str, Any]]:
-    """The Arrow struct of a ``VariantVal``, ``Geometry`` or ``Geography``."""
+    """The Arrow struct of a ``VariantVal``, ``Geometry`` or ``Geography`` (``kind``)."""
 
     def convert(value: Any) -> dict[str, Any]:
         if not isinstance(value, value_class):
-            kind = error_class.removeprefix("MALFORMED_").capitalize()
-            raise PySparkValueError(
-                message=f"[{error_class}] {kind} binary is malformed. Please check the data "
-                "source is valid.",
-                errorClass=error_class,
-                messageParameters={},
-            )
+            raise malformed(kind)
         return fields(value)
 
     return convert
@@ -710,14 +704,14 @@ _SCALAR_CONVERTERS: dict[type[DataType], Callable[[Any], Any]] = {
     NullType: _to_null,
     VariantType: _object_converter(
         VariantVal,
-        "MALFORMED_VARIANT",
+        "Variant",
         lambda v: {"value": bytes(v.value), "metadata": bytes(v.metadata)},
     ),
     GeometryType: _object_converter(
-        Geometry, "MALFORMED_GEOMETRY", lambda g: {"srid": g.srid, "wkb": bytes(g.wkb)}
+        Geometry, "Geometry", lambda g: {"srid": g.srid, "wkb": bytes(g.wkb)}
     ),
     GeographyType: _object_converter(
-        Geography, "MALFORMED_GEOGRAPHY", lambda g: {"srid": g.srid, "wkb": bytes(g.wkb)}
+        Geography, "Geography", lambda g: {"srid": g.srid, "wkb": bytes(g.wkb)}
     ),
 }
 

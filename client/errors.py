@@ -234,6 +234,18 @@ def from_error_details(
     return error
 
 
+def malformed(kind: str) -> PySparkValueError:
+    """PySpark's error for a value that is not a valid ``kind``: ``Variant``, ``Geometry``
+    or ``Geography`` (``MALFORMED_VARIANT``, ...)."""
+    error_class = f"MALFORMED_{kind.upper()}"
+    return PySparkValueError(
+        message=f"[{error_class}] {kind} binary is malformed. Please check the data source "
+        "is valid.",
+        errorClass=error_class,
+        messageParameters={},
+    )
+
+
 def not_supported(feature: str) -> PySparkNotImplementedError:
     """The error raised for a PySpark feature sparkflight does not support yet."""
     return PySparkNotImplementedError(

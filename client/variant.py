@@ -34,7 +34,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from client.errors import PySparkValueError
+from client.errors import PySparkValueError, malformed
 
 __all__ = ["to_python", "to_json", "from_json", "SIZE_LIMIT"]
 
@@ -59,12 +59,7 @@ _UTC = ZoneInfo("UTC")
 
 
 def _malformed() -> PySparkValueError:
-    return PySparkValueError(
-        message="[MALFORMED_VARIANT] Variant binary is malformed. Please check the data "
-        "source is valid.",
-        errorClass="MALFORMED_VARIANT",
-        messageParameters={},
-    )
+    return malformed("Variant")
 
 
 def _read(data: bytes, start: int, size: int) -> bytes:
