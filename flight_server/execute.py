@@ -30,6 +30,7 @@ from flight_server.errors import (
 )
 from flight_server.limits import check_at_most
 from flight_server.sessions import CallHeaders, CallLifetime, Operation, Session
+from flight_server.translate import jvm
 from plans import sparkflight_pb2 as sf
 
 #: Largest record batch sent to a client, in bytes (a single larger row goes alone).
@@ -45,14 +46,17 @@ _POLL_INTERVAL_S = 0.2
 Cancelled = Callable[[], bool]
 
 
+def _large_types(df: DataFrame) -> bool:
+    return df.sparkSession.conf.get(_LARGE_VAR_TYPES, "false") == "true"
+
+
 def arrow_schema(df: DataFrame) -> pa.Schema:
     """The Arrow schema of ``df``'s result, as PySpark's ``toArrow`` gives it."""
-    large = df.sparkSession.conf.get(_LARGE_VAR_TYPES, "false") == "true"
     return to_arrow_schema(
         df.schema,
         error_on_duplicated_field_names_in_struct=True,
         timezone="UTC",
-        prefers_large_types=large,
+        prefers_large_types=_large_types(df),
     )
 
 
@@ -228,6 +232,61 @@ def _partition_messages(
             yield from stream
 
 
+#: Physical plans whose rows the driver already holds: literal rows and command results.
+_DRIVER_PLANS = frozenset({"LocalTableScanExec", "CommandResultExec"})
+
+
+def _driver_rows(df: DataFrame) -> Any:
+    """The rows of ``df``'s result if the driver holds them (``None`` if a job computes them)."""
+    plan = df._jdf.queryExecution().executedPlan()
+    return plan.rows() if plan.getClass().getSimpleName() in _DRIVER_PLANS else None
+
+
+def _driver_batches(df: DataFrame, rows: Any, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    """Rows the driver holds as Arrow batches made on the driver, without a Spark job
+    (as Spark Connect answers them)."""
+    spark = df.sparkSession
+    converters = jvm.java_class(spark, "org.apache.spark.sql.execution.arrow.ArrowConverters$")
+    streams = getattr(converters, "MODULE$").toBatchWithSchemaIterator(
+        rows.iterator(),
+        df._jdf.schema(),
+        -1,
+        MAX_BATCH_BYTES,
+        "UTC",
+        True,
+        _large_types(df),
+    )
+    while streams.hasNext():
+        # Each is an IPC stream: its schema message, then batches read with ``schema`` as
+        # the partitions' messages are (Spark's nested field names may differ from it).
+        for message in pa.ipc.MessageReader.open_stream(streams.next()):
+            if message.type == "record batch":
+                yield pa.ipc.read_record_batch(message, schema)
+
+
+def _job_batches(
+    session: Session,
+    df: DataFrame,
+    schema: pa.Schema,
+    running: Operation,
+    rdd: Any,
+    partitions: range | None,
+) -> Iterator[pa.RecordBatch]:
+    """``df``'s result computed by Spark jobs, all partitions or those of ``partitions``."""
+    if partitions is None:
+        sc = session.spark.sparkContext
+        with job_tag(session, running.id):
+            rdd = arrow_batch_rdd(df) if rdd is None else rdd
+            check_running(running)
+            # The serving thread starts here and inherits this thread's job tags.
+            served = sc._jvm.PythonRDD.toLocalIteratorAndServe(rdd, True)
+        messages = _local_iterator_from_socket(served, NoOpSerializer())
+    else:
+        messages = _partition_messages(session, running.id, rdd, partitions)
+    for message in messages:
+        yield pa.ipc.read_record_batch(pa.py_buffer(message), schema)
+
+
 def _batches(
     session: Session,
     df: DataFrame,
@@ -239,22 +298,16 @@ def _batches(
     partitions: range | None = None,
 ) -> Iterator[pa.RecordBatch]:
     progress = session.progress.get(running.id)
-    sc = session.spark.sparkContext
-    if partitions is None:
-        with job_tag(session, running.id):
-            rdd = arrow_batch_rdd(df) if rdd is None else rdd
-            check_running(running)
-            # The serving thread starts here and inherits this thread's job tags.
-            served = sc._jvm.PythonRDD.toLocalIteratorAndServe(rdd, True)
-        messages = _local_iterator_from_socket(served, NoOpSerializer())
+    held = _driver_rows(df) if rdd is None else None
+    if held is not None:
+        batches = _driver_batches(df, held, schema)
     else:
-        messages = _partition_messages(session, running.id, rdd, partitions)
+        batches = _job_batches(session, df, schema, running, rdd, partitions)
     size, most = 0, session.limits.result_bytes
-    for message in messages:
+    for batch in batches:
         check_running(running)
-        size += len(message)
+        size += batch.nbytes
         check_at_most("result_bytes", most, size, "the result")
-        batch = pa.ipc.read_record_batch(pa.py_buffer(message), schema)
         for piece in _slices(batch, limit):
             if progress is not None:
                 progress.sent(piece.num_rows, piece.nbytes)

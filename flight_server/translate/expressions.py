@@ -23,6 +23,7 @@ from flight_server.errors import (
     UNKNOWN_FUNCTION,
     SparkFlightError,
 )
+from flight_server.translate import jvm
 from flight_server.translate.types import catalyst_column, literal_column, literal_value, spark_type
 from plans.extensions import EXPRESSIONS_URN, SPARK_FUNCTIONS_URN, FunctionRef, read_declarations
 from plans.functions import spark_name_for
@@ -250,14 +251,17 @@ def _selection(ctx: Context, e: Expression, scope: Scope | None) -> Column:
 def call(spark: SparkSession, name: str, args: Sequence[Column], distinct: bool = False) -> Column:
     """Spark's function ``name`` from its registry, ``name(DISTINCT ...)`` if asked."""
     if not distinct:
-        return F.call_function("`" + name.replace("`", "``") + "`", *args)
-    jvm = spark._jvm
-    nodes = jvm.PythonUtils.toSeq([a._jc.node() for a in args])
-    origin = jvm.org.apache.spark.sql.catalyst.trees.CurrentOrigin.get()
-    node = jvm.org.apache.spark.sql.internal.UnresolvedFunction(
-        name, nodes, True, False, False, origin
-    )
-    return Column(jvm.org.apache.spark.sql.Column(node))
+        quoted = "`" + name.replace("`", "``") + "`"
+        return jvm.function(spark, "call_function", quoted, jvm.scala_seq(spark, _java(args)))
+    nodes = jvm.scala_seq(spark, [a._jc.node() for a in args])
+    origin = jvm.static(spark, "org.apache.spark.sql.catalyst.trees.CurrentOrigin", "get")()
+    unresolved = jvm.java_class(spark, "org.apache.spark.sql.internal.UnresolvedFunction")
+    node = unresolved(name, nodes, True, False, False, origin)
+    return Column(jvm.java_class(spark, "org.apache.spark.sql.Column")(node))
+
+
+def _java(columns: Sequence[Column]) -> list[object]:
+    return [c._jc for c in columns]
 
 
 _Call = Callable[[Context, str, list[Column], "FunctionCall"], Column]
@@ -446,7 +450,7 @@ def _column(ctx: Context, fc: FunctionCall, scope: Scope | None) -> Column:
     name = str(plain_value(args[0]))
     if len(args) > 1:
         return ctx.plan_frame(int(plain_value(args[1])))[name]
-    return F.col(name)
+    return jvm.function(ctx.spark, "col", name)
 
 
 def _star(ctx: Context, fc: FunctionCall, scope: Scope | None) -> Column:
@@ -454,7 +458,7 @@ def _star(ctx: Context, fc: FunctionCall, scope: Scope | None) -> Column:
     target = plain_value(args[0]) if args else None
     if len(args) > 1:
         return ctx.plan_frame(int(plain_value(args[1])))["*"]
-    return F.col(f"{target}.*" if target else "*")
+    return jvm.function(ctx.spark, "col", f"{target}.*" if target else "*")
 
 
 def _alias(ctx: Context, fc: FunctionCall, scope: Scope | None) -> Column:
@@ -464,7 +468,7 @@ def _alias(ctx: Context, fc: FunctionCall, scope: Scope | None) -> Column:
 
 
 def _sql_expression(ctx: Context, fc: FunctionCall, scope: Scope | None) -> Column:
-    return F.expr(str(plain_value(_values(fc)[0])))
+    return jvm.function(ctx.spark, "expr", str(plain_value(_values(fc)[0])))
 
 
 def _cast_to(method: str) -> Callable[[Context, FunctionCall, Scope | None], Column]:
@@ -545,17 +549,18 @@ def _lambda(ctx: Context, fc: FunctionCall, scope: Scope | None) -> Column:
     args = _values(fc)
     if len(args) < 2:
         raise IndexError
-    jvm = ctx.spark._jvm
+    utils = "org.apache.spark.sql.api.python.PythonSQLUtils"
+    variable = jvm.static(ctx.spark, utils, "unresolvedNamedLambdaVariable")
     names = [str(plain_value(a)) for a in args[1:]]
-    variables = [Column(jvm.PythonSQLUtils.unresolvedNamedLambdaVariable(n)) for n in names]
+    variables = [Column(variable(n)) for n in names]
     enclosing = ctx.lambda_variables
     ctx.lambda_variables = {**enclosing, **dict(zip(names, variables, strict=True))}
     try:
         body = expression(ctx, args[0], scope)
     finally:
         ctx.lambda_variables = enclosing
-    jvariables = jvm.PythonUtils.toSeq([v._jc for v in variables])
-    return Column(jvm.PythonSQLUtils.lambdaFunction(body._jc, jvariables))
+    jvariables = jvm.scala_seq(ctx.spark, _java(variables))
+    return Column(jvm.static(ctx.spark, utils, "lambdaFunction")(body._jc, jvariables))
 
 
 _PSEUDO: dict[str, Callable[[Context, FunctionCall, Scope | None], Column]] = {
@@ -653,17 +658,17 @@ def _ordered_aggregate(
             INVALID_PLAN, f"{ref.name!r} is not an aggregate function", function=ref.name
         )
     args = _arguments(ctx, fc.arguments, scope)
-    jvm = ctx.spark._jvm
-    catalyst = jvm.org.apache.spark.sql.classic.ExpressionUtils.expression
-    seq = jvm.PythonUtils.toSeq
-    none = jvm.scala.Option.empty()
-    node = jvm.org.apache.spark.sql.catalyst.analysis.UnresolvedFunction(
-        seq([_spark_function_name(ref)]),
-        seq([catalyst(a._jc) for a in args]),
+    spark = ctx.spark
+    catalyst = jvm.static(spark, "org.apache.spark.sql.classic.ExpressionUtils", "expression")
+    none = jvm.static(spark, "scala.Option", "empty")()
+    unresolved = jvm.java_class(spark, "org.apache.spark.sql.catalyst.analysis.UnresolvedFunction")
+    node = unresolved(
+        jvm.scala_seq(spark, [_spark_function_name(ref)]),
+        jvm.scala_seq(spark, [catalyst(a._jc) for a in args]),
         fc.distinct,
         none,
         none,
-        seq([catalyst(s._jc) for s in sorts]),
+        jvm.scala_seq(spark, [catalyst(s._jc) for s in sorts]),
         False,
     )
     return catalyst_column(ctx.spark, node)

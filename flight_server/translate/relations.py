@@ -29,7 +29,7 @@ from flight_server.errors import (
     SparkFlightError,
     attributed,
 )
-from flight_server.translate import logical
+from flight_server.translate import jvm, logical
 from flight_server.translate.catalog import catalog_dataframe
 from flight_server.translate.expressions import (
     Context,
@@ -90,7 +90,7 @@ def _rename(frame: Frame, names: list[str]) -> Frame:
         else f
         for i, f in enumerate(schema.fields)
     ]
-    return Frame(frame.df.select(*renamed), schema=T.StructType(fields))
+    return Frame(jvm.select(frame.df, renamed), schema=T.StructType(fields))
 
 
 def relation(ctx: Context, rel: Rel, outer: Scope | None = None) -> Frame:
@@ -240,7 +240,7 @@ def _project(ctx: Context, rel: algebra_pb2.ProjectRel, outer: Scope | None) -> 
     columns = expressions(ctx, rel.expressions, scope)
     if _enhancement(rel, sf.ProjectExpressionsOnly) is None:
         columns = frame.columns + columns
-    return Frame(frame.df.select(*columns))
+    return Frame(jvm.select(frame.df, columns))
 
 
 def _measures(ctx: Context, rel: algebra_pb2.AggregateRel, scope: Scope) -> list[Column]:
@@ -286,8 +286,8 @@ def _aggregate(ctx: Context, rel: algebra_pb2.AggregateRel, outer: Scope | None)
             return Frame(grouped.agg(index, *measures))
         return Frame(grouped.agg(*measures, index))
     if not measures:
-        return Frame(df.select(*key_columns).distinct())
-    return Frame(df.groupBy(*key_columns).agg(*measures))
+        return Frame(jvm.select(df, key_columns).distinct())
+    return Frame(jvm.aggregate(df, key_columns, measures))
 
 
 def _sort(ctx: Context, rel: algebra_pb2.SortRel, outer: Scope | None) -> Frame:

@@ -12,6 +12,7 @@ from pyspark.sql import types as T
 from substrait import algebra_pb2, type_pb2
 
 from flight_server.errors import INVALID_PLAN, SparkFlightError
+from flight_server.translate import jvm
 
 Literal = algebra_pb2.Expression.Literal
 
@@ -85,42 +86,39 @@ def spark_schema(named: type_pb2.NamedStruct) -> T.StructType:
 
 # ------------------------------------------------------------------- literals
 
+_LITERAL = "org.apache.spark.sql.catalyst.expressions.Literal"
+
 
 def catalyst_column(spark: SparkSession, expression: object) -> Column:
     """A PySpark Column wrapping a Catalyst expression (a py4j object)."""
-    jvm = spark._jvm
-    node = jvm.org.apache.spark.sql.classic.ExpressionColumnNode.apply(expression)
-    return Column(jvm.org.apache.spark.sql.Column(node))
-
-
-def _jvm_type(spark: SparkSession, data_type: T.DataType) -> object:
-    return spark._jvm.org.apache.spark.sql.types.DataType.fromJson(data_type.json())
+    column = jvm.static(spark, "org.apache.spark.sql.classic.ExpressionUtils", "column")
+    return Column(column(expression))
 
 
 def _typed(spark: SparkSession, value: object, data_type: T.DataType) -> Column:
     """A Catalyst ``Literal`` of Spark's internal ``value`` and ``data_type``."""
-    literal = spark._jvm.org.apache.spark.sql.catalyst.expressions.Literal
-    return catalyst_column(spark, literal(value, _jvm_type(spark, data_type)))
+    literal = jvm.java_class(spark, _LITERAL)
+    return catalyst_column(spark, literal(value, jvm.data_type(spark, data_type)))
 
 
 def _created(spark: SparkSession, value: object, data_type: T.DataType) -> Column:
     """A Catalyst literal from an external (Java) value, converted by Spark."""
-    literal = spark._jvm.org.apache.spark.sql.catalyst.expressions.Literal
-    return catalyst_column(spark, literal.create(value, _jvm_type(spark, data_type)))
+    create = jvm.static(spark, _LITERAL, "create")
+    return catalyst_column(spark, create(value, jvm.data_type(spark, data_type)))
 
 
-def _parsed(text: str) -> Column:
+def _parsed(spark: SparkSession, text: str) -> Column:
     """A literal in Spark SQL literal syntax (``5Y``, ``5S``, ``5L``, ``1.5F``).
 
     Py4J hands small integers to the JVM as ``Integer`` whatever their Java type, so
     narrow and wide integers and floats are written as SQL literals instead.
     """
-    return F.expr(text)
+    return jvm.function(spark, "expr", text)
 
 
-def _float(value: float) -> Column:
+def _float(spark: SparkSession, value: float) -> Column:
     if math.isfinite(value):
-        return _parsed(f"{value!r}F")
+        return _parsed(spark, f"{value!r}F")
     return F.lit(str(value)).cast(T.FloatType())
 
 
@@ -238,11 +236,11 @@ _LiteralRule = Callable[[SparkSession, Literal], Column]
 
 _LITERALS: dict[str, _LiteralRule] = {
     "boolean": lambda s, v: _typed(s, v.boolean, T.BooleanType()),
-    "i8": lambda s, v: _parsed(f"{v.i8}Y"),
-    "i16": lambda s, v: _parsed(f"{v.i16}S"),
+    "i8": lambda s, v: _parsed(s, f"{v.i8}Y"),
+    "i16": lambda s, v: _parsed(s, f"{v.i16}S"),
     "i32": lambda s, v: _typed(s, v.i32, T.IntegerType()),
-    "i64": lambda s, v: _parsed(f"{v.i64}L"),
-    "fp32": lambda s, v: _float(v.fp32),
+    "i64": lambda s, v: _parsed(s, f"{v.i64}L"),
+    "fp32": lambda s, v: _float(s, v.fp32),
     "fp64": lambda s, v: _typed(s, float(v.fp64), T.DoubleType()),
     "string": lambda s, v: _created(s, v.string, T.StringType()),
     "fixed_char": lambda s, v: _created(s, v.fixed_char, T.StringType()),
