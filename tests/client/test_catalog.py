@@ -99,7 +99,9 @@ def current_database(spark, F, T, Window, Row, n):
     try:
         catalog.setCurrentDatabase(db)
         sample_table(spark, "t")
-        inside = (catalog.currentDatabase(), catalog.listTables(), catalog.tableExists("t"))
+        # The session's temporary views (other tests' too) are listed in every database.
+        tables = [t for t in catalog.listTables() if not t.isTemporary]
+        inside = (catalog.currentDatabase(), tables, catalog.tableExists("t"))
     finally:
         catalog.setCurrentDatabase("default")
     outside = catalog.tableExists("t"), catalog.tableExists(f"{db}.t")
