@@ -110,6 +110,12 @@ class HeldResult:
     def session(self) -> Session:
         return self._started.session
 
+    @property
+    def attached(self) -> bool:
+        """Whether a call reads the result."""
+        with self._lock:
+            return self._call is not None
+
     def stream(
         self, call: CallLifetime | None, first: int, sent: Sent | None = None
     ) -> fl.GeneratorStream:
@@ -172,6 +178,8 @@ class HeldResult:
         """Batch ``index``: from the window, else the next one from Spark; ``_END`` at the end."""
         while True:
             with self._lock:
+                if self._ended and self._failure is None and index == self._next:
+                    return _END  # also when released meanwhile: the call read everything
                 if generation != self._generation:
                     raise SparkFlightError(
                         RESULT_NOT_RESUMABLE,
@@ -186,10 +194,8 @@ class HeldResult:
                             result_id=self.id,
                         )
                     return self._window[index - self._first]
-                if self._ended:
-                    if self._failure is not None:
-                        raise self._failure
-                    return _END
+                if self._failure is not None:
+                    raise self._failure
             with self._pull:
                 with self._lock:
                     if index < self._next or self._ended or self._dropped:

@@ -131,11 +131,11 @@ class SparkFlightServer(fl.FlightServerBase):
         """Refuse new calls, let running operations finish for up to ``grace_seconds``,
         then interrupt those still running and wait for them to end."""
         self._draining.set()
-        for result in held_results(self.sessions):  # no call can resume them any more
-            result.drop("was released: the server is shutting down")
         deadline = time.monotonic() + grace_seconds
         while self.sessions.running() and time.monotonic() < deadline:
+            self._drop_held(attached=False)  # no call can resume them any more
             time.sleep(_DRAIN_POLL_S)
+        self._drop_held(attached=True)
         for session in self.sessions.every():
             with session.lock:
                 running = list(session.operations)
@@ -144,6 +144,12 @@ class SparkFlightServer(fl.FlightServerBase):
                 interrupt(session, running, "was interrupted: the server is shutting down")
         while self.sessions.running():
             time.sleep(_DRAIN_POLL_S)
+
+    def _drop_held(self, attached: bool) -> None:
+        """Free the held results no call reads, and with ``attached`` also those read."""
+        for result in held_results(self.sessions):
+            if attached or not result.attached:
+                result.drop("was released: the server is shutting down")
 
     def shutdown(self) -> None:
         self._stopping.set()
