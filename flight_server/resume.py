@@ -132,17 +132,19 @@ class HeldResult:
             if first > self._next or first < 0:
                 raise SparkFlightError(
                     RESULT_NOT_RESUMABLE,
-                    f"result {self.id!r} cannot resume at batch {first}: it has sent batches "
-                    f"0 to {self._next - 1}",
+                    f"result {self.id!r} cannot resume at batch {first}: it has sent "
+                    f"{self._next} batches so far",
                     result_id=self.id,
                     batch=str(first),
                 )
             if first < self._first:
+                kept = "no batch"
+                if self._first < self._next:
+                    kept = f"batches {self._first} to {self._next - 1}"
                 raise SparkFlightError(
                     RESULT_NOT_RESUMABLE,
                     f"result {self.id!r} cannot resume at batch {first}: its replay window "
-                    f"keeps batches {self._first} to {self._next - 1} (the server's "
-                    f"replay_window_bytes={self._window_limit})",
+                    f"keeps {kept} (the server's replay_window_bytes={self._window_limit})",
                     result_id=self.id,
                     batch=str(first),
                 )

@@ -116,6 +116,17 @@ def test_a_cut_while_iterating_resumes_with_every_row_once(
     assert ids == _expected(classic).column("id").to_pylist()
 
 
+def test_closing_the_iterator_early_frees_the_result(
+    alice: RemoteSession, server: SparkFlightServer
+) -> None:
+    rows = alice.sql(QUERY.format(rows=ROWS)).toLocalIterator()
+    assert next(rows).id == 0
+    assert len(held_results(server.sessions)) == 1
+    rows.close()  # type: ignore[attr-defined]
+    assert held_results(server.sessions) == []
+    _wait_until(lambda: server.sessions.running() == 0, "the query to end")
+
+
 def test_resuming_another_users_result_is_refused(server: SparkFlightServer) -> None:
     url = f"grpc://127.0.0.1:{server.port}"
     owner, other = _connection(url, "alice"), _connection(url, "bob")  # the default session
@@ -146,7 +157,8 @@ def test_a_batch_out_of_the_window_cannot_be_resumed(server: SparkFlightServer) 
         batches = list(iter(result.read_batch, None))
         assert sum(b.nbytes for b in batches) > WINDOW_BYTES
         sent = len(batches)
-        for batch, problem in ((0, "replay window keeps batches"), (sent + 1, "has sent batches")):
+        refusals = ((0, "replay window keeps batches"), (sent + 1, f"has sent {sent} batches"))
+        for batch, problem in refusals:
             with pytest.raises(SparkFlightException) as refused:
                 _resume(connection, result.id, batch)
             assert refused.value.getCondition() == "RESULT_NOT_RESUMABLE"
