@@ -5,9 +5,7 @@ back, by the resume timeout, which also cancels its query."""
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
-from typing import Any
 
 import pyarrow as pa
 import pytest
@@ -23,6 +21,7 @@ from flight_server.limits import Limits
 from flight_server.resume import held_results
 from flight_server.server import SparkFlightServer
 from flight_server.versions import ServerVersions
+from tests.flight_server.test_chaos import SLOW, active_jobs, wait_until
 from tests.tcp_proxy import TcpProxy, tcp_proxy
 
 TOKENS = {"alice": "alice-token-0123456789", "bob": "bob-token-0123456789"}
@@ -31,9 +30,6 @@ WINDOW_BYTES = 16 * 1024 * 1024
 #: About 1.2 MB per Spark batch (10,000 rows): a result of many batches.
 ROWS = 300_000
 QUERY = "select id, repeat(cast(id % 97 as string), 100) as s from range(0, {rows}, 1, 4)"
-SLOW = "select max(id * 2) as m from range(0, 100000000000, 1, 2)"
-# A guard against a test that would otherwise wait forever, not a timing expectation.
-PATIENCE_S = 120
 
 
 @pytest.fixture(scope="module")
@@ -84,13 +80,6 @@ def _held_bytes(server: SparkFlightServer) -> float:
     return server.metrics.registry.get_sample_value("sparkflight_held_result_bytes") or 0.0
 
 
-def _wait_until(condition: Any, what: str) -> None:
-    deadline = time.monotonic() + PATIENCE_S
-    while not condition():
-        assert time.monotonic() < deadline, f"still waiting for {what}"
-        time.sleep(0.1)
-
-
 def _expected(classic: SparkSession, rows: int = ROWS) -> pa.Table:
     return classic.sql(QUERY.format(rows=rows)).toArrow()
 
@@ -124,7 +113,7 @@ def test_closing_the_iterator_early_frees_the_result(
     assert len(held_results(server.sessions)) == 1
     rows.close()  # type: ignore[attr-defined]
     assert held_results(server.sessions) == []
-    _wait_until(lambda: server.sessions.running() == 0, "the query to end")
+    wait_until(lambda: server.sessions.running() == 0, "the query to end")
 
 
 def test_resuming_another_users_result_is_refused(server: SparkFlightServer) -> None:
@@ -180,7 +169,7 @@ def test_release_frees_the_window_and_the_query(
     assert "released-early" in session.operations  # the rest of the result waits in Spark
     assert connection.release(result.id) is True
     assert held_results(server.sessions) == [] and _held_bytes(server) == 0
-    _wait_until(lambda: "released-early" not in session.operations, "the query to end")
+    wait_until(lambda: "released-early" not in session.operations, "the query to end")
     assert connection.release(result.id) is False
     assert classic.range(3).count() == 3
     connection.close()
@@ -196,10 +185,10 @@ def test_an_abandoned_result_is_cancelled_after_the_resume_timeout(
     proxy.cut()  # the client is gone and never comes back
     held = held_results(server.sessions)
     assert [r.id for r in held] == ["abandoned"] and "abandoned" in session.operations
-    _wait_until(lambda: held_results(server.sessions) == [], "the resume timeout")
-    _wait_until(lambda: "abandoned" not in session.operations, "the query to be cancelled")
+    wait_until(lambda: held_results(server.sessions) == [], "the resume timeout")
+    wait_until(lambda: "abandoned" not in session.operations, "the query to be cancelled")
     assert _held_bytes(server) == 0
-    assert list(classic.sparkContext.statusTracker().getActiveJobsIds()) == []
+    assert active_jobs(classic) == []
     with pytest.raises(SparkFlightException) as expired:
         _resume(connection, "abandoned", 1)
     assert expired.value.getCondition() == "RESULT_NOT_FOUND"
@@ -214,11 +203,11 @@ def test_a_client_killed_while_spark_computes_leaves_no_job_after_the_timeout(
         target=lambda: _Result(connection, _sql(SLOW), "slow"), daemon=True
     )
     started.start()
-    _wait_until(lambda: classic.sparkContext.statusTracker().getActiveJobsIds(), "the job")
+    wait_until(lambda: active_jobs(classic), "the job")
     proxy.cut()
-    _wait_until(lambda: held_results(server.sessions) == [], "the resume timeout")
-    _wait_until(lambda: not classic.sparkContext.statusTracker().getActiveJobsIds(), "the job")
-    _wait_until(lambda: server.sessions.running() == 0, "the query to end")
+    wait_until(lambda: held_results(server.sessions) == [], "the resume timeout")
+    wait_until(lambda: not active_jobs(classic), "the job")
+    wait_until(lambda: server.sessions.running() == 0, "the query to end")
 
 
 def test_a_protocol_3_server_is_read_without_resumption(classic: SparkSession) -> None:
