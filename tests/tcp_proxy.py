@@ -15,8 +15,8 @@ _RESET = b"\x01\0\0\0\0\0\0\0"
 class TcpProxy:
     """Forwards ``127.0.0.1:port`` to ``target``, each connection in two threads.
 
-    :meth:`cut_after` arms a cut: once ``n`` more bytes went from the server to the
-    clients, every connection is reset (the byte that crossed the mark is not passed on).
+    :meth:`cut_after` arms cuts: once ``n`` more bytes went from the server to the
+    clients, every connection is reset (the bytes past the mark are not passed on).
     New connections are accepted as before.
     """
 
@@ -27,6 +27,8 @@ class TcpProxy:
         self._lock = threading.Lock()
         self._connections: list[socket.socket] = []
         self._budget: int | None = None
+        self._every = 0
+        self._more_cuts = 0
         #: How many times the proxy cut its connections.
         self.cuts = 0
         self._closed = False
@@ -36,10 +38,11 @@ class TcpProxy:
     def url(self) -> str:
         return f"grpc://127.0.0.1:{self.port}"
 
-    def cut_after(self, n: int) -> None:
-        """Reset every connection once ``n`` more bytes came from the server."""
+    def cut_after(self, n: int, times: int = 1) -> None:
+        """Reset every connection once ``n`` more bytes came from the server, ``times``
+        times over."""
         with self._lock:
-            self._budget = n
+            self._budget, self._every, self._more_cuts = n, n, times - 1
 
     def cut(self) -> None:
         """Reset every connection now."""
@@ -95,7 +98,8 @@ class TcpProxy:
                     if self._budget is not None:
                         if len(data) >= self._budget:
                             data = data[: self._budget]
-                            self._budget = None
+                            self._budget = self._every if self._more_cuts else None
+                            self._more_cuts -= 1
                             with contextlib.suppress(OSError):
                                 sink.sendall(data)
                             self._cut_locked()

@@ -95,6 +95,15 @@ def test_a_cut_mid_stream_resumes_with_every_row_once(
     assert held_results(server.sessions) == []  # read to the end and released
 
 
+def test_a_stream_cut_again_after_each_resume_resumes_each_time(
+    alice: RemoteSession, proxy: TcpProxy, classic: SparkSession
+) -> None:
+    proxy.cut_after(6 * 1024 * 1024, times=3)
+    table = alice.sql(QUERY.format(rows=ROWS)).toArrow()
+    assert proxy.cuts == 3
+    assert table.equals(_expected(classic))
+
+
 def test_a_cut_while_iterating_resumes_with_every_row_once(
     alice: RemoteSession, proxy: TcpProxy, classic: SparkSession
 ) -> None:
