@@ -184,6 +184,18 @@ def test_release_frees_the_window_and_the_query(
     connection.close()
 
 
+def test_closing_the_session_frees_its_held_results(server: SparkFlightServer) -> None:
+    url = f"grpc://127.0.0.1:{server.port}"
+    with RemoteSession.builder.remote(f"{url};token={TOKENS['alice']}").create() as session:
+        connection = _connection(url, "alice", session.sessionId)
+        result = _Result(connection, _plan(ROWS), "held-by-session")
+        assert result.read_batch() is not None
+        assert [r.id for r in held_results(server.sessions)] == ["held-by-session"]
+    assert held_results(server.sessions) == []
+    wait_until(lambda: server.sessions.running() == 0, "the query to end")
+    connection.close()
+
+
 def test_an_abandoned_result_is_cancelled_after_the_resume_timeout(
     server: SparkFlightServer, proxy: TcpProxy, classic: SparkSession
 ) -> None:
