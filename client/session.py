@@ -28,7 +28,7 @@ from client.errors import (
 from client.expressions import ColumnRef, Expr, Literal
 from client.progress import ProgressHandler, ProgressReporting
 from client.readwriter import DataFrameReader
-from client.transport import Connection, parse_remote
+from client.transport import RESUME_PROTOCOL, Connection, parse_remote
 from client.tvf import TableValuedFunction
 from client.types import DataType, StructType
 from client.versions import open_request, server_protocol
@@ -211,6 +211,7 @@ class SparkSession:
         self._server_protocol = server_protocol(info)
         self._progress = ProgressReporting(self._server_protocol)
         connection.progress = self._progress
+        connection.resumable = self._server_protocol >= RESUME_PROTOCOL
         self._conf = RuntimeConfig(connection)
 
     @classmethod

@@ -4,11 +4,14 @@ Every call carries the session header; every Flight error becomes the PySpark
 exception its ``ErrorDetails`` names (see docs/protocol.md, "Errors"). Queries and
 commands run under a client-chosen operation id: Ctrl-C interrupts them on the server,
 and the session's :class:`~client.progress.ProgressReporting` reports their progress.
+Results are resumable with a server of protocol 4: when the connection drops while a
+result streams, the client resumes it after the last batch it received.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext, suppress
@@ -18,6 +21,7 @@ from urllib.parse import quote
 
 import pyarrow as pa
 import pyarrow.flight as flight
+from google.protobuf import any_pb2
 from google.protobuf.message import DecodeError, Message
 
 from client.errors import PySparkValueError, SparkFlightException, from_error_details
@@ -27,6 +31,17 @@ from plans import sparkflight_pb2 as sf
 SESSION_HEADER = b"x-sparkflight-session"
 OPERATION_HEADER = b"x-sparkflight-operation-id"
 TAG_HEADER = b"x-sparkflight-tag"
+RESUMABLE_HEADER = b"x-sparkflight-resumable"
+#: First server protocol version with resumable results.
+RESUME_PROTOCOL = 4
+#: Resumes tried after a connection drops mid-result, and the wait before the first one
+#: (doubling with each try).
+RESUME_TRIES = 5
+RESUME_BACKOFF_S = 0.1
+#: Longest wait for the server to free a result the client is done with.
+RELEASE_TIMEOUT_S = 10.0
+#: The errors of a connection that dropped (rather than of a server that answered).
+DROPPED = (flight.FlightUnavailableError, OSError)
 M = TypeVar("M", bound=Message)
 T = TypeVar("T")
 
@@ -135,6 +150,8 @@ class Connection:
         self._thread = threading.local()
         self.session_id: str | None = None
         self.progress: ProgressReporting | None = None
+        #: Whether results are read resumably (the server speaks protocol 4 or newer).
+        self.resumable = False
 
     @classmethod
     def open(cls, url: str) -> Connection:
@@ -155,14 +172,21 @@ class Connection:
             return nullcontext()
         return self.progress.operation(self, operation_id)
 
-    def _options(self, operation_id: str | None = None) -> flight.FlightCallOptions:
+    def _options(
+        self,
+        operation_id: str | None = None,
+        resumable: bool = False,
+        timeout: float | None = None,
+    ) -> flight.FlightCallOptions:
         headers = [] if self.session_id is None else [(SESSION_HEADER, self.session_id.encode())]
         if self._token is not None:
             headers.append((b"authorization", f"Bearer {self._token}".encode()))
         if operation_id is not None:
             headers.append((OPERATION_HEADER, operation_id.encode()))
             headers += [(TAG_HEADER, quote(tag).encode()) for tag in sorted(self.tags)]
-        return flight.FlightCallOptions(headers=headers)
+        if resumable:
+            headers.append((RESUMABLE_HEADER, b"1"))
+        return flight.FlightCallOptions(headers=headers, timeout=timeout)
 
     @contextmanager
     def _interruptible(self, operation_id: str) -> Iterator[None]:
@@ -207,8 +231,9 @@ class Connection:
         """Run a serialized plan and read its whole result."""
         operation_id = str(uuid.uuid4())
         with self._progress(operation_id), self._interruptible(operation_id), self._errors():
-            options = self._options(operation_id)
-            return _blocking(lambda: self._client.do_get(flight.Ticket(plan), options).read_all())
+            result = _blocking(lambda: _Result(self, plan, operation_id))
+            with result:
+                return _blocking(result.read_all)
 
     def stream(self, plan: bytes) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
         """Run a serialized plan; its schema and its record batches as they arrive."""
@@ -217,29 +242,40 @@ class Connection:
         progress.__enter__()
         try:
             with self._interruptible(operation_id), self._errors():
-                options = self._options(operation_id)
-                reader = _blocking(lambda: self._client.do_get(flight.Ticket(plan), options))
-                schema = reader.schema
+                result = _blocking(lambda: _Result(self, plan, operation_id))
         except BaseException as exc:
             progress.__exit__(type(exc), exc, exc.__traceback__)
             raise
 
         def batches() -> Iterator[pa.RecordBatch]:
             try:
-                while True:
-                    with self._interruptible(operation_id), self._errors():
-                        try:
-                            chunk = _blocking(reader.read_chunk)
-                        except StopIteration:
+                with result:
+                    while True:
+                        with self._interruptible(operation_id), self._errors():
+                            batch = _blocking(result.read_batch)
+                        if batch is None:
                             break
-                    yield chunk.data
+                        yield batch
             except BaseException as exc:
                 if not progress.__exit__(type(exc), exc, exc.__traceback__):
                     raise
             else:
                 progress.__exit__(None, None, None)
 
-        return schema, batches()
+        return result.schema, batches()
+
+    def release(self, result_id: str) -> bool:
+        """Have the server free a resumable result at once (``result.release``); whether
+        it still held it."""
+        request = sf.ReleaseResultRequest(result_id=result_id)
+        options = self._options(timeout=RELEASE_TIMEOUT_S)
+        with self._errors():
+            action = flight.Action("result.release", request.SerializeToString())
+            results = list(self._client.do_action(action, options))
+        response = sf.ReleaseResultResponse()
+        if results:
+            response.ParseFromString(results[0].body.to_pybytes())
+        return response.released
 
     def action(self, action_type: str, body: Message | None, response: Callable[[], M]) -> M:
         """Run an action and parse its one result into ``response()``; a ``command`` runs
@@ -277,3 +313,97 @@ class Connection:
 
     def close(self) -> None:
         self._client.close()
+
+
+def _resume_ticket(result_id: str, next_batch: int) -> flight.Ticket:
+    wrapper = any_pb2.Any()
+    wrapper.Pack(sf.ResumeTicket(result_id=result_id, next_batch=next_batch))
+    return flight.Ticket(wrapper.SerializeToString())
+
+
+class _Result:
+    """A DoGet's result, read batch by batch.
+
+    A resumable result (``connection.resumable``) numbers its batches; when the connection
+    drops, it is resumed from the batch after the last one received, up to
+    :data:`RESUME_TRIES` times with a doubling wait, so that every batch arrives once. Used
+    as a context manager, it has the server free the result when the block ends.
+    """
+
+    def __init__(self, connection: Connection, plan: bytes, operation_id: str) -> None:
+        self._connection = connection
+        self._plan = plan
+        self.id = operation_id
+        self._resumable = connection.resumable
+        self._next = 0
+        self._reader = self._start()
+        self.schema: pa.Schema = self._attempt(lambda reader: reader.schema)
+
+    def _start(self) -> flight.FlightStreamReader:
+        options = self._connection._options(self.id, resumable=self._resumable)
+        return self._connection._client.do_get(flight.Ticket(self._plan), options)
+
+    def _resume(self) -> flight.FlightStreamReader:
+        options = self._connection._options()
+        try:
+            reader = self._connection._client.do_get(_resume_ticket(self.id, self._next), options)
+            reader.schema  # noqa: B018 - the server's answer: the schema, or why not
+        except flight.FlightServerError as error:
+            details = _details(error)
+            if self._next or details is None or details.error_class != "RESULT_NOT_FOUND":
+                raise
+            return self._start()  # dropped before the server held it: nothing was received
+        return reader
+
+    def _attempt(self, step: Callable[[flight.FlightStreamReader], T]) -> T:
+        """``step(reader)``; when the connection dropped, resume the result and step again."""
+        while True:
+            try:
+                return step(self._reader)
+            except DROPPED as error:
+                if not self._resumable:
+                    raise
+                failure: BaseException = error
+            for attempt in range(RESUME_TRIES):
+                time.sleep(RESUME_BACKOFF_S * 2**attempt)
+                try:
+                    self._reader = self._resume()
+                    break
+                except DROPPED as error:
+                    failure = error
+            else:
+                raise failure
+
+    def read_batch(self) -> pa.RecordBatch | None:
+        """The next batch, or None after the last one."""
+        try:
+            chunk = self._attempt(lambda reader: reader.read_chunk())
+        except StopIteration:
+            return None
+        if chunk.app_metadata is None:
+            self._resumable = False  # a server that does not hold its results
+        else:
+            position = sf.ResultBatch.FromString(chunk.app_metadata.to_pybytes())
+            if position.index != self._next:
+                raise SparkFlightException(
+                    message=f"result {self.id} sent batch {position.index} where batch "
+                    f"{self._next} was due",
+                    errorClass="FLIGHT_ERROR",
+                )
+        self._next += 1
+        return chunk.data
+
+    def read_all(self) -> pa.Table:
+        batches = []
+        while (batch := self.read_batch()) is not None:
+            batches.append(batch)
+        return pa.Table.from_batches(batches, self.schema)
+
+    def __enter__(self) -> _Result:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Have the server free the result; it frees it by itself later if this fails."""
+        if self._resumable:
+            with suppress(Exception):
+                self._connection.release(self.id)

@@ -19,6 +19,7 @@ from flight_server.errors import (
     SparkFlightError,
 )
 from flight_server.execute import interrupt, job_tag, operation, release, tagged
+from flight_server.resume import release_result
 from flight_server.sessions import CallHeaders, Session, SessionManager
 from flight_server.translate import PlanWithExpressions, translate_plan, translate_with_expressions
 from flight_server.versions import ServerVersions
@@ -348,6 +349,14 @@ def _observation(call: ActionCall) -> Message:
     return call.session.observations.metrics(call.session.spark, request.observation_id)
 
 
+def _release_result(call: ActionCall) -> Message:
+    request: sf.ReleaseResultRequest = call.request  # type: ignore[assignment]
+    if not request.result_id:
+        raise SparkFlightError(INVALID_ACTION_BODY, "result.release needs a result id")
+    released = release_result(call.session, request.result_id, call.user)
+    return sf.ReleaseResultResponse(released=released)
+
+
 def _stack_trace(call: ActionCall) -> Message:
     request: sf.StackTraceRequest = call.request  # type: ignore[assignment]
     return sf.StackTraceResponse(stack_trace=STACK_TRACES.get(request.error_id))
@@ -396,6 +405,12 @@ ACTIONS: dict[str, Action] = {
         _observation,
         "The metrics of an Observation once an action ran its plan "
         "(ObservationRequest -> ObservationResponse)",
+    ),
+    "result.release": Action(
+        sf.ReleaseResultRequest,
+        _release_result,
+        "Free a resumable result once read or abandoned: its replay window, and its query "
+        "if it still runs (ReleaseResultRequest -> ReleaseResultResponse)",
     ),
     "error.stacktrace": Action(
         sf.StackTraceRequest,

@@ -139,6 +139,25 @@ def serve(
     session_idle_timeout: Annotated[
         float, _limit("Seconds after which an unused session is closed.")
     ] = _DEFAULTS.session_idle_seconds,
+    resume_timeout: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            help="Seconds a resumable result whose connection dropped waits for its client to "
+            "resume it before its query is cancelled and it is freed. 0 makes no result "
+            "resumable.",
+            rich_help_panel="Resumable results",
+        ),
+    ] = _DEFAULTS.resume_seconds,
+    replay_window_bytes: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Arrow bytes of the last batches sent that a resumable result keeps to "
+            "replay after a dropped connection.",
+            rich_help_panel="Resumable results",
+        ),
+    ] = _DEFAULTS.replay_window_bytes,
 ) -> None:
     """Start Spark and serve it over Arrow Flight and Flight SQL until SIGINT or SIGTERM.
 
@@ -170,6 +189,8 @@ def serve(
         result_bytes=max_result_bytes or None,
         query_seconds=query_timeout or None,
         session_idle_seconds=session_idle_timeout or None,
+        resume_seconds=resume_timeout or None,
+        replay_window_bytes=replay_window_bytes,
     )
     spark = start_spark(master, settings)
     try:

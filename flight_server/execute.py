@@ -12,7 +12,8 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
@@ -183,11 +184,14 @@ def interrupt(
 
 
 def release(session: Session) -> None:
-    """Free what a closed session holds: its running operations, temp views (and the
-    data cached under them) and uploads."""
+    """Free what a closed session holds: its held results, running operations, temp views
+    (and the data cached under them) and uploads."""
     with session.lock:
+        held = list(session.results.values())
         running = list(session.operations)
         session.uploads.clear()
+    for result in held:
+        result.drop("was released with its session")
     interrupt(session, running)
     # The session catalog's own list: Catalog.listTables would also list every table.
     names = session.spark._jsparkSession.sessionState().catalog().getTempViewNames()
@@ -337,24 +341,37 @@ def record_batches(
         yield from _batches(session, df, schema, limit, running, sent, rdd, partitions)
 
 
-def stream_of(
+@dataclass(frozen=True)
+class StartedResult:
+    """A result whose operation runs: its batches, pulled one at a time, end the operation
+    when they end; ``finish`` ends it earlier (once; a result never pulled runs no code)."""
+
+    session: Session
+    running: Operation
+    schema: pa.Schema
+    batches: Generator[pa.RecordBatch, None, None]
+    finish: Callable[..., bool]
+
+    def abandon(self, reason: str) -> None:
+        """Interrupt the operation if it still runs, and end it."""
+        interrupt(self.session, [self.running.id], reason)
+        self.finish(None, None, None)
+
+
+def start_result(
     session: Session,
     build: Callable[[], DataFrame],
     headers: CallHeaders | None = None,
     sent: Callable[[pa.RecordBatch], None] | None = None,
-    origin: sf.PlanId | None = None,
-    call: CallLifetime | None = None,
-) -> fl.GeneratorStream:
-    """A Flight stream of the result of the DataFrame ``build`` makes.
+    cancelled: Cancelled | None = None,
+) -> StartedResult:
+    """Start the operation of the result of the DataFrame ``build`` makes.
 
     ``build`` runs within the operation, under its job tag: translating a plan may run
     Spark jobs (``show`` renders its rows then), which are then reported and interrupted
-    with the operation. ``sent`` is called with each batch before it leaves. Failures
-    while the result runs are attributed to ``origin``, the plan's root. An empty result
-    still carries the schema. The operation is interrupted when ``call``'s client cancels,
-    and ends with ``call`` at the latest (a stream the call drops unstarted runs no code).
+    with the operation. ``sent`` is called with each batch as it is made.
     """
-    context = operation(session, headers, call.cancelled if call is not None else None)
+    context = operation(session, headers, cancelled)
     running = context.__enter__()
     try:
         with job_tag(session, running.id):
@@ -366,7 +383,7 @@ def stream_of(
 
     finish = _once(context.__exit__)
 
-    def batches() -> Iterator[pa.RecordBatch]:
+    def batches() -> Generator[pa.RecordBatch, None, None]:
         try:
             yield from _batches(session, df, schema, MAX_BATCH_BYTES, running, sent)
             session.observations.complete(df)
@@ -376,14 +393,30 @@ def stream_of(
         else:
             finish(None, None, None)
 
+    return StartedResult(session, running, schema, batches(), finish)
+
+
+def stream_of(
+    session: Session,
+    build: Callable[[], DataFrame],
+    headers: CallHeaders | None = None,
+    sent: Callable[[pa.RecordBatch], None] | None = None,
+    origin: sf.PlanId | None = None,
+    call: CallLifetime | None = None,
+) -> fl.GeneratorStream:
+    """A Flight stream of the result of the DataFrame ``build`` makes (see
+    :func:`start_result`).
+
+    Failures while the result runs are attributed to ``origin``, the plan's root. An
+    empty result still carries the schema. The operation is interrupted when ``call``'s
+    client cancels, and ends with ``call`` at the latest (a stream the call drops
+    unstarted runs no code).
+    """
+    cancelled = call.cancelled if call is not None else None
+    started = start_result(session, build, headers, sent, cancelled)
     if call is not None:
-
-        def abandoned() -> None:
-            interrupt(session, [running.id], "was abandoned by its client")
-            finish(None, None, None)
-
-        call.at_end(abandoned)
-    return fl.GeneratorStream(schema, guarded(batches(), origin))
+        call.at_end(lambda: started.abandon("was abandoned by its client"))
+    return fl.GeneratorStream(started.schema, guarded(started.batches, origin))
 
 
 def _once(function: Callable[..., bool]) -> Callable[..., bool]:

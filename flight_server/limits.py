@@ -33,6 +33,11 @@ class Limits:
     query_seconds: float | None = None
     #: Seconds a session may stay unused before it is closed; ``None`` keeps it forever.
     session_idle_seconds: float | None = 3600.0
+    #: Seconds a resumable result whose call dropped waits for a resume before it is
+    #: cancelled and freed; ``None`` makes no result resumable.
+    resume_seconds: float | None = 60.0
+    #: Arrow bytes of the last batches sent that a resumable result keeps for a resume.
+    replay_window_bytes: int = 64 * _MIB
 
 
 def exceeded(name: str, limit: float, what: str) -> SparkFlightError:

@@ -11,7 +11,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.flight as fl
 from google.protobuf.message import DecodeError
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 
 from flight_server import flight_sql
 from flight_server.actions import ACTIONS, run_action
@@ -19,6 +19,14 @@ from flight_server.auth import caller
 from flight_server.errors import INVALID_PLAN, SparkFlightError, reported
 from flight_server.execute import arrow_schema, interrupt, release, stream_of
 from flight_server.limits import Limits, check_at_most
+from flight_server.resume import (
+    SWEEP_INTERVAL_S,
+    held_results,
+    held_stream,
+    resume_stream,
+    resume_ticket,
+    sweep,
+)
 from flight_server.sessions import (
     CallHeaders,
     CallLifetime,
@@ -74,7 +82,9 @@ class SparkFlightServer(fl.FlightServerBase):
     ) -> None:
         self.sessions = SessionManager(spark, limits)
         self.limits = self.sessions.limits
-        self.metrics = Metrics(lambda: len(self.sessions), self.sessions.running)
+        self.metrics = Metrics(
+            lambda: len(self.sessions), self.sessions.running, lambda: held_results(self.sessions)
+        )
         middleware = dict(flight_kwargs.pop("middleware", None) or {})
         middleware[_SESSION_MIDDLEWARE] = SessionMiddlewareFactory()
         middleware[TELEMETRY_MIDDLEWARE] = TelemetryMiddlewareFactory(self.metrics)
@@ -88,6 +98,21 @@ class SparkFlightServer(fl.FlightServerBase):
             target=self._expire_sessions, name="sparkflight-session-expiry", daemon=True
         )
         self._expiry.start()
+        self._sweeper = threading.Thread(
+            target=self._sweep_results, name="sparkflight-held-results", daemon=True
+        )
+        self._sweeper.start()
+
+    def _sweep_results(self) -> None:
+        """Free the held results that no call resumed in time."""
+        timeout = self.limits.resume_seconds
+        if timeout is None:
+            return
+        while not self._stopping.wait(min(timeout / 4, SWEEP_INTERVAL_S)):
+            try:
+                sweep(self.sessions, timeout)
+            except Exception:  # noqa: BLE001 - one failed release must not stop the sweeps
+                _log.exception("freeing held results failed")
 
     def _expire_sessions(self) -> None:
         """Close idle sessions, checking a few times per idle period."""
@@ -108,7 +133,9 @@ class SparkFlightServer(fl.FlightServerBase):
         self._draining.set()
         deadline = time.monotonic() + grace_seconds
         while self.sessions.running() and time.monotonic() < deadline:
+            self._drop_held(attached=False)  # no call can resume them any more
             time.sleep(_DRAIN_POLL_S)
+        self._drop_held(attached=True)
         for session in self.sessions.every():
             with session.lock:
                 running = list(session.operations)
@@ -117,6 +144,12 @@ class SparkFlightServer(fl.FlightServerBase):
                 interrupt(session, running, "was interrupted: the server is shutting down")
         while self.sessions.running():
             time.sleep(_DRAIN_POLL_S)
+
+    def _drop_held(self, attached: bool) -> None:
+        """Free the held results no call reads, and with ``attached`` also those read."""
+        for result in held_results(self.sessions):
+            if attached or not result.attached:
+                result.drop("was released: the server is shutting down")
 
     def shutdown(self) -> None:
         self._stopping.set()
@@ -170,20 +203,29 @@ class SparkFlightServer(fl.FlightServerBase):
         if sql_command is not None:
             return self.flight_sql.do_get(self._sql_call(context), sql_command)
         session = self._session(context)
-        plan = checked_plan(session, ticket.ticket)
         record = self._record(context)
 
         def sent(batch: pa.RecordBatch) -> None:
             record.rows += batch.num_rows
             record.bytes += batch.nbytes
 
+        user = caller(context) or ""
+        resume = resume_ticket(ticket.ticket)
+        if resume is not None:
+            record.operation = resume.result_id
+            return resume_stream(session, resume, user, sent, self._lifetime(context))
+        plan = checked_plan(session, ticket.ticket)
+        headers = self._headers(context)
+
+        def build() -> DataFrame:
+            return translate_plan(session, plan)
+
+        if headers.resumable and self.limits.resume_seconds is not None:
+            window = self.limits.replay_window_bytes
+            origin, call = root_plan_id(plan), self._lifetime(context)
+            return held_stream(session, build, headers, user, window, sent, origin, call)
         return stream_of(
-            session,
-            lambda: translate_plan(session, plan),
-            self._headers(context),
-            sent,
-            root_plan_id(plan),
-            self._lifetime(context),
+            session, build, headers, sent, root_plan_id(plan), self._lifetime(context)
         )
 
     def _schema(self, context: fl.ServerCallContext, descriptor: fl.FlightDescriptor) -> pa.Schema:

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 import pyarrow as pa
@@ -20,6 +21,9 @@ from flight_server.limits import Limits, check_at_most
 from flight_server.observations import Observations
 from flight_server.progress import ProgressBoard
 
+if TYPE_CHECKING:
+    from flight_server.resume import HeldResult
+
 #: Request header naming the session a call belongs to.
 SESSION_HEADER = "x-sparkflight-session"
 #: Request header with the id the client gives the operation a call starts.
@@ -27,6 +31,8 @@ OPERATION_HEADER = "x-sparkflight-operation-id"
 #: Request header, repeated once per tag (percent-encoded), with the tags of the operation
 #: a call starts.
 TAG_HEADER = "x-sparkflight-tag"
+#: Request header (``1``) asking that a DoGet's result be resumable (flight_server/resume.py).
+RESUMABLE_HEADER = "x-sparkflight-resumable"
 #: Cookie naming the session of a Flight SQL client (the name Flight's specification suggests).
 SESSION_COOKIE = "arrow_flight_session_id"
 _SESSION_ID = re.compile(r"[0-9a-f]{32}")
@@ -35,11 +41,13 @@ INVALID_SESSION_ID = "INVALID_SESSION_ID"
 
 @dataclass(frozen=True)
 class CallHeaders:
-    """What a call's headers say: its session, and the id and tags of its operation."""
+    """What a call's headers say: its session, the id and tags of its operation, and
+    whether its result is to be resumable."""
 
     session_id: str | None = None
     operation_id: str | None = None
     tags: frozenset[str] = frozenset()
+    resumable: bool = False
 
 
 @dataclass
@@ -73,6 +81,8 @@ class Session:
     uploads: dict[str, Upload] = field(default_factory=dict)
     #: Running operations by id.
     operations: dict[str, Operation] = field(default_factory=dict)
+    #: Results held for a resume, by result id.
+    results: dict[str, HeldResult] = field(default_factory=dict, repr=False)
     progress: ProgressBoard = field(default_factory=ProgressBoard, repr=False)
     observations: Observations = field(default_factory=Observations, repr=False)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -298,7 +308,13 @@ class SessionMiddlewareFactory(fl.ServerMiddlewareFactory):
         session = headers.get(SESSION_HEADER) or []
         operation = headers.get(OPERATION_HEADER) or []
         tags = frozenset(unquote(t) for t in headers.get(TAG_HEADER) or [] if t)
+        resumable = (headers.get(RESUMABLE_HEADER) or [""])[0] == "1"
         return SessionMiddleware(
-            CallHeaders(session[0] if session else None, operation[0] if operation else None, tags),
+            CallHeaders(
+                session[0] if session else None,
+                operation[0] if operation else None,
+                tags,
+                resumable,
+            ),
             _cookie_session(headers),
         )

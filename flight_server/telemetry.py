@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Protocol
 from wsgiref.simple_server import WSGIServer
 
 import pyarrow.flight as fl
@@ -61,10 +62,21 @@ def outcome(error: BaseException | None) -> str:
     return details.error_class or details.exception_class or type(error).__name__
 
 
+class HeldResultLike(Protocol):
+    """What the metrics read of a held result (flight_server/resume.py)."""
+
+    window_bytes: int
+
+
 class Metrics:
     """The server's Prometheus metrics, in a registry of its own."""
 
-    def __init__(self, active_sessions: Callable[[], int], active_queries: Callable[[], int]):
+    def __init__(
+        self,
+        active_sessions: Callable[[], int],
+        active_queries: Callable[[], int],
+        held: Callable[[], Sequence[HeldResultLike]] = list,
+    ):
         self.registry = CollectorRegistry()
         self._http: WSGIServer | None = None
         r = self.registry
@@ -93,6 +105,16 @@ class Metrics:
         sessions.set_function(active_sessions)
         queries = Gauge("sparkflight_active_queries", "Running operations", registry=r)
         queries.set_function(active_queries)
+        results = Gauge(
+            "sparkflight_held_results", "Results held for a resume (resumable DoGets)", registry=r
+        )
+        results.set_function(lambda: len(held()))
+        window = Gauge(
+            "sparkflight_held_result_bytes",
+            "Arrow bytes in the replay windows of held results",
+            registry=r,
+        )
+        window.set_function(lambda: sum(result.window_bytes for result in held()))
 
     def observe(self, record: CallRecord) -> None:
         self.requests.labels(record.method, record.outcome).inc()

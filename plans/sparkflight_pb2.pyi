@@ -1154,6 +1154,34 @@ class ProgressResponse(_message.Message):
     known: bool
     def __init__(self, operation_id: _Optional[str] = ..., stages: _Optional[_Iterable[_Union[StageProgress, _Mapping]]] = ..., inflight_tasks: _Optional[int] = ..., rows: _Optional[int] = ..., bytes: _Optional[int] = ..., done: _Optional[bool] = ..., known: _Optional[bool] = ...) -> None: ...
 
+class ResumeTicket(_message.Message):
+    __slots__ = ("result_id", "next_batch")
+    RESULT_ID_FIELD_NUMBER: _ClassVar[int]
+    NEXT_BATCH_FIELD_NUMBER: _ClassVar[int]
+    result_id: str
+    next_batch: int
+    def __init__(self, result_id: _Optional[str] = ..., next_batch: _Optional[int] = ...) -> None: ...
+
+class ResultBatch(_message.Message):
+    __slots__ = ("result_id", "index")
+    RESULT_ID_FIELD_NUMBER: _ClassVar[int]
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    result_id: str
+    index: int
+    def __init__(self, result_id: _Optional[str] = ..., index: _Optional[int] = ...) -> None: ...
+
+class ReleaseResultRequest(_message.Message):
+    __slots__ = ("result_id",)
+    RESULT_ID_FIELD_NUMBER: _ClassVar[int]
+    result_id: str
+    def __init__(self, result_id: _Optional[str] = ...) -> None: ...
+
+class ReleaseResultResponse(_message.Message):
+    __slots__ = ("released",)
+    RELEASED_FIELD_NUMBER: _ClassVar[int]
+    released: bool
+    def __init__(self, released: _Optional[bool] = ...) -> None: ...
+
 class StackTraceRequest(_message.Message):
     __slots__ = ("error_id",)
     ERROR_ID_FIELD_NUMBER: _ClassVar[int]

@@ -17,6 +17,7 @@ from client import SparkSession as RemoteSession
 from client.errors import SparkFlightException
 from flight_server.cli import start_server
 from flight_server.limits import Limits
+from flight_server.resume import held_results
 from flight_server.server import SparkFlightServer
 from tests.conftest import REPO_ROOT
 
@@ -97,12 +98,16 @@ def test_a_query_running_longer_than_the_timeout_is_interrupted(classic):
 
 
 def test_a_client_killed_mid_query_leaves_no_spark_job_and_no_session(classic):
-    with serving(classic, Limits(session_idle_seconds=3)) as (server, url):
+    """The client reads resumably: its query waits the resume timeout, then is cancelled."""
+    limits = Limits(session_idle_seconds=3, resume_seconds=3)
+    with serving(classic, limits) as (server, url):
         process = _client_process(url, SLOW)
         wait_until(lambda: active_jobs(classic), "the query to start")
         assert len(server.sessions) == 1
+        assert len(held_results(server.sessions)) == 1
         process.kill()
         process.wait()
+        wait_until(lambda: not held_results(server.sessions), "the resume timeout")
         wait_until(lambda: not active_jobs(classic), "the Spark job to be cancelled")
         wait_until(lambda: server.sessions.running() == 0, "the operation to end")
         wait_until(lambda: len(server.sessions) == 0, "the session to expire")

@@ -11,7 +11,8 @@ import pyarrow.flight as fl
 import pytest
 from pyspark.sql import SparkSession
 
-from flight_server.sessions import OPERATION_HEADER
+from flight_server.resume import held_results
+from flight_server.sessions import OPERATION_HEADER, RESUMABLE_HEADER
 from plans import sparkflight_pb2 as sf
 from tests.flight_server.plan_builder import Plans, details, sql
 from tests.flight_server.test_chaos import SLOW, active_jobs, serving, wait_until
@@ -70,15 +71,25 @@ def test_prometheus_metrics(served):
     assert 'sparkflight_rows_total{method="DO_GET"}' in text
     assert "sparkflight_active_sessions 0.0" in text
     assert "sparkflight_active_queries" in text
+    assert "sparkflight_held_results 0.0" in text
+    assert "sparkflight_held_result_bytes 0.0" in text
     server.metrics.close()
 
 
-def test_shutdown_lets_running_queries_finish_and_refuses_new_ones(classic):
+def _options(resumable: bool) -> fl.FlightCallOptions:
+    return fl.FlightCallOptions(headers=[(RESUMABLE_HEADER.encode(), b"1")] if resumable else [])
+
+
+@pytest.mark.parametrize("resumable", [False, True], ids=["plain", "resumable"])
+def test_shutdown_lets_running_queries_finish_and_refuses_new_ones(classic, resumable):
     with serving(classic) as (server, url):
         client = fl.connect(url)
         results: list[object] = []
         ticket = fl.Ticket(Plans().plan(sql(FINITE_SLOW)))
-        query = threading.Thread(target=lambda: results.append(client.do_get(ticket).read_all()))
+        options = _options(resumable)
+        query = threading.Thread(
+            target=lambda: results.append(client.do_get(ticket, options).read_all())
+        )
         query.start()
         wait_until(lambda: server.sessions.running(), "the query to start")
         drain = threading.Thread(target=server.drain, args=(600,))
@@ -89,17 +100,19 @@ def test_shutdown_lets_running_queries_finish_and_refuses_new_ones(classic):
         query.join()
         drain.join()
         assert sorted(results[0].column("id").to_pylist()) == list(range(12))
+        assert held_results(server.sessions) == []
         client.close()
 
 
-def test_shutdown_cancels_queries_still_running_after_the_grace_period(classic):
+@pytest.mark.parametrize("resumable", [False, True], ids=["plain", "resumable"])
+def test_shutdown_cancels_queries_still_running_after_the_grace_period(classic, resumable):
     with serving(classic) as (server, url):
         client = fl.connect(url)
         errors: list[fl.FlightError] = []
 
         def query() -> None:
             try:
-                client.do_get(fl.Ticket(Plans().plan(sql(SLOW)))).read_all()
+                client.do_get(fl.Ticket(Plans().plan(sql(SLOW))), _options(resumable)).read_all()
             except fl.FlightError as exc:
                 errors.append(exc)
 
@@ -110,6 +123,7 @@ def test_shutdown_cancels_queries_still_running_after_the_grace_period(classic):
         thread.join()
         assert "shutting down" in details(errors[0]).message
         wait_until(lambda: not active_jobs(classic), "the Spark job to be cancelled")
+        assert held_results(server.sessions) == []
         client.close()
 
 

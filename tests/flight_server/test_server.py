@@ -171,6 +171,7 @@ def test_list_actions(client: fl.FlightClient) -> None:
         "progress",
         "error.stacktrace",
         "observation",
+        "result.release",
         "version",
         "status",
     } | set(ACTION_DESCRIPTIONS)
