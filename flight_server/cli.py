@@ -139,6 +139,14 @@ def serve(
     session_idle_timeout: Annotated[
         float, _limit("Seconds after which an unused session is closed.")
     ] = _DEFAULTS.session_idle_seconds,
+    no_python: Annotated[
+        bool,
+        typer.Option(
+            "--no-python",
+            help="Refuse plans with Python functions (UDFs, mapInPandas, foreach, ...): "
+            "allowing them lets every authenticated user run code on the server and cluster.",
+        ),
+    ] = False,
 ) -> None:
     """Start Spark and serve it over Arrow Flight and Flight SQL until SIGINT or SIGTERM.
 
@@ -170,6 +178,7 @@ def serve(
         result_bytes=max_result_bytes or None,
         query_seconds=query_timeout or None,
         session_idle_seconds=session_idle_timeout or None,
+        python=not no_python,
     )
     spark = start_spark(master, settings)
     try:

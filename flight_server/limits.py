@@ -33,6 +33,9 @@ class Limits:
     query_seconds: float | None = None
     #: Seconds a session may stay unused before it is closed; ``None`` keeps it forever.
     session_idle_seconds: float | None = 3600.0
+    #: Whether plans may carry Python functions (UDFs, mapInPandas, ...), which run the
+    #: client's code on the server and its cluster.
+    python: bool = True
 
 
 def exceeded(name: str, limit: float, what: str) -> SparkFlightError:

@@ -13,7 +13,9 @@ from importlib import metadata
 #: 1: plans, sessions, actions, errors. 2: version handshake, call sites in plan ids and
 #: errors, the ``progress`` and ``error.stacktrace`` actions, HTML tables. 3: observed
 #: metrics (``ObserveRelation``, the ``observation`` action), MERGE INTO commands.
-PROTOCOL_VERSION = 3
+#: 4: Python functions (``PythonFunction``: UDFs, UDTFs, mapInPandas, applyInPandas,
+#: cogroup, foreach, registration).
+PROTOCOL_VERSION = 4
 
 
 def effective(version: int) -> int:
