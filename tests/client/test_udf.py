@@ -4,6 +4,7 @@ mapInPandas, applyInPandas, cogroup and foreach, against in-process PySpark."""
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -251,6 +252,35 @@ def test_udf_that_exits_fails_only_its_query(spark: Any) -> None:
         spark.range(2).select(F.udf(lambda x: os._exit(3), "int")("id")).collect()
     assert "exit" in str(caught.value).lower() or "crash" in str(caught.value).lower()
     assert spark.range(4).select(F.udf(lambda x: -x, "long")("id")).collect()[3][0] == -3
+
+
+def test_function_of_a_module_the_server_lacks_is_refused_clearly(
+    spark: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import types
+
+    from client import functions as F
+    from client.errors import SparkFlightException
+
+    module = types.ModuleType("only_on_the_client")
+    exec("def double(x):\n    return 2 * x\n", module.__dict__)
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    with pytest.raises(SparkFlightException) as caught:
+        spark.range(2).select(F.udf(module.double, "long")("id")).collect()
+    assert caught.value.getCondition() == "INVALID_PLAN"
+    assert "cannot unpickle the Python function 'double'" in str(caught.value)
+    assert "only_on_the_client" in str(caught.value)
+
+
+@CASES.program()
+def pandas_udf_registered_for_sql(spark, F, T, Window, Row):
+    @F.pandas_udf("long")
+    def doubled(s: pd.Series) -> pd.Series:
+        return s * 2
+
+    name = "doubled_" + uuid.uuid4().hex[:8]
+    spark.udf.register(name, doubled)
+    return spark.sql(f"SELECT {name}(id) AS d FROM range(4) ORDER BY d").collect()
 
 
 def test_pandas_udf_without_hints_or_type_is_refused(spark: Any) -> None:
