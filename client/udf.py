@@ -94,10 +94,10 @@ def _name(f: Any) -> str:
     return getattr(f, "__name__", None) or type(f).__name__
 
 
+#: Where the standard library and installed packages live.
 _INSTALLED = tuple(
-    os.path.join(os.path.abspath(path), "")
-    for path in {sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib")}
-    | {sysconfig.get_paths()["platlib"]}
+    os.path.join(os.path.abspath(sysconfig.get_paths()[key]), "")
+    for key in ("stdlib", "platstdlib", "purelib", "platlib")
 )
 
 
@@ -134,7 +134,7 @@ def python_function(
     name: str | None = None,
     deterministic: bool = True,
 ) -> sf.PythonFunction:
-    """The wire message of ``f``: pickled by value, with what the server needs to run it."""
+    """The wire message of ``f``: :func:`pickled`, with what the server needs to run it."""
     return sf.PythonFunction(
         command=pickled(f),
         eval_type=eval_type,
@@ -187,11 +187,8 @@ class UserDefinedFunction:
         return self._returnType
 
     def __call__(self, *cols: Any) -> Column:
-        message = python_function(
-            self.func, self.evalType, self._returnType, self._name, self.deterministic
-        )
         args = tuple(column_expr(c) for c in cols)
-        return Column(PythonUDF(message.SerializeToString(), args, self._name))
+        return Column(PythonUDF(self._message().SerializeToString(), args, self._name))
 
     def asNondeterministic(self) -> UserDefinedFunction:
         self.deterministic = False

@@ -90,7 +90,7 @@ def _udf(session: Session, message: sf.PythonFunction) -> UserDefinedFunction:
     func = function_of(session, message)
     eval_type = message.eval_type
     if eval_type == PythonEvalType.NON_UDF:
-        arrow = session.spark.conf.get(_ARROW_UDF_CONF, "false") == "true"
+        arrow = session.spark.conf.get(_ARROW_UDF_CONF) == "true"
         eval_type = (
             PythonEvalType.SQL_ARROW_BATCHED_UDF if arrow else PythonEvalType.SQL_BATCHED_UDF
         )

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pytest
 
 from client.errors import PythonException
-from tests.client.harness import Cases, Engines, engines_for
+from tests.client.harness import Cases, Engines, engines_for, printed
 
 CASES = Cases()
 OFFSET = 100
@@ -203,6 +203,22 @@ def udtf_registered_for_sql(spark, F, T, Window, Row):
 
 def _written(directory: Path) -> list[str]:
     return sorted(line for f in directory.iterdir() for line in f.read_text().splitlines())
+
+
+def test_udf_without_use_arrow_follows_the_session_conf_as_in_pyspark(engines: Engines) -> None:
+    def plan_node(engine: Any, arrow: str) -> str:
+        engine.spark.conf.set("spark.sql.execution.pythonUDF.arrow.enabled", arrow)
+        try:
+            df = engine.spark.range(2).select(engine.F.udf(lambda x: x, "long")("id"))
+            text = printed(df.explain)
+        finally:
+            engine.spark.conf.unset("spark.sql.execution.pythonUDF.arrow.enabled")
+        return "ArrowEvalPython" if "ArrowEvalPython" in text else "BatchEvalPython"
+
+    for arrow in ("true", "false"):
+        assert plan_node(engines.client, arrow) == plan_node(engines.classic, arrow)
+    assert plan_node(engines.client, "true") == "ArrowEvalPython"
+    assert plan_node(engines.client, "false") == "BatchEvalPython"
 
 
 def test_foreach_and_foreach_partition(engines: Engines, tmp_path: Path) -> None:
