@@ -164,6 +164,16 @@ def apply_in_pandas_and_arrow(spark, F, T, Window, Row):
 
 
 @CASES.frame(ordered=True)
+def grouped_map_pandas_udf_with_apply(spark, F, T, Window, Row):
+    sizes = F.pandas_udf(
+        lambda frame: pd.DataFrame({"team": [frame.team.iloc[0]], "n": [len(frame)]}),
+        "team string, n long",
+        F.PandasUDFType.GROUPED_MAP,
+    )
+    return people(spark).groupBy("team").apply(sizes).orderBy("team")
+
+
+@CASES.frame(ordered=True)
 def cogroup_apply_in_pandas(spark, F, T, Window, Row):
     def merged(left, right):
         return pd.DataFrame(
