@@ -26,6 +26,7 @@ from flight_server.errors import (
     PYTHON_VERSION_MISMATCH,
     SparkFlightError,
 )
+from flight_server.translate import jvm
 from plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
@@ -131,7 +132,7 @@ def udtf_dataframe(session: Session, message: sf.PythonFunction, args: list[Colu
     """The rows of a UDTF call, in the session's Spark."""
     spark = session.spark
     judtf = _udtf(session, message)._judtf
-    seq = spark._jvm.PythonUtils.toSeq([a._jc for a in args])
+    seq = jvm.scala_seq(spark, [a._jc for a in args])
     return DataFrame(judtf.apply(spark._jsparkSession, seq), spark)
 
 
