@@ -1253,7 +1253,11 @@ class DataFrame:
     # ---------------------------------------------------- Python functions
 
     def _map_partitions(
-        self, feature: str, func: Callable[..., Any], schema: StructType | str, eval_type: int,
+        self,
+        feature: str,
+        func: Callable[..., Any],
+        schema: StructType | str,
+        eval_type: int,
         barrier: bool,
     ) -> DataFrame:
         udf.check_protocol(self._session, feature)

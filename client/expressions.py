@@ -252,8 +252,7 @@ class Call(Expr):
 
     def to_proto(self, ctx: PlanContext) -> Expression:
         function = Expression.ScalarFunction(
-            function_reference=ctx.spark_function(self.name),
-            arguments=_arguments(ctx, self.args),
+            function_reference=self.reference(ctx), arguments=_arguments(ctx, self.args)
         )
         if self.distinct:
             function.options.add(name="distinct", preference=["true"])
