@@ -30,9 +30,11 @@ from client.expressions import (
     Star,
 )
 from client.types import DataType
+from client.udf import ArrowUDFType as ArrowUDFType
 from client.udf import PandasUDFType as PandasUDFType
 from client.udf import UserDefinedFunction as UserDefinedFunction
 from client.udf import UserDefinedTableFunction as UserDefinedTableFunction
+from client.udf import arrow_udf as arrow_udf
 from client.udf import pandas_udf as pandas_udf
 from client.udf import udf as udf
 from client.udf import udtf as udtf
@@ -276,15 +278,20 @@ _WRITTEN_OUT = {
     name
     for name, value in dict(globals()).items()
     if callable(value) and not name.startswith("_") and getattr(value, "__module__", "") == __name__
-} | {"udf", "pandas_udf", "udtf"}
+} | {"udf", "pandas_udf", "arrow_udf", "udtf"}
 
 #: Functions (and classes) that need Python on the server or a streaming engine.
-_UNSUPPORTED = frozenset("arrow_udf arrow_udtf".split())
+_UNSUPPORTED = frozenset({"arrow_udtf"})
 _UNSUPPORTED_CLASSES = (
-    "AnalyzeArgument AnalyzeResult ArrowUDFType OrderingColumn "
+    "AnalyzeArgument AnalyzeResult OrderingColumn "
     "PartitioningColumn SelectedColumn SkipRestOfInputTableException"
 ).split()
-_UDF_CLASSES = ("PandasUDFType", "UserDefinedFunction", "UserDefinedTableFunction")
+_UDF_CLASSES = (
+    "ArrowUDFType",
+    "PandasUDFType",
+    "UserDefinedFunction",
+    "UserDefinedTableFunction",
+)
 
 for _name in SIGNATURES:
     if _name in _WRITTEN_OUT:

@@ -17,6 +17,7 @@ import sys
 import sysconfig
 import typing
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -52,8 +53,19 @@ class PythonEvalType:
     SQL_MAP_ARROW_ITER_UDF = 207
     SQL_GROUPED_MAP_ARROW_UDF = 209
     SQL_COGROUPED_MAP_ARROW_UDF = 210
+    SQL_SCALAR_ARROW_UDF = 250
+    SQL_SCALAR_ARROW_ITER_UDF = 251
+    SQL_GROUPED_AGG_ARROW_UDF = 252
     SQL_TABLE_UDF = 300
     SQL_ARROW_TABLE_UDF = 301
+
+
+class ArrowUDFType:
+    """The function types of ``arrow_udf`` (prefer type hints)."""
+
+    SCALAR = PythonEvalType.SQL_SCALAR_ARROW_UDF
+    SCALAR_ITER = PythonEvalType.SQL_SCALAR_ARROW_ITER_UDF
+    GROUPED_AGG = PythonEvalType.SQL_GROUPED_AGG_ARROW_UDF
 
 
 class PandasUDFType:
@@ -212,6 +224,13 @@ def _is_pandas(hint: Any) -> bool:
     ) in ("Series", "DataFrame")
 
 
+def _is_arrow(hint: Any) -> bool:
+    """``pyarrow.Array``."""
+    return getattr(hint, "__module__", "").startswith("pyarrow") and getattr(
+        hint, "__name__", ""
+    ) == "Array"
+
+
 def _is_iterator(hint: Any) -> bool:
     return typing.get_origin(hint) in (collections.abc.Iterator, collections.abc.Iterable)
 
@@ -221,15 +240,57 @@ def _iterated(hint: Any) -> Any:
     return args[0] if args else None
 
 
-def _is_pandas_batch(hint: Any) -> bool:
-    """What a scalar iterator UDF iterates: a pandas type or a tuple of them."""
-    if typing.get_origin(hint) is tuple:
-        return all(_is_pandas(a) for a in typing.get_args(hint) if a is not Ellipsis)
-    return _is_pandas(hint)
+@dataclass(frozen=True)
+class _Kind:
+    """The values a kind of vectorized UDF takes, and its eval types."""
+
+    is_value: Callable[[Any], bool]
+    scalar: int
+    scalar_iter: int
+    grouped_agg: int
+
+    def is_batch(self, hint: Any) -> bool:
+        """What a scalar iterator UDF iterates: a value or a tuple of them."""
+        if typing.get_origin(hint) is tuple:
+            return all(self.is_value(a) for a in typing.get_args(hint) if a is not Ellipsis)
+        return self.is_value(hint)
+
+    def eval_type(self, arguments: list[Any], result: Any) -> int | None:
+        if arguments and all(self.is_value(a) for a in arguments):
+            if self.is_value(result):
+                return self.scalar
+            if not _is_iterator(result):
+                return self.grouped_agg
+        if (
+            len(arguments) == 1
+            and _is_iterator(arguments[0])
+            and self.is_batch(_iterated(arguments[0]))
+            and _is_iterator(result)
+            and self.is_value(_iterated(result))
+        ):
+            return self.scalar_iter
+        return None
 
 
-def infer_eval_type(f: Callable[..., Any]) -> int | None:
-    """The eval type PySpark infers from ``f``'s pandas type hints; None without hints."""
+_PANDAS = _Kind(
+    _is_pandas,
+    PythonEvalType.SQL_SCALAR_PANDAS_UDF,
+    PythonEvalType.SQL_SCALAR_PANDAS_ITER_UDF,
+    PythonEvalType.SQL_GROUPED_AGG_PANDAS_UDF,
+)
+_ARROW = _Kind(
+    _is_arrow,
+    PythonEvalType.SQL_SCALAR_ARROW_UDF,
+    PythonEvalType.SQL_SCALAR_ARROW_ITER_UDF,
+    PythonEvalType.SQL_GROUPED_AGG_ARROW_UDF,
+)
+
+
+def infer_eval_type(
+    f: Callable[..., Any], kinds: tuple[_Kind, ...] = (_PANDAS, _ARROW)
+) -> int | None:
+    """The eval type PySpark infers from ``f``'s pandas or pyarrow type hints; None
+    without such hints."""
     parameters = list(inspect.signature(f).parameters)
     try:
         hints = typing.get_type_hints(f)
@@ -238,20 +299,10 @@ def infer_eval_type(f: Callable[..., Any]) -> int | None:
     if not hints or "return" not in hints or any(p not in hints for p in parameters):
         return None
     arguments = [hints[p] for p in parameters]
-    result = hints["return"]
-    if arguments and all(_is_pandas(a) for a in arguments):
-        if _is_pandas(result):
-            return PythonEvalType.SQL_SCALAR_PANDAS_UDF
-        if not _is_iterator(result):
-            return PythonEvalType.SQL_GROUPED_AGG_PANDAS_UDF
-    if (
-        len(arguments) == 1
-        and _is_iterator(arguments[0])
-        and _is_pandas_batch(_iterated(arguments[0]))
-        and _is_iterator(result)
-        and _is_pandas(_iterated(result))
-    ):
-        return PythonEvalType.SQL_SCALAR_PANDAS_ITER_UDF
+    for kind in kinds:
+        eval_type = kind.eval_type(arguments, hints["return"])
+        if eval_type is not None:
+            return eval_type
     return None
 
 
@@ -282,38 +333,49 @@ def udf(
     return create(f, returnType)
 
 
-def pandas_udf(f: Any = None, returnType: Any = None, functionType: int | None = None) -> Any:
-    """A pandas UDF, as ``pyspark.sql.functions.pandas_udf`` (also a decorator): the eval
-    type comes from ``functionType`` or the function's type hints."""
-    if f is None or isinstance(f, (str, DataType)):
-        return_type = f or returnType
-        eval_type = functionType
-        if eval_type is None and isinstance(returnType, int):
-            eval_type = returnType
-    else:
-        return_type, eval_type = returnType, functionType
-    if return_type is None:
-        raise PySparkValueError(
-            message="[CANNOT_BE_NONE] Argument `returnType` cannot be None.",
-            errorClass="CANNOT_BE_NONE",
-            messageParameters={"arg_name": "returnType"},
-        )
+def _vectorized(kind: _Kind, api: str, values: str) -> Callable[..., Any]:
+    """``pandas_udf`` or ``arrow_udf``: the eval type comes from ``functionType`` or the
+    function's type hints."""
 
-    def create(func: Callable[..., Any]) -> UserDefinedFunction:
-        chosen = eval_type if eval_type is not None else infer_eval_type(func)
-        if chosen is None:
+    def create_udf(f: Any = None, returnType: Any = None, functionType: int | None = None) -> Any:
+        if f is None or isinstance(f, (str, DataType)):
+            return_type = f or returnType
+            eval_type = functionType
+            if eval_type is None and isinstance(returnType, int):
+                eval_type = returnType
+        else:
+            return_type, eval_type = returnType, functionType
+        if return_type is None:
             raise PySparkValueError(
-                message="[INVALID_PANDAS_UDF] Invalid function: Type hints for the pandas UDF "
-                f"`{_name(func)}` are missing or unsupported; give pandas.Series (or an "
-                "iterator of them) as hints, or a functionType.",
-                errorClass="INVALID_PANDAS_UDF",
-                messageParameters={"detail": "unsupported type hints"},
+                message="[CANNOT_BE_NONE] Argument `returnType` cannot be None.",
+                errorClass="CANNOT_BE_NONE",
+                messageParameters={"arg_name": "returnType"},
             )
-        return UserDefinedFunction(func, return_type, evalType=chosen)
 
-    if f is None or isinstance(f, (str, DataType)):
-        return create
-    return create(f)
+        def create(func: Callable[..., Any]) -> UserDefinedFunction:
+            chosen = eval_type if eval_type is not None else infer_eval_type(func, (kind,))
+            if chosen is None:
+                error = f"INVALID_{api.split('_')[0].upper()}_UDF"
+                raise PySparkValueError(
+                    message=f"[{error}] Invalid function: Type hints for the {api} "
+                    f"`{_name(func)}` are missing or unsupported; give {values} (or an "
+                    "iterator of them) as hints, or a functionType.",
+                    errorClass=error,
+                    messageParameters={"detail": "unsupported type hints"},
+                )
+            return UserDefinedFunction(func, return_type, evalType=chosen)
+
+        if f is None or isinstance(f, (str, DataType)):
+            return create
+        return create(f)
+
+    create_udf.__name__ = create_udf.__qualname__ = api
+    create_udf.__doc__ = f"A {api.split('_')[0]} UDF, as ``pyspark.sql.functions.{api}``."
+    return create_udf
+
+
+pandas_udf = _vectorized(_PANDAS, "pandas_udf", "pandas.Series")
+arrow_udf = _vectorized(_ARROW, "arrow_udf", "pyarrow.Array")
 
 
 # ---------------------------------------------------------------- registration

@@ -82,7 +82,6 @@ EXCLUDED: dict[str, str] = {
     "GroupedData.applyInPandasWithState": PYTHON,
     "GroupedData.transformWithState": PYTHON,
     "GroupedData.transformWithStateInPandas": PYTHON,
-    "functions.arrow_udf": PYTHON,
     "functions.arrow_udtf": PYTHON,
     "SparkSession.readStream": STREAMING,
     "SparkSession.streams": STREAMING,

@@ -347,7 +347,7 @@ def test_column_repr_and_guards() -> None:
     with pytest.raises(ValueError):
         bool(F.col("a"))
     with pytest.raises(PySparkNotImplementedError):
-        F.arrow_udf(lambda x: x)
+        F.arrow_udtf(lambda x: x)
     assert repr(F.udf(lambda x: x)("a")) == "Column<'<lambda>(a)'>"
     assert repr(F.transform("a", lambda x: x + 1)) == (
         "Column<'transform(a, x -> +(x, 1))'>"

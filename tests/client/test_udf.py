@@ -89,6 +89,28 @@ def pandas_udf_scalar_and_iterator(spark, F, T, Window, Row):
 
 
 @CASES.frame(ordered=True)
+def arrow_udf_scalar_iterator_and_aggregate(spark, F, T, Window, Row):
+    import pyarrow.compute as pc
+
+    @F.arrow_udf("long")
+    def plus_one(a: pa.Array) -> pa.Array:
+        return pc.add(a, 1)
+
+    @F.arrow_udf("long")
+    def doubled(batches: Iterator[pa.Array]) -> Iterator[pa.Array]:
+        for batch in batches:
+            yield pc.multiply(batch, 2)
+
+    @F.arrow_udf("long")
+    def biggest(a: pa.Array) -> int:
+        return pc.max(a).as_py()
+
+    df = people(spark)
+    mapped = df.select("team", plus_one("id").alias("p"), doubled("id").alias("d"))
+    return mapped.groupBy("team").agg(biggest("p").alias("b")).orderBy("team")
+
+
+@CASES.frame(ordered=True)
 def pandas_udf_grouped_aggregate(spark, F, T, Window, Row):
     @F.pandas_udf("double")
     def mean(s: pd.Series) -> float:
