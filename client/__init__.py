@@ -29,13 +29,14 @@ from client.errors import (
     TempTableAlreadyExistsException,
     UnsupportedOperationException,
 )
-from client.group import GroupedData
+from client.group import GroupedData, PandasCogroupedOps
 from client.merge import MergeIntoWriter
 from client.observation import Observation
 from client.readwriter import DataFrameReader, DataFrameWriter, DataFrameWriterV2
 from client.row import Row
 from client.session import RuntimeConfig, SparkSession
 from client.storagelevel import StorageLevel
+from client.udf import UDFRegistration, UDTFRegistration
 from client.window import Window, WindowSpec
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "MergeIntoWriter",
     "NumberFormatException",
     "Observation",
+    "PandasCogroupedOps",
     "ParseException",
     "PySparkAssertionError",
     "PySparkException",
@@ -70,6 +72,8 @@ __all__ = [
     "SparkUpgradeException",
     "StorageLevel",
     "TempTableAlreadyExistsException",
+    "UDFRegistration",
+    "UDTFRegistration",
     "UnsupportedOperationException",
     "Window",
     "WindowSpec",

@@ -14,7 +14,7 @@ import pyarrow as pa
 from google.protobuf import any_pb2
 from substrait import algebra_pb2, plan_pb2
 
-from client.errors import PySparkTypeError, not_supported
+from client.errors import PySparkTypeError
 from client.storagelevel import storage_level_message
 from client.types import StructType
 from plans import sparkflight_pb2 as sf
@@ -269,11 +269,11 @@ class Catalog:
         return self._value("function_exists", message)
 
     def registerFunction(self, name: str, f: Callable[..., Any], returnType: Any = None) -> Any:
-        """Python functions run on the server, which sparkflight does not do yet."""
+        """Deprecated name of ``spark.udf.register``."""
         warnings.warn(
             "Deprecated in 2.3.0. Use spark.udf.register instead.", FutureWarning, stacklevel=2
         )
-        raise not_supported("Registering a Python function (registerFunction, a UDF)")
+        return self._session.udf.register(name, f, returnType)
 
     # ------------------------------------------------------------- views
 

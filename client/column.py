@@ -18,6 +18,7 @@ from client.expressions import (
     InList,
     Literal,
     Pseudo,
+    PythonUDF,
     SortOrder,
     Star,
     Subquery,
@@ -311,7 +312,7 @@ class Column:
     def over(self, window: WindowSpec | None = None) -> Column:
         from client.window import WindowSpec
 
-        if not isinstance(self._expr, Call):
+        if not isinstance(self._expr, (Call, PythonUDF)):
             raise PySparkTypeError(
                 message=f"[NOT_WINDOW_FUNCTION] {self._expr} is not a window function or an "
                 "aggregate function.",

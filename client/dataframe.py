@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from client import callsite, plan
+from client import callsite, plan, udf
 from client.column import Column, ColumnOrName, column_expr, flatten, name_to_expr, to_expr
 from client.conversion import arrow_to_pandas, arrow_to_rows
 from client.environment import in_notebook
@@ -280,10 +280,6 @@ class DataFrame:
 
     rdd = unavailable_property("rdd", needs_jvm)
     pandas_api = unavailable_method("pandas_api", needs_jvm)
-    foreach = unavailable_method("foreach", not_supported)
-    foreachPartition = unavailable_method("foreachPartition", not_supported)
-    mapInPandas = unavailable_method("mapInPandas", not_supported)
-    mapInArrow = unavailable_method("mapInArrow", not_supported)
     writeStream = unavailable_property("writeStream", not_supported)
     executionInfo = unavailable_property("executionInfo", not_supported)
     plot = unavailable_property("plot", not_supported)
@@ -1253,6 +1249,66 @@ class DataFrame:
                 seed=seed,
             )
         )
+
+    # ---------------------------------------------------- Python functions
+
+    def _map_partitions(
+        self,
+        feature: str,
+        func: Callable[..., Any],
+        schema: StructType | str,
+        eval_type: int,
+        barrier: bool,
+    ) -> DataFrame:
+        udf.check_protocol(self._session, feature)
+        if not callable(func):
+            raise udf.not_callable(func)
+        function = udf.python_function(func, eval_type, schema)
+        detail = sf.MapPartitionsRelation(function=function, barrier=barrier)
+        return self._with(plan.Detail(child=self._relation, detail=detail))
+
+    def mapInPandas(
+        self,
+        func: Callable[..., Any],
+        schema: StructType | str,
+        barrier: bool = False,
+        profile: Any = None,
+    ) -> DataFrame:
+        """Spark's Python workers call ``func`` with an iterator of pandas DataFrames per
+        partition; it yields pandas DataFrames of ``schema``."""
+        if profile is not None:
+            raise not_supported("mapInPandas with a ResourceProfile")
+        eval_type = udf.PythonEvalType.SQL_MAP_PANDAS_ITER_UDF
+        return self._map_partitions("DataFrame.mapInPandas", func, schema, eval_type, barrier)
+
+    def mapInArrow(
+        self,
+        func: Callable[..., Any],
+        schema: StructType | str,
+        barrier: bool = False,
+        profile: Any = None,
+    ) -> DataFrame:
+        """As :meth:`mapInPandas`, with pyarrow RecordBatches."""
+        if profile is not None:
+            raise not_supported("mapInArrow with a ResourceProfile")
+        eval_type = udf.PythonEvalType.SQL_MAP_ARROW_ITER_UDF
+        return self._map_partitions("DataFrame.mapInArrow", func, schema, eval_type, barrier)
+
+    def _foreach(self, feature: str, f: Callable[..., Any], partitions: bool) -> None:
+        udf.check_protocol(self._session, feature)
+        if not callable(f):
+            raise udf.not_callable(f, "f")
+        function = udf.python_function(f, udf.PythonEvalType.NON_UDF, None)
+        command = sf.ForeachCommand(plan=self._plan(), function=function, partitions=partitions)
+        self._command(sf.CommandRequest(foreach=command))
+
+    def foreach(self, f: Callable[[Row], None]) -> None:
+        """Spark's Python workers call ``f`` with every Row."""
+        self._foreach("DataFrame.foreach", f, partitions=False)
+
+    def foreachPartition(self, f: Callable[[Iterator[Row]], None]) -> None:
+        """Spark's Python workers call ``f`` with an iterator of each partition's Rows."""
+        self._foreach("DataFrame.foreachPartition", f, partitions=True)
 
     # ------------------------------------------------------------- caching
 

@@ -241,10 +241,18 @@ class Call(Expr):
     #: How ``repr(column)`` prints the call when it differs from ``name(args)``.
     display: str = field(default="", compare=False)
 
+    def reference(self, ctx: PlanContext) -> int:
+        """The anchor of the function this call calls."""
+        return ctx.spark_function(self.name)
+
+    @property
+    def call_args(self) -> tuple[Expr, ...]:
+        """The arguments on the wire."""
+        return self.args
+
     def to_proto(self, ctx: PlanContext) -> Expression:
         function = Expression.ScalarFunction(
-            function_reference=ctx.spark_function(self.name),
-            arguments=_arguments(ctx, self.args),
+            function_reference=self.reference(ctx), arguments=_arguments(ctx, self.args)
         )
         if self.distinct:
             function.options.add(name="distinct", preference=["true"])
@@ -276,6 +284,33 @@ class Call(Expr):
             return self.display
         name = _CALL_DISPLAY.get(self.name, self.name)
         return f"{name}({', '.join(str(a) for a in self.args)})"
+
+
+@dataclass(frozen=True, eq=False)
+class PythonUDF(Expr):
+    """A call of a Python UDF: the pseudo function ``python_udf`` whose first argument is
+    the serialized ``PythonFunction`` message, as a binary literal."""
+
+    function: bytes
+    args: tuple[Expr, ...]
+    name: str
+    distinct: bool = field(default=False, init=False)
+
+    def reference(self, ctx: PlanContext) -> int:
+        return ctx.pseudo_function("python_udf")
+
+    @property
+    def call_args(self) -> tuple[Expr, ...]:
+        return (Literal(self.function), *self.args)
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        return _pseudo(ctx, "python_udf", self.call_args)
+
+    def children(self) -> Sequence[Expr]:
+        return self.args
+
+    def __str__(self) -> str:
+        return f"{self.name}({', '.join(str(a) for a in self.args)})"
 
 
 @dataclass(frozen=True)
@@ -426,14 +461,14 @@ class InList(Expr):
 class WindowExpr(Expr):
     """``function.over(window)``: a window function or an aggregate over a window."""
 
-    function: Call
+    function: Call | PythonUDF
     spec: WindowSpec = field(compare=False)
 
     def to_proto(self, ctx: PlanContext) -> Expression:
         function = self.function
         window = Expression.WindowFunction(
-            function_reference=ctx.spark_function(function.name),
-            arguments=_arguments(ctx, function.args),
+            function_reference=function.reference(ctx),
+            arguments=_arguments(ctx, function.call_args),
             invocation=(
                 algebra_pb2.AggregateFunction.AGGREGATION_INVOCATION_DISTINCT
                 if function.distinct

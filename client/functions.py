@@ -4,8 +4,8 @@ Most functions call the Spark function of the same SQL name with the user's
 arguments; :data:`client._function_signatures.SIGNATURES` says, per parameter,
 whether an argument is a column (a ``str`` names a column) or a literal (a
 ``str`` is a string value). The functions whose SQL name or argument handling
-differs are written out below and take precedence over the table. Functions
-that need Python on the server (UDFs, UDTFs) raise
+differs are written out below and take precedence over the table. Python UDFs and
+UDTFs come from :mod:`client.udf`; the Arrow UDFs and the UDTF analysis classes raise
 :class:`~client.errors.PySparkNotImplementedError`.
 """
 
@@ -30,6 +30,14 @@ from client.expressions import (
     Star,
 )
 from client.types import DataType
+from client.udf import ArrowUDFType as ArrowUDFType
+from client.udf import PandasUDFType as PandasUDFType
+from client.udf import UserDefinedFunction as UserDefinedFunction
+from client.udf import UserDefinedTableFunction as UserDefinedTableFunction
+from client.udf import arrow_udf as arrow_udf
+from client.udf import pandas_udf as pandas_udf
+from client.udf import udf as udf
+from client.udf import udtf as udtf
 
 if TYPE_CHECKING:
     from client.dataframe import DataFrame
@@ -270,15 +278,20 @@ _WRITTEN_OUT = {
     name
     for name, value in dict(globals()).items()
     if callable(value) and not name.startswith("_") and getattr(value, "__module__", "") == __name__
-}
+} | {"udf", "pandas_udf", "arrow_udf", "udtf"}
 
 #: Functions (and classes) that need Python on the server or a streaming engine.
-_UNSUPPORTED = frozenset("udf pandas_udf udtf arrow_udf arrow_udtf".split())
+_UNSUPPORTED = frozenset({"arrow_udtf"})
 _UNSUPPORTED_CLASSES = (
-    "AnalyzeArgument AnalyzeResult ArrowUDFType OrderingColumn PandasUDFType "
-    "PartitioningColumn SelectedColumn SkipRestOfInputTableException UserDefinedFunction "
-    "UserDefinedTableFunction"
+    "AnalyzeArgument AnalyzeResult OrderingColumn "
+    "PartitioningColumn SelectedColumn SkipRestOfInputTableException"
 ).split()
+_UDF_CLASSES = (
+    "ArrowUDFType",
+    "PandasUDFType",
+    "UserDefinedFunction",
+    "UserDefinedTableFunction",
+)
 
 for _name in SIGNATURES:
     if _name in _WRITTEN_OUT:
@@ -287,4 +300,6 @@ for _name in SIGNATURES:
 for _name in _UNSUPPORTED_CLASSES:
     globals()[_name] = _unsupported_class(_name)
 
-__all__ = sorted(set(SIGNATURES) | _WRITTEN_OUT | set(_UNSUPPORTED_CLASSES))
+__all__ = sorted(
+    set(SIGNATURES) | _WRITTEN_OUT | set(_UNSUPPORTED_CLASSES) | set(_UDF_CLASSES)
+)

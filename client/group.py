@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from client import plan
+from client import plan, udf
 from client.column import Column, column_expr
 from client.errors import PySparkTypeError, PySparkValueError, not_supported, unavailable_method
 from client.expressions import Alias, Call, Expr, Literal, Star
-from client.types import NumericType
+from client.types import NumericType, StructType
+from plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
     from client.dataframe import DataFrame
@@ -171,10 +172,53 @@ class GroupedData:
             pivot_values=pivot_values,
         )
 
-    apply = unavailable_method("GroupedData.apply", not_supported)
-    applyInPandas = unavailable_method("GroupedData.applyInPandas", not_supported)
-    applyInArrow = unavailable_method("GroupedData.applyInArrow", not_supported)
-    cogroup = unavailable_method("GroupedData.cogroup", not_supported)
+    def _function(
+        self, feature: str, func: Callable[..., Any], schema: StructType | str, eval_type: int
+    ) -> sf.PythonFunction:
+        udf.check_protocol(self._df._session, feature)
+        if self._group_type != "groupby":
+            raise PySparkValueError(
+                message=f"[NOT_SUPPORTED] {feature} follows groupBy() only.",
+                errorClass="NOT_SUPPORTED",
+            )
+        if not callable(func):
+            raise udf.not_callable(func)
+        return udf.python_function(func, eval_type, schema)
+
+    def applyInPandas(self, func: Callable[..., Any], schema: StructType | str) -> DataFrame:
+        """Spark's Python workers call ``func`` with each group as a pandas DataFrame (and
+        the key first, when it takes two arguments); it returns a DataFrame of ``schema``."""
+        eval_type = udf.PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF
+        function = self._function("GroupedData.applyInPandas", func, schema, eval_type)
+        return self._df._with(
+            plan.GroupMap(child=self._df._relation, function=function, grouping=self._keys)
+        )
+
+    def applyInArrow(self, func: Callable[..., Any], schema: StructType | str) -> DataFrame:
+        """As :meth:`applyInPandas`, with each group as a pyarrow Table."""
+        eval_type = udf.PythonEvalType.SQL_GROUPED_MAP_ARROW_UDF
+        function = self._function("GroupedData.applyInArrow", func, schema, eval_type)
+        return self._df._with(
+            plan.GroupMap(child=self._df._relation, function=function, grouping=self._keys)
+        )
+
+    def apply(self, udf_: udf.UserDefinedFunction) -> DataFrame:
+        """A GROUPED_MAP pandas UDF over each group (PySpark's older applyInPandas)."""
+        if (
+            not isinstance(udf_, udf.UserDefinedFunction)
+            or udf_.evalType != udf.PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF
+        ):
+            raise PySparkTypeError(
+                message="[INVALID_UDF_EVAL_TYPE] Eval type for UDF must be "
+                "SQL_GROUPED_MAP_PANDAS_UDF.",
+                errorClass="INVALID_UDF_EVAL_TYPE",
+                messageParameters={"eval_type": "SQL_GROUPED_MAP_PANDAS_UDF"},
+            )
+        return self.applyInPandas(udf_.func, udf_._returnType)
+
+    def cogroup(self, other: GroupedData) -> PandasCogroupedOps:
+        """This DataFrame's groups with ``other``'s of the same key, for applyInPandas."""
+        return PandasCogroupedOps(self, other)
     applyInPandasWithState = unavailable_method(
         "GroupedData.applyInPandasWithState", not_supported
     )
@@ -182,3 +226,35 @@ class GroupedData:
     transformWithStateInPandas = unavailable_method(
         "GroupedData.transformWithStateInPandas", not_supported
     )
+
+
+class PandasCogroupedOps:
+    """Two DataFrames grouped by matching keys: ``df1.groupBy(...).cogroup(df2.groupBy(...))``."""
+
+    def __init__(self, left: GroupedData, right: GroupedData) -> None:
+        self._left = left
+        self._right = right
+
+    def _apply(
+        self, feature: str, func: Callable[..., Any], schema: StructType | str, eval_type: int
+    ) -> DataFrame:
+        function = self._left._function(feature, func, schema, eval_type)
+        relation = plan.CoGroupMap(
+            left=self._left._df._relation,
+            right=self._right._df._relation,
+            function=function,
+            left_grouping=self._left._keys,
+            right_grouping=self._right._keys,
+        )
+        return self._left._df._with(relation)
+
+    def applyInPandas(self, func: Callable[..., Any], schema: StructType | str) -> DataFrame:
+        """Spark's Python workers call ``func`` with the two pandas DataFrames of each key
+        (and the key first, when it takes three arguments)."""
+        eval_type = udf.PythonEvalType.SQL_COGROUPED_MAP_PANDAS_UDF
+        return self._apply("PandasCogroupedOps.applyInPandas", func, schema, eval_type)
+
+    def applyInArrow(self, func: Callable[..., Any], schema: StructType | str) -> DataFrame:
+        """As :meth:`applyInPandas`, with pyarrow Tables."""
+        eval_type = udf.PythonEvalType.SQL_COGROUPED_MAP_ARROW_UDF
+        return self._apply("PandasCogroupedOps.applyInArrow", func, schema, eval_type)

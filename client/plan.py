@@ -627,3 +627,58 @@ class SetOperation(Relation):
 def count_rows(relation: Relation) -> Aggregate:
     """The relation counting the rows of ``relation`` (``df.count()``)."""
     return Aggregate(child=relation, aggregates=[Alias(Call("count", (Literal(1),)), ("count",))])
+
+
+# ------------------------------------------------------------------ Python functions
+
+
+@dataclass(eq=False, kw_only=True)
+class GroupMap(Relation):
+    """``groupBy(...).applyInPandas`` / ``applyInArrow``."""
+
+    child: Relation
+    function: sf.PythonFunction
+    grouping: Sequence[Expr] = ()
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.GroupMapRelation(
+            function=self.function, grouping_expressions=[g.to_proto(ctx) for g in self.grouping]
+        )
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False, kw_only=True)
+class CoGroupMap(Relation):
+    """``left.groupBy(...).cogroup(right.groupBy(...)).applyInPandas`` / ``applyInArrow``."""
+
+    left: Relation
+    right: Relation
+    function: sf.PythonFunction
+    left_grouping: Sequence[Expr] = ()
+    right_grouping: Sequence[Expr] = ()
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.CoGroupMapRelation(
+            function=self.function,
+            left_grouping_expressions=[g.to_proto(ctx) for g in self.left_grouping],
+            right_grouping_expressions=[g.to_proto(ctx) for g in self.right_grouping],
+        )
+        return Rel(
+            extension_multi=algebra_pb2.ExtensionMultiRel(
+                inputs=[self.left.to_rel(ctx), self.right.to_rel(ctx)], detail=_any(message)
+            )
+        )
+
+
+@dataclass(eq=False, kw_only=True)
+class PythonTableFunction(Relation):
+    """The rows of a Python UDTF called with ``arguments``."""
+
+    function: sf.PythonFunction
+    arguments: Sequence[Expr] = ()
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.PythonTableFunctionRelation(
+            function=self.function, arguments=[a.to_proto(ctx) for a in self.arguments]
+        )
+        return _leaf(message)

@@ -31,6 +31,7 @@ from client.readwriter import DataFrameReader
 from client.transport import RESUME_PROTOCOL, Connection, parse_remote
 from client.tvf import TableValuedFunction
 from client.types import DataType, StructType
+from client.udf import UDFRegistration, UDTFRegistration
 from client.versions import open_request, server_protocol
 from plans import sparkflight_pb2 as sf
 
@@ -347,8 +348,6 @@ class SparkSession:
         self._connection.tags.clear()
 
     sparkContext = unavailable_property("sparkContext", needs_jvm)
-    udf = unavailable_property("udf", not_supported)
-    udtf = unavailable_property("udtf", not_supported)
     dataSource = unavailable_property("dataSource", not_supported)
     profile = unavailable_property("profile", not_supported)
     addArtifact = unavailable_method("addArtifact", not_supported)
@@ -397,6 +396,16 @@ class SparkSession:
     @property
     def tvf(self) -> TableValuedFunction:
         return TableValuedFunction(self)
+
+    @property
+    def udf(self) -> UDFRegistration:
+        """Register Python UDFs in this session, for SQL and ``call_udf``."""
+        return UDFRegistration(self)
+
+    @property
+    def udtf(self) -> UDTFRegistration:
+        """Register Python UDTFs in this session, for SQL."""
+        return UDTFRegistration(self)
 
     def emptyDataFrame(self, schema: StructType | str) -> DataFrame:
         """A DataFrame with no rows and the given schema."""

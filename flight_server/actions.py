@@ -21,7 +21,12 @@ from flight_server.errors import (
 from flight_server.execute import interrupt, job_tag, operation, release, tagged
 from flight_server.resume import release_result
 from flight_server.sessions import CallHeaders, Session, SessionManager
-from flight_server.translate import PlanWithExpressions, translate_plan, translate_with_expressions
+from flight_server.translate import (
+    PlanWithExpressions,
+    python,
+    translate_plan,
+    translate_with_expressions,
+)
 from flight_server.versions import ServerVersions
 from plans import sparkflight_pb2 as sf
 from plans.storage import storage_level_message
@@ -301,6 +306,15 @@ def _checkpoint(session: Session, command: sf.CheckpointCommand) -> None:
     checkpointed.createOrReplaceTempView(command.view_name)
 
 
+def _register_function(session: Session, command: sf.RegisterFunctionCommand) -> None:
+    python.register(session, command.function)
+
+
+def _foreach(session: Session, command: sf.ForeachCommand) -> None:
+    df = translate_plan(session, command.plan)
+    python.foreach(session, df, command.function, command.partitions)
+
+
 _COMMANDS: dict[str, Callable[[Session, Message], None]] = {
     "create_view": _create_view,  # type: ignore[dict-item]
     "write": _write,  # type: ignore[dict-item]
@@ -309,6 +323,8 @@ _COMMANDS: dict[str, Callable[[Session, Message], None]] = {
     "merge_into": _merge_into,  # type: ignore[dict-item]
     "persist": _persist,  # type: ignore[dict-item]
     "checkpoint": _checkpoint,  # type: ignore[dict-item]
+    "register_function": _register_function,  # type: ignore[dict-item]
+    "foreach": _foreach,  # type: ignore[dict-item]
 }
 
 

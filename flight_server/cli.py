@@ -158,6 +158,14 @@ def serve(
             rich_help_panel="Resumable results",
         ),
     ] = _DEFAULTS.replay_window_bytes,
+    no_python: Annotated[
+        bool,
+        typer.Option(
+            "--no-python",
+            help="Refuse plans with Python functions (UDFs, mapInPandas, foreach, ...): "
+            "allowing them lets every authenticated user run code on the server and cluster.",
+        ),
+    ] = False,
 ) -> None:
     """Start Spark and serve it over Arrow Flight and Flight SQL until SIGINT or SIGTERM.
 
@@ -191,6 +199,7 @@ def serve(
         session_idle_seconds=session_idle_timeout or None,
         resume_seconds=resume_timeout or None,
         replay_window_bytes=replay_window_bytes,
+        python=not no_python,
     )
     spark = start_spark(master, settings)
     try:

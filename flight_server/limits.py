@@ -38,6 +38,9 @@ class Limits:
     resume_seconds: float | None = 60.0
     #: Arrow bytes of the last batches sent that a resumable result keeps for a resume.
     replay_window_bytes: int = 64 * _MIB
+    #: Whether plans may carry Python functions (UDFs, mapInPandas, ...), which run the
+    #: client's code on the server and its cluster.
+    python: bool = True
 
 
 def exceeded(name: str, limit: float, what: str) -> SparkFlightError:

@@ -45,6 +45,9 @@ def start_spark(
         # A local driver needs no address but loopback (and then Spark does not warn about it).
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     settings = spark_defaults() | dict(conf or {})
+    # PySpark takes the Python workers' interpreter from PYSPARK_PYTHON (SparkContext's
+    # pythonExec), not from spark.pyspark.python: the server's own, with its packages.
+    os.environ.setdefault("PYSPARK_PYTHON", settings["spark.pyspark.python"])
     builder = SparkSession.builder.master(master).appName(app_name)
     for key, value in settings.items():
         builder = builder.config(key, value)

@@ -15,7 +15,9 @@ from importlib import metadata
 #: metrics (``ObserveRelation``, the ``observation`` action), MERGE INTO commands.
 #: 4: resumable results (the ``x-sparkflight-resumable`` header, ``ResumeTicket``,
 #: ``ResultBatch`` metadata, the ``result.release`` action).
-PROTOCOL_VERSION = 4
+#: 5: Python functions (``PythonFunction``: UDFs, UDTFs, mapInPandas, applyInPandas,
+#: cogroup, foreach, registration).
+PROTOCOL_VERSION = 5
 
 
 def effective(version: int) -> int:

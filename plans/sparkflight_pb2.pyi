@@ -648,6 +648,56 @@ class ObserveRelation(_message.Message):
     observation_id: str
     def __init__(self, name: _Optional[str] = ..., metrics: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., observation_id: _Optional[str] = ...) -> None: ...
 
+class PythonFunction(_message.Message):
+    __slots__ = ("command", "eval_type", "return_type", "python_version", "deterministic", "name")
+    COMMAND_FIELD_NUMBER: _ClassVar[int]
+    EVAL_TYPE_FIELD_NUMBER: _ClassVar[int]
+    RETURN_TYPE_FIELD_NUMBER: _ClassVar[int]
+    PYTHON_VERSION_FIELD_NUMBER: _ClassVar[int]
+    DETERMINISTIC_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    command: bytes
+    eval_type: int
+    return_type: str
+    python_version: str
+    deterministic: bool
+    name: str
+    def __init__(self, command: _Optional[bytes] = ..., eval_type: _Optional[int] = ..., return_type: _Optional[str] = ..., python_version: _Optional[str] = ..., deterministic: _Optional[bool] = ..., name: _Optional[str] = ...) -> None: ...
+
+class MapPartitionsRelation(_message.Message):
+    __slots__ = ("function", "barrier")
+    FUNCTION_FIELD_NUMBER: _ClassVar[int]
+    BARRIER_FIELD_NUMBER: _ClassVar[int]
+    function: PythonFunction
+    barrier: bool
+    def __init__(self, function: _Optional[_Union[PythonFunction, _Mapping]] = ..., barrier: _Optional[bool] = ...) -> None: ...
+
+class GroupMapRelation(_message.Message):
+    __slots__ = ("function", "grouping_expressions")
+    FUNCTION_FIELD_NUMBER: _ClassVar[int]
+    GROUPING_EXPRESSIONS_FIELD_NUMBER: _ClassVar[int]
+    function: PythonFunction
+    grouping_expressions: _containers.RepeatedCompositeFieldContainer[_algebra_pb2.Expression]
+    def __init__(self, function: _Optional[_Union[PythonFunction, _Mapping]] = ..., grouping_expressions: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ...) -> None: ...
+
+class CoGroupMapRelation(_message.Message):
+    __slots__ = ("function", "left_grouping_expressions", "right_grouping_expressions")
+    FUNCTION_FIELD_NUMBER: _ClassVar[int]
+    LEFT_GROUPING_EXPRESSIONS_FIELD_NUMBER: _ClassVar[int]
+    RIGHT_GROUPING_EXPRESSIONS_FIELD_NUMBER: _ClassVar[int]
+    function: PythonFunction
+    left_grouping_expressions: _containers.RepeatedCompositeFieldContainer[_algebra_pb2.Expression]
+    right_grouping_expressions: _containers.RepeatedCompositeFieldContainer[_algebra_pb2.Expression]
+    def __init__(self, function: _Optional[_Union[PythonFunction, _Mapping]] = ..., left_grouping_expressions: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., right_grouping_expressions: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ...) -> None: ...
+
+class PythonTableFunctionRelation(_message.Message):
+    __slots__ = ("function", "arguments")
+    FUNCTION_FIELD_NUMBER: _ClassVar[int]
+    ARGUMENTS_FIELD_NUMBER: _ClassVar[int]
+    function: PythonFunction
+    arguments: _containers.RepeatedCompositeFieldContainer[_algebra_pb2.Expression]
+    def __init__(self, function: _Optional[_Union[PythonFunction, _Mapping]] = ..., arguments: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ...) -> None: ...
+
 class PlanId(_message.Message):
     __slots__ = ("id", "call_site")
     ID_FIELD_NUMBER: _ClassVar[int]
@@ -812,7 +862,7 @@ class AnalyzeResponse(_message.Message):
     def __init__(self, schema_json: _Optional[str] = ..., text: _Optional[str] = ..., flag: _Optional[bool] = ..., strings: _Optional[_Iterable[str]] = ..., number: _Optional[int] = ..., storage_level: _Optional[_Union[StorageLevel, _Mapping]] = ...) -> None: ...
 
 class CommandRequest(_message.Message):
-    __slots__ = ("create_view", "write", "sql", "write_v2", "merge_into", "persist", "checkpoint")
+    __slots__ = ("create_view", "write", "sql", "write_v2", "merge_into", "persist", "checkpoint", "register_function", "foreach")
     CREATE_VIEW_FIELD_NUMBER: _ClassVar[int]
     WRITE_FIELD_NUMBER: _ClassVar[int]
     SQL_FIELD_NUMBER: _ClassVar[int]
@@ -820,6 +870,8 @@ class CommandRequest(_message.Message):
     MERGE_INTO_FIELD_NUMBER: _ClassVar[int]
     PERSIST_FIELD_NUMBER: _ClassVar[int]
     CHECKPOINT_FIELD_NUMBER: _ClassVar[int]
+    REGISTER_FUNCTION_FIELD_NUMBER: _ClassVar[int]
+    FOREACH_FIELD_NUMBER: _ClassVar[int]
     create_view: CreateViewCommand
     write: WriteCommand
     sql: SqlCommand
@@ -827,7 +879,25 @@ class CommandRequest(_message.Message):
     merge_into: MergeIntoCommand
     persist: PersistCommand
     checkpoint: CheckpointCommand
-    def __init__(self, create_view: _Optional[_Union[CreateViewCommand, _Mapping]] = ..., write: _Optional[_Union[WriteCommand, _Mapping]] = ..., sql: _Optional[_Union[SqlCommand, _Mapping]] = ..., write_v2: _Optional[_Union[WriteV2Command, _Mapping]] = ..., merge_into: _Optional[_Union[MergeIntoCommand, _Mapping]] = ..., persist: _Optional[_Union[PersistCommand, _Mapping]] = ..., checkpoint: _Optional[_Union[CheckpointCommand, _Mapping]] = ...) -> None: ...
+    register_function: RegisterFunctionCommand
+    foreach: ForeachCommand
+    def __init__(self, create_view: _Optional[_Union[CreateViewCommand, _Mapping]] = ..., write: _Optional[_Union[WriteCommand, _Mapping]] = ..., sql: _Optional[_Union[SqlCommand, _Mapping]] = ..., write_v2: _Optional[_Union[WriteV2Command, _Mapping]] = ..., merge_into: _Optional[_Union[MergeIntoCommand, _Mapping]] = ..., persist: _Optional[_Union[PersistCommand, _Mapping]] = ..., checkpoint: _Optional[_Union[CheckpointCommand, _Mapping]] = ..., register_function: _Optional[_Union[RegisterFunctionCommand, _Mapping]] = ..., foreach: _Optional[_Union[ForeachCommand, _Mapping]] = ...) -> None: ...
+
+class RegisterFunctionCommand(_message.Message):
+    __slots__ = ("function",)
+    FUNCTION_FIELD_NUMBER: _ClassVar[int]
+    function: PythonFunction
+    def __init__(self, function: _Optional[_Union[PythonFunction, _Mapping]] = ...) -> None: ...
+
+class ForeachCommand(_message.Message):
+    __slots__ = ("plan", "function", "partitions")
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    FUNCTION_FIELD_NUMBER: _ClassVar[int]
+    PARTITIONS_FIELD_NUMBER: _ClassVar[int]
+    plan: bytes
+    function: PythonFunction
+    partitions: bool
+    def __init__(self, plan: _Optional[bytes] = ..., function: _Optional[_Union[PythonFunction, _Mapping]] = ..., partitions: _Optional[bool] = ...) -> None: ...
 
 class PersistCommand(_message.Message):
     __slots__ = ("plan", "storage_level", "unpersist", "blocking")

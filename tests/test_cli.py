@@ -118,3 +118,28 @@ def test_status_of_no_server_says_so():
     result = runner.invoke(app, ["status", "grpc://127.0.0.1:1"])
     assert result.exit_code == 1
     assert "Cannot get the status of grpc://127.0.0.1:1" in result.stderr
+
+
+@pytest.mark.parametrize(("flags", "python"), [([], True), (["--no-python"], False)])
+def test_serve_no_python_makes_the_server_refuse_python_functions(flags, python, monkeypatch):
+    import flight_server.cli as cli
+    import flight_server.runtime as runtime
+
+    seen = {}
+
+    class Stopped(Exception):
+        pass
+
+    class FakeSpark:
+        def stop(self):
+            seen["stopped"] = True
+
+    def fake_start_server(spark, host, port, tls, limits, auth_options):
+        seen["python"] = limits.python
+        raise Stopped
+
+    monkeypatch.setattr(runtime, "start_spark", lambda master, conf: FakeSpark())
+    monkeypatch.setattr(cli, "start_server", fake_start_server)
+    result = runner.invoke(app, ["serve", *flags])
+    assert isinstance(result.exception, Stopped)
+    assert seen == {"python": python, "stopped": True}

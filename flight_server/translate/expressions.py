@@ -563,7 +563,19 @@ def _lambda(ctx: Context, fc: FunctionCall, scope: Scope | None) -> Column:
     return Column(jvm.static(ctx.spark, utils, "lambdaFunction")(body._jc, jvariables))
 
 
+def _python_udf(ctx: Context, fc: FunctionCall, scope: Scope | None) -> Column:
+    """``python_udf(function, args...)``: a Python UDF, its PythonFunction a binary literal."""
+    from flight_server.translate.python import udf_column
+
+    args = _values(fc)
+    if args[0].literal.WhichOneof("literal_type") != "binary":
+        raise SparkFlightError(INVALID_PLAN, "python_udf takes its PythonFunction as binary")
+    columns = [expression(ctx, a, scope) for a in args[1:]]
+    return udf_column(ctx.session, args[0].literal.binary, columns)
+
+
 _PSEUDO: dict[str, Callable[[Context, FunctionCall, Scope | None], Column]] = {
+    "python_udf": _python_udf,
     "outer": _outer,
     "with_field": _with_field,
     "drop_fields": _drop_fields,

@@ -29,7 +29,7 @@ from flight_server.errors import (
     SparkFlightError,
     attributed,
 )
-from flight_server.translate import jvm, logical
+from flight_server.translate import jvm, logical, python
 from flight_server.translate.catalog import catalog_dataframe
 from flight_server.translate.expressions import (
     Context,
@@ -739,6 +739,21 @@ def _show_string(ctx: Context, m: sf.ShowStringRelation, f: Frame, s: Scope) -> 
     return ctx.spark.createDataFrame([(text,)], schema)
 
 
+def _map_partitions(ctx: Context, m: sf.MapPartitionsRelation, f: Frame, s: Scope) -> DataFrame:
+    return python.applied(ctx.session, m.function, f.df, python.MAP_PARTITIONS)(m.barrier)
+
+
+def _group_map(ctx: Context, m: sf.GroupMapRelation, f: Frame, s: Scope) -> DataFrame:
+    grouped = f.df.groupBy(*expressions(ctx, m.grouping_expressions, s))
+    return python.applied(ctx.session, m.function, grouped, python.GROUP_MAP)()
+
+
+def _python_table_function(
+    ctx: Context, m: sf.PythonTableFunctionRelation, outer: Scope | None
+) -> DataFrame:
+    return python.udtf_dataframe(ctx.session, m.function, expressions(ctx, m.arguments, outer))
+
+
 @dataclass(frozen=True)
 class _Extension:
     message: type[Message]
@@ -756,6 +771,9 @@ _EXTENSIONS: dict[str, _Extension] = {
         _Extension(sf.DataSourceRelation, leaf=_data_source),
         _Extension(sf.CatalogRelation, leaf=_catalog),
         _Extension(sf.ChangesRelation, leaf=_changes),
+        _Extension(sf.PythonTableFunctionRelation, leaf=_python_table_function),
+        _Extension(sf.MapPartitionsRelation, single=_map_partitions),
+        _Extension(sf.GroupMapRelation, single=_group_map),
         _Extension(sf.SubqueryAliasRelation, single=_subquery_alias),
         _Extension(sf.WithColumnsRelation, single=_with_columns),
         _Extension(sf.RenameRelation, single=_rename_columns),
@@ -827,6 +845,13 @@ def _nearest_by_join(
     )
 
 
+def _cogroup_map(ctx: Context, m: sf.CoGroupMapRelation, left: Frame, right: Frame) -> DataFrame:
+    left_keys = expressions(ctx, m.left_grouping_expressions, Scope(left))
+    right_keys = expressions(ctx, m.right_grouping_expressions, Scope(right))
+    cogrouped = left.df.groupBy(*left_keys).cogroup(right.df.groupBy(*right_keys))
+    return python.applied(ctx.session, m.function, cogrouped, python.COGROUP_MAP)()
+
+
 _Binary = Callable[[Context, Any, Frame, Frame], DataFrame]
 
 #: Extension relations of two inputs (ExtensionMultiRel) by detail message.
@@ -835,6 +860,7 @@ _BINARY: dict[str, tuple[type[Message], _Binary]] = {
     for message, rule in (
         (sf.ZipRelation, _zip),
         (sf.NearestByJoinRelation, _nearest_by_join),
+        (sf.CoGroupMapRelation, _cogroup_map),
     )
 }
 

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from pyspark import StorageLevel
 
-from client.errors import PySparkNotImplementedError
 from tests.client.harness import Cases, Engines, engines_for
 
 CASES = Cases()
@@ -365,11 +364,11 @@ def test_case(engines: Engines, case: Any, tmp_path: Any) -> None:
     case.check(engines, **inputs)
 
 
-def test_register_function_is_not_supported(spark: Any) -> None:
-    with pytest.warns(FutureWarning), pytest.raises(PySparkNotImplementedError) as info:
-        spark.catalog.registerFunction("plus_one", lambda x: x + 1)
-    assert info.value.getCondition() == "NOT_IMPLEMENTED"
-    assert spark.catalog.currentDatabase() == "default"
+def test_register_function_registers_a_python_udf(spark: Any) -> None:
+    with pytest.warns(FutureWarning):
+        spark.catalog.registerFunction("plus_one", lambda x: x + 1, "int")
+    assert spark.catalog.functionExists("plus_one")
+    assert spark.sql("SELECT plus_one(41) AS v").collect()[0].v == 42
 
 
 def test_create_table_refuses_a_schema_that_is_not_a_struct(spark: Any) -> None:

@@ -347,10 +347,32 @@ def test_column_repr_and_guards() -> None:
     with pytest.raises(ValueError):
         bool(F.col("a"))
     with pytest.raises(PySparkNotImplementedError):
-        F.udf(lambda x: x)
+        F.arrow_udtf(lambda x: x)
+    assert repr(F.udf(lambda x: x)("a")) == "Column<'<lambda>(a)'>"
     assert repr(F.transform("a", lambda x: x + 1)) == (
         "Column<'transform(a, x -> +(x, 1))'>"
     )
+
+
+def test_python_udf_travels_pickled_with_its_types_and_python_version() -> None:
+    import cloudpickle
+
+    offset = 5
+    plus = F.udf(lambda x: x + offset, IntegerType()).asNondeterministic()
+    ctx = PlanContext()
+    call = plus("a").over(Window.partitionBy("b"))._expr.to_proto(ctx)
+    window = call.window_function
+    plan = plan_pb2.Plan()
+    ctx.anchors.declare(plan)
+    ref = read_declarations(plan)[window.function_reference]
+    assert (ref.urn, ref.name) == (EXPRESSIONS_URN, "python_udf")
+    function = sf.PythonFunction.FromString(window.arguments[0].value.literal.binary)
+    assert function.python_version == f"{sys.version_info.major}.{sys.version_info.minor}"
+    # 0: no useArrow given, so the server's session decides, as PySpark's udf() does.
+    assert (function.eval_type, function.name, function.deterministic) == (0, "<lambda>", False)
+    assert function.return_type == IntegerType().json()
+    assert cloudpickle.loads(function.command)(1) == 6
+    assert len(window.arguments) == 2 and len(window.partitions) == 1
 
 
 def test_generic_functions_bind_columns_and_literals() -> None:

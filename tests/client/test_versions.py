@@ -107,3 +107,22 @@ def test_protocol_2_server_has_no_observe_or_merge(serve: Any) -> None:
             df.mergeInto("t", client.functions.lit(True))
     finally:
         session.stop()
+
+
+def test_protocol_4_server_has_no_python_functions(serve: Any) -> None:
+    """Python functions need protocol 5: against an older server they fail on the client."""
+    _, url = serve(ServerVersions(protocol=4))
+    session = SparkSession.builder.remote(url).create()
+    try:
+        df = session.range(3)
+        attempts = {
+            "mapInPandas": lambda: df.mapInPandas(lambda it: it, "id long"),
+            "applyInPandas": lambda: df.groupBy("id").applyInPandas(lambda f: f, "id long"),
+            "foreach": lambda: df.foreach(print),
+            "Registering": lambda: session.udf.register("f", lambda x: x),
+        }
+        for feature, attempt in attempts.items():
+            with pytest.raises(PySparkNotImplementedError, match=feature):
+                attempt()
+    finally:
+        session.stop()

@@ -75,3 +75,27 @@ def test_a_query_runs_tasks_on_both_workers(spark, flight_client: fl.FlightClien
     after = {e.id: e.completed_tasks for e in active_executors(cluster_status(flight_client))}
     assert after.keys() == before.keys()
     assert all(after[e] > before[e] for e in before), (before, after)
+
+
+def test_python_functions_run_on_the_executors(spark, flight_client: fl.FlightClient) -> None:
+    """UDFs and mapInPandas run in the Python workers of both workers' executors."""
+    from client import functions as F
+
+    before = {e.id: e.completed_tasks for e in active_executors(cluster_status(flight_client))}
+    offset = 3
+    shifted = F.udf(lambda x: x + offset, "long")
+
+    def halves(frames):
+        for frame in frames:
+            yield frame.assign(v=frame.v // 2)
+
+    total = (
+        spark.range(0, 100_000, 1, 8)
+        .select(shifted("id").alias("v"))
+        .mapInPandas(halves, "v long")
+        .agg(F.sum("v"))
+        .collect()[0][0]
+    )
+    assert total == sum((i + offset) // 2 for i in range(100_000))
+    after = {e.id: e.completed_tasks for e in active_executors(cluster_status(flight_client))}
+    assert all(after[e] > before[e] for e in before), (before, after)

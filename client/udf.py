@@ -1,0 +1,526 @@
+"""Python functions that Spark's Python workers run on the server: UDFs, pandas UDFs,
+UDTFs and the functions of mapInPandas, applyInPandas and foreach.
+
+The client pickles a function with cloudpickle into a
+:class:`~plans.sparkflight_pb2.PythonFunction` message, with PySpark's eval type, the
+return type and the client's Python version; the server unpickles it and hands it to
+PySpark's own API. Captured variables and helper functions travel with the function.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import functools
+import inspect
+import os
+import sys
+import sysconfig
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import cloudpickle
+
+from client.column import Column, column_expr
+from client.errors import PySparkTypeError, PySparkValueError, not_supported
+from client.expressions import PythonUDF
+from client.types import DataType, StringType, parse_ddl_type
+from plans import sparkflight_pb2 as sf
+
+if TYPE_CHECKING:
+    from client.dataframe import DataFrame
+    from client.session import SparkSession
+
+#: The protocol version that brings Python functions.
+PYTHON_PROTOCOL = 5
+
+
+class PythonEvalType:
+    """PySpark's eval types: how Spark's Python worker calls a function."""
+
+    NON_UDF = 0
+    SQL_BATCHED_UDF = 100
+    SQL_ARROW_BATCHED_UDF = 101
+    SQL_SCALAR_PANDAS_UDF = 200
+    SQL_GROUPED_MAP_PANDAS_UDF = 201
+    SQL_GROUPED_AGG_PANDAS_UDF = 202
+    SQL_WINDOW_AGG_PANDAS_UDF = 203
+    SQL_SCALAR_PANDAS_ITER_UDF = 204
+    SQL_MAP_PANDAS_ITER_UDF = 205
+    SQL_COGROUPED_MAP_PANDAS_UDF = 206
+    SQL_MAP_ARROW_ITER_UDF = 207
+    SQL_GROUPED_MAP_ARROW_UDF = 209
+    SQL_COGROUPED_MAP_ARROW_UDF = 210
+    SQL_SCALAR_ARROW_UDF = 250
+    SQL_SCALAR_ARROW_ITER_UDF = 251
+    SQL_GROUPED_AGG_ARROW_UDF = 252
+    SQL_TABLE_UDF = 300
+    SQL_ARROW_TABLE_UDF = 301
+
+
+class ArrowUDFType:
+    """The function types of ``arrow_udf`` (prefer type hints)."""
+
+    SCALAR = PythonEvalType.SQL_SCALAR_ARROW_UDF
+    SCALAR_ITER = PythonEvalType.SQL_SCALAR_ARROW_ITER_UDF
+    GROUPED_AGG = PythonEvalType.SQL_GROUPED_AGG_ARROW_UDF
+
+
+class PandasUDFType:
+    """The function types of ``pandas_udf`` (prefer type hints, as PySpark says)."""
+
+    SCALAR = PythonEvalType.SQL_SCALAR_PANDAS_UDF
+    SCALAR_ITER = PythonEvalType.SQL_SCALAR_PANDAS_ITER_UDF
+    GROUPED_MAP = PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF
+    GROUPED_AGG = PythonEvalType.SQL_GROUPED_AGG_PANDAS_UDF
+
+
+#: udf()'s default return type.
+_STRING = StringType()
+
+
+def python_version() -> str:
+    """This interpreter's ``major.minor``, which the server's must equal."""
+    return f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def _type_text(data_type: DataType | str | None) -> str:
+    """A return type on the wire: a DDL string as given, a DataType as Spark's JSON."""
+    if data_type is None:
+        return ""
+    if isinstance(data_type, DataType):
+        return data_type.json()
+    if isinstance(data_type, str):
+        return data_type
+    raise PySparkTypeError(
+        message="[NOT_DATATYPE_OR_STR] Argument `returnType` should be a DataType or str, got "
+        f"{type(data_type).__name__}.",
+        errorClass="NOT_DATATYPE_OR_STR",
+        messageParameters={"arg_name": "returnType", "arg_type": type(data_type).__name__},
+    )
+
+
+def _name(f: Any) -> str:
+    return getattr(f, "__name__", None) or type(f).__name__
+
+
+#: Where the standard library and installed packages live.
+_INSTALLED = tuple(
+    os.path.join(os.path.abspath(sysconfig.get_paths()[key]), "")
+    for key in ("stdlib", "platstdlib", "purelib", "platlib")
+)
+
+
+def _is_users_module(module: ModuleType) -> bool:
+    """A module of the user's own code: a file outside the installed packages."""
+    file = getattr(module, "__file__", None)
+    if module.__name__ == "__main__" or not file:
+        return False
+    return not os.path.abspath(file).startswith(_INSTALLED)
+
+
+def pickled(f: Any) -> bytes:
+    """``f`` pickled with cloudpickle. A function or class defined at the top of the user's
+    own module travels by value, with the module's helpers it uses, so that the server
+    needs no copy of that module; installed packages travel by reference."""
+    module = sys.modules.get(getattr(f, "__module__", None) or "")
+    if (
+        module is None
+        or not _is_users_module(module)
+        or module.__name__ in cloudpickle.list_registry_pickle_by_value()
+    ):
+        return cloudpickle.dumps(f)
+    cloudpickle.register_pickle_by_value(module)
+    try:
+        return cloudpickle.dumps(f)
+    finally:
+        cloudpickle.unregister_pickle_by_value(module)
+
+
+def python_function(
+    f: Any,
+    eval_type: int,
+    return_type: DataType | str | None,
+    name: str | None = None,
+    deterministic: bool = True,
+) -> sf.PythonFunction:
+    """The wire message of ``f``: :func:`pickled`, with what the server needs to run it."""
+    return sf.PythonFunction(
+        command=pickled(f),
+        eval_type=eval_type,
+        return_type=_type_text(return_type),
+        python_version=python_version(),
+        deterministic=deterministic,
+        name=name or _name(f),
+    )
+
+
+def not_callable(f: Any, arg_name: str = "func") -> PySparkTypeError:
+    return PySparkTypeError(
+        message=f"[NOT_CALLABLE] Argument `{arg_name}` should be a callable, got "
+        f"{type(f).__name__}.",
+        errorClass="NOT_CALLABLE",
+        messageParameters={"arg_name": arg_name, "arg_type": type(f).__name__},
+    )
+
+
+class UserDefinedFunction:
+    """A Python UDF: calling it with columns gives the Column of its results."""
+
+    def __init__(
+        self,
+        func: Callable[..., Any],
+        returnType: DataType | str = _STRING,
+        name: str | None = None,
+        evalType: int = PythonEvalType.SQL_BATCHED_UDF,
+        deterministic: bool = True,
+    ) -> None:
+        if not callable(func):
+            raise not_callable(func)
+        _type_text(returnType)
+        self.func = func
+        self._returnType = returnType
+        self._name = name or _name(func)
+        self.evalType = evalType
+        self.deterministic = deterministic
+        functools.update_wrapper(self, func)  # type: ignore[arg-type]
+
+    @property
+    def returnType(self) -> DataType | str:
+        """The return type as a DataType; a DDL string the client cannot parse stays as
+        given (the server's Spark parses it)."""
+        if isinstance(self._returnType, str):
+            try:
+                return parse_ddl_type(self._returnType)
+            except ValueError:
+                return self._returnType
+        return self._returnType
+
+    def __call__(self, *cols: Any) -> Column:
+        args = tuple(column_expr(c) for c in cols)
+        return Column(PythonUDF(self._message().SerializeToString(), args, self._name))
+
+    def asNondeterministic(self) -> UserDefinedFunction:
+        self.deterministic = False
+        return self
+
+    def _message(self, name: str | None = None) -> sf.PythonFunction:
+        return python_function(
+            self.func, self.evalType, self._returnType, name or self._name, self.deterministic
+        )
+
+
+# ---------------------------------------------------------------- type hints
+
+
+def _is_pandas(hint: Any) -> bool:
+    """``pandas.Series``, ``pandas.DataFrame`` or a union of them."""
+    if typing.get_origin(hint) is typing.Union:
+        return all(_is_pandas(a) for a in typing.get_args(hint))
+    return getattr(hint, "__module__", "").startswith("pandas") and getattr(
+        hint, "__name__", ""
+    ) in ("Series", "DataFrame")
+
+
+def _is_arrow(hint: Any) -> bool:
+    """``pyarrow.Array``."""
+    return getattr(hint, "__module__", "").startswith("pyarrow") and getattr(
+        hint, "__name__", ""
+    ) == "Array"
+
+
+def _is_iterator(hint: Any) -> bool:
+    return typing.get_origin(hint) in (collections.abc.Iterator, collections.abc.Iterable)
+
+
+def _iterated(hint: Any) -> Any:
+    args = typing.get_args(hint)
+    return args[0] if args else None
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """The values a kind of vectorized UDF takes, and its eval types."""
+
+    is_value: Callable[[Any], bool]
+    scalar: int
+    scalar_iter: int
+    grouped_agg: int
+
+    def is_batch(self, hint: Any) -> bool:
+        """What a scalar iterator UDF iterates: a value or a tuple of them."""
+        if typing.get_origin(hint) is tuple:
+            return all(self.is_value(a) for a in typing.get_args(hint) if a is not Ellipsis)
+        return self.is_value(hint)
+
+    def eval_type(self, arguments: list[Any], result: Any) -> int | None:
+        if arguments and all(self.is_value(a) for a in arguments):
+            if self.is_value(result):
+                return self.scalar
+            if not _is_iterator(result):
+                return self.grouped_agg
+        if (
+            len(arguments) == 1
+            and _is_iterator(arguments[0])
+            and self.is_batch(_iterated(arguments[0]))
+            and _is_iterator(result)
+            and self.is_value(_iterated(result))
+        ):
+            return self.scalar_iter
+        return None
+
+
+_PANDAS = _Kind(
+    _is_pandas,
+    PythonEvalType.SQL_SCALAR_PANDAS_UDF,
+    PythonEvalType.SQL_SCALAR_PANDAS_ITER_UDF,
+    PythonEvalType.SQL_GROUPED_AGG_PANDAS_UDF,
+)
+_ARROW = _Kind(
+    _is_arrow,
+    PythonEvalType.SQL_SCALAR_ARROW_UDF,
+    PythonEvalType.SQL_SCALAR_ARROW_ITER_UDF,
+    PythonEvalType.SQL_GROUPED_AGG_ARROW_UDF,
+)
+
+
+def infer_eval_type(
+    f: Callable[..., Any], kinds: tuple[_Kind, ...] = (_PANDAS, _ARROW)
+) -> int | None:
+    """The eval type PySpark infers from ``f``'s pandas or pyarrow type hints; None
+    without such hints."""
+    parameters = list(inspect.signature(f).parameters)
+    try:
+        hints = typing.get_type_hints(f)
+    except (NameError, TypeError):
+        return None
+    if not hints or "return" not in hints or any(p not in hints for p in parameters):
+        return None
+    arguments = [hints[p] for p in parameters]
+    for kind in kinds:
+        eval_type = kind.eval_type(arguments, hints["return"])
+        if eval_type is not None:
+            return eval_type
+    return None
+
+
+# ---------------------------------------------------------------- udf, pandas_udf
+
+
+def udf(
+    f: Callable[..., Any] | DataType | str | None = None,
+    returnType: DataType | str = _STRING,
+    *,
+    useArrow: bool | None = None,
+) -> Any:
+    """A Python UDF, as ``pyspark.sql.functions.udf`` (also a decorator)."""
+
+    def create(func: Callable[..., Any], return_type: DataType | str) -> UserDefinedFunction:
+        if useArrow is None:
+            # 0: the server's session decides Arrow or not, as PySpark's udf() does.
+            eval_type = infer_eval_type(func) or PythonEvalType.NON_UDF
+        elif useArrow:
+            eval_type = PythonEvalType.SQL_ARROW_BATCHED_UDF
+        else:
+            eval_type = PythonEvalType.SQL_BATCHED_UDF
+        return UserDefinedFunction(func, return_type, evalType=eval_type)
+
+    if f is None or isinstance(f, (str, DataType)):
+        return_type = returnType if f is None else f
+        return functools.partial(create, return_type=return_type)
+    return create(f, returnType)
+
+
+def _vectorized(kind: _Kind, api: str, values: str) -> Callable[..., Any]:
+    """``pandas_udf`` or ``arrow_udf``: the eval type comes from ``functionType`` or the
+    function's type hints."""
+
+    def create_udf(f: Any = None, returnType: Any = None, functionType: int | None = None) -> Any:
+        if f is None or isinstance(f, (str, DataType)):
+            return_type = f or returnType
+            eval_type = functionType
+            if eval_type is None and isinstance(returnType, int):
+                eval_type = returnType
+        else:
+            return_type, eval_type = returnType, functionType
+        if return_type is None:
+            raise PySparkValueError(
+                message="[CANNOT_BE_NONE] Argument `returnType` cannot be None.",
+                errorClass="CANNOT_BE_NONE",
+                messageParameters={"arg_name": "returnType"},
+            )
+
+        def create(func: Callable[..., Any]) -> UserDefinedFunction:
+            chosen = eval_type if eval_type is not None else infer_eval_type(func, (kind,))
+            if chosen is None:
+                error = f"INVALID_{api.split('_')[0].upper()}_UDF"
+                raise PySparkValueError(
+                    message=f"[{error}] Invalid function: Type hints for the {api} "
+                    f"`{_name(func)}` are missing or unsupported; give {values} (or an "
+                    "iterator of them) as hints, or a functionType.",
+                    errorClass=error,
+                    messageParameters={"detail": "unsupported type hints"},
+                )
+            return UserDefinedFunction(func, return_type, evalType=chosen)
+
+        if f is None or isinstance(f, (str, DataType)):
+            return create
+        return create(f)
+
+    create_udf.__name__ = create_udf.__qualname__ = api
+    create_udf.__doc__ = f"A {api.split('_')[0]} UDF, as ``pyspark.sql.functions.{api}``."
+    return create_udf
+
+
+pandas_udf = _vectorized(_PANDAS, "pandas_udf", "pandas.Series")
+arrow_udf = _vectorized(_ARROW, "arrow_udf", "pyarrow.Array")
+
+
+# ---------------------------------------------------------------- registration
+
+
+class UDFRegistration:
+    """``spark.udf``: register Python functions under a name, for SQL and ``call_udf``."""
+
+    def __init__(self, session: SparkSession) -> None:
+        self._session = session
+
+    def register(
+        self,
+        name: str,
+        f: Callable[..., Any] | UserDefinedFunction,
+        returnType: DataType | str | None = None,
+    ) -> UserDefinedFunction:
+        if isinstance(f, UserDefinedFunction):
+            if returnType is not None:
+                raise PySparkTypeError(
+                    message="[CANNOT_SPECIFY_RETURN_TYPE_FOR_UDF] returnType can not be "
+                    f"specified when `f` is a user-defined function, but got {returnType}.",
+                    errorClass="CANNOT_SPECIFY_RETURN_TYPE_FOR_UDF",
+                    messageParameters={"arg_name": "f", "return_type": str(returnType)},
+                )
+            registered = UserDefinedFunction(
+                f.func, f.returnType, name, f.evalType, f.deterministic
+            )
+        else:
+            if not callable(f):
+                raise not_callable(f, "f")
+            registered = UserDefinedFunction(
+                f, returnType if returnType is not None else StringType(), name,
+                PythonEvalType.SQL_BATCHED_UDF,
+            )
+        _register(self._session, registered._message(name))
+        return registered
+
+    def registerJavaFunction(self, *args: Any, **kwargs: Any) -> None:
+        raise not_supported("spark.udf.registerJavaFunction")
+
+    def registerJavaUDAF(self, *args: Any, **kwargs: Any) -> None:
+        raise not_supported("spark.udf.registerJavaUDAF")
+
+
+def check_protocol(session: SparkSession, feature: str) -> None:
+    """Refuse ``feature`` on a server that predates Python functions."""
+    if session._server_protocol < PYTHON_PROTOCOL:
+        raise not_supported(f"{feature} with a server of protocol older than {PYTHON_PROTOCOL}")
+
+
+def _register(session: SparkSession, function: sf.PythonFunction) -> None:
+    check_protocol(session, "Registering a Python function")
+    command = sf.CommandRequest(register_function=sf.RegisterFunctionCommand(function=function))
+    session._connection.action("command", command, sf.CommandResponse)
+
+
+# ---------------------------------------------------------------- UDTFs
+
+
+class UserDefinedTableFunction:
+    """A Python UDTF: calling it with columns gives the DataFrame of its rows."""
+
+    def __init__(
+        self,
+        func: type,
+        returnType: DataType | str | None,
+        name: str | None = None,
+        evalType: int = PythonEvalType.SQL_TABLE_UDF,
+        deterministic: bool = True,
+    ) -> None:
+        if not isinstance(func, type) or not callable(getattr(func, "eval", None)):
+            raise PySparkTypeError(
+                message=f"[INVALID_UDTF_NO_EVAL] The UDTF '{_name(func)}' is invalid. It does "
+                "not implement the required 'eval' method.",
+                errorClass="INVALID_UDTF_NO_EVAL",
+                messageParameters={"name": _name(func)},
+            )
+        _type_text(returnType)
+        self.func = func
+        self.returnType = returnType
+        self._name = name or _name(func)
+        self.evalType = evalType
+        self.deterministic = deterministic
+
+    def _message(self, name: str | None = None) -> sf.PythonFunction:
+        return python_function(
+            self.func, self.evalType, self.returnType, name or self._name, self.deterministic
+        )
+
+    def __call__(self, *args: Any) -> DataFrame:
+        from client import plan
+        from client.dataframe import DataFrame
+        from client.session import SparkSession
+
+        session = SparkSession.getActiveSession()
+        if session is None:
+            raise PySparkValueError(
+                message="[NO_ACTIVE_SESSION] No active Spark session found.",
+                errorClass="NO_ACTIVE_SESSION",
+            )
+        check_protocol(session, "A Python UDTF")
+        relation = plan.PythonTableFunction(
+            function=self._message(), arguments=[column_expr(a) for a in args]
+        )
+        return DataFrame(relation, session)
+
+    def asDeterministic(self) -> UserDefinedTableFunction:
+        self.deterministic = True
+        return self
+
+
+def udtf(
+    cls: type | None = None,
+    *,
+    returnType: DataType | str | None = None,
+    useArrow: bool | None = None,
+) -> Any:
+    """A Python UDTF, as ``pyspark.sql.functions.udtf`` (also a class decorator)."""
+    eval_type = (
+        PythonEvalType.SQL_ARROW_TABLE_UDF if useArrow else PythonEvalType.SQL_TABLE_UDF
+    )
+
+    def create(c: type) -> UserDefinedTableFunction:
+        return UserDefinedTableFunction(c, returnType, evalType=eval_type)
+
+    return create if cls is None else create(cls)
+
+
+class UDTFRegistration:
+    """``spark.udtf``: register Python UDTFs under a name, for SQL."""
+
+    def __init__(self, session: SparkSession) -> None:
+        self._session = session
+
+    def register(self, name: str, f: UserDefinedTableFunction) -> UserDefinedTableFunction:
+        if not isinstance(f, UserDefinedTableFunction):
+            raise PySparkTypeError(
+                message=f"[CANNOT_REGISTER_UDTF] Cannot register the UDTF '{name}': expected a "
+                "'UserDefinedTableFunction'.",
+                errorClass="CANNOT_REGISTER_UDTF",
+                messageParameters={"name": name},
+            )
+        registered = UserDefinedTableFunction(
+            f.func, f.returnType, name, f.evalType, f.deterministic
+        )
+        _register(self._session, registered._message(name))
+        return registered

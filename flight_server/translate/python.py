@@ -1,0 +1,194 @@
+"""Python functions of the client, handed to PySpark's own APIs.
+
+A ``PythonFunction`` message carries a function pickled by the client with cloudpickle.
+The server refuses it when it runs no client code (``--no-python``) or when the client's
+Python version differs from its own (pickled code is tied to the version), and otherwise
+builds the PySpark object (a UDF, a UDTF) or passes the function to the DataFrame API;
+Spark's Python workers run it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from pyspark import cloudpickle
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import types as T
+from pyspark.sql.udf import UserDefinedFunction
+from pyspark.sql.udtf import UserDefinedTableFunction
+from pyspark.util import PythonEvalType
+
+from flight_server.errors import (
+    INVALID_PLAN,
+    PYTHON_DISABLED,
+    PYTHON_VERSION_MISMATCH,
+    SparkFlightError,
+)
+from flight_server.translate import jvm
+from plans import sparkflight_pb2 as sf
+
+if TYPE_CHECKING:
+    from flight_server.sessions import Session
+
+_ARROW_UDF_CONF = "spark.sql.execution.pythonUDF.arrow.enabled"
+_UDTF_EVAL_TYPES = frozenset(
+    {PythonEvalType.SQL_TABLE_UDF, PythonEvalType.SQL_ARROW_TABLE_UDF}
+)
+
+
+def server_python_version() -> str:
+    return f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def function_of(session: Session, message: sf.PythonFunction) -> Any:
+    """The unpickled function of ``message``, once the server agrees to run it."""
+    name = message.name or "<unnamed>"
+    if not session.limits.python:
+        raise SparkFlightError(
+            PYTHON_DISABLED,
+            f"this server does not run Python functions (it was started with --no-python); "
+            f"the plan calls {name!r}",
+            function=name,
+        )
+    server = server_python_version()
+    if message.python_version != server:
+        raise SparkFlightError(
+            PYTHON_VERSION_MISMATCH,
+            f"the Python function {name!r} comes from a client running Python "
+            f"{message.python_version or 'unknown'}, but the server runs Python {server}: "
+            "pickled Python code only runs on the same Python version; use Python "
+            f"{server} on the client",
+            client_version=message.python_version,
+            server_version=server,
+        )
+    try:
+        return cloudpickle.loads(message.command)
+    except Exception as exc:  # noqa: BLE001 - any failure to unpickle is the client's
+        raise SparkFlightError(
+            INVALID_PLAN,
+            f"cannot unpickle the Python function {name!r}: {type(exc).__name__}: {exc}",
+            function=name,
+        ) from None
+
+
+def return_type(message: sf.PythonFunction) -> T.DataType | str | None:
+    """The return type: Spark's JSON form parsed, a DDL string as is (PySpark parses it)."""
+    text = message.return_type
+    if not text:
+        return None
+    if text.lstrip()[:1] in ("{", "\""):
+        return T._parse_datatype_json_string(text)
+    return text
+
+
+def _udf(session: Session, message: sf.PythonFunction) -> UserDefinedFunction:
+    if message.eval_type in _UDTF_EVAL_TYPES:
+        raise SparkFlightError(
+            INVALID_PLAN, f"{message.name!r} is a UDTF, not a UDF", function=message.name
+        )
+    func = function_of(session, message)
+    eval_type = message.eval_type
+    if eval_type == PythonEvalType.NON_UDF:
+        arrow = session.spark.conf.get(_ARROW_UDF_CONF) == "true"
+        eval_type = (
+            PythonEvalType.SQL_ARROW_BATCHED_UDF if arrow else PythonEvalType.SQL_BATCHED_UDF
+        )
+    return UserDefinedFunction(
+        func,
+        returnType=return_type(message) or T.StringType(),
+        name=message.name or None,
+        evalType=eval_type,
+        deterministic=message.deterministic,
+    )
+
+
+def _udtf(session: Session, message: sf.PythonFunction) -> UserDefinedTableFunction:
+    if message.eval_type not in _UDTF_EVAL_TYPES:
+        raise SparkFlightError(
+            INVALID_PLAN, f"{message.name!r} is not a UDTF", function=message.name
+        )
+    return UserDefinedTableFunction(
+        function_of(session, message),
+        returnType=return_type(message),
+        name=message.name or None,
+        evalType=message.eval_type,
+        deterministic=message.deterministic,
+    )
+
+
+def udf_column(session: Session, payload: bytes, args: list[Column]) -> Column:
+    """A call of the UDF a serialized ``PythonFunction`` describes."""
+    message = sf.PythonFunction()
+    try:
+        message.ParseFromString(payload)
+    except Exception:  # noqa: BLE001 - DecodeError and friends
+        raise SparkFlightError(INVALID_PLAN, "malformed PythonFunction in python_udf") from None
+    return _udf(session, message)(*args)
+
+
+def udtf_dataframe(session: Session, message: sf.PythonFunction, args: list[Column]) -> DataFrame:
+    """The rows of a UDTF call, in the session's Spark."""
+    spark = session.spark
+    judtf = _udtf(session, message)._judtf
+    seq = jvm.scala_seq(spark, [a._jc for a in args])
+    return DataFrame(judtf.apply(spark._jsparkSession, seq), spark)
+
+
+def register(session: Session, message: sf.PythonFunction) -> None:
+    """``spark.udf.register`` or ``spark.udtf.register``, by the eval type."""
+    if not message.name:
+        raise SparkFlightError(INVALID_PLAN, "a registered Python function needs a name")
+    if message.eval_type in _UDTF_EVAL_TYPES:
+        session.spark.udtf.register(message.name, _udtf(session, message))
+    else:
+        session.spark.udf.register(message.name, _udf(session, message))
+
+
+def _checked_schema(message: sf.PythonFunction) -> T.DataType | str:
+    schema = return_type(message)
+    if schema is None:
+        raise SparkFlightError(INVALID_PLAN, f"{message.name!r} needs a schema")
+    return schema
+
+
+_MAPS: dict[int, str] = {
+    PythonEvalType.SQL_MAP_PANDAS_ITER_UDF: "mapInPandas",
+    PythonEvalType.SQL_MAP_ARROW_ITER_UDF: "mapInArrow",
+    PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF: "applyInPandas",
+    PythonEvalType.SQL_GROUPED_MAP_ARROW_UDF: "applyInArrow",
+    PythonEvalType.SQL_COGROUPED_MAP_PANDAS_UDF: "applyInPandas",
+    PythonEvalType.SQL_COGROUPED_MAP_ARROW_UDF: "applyInArrow",
+}
+
+
+def applied(
+    session: Session, message: sf.PythonFunction, target: Any, allowed: frozenset[int]
+) -> Callable[..., DataFrame]:
+    """``target``'s method for the function's eval type (``df.mapInPandas``, ...), bound to
+    the unpickled function and its schema."""
+    if message.eval_type not in allowed:
+        raise SparkFlightError(
+            INVALID_PLAN, f"eval type {message.eval_type} does not fit this relation"
+        )
+    method = getattr(target, _MAPS[message.eval_type])
+    func, schema = function_of(session, message), _checked_schema(message)
+    return lambda *args: method(func, schema, *args)
+
+
+MAP_PARTITIONS = frozenset(
+    {PythonEvalType.SQL_MAP_PANDAS_ITER_UDF, PythonEvalType.SQL_MAP_ARROW_ITER_UDF}
+)
+GROUP_MAP = frozenset(
+    {PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF, PythonEvalType.SQL_GROUPED_MAP_ARROW_UDF}
+)
+COGROUP_MAP = frozenset(
+    {PythonEvalType.SQL_COGROUPED_MAP_PANDAS_UDF, PythonEvalType.SQL_COGROUPED_MAP_ARROW_UDF}
+)
+
+
+def foreach(session: Session, df: DataFrame, message: sf.PythonFunction, partitions: bool) -> None:
+    """``df.foreach(f)`` or ``df.foreachPartition(f)``."""
+    func = function_of(session, message)
+    (df.foreachPartition if partitions else df.foreach)(func)
