@@ -6,6 +6,9 @@ import enum
 from collections.abc import Callable
 from typing import Any
 
+import pyarrow.flight as flight
+from google.protobuf.message import DecodeError
+
 from client.callsite import describe
 from plans import sparkflight_pb2 as sf
 
@@ -284,3 +287,13 @@ def unavailable_property(feature: str, error: Callable[[str], PySparkException])
         raise error(feature)
 
     return property(getter, doc=f"Not available in sparkflight: raises {error.__name__}.")
+
+
+def error_details(error: flight.FlightError) -> sf.ErrorDetails | None:
+    """The ``ErrorDetails`` a Flight error carries, if the server sent them."""
+    details = sf.ErrorDetails()
+    try:
+        details.ParseFromString(error.extra_info or b"")
+    except DecodeError:
+        return None
+    return details if details.exception_class or details.message else None

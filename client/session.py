@@ -28,7 +28,8 @@ from client.errors import (
 from client.expressions import ColumnRef, Expr, Literal
 from client.progress import ProgressHandler, ProgressReporting
 from client.readwriter import DataFrameReader
-from client.transport import RESUME_PROTOCOL, Connection, parse_remote
+from client.results import RESUME_PROTOCOL
+from client.transport import Connection, parse_remote
 from client.tvf import TableValuedFunction
 from client.types import DataType, StructType
 from client.udf import UDFRegistration, UDTFRegistration

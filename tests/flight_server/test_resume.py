@@ -14,7 +14,8 @@ from pyspark.sql import SparkSession
 from client import SparkSession as RemoteSession
 from client import plan
 from client.errors import SparkFlightException
-from client.transport import Connection, _Result, _resume_ticket
+from client.results import Result, resume_ticket
+from client.transport import Connection
 from flight_server.auth import Credentials, server_options, token_digest
 from flight_server.cli import start_server
 from flight_server.limits import Limits
@@ -72,7 +73,7 @@ def _connection(url: str, user: str, session_id: str | None = None) -> Connectio
 def _resume(connection: Connection, result_id: str, batch: int) -> pa.Table:
     """Resume a result from ``batch`` and read it to the end."""
     with connection._errors():
-        ticket = _resume_ticket(result_id, batch)
+        ticket = resume_ticket(result_id, batch)
         return connection._client.do_get(ticket, connection._options()).read_all()
 
 
@@ -128,7 +129,7 @@ def test_closing_the_iterator_early_frees_the_result(
 def test_resuming_another_users_result_is_refused(server: SparkFlightServer) -> None:
     url = f"grpc://127.0.0.1:{server.port}"
     owner, other = _connection(url, "alice"), _connection(url, "bob")  # the default session
-    with _Result(owner, _plan(10 * 10_000), "alices-result") as result:
+    with Result(owner, _plan(10 * 10_000), "alices-result") as result:
         assert result.read_batch() is not None
         with pytest.raises(SparkFlightException) as refused:
             _resume(other, result.id, 1)
@@ -151,7 +152,7 @@ def test_resuming_an_unknown_result_fails(server: SparkFlightServer) -> None:
 
 def test_a_batch_out_of_the_window_cannot_be_resumed(server: SparkFlightServer) -> None:
     connection = _connection(f"grpc://127.0.0.1:{server.port}", "alice")
-    with _Result(connection, _plan(ROWS), "read-to-the-end") as result:
+    with Result(connection, _plan(ROWS), "read-to-the-end") as result:
         batches = list(iter(result.read_batch, None))
         assert sum(b.nbytes for b in batches) > WINDOW_BYTES
         sent = len(batches)
@@ -171,7 +172,7 @@ def test_release_frees_the_window_and_the_query(
 ) -> None:
     connection = _connection(f"grpc://127.0.0.1:{server.port}", "alice")
     session = server.sessions.default
-    result = _Result(connection, _plan(ROWS), "released-early")
+    result = Result(connection, _plan(ROWS), "released-early")
     assert result.read_batch() is not None
     assert [r.id for r in held_results(server.sessions)] == ["released-early"]
     assert _held_bytes(server) > 0
@@ -188,7 +189,7 @@ def test_closing_the_session_frees_its_held_results(server: SparkFlightServer) -
     url = f"grpc://127.0.0.1:{server.port}"
     with RemoteSession.builder.remote(f"{url};token={TOKENS['alice']}").create() as session:
         connection = _connection(url, "alice", session.sessionId)
-        result = _Result(connection, _plan(ROWS), "held-by-session")
+        result = Result(connection, _plan(ROWS), "held-by-session")
         assert result.read_batch() is not None
         assert [r.id for r in held_results(server.sessions)] == ["held-by-session"]
     assert held_results(server.sessions) == []
@@ -201,7 +202,7 @@ def test_an_abandoned_result_is_cancelled_after_the_resume_timeout(
 ) -> None:
     connection = _connection(proxy.url, "alice")
     session = server.sessions.default
-    result = _Result(connection, _plan(ROWS), "abandoned")
+    result = Result(connection, _plan(ROWS), "abandoned")
     assert result.read_batch() is not None
     proxy.cut()  # the client is gone and never comes back
     held = held_results(server.sessions)
@@ -221,7 +222,7 @@ def test_a_client_killed_while_spark_computes_leaves_no_job_after_the_timeout(
 ) -> None:
     connection = _connection(proxy.url, "alice")
     started = threading.Thread(
-        target=lambda: _Result(connection, _sql(SLOW), "slow"), daemon=True
+        target=lambda: Result(connection, _sql(SLOW), "slow"), daemon=True
     )
     started.start()
     wait_until(lambda: active_jobs(classic), "the job")

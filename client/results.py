@@ -1,0 +1,122 @@
+"""Reading a DoGet's result batch by batch, resuming it when the connection drops."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from contextlib import suppress
+from typing import TYPE_CHECKING, TypeVar
+
+import pyarrow as pa
+import pyarrow.flight as flight
+from google.protobuf import any_pb2
+
+from client.errors import SparkFlightException, error_details
+from plans import sparkflight_pb2 as sf
+
+if TYPE_CHECKING:
+    from client.transport import Connection
+
+#: First server protocol version with resumable results.
+RESUME_PROTOCOL = 4
+#: Resumes tried after a connection drops mid-result, and the wait before the first one
+#: (doubling with each try).
+RESUME_TRIES = 5
+RESUME_BACKOFF_S = 0.1
+#: The errors of a connection that dropped (rather than of a server that answered).
+DROPPED = (flight.FlightUnavailableError, OSError)
+T = TypeVar("T")
+
+
+def resume_ticket(result_id: str, next_batch: int) -> flight.Ticket:
+    wrapper = any_pb2.Any()
+    wrapper.Pack(sf.ResumeTicket(result_id=result_id, next_batch=next_batch))
+    return flight.Ticket(wrapper.SerializeToString())
+
+
+class Result:
+    """A DoGet's result, read batch by batch.
+
+    A resumable result (``connection.resumable``) numbers its batches; when the connection
+    drops, it is resumed from the batch after the last one received, up to
+    :data:`RESUME_TRIES` times with a doubling wait, so that every batch arrives once. Used
+    as a context manager, it has the server free the result when the block ends.
+    """
+
+    def __init__(self, connection: Connection, plan: bytes, operation_id: str) -> None:
+        self._connection = connection
+        self._plan = plan
+        self.id = operation_id
+        self._resumable = connection.resumable
+        self._next = 0
+        self._reader = self._start()
+        self.schema: pa.Schema = self._attempt(lambda reader: reader.schema)
+
+    def _start(self) -> flight.FlightStreamReader:
+        options = self._connection._options(self.id, resumable=self._resumable)
+        return self._connection._client.do_get(flight.Ticket(self._plan), options)
+
+    def _resume(self) -> flight.FlightStreamReader:
+        options = self._connection._options()
+        try:
+            reader = self._connection._client.do_get(resume_ticket(self.id, self._next), options)
+            reader.schema  # noqa: B018 - the server's answer: the schema, or why not
+        except flight.FlightServerError as error:
+            details = error_details(error)
+            if self._next or details is None or details.error_class != "RESULT_NOT_FOUND":
+                raise
+            return self._start()  # dropped before the server held it: nothing was received
+        return reader
+
+    def _attempt(self, step: Callable[[flight.FlightStreamReader], T]) -> T:
+        """``step(reader)``; when the connection dropped, resume the result and step again."""
+        while True:
+            try:
+                return step(self._reader)
+            except DROPPED as error:
+                if not self._resumable:
+                    raise
+                failure: BaseException = error
+            for attempt in range(RESUME_TRIES):
+                time.sleep(RESUME_BACKOFF_S * 2**attempt)
+                try:
+                    self._reader = self._resume()
+                    break
+                except DROPPED as error:
+                    failure = error
+            else:
+                raise failure
+
+    def read_batch(self) -> pa.RecordBatch | None:
+        """The next batch, or None after the last one."""
+        try:
+            chunk = self._attempt(lambda reader: reader.read_chunk())
+        except StopIteration:
+            return None
+        if chunk.app_metadata is None:
+            self._resumable = False  # a server that does not hold its results
+        else:
+            position = sf.ResultBatch.FromString(chunk.app_metadata.to_pybytes())
+            if position.index != self._next:
+                raise SparkFlightException(
+                    message=f"result {self.id} sent batch {position.index} where batch "
+                    f"{self._next} was due",
+                    errorClass="FLIGHT_ERROR",
+                )
+        self._next += 1
+        return chunk.data
+
+    def read_all(self) -> pa.Table:
+        batches = []
+        while (batch := self.read_batch()) is not None:
+            batches.append(batch)
+        return pa.Table.from_batches(batches, self.schema)
+
+    def __enter__(self) -> Result:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Have the server free the result; it frees it by itself later if this fails."""
+        if self._resumable:
+            with suppress(Exception):
+                self._connection.release(self.id)
