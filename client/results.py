@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 #: First server protocol version with resumable results.
 RESUME_PROTOCOL = 4
+#: First server protocol version freeing results named by the ``x-sparkflight-release``
+#: header of a later call.
+RELEASE_HEADER_PROTOCOL = 9
 #: Resumes tried after a connection drops mid-result, and the wait before the first one
 #: (doubling with each try).
 RESUME_TRIES = 5
@@ -49,6 +52,7 @@ class Result:
         self.id = operation_id
         self._resumable = connection.resumable
         self._next = 0
+        self._ended = False
         self._reader = self._start()
         self.schema: pa.Schema = self._attempt(lambda reader: reader.schema)
 
@@ -92,6 +96,7 @@ class Result:
         try:
             chunk = self._attempt(lambda reader: reader.read_chunk())
         except StopIteration:
+            self._ended = True
             return None
         if chunk.app_metadata is None:
             self._resumable = False  # a server that does not hold its results
@@ -116,7 +121,13 @@ class Result:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        """Have the server free the result; it frees it by itself later if this fails."""
-        if self._resumable:
-            with suppress(Exception):
+        """Have the server free the result: at once when it was not read to the end (its
+        query may still run), else possibly with the next call. The server frees it by
+        itself later if this fails."""
+        if not self._resumable:
+            return
+        with suppress(Exception):
+            if self._ended:
+                self._connection.release_read(self.id)
+            else:
                 self._connection.release(self.id)

@@ -28,7 +28,7 @@ from client.errors import (
 from client.expressions import ColumnRef, Expr, Literal
 from client.progress import ProgressHandler, ProgressReporting
 from client.readwriter import DataFrameReader
-from client.results import RESUME_PROTOCOL
+from client.results import RELEASE_HEADER_PROTOCOL, RESUME_PROTOCOL
 from client.transport import Connection, parse_remote
 from client.tvf import TableValuedFunction
 from client.types import DataType, StructType
@@ -214,6 +214,7 @@ class SparkSession:
         self._progress = ProgressReporting(self._server_protocol)
         connection.progress = self._progress
         connection.resumable = self._server_protocol >= RESUME_PROTOCOL
+        connection.release_in_headers = self._server_protocol >= RELEASE_HEADER_PROTOCOL
         self._conf = RuntimeConfig(connection)
 
     @classmethod

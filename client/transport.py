@@ -36,6 +36,7 @@ SESSION_HEADER = b"x-sparkflight-session"
 OPERATION_HEADER = b"x-sparkflight-operation-id"
 TAG_HEADER = b"x-sparkflight-tag"
 RESUMABLE_HEADER = b"x-sparkflight-resumable"
+RELEASE_HEADER = b"x-sparkflight-release"
 #: Longest wait for the server to free a result the client is done with.
 RELEASE_TIMEOUT_S = 10.0
 M = TypeVar("M", bound=Message)
@@ -139,6 +140,11 @@ class Connection:
         self.progress: ProgressReporting | None = None
         #: Whether results are read resumably (the server speaks protocol 4 or newer).
         self.resumable = False
+        #: Whether results read to the end are freed by the next call's headers (protocol
+        #: 9 or newer) rather than by a ``result.release`` call of their own.
+        self.release_in_headers = False
+        self._read: list[str] = []
+        self._read_lock = threading.Lock()
 
     @classmethod
     def open(cls, url: str) -> Connection:
@@ -173,6 +179,9 @@ class Connection:
             headers += [(TAG_HEADER, quote(tag).encode()) for tag in sorted(self.tags)]
         if resumable:
             headers.append((RESUMABLE_HEADER, b"1"))
+        with self._read_lock:
+            read, self._read = self._read, []
+        headers += [(RELEASE_HEADER, result_id.encode()) for result_id in read]
         return flight.FlightCallOptions(headers=headers, timeout=timeout)
 
     @contextmanager
@@ -250,6 +259,15 @@ class Connection:
                 progress.__exit__(None, None, None)
 
         return result.schema, batches()
+
+    def release_read(self, result_id: str) -> None:
+        """Free a resumable result read to the end: at once, or with the next call's headers
+        when the server takes them (it frees the result after its timeout otherwise)."""
+        if not self.release_in_headers:
+            self.release(result_id)
+            return
+        with self._read_lock:
+            self._read.append(result_id)
 
     def release(self, result_id: str) -> bool:
         """Have the server free a resumable result at once (``result.release``); whether

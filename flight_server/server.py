@@ -23,6 +23,7 @@ from flight_server.resume import (
     SWEEP_INTERVAL_S,
     held_results,
     held_stream,
+    release_result,
     resume_stream,
     resume_ticket,
     sweep,
@@ -183,6 +184,8 @@ class SparkFlightServer(fl.FlightServerBase):
         record = self._record(context)
         record.user, record.session = session.user, session.id
         record.operation = headers.operation_id or ""
+        for result_id in headers.released:
+            release_result(session, result_id, user)
         return session
 
     def _sql_call(self, context: fl.ServerCallContext) -> flight_sql.Call:

@@ -33,6 +33,9 @@ OPERATION_HEADER = "x-sparkflight-operation-id"
 TAG_HEADER = "x-sparkflight-tag"
 #: Request header (``1``) asking that a DoGet's result be resumable (flight_server/resume.py).
 RESUMABLE_HEADER = "x-sparkflight-resumable"
+#: Request header, repeated once per result, naming resumable results the client has read
+#: to the end: the server frees them before handling the call (flight_server/resume.py).
+RELEASE_HEADER = "x-sparkflight-release"
 #: Cookie naming the session of a Flight SQL client (the name Flight's specification suggests).
 SESSION_COOKIE = "arrow_flight_session_id"
 _SESSION_ID = re.compile(r"[0-9a-f]{32}")
@@ -42,12 +45,13 @@ INVALID_SESSION_ID = "INVALID_SESSION_ID"
 @dataclass(frozen=True)
 class CallHeaders:
     """What a call's headers say: its session, the id and tags of its operation, and
-    whether its result is to be resumable."""
+    whether its result is to be resumable, and the results the client is done with."""
 
     session_id: str | None = None
     operation_id: str | None = None
     tags: frozenset[str] = frozenset()
     resumable: bool = False
+    released: tuple[str, ...] = ()
 
 
 @dataclass
@@ -302,19 +306,22 @@ def _cookie_session(headers: dict[str, list[str]]) -> str | None:
 
 
 class SessionMiddlewareFactory(fl.ServerMiddlewareFactory):
-    """Reads the session, operation id and tag headers and the session cookie of every call."""
+    """Reads the session, operation id, tag and release headers and the session cookie of
+    every call."""
 
     def start_call(self, info: fl.CallInfo, headers: dict[str, list[str]]) -> SessionMiddleware:
         session = headers.get(SESSION_HEADER) or []
         operation = headers.get(OPERATION_HEADER) or []
         tags = frozenset(unquote(t) for t in headers.get(TAG_HEADER) or [] if t)
         resumable = (headers.get(RESUMABLE_HEADER) or [""])[0] == "1"
+        released = tuple(headers.get(RELEASE_HEADER) or ())
         return SessionMiddleware(
             CallHeaders(
                 session[0] if session else None,
                 operation[0] if operation else None,
                 tags,
                 resumable,
+                released,
             ),
             _cookie_session(headers),
         )

@@ -17,7 +17,8 @@ from importlib import metadata
 #: ``ResultBatch`` metadata, the ``result.release`` action).
 #: 5: Python functions (``PythonFunction``: UDFs, UDTFs, mapInPandas, applyInPandas,
 #: cogroup, foreach, registration).
-PROTOCOL_VERSION = 5
+#: 9: the ``x-sparkflight-release`` header (results read to the end, freed by a later call).
+PROTOCOL_VERSION = 9
 
 
 def effective(version: int) -> int:

@@ -93,7 +93,33 @@ def test_a_cut_mid_stream_resumes_with_every_row_once(
     table = df.toArrow()
     assert proxy.cuts == 1
     assert table.equals(_expected(classic))
-    assert held_results(server.sessions) == []  # read to the end and released
+    alice.conf.get("spark.sql.session.timeZone")  # frees the result read to the end
+    assert held_results(server.sessions) == []
+
+
+def test_a_result_read_to_the_end_is_freed_by_the_next_call(
+    alice: RemoteSession, server: SparkFlightServer
+) -> None:
+    assert alice.sql(QUERY.format(rows=1000)).count() == 1000
+    held = held_results(server.sessions)
+    assert len(held) == 1 and held[0].session.id == alice._connection.session_id
+    assert alice.range(3).collect()[2].id == 2
+    assert [r.id for r in held_results(server.sessions)] != [held[0].id]  # the collect's
+    alice.conf.get("spark.sql.session.timeZone")
+    assert held_results(server.sessions) == []
+
+
+def test_a_protocol_8_server_frees_a_result_read_to_the_end_at_once(
+    classic: SparkSession,
+) -> None:
+    server = SparkFlightServer(classic, "grpc://127.0.0.1:0", versions=ServerVersions(protocol=8))
+    try:
+        with RemoteSession.builder.remote(f"grpc://127.0.0.1:{server.port}").create() as old:
+            assert old._connection.release_in_headers is False
+            assert old.range(5).count() == 5
+            assert held_results(server.sessions) == []
+    finally:
+        server.shutdown()
 
 
 def test_a_stream_cut_again_after_each_resume_resumes_each_time(
