@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from client import plan, udf
 from client.column import Column, column_expr
-from client.errors import PySparkTypeError, PySparkValueError, not_supported, unavailable_method
+from client.errors import PySparkTypeError, PySparkValueError
 from client.expressions import Alias, Call, Expr, Literal, Star
+from client.streaming.state import TIMEOUTS
+from client.streaming.stateful_processor import StatefulProcessor
 from client.types import NumericType, StructType
 from plans import sparkflight_pb2 as sf
 
@@ -219,13 +221,128 @@ class GroupedData:
     def cogroup(self, other: GroupedData) -> PandasCogroupedOps:
         """This DataFrame's groups with ``other``'s of the same key, for applyInPandas."""
         return PandasCogroupedOps(self, other)
-    applyInPandasWithState = unavailable_method(
-        "GroupedData.applyInPandasWithState", not_supported
-    )
-    transformWithState = unavailable_method("GroupedData.transformWithState", not_supported)
-    transformWithStateInPandas = unavailable_method(
-        "GroupedData.transformWithStateInPandas", not_supported
-    )
+
+    def applyInPandasWithState(
+        self,
+        func: Callable[..., Any],
+        outputStructType: StructType | str,
+        stateStructType: StructType | str,
+        outputMode: str,
+        timeoutConf: str,
+    ) -> DataFrame:
+        """Spark's Python workers call ``func(key, pdfs, state)`` per group of a streaming
+        DataFrame, with the group's ``GroupState`` of ``stateStructType``; it yields pandas
+        DataFrames of ``outputStructType``."""
+        if timeoutConf not in TIMEOUTS:
+            raise PySparkValueError(
+                message=f"[INVALID_TIMEOUT_CONF] timeoutConf must be one of {list(TIMEOUTS)}, "
+                f"got {timeoutConf!r}.",
+                errorClass="INVALID_TIMEOUT_CONF",
+                messageParameters={"timeout_conf": str(timeoutConf)},
+            )
+        eval_type = udf.PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF_WITH_STATE
+        feature = "GroupedData.applyInPandasWithState"
+        function = self._function(feature, func, outputStructType, eval_type)
+        state_schema = (
+            stateStructType.json() if isinstance(stateStructType, StructType) else stateStructType
+        )
+        relation = plan.StatefulGroupMap(
+            child=self._df._relation,
+            function=function,
+            grouping=self._keys,
+            output_mode=outputMode,
+            state_schema=state_schema,
+            timeout_conf=timeoutConf,
+        )
+        return self._df._with(relation)
+
+    def _transform_with_state(
+        self,
+        feature: str,
+        eval_type: int,
+        processor: StatefulProcessor,
+        schema: StructType | str,
+        outputMode: str,
+        timeMode: str,
+        initialState: GroupedData | None,
+        eventTimeColumnName: str,
+    ) -> DataFrame:
+        if not isinstance(processor, StatefulProcessor):
+            raise PySparkTypeError(
+                message="[NOT_EXPECTED_TYPE] Argument `statefulProcessor` should be a "
+                f"StatefulProcessor, got {type(processor).__name__}.",
+                errorClass="NOT_EXPECTED_TYPE",
+                messageParameters={
+                    "arg_name": "statefulProcessor",
+                    "arg_type": type(processor).__name__,
+                },
+            )
+        if initialState is not None and not isinstance(initialState, GroupedData):
+            raise PySparkTypeError(
+                message="[NOT_EXPECTED_TYPE] Argument `initialState` should be a GroupedData, "
+                f"got {type(initialState).__name__}.",
+                errorClass="NOT_EXPECTED_TYPE",
+                messageParameters={
+                    "arg_name": "initialState",
+                    "arg_type": type(initialState).__name__,
+                },
+            )
+        udf.check_protocol(self._df._session, feature)
+        function = udf.python_function(processor, eval_type, schema)
+        relation = plan.StatefulGroupMap(
+            child=self._df._relation,
+            function=function,
+            grouping=self._keys,
+            output_mode=outputMode,
+            time_mode=timeMode,
+            event_time_column=eventTimeColumnName,
+            initial_state=None if initialState is None else initialState._df._relation,
+            initial_state_grouping=() if initialState is None else initialState._keys,
+        )
+        return self._df._with(relation)
+
+    def transformWithStateInPandas(
+        self,
+        statefulProcessor: StatefulProcessor,
+        outputStructType: StructType | str,
+        outputMode: str,
+        timeMode: str,
+        initialState: GroupedData | None = None,
+        eventTimeColumnName: str = "",
+    ) -> DataFrame:
+        """Spark's Python workers run ``statefulProcessor`` per grouping key, with its rows
+        as pandas DataFrames and state variables kept by Spark's state store."""
+        return self._transform_with_state(
+            "GroupedData.transformWithStateInPandas",
+            udf.PythonEvalType.SQL_TRANSFORM_WITH_STATE_PANDAS_UDF,
+            statefulProcessor,
+            outputStructType,
+            outputMode,
+            timeMode,
+            initialState,
+            eventTimeColumnName,
+        )
+
+    def transformWithState(
+        self,
+        statefulProcessor: StatefulProcessor,
+        outputStructType: StructType | str,
+        outputMode: str,
+        timeMode: str,
+        initialState: GroupedData | None = None,
+        eventTimeColumnName: str = "",
+    ) -> DataFrame:
+        """As :meth:`transformWithStateInPandas`, with the rows as ``Row`` objects."""
+        return self._transform_with_state(
+            "GroupedData.transformWithState",
+            udf.PythonEvalType.SQL_TRANSFORM_WITH_STATE_PYTHON_ROW_UDF,
+            statefulProcessor,
+            outputStructType,
+            outputMode,
+            timeMode,
+            initialState,
+            eventTimeColumnName,
+        )
 
 
 class PandasCogroupedOps:

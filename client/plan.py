@@ -671,6 +671,43 @@ class CoGroupMap(Relation):
 
 
 @dataclass(eq=False, kw_only=True)
+class StatefulGroupMap(Relation):
+    """``groupBy(...).applyInPandasWithState`` / ``transformWithState(InPandas)``: the
+    initial state, when given, is a second input."""
+
+    child: Relation
+    function: sf.PythonFunction
+    grouping: Sequence[Expr] = ()
+    output_mode: str
+    state_schema: str = ""
+    timeout_conf: str = ""
+    time_mode: str = ""
+    event_time_column: str = ""
+    initial_state: Relation | None = None
+    initial_state_grouping: Sequence[Expr] = ()
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.StatefulGroupMapRelation(
+            function=self.function,
+            grouping_expressions=[g.to_proto(ctx) for g in self.grouping],
+            output_mode=self.output_mode,
+            state_schema=self.state_schema,
+            timeout_conf=self.timeout_conf,
+            time_mode=self.time_mode,
+            event_time_column=self.event_time_column,
+            initial_state_grouping_expressions=[
+                g.to_proto(ctx) for g in self.initial_state_grouping
+            ],
+        )
+        if self.initial_state is None:
+            return _single(self.child.to_rel(ctx), message)
+        inputs = [self.child.to_rel(ctx), self.initial_state.to_rel(ctx)]
+        return Rel(
+            extension_multi=algebra_pb2.ExtensionMultiRel(inputs=inputs, detail=_any(message))
+        )
+
+
+@dataclass(eq=False, kw_only=True)
 class PythonTableFunction(Relation):
     """The rows of a Python UDTF called with ``arguments``."""
 

@@ -100,6 +100,10 @@ class DataType:
     def json(self) -> str:
         return _json.dumps(self.jsonValue(), separators=(",", ":"), sort_keys=True)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as Spark's JSON form, which a server reads as PySpark's type."""
+        return (_parse_datatype_json_string, (self.json(),))
+
     @classmethod
     def fromDDL(cls, ddl: str) -> DataType:
         """The type a DDL string describes (``"int"``, ``"a int, b string"``)."""
@@ -918,6 +922,11 @@ def _interval_type(start: str, end: str | None) -> DataType | None:
         if start in fields and (end is None or end in fields):
             return cls(fields[start], fields[end] if end else None)
     return None
+
+
+def _parse_datatype_json_string(text: str) -> DataType:
+    """The type of Spark's JSON form (PySpark's function of the same name)."""
+    return parse_json_type(_json.loads(text))
 
 
 def parse_json_type(

@@ -690,6 +690,26 @@ class CoGroupMapRelation(_message.Message):
     right_grouping_expressions: _containers.RepeatedCompositeFieldContainer[_algebra_pb2.Expression]
     def __init__(self, function: _Optional[_Union[PythonFunction, _Mapping]] = ..., left_grouping_expressions: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., right_grouping_expressions: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ...) -> None: ...
 
+class StatefulGroupMapRelation(_message.Message):
+    __slots__ = ("function", "grouping_expressions", "output_mode", "state_schema", "timeout_conf", "time_mode", "event_time_column", "initial_state_grouping_expressions")
+    FUNCTION_FIELD_NUMBER: _ClassVar[int]
+    GROUPING_EXPRESSIONS_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_MODE_FIELD_NUMBER: _ClassVar[int]
+    STATE_SCHEMA_FIELD_NUMBER: _ClassVar[int]
+    TIMEOUT_CONF_FIELD_NUMBER: _ClassVar[int]
+    TIME_MODE_FIELD_NUMBER: _ClassVar[int]
+    EVENT_TIME_COLUMN_FIELD_NUMBER: _ClassVar[int]
+    INITIAL_STATE_GROUPING_EXPRESSIONS_FIELD_NUMBER: _ClassVar[int]
+    function: PythonFunction
+    grouping_expressions: _containers.RepeatedCompositeFieldContainer[_algebra_pb2.Expression]
+    output_mode: str
+    state_schema: str
+    timeout_conf: str
+    time_mode: str
+    event_time_column: str
+    initial_state_grouping_expressions: _containers.RepeatedCompositeFieldContainer[_algebra_pb2.Expression]
+    def __init__(self, function: _Optional[_Union[PythonFunction, _Mapping]] = ..., grouping_expressions: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., output_mode: _Optional[str] = ..., state_schema: _Optional[str] = ..., timeout_conf: _Optional[str] = ..., time_mode: _Optional[str] = ..., event_time_column: _Optional[str] = ..., initial_state_grouping_expressions: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ...) -> None: ...
+
 class PythonTableFunctionRelation(_message.Message):
     __slots__ = ("function", "arguments")
     FUNCTION_FIELD_NUMBER: _ClassVar[int]

@@ -9,13 +9,17 @@ Spark's Python workers run it.
 
 from __future__ import annotations
 
+import importlib
+import io
+import pickle
 import sys
 from collections.abc import Callable
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from pyspark import cloudpickle
-from pyspark.sql import Column, DataFrame
+from pyspark.sql import Column, DataFrame, GroupedData
 from pyspark.sql import types as T
+from pyspark.sql.streaming.state import GroupStateTimeout
 from pyspark.sql.udf import UserDefinedFunction
 from pyspark.sql.udtf import UserDefinedTableFunction
 from pyspark.util import PythonEvalType
@@ -33,9 +37,51 @@ if TYPE_CHECKING:
     from flight_server.sessions import Session
 
 _ARROW_UDF_CONF = "spark.sql.execution.pythonUDF.arrow.enabled"
+_TIMEOUTS = frozenset(
+    {
+        GroupStateTimeout.NoTimeout,
+        GroupStateTimeout.ProcessingTimeTimeout,
+        GroupStateTimeout.EventTimeTimeout,
+    }
+)
 _UDTF_EVAL_TYPES = frozenset(
     {PythonEvalType.SQL_TABLE_UDF, PythonEvalType.SQL_ARROW_TABLE_UDF}
 )
+
+
+#: Client modules whose classes, functions and selves, met in a pickled function, stand
+#: for PySpark's: a client ``StructType``, ``Row`` or ``StatefulProcessor`` (or the module
+#: ``client.types`` captured as ``T``) becomes PySpark's, which Spark's Python workers expect.
+_PYSPARK_TWINS = {
+    "client.types": "pyspark.sql.types",
+    "client.row": "pyspark.sql.types",
+    "client.streaming.state": "pyspark.sql.streaming.state",
+    "client.streaming.stateful_processor": "pyspark.sql.streaming.stateful_processor",
+}
+
+
+def _twin_module(name: str) -> ModuleType:
+    """cloudpickle's ``subimport`` (a module captured by a function), PySpark's twin first."""
+    return importlib.import_module(_PYSPARK_TWINS.get(name, name))
+
+
+class _Unpickler(pickle.Unpickler):
+    """Reads the client's classes and modules as their PySpark twins (:data:`_PYSPARK_TWINS`)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module.endswith("cloudpickle") and name == "subimport":
+            return _twin_module
+        twin = _PYSPARK_TWINS.get(module)
+        if twin is not None:
+            found = getattr(importlib.import_module(twin), name, None)
+            if found is not None:
+                return found
+        return super().find_class(module, name)
+
+
+def unpickled(data: bytes) -> Any:
+    """A function pickled by the client (cloudpickle's format is pickle's)."""
+    return _Unpickler(io.BytesIO(data)).load()
 
 
 def server_python_version() -> str:
@@ -64,7 +110,7 @@ def function_of(session: Session, message: sf.PythonFunction) -> Any:
             server_version=server,
         )
     try:
-        return cloudpickle.loads(message.command)
+        return unpickled(message.command)
     except Exception as exc:  # noqa: BLE001 - any failure to unpickle is the client's
         raise SparkFlightError(
             INVALID_PLAN,
@@ -186,6 +232,46 @@ GROUP_MAP = frozenset(
 COGROUP_MAP = frozenset(
     {PythonEvalType.SQL_COGROUPED_MAP_PANDAS_UDF, PythonEvalType.SQL_COGROUPED_MAP_ARROW_UDF}
 )
+
+
+#: The PySpark method of each stateful eval type, and whether it takes an initial state.
+_STATEFUL: dict[int, tuple[str, bool]] = {
+    PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF_WITH_STATE: ("applyInPandasWithState", False),
+    PythonEvalType.SQL_TRANSFORM_WITH_STATE_PANDAS_UDF: ("transformWithStateInPandas", True),
+    PythonEvalType.SQL_TRANSFORM_WITH_STATE_PYTHON_ROW_UDF: ("transformWithState", True),
+}
+
+
+def stateful(
+    session: Session,
+    m: sf.StatefulGroupMapRelation,
+    grouped: GroupedData,
+    initial_state: GroupedData | None = None,
+) -> DataFrame:
+    """``grouped.applyInPandasWithState`` or ``transformWithState(InPandas)`` with the
+    unpickled function or processor."""
+    known = _STATEFUL.get(m.function.eval_type)
+    if known is None:
+        raise SparkFlightError(
+            INVALID_PLAN, f"eval type {m.function.eval_type} does not fit a stateful relation"
+        )
+    method_name, takes_initial_state = known
+    if initial_state is not None and not takes_initial_state:
+        raise SparkFlightError(INVALID_PLAN, f"{method_name} takes no initial state")
+    method = getattr(grouped, method_name)
+    func, schema = function_of(session, m.function), _checked_schema(m.function)
+    if not takes_initial_state:
+        state_schema = return_type(sf.PythonFunction(return_type=m.state_schema))
+        if state_schema is None:
+            raise SparkFlightError(INVALID_PLAN, f"{method_name} needs a state schema")
+        if m.timeout_conf not in _TIMEOUTS:
+            raise SparkFlightError(
+                INVALID_PLAN,
+                f"unknown timeout {m.timeout_conf!r} of {method_name}: expected one of "
+                f"{sorted(_TIMEOUTS)}",
+            )
+        return method(func, schema, state_schema, m.output_mode, m.timeout_conf)
+    return method(func, schema, m.output_mode, m.time_mode, initial_state, m.event_time_column)
 
 
 def foreach(session: Session, df: DataFrame, message: sf.PythonFunction, partitions: bool) -> None:

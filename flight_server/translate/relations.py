@@ -748,6 +748,21 @@ def _group_map(ctx: Context, m: sf.GroupMapRelation, f: Frame, s: Scope) -> Data
     return python.applied(ctx.session, m.function, grouped, python.GROUP_MAP)()
 
 
+def _stateful_group_map(
+    ctx: Context, m: sf.StatefulGroupMapRelation, f: Frame, s: Scope
+) -> DataFrame:
+    grouped = f.df.groupBy(*expressions(ctx, m.grouping_expressions, s))
+    return python.stateful(ctx.session, m, grouped)
+
+
+def _stateful_group_map_with_initial_state(
+    ctx: Context, m: sf.StatefulGroupMapRelation, f: Frame, initial: Frame
+) -> DataFrame:
+    grouped = f.df.groupBy(*expressions(ctx, m.grouping_expressions, Scope(f)))
+    keys = expressions(ctx, m.initial_state_grouping_expressions, Scope(initial))
+    return python.stateful(ctx.session, m, grouped, initial.df.groupBy(*keys))
+
+
 def _python_table_function(
     ctx: Context, m: sf.PythonTableFunctionRelation, outer: Scope | None
 ) -> DataFrame:
@@ -774,6 +789,7 @@ _EXTENSIONS: dict[str, _Extension] = {
         _Extension(sf.PythonTableFunctionRelation, leaf=_python_table_function),
         _Extension(sf.MapPartitionsRelation, single=_map_partitions),
         _Extension(sf.GroupMapRelation, single=_group_map),
+        _Extension(sf.StatefulGroupMapRelation, single=_stateful_group_map),
         _Extension(sf.SubqueryAliasRelation, single=_subquery_alias),
         _Extension(sf.WithColumnsRelation, single=_with_columns),
         _Extension(sf.RenameRelation, single=_rename_columns),
@@ -861,6 +877,7 @@ _BINARY: dict[str, tuple[type[Message], _Binary]] = {
         (sf.ZipRelation, _zip),
         (sf.NearestByJoinRelation, _nearest_by_join),
         (sf.CoGroupMapRelation, _cogroup_map),
+        (sf.StatefulGroupMapRelation, _stateful_group_map_with_initial_state),
     )
 }
 

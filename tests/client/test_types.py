@@ -349,3 +349,31 @@ def test_from_arrow_accepts_other_encodings() -> None:
         t.to_arrow_type(t.YearMonthIntervalType())
     assert t.to_arrow_type(t.CalendarIntervalType()) == pa.month_day_nano_interval()
     assert t.from_arrow_type(pa.month_day_nano_interval()) == t.CalendarIntervalType()
+
+
+PICKLED_TYPES = [
+    t.StructType(
+        [
+            t.StructField("a", t.LongType(), False, {"comment": "key"}),
+            t.StructField("b", t.ArrayType(t.StringType("UNICODE_CI"))),
+            t.StructField("m", t.MapType(t.StringType(), t.DecimalType(10, 2))),
+        ]
+    ),
+    t.CharType(5),
+    t.TimestampNTZType(),
+    t.DayTimeIntervalType(t.DayTimeIntervalType.HOUR, t.DayTimeIntervalType.SECOND),
+    t.VariantType(),
+]
+
+
+@pytest.mark.parametrize("data_type", PICKLED_TYPES, ids=lambda d: d.simpleString())
+def test_a_pickled_type_is_read_as_pysparks_twin_on_the_server(data_type: t.DataType) -> None:
+    import cloudpickle
+
+    from flight_server.translate.python import unpickled
+
+    data = cloudpickle.dumps(data_type)
+    assert pickle.loads(data) == data_type
+    twin = unpickled(data)
+    assert twin == ps._parse_datatype_json_string(data_type.json())
+    assert type(twin).__module__ == "pyspark.sql.types"

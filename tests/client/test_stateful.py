@@ -1,0 +1,151 @@
+"""Python state per grouping key: transformWithState and transformWithStateInPandas with
+a StatefulProcessor, and applyInPandasWithState, against in-process PySpark."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pandas as pd
+import pytest
+from pyspark.sql.streaming import StatefulProcessor as ClassicProcessor
+
+from client.errors import PySparkTypeError, PySparkValueError
+from client.streaming import StatefulProcessor
+from client.streaming.state import GroupStateTimeout
+from tests.client.harness import Engine, Engines, engines_for
+
+STATE_STORE = "spark.sql.streaming.stateStore.providerClass"
+ROCKSDB = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"
+
+
+@pytest.fixture
+def engines(spark: Any, classic: Any) -> Iterator[Engines]:
+    """Both sessions with the RocksDB state store that transformWithState needs."""
+    previous = classic.conf.get(STATE_STORE)
+    for session in (spark, classic):
+        session.conf.set(STATE_STORE, ROCKSDB)
+    yield engines_for(spark, classic)
+    classic.conf.set(STATE_STORE, previous)
+    spark.conf.unset(STATE_STORE)
+
+
+def _base(engine: Engine) -> type:
+    return StatefulProcessor if engine.name == "client" else ClassicProcessor
+
+
+def counter(engine: Engine, rows_as_pandas: bool) -> Any:
+    """A processor counting each key's rows in a value state (with an initial count)."""
+    T, Row = engine.T, engine.Row
+
+    class Counter(_base(engine)):  # type: ignore[misc]
+        def init(self, handle: Any) -> None:
+            schema = T.StructType([T.StructField("c", T.LongType())])
+            self.count = handle.getValueState("count", schema)
+
+        def handleInitialState(self, key: Any, initialState: Any, timerValues: Any) -> None:
+            start = initialState.at[0, "c"] if rows_as_pandas else initialState.c
+            self.count.update((int(start),))
+
+        def handleInputRows(self, key: Any, rows: Any, timerValues: Any) -> Any:
+            seen = sum(len(pdf) for pdf in rows) if rows_as_pandas else len(list(rows))
+            total = (self.count.get()[0] if self.count.exists() else 0) + seen
+            self.count.update((total,))
+            if rows_as_pandas:
+                yield pd.DataFrame({"k": [key[0]], "n": [total]})
+            else:
+                yield Row(k=key[0], n=total)
+
+    return Counter()
+
+
+def _input(engine: Engine) -> Any:
+    return engine.spark.range(10).selectExpr("id % 3 as k", "id as v")
+
+
+def _rows(df: Any) -> list[tuple[Any, ...]]:
+    return sorted(tuple(row) for row in df.collect())
+
+
+@pytest.mark.parametrize("rows_as_pandas", [True, False], ids=["pandas", "rows"])
+def test_transform_with_state_counts_per_key(engines: Engines, rows_as_pandas: bool) -> None:
+    method = "transformWithStateInPandas" if rows_as_pandas else "transformWithState"
+
+    def run(engine: Engine) -> list[tuple[Any, ...]]:
+        grouped = _input(engine).groupBy("k")
+        processor = counter(engine, rows_as_pandas)
+        return _rows(getattr(grouped, method)(processor, "k long, n long", "Append", "None"))
+
+    got, expected = run(engines.client), run(engines.classic)
+    assert got == expected == [(0, 4), (1, 3), (2, 3)]
+
+
+@pytest.mark.parametrize("rows_as_pandas", [True, False], ids=["pandas", "rows"])
+def test_transform_with_state_from_an_initial_state(
+    engines: Engines, rows_as_pandas: bool
+) -> None:
+    method = "transformWithStateInPandas" if rows_as_pandas else "transformWithState"
+
+    def run(engine: Engine) -> list[tuple[Any, ...]]:
+        initial = engine.spark.createDataFrame([(0, 100), (2, 20)], "k long, c long")
+        grouped = _input(engine).groupBy("k")
+        return _rows(
+            getattr(grouped, method)(
+                counter(engine, rows_as_pandas),
+                engine.T.StructType(
+                    [
+                        engine.T.StructField("k", engine.T.LongType()),
+                        engine.T.StructField("n", engine.T.LongType()),
+                    ]
+                ),
+                "Append",
+                "None",
+                initialState=initial.groupBy("k"),
+            )
+        )
+
+    got, expected = run(engines.client), run(engines.classic)
+    assert got == expected == [(0, 104), (1, 3), (2, 23)]
+
+
+def test_apply_in_pandas_with_state_on_a_batch_gives_sparks_error(engines: Engines) -> None:
+    def total(key: Any, pdfs: Any, state: Any) -> Any:
+        yield pd.DataFrame({"k": [key[0]], "total": [sum(p["v"].sum() for p in pdfs)]})
+
+    def run(engine: Engine) -> Exception:
+        grouped = _input(engine).groupBy("k")
+        df = grouped.applyInPandasWithState(
+            total, "k long, total long", "c long", "append", GroupStateTimeout.NoTimeout
+        )
+        with pytest.raises(Exception) as failure:  # noqa: PT011 - each engine's own class
+            df.collect()
+        return failure.value
+
+    got, expected = run(engines.client), run(engines.classic)
+    assert type(got).__name__ == type(expected).__name__ == "UnsupportedOperationException"
+    assert "applyInPandasWithState is unsupported in batch query" in str(expected)
+    assert "applyInPandasWithState is unsupported in batch query" in str(got)
+
+
+def test_bad_arguments_are_refused_on_the_client(spark: Any) -> None:
+    grouped = spark.range(3).groupBy("id")
+    with pytest.raises(PySparkValueError, match="timeoutConf must be one of"):
+        grouped.applyInPandasWithState(lambda k, p, s: p, "id long", "c long", "append", "Soon")
+    with pytest.raises(PySparkTypeError, match="should be a StatefulProcessor"):
+        grouped.transformWithStateInPandas(lambda k, r, t: r, "id long", "Append", "None")
+    assert spark.range(3).count() == 3
+
+
+def test_a_bad_output_mode_gives_sparks_error(engines: Engines) -> None:
+    def run(engine: Engine) -> Exception:
+        grouped = _input(engine).groupBy("k")
+        with pytest.raises(Exception) as failure:  # noqa: PT011 - each engine's own class
+            grouped.transformWithStateInPandas(
+                counter(engine, True), "k long, n long", "Sideways", "None"
+            ).collect()
+        return failure.value
+
+    got, expected = run(engines.client), run(engines.classic)
+    assert type(got).__name__ == type(expected).__name__
+    assert "Sideways" in str(expected) and "Sideways" in str(got)
+    assert engines.client.spark.range(2).count() == 2
