@@ -242,6 +242,7 @@ class GroupedData:
             )
         eval_type = udf.PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF_WITH_STATE
         feature = "GroupedData.applyInPandasWithState"
+        udf.check_protocol(self._df._session, feature, udf.STATEFUL_PROTOCOL)
         function = self._function(feature, func, outputStructType, eval_type)
         state_schema = (
             stateStructType.json() if isinstance(stateStructType, StructType) else stateStructType
@@ -287,7 +288,7 @@ class GroupedData:
                     "arg_type": type(initialState).__name__,
                 },
             )
-        udf.check_protocol(self._df._session, feature)
+        udf.check_protocol(self._df._session, feature, udf.STATEFUL_PROTOCOL)
         function = udf.python_function(processor, eval_type, schema)
         relation = plan.StatefulGroupMap(
             child=self._df._relation,

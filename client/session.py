@@ -16,6 +16,7 @@ from client.catalog import Catalog
 from client.column import Column
 from client.conversion import local_data_to_arrow
 from client.dataframe import DataFrame
+from client.datasource import DataSourceRegistration
 from client.errors import (
     PySparkTypeError,
     PySparkValueError,
@@ -350,7 +351,6 @@ class SparkSession:
         self._connection.tags.clear()
 
     sparkContext = unavailable_property("sparkContext", needs_jvm)
-    dataSource = unavailable_property("dataSource", not_supported)
     profile = unavailable_property("profile", not_supported)
     addArtifact = unavailable_method("addArtifact", not_supported)
     addArtifacts = unavailable_method("addArtifacts", not_supported)
@@ -398,6 +398,11 @@ class SparkSession:
     @property
     def tvf(self) -> TableValuedFunction:
         return TableValuedFunction(self)
+
+    @property
+    def dataSource(self) -> DataSourceRegistration:
+        """Python data sources of this session (``spark.dataSource.register``)."""
+        return DataSourceRegistration(self)
 
     @property
     def udf(self) -> UDFRegistration:

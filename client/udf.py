@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 
 #: The protocol version that brings Python functions.
 PYTHON_PROTOCOL = 5
+#: The protocol versions that bring state per key (transformWithState,
+#: applyInPandasWithState) and Python data sources.
+STATEFUL_PROTOCOL = 9
+DATA_SOURCE_PROTOCOL = 9
 
 
 class PythonEvalType:
@@ -424,10 +428,11 @@ class UDFRegistration:
         raise not_supported("spark.udf.registerJavaUDAF")
 
 
-def check_protocol(session: SparkSession, feature: str) -> None:
-    """Refuse ``feature`` on a server that predates Python functions."""
-    if session._server_protocol < PYTHON_PROTOCOL:
-        raise not_supported(f"{feature} with a server of protocol older than {PYTHON_PROTOCOL}")
+def check_protocol(session: SparkSession, feature: str, version: int = PYTHON_PROTOCOL) -> None:
+    """Refuse ``feature`` on a server older than protocol ``version`` (by default, the
+    one that brings Python functions)."""
+    if session._server_protocol < version:
+        raise not_supported(f"{feature} with a server of protocol older than {version}")
 
 
 def _register(session: SparkSession, function: sf.PythonFunction) -> None:

@@ -310,6 +310,10 @@ def _register_function(session: Session, command: sf.RegisterFunctionCommand) ->
     python.register(session, command.function)
 
 
+def _register_data_source(session: Session, command: sf.RegisterDataSourceCommand) -> None:
+    python.register_data_source(session, command.data_source)
+
+
 def _foreach(session: Session, command: sf.ForeachCommand) -> None:
     df = translate_plan(session, command.plan)
     python.foreach(session, df, command.function, command.partitions)
@@ -325,6 +329,7 @@ _COMMANDS: dict[str, Callable[[Session, Message], None]] = {
     "checkpoint": _checkpoint,  # type: ignore[dict-item]
     "register_function": _register_function,  # type: ignore[dict-item]
     "foreach": _foreach,  # type: ignore[dict-item]
+    "register_data_source": _register_data_source,  # type: ignore[dict-item]
 }
 
 

@@ -219,7 +219,12 @@ def _slices(batch: pa.RecordBatch, limit: int) -> Iterator[pa.RecordBatch]:
 
 
 def arrow_batch_rdd(df: DataFrame) -> Any:
-    """The JVM RDD of ``df``'s result as serialized Arrow batches (plans, may run shuffles)."""
+    """The JVM RDD of ``df``'s result as serialized Arrow batches (plans, may run shuffles).
+
+    Spark prepares the physical plan here outside the session's own scope, reading the
+    conf of the thread's active session (Python data sources do): ``df``'s is made active.
+    """
+    jvm.activate(df.sparkSession)
     return df._jdf.toArrowBatchRdd()
 
 

@@ -882,7 +882,7 @@ class AnalyzeResponse(_message.Message):
     def __init__(self, schema_json: _Optional[str] = ..., text: _Optional[str] = ..., flag: _Optional[bool] = ..., strings: _Optional[_Iterable[str]] = ..., number: _Optional[int] = ..., storage_level: _Optional[_Union[StorageLevel, _Mapping]] = ...) -> None: ...
 
 class CommandRequest(_message.Message):
-    __slots__ = ("create_view", "write", "sql", "write_v2", "merge_into", "persist", "checkpoint", "register_function", "foreach")
+    __slots__ = ("create_view", "write", "sql", "write_v2", "merge_into", "persist", "checkpoint", "register_function", "foreach", "register_data_source")
     CREATE_VIEW_FIELD_NUMBER: _ClassVar[int]
     WRITE_FIELD_NUMBER: _ClassVar[int]
     SQL_FIELD_NUMBER: _ClassVar[int]
@@ -892,6 +892,7 @@ class CommandRequest(_message.Message):
     CHECKPOINT_FIELD_NUMBER: _ClassVar[int]
     REGISTER_FUNCTION_FIELD_NUMBER: _ClassVar[int]
     FOREACH_FIELD_NUMBER: _ClassVar[int]
+    REGISTER_DATA_SOURCE_FIELD_NUMBER: _ClassVar[int]
     create_view: CreateViewCommand
     write: WriteCommand
     sql: SqlCommand
@@ -901,7 +902,14 @@ class CommandRequest(_message.Message):
     checkpoint: CheckpointCommand
     register_function: RegisterFunctionCommand
     foreach: ForeachCommand
-    def __init__(self, create_view: _Optional[_Union[CreateViewCommand, _Mapping]] = ..., write: _Optional[_Union[WriteCommand, _Mapping]] = ..., sql: _Optional[_Union[SqlCommand, _Mapping]] = ..., write_v2: _Optional[_Union[WriteV2Command, _Mapping]] = ..., merge_into: _Optional[_Union[MergeIntoCommand, _Mapping]] = ..., persist: _Optional[_Union[PersistCommand, _Mapping]] = ..., checkpoint: _Optional[_Union[CheckpointCommand, _Mapping]] = ..., register_function: _Optional[_Union[RegisterFunctionCommand, _Mapping]] = ..., foreach: _Optional[_Union[ForeachCommand, _Mapping]] = ...) -> None: ...
+    register_data_source: RegisterDataSourceCommand
+    def __init__(self, create_view: _Optional[_Union[CreateViewCommand, _Mapping]] = ..., write: _Optional[_Union[WriteCommand, _Mapping]] = ..., sql: _Optional[_Union[SqlCommand, _Mapping]] = ..., write_v2: _Optional[_Union[WriteV2Command, _Mapping]] = ..., merge_into: _Optional[_Union[MergeIntoCommand, _Mapping]] = ..., persist: _Optional[_Union[PersistCommand, _Mapping]] = ..., checkpoint: _Optional[_Union[CheckpointCommand, _Mapping]] = ..., register_function: _Optional[_Union[RegisterFunctionCommand, _Mapping]] = ..., foreach: _Optional[_Union[ForeachCommand, _Mapping]] = ..., register_data_source: _Optional[_Union[RegisterDataSourceCommand, _Mapping]] = ...) -> None: ...
+
+class RegisterDataSourceCommand(_message.Message):
+    __slots__ = ("data_source",)
+    DATA_SOURCE_FIELD_NUMBER: _ClassVar[int]
+    data_source: PythonFunction
+    def __init__(self, data_source: _Optional[_Union[PythonFunction, _Mapping]] = ...) -> None: ...
 
 class RegisterFunctionCommand(_message.Message):
     __slots__ = ("function",)

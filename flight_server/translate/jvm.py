@@ -45,6 +45,13 @@ def static(spark: SparkSession, class_name: str, method: str) -> JavaMember:
     return _static(_client(spark), class_name, method)
 
 
+def activate(spark: SparkSession) -> None:
+    """Make ``spark`` the JVM's active session on this thread (py4j pins a JVM thread to
+    each Python thread), for what Spark reads from the active session's conf."""
+    set_active = static(spark, "org.apache.spark.sql.classic.SparkSession", "setActiveSession")
+    set_active(spark._jsparkSession)
+
+
 def java_list(spark: SparkSession, items: Sequence[Any]) -> Any:
     """A Java list of ``items`` (py4j objects or plain values, never ``None``)."""
     list_of = static(spark, "java.util.List", "of")

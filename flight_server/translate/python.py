@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyspark.sql import Column, DataFrame, GroupedData
 from pyspark.sql import types as T
+from pyspark.sql.datasource import DataSource as PythonDataSource
 from pyspark.sql.streaming.state import GroupStateTimeout
 from pyspark.sql.udf import UserDefinedFunction
 from pyspark.sql.udtf import UserDefinedTableFunction
@@ -57,6 +58,7 @@ _PYSPARK_TWINS = {
     "client.row": "pyspark.sql.types",
     "client.streaming.state": "pyspark.sql.streaming.state",
     "client.streaming.stateful_processor": "pyspark.sql.streaming.stateful_processor",
+    "client.datasource": "pyspark.sql.datasource",
 }
 
 
@@ -190,6 +192,18 @@ def register(session: Session, message: sf.PythonFunction) -> None:
         session.spark.udtf.register(message.name, _udtf(session, message))
     else:
         session.spark.udf.register(message.name, _udf(session, message))
+
+
+def register_data_source(session: Session, message: sf.PythonFunction) -> None:
+    """``spark.dataSource.register``: the class, under its ``name()``, in the session."""
+    source = function_of(session, message)
+    if not (isinstance(source, type) and issubclass(source, PythonDataSource)):
+        raise SparkFlightError(
+            INVALID_PLAN,
+            f"{message.name!r} is not a Python data source (a subclass of DataSource)",
+            function=message.name,
+        )
+    session.spark.dataSource.register(source)
 
 
 def _checked_schema(message: sf.PythonFunction) -> T.DataType | str:

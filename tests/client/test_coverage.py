@@ -75,7 +75,6 @@ EXCLUDED: dict[str, str] = {
     "SparkSession.sparkContext": JVM,
     "DataFrame.rdd": JVM,
     "DataFrame.pandas_api": JVM,
-    "SparkSession.dataSource": PYTHON,
     "SparkSession.profile": PYTHON,
     "SparkSession.addArtifact": PYTHON,
     "SparkSession.addArtifacts": PYTHON,
