@@ -17,7 +17,8 @@ from importlib import metadata
 #: ``ResultBatch`` metadata, the ``result.release`` action).
 #: 5: Python functions (``PythonFunction``: UDFs, UDTFs, mapInPandas, applyInPandas,
 #: cogroup, foreach, registration).
-PROTOCOL_VERSION = 5
+#: 6: artifacts (``UploadRequest.artifact``: files for the session's Python workers).
+PROTOCOL_VERSION = 6
 
 
 def effective(version: int) -> int:

@@ -77,8 +77,6 @@ EXCLUDED: dict[str, str] = {
     "DataFrame.pandas_api": JVM,
     "SparkSession.dataSource": PYTHON,
     "SparkSession.profile": PYTHON,
-    "SparkSession.addArtifact": PYTHON,
-    "SparkSession.addArtifacts": PYTHON,
     "GroupedData.applyInPandasWithState": PYTHON,
     "GroupedData.transformWithState": PYTHON,
     "GroupedData.transformWithStateInPandas": PYTHON,
