@@ -207,14 +207,17 @@ def _job_state_holder(spark: SparkSession) -> Any:
 @contextlib.contextmanager
 def scope(session: Session) -> Iterator[None]:
     """Run the block (on this thread) with the session's artifacts: its Spark
-    ``JobArtifactState`` and its ``.zip``/``.egg`` pyfiles. Nothing is done for a session
-    without artifacts."""
-    with session.lock:
-        includes = list(session.python_includes)
-        active = bool(session.artifacts)
-    if not active:
+    ``JobArtifactState`` and its ``.zip``/``.egg`` pyfiles.
+
+    Every client session gets its state, with or without artifacts: its Python UDFs then
+    run in Python workers of its own, which see its artifacts and no other session's.
+    The default session keeps Spark's shared state.
+    """
+    if not session.id:
         yield
         return
+    with session.lock:
+        includes = list(session.python_includes)
     spark = session.spark
     _install_includes(spark)
     holder = _job_state_holder(spark)
