@@ -18,6 +18,7 @@ what the server runs itself (planning, partition jobs), and also gives the sessi
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import shutil
@@ -28,6 +29,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from py4j.clientserver import ClientServer
 from pyspark.sql import SparkSession
 
 from flight_server.errors import INVALID_ARTIFACT, PYTHON_DISABLED, SparkFlightError
@@ -193,13 +195,16 @@ def _install_includes(spark: SparkSession) -> None:
             sc._python_includes = _SessionIncludes(sc._python_includes or [])
 
 
-def _job_state_holder(spark: SparkSession) -> Any:
+@functools.cache
+def _job_state_holder(gateway: Any) -> Any:
     """Spark's thread-local ``JobArtifactState`` (``JobArtifactSet.currentClientSessionState``),
-    which Spark only sets around a Scala closure."""
-    jvm = spark._jvm
-    field = jvm.java.lang.Class.forName("org.apache.spark.JobArtifactSet$").getDeclaredField(
-        "currentClientSessionState"
-    )
+    which Spark only sets around a Scala closure; ``None`` unless py4j pins each Python
+    thread to a JVM thread of its own (PySpark's default), as a thread-local needs."""
+    if not isinstance(gateway, ClientServer):
+        return None
+    field = gateway.jvm.java.lang.Class.forName(
+        "org.apache.spark.JobArtifactSet$"
+    ).getDeclaredField("currentClientSessionState")
     field.setAccessible(True)
     return field.get(None)
 
@@ -220,14 +225,17 @@ def scope(session: Session) -> Iterator[None]:
         includes = list(session.python_includes)
     spark = session.spark
     _install_includes(spark)
-    holder = _job_state_holder(spark)
-    state = spark._jsparkSession.artifactManager().state()
-    previous_state = holder.get()
     previous_includes = getattr(_current, "includes", ())
-    holder.set(spark._jvm.scala.Option.apply(state))
     _current.includes = includes
+    holder = _job_state_holder(spark.sparkContext._gateway)
+    previous_state = None
+    if holder is not None:
+        previous_state = holder.get()
+        state = spark._jsparkSession.artifactManager().state()
+        holder.set(spark._jvm.scala.Option.apply(state))
     try:
         yield
     finally:
         _current.includes = previous_includes
-        holder.set(previous_state)
+        if holder is not None:
+            holder.set(previous_state)
