@@ -272,3 +272,23 @@ def test_large_file_arrives_whole_in_chunks(session: Any, tmp_path: Path) -> Non
 
     want = hashlib.sha256(data).hexdigest()
     assert _values(session.range(1).select(F.udf(digest)("id"))) == [want]
+
+
+def test_server_refuses_an_upload_that_is_not_one_binary_column(session: Any) -> None:
+    import pyarrow as pa
+    import pyarrow.flight as flight
+
+    connection = session._connection
+    request = sf.UploadRequest(
+        artifact=sf.ArtifactUpload(kind=_KIND.KIND_FILE, name="numbers.txt", size=8)
+    )
+    descriptor = flight.FlightDescriptor.for_command(request.SerializeToString())
+    table = pa.table({"n": pa.array([1], pa.int64())})
+    with pytest.raises(PySparkException) as refused, connection._errors():
+        writer, reader = connection._client.do_put(descriptor, table.schema, connection._options())
+        writer.write_table(table)
+        writer.done_writing()
+        reader.read()
+        writer.close()
+    assert refused.value.getCondition() == "INVALID_ARTIFACT"
+    _good_query(session)
