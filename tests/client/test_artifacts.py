@@ -292,3 +292,16 @@ def test_server_refuses_an_upload_that_is_not_one_binary_column(session: Any) ->
         writer.close()
     assert refused.value.getCondition() == "INVALID_ARTIFACT"
     _good_query(session)
+
+
+def test_closing_the_session_deletes_its_artifacts(spark: Any, tmp_path: Path) -> None:
+    name = f"{_unique('closing')}.txt"
+    (tmp_path / name).write_text("short-lived")
+    owner = spark.newSession()
+    owner.addArtifact(str(tmp_path / name), file=True)
+    # Spark's ArtifactManager keeps a session's files in <temp>/artifacts*/<session>/files.
+    stored = list(Path(tempfile.gettempdir()).glob(f"artifacts*/*/files/{name}"))
+    assert len(stored) == 1 and stored[0].read_text() == "short-lived"
+    owner.stop()
+    assert not stored[0].exists()
+    _good_query(spark)
