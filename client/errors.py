@@ -183,6 +183,14 @@ class PySparkNotImplementedError(PySparkException, NotImplementedError):
     pass
 
 
+class PySparkRuntimeError(PySparkException, RuntimeError):
+    pass
+
+
+class PySparkFileNotFoundError(PySparkException, FileNotFoundError):
+    pass
+
+
 _BY_NAME: dict[str, type[PySparkException]] = {
     cls.__name__: cls
     for cls in (
@@ -204,6 +212,7 @@ _BY_NAME: dict[str, type[PySparkException]] = {
         PySparkValueError,
         PySparkTypeError,
         PySparkNotImplementedError,
+        PySparkRuntimeError,
     )
 }
 

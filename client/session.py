@@ -12,6 +12,7 @@ from typing import Any
 import pyarrow as pa
 
 from client import plan
+from client.artifacts import add_artifacts
 from client.catalog import Catalog
 from client.column import Column
 from client.conversion import local_data_to_arrow
@@ -350,10 +351,19 @@ class SparkSession:
     def clearTags(self) -> None:
         self._connection.tags.clear()
 
+    def addArtifacts(
+        self, *path: str, pyfile: bool = False, archive: bool = False, file: bool = False
+    ) -> None:
+        """Ship local files to this session's Python workers, as PySpark's Spark Connect
+        session does: ``pyfile`` (.py, .zip, .egg) to import in UDFs, ``archive`` (.zip,
+        .tar.gz, .tgz, .tar; ``path#alias`` names the directory it is extracted to) or
+        ``file`` (read with ``SparkFiles.get(name)``). No other session sees them."""
+        add_artifacts(self._connection, self._server_protocol, path, pyfile, archive, file)
+
+    addArtifact = addArtifacts
+
     sparkContext = unavailable_property("sparkContext", needs_jvm)
     profile = unavailable_property("profile", not_supported)
-    addArtifact = unavailable_method("addArtifact", not_supported)
-    addArtifacts = unavailable_method("addArtifacts", not_supported)
     readStream = unavailable_property("readStream", not_supported)
     streams = unavailable_property("streams", not_supported)
     client = unavailable_property("client", not_supported)

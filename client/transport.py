@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any, TypeVar
@@ -37,6 +37,8 @@ OPERATION_HEADER = b"x-sparkflight-operation-id"
 TAG_HEADER = b"x-sparkflight-tag"
 RESUMABLE_HEADER = b"x-sparkflight-resumable"
 RELEASE_HEADER = b"x-sparkflight-release"
+#: The stream of an artifact upload: one binary column, each value a chunk of the file.
+ARTIFACT_SCHEMA = pa.schema([pa.field("chunk", pa.binary(), nullable=False)])
 #: Longest wait for the server to free a result the client is done with.
 RELEASE_TIMEOUT_S = 10.0
 M = TypeVar("M", bound=Message)
@@ -315,6 +317,25 @@ class Connection:
         if metadata is not None:
             answer.ParseFromString(metadata.to_pybytes())
         return answer.upload_id
+
+    def upload_artifact(self, request: sf.ArtifactUpload, chunks: Iterable[bytes]) -> int:
+        """Upload an artifact's bytes (``chunks``) into the session with DoPut; the number
+        of bytes the server received."""
+        descriptor = flight.FlightDescriptor.for_command(
+            sf.UploadRequest(artifact=request).SerializeToString()
+        )
+        with self._errors():
+            writer, reader = self._client.do_put(descriptor, ARTIFACT_SCHEMA, self._options())
+            for chunk in chunks:
+                batch = pa.record_batch([pa.array([chunk], pa.binary())], schema=ARTIFACT_SCHEMA)
+                writer.write_batch(batch)
+            writer.done_writing()
+            metadata = reader.read()
+            writer.close()
+        answer = sf.UploadResponse()
+        if metadata is not None:
+            answer.ParseFromString(metadata.to_pybytes())
+        return answer.bytes
 
     def close(self) -> None:
         self._client.close()

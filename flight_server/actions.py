@@ -11,6 +11,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql.conf import RuntimeConfig
 from pyspark.sql.readwriter import DataFrameWriterV2
 
+from flight_server import artifacts
 from flight_server.cluster import cluster_status
 from flight_server.errors import (
     INVALID_ACTION_BODY,
@@ -338,8 +339,10 @@ def _command(call: ActionCall) -> Message:
     kind = request.WhichOneof("command")
     if kind is None:
         raise SparkFlightError(INVALID_ACTION_BODY, "command request without a command")
-    with operation(call.session, call.headers) as running, job_tag(call.session, running.id):
-        _COMMANDS[kind](call.session, getattr(request, kind))
+    session = call.session
+    with operation(session, call.headers) as running, job_tag(session, running.id):
+        with artifacts.scope(session):
+            _COMMANDS[kind](session, getattr(request, kind))
     return sf.CommandResponse()
 
 

@@ -23,6 +23,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql.pandas.types import to_arrow_schema
 from pyspark.util import _load_from_socket, _local_iterator_from_socket
 
+from flight_server import artifacts
 from flight_server.errors import (
     OPERATION_ALREADY_EXISTS,
     OPERATION_INTERRUPTED,
@@ -193,6 +194,8 @@ def release(session: Session) -> None:
     for result in held:
         result.drop("was released with its session")
     interrupt(session, running)
+    if session.artifacts:
+        session.spark._jsparkSession.artifactManager().close()  # its files and directory
     # The session catalog's own list: Catalog.listTables would also list every table.
     names = session.spark._jsparkSession.sessionState().catalog().getTempViewNames()
     for index in range(names.size()):
@@ -235,7 +238,7 @@ def _partition_messages(
     sc = session.spark.sparkContext
     java_rdd = rdd.toJavaRDD()
     for partition in partitions:
-        with job_tag(session, operation_id):
+        with job_tag(session, operation_id), artifacts.scope(session):
             served = sc._jvm.PythonRDD.runJob(sc._jsc.sc(), java_rdd, [partition])
         with _load_from_socket(served, NoOpSerializer()) as stream:
             yield from stream
@@ -281,11 +284,19 @@ def _job_batches(
     rdd: Any,
     partitions: range | None,
 ) -> Iterator[pa.RecordBatch]:
-    """``df``'s result computed by Spark jobs, all partitions or those of ``partitions``."""
+    """``df``'s result computed by Spark jobs, all partitions or those of ``partitions``.
+
+    A session with artifacts runs a job per partition from this thread, which carries the
+    session's artifacts (the serving thread of ``toLocalIteratorAndServe`` would not).
+    """
+    if rdd is None:
+        with job_tag(session, running.id), artifacts.scope(session):
+            rdd = arrow_batch_rdd(df)
+    if partitions is None and session.artifacts:
+        partitions = range(rdd.getNumPartitions())
     if partitions is None:
         sc = session.spark.sparkContext
         with job_tag(session, running.id):
-            rdd = arrow_batch_rdd(df) if rdd is None else rdd
             check_running(running)
             # The serving thread starts here and inherits this thread's job tags.
             served = sc._jvm.PythonRDD.toLocalIteratorAndServe(rdd, True)
@@ -307,7 +318,8 @@ def _batches(
     partitions: range | None = None,
 ) -> Iterator[pa.RecordBatch]:
     progress = session.progress.get(running.id)
-    held = _driver_rows(df) if rdd is None else None
+    with artifacts.scope(session):  # plans Python UDFs for the session's artifacts
+        held = _driver_rows(df) if rdd is None else None
     if held is not None:
         batches = _driver_batches(df, held, schema)
     else:
@@ -379,7 +391,7 @@ def start_result(
     context = operation(session, headers, cancelled)
     running = context.__enter__()
     try:
-        with job_tag(session, running.id):
+        with job_tag(session, running.id), artifacts.scope(session):
             df = build()
         schema = arrow_schema(df)
     except BaseException:

@@ -13,10 +13,10 @@ import pyarrow.flight as fl
 from google.protobuf.message import DecodeError
 from pyspark.sql import DataFrame, SparkSession
 
-from flight_server import flight_sql
+from flight_server import artifacts, flight_sql
 from flight_server.actions import ACTIONS, run_action
 from flight_server.auth import caller
-from flight_server.errors import INVALID_PLAN, SparkFlightError, reported
+from flight_server.errors import INVALID_ARTIFACT, INVALID_PLAN, SparkFlightError, reported
 from flight_server.execute import arrow_schema, interrupt, release, stream_of
 from flight_server.limits import Limits, check_at_most
 from flight_server.resume import (
@@ -63,6 +63,19 @@ def _read_upload(reader: fl.MetadataRecordBatchReader, most: int | None) -> pa.T
         check_at_most("upload_bytes", most, size, "the upload")
         batches.append(chunk.data)
     return pa.Table.from_batches(batches, reader.schema)
+
+
+def _chunks(reader: fl.MetadataRecordBatchReader) -> Iterator[bytes]:
+    """The bytes of an artifact upload: the values of its one binary column, in order."""
+    for chunk in reader:
+        if chunk.data is None:
+            continue
+        if chunk.data.num_columns != 1 or not pa.types.is_binary(chunk.data.schema.field(0).type):
+            raise SparkFlightError(
+                INVALID_ARTIFACT, "an artifact upload is one binary column of the file's bytes"
+            )
+        for value in chunk.data.column(0):
+            yield value.as_buffer().to_pybytes() if value.is_valid else b""
 
 
 class SparkFlightServer(fl.FlightServerBase):
@@ -278,8 +291,16 @@ class SparkFlightServer(fl.FlightServerBase):
             raise SparkFlightError(
                 INVALID_PLAN, f"DoPut descriptor is not a serialized UploadRequest ({exc})"
             ) from None
-        table = _read_upload(reader, self.limits.upload_bytes)
         record = self._record(context)
+        if request.HasField("artifact"):
+            size = artifacts.receive(
+                session, request.artifact, _chunks(reader), self.limits.upload_bytes
+            )
+            record.bytes = size
+            session.touch()
+            writer.write(pa.py_buffer(sf.UploadResponse(bytes=size).SerializeToString()))
+            return
+        table = _read_upload(reader, self.limits.upload_bytes)
         record.rows, record.bytes = table.num_rows, table.nbytes
         upload_id = session.add_upload(table, request.schema_json)
         session.touch()

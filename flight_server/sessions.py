@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.flight as fl
 from pyspark.sql import SparkSession
 
+from flight_server.artifacts import enable_isolation
 from flight_server.errors import SESSION_NOT_FOUND, SparkFlightError
 from flight_server.limits import Limits, check_at_most
 from flight_server.observations import Observations
@@ -83,6 +84,10 @@ class Session:
     #: The user who opened the session ("" without authentication).
     user: str = ""
     uploads: dict[str, Upload] = field(default_factory=dict)
+    #: Artifacts added (``pyfiles/x.py``, ...), and the pyfiles among them that Python
+    #: workers put on ``sys.path`` (flight_server/artifacts.py).
+    artifacts: list[str] = field(default_factory=list)
+    python_includes: list[str] = field(default_factory=list)
     #: Running operations by id.
     operations: dict[str, Operation] = field(default_factory=dict)
     #: Results held for a resume, by result id.
@@ -148,6 +153,7 @@ class SessionManager:
             "sessions_per_user", self.limits.sessions_per_user, held + 1, "opening another session"
         )
         spark = self._default.spark.newSession()
+        enable_isolation(spark)  # before the client's conf, which cannot turn it off
         for key, value in (conf or {}).items():
             spark.conf.set(key, value)
         session = Session(session_id or uuid.uuid4().hex, spark, self.limits, user)

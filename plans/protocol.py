@@ -17,7 +17,9 @@ from importlib import metadata
 #: ``ResultBatch`` metadata, the ``result.release`` action).
 #: 5: Python functions (``PythonFunction``: UDFs, UDTFs, mapInPandas, applyInPandas,
 #: cogroup, foreach, registration).
-#: 9: the ``x-sparkflight-release`` header (results read to the end, freed by a later call).
+#: 6: artifacts (``UploadRequest.artifact``: files for the session's Python workers).
+#: 9: the ``x-sparkflight-release`` header (results read to the end, freed by a later call),
+#: state per key (``StatefulGroupMapRelation``), Python data sources.
 PROTOCOL_VERSION = 9
 
 

@@ -1293,18 +1293,46 @@ class StackTraceResponse(_message.Message):
     def __init__(self, stack_trace: _Optional[str] = ...) -> None: ...
 
 class UploadRequest(_message.Message):
-    __slots__ = ("schema_json",)
+    __slots__ = ("schema_json", "artifact")
     SCHEMA_JSON_FIELD_NUMBER: _ClassVar[int]
+    ARTIFACT_FIELD_NUMBER: _ClassVar[int]
     schema_json: str
-    def __init__(self, schema_json: _Optional[str] = ...) -> None: ...
+    artifact: ArtifactUpload
+    def __init__(self, schema_json: _Optional[str] = ..., artifact: _Optional[_Union[ArtifactUpload, _Mapping]] = ...) -> None: ...
+
+class ArtifactUpload(_message.Message):
+    __slots__ = ("kind", "name", "fragment", "size", "crc32")
+    class Kind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        KIND_UNSPECIFIED: _ClassVar[ArtifactUpload.Kind]
+        KIND_PYFILE: _ClassVar[ArtifactUpload.Kind]
+        KIND_ARCHIVE: _ClassVar[ArtifactUpload.Kind]
+        KIND_FILE: _ClassVar[ArtifactUpload.Kind]
+    KIND_UNSPECIFIED: ArtifactUpload.Kind
+    KIND_PYFILE: ArtifactUpload.Kind
+    KIND_ARCHIVE: ArtifactUpload.Kind
+    KIND_FILE: ArtifactUpload.Kind
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FRAGMENT_FIELD_NUMBER: _ClassVar[int]
+    SIZE_FIELD_NUMBER: _ClassVar[int]
+    CRC32_FIELD_NUMBER: _ClassVar[int]
+    kind: ArtifactUpload.Kind
+    name: str
+    fragment: str
+    size: int
+    crc32: int
+    def __init__(self, kind: _Optional[_Union[ArtifactUpload.Kind, str]] = ..., name: _Optional[str] = ..., fragment: _Optional[str] = ..., size: _Optional[int] = ..., crc32: _Optional[int] = ...) -> None: ...
 
 class UploadResponse(_message.Message):
-    __slots__ = ("upload_id", "rows")
+    __slots__ = ("upload_id", "rows", "bytes")
     UPLOAD_ID_FIELD_NUMBER: _ClassVar[int]
     ROWS_FIELD_NUMBER: _ClassVar[int]
+    BYTES_FIELD_NUMBER: _ClassVar[int]
     upload_id: str
     rows: int
-    def __init__(self, upload_id: _Optional[str] = ..., rows: _Optional[int] = ...) -> None: ...
+    bytes: int
+    def __init__(self, upload_id: _Optional[str] = ..., rows: _Optional[int] = ..., bytes: _Optional[int] = ...) -> None: ...
 
 class ErrorDetails(_message.Message):
     __slots__ = ("exception_class", "error_class", "sql_state", "message", "message_parameters", "plan_id", "call_site", "error_id")

@@ -76,8 +76,6 @@ EXCLUDED: dict[str, str] = {
     "DataFrame.rdd": JVM,
     "DataFrame.pandas_api": JVM,
     "SparkSession.profile": PYTHON,
-    "SparkSession.addArtifact": PYTHON,
-    "SparkSession.addArtifacts": PYTHON,
     "functions.arrow_udtf": PYTHON,
     "SparkSession.readStream": STREAMING,
     "SparkSession.streams": STREAMING,

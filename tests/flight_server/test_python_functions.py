@@ -85,3 +85,18 @@ def test_other_python_version_is_refused_naming_both(
     monkeypatch.undo()
     assert with_python.range(2).select(F.udf(touch, "long")("id")).collect()[1][0] == 1
     assert marker.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "flags"),
+    [("helper.py", {"pyfile": True}), ("bundle.tar", {"archive": True})],
+    ids=["pyfile", "archive"],
+)
+def test_no_python_refuses_python_artifacts(
+    no_python: Any, tmp_path: Any, name: str, flags: dict[str, bool]
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"")
+    message = _refused(lambda: no_python.addArtifact(str(path), **flags), "PYTHON_DISABLED")
+    assert "--no-python" in message and name in message
+    assert no_python.range(3).count() == 3
