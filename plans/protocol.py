@@ -16,8 +16,9 @@ from importlib import metadata
 #: 4: resumable results (the ``x-sparkflight-resumable`` header, ``ResumeTicket``,
 #: ``ResultBatch`` metadata, the ``result.release`` action).
 #: 5: Python functions (``PythonFunction``: UDFs, UDTFs, mapInPandas, applyInPandas,
-#: cogroup, foreach, registration).
-PROTOCOL_VERSION = 5
+#: cogroup, foreach, registration). 7: table arguments of Python UDTFs
+#: (``PythonTableFunctionRelation.table_arguments``) and arrow_udtf (eval type 302).
+PROTOCOL_VERSION = 7
 
 
 def effective(version: int) -> int:
