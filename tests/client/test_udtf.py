@@ -83,6 +83,45 @@ def table_argument_in_a_single_partition(spark, F, T, Window, Row):
     return numbered(table, F.lit(0)).orderBy("place")
 
 
+class TeamSizesByAnalyze:
+    """A UDTF whose analyze() sees its table argument (``isTable``) and asks Spark to
+    partition it by team and order it by id. ``analyze`` runs on the server's Python
+    worker, so it imports PySpark's analysis classes there."""
+
+    @staticmethod
+    def analyze(table: Any, label: Any) -> Any:
+        from pyspark.sql.types import LongType, StringType, StructType
+        from pyspark.sql.udtf import AnalyzeResult, OrderingColumn, PartitioningColumn
+
+        assert table.isTable and not label.isTable and label.value == "size"
+        assert "team" in table.dataType.fieldNames()
+        schema = StructType().add("team", StringType()).add(label.value, LongType())
+        schema = schema.add("first_id", LongType()).add("columns", StringType())
+        return AnalyzeResult(
+            schema=schema,
+            partitionBy=[PartitioningColumn("team")],
+            orderBy=[OrderingColumn("id", ascending=False)],
+        )
+
+    def __init__(self) -> None:
+        self.team, self.size, self.first, self.columns = None, 0, None, ""
+
+    def eval(self, row: Any, label: str):
+        self.team, self.size = row["team"], self.size + 1
+        self.first = row["id"] if self.first is None else self.first
+        self.columns = ",".join(row.asDict())
+        return iter(())
+
+    def terminate(self):
+        yield self.team, self.size, self.first, self.columns
+
+
+@CASES.frame(ordered=True)
+def table_argument_partitioned_by_the_udtfs_analyze(spark, F, T, Window, Row):
+    sizes = F.udtf(TeamSizesByAnalyze)
+    return sizes(people(spark).asTable(), F.lit("size")).orderBy("team")
+
+
 @CASES.program()
 def table_argument_from_sql_with_partition_by(spark, F, T, Window, Row):
     per_team = F.udtf(PerTeam, returnType="team string, size int, total double")
