@@ -317,6 +317,7 @@ class PythonUDF(Expr):
     distinct: bool = field(default=False, init=False)
 
     def reference(self, ctx: PlanContext) -> int:
+        """The anchor of ``python_udf``; the plan then needs a server of Python functions."""
         ctx.require(PYTHON_PROTOCOL, f"The Python UDF {self.name!r}")
         return ctx.pseudo_function("python_udf")
 

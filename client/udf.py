@@ -26,7 +26,7 @@ import cloudpickle
 from client.column import Column, ColumnOrName, column_expr
 from client.errors import PySparkAttributeError, PySparkTypeError, PySparkValueError, not_supported
 from client.expressions import PYTHON_PROTOCOL, PythonUDF
-from client.plan import UDTF_TABLE_PROTOCOL, PythonTableFunction
+from client.plan import ARROW_UDTF_EVAL_TYPE, UDTF_TABLE_PROTOCOL, PythonTableFunction
 from client.table_arg import TableArg
 from client.types import DataType, StringType, parse_ddl_type
 from plans import sparkflight_pb2 as sf
@@ -56,7 +56,7 @@ class PythonEvalType:
     SQL_GROUPED_AGG_ARROW_UDF = 252
     SQL_TABLE_UDF = 300
     SQL_ARROW_TABLE_UDF = 301
-    SQL_ARROW_UDTF = 302
+    SQL_ARROW_UDTF = ARROW_UDTF_EVAL_TYPE
 
 
 class ArrowUDFType:

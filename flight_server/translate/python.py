@@ -133,9 +133,9 @@ def udf_column(session: Session, payload: bytes, args: list[Column]) -> Column:
     return _udf(session, message)(*args)
 
 
-#: How a ``TableArgument``'s fields shape the table (``df.asTable()``), in the order
-#: PySpark's ``TableArg`` methods apply: field, method, and whether the field is one the
-#: partitioning that ``order_by`` needs.
+#: How a ``TableArgument``'s fields shape ``df.asTable()``, in the order PySpark's
+#: ``TableArg`` methods apply: the field, its method, and whether it partitions the table
+#: (one of those at most, and ``order_by`` needs one).
 _TABLE_ARGUMENT_STEPS: tuple[tuple[str, str, bool], ...] = (
     ("partition_by", "partitionBy", True),
     ("with_single_partition", "withSinglePartition", True),
