@@ -46,6 +46,7 @@ from client.merge import MERGE_PROTOCOL, MergeIntoWriter
 from client.observation import OBSERVE_PROTOCOL, Observation
 from client.row import Row
 from client.storagelevel import StorageLevel, storage_level_message
+from client.table_arg import TableArg
 from client.types import (
     BooleanType,
     DataType,
@@ -271,8 +272,9 @@ class DataFrame:
     def _plan_id(self) -> int:
         return self._relation.plan_id
 
-    def _plan(self) -> bytes:
-        return plan.plan_bytes(self._relation)
+    def _plan(self, relation: plan.Relation | None = None) -> bytes:
+        """The plan of this DataFrame (or of ``relation``), for this session's server."""
+        return plan.plan_bytes(relation or self._relation, self._session._server_protocol)
 
     @property
     def sparkSession(self) -> SparkSession:
@@ -283,7 +285,6 @@ class DataFrame:
     writeStream = unavailable_property("writeStream", not_supported)
     executionInfo = unavailable_property("executionInfo", not_supported)
     plot = unavailable_property("plot", not_supported)
-    asTable = unavailable_method("asTable", not_supported)
 
     # ------------------------------------------------------------- columns
 
@@ -394,7 +395,7 @@ class DataFrame:
         relation = plan.ShowString(
             child=self._relation, num_rows=num_rows, truncate=truncate, html=True
         )
-        table = self._session._connection.execute(plan.plan_bytes(relation))
+        table = self._session._connection.execute(self._plan(relation))
         return table.column(0)[0].as_py()
 
     # ------------------------------------------------------------- projections
@@ -711,6 +712,10 @@ class DataFrame:
     def exists(self) -> Column:
         """Whether this DataFrame has rows, as an EXISTS subquery expression."""
         return Column(Subquery("exists", self._relation))
+
+    def asTable(self) -> TableArg:
+        """This DataFrame as a table argument of a Python UDTF call."""
+        return TableArg(plan.TableArgument(relation=self._relation))
 
     # ------------------------------------------------------------- missing values
 
@@ -1083,7 +1088,7 @@ class DataFrame:
         return arrow_to_pandas(table, from_arrow_schema(table.schema), timezone=timezone)
 
     def count(self) -> int:
-        table = self._session._connection.execute(plan.plan_bytes(plan.count_rows(self._relation)))
+        table = self._session._connection.execute(self._plan(plan.count_rows(self._relation)))
         return int(table.column(0)[0].as_py())
 
     def take(self, num: int) -> list[Row]:
@@ -1121,7 +1126,7 @@ class DataFrame:
         relation = plan.ShowString(
             child=self._relation, num_rows=n, truncate=width, vertical=vertical
         )
-        table = self._session._connection.execute(plan.plan_bytes(relation))
+        table = self._session._connection.execute(self._plan(relation))
         return table.column(0)[0].as_py()
 
     def show(self, n: int = 20, truncate: bool | int = True, vertical: bool = False) -> None:

@@ -179,6 +179,10 @@ class PySparkAssertionError(PySparkException, AssertionError):
     pass
 
 
+class PySparkAttributeError(PySparkException, AttributeError):
+    pass
+
+
 class PySparkNotImplementedError(PySparkException, NotImplementedError):
     pass
 
@@ -211,6 +215,7 @@ _BY_NAME: dict[str, type[PySparkException]] = {
         SparkFlightException,
         PySparkValueError,
         PySparkTypeError,
+        PySparkAttributeError,
         PySparkNotImplementedError,
         PySparkRuntimeError,
     )

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from substrait import algebra_pb2
 
+from client.errors import not_supported
 from client.literals import literal as _literal
 from client.literals import to_substrait_type
 from plans.extensions import EXPRESSIONS_URN, SPARK_FUNCTIONS_URN, FunctionAnchors
@@ -86,11 +87,30 @@ def literal_text(value: Any) -> str:
     return str(value)
 
 
+#: The protocol version that brings Python functions.
+PYTHON_PROTOCOL = 5
+
+
 class PlanContext:
-    """State of one plan serialization: the anchors of the functions it calls."""
+    """State of one plan serialization: the anchors of the functions it calls, and the
+    protocol version each feature it uses needs of the server."""
 
     def __init__(self) -> None:
         self.anchors = FunctionAnchors()
+        self.requirements: dict[str, int] = {}
+
+    def require(self, protocol: int, feature: str) -> None:
+        """Note that the plan uses ``feature``, which needs a server of ``protocol``."""
+        self.requirements[feature] = max(protocol, self.requirements.get(feature, 0))
+
+    def check(self, server_protocol: int) -> None:
+        """Refuse the plan when it uses a feature the server's protocol lacks."""
+        for feature, protocol in self.requirements.items():
+            if server_protocol < protocol:
+                raise not_supported(
+                    f"{feature} with a server of protocol {server_protocol} (it needs "
+                    f"protocol {protocol} or newer)"
+                )
 
     def spark_function(self, name: str) -> int:
         """Anchor of Spark function ``name``: its standard twin if it has one."""
@@ -297,6 +317,8 @@ class PythonUDF(Expr):
     distinct: bool = field(default=False, init=False)
 
     def reference(self, ctx: PlanContext) -> int:
+        """The anchor of ``python_udf``; the plan then needs a server of Python functions."""
+        ctx.require(PYTHON_PROTOCOL, f"The Python UDF {self.name!r}")
         return ctx.pseudo_function("python_udf")
 
     @property
@@ -304,7 +326,11 @@ class PythonUDF(Expr):
         return (Literal(self.function), *self.args)
 
     def to_proto(self, ctx: PlanContext) -> Expression:
-        return _pseudo(ctx, "python_udf", self.call_args)
+        return Expression(
+            scalar_function=Expression.ScalarFunction(
+                function_reference=self.reference(ctx), arguments=_arguments(ctx, self.call_args)
+            )
+        )
 
     def children(self) -> Sequence[Expr]:
         return self.args

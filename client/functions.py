@@ -35,6 +35,7 @@ from client.udf import PandasUDFType as PandasUDFType
 from client.udf import UserDefinedFunction as UserDefinedFunction
 from client.udf import UserDefinedTableFunction as UserDefinedTableFunction
 from client.udf import arrow_udf as arrow_udf
+from client.udf import arrow_udtf as arrow_udtf
 from client.udf import pandas_udf as pandas_udf
 from client.udf import udf as udf
 from client.udf import udtf as udtf
@@ -159,14 +160,6 @@ def _generic(name: str) -> Callable[..., Column]:
     return function
 
 
-def _unsupported(name: str) -> Callable[..., Any]:
-    def function(*args: Any, **kwargs: Any) -> Any:
-        raise not_supported(f"pyspark.sql.functions.{name}")
-
-    function.__name__ = function.__qualname__ = name
-    return function
-
-
 def _unsupported_class(name: str) -> type:
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         raise not_supported(f"pyspark.sql.functions.{name}")
@@ -278,10 +271,9 @@ _WRITTEN_OUT = {
     name
     for name, value in dict(globals()).items()
     if callable(value) and not name.startswith("_") and getattr(value, "__module__", "") == __name__
-} | {"udf", "pandas_udf", "arrow_udf", "udtf"}
+} | {"udf", "pandas_udf", "arrow_udf", "udtf", "arrow_udtf"}
 
-#: Functions (and classes) that need Python on the server or a streaming engine.
-_UNSUPPORTED = frozenset({"arrow_udtf"})
+#: Classes of UDTF analysis that need Python on the server.
 _UNSUPPORTED_CLASSES = (
     "AnalyzeArgument AnalyzeResult OrderingColumn "
     "PartitioningColumn SelectedColumn SkipRestOfInputTableException"
@@ -296,7 +288,7 @@ _UDF_CLASSES = (
 for _name in SIGNATURES:
     if _name in _WRITTEN_OUT:
         continue
-    globals()[_name] = _unsupported(_name) if _name in _UNSUPPORTED else _generic(_name)
+    globals()[_name] = _generic(_name)
 for _name in _UNSUPPORTED_CLASSES:
     globals()[_name] = _unsupported_class(_name)
 

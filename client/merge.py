@@ -74,7 +74,9 @@ class MergeIntoWriter:
                 action.condition.CopyFrom(column_expr(condition).to_proto(ctx))
             for name, value in (assignments or {}).items():
                 action.assignments[name].CopyFrom(column_expr(value).to_proto(ctx))
-        command.plan = plan.to_plan(self._df._relation, ctx).SerializeToString()
+        command.plan = plan.to_plan(
+            self._df._relation, ctx, self._df._session._server_protocol
+        ).SerializeToString()
         self._df._session._connection.action(
             "command", sf.CommandRequest(merge_into=command), sf.CommandResponse
         )

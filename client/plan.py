@@ -19,7 +19,17 @@ from google.protobuf.message import Message
 from substrait import algebra_pb2, plan_pb2
 
 from client.callsite import CallSite
-from client.expressions import Alias, Call, Expr, Literal, PlanContext, WindowExpr, sort_order
+from client.expressions import (
+    PYTHON_PROTOCOL,
+    Alias,
+    Call,
+    Expr,
+    Literal,
+    PlanContext,
+    SortOrder,
+    WindowExpr,
+    sort_order,
+)
 from plans import sparkflight_pb2 as sf
 
 Rel = algebra_pb2.Rel
@@ -67,14 +77,20 @@ class Relation:
         raise NotImplementedError
 
 
-def to_plan(relation: Relation, ctx: PlanContext | None = None) -> plan_pb2.Plan:
+def to_plan(
+    relation: Relation, ctx: PlanContext | None = None, server_protocol: int | None = None
+) -> plan_pb2.Plan:
     """The Substrait plan of ``relation``: one root, names left to Spark.
 
     ``ctx`` declares, besides the plan's functions, those of expressions it
-    serialized before (expressions that travel next to the plan).
+    serialized before (expressions that travel next to the plan). Given the protocol
+    version of the server the plan goes to, a plan using what that server lacks fails
+    here, naming the feature.
     """
     ctx = ctx or PlanContext()
     rel = relation.to_rel(ctx)
+    if server_protocol is not None:
+        ctx.check(server_protocol)
     plan = plan_pb2.Plan(
         version=plan_pb2.Version(minor_number=75, producer="sparkflight"),
         relations=[plan_pb2.PlanRel(root=algebra_pb2.RelRoot(input=rel))],
@@ -83,8 +99,8 @@ def to_plan(relation: Relation, ctx: PlanContext | None = None) -> plan_pb2.Plan
     return plan
 
 
-def plan_bytes(relation: Relation) -> bytes:
-    return to_plan(relation).SerializeToString()
+def plan_bytes(relation: Relation, server_protocol: int | None = None) -> bytes:
+    return to_plan(relation, server_protocol=server_protocol).SerializeToString()
 
 
 # ------------------------------------------------------------------ leaves
@@ -670,6 +686,32 @@ class CoGroupMap(Relation):
         )
 
 
+#: The protocol version that brings table arguments and arrow_udtf.
+UDTF_TABLE_PROTOCOL = 7
+#: PySpark's eval type of arrow_udtf.
+ARROW_UDTF_EVAL_TYPE = 302
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class TableArgument:
+    """A DataFrame as a table argument of a UDTF call, partitioned and ordered."""
+
+    relation: Relation
+    partition_by: tuple[Expr, ...] = ()
+    order_by: tuple[SortOrder, ...] = ()
+    with_single_partition: bool = False
+
+    def to_proto(self, ctx: PlanContext, position: int) -> sf.TableArgument:
+        ctx.require(UDTF_TABLE_PROTOCOL, "A table argument of a Python UDTF")
+        return sf.TableArgument(
+            input=self.relation.to_rel(ctx),
+            partition_by=[p.to_proto(ctx) for p in self.partition_by],
+            order_by=[o.to_sort_field(ctx) for o in self.order_by],
+            with_single_partition=self.with_single_partition,
+            position=position,
+        )
+
+
 @dataclass(eq=False, kw_only=True)
 class StatefulGroupMap(Relation):
     """``groupBy(...).applyInPandasWithState`` / ``transformWithState(InPandas)``: the
@@ -709,13 +751,19 @@ class StatefulGroupMap(Relation):
 
 @dataclass(eq=False, kw_only=True)
 class PythonTableFunction(Relation):
-    """The rows of a Python UDTF called with ``arguments``."""
+    """The rows of a Python UDTF called with ``arguments`` (columns and tables)."""
 
     function: sf.PythonFunction
-    arguments: Sequence[Expr] = ()
+    arguments: Sequence[Expr | TableArgument] = ()
 
     def _build(self, ctx: PlanContext) -> Rel:
-        message = sf.PythonTableFunctionRelation(
-            function=self.function, arguments=[a.to_proto(ctx) for a in self.arguments]
-        )
+        ctx.require(PYTHON_PROTOCOL, f"The Python UDTF {self.function.name!r}")
+        if self.function.eval_type == ARROW_UDTF_EVAL_TYPE:
+            ctx.require(UDTF_TABLE_PROTOCOL, f"The arrow_udtf {self.function.name!r}")
+        message = sf.PythonTableFunctionRelation(function=self.function)
+        for position, argument in enumerate(self.arguments):
+            if isinstance(argument, TableArgument):
+                message.table_arguments.append(argument.to_proto(ctx, position))
+            else:
+                message.arguments.append(argument.to_proto(ctx))
         return _leaf(message)

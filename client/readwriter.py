@@ -375,7 +375,9 @@ class DataFrameWriterV2(_Options):
         )
         if condition is not None:
             command.overwrite_condition.CopyFrom(column_expr(condition).to_proto(ctx))
-        command.plan = plan.to_plan(self._df._relation, ctx).SerializeToString()
+        command.plan = plan.to_plan(
+            self._df._relation, ctx, self._df._session._server_protocol
+        ).SerializeToString()
         self._df._session._connection.action(
             "command", sf.CommandRequest(write_v2=command), sf.CommandResponse
         )

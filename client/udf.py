@@ -23,9 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 import cloudpickle
 
-from client.column import Column, column_expr
-from client.errors import PySparkTypeError, PySparkValueError, not_supported
-from client.expressions import PythonUDF
+from client.column import Column, ColumnOrName, column_expr
+from client.errors import PySparkAttributeError, PySparkTypeError, PySparkValueError, not_supported
+from client.expressions import PYTHON_PROTOCOL, PythonUDF
+from client.plan import ARROW_UDTF_EVAL_TYPE, UDTF_TABLE_PROTOCOL, PythonTableFunction
+from client.table_arg import TableArg
 from client.types import DataType, StringType, parse_ddl_type
 from plans import sparkflight_pb2 as sf
 
@@ -33,8 +35,6 @@ if TYPE_CHECKING:
     from client.dataframe import DataFrame
     from client.session import SparkSession
 
-#: The protocol version that brings Python functions.
-PYTHON_PROTOCOL = 5
 #: The protocol versions that bring state per key (transformWithState,
 #: applyInPandasWithState) and Python data sources.
 STATEFUL_PROTOCOL = 9
@@ -65,6 +65,7 @@ class PythonEvalType:
     SQL_GROUPED_AGG_ARROW_UDF = 252
     SQL_TABLE_UDF = 300
     SQL_ARROW_TABLE_UDF = 301
+    SQL_ARROW_UDTF = ARROW_UDTF_EVAL_TYPE
 
 
 class ArrowUDFType:
@@ -428,20 +429,68 @@ class UDFRegistration:
         raise not_supported("spark.udf.registerJavaUDAF")
 
 
-def check_protocol(session: SparkSession, feature: str, version: int = PYTHON_PROTOCOL) -> None:
-    """Refuse ``feature`` on a server older than protocol ``version`` (by default, the
-    one that brings Python functions)."""
-    if session._server_protocol < version:
-        raise not_supported(f"{feature} with a server of protocol older than {version}")
+def check_protocol(session: SparkSession, feature: str, protocol: int = PYTHON_PROTOCOL) -> None:
+    """Refuse ``feature`` on a server older than ``protocol`` (by default the one that
+    brings Python functions)."""
+    if session._server_protocol < protocol:
+        raise not_supported(f"{feature} with a server of protocol older than {protocol}")
 
 
 def _register(session: SparkSession, function: sf.PythonFunction) -> None:
     check_protocol(session, "Registering a Python function")
+    if function.eval_type == PythonEvalType.SQL_ARROW_UDTF:
+        check_protocol(session, "Registering an arrow_udtf", UDTF_TABLE_PROTOCOL)
     command = sf.CommandRequest(register_function=sf.RegisterFunctionCommand(function=function))
     session._connection.action("command", command, sf.CommandResponse)
 
 
 # ---------------------------------------------------------------- UDTFs
+
+
+#: What PySpark checks of a UDTF class, in order: the error class, what the class lacks
+#: for it (given the class and its return type), and the message.
+_UDTF_CHECKS: tuple[tuple[str, Callable[[type, Any], bool], str], ...] = (
+    (
+        "INVALID_UDTF_NO_EVAL",
+        lambda c, r: not hasattr(c, "eval"),
+        "The UDTF '{name}' is invalid. It does not implement the required 'eval' method. "
+        "Please implement the 'eval' method in '{name}' and try again.",
+    ),
+    (
+        "INVALID_UDTF_RETURN_TYPE",
+        lambda c, r: r is None
+        and not isinstance(inspect.getattr_static(c, "analyze", None), staticmethod),
+        "The UDTF '{name}' is invalid. It does not specify its return type or implement the "
+        "required 'analyze' static method. Please specify the return type or implement the "
+        "'analyze' static method in '{name}' and try again.",
+    ),
+    (
+        "INVALID_UDTF_BOTH_RETURN_TYPE_AND_ANALYZE",
+        lambda c, r: r is not None and hasattr(c, "analyze"),
+        "The UDTF '{name}' is invalid. It has both its return type and an 'analyze' "
+        "attribute. Please make it have one of either the return type or the 'analyze' "
+        "static method in '{name}' and try again.",
+    ),
+)
+
+
+def _validate_udtf(cls: Any, return_type: Any) -> None:
+    """Refuse a UDTF class as PySpark does."""
+    if not isinstance(cls, type):
+        raise PySparkTypeError(
+            message="[INVALID_UDTF_HANDLER_TYPE] The UDTF is invalid. The function handler "
+            f"must be a class, but got '{type(cls).__name__}'. Please provide a class as the "
+            "function handler.",
+            errorClass="INVALID_UDTF_HANDLER_TYPE",
+            messageParameters={"type": type(cls).__name__},
+        )
+    for error, fails, text in _UDTF_CHECKS:
+        if fails(cls, return_type):
+            raise PySparkAttributeError(
+                message=f"[{error}] " + text.format(name=cls.__name__),
+                errorClass=error,
+                messageParameters={"name": cls.__name__},
+            )
 
 
 class UserDefinedTableFunction:
@@ -455,13 +504,7 @@ class UserDefinedTableFunction:
         evalType: int = PythonEvalType.SQL_TABLE_UDF,
         deterministic: bool = True,
     ) -> None:
-        if not isinstance(func, type) or not callable(getattr(func, "eval", None)):
-            raise PySparkTypeError(
-                message=f"[INVALID_UDTF_NO_EVAL] The UDTF '{_name(func)}' is invalid. It does "
-                "not implement the required 'eval' method.",
-                errorClass="INVALID_UDTF_NO_EVAL",
-                messageParameters={"name": _name(func)},
-            )
+        _validate_udtf(func, returnType)
         _type_text(returnType)
         self.func = func
         self.returnType = returnType
@@ -474,8 +517,8 @@ class UserDefinedTableFunction:
             self.func, self.evalType, self.returnType, name or self._name, self.deterministic
         )
 
-    def __call__(self, *args: Any) -> DataFrame:
-        from client import plan
+    def __call__(self, *args: ColumnOrName | TableArg) -> DataFrame:
+        """The rows of the UDTF for ``args``: columns, or tables (``df.asTable()``)."""
         from client.dataframe import DataFrame
         from client.session import SparkSession
 
@@ -486,9 +529,8 @@ class UserDefinedTableFunction:
                 errorClass="NO_ACTIVE_SESSION",
             )
         check_protocol(session, "A Python UDTF")
-        relation = plan.PythonTableFunction(
-            function=self._message(), arguments=[column_expr(a) for a in args]
-        )
+        arguments = [a._argument if isinstance(a, TableArg) else column_expr(a) for a in args]
+        relation = PythonTableFunction(function=self._message(), arguments=arguments)
         return DataFrame(relation, session)
 
     def asDeterministic(self) -> UserDefinedTableFunction:
@@ -509,6 +551,26 @@ def udtf(
 
     def create(c: type) -> UserDefinedTableFunction:
         return UserDefinedTableFunction(c, returnType, evalType=eval_type)
+
+    return create if cls is None else create(cls)
+
+
+def arrow_udtf(cls: type | None = None, *, returnType: DataType | str | None = None) -> Any:
+    """A PyArrow-native Python UDTF, as ``pyspark.sql.functions.arrow_udtf`` (also a class
+    decorator): ``eval`` takes ``pyarrow.Array`` (a ``pyarrow.RecordBatch`` for a table
+    argument) and yields ``pyarrow.Table`` or ``RecordBatch``. It needs a returnType."""
+
+    def create(c: type) -> UserDefinedTableFunction:
+        _validate_udtf(c, returnType)
+        if hasattr(c, "analyze"):
+            raise PySparkAttributeError(
+                message=f"[INVALID_ARROW_UDTF_WITH_ANALYZE] The arrow UDTF '{_name(c)}' is "
+                "invalid. Arrow UDTFs do not support the 'analyze' method. Please remove the "
+                f"'analyze' method from '{_name(c)}' and specify a returnType instead.",
+                errorClass="INVALID_ARROW_UDTF_WITH_ANALYZE",
+                messageParameters={"name": _name(c)},
+            )
+        return UserDefinedTableFunction(c, returnType, evalType=PythonEvalType.SQL_ARROW_UDTF)
 
     return create if cls is None else create(cls)
 

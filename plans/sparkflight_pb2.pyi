@@ -711,12 +711,28 @@ class StatefulGroupMapRelation(_message.Message):
     def __init__(self, function: _Optional[_Union[PythonFunction, _Mapping]] = ..., grouping_expressions: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., output_mode: _Optional[str] = ..., state_schema: _Optional[str] = ..., timeout_conf: _Optional[str] = ..., time_mode: _Optional[str] = ..., event_time_column: _Optional[str] = ..., initial_state_grouping_expressions: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ...) -> None: ...
 
 class PythonTableFunctionRelation(_message.Message):
-    __slots__ = ("function", "arguments")
+    __slots__ = ("function", "arguments", "table_arguments")
     FUNCTION_FIELD_NUMBER: _ClassVar[int]
     ARGUMENTS_FIELD_NUMBER: _ClassVar[int]
+    TABLE_ARGUMENTS_FIELD_NUMBER: _ClassVar[int]
     function: PythonFunction
     arguments: _containers.RepeatedCompositeFieldContainer[_algebra_pb2.Expression]
-    def __init__(self, function: _Optional[_Union[PythonFunction, _Mapping]] = ..., arguments: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ...) -> None: ...
+    table_arguments: _containers.RepeatedCompositeFieldContainer[TableArgument]
+    def __init__(self, function: _Optional[_Union[PythonFunction, _Mapping]] = ..., arguments: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., table_arguments: _Optional[_Iterable[_Union[TableArgument, _Mapping]]] = ...) -> None: ...
+
+class TableArgument(_message.Message):
+    __slots__ = ("input", "partition_by", "order_by", "with_single_partition", "position")
+    INPUT_FIELD_NUMBER: _ClassVar[int]
+    PARTITION_BY_FIELD_NUMBER: _ClassVar[int]
+    ORDER_BY_FIELD_NUMBER: _ClassVar[int]
+    WITH_SINGLE_PARTITION_FIELD_NUMBER: _ClassVar[int]
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    input: _algebra_pb2.Rel
+    partition_by: _containers.RepeatedCompositeFieldContainer[_algebra_pb2.Expression]
+    order_by: _containers.RepeatedCompositeFieldContainer[_algebra_pb2.SortField]
+    with_single_partition: bool
+    position: int
+    def __init__(self, input: _Optional[_Union[_algebra_pb2.Rel, _Mapping]] = ..., partition_by: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., order_by: _Optional[_Iterable[_Union[_algebra_pb2.SortField, _Mapping]]] = ..., with_single_partition: _Optional[bool] = ..., position: _Optional[int] = ...) -> None: ...
 
 class PlanId(_message.Message):
     __slots__ = ("id", "call_site")

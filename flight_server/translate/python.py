@@ -21,6 +21,7 @@ from pyspark.sql import Column, DataFrame, GroupedData
 from pyspark.sql import types as T
 from pyspark.sql.datasource import DataSource as PythonDataSource
 from pyspark.sql.streaming.state import GroupStateTimeout
+from pyspark.sql.table_arg import TableArg
 from pyspark.sql.udf import UserDefinedFunction
 from pyspark.sql.udtf import UserDefinedTableFunction
 from pyspark.util import PythonEvalType
@@ -46,7 +47,11 @@ _TIMEOUTS = frozenset(
     }
 )
 _UDTF_EVAL_TYPES = frozenset(
-    {PythonEvalType.SQL_TABLE_UDF, PythonEvalType.SQL_ARROW_TABLE_UDF}
+    {
+        PythonEvalType.SQL_TABLE_UDF,
+        PythonEvalType.SQL_ARROW_TABLE_UDF,
+        PythonEvalType.SQL_ARROW_UDTF,
+    }
 )
 
 
@@ -176,11 +181,67 @@ def udf_column(session: Session, payload: bytes, args: list[Column]) -> Column:
     return _udf(session, message)(*args)
 
 
-def udtf_dataframe(session: Session, message: sf.PythonFunction, args: list[Column]) -> DataFrame:
-    """The rows of a UDTF call, in the session's Spark."""
+#: How a ``TableArgument``'s fields shape ``df.asTable()``, in the order PySpark's
+#: ``TableArg`` methods apply: the field, its method, and whether it partitions the table
+#: (one of those at most, and ``order_by`` needs one).
+_TABLE_ARGUMENT_STEPS: tuple[tuple[str, str, bool], ...] = (
+    ("partition_by", "partitionBy", True),
+    ("with_single_partition", "withSinglePartition", True),
+    ("order_by", "orderBy", False),
+)
+
+
+def table_argument(df: DataFrame, shape: dict[str, list[Column] | bool]) -> TableArg:
+    """``df.asTable()`` shaped by a ``TableArgument``'s fields (:data:`_TABLE_ARGUMENT_STEPS`):
+    Spark's own table argument, a ``FunctionTableSubqueryArgumentExpression``."""
+    partitioned = [field for field, _, partitions in _TABLE_ARGUMENT_STEPS if partitions]
+    given = [field for field in partitioned if shape[field]]
+    if len(given) > 1:
+        raise SparkFlightError(
+            INVALID_PLAN, "a table argument takes partition_by or with_single_partition, not both"
+        )
+    if shape["order_by"] and not given:
+        raise SparkFlightError(
+            INVALID_PLAN,
+            "a table argument's order_by needs partition_by or with_single_partition",
+        )
+    table = df.asTable()
+    for field, method, _ in _TABLE_ARGUMENT_STEPS:
+        value = shape[field]
+        if value is True:
+            table = getattr(table, method)()
+        elif value:
+            table = getattr(table, method)(*value)
+    return table
+
+
+def _call_arguments(args: list[Column], tables: list[tuple[int, TableArg]]) -> list[Any]:
+    """The JVM arguments of a UDTF call: each table at its position, the columns in order
+    around them."""
+    slots: list[Any] = [None] * (len(args) + len(tables))
+    for position, table in tables:
+        if not 0 <= position < len(slots) or slots[position] is not None:
+            raise SparkFlightError(
+                INVALID_PLAN,
+                f"table argument position {position} is out of range or taken: the call has "
+                f"{len(slots)} arguments",
+            )
+        slots[position] = table._j_table_arg
+    columns = iter(args)
+    return [slot if slot is not None else next(columns)._jc for slot in slots]
+
+
+def udtf_dataframe(
+    session: Session,
+    message: sf.PythonFunction,
+    args: list[Column],
+    tables: list[tuple[int, TableArg]],
+) -> DataFrame:
+    """The rows of a UDTF call, in the session's Spark; ``tables`` are the table arguments
+    with their positions among all arguments."""
     spark = session.spark
     judtf = _udtf(session, message)._judtf
-    seq = jvm.scala_seq(spark, [a._jc for a in args])
+    seq = jvm.scala_seq(spark, _call_arguments(args, tables))
     return DataFrame(judtf.apply(spark._jsparkSession, seq), spark)
 
 

@@ -20,6 +20,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 from pyspark.sql.group import GroupedData
+from pyspark.sql.table_arg import TableArg
 from substrait import algebra_pb2
 from substrait.extensions import extensions_pb2
 
@@ -763,10 +764,24 @@ def _stateful_group_map_with_initial_state(
     return python.stateful(ctx.session, m, grouped, initial.df.groupBy(*keys))
 
 
+def _table_argument(
+    ctx: Context, m: sf.TableArgument, outer: Scope | None
+) -> tuple[int, TableArg]:
+    frame, scope = _input(ctx, m.input, outer)
+    shape: dict[str, list[Column] | bool] = {
+        "partition_by": expressions(ctx, m.partition_by, scope),
+        "order_by": [sort_column(ctx, o, scope) for o in m.order_by],
+        "with_single_partition": m.with_single_partition,
+    }
+    return m.position, python.table_argument(frame.df, shape)
+
+
 def _python_table_function(
     ctx: Context, m: sf.PythonTableFunctionRelation, outer: Scope | None
 ) -> DataFrame:
-    return python.udtf_dataframe(ctx.session, m.function, expressions(ctx, m.arguments, outer))
+    tables = [_table_argument(ctx, t, outer) for t in m.table_arguments]
+    arguments = expressions(ctx, m.arguments, outer)
+    return python.udtf_dataframe(ctx.session, m.function, arguments, tables)
 
 
 @dataclass(frozen=True)

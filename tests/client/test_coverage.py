@@ -76,15 +76,12 @@ EXCLUDED: dict[str, str] = {
     "DataFrame.rdd": JVM,
     "DataFrame.pandas_api": JVM,
     "SparkSession.profile": PYTHON,
-    "functions.arrow_udtf": PYTHON,
     "SparkSession.readStream": STREAMING,
     "SparkSession.streams": STREAMING,
     "DataFrame.writeStream": STREAMING,
     "SparkSession.client": CONNECT,
     "SparkSession.copyFromLocalToFs": CONNECT,
     "DataFrame.executionInfo": CONNECT,
-    "DataFrame.asTable": "table arguments of Python UDTFs are not supported yet "
-    "(NOT_IMPLEMENTED)",
     "DataFrame.plot": "needs pyspark's plotting backend and plotly (NOT_IMPLEMENTED)",
     "SparkSession.Builder.enableHiveSupport": "the server's Spark decides the catalog "
     "implementation (NOT_IMPLEMENTED)",

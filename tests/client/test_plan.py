@@ -346,7 +346,7 @@ def test_column_repr_and_guards() -> None:
     assert repr((F.col("a") + 1).alias("b")) == "Column<'+(a, 1) AS b'>"
     with pytest.raises(ValueError):
         bool(F.col("a"))
-    with pytest.raises(PySparkNotImplementedError):
+    with pytest.raises(TypeError, match="INVALID_UDTF_HANDLER_TYPE"):
         F.arrow_udtf(lambda x: x)
     assert repr(F.udf(lambda x: x)("a")) == "Column<'<lambda>(a)'>"
     assert repr(F.transform("a", lambda x: x + 1)) == (
@@ -501,3 +501,33 @@ def test_unpivot_is_inline_of_an_array_of_structs(spark: SparkSession) -> None:
     assert exprs[0] == ("column", "id")
     assert exprs[1][0] == "inline" and exprs[1][1][0] == "array"
     assert exprs[1][1][1] == ("struct", ("alias", "a", "var"), ("alias", ("column", "a"), "val"))
+
+
+def test_udtf_table_argument_travels_at_its_position_and_needs_protocol_7(
+    spark: SparkSession,
+) -> None:
+    from client import plan
+    from client.udf import UserDefinedTableFunction
+
+    class Echo:
+        def eval(self, row: Any, n: int):
+            yield (row["id"],)
+
+    df = spark.range(3)
+    table = df.asTable().partitionBy(df["id"] % 2).orderBy(F.col("id").desc())
+    function = UserDefinedTableFunction(Echo, "id long")._message()
+    relation = plan.PythonTableFunction(
+        function=function, arguments=[table._argument, F.lit(7)._expr]
+    )
+    message = _detail(
+        plan.to_plan(relation, server_protocol=7).relations[0].root.input,
+        sf.PythonTableFunctionRelation(),
+    )
+    assert len(message.arguments) == 1 and message.arguments[0].literal.i32 == 7
+    (argument,) = message.table_arguments
+    assert argument.position == 0 and not argument.with_single_partition
+    assert argument.input.WhichOneof("rel_type") == "extension_leaf"
+    assert len(argument.partition_by) == 1
+    assert argument.order_by[0].direction == algebra_pb2.SortField.SORT_DIRECTION_DESC_NULLS_LAST
+    with pytest.raises(PySparkNotImplementedError, match="table argument .* protocol 6"):
+        plan.to_plan(relation, server_protocol=6)

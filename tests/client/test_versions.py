@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import pandas as pd
+import pyarrow as pa
 import pyarrow.flight as fl
 import pyspark
 import pytest
@@ -124,5 +126,74 @@ def test_protocol_4_server_has_no_python_functions(serve: Any) -> None:
         for feature, attempt in attempts.items():
             with pytest.raises(PySparkNotImplementedError, match=feature):
                 attempt()
+    finally:
+        session.stop()
+
+
+def test_protocol_4_server_refuses_a_plan_with_a_python_udf_on_the_client(serve: Any) -> None:
+    """Building the DataFrame needs no server; sending its plan fails on the client, naming
+    the UDF, where the server would not know the ``python_udf`` function."""
+    _, url = serve(ServerVersions(protocol=4))
+    session = SparkSession.builder.remote(url).create()
+    try:
+        F = client.functions
+        df = session.range(3).select(F.udf(_plus_one, "long")("id").alias("p"))
+        total = F.pandas_udf(_total, "double")
+        over = session.range(3).select(total("id").over(client.Window.partitionBy()))
+        for action in (df.collect, df.count, over.collect, lambda: df.write.saveAsTable("t")):
+            with pytest.raises(PySparkNotImplementedError) as caught:
+                action()
+            message = str(caught.value)
+            assert "Python UDF" in message and "protocol 4" in message
+            assert "'_plus_one'" in message or "'_total'" in message
+            assert "needs protocol 5" in message
+        assert session.range(3).select((client.functions.col("id") + 1).alias("p")).count() == 3
+    finally:
+        session.stop()
+
+
+def _plus_one(x: int) -> int:
+    return x + 1
+
+
+def _total(values: pd.Series) -> float:
+    return float(values.sum())
+
+
+def test_protocol_6_server_has_no_table_arguments_or_arrow_udtf(serve: Any) -> None:
+    """Table arguments and arrow_udtf need protocol 7; plain UDTFs still run."""
+    _, url = serve(ServerVersions(protocol=6))
+    session = SparkSession.builder.remote(url).create()
+    try:
+        F = client.functions
+
+        class Echo:
+            def eval(self, row: Any):
+                yield (row["id"],)
+
+        class ArrowEcho:
+            def eval(self, batch: pa.RecordBatch):
+                yield pa.table({"id": batch.column("id")})
+
+        echo = F.udtf(Echo, returnType="id long")
+
+        @F.udtf(returnType="x int")
+        class Plain:
+            def eval(self, n: int):
+                yield (n * 2,)
+
+        assert [tuple(r) for r in Plain(F.lit(21)).collect()] == [(42,)]
+        refused = {
+            "table argument": echo(session.range(3).asTable().partitionBy("id")),
+            "arrow_udtf 'ArrowEcho'": F.arrow_udtf(ArrowEcho, returnType="id long")(
+                session.range(3).asTable()
+            ),
+        }
+        for feature, df in refused.items():
+            with pytest.raises(PySparkNotImplementedError, match=feature) as caught:
+                df.collect()
+            assert "protocol 6" in str(caught.value) and "needs protocol 7" in str(caught.value)
+        with pytest.raises(PySparkNotImplementedError, match="arrow_udtf"):
+            session.udtf.register("arrow_echo", F.arrow_udtf(ArrowEcho, returnType="id long"))
     finally:
         session.stop()

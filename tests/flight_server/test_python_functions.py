@@ -100,3 +100,44 @@ def test_no_python_refuses_python_artifacts(
     message = _refused(lambda: no_python.addArtifact(str(path), **flags), "PYTHON_DISABLED")
     assert "--no-python" in message and name in message
     assert no_python.range(3).count() == 3
+
+
+class _Rows:
+    def eval(self, row: Any):
+        yield (row["id"],)
+
+
+def _table_call(session: Any, argument: Any, position: int | None = None) -> bytes:
+    """The plan of a UDTF call with one table argument, its position possibly wrong."""
+    from client import plan
+    from plans import sparkflight_pb2 as sf
+
+    function = client.udf.UserDefinedTableFunction(_Rows, "id long")._message()
+    built = plan.to_plan(plan.PythonTableFunction(function=function, arguments=[argument]))
+    if position is not None:
+        detail = built.relations[0].root.input.extension_leaf.detail
+        message = sf.PythonTableFunctionRelation()
+        detail.Unpack(message)
+        message.table_arguments[0].position = position
+        detail.Pack(message)
+    return built.SerializeToString()
+
+
+def test_malformed_table_arguments_are_refused_naming_the_problem(with_python: Any) -> None:
+    from dataclasses import replace
+
+    from client.expressions import ColumnRef, SortOrder
+
+    table = with_python.range(4).asTable()._argument
+    both = replace(table, partition_by=(ColumnRef("id"),), with_single_partition=True)
+    cases = {
+        "not both": (both, None),
+        "order_by needs": (replace(table, order_by=(SortOrder(ColumnRef("id")),)), None),
+        "position 3 is out of range": (table, 3),
+    }
+    for words, (argument, position) in cases.items():
+        plan = _table_call(with_python, argument, position)
+        message = _refused(lambda p=plan: with_python._connection.execute(p), "INVALID_PLAN")
+        assert words in message
+    good = _table_call(with_python, replace(table, with_single_partition=True))
+    assert sorted(with_python._connection.execute(good).column(0).to_pylist()) == [0, 1, 2, 3]
