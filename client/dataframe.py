@@ -715,7 +715,7 @@ class DataFrame:
 
     def asTable(self) -> TableArg:
         """This DataFrame as a table argument of a Python UDTF call."""
-        return TableArg(plan.TableArgument(relation=self._relation))
+        return TableArg(plan.TableArgument(relation=self._relation), self._session)
 
     # ------------------------------------------------------------- missing values
 

@@ -8,24 +8,31 @@ partition goes to its own UDTF instance, whose ``terminate()`` runs at its end.
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from client.column import ColumnOrName, column_expr, flatten
 from client.errors import IllegalArgumentException
 from client.expressions import sort_order
 from client.plan import TableArgument
 
+if TYPE_CHECKING:
+    from client.session import SparkSession
+
 
 class TableArg:
     """A table argument of a UDTF call; its methods return new table arguments."""
 
-    def __init__(self, argument: TableArgument) -> None:
+    def __init__(self, argument: TableArgument, session: SparkSession) -> None:
         self._argument = argument
+        #: The session of the DataFrame it came from, which a UDTF call with it runs in.
+        self._session = session
 
     def _is_partitioned(self) -> bool:
         return bool(self._argument.partition_by) or self._argument.with_single_partition
 
     def _replace(self, **changes: object) -> TableArg:
-        return TableArg(dataclasses.replace(self._argument, **changes))  # type: ignore[arg-type]
+        argument = dataclasses.replace(self._argument, **changes)  # type: ignore[arg-type]
+        return TableArg(argument, self._session)
 
     def partitionBy(self, *cols: ColumnOrName | list[ColumnOrName]) -> TableArg:
         """Rows with equal values of ``cols`` share a partition."""

@@ -518,11 +518,13 @@ class UserDefinedTableFunction:
         )
 
     def __call__(self, *args: ColumnOrName | TableArg) -> DataFrame:
-        """The rows of the UDTF for ``args``: columns, or tables (``df.asTable()``)."""
+        """The rows of the UDTF for ``args``: columns, or tables (``df.asTable()``), in the
+        session of the first table, else the active session."""
         from client.dataframe import DataFrame
         from client.session import SparkSession
 
-        session = SparkSession.getActiveSession()
+        tables = [a._session for a in args if isinstance(a, TableArg)]
+        session = tables[0] if tables else SparkSession.getActiveSession()
         if session is None:
             raise PySparkValueError(
                 message="[NO_ACTIVE_SESSION] No active Spark session found.",

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pytest
 
@@ -162,13 +162,23 @@ def flight_client(server_url: str) -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def spark(server_url: str) -> Iterator[object]:
-    """A sparkflight client session on the server."""
+def shared_spark(server_url: str) -> Iterator[object]:
+    """A sparkflight client session on the server, for the whole run."""
     from client import SparkSession
 
     session = SparkSession.builder.remote(server_url).getOrCreate()
     yield session
     session.stop()
+
+
+@pytest.fixture
+def spark(shared_spark: Any) -> Any:
+    """The run's client session, active again (a test may have made and stopped another
+    one, which leaves none active, as in PySpark)."""
+    from client import SparkSession
+
+    SparkSession._set_active(shared_spark)
+    return shared_spark
 
 
 @pytest.fixture(scope="session")

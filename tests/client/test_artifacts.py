@@ -29,9 +29,9 @@ _KIND = sf.ArtifactUpload
 
 
 @pytest.fixture(scope="module")
-def session(spark: Any) -> Iterator[Any]:
+def session(shared_spark: Any) -> Iterator[Any]:
     """A session of its own: artifacts stay with the session that added them."""
-    own = spark.newSession()
+    own = shared_spark.newSession()
     yield own
     own.stop()
 

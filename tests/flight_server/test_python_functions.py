@@ -102,17 +102,16 @@ def test_no_python_refuses_python_artifacts(
     assert no_python.range(3).count() == 3
 
 
-class _Rows:
-    def eval(self, row: Any):
-        yield (row["id"],)
-
-
 def _table_call(session: Any, argument: Any, position: int | None = None) -> bytes:
     """The plan of a UDTF call with one table argument, its position possibly wrong."""
     from client import plan
     from plans import sparkflight_pb2 as sf
 
-    function = client.udf.UserDefinedTableFunction(_Rows, "id long")._message()
+    class Rows:  # local: pickled by value, as the in-process server's workers need
+        def eval(self, row: Any):
+            yield (row["id"],)
+
+    function = client.udf.UserDefinedTableFunction(Rows, "id long")._message()
     built = plan.to_plan(plan.PythonTableFunction(function=function, arguments=[argument]))
     if position is not None:
         detail = built.relations[0].root.input.extension_leaf.detail
