@@ -29,6 +29,7 @@ from client.expressions import ColumnRef, Expr, Literal
 from client.progress import ProgressHandler, ProgressReporting
 from client.readwriter import DataFrameReader
 from client.results import RESUME_PROTOCOL
+from client.streaming import DataStreamReader, StreamingQueryManager
 from client.transport import Connection, parse_remote
 from client.tvf import TableValuedFunction
 from client.types import DataType, StructType
@@ -353,8 +354,17 @@ class SparkSession:
     profile = unavailable_property("profile", not_supported)
     addArtifact = unavailable_method("addArtifact", not_supported)
     addArtifacts = unavailable_method("addArtifacts", not_supported)
-    readStream = unavailable_property("readStream", not_supported)
-    streams = unavailable_property("streams", not_supported)
+
+    @property
+    def readStream(self) -> DataStreamReader:
+        """Read a streaming DataFrame from a source or a table."""
+        return DataStreamReader(self)
+
+    @property
+    def streams(self) -> StreamingQueryManager:
+        """The streaming queries of this session."""
+        return StreamingQueryManager(self)
+
     client = unavailable_property("client", not_supported)
     copyFromLocalToFs = unavailable_method("copyFromLocalToFs", not_supported)
 

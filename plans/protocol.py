@@ -16,8 +16,9 @@ from importlib import metadata
 #: 4: resumable results (the ``x-sparkflight-resumable`` header, ``ResumeTicket``,
 #: ``ResultBatch`` metadata, the ``result.release`` action).
 #: 5: Python functions (``PythonFunction``: UDFs, UDTFs, mapInPandas, applyInPandas,
-#: cogroup, foreach, registration).
-PROTOCOL_VERSION = 5
+#: cogroup, foreach, registration). 8: Structured Streaming (``StreamSourceRelation``, the
+#: ``stream.start``, ``stream.query`` and ``stream.manager`` actions).
+PROTOCOL_VERSION = 8
 
 
 def effective(version: int) -> int:
