@@ -13,10 +13,11 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pyspark.sql import DataFrame
-from pyspark.sql.streaming import DataStreamWriter, StreamingQuery
+from pyspark.sql.streaming import DataStreamWriter, StreamingQuery, StreamingQueryManager
 
 from flight_server.errors import INVALID_ACTION_BODY, SparkFlightError, error_details
 from flight_server.translate import python, translate_plan
@@ -31,7 +32,6 @@ MAX_WAIT_MS = 1000
 #: How often a wait checks whether its client cancelled the call.
 WAIT_SLICE_MS = 100
 
-_START = sf.StreamStartRequest
 #: The trigger oneof field -> ``DataStreamWriter.trigger`` keyword.
 _TRIGGERS: dict[str, str] = {
     "processing_time": "processingTime",
@@ -106,7 +106,7 @@ def query_of(session: Session, query_id: str) -> StreamingQuery:
     return query
 
 
-def _wait(
+def wait_in_slices(
     wait_ms: int, lifetime: CallLifetime | None, attempt: Callable[[float], bool]
 ) -> bool:
     """Call ``attempt(seconds)`` in short slices until it says done, ``wait_ms`` passed
@@ -162,66 +162,61 @@ class _Processing:
 _PROCESSING = _Processing()
 
 
-def _progress(progress: Any) -> str:
-    return progress.json if hasattr(progress, "json") else json.dumps(progress)
+@dataclass(frozen=True)
+class _QueryCall:
+    """What an operation on a query gets: the query, the request, the answer it fills in
+    and its call's lifetime."""
+
+    query: StreamingQuery
+    request: sf.StreamQueryRequest
+    out: sf.StreamQueryResponse
+    lifetime: CallLifetime | None
 
 
-def _status(query: StreamingQuery, request: sf.StreamQueryRequest, out: sf.StreamQueryResponse,
-            lifetime: CallLifetime | None) -> None:
-    out.status_json = json.dumps(query.status)
+def _status(call: _QueryCall) -> None:
+    call.out.status_json = json.dumps(call.query.status)
 
 
-def _last_progress(
-    query: StreamingQuery, request: sf.StreamQueryRequest, out: sf.StreamQueryResponse,
-    lifetime: CallLifetime | None,
-) -> None:
-    last = query.lastProgress
+def _last_progress(call: _QueryCall) -> None:
+    last = call.query.lastProgress
     if last is not None:
-        out.progress_json.append(_progress(last))
+        call.out.progress_json.append(last.json)
 
 
-def _recent_progress(
-    query: StreamingQuery, request: sf.StreamQueryRequest, out: sf.StreamQueryResponse,
-    lifetime: CallLifetime | None,
-) -> None:
-    out.progress_json.extend(_progress(p) for p in query.recentProgress)
+def _recent_progress(call: _QueryCall) -> None:
+    call.out.progress_json.extend(p.json for p in call.query.recentProgress)
 
 
-def _exception(
-    query: StreamingQuery, request: sf.StreamQueryRequest, out: sf.StreamQueryResponse,
-    lifetime: CallLifetime | None,
-) -> None:
-    failure = query.exception()
+def _exception(call: _QueryCall) -> None:
+    failure = call.query.exception()
     if failure is not None:
-        out.exception.CopyFrom(error_details(failure))
+        call.out.exception.CopyFrom(error_details(failure))
 
 
-def _stop(query: StreamingQuery, request: sf.StreamQueryRequest, out: sf.StreamQueryResponse,
-          lifetime: CallLifetime | None) -> None:
-    query.stop()
+def _stop(call: _QueryCall) -> None:
+    call.query.stop()
 
 
-def _process_all_available(
-    query: StreamingQuery, request: sf.StreamQueryRequest, out: sf.StreamQueryResponse,
-    lifetime: CallLifetime | None,
-) -> None:
-    out.done = _wait(request.wait_ms, lifetime, lambda s: _PROCESSING.wait(query, s))
+def _process_all_available(call: _QueryCall) -> None:
+    query = call.query
+    call.out.done = wait_in_slices(
+        call.request.wait_ms, call.lifetime, lambda s: _PROCESSING.wait(query, s)
+    )
 
 
-def _await_termination(
-    query: StreamingQuery, request: sf.StreamQueryRequest, out: sf.StreamQueryResponse,
-    lifetime: CallLifetime | None,
-) -> None:
-    out.done = _wait(request.wait_ms, lifetime, lambda s: bool(query.awaitTermination(s)))
+def _await_termination(call: _QueryCall) -> None:
+    query = call.query
+    call.out.done = wait_in_slices(
+        call.request.wait_ms, call.lifetime, lambda s: bool(query.awaitTermination(s))
+    )
 
 
-def _explain(query: StreamingQuery, request: sf.StreamQueryRequest, out: sf.StreamQueryResponse,
-             lifetime: CallLifetime | None) -> None:
-    out.text = query._jsq.explainInternal(request.extended)
+def _explain(call: _QueryCall) -> None:
+    call.out.text = call.query._jsq.explainInternal(call.request.extended)
 
 
 _Q = sf.StreamQueryRequest
-_QUERY_OPERATIONS: dict[int, Callable[..., None]] = {
+_QUERY_OPERATIONS: dict[int, Callable[[_QueryCall], None]] = {
     _Q.OPERATION_STATUS: _status,
     _Q.OPERATION_LAST_PROGRESS: _last_progress,
     _Q.OPERATION_RECENT_PROGRESS: _recent_progress,
@@ -244,39 +239,45 @@ def query_operation(
         )
     query = query_of(session, request.query_id)
     out = sf.StreamQueryResponse()
-    operation(query, request, out, lifetime)
+    operation(_QueryCall(query, request, out, lifetime))
     out.query.CopyFrom(info(query))
     out.is_active = query.isActive
     return out
 
 
-_M = sf.StreamManagerRequest
+@dataclass(frozen=True)
+class _ManagerCall:
+    """What an operation of ``spark.streams`` gets, as :class:`_QueryCall`."""
+
+    streams: StreamingQueryManager
+    request: sf.StreamManagerRequest
+    out: sf.StreamManagerResponse
+    lifetime: CallLifetime | None
 
 
-def _active(session: Session, request: sf.StreamManagerRequest, out: sf.StreamManagerResponse,
-            lifetime: CallLifetime | None) -> None:
-    out.queries.extend(info(q) for q in session.spark.streams.active)
+def _active(call: _ManagerCall) -> None:
+    call.out.queries.extend(info(q) for q in call.streams.active)
 
 
-def _get(session: Session, request: sf.StreamManagerRequest, out: sf.StreamManagerResponse,
-         lifetime: CallLifetime | None) -> None:
-    query = session.spark.streams.get(request.query_id) if request.query_id else None
+def _get(call: _ManagerCall) -> None:
+    query = call.streams.get(call.request.query_id) if call.request.query_id else None
     if query is not None:
-        out.queries.append(info(query))
+        call.out.queries.append(info(query))
 
 
-def _await_any(session: Session, request: sf.StreamManagerRequest,
-               out: sf.StreamManagerResponse, lifetime: CallLifetime | None) -> None:
-    streams = session.spark.streams
-    out.done = _wait(request.wait_ms, lifetime, lambda s: bool(streams.awaitAnyTermination(s)))
+def _await_any(call: _ManagerCall) -> None:
+    streams = call.streams
+    call.out.done = wait_in_slices(
+        call.request.wait_ms, call.lifetime, lambda s: bool(streams.awaitAnyTermination(s))
+    )
 
 
-def _reset(session: Session, request: sf.StreamManagerRequest, out: sf.StreamManagerResponse,
-           lifetime: CallLifetime | None) -> None:
-    session.spark.streams.resetTerminated()
+def _reset(call: _ManagerCall) -> None:
+    call.streams.resetTerminated()
 
 
-_MANAGER_OPERATIONS: dict[int, Callable[..., None]] = {
+_M = sf.StreamManagerRequest
+_MANAGER_OPERATIONS: dict[int, Callable[[_ManagerCall], None]] = {
     _M.OPERATION_ACTIVE: _active,
     _M.OPERATION_GET: _get,
     _M.OPERATION_AWAIT_ANY_TERMINATION: _await_any,
@@ -294,5 +295,5 @@ def manager_operation(
             INVALID_ACTION_BODY, f"unknown streaming query manager operation {request.operation}"
         )
     out = sf.StreamManagerResponse()
-    operation(session, request, out, lifetime)
+    operation(_ManagerCall(session.spark.streams, request, out, lifetime))
     return out

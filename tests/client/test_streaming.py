@@ -232,3 +232,42 @@ def test_closing_a_session_stops_its_queries(spark: Any, tmp_path: Path) -> None
         restarted.stop()
     finally:
         spark.conf.unset("spark.sql.streaming.stopActiveRunOnRestart")
+
+
+def _drain(frame: Any) -> list[tuple]:
+    """Every row a streaming DataFrame has now, through an availableNow memory query."""
+    table = _name("drained")
+    query = frame.writeStream.format("memory").queryName(table).trigger(availableNow=True)
+    assert query.start().awaitTermination(60)
+    return sorted(tuple(r) for r in frame.sparkSession.table(table).collect())
+
+
+@pytest.mark.parametrize("fmt", ["csv", "text", "parquet", "orc"])
+def test_file_source_shortcuts_read_what_batch_reads(
+    spark: Any, classic: Any, tmp_path: Path, fmt: str
+) -> None:
+    path = str(tmp_path / fmt)
+    data = classic.createDataFrame([(1, "a"), (2, "b")], "id INT, name STRING")
+    if fmt == "text":
+        data = data.selectExpr("concat(id, ':', name) AS value")
+    data.write.format(fmt).save(path)
+    batch = getattr(classic.read, fmt)(path, **({"schema": data.schema} if fmt == "csv" else {}))
+    ddl = ", ".join(f"{f.name} {f.dataType.simpleString()}" for f in batch.schema.fields)
+    reader = spark.readStream
+    if fmt == "csv":
+        stream = reader.csv(path, schema=ddl)
+    else:
+        stream = getattr(reader.schema(ddl), fmt)(path)
+    assert stream.isStreaming
+    assert _drain(stream) == sorted(tuple(r) for r in batch.collect())
+
+
+def test_table_source_streams_the_rows_of_a_table(spark: Any) -> None:
+    table = _name("source")
+    spark.createDataFrame([(1,), (2,)], "id INT").write.saveAsTable(table)
+    try:
+        stream = spark.readStream.table(table)
+        assert stream.isStreaming
+        assert _drain(stream.selectExpr("id * 10 AS id")) == [(10,), (20,)]
+    finally:
+        spark.sql(f"DROP TABLE IF EXISTS {table}")

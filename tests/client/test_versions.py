@@ -126,3 +126,19 @@ def test_protocol_4_server_has_no_python_functions(serve: Any) -> None:
                 attempt()
     finally:
         session.stop()
+
+
+def test_protocol_7_server_has_no_streaming(serve: Any) -> None:
+    """Structured Streaming needs protocol 8: against an older server it fails on the
+    client, naming the feature."""
+    _, url = serve(ServerVersions(protocol=7))
+    session = SparkSession.builder.remote(url).create()
+    try:
+        with pytest.raises(PySparkNotImplementedError, match="readStream"):
+            session.readStream.format("rate").load()
+        with pytest.raises(PySparkNotImplementedError, match="streams"):
+            session.streams.active  # noqa: B018 - the property is the call
+        with pytest.raises(PySparkNotImplementedError, match="writeStream"):
+            session.range(1).writeStream.format("noop").start()
+    finally:
+        session.stop()
