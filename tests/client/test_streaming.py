@@ -181,23 +181,34 @@ def test_handle_stop_await_and_failure(spark: Any, stopped: list) -> None:
     spark.streams.resetTerminated()
 
 
-def test_streaming_errors_are_pysparks(spark: Any) -> None:
-    stream = spark.readStream.format("rate").load()
-    with pytest.raises(AnalysisException) as collected:
-        stream.collect()
-    assert "writeStream.start()" in str(collected.value)
-    counts = stream.groupBy("value").count()
-    with pytest.raises(AnalysisException) as mode:
-        counts.writeStream.format("memory").queryName(_name("bad")).outputMode("append").start()
-    assert mode.value.getCondition() == "STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION"
-    assert spark.streams.active == [] or all(q.name != "bad" for q in spark.streams.active)
+def test_streaming_errors_are_pysparks(spark: Any, classic: Any) -> None:
+    from pyspark.errors import AnalysisException as ClassicAnalysisException
+
+    def conditions(session: Any, raised: type[Exception]) -> list[str | None]:
+        stream = session.readStream.format("rate").load()
+        counts = stream.groupBy("value").count().writeStream.format("memory")
+        attempts = [
+            stream.collect,
+            lambda: counts.queryName(_name("bad")).outputMode("append").start(),
+        ]
+        found = []
+        for attempt in attempts:
+            with pytest.raises(raised) as error:
+                attempt()
+            found.append(error.value.getCondition())
+        return found
+
+    ours = conditions(spark, AnalysisException)
+    assert ours == conditions(classic, ClassicAnalysisException)
+    assert ours[1] == "STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION"
+    assert spark.streams.active == []
     with pytest.raises(PySparkValueError):
-        stream.writeStream.trigger(once=True, availableNow=True)
+        spark.readStream.format("rate").load().writeStream.trigger(once=True, availableNow=True)
 
 
 def test_another_session_cannot_see_or_stop_the_query(spark: Any, stopped: list) -> None:
     stream = spark.readStream.format("rate-micro-batch").option("rowsPerBatch", 1).load()
-    query = stream.writeStream.format("noop").start()
+    query = stream.writeStream.format("noop").trigger(processingTime="1 second").start()
     stopped.append(query)
     other = spark.newSession()
     try:
@@ -218,16 +229,16 @@ def test_closing_a_session_stops_its_queries(spark: Any, tmp_path: Path) -> None
     checkpoint = str(tmp_path / "checkpoint")
     other: SparkSession = spark.newSession()
     stream = other.readStream.format("rate-micro-batch").option("rowsPerBatch", 1).load()
-    started = stream.writeStream.format("noop").option("checkpointLocation", checkpoint).start()
+    writer = stream.writeStream.format("noop").trigger(processingTime="1 second")
+    started = writer.option("checkpointLocation", checkpoint).start()
     other.stop()
     # The same query (same checkpoint) can start again only once the first run ended:
     # Spark refuses a second active run instead of stopping the first.
     spark.conf.set("spark.sql.streaming.stopActiveRunOnRestart", "false")
     try:
         again = spark.readStream.format("rate-micro-batch").option("rowsPerBatch", 1).load()
-        restarted = (
-            again.writeStream.format("noop").option("checkpointLocation", checkpoint).start()
-        )
+        writer = again.writeStream.format("noop").trigger(processingTime="1 second")
+        restarted = writer.option("checkpointLocation", checkpoint).start()
         assert restarted.id == started.id and restarted.runId != started.runId
         restarted.stop()
     finally:
