@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -282,3 +285,34 @@ def test_table_source_streams_the_rows_of_a_table(spark: Any) -> None:
         assert _drain(stream.selectExpr("id * 10 AS id")) == [(10,), (20,)]
     finally:
         spark.sql(f"DROP TABLE IF EXISTS {table}")
+
+
+def test_socket_source_reads_lines_sent_to_it(spark: Any, stopped: list) -> None:
+    lines = ["alpha", "beta", "gamma"]
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = listener.getsockname()[1]
+        accepted: list[socket.socket] = []
+
+        def serve() -> None:
+            connection, _ = listener.accept()
+            accepted.append(connection)
+            connection.sendall("".join(f"{line}\n" for line in lines).encode())
+
+        sender = threading.Thread(target=serve, daemon=True)
+        sender.start()
+        table = _name("lines")
+        stream = spark.readStream.format("socket").options(host="127.0.0.1", port=port).load()
+        query = stream.writeStream.format("memory").queryName(table).start()
+        stopped.append(query)
+        try:
+            # The source reads the socket in its own thread: process until every line came.
+            deadline = time.monotonic() + 60
+            got: list[str] = []
+            while len(got) < len(lines) and time.monotonic() < deadline:
+                query.processAllAvailable()
+                got = [r.value for r in spark.table(table).collect()]
+            assert sorted(got) == sorted(lines)
+        finally:
+            query.stop()
+            for connection in accepted:
+                connection.close()
