@@ -316,3 +316,28 @@ def test_socket_source_reads_lines_sent_to_it(spark: Any, stopped: list) -> None
             query.stop()
             for connection in accepted:
                 connection.close()
+
+
+def test_to_table_partitioned_and_explained(
+    spark: Any, capsys: pytest.CaptureFixture, tmp_path: Path
+) -> None:
+    table = _name("sink")
+    stream = spark.readStream.format("rate-micro-batch").option("rowsPerBatch", 6).load()
+    query = (
+        stream.selectExpr("value", "value % 2 AS parity")
+        .writeStream.partitionBy("parity")
+        .option("checkpointLocation", str(tmp_path / "checkpoint"))
+        .trigger(availableNow=True)
+        .toTable(table)
+    )
+    try:
+        assert query.awaitTermination(60)
+        rows = sorted(tuple(r) for r in spark.table(table).select("value", "parity").collect())
+        assert rows == [(v, v % 2) for v in range(len(rows))] and len(rows) % 6 == 0 and rows
+        assert [c.name for c in spark.catalog.listColumns(table) if c.isPartition] == ["parity"]
+        capsys.readouterr()
+        query.explain()
+        assert "== Physical Plan ==" in capsys.readouterr().out
+        assert query.status["isTriggerActive"] is False
+    finally:
+        spark.sql(f"DROP TABLE IF EXISTS {table}")
