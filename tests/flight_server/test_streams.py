@@ -1,8 +1,15 @@
-"""The server's waits for streaming queries: short slices, a cap per call, and an early end
-when the client cancels the call."""
+"""The server's waits for streaming queries (short slices, a cap per call, an early end
+when the client cancels the call) and the end of the queries of an expired session."""
 
 from __future__ import annotations
 
+import threading
+import time
+from typing import Any
+
+from client import SparkSession
+from flight_server.cli import start_server
+from flight_server.limits import Limits
 from flight_server.sessions import CallLifetime
 from flight_server.streams import MAX_WAIT_MS, WAIT_SLICE_MS, wait_in_slices
 
@@ -52,3 +59,27 @@ def test_a_zero_wait_still_asks_once_with_a_positive_timeout() -> None:
     slices, attempt = _recording()
     assert wait_in_slices(0, None, attempt) is False  # type: ignore[arg-type]
     assert len(slices) == 1 and slices[0] > 0
+
+
+def test_an_expired_session_stops_its_queries(classic: Any) -> None:
+    """A session left idle past the limit expires, and its streaming query stops with it."""
+    server, url = start_server(classic, "127.0.0.1", 0, limits=Limits(session_idle_seconds=2))
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    active = classic._jsparkSession.sharedState().activeStreamingQueries()
+    try:
+        session = SparkSession.builder.remote(url).create()
+        stream = session.readStream.format("rate-micro-batch").option("rowsPerBatch", 1).load()
+        query = stream.writeStream.format("noop").trigger(processingTime="1 second").start()
+        query_id = classic._jvm.java.util.UUID.fromString(query.id)
+        assert active.containsKey(query_id)
+        # Guards a server that never expires sessions; expiry itself takes about 2 s, and
+        # the query stops just after the session is forgotten.
+        deadline = time.monotonic() + 60
+        while active.containsKey(query_id) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(server.sessions) == 0
+        assert not active.containsKey(query_id)
+    finally:
+        server.shutdown()
+        thread.join()
