@@ -26,6 +26,7 @@ from client.errors import (
     SparkNoSuchElementException,
     SparkRuntimeException,
     SparkUpgradeException,
+    StreamingQueryException,
     TempTableAlreadyExistsException,
     UnsupportedOperationException,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "SparkSession",
     "SparkUpgradeException",
     "StorageLevel",
+    "StreamingQueryException",
     "TempTableAlreadyExistsException",
     "UDFRegistration",
     "UDTFRegistration",

@@ -65,6 +65,7 @@ if TYPE_CHECKING:
 
     from client.readwriter import DataFrameWriter, DataFrameWriterV2
     from client.session import SparkSession
+    from client.streaming import DataStreamWriter
 
 #: PySpark's eager evaluation settings for notebooks and REPLs, with Spark's defaults.
 _EAGER_EVAL = {
@@ -280,9 +281,15 @@ class DataFrame:
     def sparkSession(self) -> SparkSession:
         return self._session
 
+    @property
+    def writeStream(self) -> DataStreamWriter:
+        """Start a streaming query of this streaming DataFrame."""
+        from client.streaming import DataStreamWriter
+
+        return DataStreamWriter(self)
+
     rdd = unavailable_property("rdd", needs_jvm)
     pandas_api = unavailable_method("pandas_api", needs_jvm)
-    writeStream = unavailable_property("writeStream", not_supported)
     executionInfo = unavailable_property("executionInfo", not_supported)
     plot = unavailable_property("plot", not_supported)
 

@@ -163,6 +163,10 @@ class SparkNoSuchElementException(PySparkException):
     pass
 
 
+class StreamingQueryException(PySparkException):
+    """A streaming query failed (its handle's ``exception()``, ``awaitTermination``)."""
+
+
 class SparkFlightException(PySparkException):
     """An error of sparkflight itself: malformed plan, unknown session, ..."""
 
@@ -212,6 +216,7 @@ _BY_NAME: dict[str, type[PySparkException]] = {
         SparkUpgradeException,
         PythonException,
         SparkNoSuchElementException,
+        StreamingQueryException,
         SparkFlightException,
         PySparkValueError,
         PySparkTypeError,

@@ -202,6 +202,32 @@ class Changes(Relation):
         return _leaf(sf.ChangesRelation(table_name=self.table_name, options=self.options))
 
 
+@dataclass(eq=False, kw_only=True)
+class StreamSource(Relation):
+    """``spark.readStream``: a source, a table (``table_name``) or its change feed."""
+
+    format: str = ""
+    path: str = ""
+    options: dict[str, str] = field(default_factory=dict)
+    schema: str = ""
+    table_name: str = ""
+    changes: bool = False
+    source_name: str = ""
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        return _leaf(
+            sf.StreamSourceRelation(
+                format=self.format,
+                path=self.path,
+                options=self.options,
+                schema=self.schema,
+                table_name=self.table_name,
+                changes=self.changes,
+                source_name=self.source_name,
+            )
+        )
+
+
 # ------------------------------------------------------------------ single input
 
 

@@ -31,6 +31,7 @@ from client.expressions import ColumnRef, Expr, Literal
 from client.progress import ProgressHandler, ProgressReporting
 from client.readwriter import DataFrameReader
 from client.results import RELEASE_HEADER_PROTOCOL, RESUME_PROTOCOL
+from client.streaming import DataStreamReader, StreamingQueryManager
 from client.transport import Connection, parse_remote
 from client.tvf import TableValuedFunction
 from client.types import DataType, StructType
@@ -364,8 +365,16 @@ class SparkSession:
 
     sparkContext = unavailable_property("sparkContext", needs_jvm)
     profile = unavailable_property("profile", not_supported)
-    readStream = unavailable_property("readStream", not_supported)
-    streams = unavailable_property("streams", not_supported)
+    @property
+    def readStream(self) -> DataStreamReader:
+        """Read a streaming DataFrame from a source or a table."""
+        return DataStreamReader(self)
+
+    @property
+    def streams(self) -> StreamingQueryManager:
+        """The streaming queries of this session."""
+        return StreamingQueryManager(self)
+
     client = unavailable_property("client", not_supported)
     copyFromLocalToFs = unavailable_method("copyFromLocalToFs", not_supported)
 

@@ -11,7 +11,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql.conf import RuntimeConfig
 from pyspark.sql.readwriter import DataFrameWriterV2
 
-from flight_server import artifacts
+from flight_server import artifacts, streams
 from flight_server.cluster import cluster_status
 from flight_server.errors import (
     INVALID_ACTION_BODY,
@@ -21,7 +21,7 @@ from flight_server.errors import (
 )
 from flight_server.execute import interrupt, job_tag, operation, release, tagged
 from flight_server.resume import release_result
-from flight_server.sessions import CallHeaders, Session, SessionManager
+from flight_server.sessions import CallHeaders, CallLifetime, Session, SessionManager
 from flight_server.translate import (
     PlanWithExpressions,
     python,
@@ -45,6 +45,8 @@ class ActionCall:
     #: The authenticated user of the call ("" without authentication).
     user: str = ""
     versions: ServerVersions = field(default_factory=ServerVersions)
+    #: Whether the call still runs (long waits end when the client cancels).
+    lifetime: CallLifetime | None = None
 
 
 def _version(call: ActionCall) -> Message:
@@ -381,6 +383,22 @@ def _release_result(call: ActionCall) -> Message:
     return sf.ReleaseResultResponse(released=released)
 
 
+def _stream_start(call: ActionCall) -> Message:
+    request: sf.StreamStartRequest = call.request  # type: ignore[assignment]
+    # Not an operation: the query's thread would inherit the operation's job tag.
+    return streams.start(call.session, request)
+
+
+def _stream_query(call: ActionCall) -> Message:
+    request: sf.StreamQueryRequest = call.request  # type: ignore[assignment]
+    return streams.query_operation(call.session, request, call.lifetime)
+
+
+def _stream_manager(call: ActionCall) -> Message:
+    request: sf.StreamManagerRequest = call.request  # type: ignore[assignment]
+    return streams.manager_operation(call.session, request, call.lifetime)
+
+
 def _stack_trace(call: ActionCall) -> Message:
     request: sf.StackTraceRequest = call.request  # type: ignore[assignment]
     return sf.StackTraceResponse(stack_trace=STACK_TRACES.get(request.error_id))
@@ -436,6 +454,23 @@ ACTIONS: dict[str, Action] = {
         "Free a resumable result once read or abandoned: its replay window, and its query "
         "if it still runs (ReleaseResultRequest -> ReleaseResultResponse)",
     ),
+    "stream.start": Action(
+        sf.StreamStartRequest,
+        _stream_start,
+        "Start a streaming query in the session (StreamStartRequest -> StreamingQueryInfo)",
+    ),
+    "stream.query": Action(
+        sf.StreamQueryRequest,
+        _stream_query,
+        "Status, progress, failure, waits, stop and explain of a streaming query of the "
+        "session (StreamQueryRequest -> StreamQueryResponse)",
+    ),
+    "stream.manager": Action(
+        sf.StreamManagerRequest,
+        _stream_manager,
+        "The session's streaming queries: active, get, awaitAnyTermination, "
+        "resetTerminated (StreamManagerRequest -> StreamManagerResponse)",
+    ),
     "error.stacktrace": Action(
         sf.StackTraceRequest,
         _stack_trace,
@@ -456,6 +491,7 @@ def run_action(
     headers: CallHeaders | None = None,
     user: str = "",
     versions: ServerVersions | None = None,
+    lifetime: CallLifetime | None = None,
 ) -> bytes:
     """Run action ``kind`` with its serialized request ``body``; the serialized response."""
     action = ACTIONS.get(kind)
@@ -474,6 +510,12 @@ def run_action(
                 action=kind,
             ) from None
     call = ActionCall(
-        sessions, session, request, headers or CallHeaders(), user, versions or ServerVersions()
+        sessions,
+        session,
+        request,
+        headers or CallHeaders(),
+        user,
+        versions or ServerVersions(),
+        lifetime,
     )
     return action.handler(call).SerializeToString()

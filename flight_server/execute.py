@@ -185,12 +185,16 @@ def interrupt(
 
 
 def release(session: Session) -> None:
-    """Free what a closed session holds: its held results, running operations, temp views
-    (and the data cached under them) and uploads."""
+    """Free what a closed session holds: its streaming queries, held results, running
+    operations, temp views (and the data cached under them) and uploads."""
     with session.lock:
         held = list(session.results.values())
         running = list(session.operations)
+        queries = list(session.streams.values())
         session.uploads.clear()
+    for query in queries:
+        if query.isActive:
+            query.stop()
     for result in held:
         result.drop("was released with its session")
     interrupt(session, running)

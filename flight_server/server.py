@@ -324,6 +324,7 @@ class SparkFlightServer(fl.FlightServerBase):
             self._headers(context),
             caller(context) or "",
             versions=self.versions,
+            lifetime=self._lifetime(context),
         )
         session.touch()
         return iter([fl.Result(pa.py_buffer(result))])

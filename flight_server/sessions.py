@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 import pyarrow as pa
@@ -94,6 +94,8 @@ class Session:
     results: dict[str, HeldResult] = field(default_factory=dict, repr=False)
     progress: ProgressBoard = field(default_factory=ProgressBoard, repr=False)
     observations: Observations = field(default_factory=Observations, repr=False)
+    #: The streaming queries the session started (pyspark StreamingQuery), by query id.
+    streams: dict[str, Any] = field(default_factory=dict, repr=False)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     #: ``time.monotonic()`` of the session's last call.
     last_used: float = field(default_factory=time.monotonic)

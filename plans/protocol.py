@@ -20,6 +20,8 @@ from importlib import metadata
 #: 6: artifacts (``UploadRequest.artifact``: files for the session's Python workers).
 #: 7: table arguments of Python UDTFs (``PythonTableFunctionRelation.table_arguments``)
 #: and arrow_udtf (eval type 302).
+#: 8: Structured Streaming (``StreamSourceRelation``, the ``stream.start``,
+#: ``stream.query`` and ``stream.manager`` actions).
 #: 9: the ``x-sparkflight-release`` header (results read to the end, freed by a later call),
 #: state per key (``StatefulGroupMapRelation``), Python data sources.
 PROTOCOL_VERSION = 9

@@ -83,6 +83,31 @@ class ChangesRelation(_message.Message):
     options: _containers.ScalarMap[str, str]
     def __init__(self, table_name: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
+class StreamSourceRelation(_message.Message):
+    __slots__ = ("format", "path", "options", "schema", "table_name", "changes", "source_name")
+    class OptionsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    SCHEMA_FIELD_NUMBER: _ClassVar[int]
+    TABLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    CHANGES_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_NAME_FIELD_NUMBER: _ClassVar[int]
+    format: str
+    path: str
+    options: _containers.ScalarMap[str, str]
+    schema: str
+    table_name: str
+    changes: bool
+    source_name: str
+    def __init__(self, format: _Optional[str] = ..., path: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ..., schema: _Optional[str] = ..., table_name: _Optional[str] = ..., changes: _Optional[bool] = ..., source_name: _Optional[str] = ...) -> None: ...
+
 class TableFunctionRelation(_message.Message):
     __slots__ = ("name", "arguments")
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -1349,6 +1374,135 @@ class UploadResponse(_message.Message):
     rows: int
     bytes: int
     def __init__(self, upload_id: _Optional[str] = ..., rows: _Optional[int] = ..., bytes: _Optional[int] = ...) -> None: ...
+
+class StreamStartRequest(_message.Message):
+    __slots__ = ("plan", "format", "output_mode", "options", "partition_by", "cluster_by", "query_name", "processing_time", "once", "available_now", "continuous", "real_time", "path", "table_name", "foreach_batch", "foreach")
+    class OptionsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_MODE_FIELD_NUMBER: _ClassVar[int]
+    OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    PARTITION_BY_FIELD_NUMBER: _ClassVar[int]
+    CLUSTER_BY_FIELD_NUMBER: _ClassVar[int]
+    QUERY_NAME_FIELD_NUMBER: _ClassVar[int]
+    PROCESSING_TIME_FIELD_NUMBER: _ClassVar[int]
+    ONCE_FIELD_NUMBER: _ClassVar[int]
+    AVAILABLE_NOW_FIELD_NUMBER: _ClassVar[int]
+    CONTINUOUS_FIELD_NUMBER: _ClassVar[int]
+    REAL_TIME_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    TABLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    FOREACH_BATCH_FIELD_NUMBER: _ClassVar[int]
+    FOREACH_FIELD_NUMBER: _ClassVar[int]
+    plan: bytes
+    format: str
+    output_mode: str
+    options: _containers.ScalarMap[str, str]
+    partition_by: _containers.RepeatedScalarFieldContainer[str]
+    cluster_by: _containers.RepeatedScalarFieldContainer[str]
+    query_name: str
+    processing_time: str
+    once: bool
+    available_now: bool
+    continuous: str
+    real_time: str
+    path: str
+    table_name: str
+    foreach_batch: PythonFunction
+    foreach: PythonFunction
+    def __init__(self, plan: _Optional[bytes] = ..., format: _Optional[str] = ..., output_mode: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ..., partition_by: _Optional[_Iterable[str]] = ..., cluster_by: _Optional[_Iterable[str]] = ..., query_name: _Optional[str] = ..., processing_time: _Optional[str] = ..., once: _Optional[bool] = ..., available_now: _Optional[bool] = ..., continuous: _Optional[str] = ..., real_time: _Optional[str] = ..., path: _Optional[str] = ..., table_name: _Optional[str] = ..., foreach_batch: _Optional[_Union[PythonFunction, _Mapping]] = ..., foreach: _Optional[_Union[PythonFunction, _Mapping]] = ...) -> None: ...
+
+class StreamingQueryInfo(_message.Message):
+    __slots__ = ("id", "run_id", "name")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    run_id: str
+    name: str
+    def __init__(self, id: _Optional[str] = ..., run_id: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+
+class StreamQueryRequest(_message.Message):
+    __slots__ = ("query_id", "operation", "wait_ms", "extended")
+    class Operation(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        OPERATION_STATUS: _ClassVar[StreamQueryRequest.Operation]
+        OPERATION_LAST_PROGRESS: _ClassVar[StreamQueryRequest.Operation]
+        OPERATION_RECENT_PROGRESS: _ClassVar[StreamQueryRequest.Operation]
+        OPERATION_EXCEPTION: _ClassVar[StreamQueryRequest.Operation]
+        OPERATION_STOP: _ClassVar[StreamQueryRequest.Operation]
+        OPERATION_PROCESS_ALL_AVAILABLE: _ClassVar[StreamQueryRequest.Operation]
+        OPERATION_AWAIT_TERMINATION: _ClassVar[StreamQueryRequest.Operation]
+        OPERATION_EXPLAIN: _ClassVar[StreamQueryRequest.Operation]
+    OPERATION_STATUS: StreamQueryRequest.Operation
+    OPERATION_LAST_PROGRESS: StreamQueryRequest.Operation
+    OPERATION_RECENT_PROGRESS: StreamQueryRequest.Operation
+    OPERATION_EXCEPTION: StreamQueryRequest.Operation
+    OPERATION_STOP: StreamQueryRequest.Operation
+    OPERATION_PROCESS_ALL_AVAILABLE: StreamQueryRequest.Operation
+    OPERATION_AWAIT_TERMINATION: StreamQueryRequest.Operation
+    OPERATION_EXPLAIN: StreamQueryRequest.Operation
+    QUERY_ID_FIELD_NUMBER: _ClassVar[int]
+    OPERATION_FIELD_NUMBER: _ClassVar[int]
+    WAIT_MS_FIELD_NUMBER: _ClassVar[int]
+    EXTENDED_FIELD_NUMBER: _ClassVar[int]
+    query_id: str
+    operation: StreamQueryRequest.Operation
+    wait_ms: int
+    extended: bool
+    def __init__(self, query_id: _Optional[str] = ..., operation: _Optional[_Union[StreamQueryRequest.Operation, str]] = ..., wait_ms: _Optional[int] = ..., extended: _Optional[bool] = ...) -> None: ...
+
+class StreamQueryResponse(_message.Message):
+    __slots__ = ("query", "is_active", "status_json", "progress_json", "exception", "done", "text")
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    IS_ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_JSON_FIELD_NUMBER: _ClassVar[int]
+    PROGRESS_JSON_FIELD_NUMBER: _ClassVar[int]
+    EXCEPTION_FIELD_NUMBER: _ClassVar[int]
+    DONE_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    query: StreamingQueryInfo
+    is_active: bool
+    status_json: str
+    progress_json: _containers.RepeatedScalarFieldContainer[str]
+    exception: ErrorDetails
+    done: bool
+    text: str
+    def __init__(self, query: _Optional[_Union[StreamingQueryInfo, _Mapping]] = ..., is_active: _Optional[bool] = ..., status_json: _Optional[str] = ..., progress_json: _Optional[_Iterable[str]] = ..., exception: _Optional[_Union[ErrorDetails, _Mapping]] = ..., done: _Optional[bool] = ..., text: _Optional[str] = ...) -> None: ...
+
+class StreamManagerRequest(_message.Message):
+    __slots__ = ("operation", "query_id", "wait_ms")
+    class Operation(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        OPERATION_ACTIVE: _ClassVar[StreamManagerRequest.Operation]
+        OPERATION_GET: _ClassVar[StreamManagerRequest.Operation]
+        OPERATION_AWAIT_ANY_TERMINATION: _ClassVar[StreamManagerRequest.Operation]
+        OPERATION_RESET_TERMINATED: _ClassVar[StreamManagerRequest.Operation]
+    OPERATION_ACTIVE: StreamManagerRequest.Operation
+    OPERATION_GET: StreamManagerRequest.Operation
+    OPERATION_AWAIT_ANY_TERMINATION: StreamManagerRequest.Operation
+    OPERATION_RESET_TERMINATED: StreamManagerRequest.Operation
+    OPERATION_FIELD_NUMBER: _ClassVar[int]
+    QUERY_ID_FIELD_NUMBER: _ClassVar[int]
+    WAIT_MS_FIELD_NUMBER: _ClassVar[int]
+    operation: StreamManagerRequest.Operation
+    query_id: str
+    wait_ms: int
+    def __init__(self, operation: _Optional[_Union[StreamManagerRequest.Operation, str]] = ..., query_id: _Optional[str] = ..., wait_ms: _Optional[int] = ...) -> None: ...
+
+class StreamManagerResponse(_message.Message):
+    __slots__ = ("queries", "done")
+    QUERIES_FIELD_NUMBER: _ClassVar[int]
+    DONE_FIELD_NUMBER: _ClassVar[int]
+    queries: _containers.RepeatedCompositeFieldContainer[StreamingQueryInfo]
+    done: bool
+    def __init__(self, queries: _Optional[_Iterable[_Union[StreamingQueryInfo, _Mapping]]] = ..., done: _Optional[bool] = ...) -> None: ...
 
 class ErrorDetails(_message.Message):
     __slots__ = ("exception_class", "error_class", "sql_state", "message", "message_parameters", "plan_id", "call_site", "error_id")

@@ -1,5 +1,15 @@
 """Structured Streaming, as ``pyspark.sql.streaming``."""
 
+from client.streaming.query import StreamingQuery, StreamingQueryManager, StreamingQueryProgress
+from client.streaming.readwriter import DataStreamReader, DataStreamWriter
 from client.streaming.stateful_processor import StatefulProcessor, StatefulProcessorHandle
 
-__all__ = ["StatefulProcessor", "StatefulProcessorHandle"]
+__all__ = [
+    "DataStreamReader",
+    "DataStreamWriter",
+    "StatefulProcessor",
+    "StatefulProcessorHandle",
+    "StreamingQuery",
+    "StreamingQueryManager",
+    "StreamingQueryProgress",
+]

@@ -529,6 +529,24 @@ def _jdbc_predicates(ctx: Context, m: sf.DataSourceRelation) -> DataFrame:
     return ctx.spark.read.jdbc(url, table, predicates=list(m.predicates), properties=options)
 
 
+def _stream_source(ctx: Context, m: sf.StreamSourceRelation, outer: Scope | None) -> DataFrame:
+    """``spark.readStream``: a streaming DataFrame of a source, a table or its changes."""
+    reader = ctx.spark.readStream
+    if m.source_name:
+        reader = reader.name(m.source_name)
+    if m.options:
+        reader = reader.options(**dict(m.options))
+    if m.table_name:
+        if m.format or m.path:
+            raise SparkFlightError(INVALID_PLAN, "a streaming table source has no format or path")
+        return reader.changes(m.table_name) if m.changes else reader.table(m.table_name)
+    if m.format:
+        reader = reader.format(m.format)
+    if m.schema:
+        reader = reader.schema(_schema_text(m.schema))
+    return reader.load(m.path or None)
+
+
 def _changes(ctx: Context, m: sf.ChangesRelation, outer: Scope | None) -> DataFrame:
     return ctx.spark.read.options(**dict(m.options)).changes(m.table_name)
 
@@ -801,6 +819,7 @@ _EXTENSIONS: dict[str, _Extension] = {
         _Extension(sf.DataSourceRelation, leaf=_data_source),
         _Extension(sf.CatalogRelation, leaf=_catalog),
         _Extension(sf.ChangesRelation, leaf=_changes),
+        _Extension(sf.StreamSourceRelation, leaf=_stream_source),
         _Extension(sf.PythonTableFunctionRelation, leaf=_python_table_function),
         _Extension(sf.MapPartitionsRelation, single=_map_partitions),
         _Extension(sf.GroupMapRelation, single=_group_map),

@@ -20,6 +20,8 @@ from pyspark.sql import group as ps_group
 from pyspark.sql import readwriter as ps_readwriter
 from pyspark.sql import types as ps_types
 from pyspark.sql import window as ps_window
+from pyspark.sql.streaming import query as ps_query
+from pyspark.sql.streaming import readwriter as ps_stream
 
 import client
 from client.errors import PySparkNotImplementedError
@@ -58,6 +60,13 @@ SURFACE: dict[str, tuple[Any, str]] = {
         ps.MergeIntoWriter.WhenNotMatchedBySource,
         "client:MergeIntoWriter.WhenNotMatchedBySource",
     ),
+    "DataStreamReader": (ps_stream.DataStreamReader, "client.streaming:DataStreamReader"),
+    "DataStreamWriter": (ps_stream.DataStreamWriter, "client.streaming:DataStreamWriter"),
+    "StreamingQuery": (ps_query.StreamingQuery, "client.streaming:StreamingQuery"),
+    "StreamingQueryManager": (
+        ps_query.StreamingQueryManager,
+        "client.streaming:StreamingQueryManager",
+    ),
     "functions": (ps_functions, "client.functions"),
     "types": (ps_types, "client.types"),
 }
@@ -67,7 +76,10 @@ PYTHON = (
     "runs user Python code on the server beyond UDFs, UDTFs and pandas functions "
     "(NOT_IMPLEMENTED)"
 )
-STREAMING = "Structured Streaming: sparkflight serves batch queries only (NOT_IMPLEMENTED)"
+LISTENER = (
+    "streaming query listeners would need the server to call back into the client "
+    "(NOT_IMPLEMENTED)"
+)
 CONNECT = "Spark Connect's own gRPC client machinery, which sparkflight replaces (NOT_IMPLEMENTED)"
 
 #: Public names the client does not implement, each with the reason.
@@ -76,9 +88,8 @@ EXCLUDED: dict[str, str] = {
     "DataFrame.rdd": JVM,
     "DataFrame.pandas_api": JVM,
     "SparkSession.profile": PYTHON,
-    "SparkSession.readStream": STREAMING,
-    "SparkSession.streams": STREAMING,
-    "DataFrame.writeStream": STREAMING,
+    "StreamingQueryManager.addListener": LISTENER,
+    "StreamingQueryManager.removeListener": LISTENER,
     "SparkSession.client": CONNECT,
     "SparkSession.copyFromLocalToFs": CONNECT,
     "DataFrame.executionInfo": CONNECT,
@@ -148,6 +159,7 @@ def _instance(label: str, spark: Any) -> Any:
         "DataFrame": df,
         "GroupedData": df.groupBy("id"),
         "functions": client.functions,
+        "StreamingQueryManager": spark.streams,
     }
     return instances[label]
 

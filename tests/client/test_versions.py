@@ -197,3 +197,19 @@ def test_protocol_6_server_has_no_table_arguments_or_arrow_udtf(serve: Any) -> N
             session.udtf.register("arrow_echo", F.arrow_udtf(ArrowEcho, returnType="id long"))
     finally:
         session.stop()
+
+
+def test_protocol_7_server_has_no_streaming(serve: Any) -> None:
+    """Structured Streaming needs protocol 8: against an older server it fails on the
+    client, naming the feature."""
+    _, url = serve(ServerVersions(protocol=7))
+    session = SparkSession.builder.remote(url).create()
+    try:
+        with pytest.raises(PySparkNotImplementedError, match="readStream"):
+            session.readStream.format("rate").load()
+        with pytest.raises(PySparkNotImplementedError, match="streams"):
+            session.streams.active  # noqa: B018 - the property is the call
+        with pytest.raises(PySparkNotImplementedError, match="writeStream"):
+            session.range(1).writeStream.format("noop").start()
+    finally:
+        session.stop()

@@ -57,13 +57,24 @@ def _refused(action: Any, error_class: str) -> str:
         lambda s: s.range(3).groupBy("id").applyInPandas(lambda f: f, "id long").collect(),
         lambda s: s.range(3).foreach(print),
         lambda s: s.udf.register("echo", lambda x: x),
+        lambda s: s.readStream.format("rate").load().writeStream.foreachBatch(print).start(),
+        lambda s: s.readStream.format("rate").load().writeStream.foreach(print).start(),
     ],
-    ids=["udf", "mapInPandas", "applyInPandas", "foreach", "register"],
+    ids=[
+        "udf",
+        "mapInPandas",
+        "applyInPandas",
+        "foreach",
+        "register",
+        "foreachBatch",
+        "streaming foreach",
+    ],
 )
 def test_no_python_refuses_python_functions(no_python: Any, action: Any) -> None:
     message = _refused(lambda: action(no_python), "PYTHON_DISABLED")
     assert "--no-python" in message
     assert no_python.range(3).count() == 3
+    assert no_python.streams.active == []
 
 
 def test_other_python_version_is_refused_naming_both(

@@ -172,6 +172,9 @@ def test_list_actions(client: fl.FlightClient) -> None:
         "error.stacktrace",
         "observation",
         "result.release",
+        "stream.start",
+        "stream.query",
+        "stream.manager",
         "version",
         "status",
     } | set(ACTION_DESCRIPTIONS)

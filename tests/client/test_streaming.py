@@ -1,0 +1,343 @@
+"""Structured Streaming through the server: sources, sinks, triggers, the query handle,
+``spark.streams``, foreachBatch and the ownership of queries by their session, each
+compared with in-process PySpark where the outcome is deterministic."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pyspark.sql import functions as PF
+
+from client import SparkSession
+from client import functions as F
+from client.errors import (
+    AnalysisException,
+    PySparkValueError,
+    SparkFlightException,
+    StreamingQueryException,
+)
+from client.streaming import StreamingQuery
+from plans import sparkflight_pb2 as sf
+
+EVENTS_SCHEMA = "id INT, name STRING, ts TIMESTAMP"
+
+
+def _name(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:8]}"
+
+
+def _write_json(directory: Path, name: str, rows: list[dict[str, Any]]) -> None:
+    """A JSON lines file, renamed into place so that the file source sees it whole."""
+    staging = directory.parent / f".{name}"
+    staging.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    os.replace(staging, directory / name)
+
+
+@pytest.fixture
+def stopped(spark: Any) -> Iterator[list[Any]]:
+    """Queries a test started, stopped at its end whatever happened."""
+    queries: list[Any] = []
+    yield queries
+    for query in queries:
+        query.stop()
+
+
+def test_rate_source_aggregated_into_memory_sink(spark: Any, classic: Any, stopped: list) -> None:
+    stream = spark.readStream.format("rate-micro-batch").option("rowsPerBatch", 7).load()
+    assert stream.isStreaming and not spark.range(1).isStreaming
+    table = _name("rates")
+    counts = stream.selectExpr("value % 3 AS k", "value").groupBy("k").agg({"value": "max"})
+    query = (
+        counts.writeStream.format("memory")
+        .queryName(table)
+        .outputMode("complete")
+        .trigger(availableNow=True)
+        .start()
+    )
+    stopped.append(query)
+    assert query.name == table
+    assert query.awaitTermination(60)
+    assert not query.isActive and query.exception() is None
+    got = spark.sql(f"SELECT k, `max(value)` AS top FROM {table} ORDER BY k").collect()
+    progress = query.recentProgress
+    rows = sum(p.numInputRows for p in progress)
+    assert rows > 0 and rows % 7 == 0
+    expected = classic.range(rows).selectExpr("id % 3 AS k", "id").groupBy("k").max("id")
+    assert [tuple(r) for r in got] == [tuple(r) for r in expected.orderBy("k").collect()]
+    assert query.lastProgress["id"] == query.id and query.lastProgress.runId == query.runId
+
+
+def test_file_source_picks_up_json_files_as_they_arrive(
+    spark: Any, classic: Any, stopped: list, tmp_path: Path
+) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    _write_json(source, "1.json", [{"id": 1, "name": "a", "ts": "2024-01-01 00:00:01"}])
+    table = _name("files")
+    stream = spark.readStream.schema(EVENTS_SCHEMA).json(str(source))
+    query = stream.where("id > 0").writeStream.format("memory").queryName(table).start()
+    stopped.append(query)
+    query.processAllAvailable()
+    assert [r.id for r in spark.table(table).collect()] == [1]
+    _write_json(
+        source,
+        "2.json",
+        [{"id": 2, "name": "b", "ts": "2024-01-01 00:00:02"}, {"id": -1, "name": "x"}],
+    )
+    query.processAllAvailable()
+    got = sorted(tuple(r) for r in spark.table(table).collect())
+    expected = classic.read.schema(EVENTS_SCHEMA).json(str(source)).where("id > 0")
+    assert got == sorted(tuple(r) for r in expected.collect())
+    assert len(got) == 2
+
+
+def _events(seconds: list[int]) -> list[dict[str, Any]]:
+    return [{"id": s, "name": "e", "ts": f"2024-01-01 00:00:{s:02d}"} for s in seconds]
+
+
+def _watermarked_counts(session: Any, functions: Any, source: Path) -> list[tuple]:
+    """A watermarked 10-second windowed count in append mode, fed file by file; the
+    windows it emitted. The file at 45 s moves the watermark to 35 s, so the batch of the
+    next file emits the windows that closed."""
+    table = _name("windows")
+    frame = (
+        session.readStream.schema(EVENTS_SCHEMA)
+        .json(str(source))
+        .withWatermark("ts", "10 seconds")
+        .groupBy(functions.window("ts", "10 seconds"))
+        .count()
+        .selectExpr("window.start AS start", "count")
+    )
+    query = frame.writeStream.format("memory").queryName(table).outputMode("append").start()
+    try:
+        for index, seconds in enumerate([[1, 3, 5, 12, 14], [45], [46]]):
+            _write_json(source, f"{index}.json", _events(seconds))
+            query.processAllAvailable()
+        return sorted((str(start), count) for start, count in session.table(table).collect())
+    finally:
+        query.stop()
+
+
+def test_watermarked_aggregation_emits_closed_windows(
+    spark: Any, classic: Any, tmp_path: Path
+) -> None:
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    ours.mkdir()
+    theirs.mkdir()
+    got = _watermarked_counts(spark, F, ours)
+    assert got == _watermarked_counts(classic, PF, theirs)
+    assert got == [("2024-01-01 00:00:00", 3), ("2024-01-01 00:00:10", 2)]
+
+
+def test_foreach_batch_writes_each_batch_to_a_table(spark: Any, tmp_path: Path) -> None:
+    table = _name("batches")
+
+    def write(batch: Any, batch_id: int) -> None:
+        batch.withColumn("batch", PF.lit(batch_id)).write.mode("append").saveAsTable(table)
+
+    source = tmp_path / "in"
+    source.mkdir()
+    _write_json(source, "1.json", [{"id": 1, "name": "a"}, {"id": 2, "name": "b"}])
+    stream = spark.readStream.schema(EVENTS_SCHEMA).option("maxFilesPerTrigger", 1).json(
+        str(source)
+    )
+    _write_json(source, "2.json", [{"id": 3, "name": "c"}])
+    query = stream.select("id").writeStream.foreachBatch(write).trigger(availableNow=True).start()
+    assert query.awaitTermination(60)
+    try:
+        got = sorted(tuple(r) for r in spark.table(table).collect())
+        assert got == [(1, 0), (2, 0), (3, 1)]
+    finally:
+        spark.sql(f"DROP TABLE IF EXISTS {table}")
+
+
+def test_handle_stop_await_and_failure(spark: Any, stopped: list) -> None:
+    stream = spark.readStream.format("rate-micro-batch").option("rowsPerBatch", 1).load()
+    running = stream.writeStream.format("noop").trigger(processingTime="1 second").start()
+    stopped.append(running)
+    assert running.awaitTermination(0.2) is False
+    assert running.id in [q.id for q in spark.streams.active]
+    assert spark.streams.get(running.id).runId == running.runId
+    running.stop()
+    assert running.awaitTermination(5) is True and not running.isActive
+    assert spark.streams.get(running.id) is None
+    with pytest.raises(PySparkValueError):
+        running.awaitTermination(0)
+
+    failing = stream.selectExpr("raise_error('boom ' || value)").writeStream.format("noop")
+    query = failing.start()
+    with pytest.raises(StreamingQueryException) as raised:
+        query.awaitTermination()
+    assert "boom 0" in str(raised.value)
+    failure = query.exception()
+    assert isinstance(failure, StreamingQueryException) and "boom 0" in str(failure)
+    assert not query.isActive
+    spark.streams.resetTerminated()
+
+
+def test_streaming_errors_are_pysparks(spark: Any, classic: Any) -> None:
+    from pyspark.errors import AnalysisException as ClassicAnalysisException
+
+    def conditions(session: Any, raised: type[Exception]) -> list[str | None]:
+        stream = session.readStream.format("rate").load()
+        counts = stream.groupBy("value").count().writeStream.format("memory")
+        attempts = [
+            stream.collect,
+            lambda: counts.queryName(_name("bad")).outputMode("append").start(),
+        ]
+        found = []
+        for attempt in attempts:
+            with pytest.raises(raised) as error:
+                attempt()
+            found.append(error.value.getCondition())
+        return found
+
+    ours = conditions(spark, AnalysisException)
+    assert ours == conditions(classic, ClassicAnalysisException)
+    assert ours[1] == "STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION"
+    assert spark.streams.active == []
+    with pytest.raises(PySparkValueError):
+        spark.readStream.format("rate").load().writeStream.trigger(once=True, availableNow=True)
+
+
+def test_another_session_cannot_see_or_stop_the_query(spark: Any, stopped: list) -> None:
+    stream = spark.readStream.format("rate-micro-batch").option("rowsPerBatch", 1).load()
+    query = stream.writeStream.format("noop").trigger(processingTime="1 second").start()
+    stopped.append(query)
+    other = spark.newSession()
+    try:
+        assert other.streams.active == []
+        assert other.streams.get(query.id) is None
+        started = sf.StreamingQueryInfo(id=query.id, run_id=query.runId)
+        foreign = StreamingQuery(other, started)
+        with pytest.raises(SparkFlightException) as raised:
+            foreign.stop()
+        assert raised.value.getCondition() == "STREAMING_QUERY_NOT_FOUND"
+        assert query.id in str(raised.value)
+        assert query.isActive
+    finally:
+        other.stop()
+
+
+def test_closing_a_session_stops_its_queries(spark: Any, tmp_path: Path) -> None:
+    checkpoint = str(tmp_path / "checkpoint")
+    other: SparkSession = spark.newSession()
+    stream = other.readStream.format("rate-micro-batch").option("rowsPerBatch", 1).load()
+    writer = stream.writeStream.format("noop").trigger(processingTime="1 second")
+    started = writer.option("checkpointLocation", checkpoint).start()
+    other.stop()
+    # The same query (same checkpoint) can start again only once the first run ended:
+    # Spark refuses a second active run instead of stopping the first.
+    spark.conf.set("spark.sql.streaming.stopActiveRunOnRestart", "false")
+    try:
+        again = spark.readStream.format("rate-micro-batch").option("rowsPerBatch", 1).load()
+        writer = again.writeStream.format("noop").trigger(processingTime="1 second")
+        restarted = writer.option("checkpointLocation", checkpoint).start()
+        assert restarted.id == started.id and restarted.runId != started.runId
+        restarted.stop()
+    finally:
+        spark.conf.unset("spark.sql.streaming.stopActiveRunOnRestart")
+
+
+def _drain(frame: Any) -> list[tuple]:
+    """Every row a streaming DataFrame has now, through an availableNow memory query."""
+    table = _name("drained")
+    query = frame.writeStream.format("memory").queryName(table).trigger(availableNow=True)
+    assert query.start().awaitTermination(60)
+    return sorted(tuple(r) for r in frame.sparkSession.table(table).collect())
+
+
+@pytest.mark.parametrize("fmt", ["csv", "text", "parquet", "orc"])
+def test_file_source_shortcuts_read_what_batch_reads(
+    spark: Any, classic: Any, tmp_path: Path, fmt: str
+) -> None:
+    path = str(tmp_path / fmt)
+    data = classic.createDataFrame([(1, "a"), (2, "b")], "id INT, name STRING")
+    if fmt == "text":
+        data = data.selectExpr("concat(id, ':', name) AS value")
+    data.write.format(fmt).save(path)
+    batch = getattr(classic.read, fmt)(path, **({"schema": data.schema} if fmt == "csv" else {}))
+    ddl = ", ".join(f"{f.name} {f.dataType.simpleString()}" for f in batch.schema.fields)
+    reader = spark.readStream
+    if fmt == "csv":
+        stream = reader.csv(path, schema=ddl)
+    else:
+        stream = getattr(reader.schema(ddl), fmt)(path)
+    assert stream.isStreaming
+    assert _drain(stream) == sorted(tuple(r) for r in batch.collect())
+
+
+def test_table_source_streams_the_rows_of_a_table(spark: Any) -> None:
+    table = _name("source")
+    spark.createDataFrame([(1,), (2,)], "id INT").write.saveAsTable(table)
+    try:
+        stream = spark.readStream.table(table)
+        assert stream.isStreaming
+        assert _drain(stream.selectExpr("id * 10 AS id")) == [(10,), (20,)]
+    finally:
+        spark.sql(f"DROP TABLE IF EXISTS {table}")
+
+
+def test_socket_source_reads_lines_sent_to_it(spark: Any, stopped: list) -> None:
+    lines = ["alpha", "beta", "gamma"]
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = listener.getsockname()[1]
+        accepted: list[socket.socket] = []
+
+        def serve() -> None:
+            connection, _ = listener.accept()
+            accepted.append(connection)
+            connection.sendall("".join(f"{line}\n" for line in lines).encode())
+
+        sender = threading.Thread(target=serve, daemon=True)
+        sender.start()
+        table = _name("lines")
+        stream = spark.readStream.format("socket").options(host="127.0.0.1", port=port).load()
+        query = stream.writeStream.format("memory").queryName(table).start()
+        stopped.append(query)
+        try:
+            # The source reads the socket in its own thread: process until every line came.
+            deadline = time.monotonic() + 60
+            got: list[str] = []
+            while len(got) < len(lines) and time.monotonic() < deadline:
+                query.processAllAvailable()
+                got = [r.value for r in spark.table(table).collect()]
+            assert sorted(got) == sorted(lines)
+        finally:
+            query.stop()
+            for connection in accepted:
+                connection.close()
+
+
+def test_to_table_partitioned_and_explained(
+    spark: Any, capsys: pytest.CaptureFixture, tmp_path: Path
+) -> None:
+    table = _name("sink")
+    stream = spark.readStream.format("rate-micro-batch").option("rowsPerBatch", 6).load()
+    query = (
+        stream.selectExpr("value", "value % 2 AS parity")
+        .writeStream.partitionBy("parity")
+        .option("checkpointLocation", str(tmp_path / "checkpoint"))
+        .trigger(availableNow=True)
+        .toTable(table)
+    )
+    try:
+        assert query.awaitTermination(60)
+        rows = sorted(tuple(r) for r in spark.table(table).select("value", "parity").collect())
+        assert rows == [(v, v % 2) for v in range(len(rows))] and len(rows) % 6 == 0 and rows
+        assert [c.name for c in spark.catalog.listColumns(table) if c.isPartition] == ["parity"]
+        capsys.readouterr()
+        query.explain()
+        assert "== Physical Plan ==" in capsys.readouterr().out
+        assert query.status["isTriggerActive"] is False
+    finally:
+        spark.sql(f"DROP TABLE IF EXISTS {table}")

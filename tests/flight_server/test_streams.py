@@ -1,0 +1,85 @@
+"""The server's waits for streaming queries (short slices, a cap per call, an early end
+when the client cancels the call) and the end of the queries of an expired session."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from client import SparkSession
+from flight_server.cli import start_server
+from flight_server.limits import Limits
+from flight_server.sessions import CallLifetime
+from flight_server.streams import MAX_WAIT_MS, WAIT_SLICE_MS, wait_in_slices
+
+
+class _Cancelled:
+    """A call context whose client cancelled the call after ``after`` questions."""
+
+    def __init__(self, after: int) -> None:
+        self.asked, self.after = 0, after
+
+    def is_cancelled(self) -> bool:
+        self.asked += 1
+        return self.asked > self.after
+
+
+def _recording(done_after: int | None = None) -> tuple[list[float], object]:
+    slices: list[float] = []
+
+    def attempt(seconds: float) -> bool:
+        slices.append(seconds)
+        return done_after is not None and len(slices) >= done_after
+
+    return slices, attempt
+
+
+def test_a_wait_is_capped_and_sliced() -> None:
+    slices, attempt = _recording()
+    assert wait_in_slices(60_000, None, attempt) is False  # type: ignore[arg-type]
+    assert round(sum(slices) * 1000) == MAX_WAIT_MS
+    assert round(max(slices) * 1000) == WAIT_SLICE_MS
+
+
+def test_a_wait_answers_done_as_soon_as_it_is() -> None:
+    slices, attempt = _recording(done_after=2)
+    assert wait_in_slices(MAX_WAIT_MS, None, attempt) is True  # type: ignore[arg-type]
+    assert len(slices) == 2
+
+
+def test_a_cancelled_call_ends_its_wait_after_one_slice() -> None:
+    lifetime = CallLifetime().watch(_Cancelled(after=0))  # type: ignore[arg-type]
+    slices, attempt = _recording()
+    assert wait_in_slices(MAX_WAIT_MS, lifetime, attempt) is False  # type: ignore[arg-type]
+    assert len(slices) == 1
+
+
+def test_a_zero_wait_still_asks_once_with_a_positive_timeout() -> None:
+    slices, attempt = _recording()
+    assert wait_in_slices(0, None, attempt) is False  # type: ignore[arg-type]
+    assert len(slices) == 1 and slices[0] > 0
+
+
+def test_an_expired_session_stops_its_queries(classic: Any) -> None:
+    """A session left idle past the limit expires, and its streaming query stops with it."""
+    server, url = start_server(classic, "127.0.0.1", 0, limits=Limits(session_idle_seconds=2))
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    active = classic._jsparkSession.sharedState().activeStreamingQueries()
+    try:
+        session = SparkSession.builder.remote(url).create()
+        stream = session.readStream.format("rate-micro-batch").option("rowsPerBatch", 1).load()
+        query = stream.writeStream.format("noop").trigger(processingTime="1 second").start()
+        query_id = classic._jvm.java.util.UUID.fromString(query.id)
+        assert active.containsKey(query_id)
+        # Guards a server that never expires sessions; expiry itself takes about 2 s, and
+        # the query stops just after the session is forgotten.
+        deadline = time.monotonic() + 60
+        while active.containsKey(query_id) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(server.sessions) == 0
+        assert not active.containsKey(query_id)
+    finally:
+        server.shutdown()
+        thread.join()
