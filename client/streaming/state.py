@@ -32,8 +32,10 @@ class GroupState(Protocol):
     @property
     def exists(self) -> bool: ...
 
+    @property
     def get(self) -> tuple[Any, ...]: ...
 
+    @property
     def getOption(self) -> tuple[Any, ...] | None: ...
 
     @property

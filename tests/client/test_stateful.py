@@ -3,7 +3,11 @@ a StatefulProcessor, and applyInPandasWithState, against in-process PySpark."""
 
 from __future__ import annotations
 
+import json
+import os
+import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -149,3 +153,70 @@ def test_a_bad_output_mode_gives_sparks_error(engines: Engines) -> None:
     assert type(got).__name__ == type(expected).__name__
     assert "Sideways" in str(expected) and "Sideways" in str(got)
     assert engines.client.spark.range(2).count() == 2
+
+
+def _write_json(directory: Path, name: str, rows: list[dict[str, Any]]) -> None:
+    staging = directory.parent / f".{directory.name}-{name}"
+    staging.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    os.replace(staging, directory / name)
+
+
+def running_totals(engine: Engine, directory: Path, stateful: str) -> list[tuple[Any, ...]]:
+    """Two files arrive one after the other; ``stateful`` keeps each key's running total
+    across the micro-batches; the memory sink's rows after both."""
+    def total(key: Any, pdfs: Any, state: Any) -> Any:
+        seen = int(sum(p["v"].sum() for p in pdfs))
+        before = state.get[0] if state.exists else 0
+        state.update((before + seen,))
+        yield pd.DataFrame({"k": [key[0]], "total": [before + seen]})
+
+    events = engine.spark.readStream.schema("k STRING, v LONG").json(str(directory))
+    grouped = events.groupBy("k")
+    if stateful == "applyInPandasWithState":
+        out = grouped.applyInPandasWithState(
+            total, "k string, total long", "seen long", "update", GroupStateTimeout.NoTimeout
+        )
+    else:
+        out = grouped.transformWithStateInPandas(
+            running_total_processor(engine), "k string, total long", "Update", "None"
+        )
+    table = f"totals_{engine.name}_{uuid.uuid4().hex[:8]}"
+    query = out.writeStream.format("memory").queryName(table).outputMode("update").start()
+    try:
+        _write_json(directory, "1.json", [{"k": "a", "v": 1}, {"k": "b", "v": 2}])
+        query.processAllAvailable()
+        _write_json(directory, "2.json", [{"k": "a", "v": 10}, {"k": "c", "v": 5}])
+        query.processAllAvailable()
+    finally:
+        query.stop()
+    return sorted(tuple(r) for r in engine.spark.sql(f"SELECT * FROM {table}").collect())
+
+
+def running_total_processor(engine: Engine) -> Any:
+    T = engine.T
+
+    class RunningTotal(_base(engine)):  # type: ignore[misc]
+        def init(self, handle: Any) -> None:
+            schema = T.StructType([T.StructField("t", T.LongType())])
+            self.total = handle.getValueState("total", schema)
+
+        def handleInputRows(self, key: Any, rows: Any, timerValues: Any) -> Any:
+            seen = int(sum(pdf["v"].sum() for pdf in rows))
+            total = (self.total.get()[0] if self.total.exists() else 0) + seen
+            self.total.update((total,))
+            yield pd.DataFrame({"k": [key[0]], "total": [total]})
+
+    return RunningTotal()
+
+
+@pytest.mark.parametrize("stateful", ["applyInPandasWithState", "transformWithStateInPandas"])
+def test_state_is_kept_across_micro_batches(
+    engines: Engines, tmp_path: Path, stateful: str
+) -> None:
+    runs = {}
+    for engine in (engines.client, engines.classic):
+        directory = tmp_path / engine.name
+        directory.mkdir()
+        runs[engine.name] = running_totals(engine, directory, stateful)
+    assert runs["client"] == runs["classic"]
+    assert runs["client"] == [("a", 1), ("a", 11), ("b", 2), ("c", 5)]
