@@ -209,6 +209,18 @@ def _job_state_holder(gateway: Any) -> Any:
     return field.get(None)
 
 
+def _job_state(session: Session) -> Any:
+    """The session's ``Some(JobArtifactState)``, made once per session."""
+    with session.lock:
+        state = session.artifact_state
+    if state is None:
+        spark = session.spark
+        state = spark._jvm.scala.Option.apply(spark._jsparkSession.artifactManager().state())
+        with session.lock:
+            session.artifact_state = state
+    return state
+
+
 @contextlib.contextmanager
 def scope(session: Session) -> Iterator[None]:
     """Run the block (on this thread) with the session's artifacts: its Spark
@@ -216,7 +228,8 @@ def scope(session: Session) -> Iterator[None]:
 
     Every client session gets its state, with or without artifacts: its Python UDFs then
     run in Python workers of its own, which see its artifacts and no other session's.
-    The default session keeps Spark's shared state.
+    The default session keeps Spark's shared state. Server threads carry no state of
+    their own, so the block ends with none (two JVM calls in all).
     """
     if not session.id:
         yield
@@ -228,14 +241,11 @@ def scope(session: Session) -> Iterator[None]:
     previous_includes = getattr(_current, "includes", ())
     _current.includes = includes
     holder = _job_state_holder(spark.sparkContext._gateway)
-    previous_state = None
     if holder is not None:
-        previous_state = holder.get()
-        state = spark._jsparkSession.artifactManager().state()
-        holder.set(spark._jvm.scala.Option.apply(state))
+        holder.set(_job_state(session))
     try:
         yield
     finally:
         _current.includes = previous_includes
         if holder is not None:
-            holder.set(previous_state)
+            holder.remove()

@@ -88,6 +88,8 @@ class Session:
     #: workers put on ``sys.path`` (flight_server/artifacts.py).
     artifacts: list[str] = field(default_factory=list)
     python_includes: list[str] = field(default_factory=list)
+    #: Spark's ``Some(JobArtifactState)`` of the session, once made (flight_server/artifacts.py).
+    artifact_state: Any = None
     #: Running operations by id.
     operations: dict[str, Operation] = field(default_factory=dict)
     #: Results held for a resume, by result id.
