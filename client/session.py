@@ -28,6 +28,7 @@ from client.errors import (
     unavailable_property,
 )
 from client.expressions import ColumnRef, Expr, Literal
+from client.profiler import Profile
 from client.progress import ProgressHandler, ProgressReporting
 from client.readwriter import DataFrameReader
 from client.results import RELEASE_HEADER_PROTOCOL, RESUME_PROTOCOL
@@ -364,7 +365,10 @@ class SparkSession:
     addArtifact = addArtifacts
 
     sparkContext = unavailable_property("sparkContext", needs_jvm)
-    profile = unavailable_property("profile", not_supported)
+    @property
+    def profile(self) -> Profile:
+        """The profiles of this session's Python UDFs (``spark.sql.pyspark.udf.profiler``)."""
+        return Profile(self)
     @property
     def readStream(self) -> DataStreamReader:
         """Read a streaming DataFrame from a source or a table."""

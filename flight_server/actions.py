@@ -11,7 +11,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql.conf import RuntimeConfig
 from pyspark.sql.readwriter import DataFrameWriterV2
 
-from flight_server import artifacts, streams
+from flight_server import artifacts, profiles, streams
 from flight_server.cluster import cluster_status
 from flight_server.errors import (
     INVALID_ACTION_BODY,
@@ -348,6 +348,13 @@ def _command(call: ActionCall) -> Message:
     return sf.CommandResponse()
 
 
+def _profile(call: ActionCall) -> Message:
+    request: sf.ProfileRequest = call.request  # type: ignore[assignment]
+    udf_id = request.id if request.HasField("id") else None
+    results = profiles.profiles(call.session, request.clear, udf_id, request.type)
+    return sf.ProfileResponse(results_json=results)
+
+
 def _interrupt(call: ActionCall) -> Message:
     request: sf.InterruptRequest = call.request  # type: ignore[assignment]
     session = call.session
@@ -441,6 +448,12 @@ ACTIONS: dict[str, Action] = {
         _progress,
         "Stages, tasks, rows and bytes of a running or recently ended operation "
         "(ProgressRequest -> ProgressResponse)",
+    ),
+    "profile": Action(
+        sf.ProfileRequest,
+        _profile,
+        "The UDF profiles of the session's Python functions, cleared first if asked "
+        "(ProfileRequest -> ProfileResponse)",
     ),
     "observation": Action(
         sf.ObservationRequest,

@@ -23,7 +23,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql.pandas.types import to_arrow_schema
 from pyspark.util import _load_from_socket, _local_iterator_from_socket
 
-from flight_server import artifacts
+from flight_server import artifacts, profiles
 from flight_server.errors import (
     OPERATION_ALREADY_EXISTS,
     OPERATION_INTERRUPTED,
@@ -408,6 +408,7 @@ def start_result(
         try:
             yield from _batches(session, df, schema, MAX_BATCH_BYTES, running, sent)
             session.observations.complete(df)
+            profiles.note_functions(session, df)
         except BaseException as exc:
             if not finish(type(exc), exc, exc.__traceback__):
                 raise

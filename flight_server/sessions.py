@@ -88,6 +88,9 @@ class Session:
     #: workers put on ``sys.path`` (flight_server/artifacts.py).
     artifacts: list[str] = field(default_factory=list)
     python_includes: list[str] = field(default_factory=list)
+    #: Result ids of the session's Python functions, whose profiles it sees
+    #: (flight_server/profiles.py).
+    profiled_ids: set[int] = field(default_factory=set)
     #: Spark's ``Some(JobArtifactState)`` of the session, once made (flight_server/artifacts.py).
     artifact_state: Any = None
     #: Running operations by id.

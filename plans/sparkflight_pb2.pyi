@@ -968,6 +968,22 @@ class ForeachCommand(_message.Message):
     partitions: bool
     def __init__(self, plan: _Optional[bytes] = ..., function: _Optional[_Union[PythonFunction, _Mapping]] = ..., partitions: _Optional[bool] = ...) -> None: ...
 
+class ProfileRequest(_message.Message):
+    __slots__ = ("clear", "id", "type")
+    CLEAR_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    clear: bool
+    id: int
+    type: str
+    def __init__(self, clear: _Optional[bool] = ..., id: _Optional[int] = ..., type: _Optional[str] = ...) -> None: ...
+
+class ProfileResponse(_message.Message):
+    __slots__ = ("results_json",)
+    RESULTS_JSON_FIELD_NUMBER: _ClassVar[int]
+    results_json: str
+    def __init__(self, results_json: _Optional[str] = ...) -> None: ...
+
 class PersistCommand(_message.Message):
     __slots__ = ("plan", "storage_level", "unpersist", "blocking")
     PLAN_FIELD_NUMBER: _ClassVar[int]

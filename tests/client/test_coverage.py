@@ -72,10 +72,6 @@ SURFACE: dict[str, tuple[Any, str]] = {
 }
 
 JVM = "needs a JVM in the client process (JVM_ATTRIBUTE_NOT_SUPPORTED)"
-PYTHON = (
-    "runs user Python code on the server beyond UDFs, UDTFs and pandas functions "
-    "(NOT_IMPLEMENTED)"
-)
 LISTENER = (
     "streaming query listeners would need the server to call back into the client "
     "(NOT_IMPLEMENTED)"
@@ -87,7 +83,6 @@ EXCLUDED: dict[str, str] = {
     "SparkSession.sparkContext": JVM,
     "DataFrame.rdd": JVM,
     "DataFrame.pandas_api": JVM,
-    "SparkSession.profile": PYTHON,
     "StreamingQueryManager.addListener": LISTENER,
     "StreamingQueryManager.removeListener": LISTENER,
     "SparkSession.client": CONNECT,
