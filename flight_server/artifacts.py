@@ -22,6 +22,7 @@ import functools
 import os
 import re
 import shutil
+import signal
 import tempfile
 import threading
 import zlib
@@ -249,3 +250,46 @@ def scope(session: Session) -> Iterator[None]:
         _current.includes = previous_includes
         if holder is not None:
             holder.remove()
+
+
+#: What the Python daemon of a session's workers has in its command line and environment.
+_DAEMON = b"pyspark.daemon"
+_UUID_VARIABLE = b"SPARK_JOB_ARTIFACT_UUID="
+
+
+def _daemons_of(uuid: str) -> list[int]:
+    """The process ids of the Python daemons on this machine that serve artifact UUID
+    ``uuid`` (none where ``/proc`` is not there)."""
+    wanted = _UUID_VARIABLE + uuid.encode()
+    found = []
+    for entry in os.scandir("/proc") if os.path.isdir("/proc") else ():
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/cmdline", "rb") as cmdline:
+                if _DAEMON not in cmdline.read():
+                    continue
+            with open(f"/proc/{entry.name}/environ", "rb") as environ:
+                if wanted in environ.read().split(b"\0"):
+                    found.append(int(entry.name))
+        except OSError:  # gone meanwhile, or another user's
+            continue
+    return found
+
+
+def stop_python_workers(session: Session) -> int:
+    """Stop the Python daemon that Spark started for the session's own workers, and with
+    it their workers (Spark keeps them until the application ends); the number stopped.
+
+    Spark 4 has no call for it, so the server ends the daemon's processes on this machine
+    (the driver's, which is every worker in local mode); executors elsewhere keep theirs.
+    """
+    with session.lock:
+        state = session.artifact_state
+    if state is None:
+        return 0
+    daemons = _daemons_of(str(state.get().uuid()))
+    for pid in daemons:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)  # the daemon ends its workers' process group
+    return len(daemons)

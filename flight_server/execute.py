@@ -186,7 +186,8 @@ def interrupt(
 
 def release(session: Session) -> None:
     """Free what a closed session holds: its streaming queries, held results, running
-    operations, temp views (and the data cached under them) and uploads."""
+    operations, artifacts, Python workers, temp views (and the data cached under them)
+    and uploads."""
     with session.lock:
         held = list(session.results.values())
         running = list(session.operations)
@@ -200,6 +201,7 @@ def release(session: Session) -> None:
     interrupt(session, running)
     if session.artifacts:
         session.spark._jsparkSession.artifactManager().close()  # its files and directory
+    artifacts.stop_python_workers(session)
     # The session catalog's own list: Catalog.listTables would also list every table.
     names = session.spark._jsparkSession.sessionState().catalog().getTempViewNames()
     for index in range(names.size()):
