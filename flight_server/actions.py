@@ -134,7 +134,19 @@ def _config(call: ActionCall) -> Message:
     if operation is None:
         raise SparkFlightError(INVALID_ACTION_BODY, f"unknown config operation {request.operation}")
     response = sf.ConfigResponse()
-    operation(call.session.spark.conf, request, response)
+    session = call.session
+    operation(session.spark.conf, request, response)
+    if request.operation == sf.ConfigRequest.OPERATION_SET:
+        with session.lock:
+            for key, value in zip(request.keys, request.values, strict=True):
+                if value.HasField("value"):
+                    session.conf_set[key] = value.value
+                else:
+                    session.conf_set.pop(key, None)
+    elif request.operation == sf.ConfigRequest.OPERATION_UNSET:
+        with session.lock:
+            for key in request.keys:
+                session.conf_set.pop(key, None)
     return response
 
 

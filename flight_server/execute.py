@@ -69,14 +69,23 @@ def operation_tag(operation_id: str) -> str:
 
 @contextlib.contextmanager
 def job_tag(session: Session, operation_id: str) -> Iterator[None]:
-    """Tag the Spark jobs this thread (and threads it starts) runs meanwhile."""
+    """Tag the Spark jobs this thread (and threads it starts) runs meanwhile, and give
+    their tasks the Spark confs the client set in the session (as Spark's own actions
+    give theirs the session's conf)."""
     sc = session.spark.sparkContext
     tag = operation_tag(operation_id)
+    with session.lock:
+        confs = [(k, v) for k, v in session.conf_set.items() if k.startswith("spark.")]
+    before = [(key, sc.getLocalProperty(key)) for key, _ in confs]
+    for key, value in confs:
+        sc.setLocalProperty(key, value)
     sc.addJobTag(tag)
     try:
         yield
     finally:
         sc.removeJobTag(tag)
+        for key, value in before:
+            sc.setLocalProperty(key, value)
 
 
 @contextlib.contextmanager

@@ -88,6 +88,10 @@ class Session:
     #: workers put on ``sys.path`` (flight_server/artifacts.py).
     artifacts: list[str] = field(default_factory=list)
     python_includes: list[str] = field(default_factory=list)
+    #: The Spark confs the client set in the session, which the server hands to the tasks
+    #: of the jobs it runs itself (as Spark's own actions do): Spark's tasks read the SQL
+    #: conf from their job's local properties.
+    conf_set: dict[str, str] = field(default_factory=dict)
     #: Result ids of the session's Python functions, whose profiles it sees
     #: (flight_server/profiles.py).
     profiled_ids: set[int] = field(default_factory=set)
@@ -164,6 +168,7 @@ class SessionManager:
         for key, value in (conf or {}).items():
             spark.conf.set(key, value)
         session = Session(session_id or uuid.uuid4().hex, spark, self.limits, user)
+        session.conf_set.update(conf or {})
         with self._lock:
             if session.id in self._sessions:
                 raise SparkFlightError(

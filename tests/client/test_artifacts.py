@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import tarfile
 import tempfile
-import time
 import uuid
 import zipfile
 import zlib
@@ -16,7 +15,6 @@ from typing import Any
 
 import pytest
 
-from client import SparkSession
 from client import functions as F
 from client.errors import (
     PySparkException,
@@ -308,35 +306,3 @@ def test_closing_the_session_deletes_its_artifacts(spark: Any, tmp_path: Path) -
     assert not stored[0].exists()
     _good_query(spark)
 
-
-def _python_daemons() -> dict[int, bytes]:
-    """The Python daemons of this machine's Spark workers, by pid, with the artifact UUID
-    of the session they serve."""
-    daemons = {}
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-                if b"pyspark.daemon" not in cmdline.read():
-                    continue
-            with open(f"/proc/{pid}/environ", "rb") as environ:
-                variables = environ.read().split(b"\0")
-        except OSError:
-            continue
-        prefix = b"SPARK_JOB_ARTIFACT_UUID="
-        uuids = [v[len(prefix) :] for v in variables if v.startswith(prefix)]
-        daemons[int(pid)] = uuids[0] if uuids else b""
-    return daemons
-
-
-@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads processes from /proc")
-def test_closing_a_session_stops_its_python_workers(server_url: str) -> None:
-    before = _python_daemons()
-    with SparkSession.builder.remote(server_url).create() as session:
-        plus = session.range(4).select(F.udf(lambda x: x + 1, "long")("id").alias("p"))
-        assert sorted(r.p for r in plus.collect()) == [1, 2, 3, 4]
-        started = {pid: uuid for pid, uuid in _python_daemons().items() if pid not in before}
-        assert len(started) == 1 and b"default" not in started.values()
-    deadline = time.monotonic() + 30
-    while set(started) & set(_python_daemons()) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not set(started) & set(_python_daemons())

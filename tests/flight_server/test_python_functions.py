@@ -3,7 +3,9 @@ another Python version is refused before anything runs."""
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -151,3 +153,43 @@ def test_malformed_table_arguments_are_refused_naming_the_problem(with_python: A
         assert words in message
     good = _table_call(with_python, replace(table, with_single_partition=True))
     assert sorted(with_python._connection.execute(good).column(0).to_pylist()) == [0, 1, 2, 3]
+
+
+def _processes_serving(uuid: str) -> list[int]:
+    """The Python daemon and workers on this machine of the session with artifact UUID
+    ``uuid``."""
+    wanted = f"SPARK_JOB_ARTIFACT_UUID={uuid}".encode()
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                if b"pyspark" not in cmdline.read():
+                    continue
+            with open(f"/proc/{pid}/environ", "rb") as environ:
+                if wanted in environ.read().split(b"\0"):
+                    found.append(int(pid))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads processes from /proc")
+def test_closing_a_session_stops_its_python_workers(classic: ClassicSession) -> None:
+    server, url = start_server(classic, "127.0.0.1", 0, limits=Limits(session_idle_seconds=None))
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    try:
+        session = SparkSession.builder.remote(url).create()
+        plus = session.range(4).select(F.udf(lambda x: x + 1, "long")("id").alias("p"))
+        assert sorted(r.p for r in plus.collect()) == [1, 2, 3, 4]
+        state = server.sessions.get(session._connection.session_id, "").artifact_state
+        uuid = str(state.get().uuid())
+        assert _processes_serving(uuid), "the session's UDF ran in a daemon of its own"
+        session.stop()
+        deadline = time.monotonic() + 30
+        while _processes_serving(uuid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _processes_serving(uuid) == []
+    finally:
+        server.shutdown()
+        thread.join()
