@@ -302,6 +302,26 @@ def test_udf_that_exits_fails_only_its_query(spark: Any) -> None:
     assert spark.range(4).select(F.udf(lambda x: -x, "long")("id")).collect()[3][0] == -3
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/statm")
+def test_udf_that_runs_out_of_memory_fails_only_its_query(spark: Any) -> None:
+    """The worker's address space is capped just above what it uses, as Spark's
+    ``spark.executor.pyspark.memory`` caps it, and the UDF asks for a gigabyte more."""
+    from client import functions as F
+
+    def hog(x: int) -> int:
+        import resource
+
+        with open("/proc/self/statm") as statm:
+            used = int(statm.read().split()[0]) * resource.getpagesize()
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (used + 256 * 1024**2, hard))
+        return len(bytearray(1024**3))
+
+    with pytest.raises(PythonException, match="MemoryError"):
+        spark.range(2).select(F.udf(hog, "long")("id")).collect()
+    assert spark.range(4).select(F.udf(lambda x: x * 2, "long")("id")).collect()[3][0] == 6
+
+
 def test_function_of_a_module_the_server_lacks_is_refused_clearly(
     spark: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
