@@ -166,6 +166,14 @@ def serve(
             "allowing them lets every authenticated user run code on the server and cluster.",
         ),
     ] = False,
+    keep_streams: Annotated[
+        bool,
+        typer.Option(
+            "--keep-streams",
+            help="Keep a session's streaming queries running after the session is closed "
+            "or expires (they stop with it by default); only the server can stop them then.",
+        ),
+    ] = False,
 ) -> None:
     """Start Spark and serve it over Arrow Flight and Flight SQL until SIGINT or SIGTERM.
 
@@ -200,6 +208,7 @@ def serve(
         resume_seconds=resume_timeout or None,
         replay_window_bytes=replay_window_bytes,
         python=not no_python,
+        keep_streams=keep_streams,
     )
     spark = start_spark(master, settings)
     try:

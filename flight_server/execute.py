@@ -202,7 +202,7 @@ def release(session: Session) -> None:
         running = list(session.operations)
         queries = list(session.streams.values())
         session.uploads.clear()
-    for query in queries:
+    for query in queries if not session.limits.keep_streams else ():
         if query.isActive:
             query.stop()
     for result in held:

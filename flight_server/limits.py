@@ -41,6 +41,9 @@ class Limits:
     #: Whether plans may carry Python functions (UDFs, mapInPandas, ...), which run the
     #: client's code on the server and its cluster.
     python: bool = True
+    #: Whether a session's streaming queries keep running once the session is closed or
+    #: expires (by default they stop with it).
+    keep_streams: bool = False
 
 
 def exceeded(name: str, limit: float, what: str) -> SparkFlightError:

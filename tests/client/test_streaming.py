@@ -341,3 +341,40 @@ def test_to_table_partitioned_and_explained(
         assert query.status["isTriggerActive"] is False
     finally:
         spark.sql(f"DROP TABLE IF EXISTS {table}")
+
+
+def _joined_and_deduplicated(session: Any, source: Path) -> dict[str, list[tuple]]:
+    """A stream joined with a static table, a stream joined with another stream, and a
+    stream deduplicated within its watermark, each fed the same files and drained."""
+    left, right = source / "left", source / "right"
+    left.mkdir(parents=True)
+    right.mkdir()
+    _write_json(left, "1.json", _events([1, 2, 2, 3]))
+    rights = [{"id": i, "name": f"r{i}", "ts": "2024-01-01 00:00:05"} for i in (2, 3, 4)]
+    _write_json(right, "1.json", rights)
+    events = session.readStream.schema(EVENTS_SCHEMA).json(str(left))
+    others = session.readStream.schema(EVENTS_SCHEMA).json(str(right))
+    static = session.createDataFrame([(1, "one"), (3, "three")], "id INT, word STRING")
+    frames = {
+        "stream-static": events.join(static, "id").select("id", "word"),
+        "stream-stream": events.withWatermark("ts", "1 minute")
+        .join(others.withWatermark("ts", "1 minute").selectExpr("id", "name AS other"), "id")
+        .select("id", "other"),
+        "deduplicated": events.withWatermark("ts", "1 minute")
+        .dropDuplicatesWithinWatermark(["id"])
+        .select("id"),
+    }
+    return {name: _drain(frame) for name, frame in frames.items()}
+
+
+def test_joins_and_deduplication_within_the_watermark(
+    spark: Any, classic: Any, tmp_path: Path
+) -> None:
+    got = _joined_and_deduplicated(spark, tmp_path / "ours")
+    expected = _joined_and_deduplicated(classic, tmp_path / "theirs")
+    assert got == expected
+    assert got == {
+        "stream-static": [(1, "one"), (3, "three")],
+        "stream-stream": [(2, "r2"), (2, "r2"), (3, "r3")],
+        "deduplicated": [(1,), (2,), (3,)],
+    }

@@ -83,3 +83,25 @@ def test_an_expired_session_stops_its_queries(classic: Any) -> None:
     finally:
         server.shutdown()
         thread.join()
+
+
+def test_with_keep_streams_a_closed_sessions_query_keeps_running(classic: Any) -> None:
+    """``--keep-streams``: closing the session leaves its streaming query running."""
+    limits = Limits(session_idle_seconds=None, keep_streams=True)
+    server, url = start_server(classic, "127.0.0.1", 0, limits=limits)
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    active = classic._jsparkSession.sharedState().activeStreamingQueries()
+    try:
+        session = SparkSession.builder.remote(url).create()
+        stream = session.readStream.format("rate-micro-batch").option("rowsPerBatch", 1).load()
+        query = stream.writeStream.format("noop").trigger(processingTime="1 second").start()
+        query_id = classic._jvm.java.util.UUID.fromString(query.id)
+        session.stop()  # the session's close stops its queries before it answers
+        assert len(server.sessions) == 0
+        assert active.containsKey(query_id)
+        active.get(query_id).stop()
+        assert not active.containsKey(query_id)
+    finally:
+        server.shutdown()
+        thread.join()
