@@ -33,6 +33,7 @@ from client.progress import ProgressHandler, ProgressReporting
 from client.readwriter import DataFrameReader
 from client.results import RELEASE_HEADER_PROTOCOL, RESUME_PROTOCOL
 from client.streaming import DataStreamReader, StreamingQueryManager
+from client.streaming.listener import ListenerBus
 from client.transport import Connection, parse_remote
 from client.tvf import TableValuedFunction
 from client.types import DataType, StructType
@@ -220,6 +221,7 @@ class SparkSession:
         connection.resumable = self._server_protocol >= RESUME_PROTOCOL
         connection.release_in_headers = self._server_protocol >= RELEASE_HEADER_PROTOCOL
         self._conf = RuntimeConfig(connection)
+        self._listener_bus = ListenerBus(self)
 
     @classmethod
     def _open(cls, connection: Connection, conf: dict[str, str], owner: bool) -> SparkSession:
@@ -307,6 +309,7 @@ class SparkSession:
         if self._stopped:
             return
         self._stopped = True
+        self._listener_bus.close()
         try:
             self._connection.action(
                 "session.close",

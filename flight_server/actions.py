@@ -11,7 +11,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql.conf import RuntimeConfig
 from pyspark.sql.readwriter import DataFrameWriterV2
 
-from flight_server import artifacts, profiles, streams
+from flight_server import artifacts, profiles, stream_events, streams
 from flight_server.cluster import cluster_status
 from flight_server.errors import (
     INVALID_ACTION_BODY,
@@ -54,7 +54,10 @@ def _version(call: ActionCall) -> Message:
 
 
 def _status(call: ActionCall) -> Message:
-    return cluster_status(call.session.spark)
+    status = cluster_status(call.session.spark)
+    mine = [s for s in call.sessions.every() if s.user == call.user]
+    status.streaming_queries.extend(streams.running_queries(mine))
+    return status
 
 
 def _open(call: ActionCall) -> Message:
@@ -418,6 +421,11 @@ def _stream_manager(call: ActionCall) -> Message:
     return streams.manager_operation(call.session, request, call.lifetime)
 
 
+def _stream_events(call: ActionCall) -> Message:
+    request: sf.StreamEventsRequest = call.request  # type: ignore[assignment]
+    return stream_events.events_operation(call.session, request, call.lifetime)
+
+
 def _stack_trace(call: ActionCall) -> Message:
     request: sf.StackTraceRequest = call.request  # type: ignore[assignment]
     return sf.StackTraceResponse(stack_trace=STACK_TRACES.get(request.error_id))
@@ -495,6 +503,12 @@ ACTIONS: dict[str, Action] = {
         _stream_manager,
         "The session's streaming queries: active, get, awaitAnyTermination, "
         "resetTerminated (StreamManagerRequest -> StreamManagerResponse)",
+    ),
+    "stream.events": Action(
+        sf.StreamEventsRequest,
+        _stream_events,
+        "The session's streaming query events for its listeners: subscribe, poll after a "
+        "cursor, unsubscribe (StreamEventsRequest -> StreamEventsResponse)",
     ),
     "error.stacktrace": Action(
         sf.StackTraceRequest,

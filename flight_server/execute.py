@@ -23,7 +23,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql.pandas.types import to_arrow_schema
 from pyspark.util import _load_from_socket, _local_iterator_from_socket
 
-from flight_server import artifacts, profiles
+from flight_server import artifacts, profiles, stream_events
 from flight_server.errors import (
     OPERATION_ALREADY_EXISTS,
     OPERATION_INTERRUPTED,
@@ -205,6 +205,7 @@ def release(session: Session) -> None:
     for query in queries if not session.limits.keep_streams else ():
         if query.isActive:
             query.stop()
+    stream_events.unsubscribe(session)
     for result in held:
         result.drop("was released with its session")
     interrupt(session, running)

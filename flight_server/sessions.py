@@ -105,6 +105,9 @@ class Session:
     observations: Observations = field(default_factory=Observations, repr=False)
     #: The streaming queries the session started (pyspark StreamingQuery), by query id.
     streams: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: The session's StreamingQueryListener while its client has listeners
+    #: (flight_server/stream_events.py).
+    stream_events: Any = field(default=None, repr=False)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     #: ``time.monotonic()`` of the session's last call.
     last_used: float = field(default_factory=time.monotonic)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.console import Group
 from rich.table import Table
 
@@ -79,12 +81,40 @@ def _executors(status: sf.ClusterStatus) -> Table:
     return table
 
 
+def _rate(rows_per_second: float) -> str:
+    return f"{rows_per_second:.1f}"
+
+
+#: The columns of the streaming queries table: (header, right-aligned, cell of a query).
+_STREAMING_COLUMNS: tuple[tuple[str, bool, Callable[[sf.StreamingQueryStatusEntry], str]], ...] = (
+    ("id", False, lambda q: q.id),
+    ("name", False, lambda q: q.name),
+    ("session", False, lambda q: q.session_id or "default"),
+    ("batch", True, lambda q: str(q.batch_id) if q.batch_id >= 0 else "-"),
+    ("input rows/s", True, lambda q: _rate(q.input_rows_per_second)),
+    ("processed rows/s", True, lambda q: _rate(q.processed_rows_per_second)),
+    ("last progress", False, lambda q: q.last_progress_timestamp or "-"),
+)
+
+
+def _streaming(status: sf.ClusterStatus) -> Table:
+    table = Table(title="Streaming queries")
+    for header, right, _ in _STREAMING_COLUMNS:
+        table.add_column(header, justify="right" if right else "left")
+    for query in status.streaming_queries:
+        table.add_row(*(cell(query) for _, _, cell in _STREAMING_COLUMNS))
+    return table
+
+
 def status_tables(status: sf.ClusterStatus) -> Group:
-    """The application, the workers (of a standalone master) and the executors."""
+    """The application, the workers (of a standalone master), the executors and the
+    running streaming queries."""
     parts: list[Table | str] = [_application(status)]
     if status.workers:
         parts.append(_workers(status))
     elif status.workers_error:
         parts.append(f"[yellow]Workers unknown:[/] {status.workers_error}")
     parts.append(_executors(status))
+    if status.streaming_queries:
+        parts.append(_streaming(status))
     return Group(*parts)

@@ -297,3 +297,27 @@ def manager_operation(
     out = sf.StreamManagerResponse()
     operation(_ManagerCall(session.spark.streams, request, out, lifetime))
     return out
+
+
+def running_queries(sessions: list[Session]) -> list[sf.StreamingQueryStatusEntry]:
+    """The active queries of ``sessions`` with their last progress, for ``status``."""
+    entries = []
+    for session in sessions:
+        with session.lock:
+            queries = list(session.streams.values())
+        for query in queries:
+            if not query.isActive:
+                continue
+            entry = info(query)
+            out = sf.StreamingQueryStatusEntry(
+                id=entry.id, run_id=entry.run_id, name=entry.name, session_id=session.id
+            )
+            out.batch_id = -1
+            last = query.lastProgress
+            if last is not None:
+                out.batch_id = last.batchId
+                out.input_rows_per_second = last.inputRowsPerSecond
+                out.processed_rows_per_second = last.processedRowsPerSecond
+                out.last_progress_timestamp = last.timestamp
+            entries.append(out)
+    return entries

@@ -23,7 +23,9 @@ from importlib import metadata
 #: 8: Structured Streaming (``StreamSourceRelation``, the ``stream.start``,
 #: ``stream.query`` and ``stream.manager`` actions).
 #: 9: the ``x-sparkflight-release`` header (results read to the end, freed by a later call),
-#: state per key (``StatefulGroupMapRelation``), Python data sources.
+#: state per key (``StatefulGroupMapRelation``), Python data sources, the ``profile``
+#: action, the ``stream.events`` action (streaming query listeners) and
+#: ``ClusterStatus.streaming_queries``.
 PROTOCOL_VERSION = 9
 
 

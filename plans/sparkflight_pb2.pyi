@@ -1206,7 +1206,7 @@ class InterruptResponse(_message.Message):
     def __init__(self, interrupted_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ClusterStatus(_message.Message):
-    __slots__ = ("master", "application_id", "application_name", "default_parallelism", "executor_memory", "executor_cores", "dynamic_allocation", "executors", "workers", "master_web_url", "workers_error")
+    __slots__ = ("master", "application_id", "application_name", "default_parallelism", "executor_memory", "executor_cores", "dynamic_allocation", "executors", "workers", "master_web_url", "workers_error", "streaming_queries")
     MASTER_FIELD_NUMBER: _ClassVar[int]
     APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
     APPLICATION_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -1218,6 +1218,7 @@ class ClusterStatus(_message.Message):
     WORKERS_FIELD_NUMBER: _ClassVar[int]
     MASTER_WEB_URL_FIELD_NUMBER: _ClassVar[int]
     WORKERS_ERROR_FIELD_NUMBER: _ClassVar[int]
+    STREAMING_QUERIES_FIELD_NUMBER: _ClassVar[int]
     master: str
     application_id: str
     application_name: str
@@ -1229,7 +1230,8 @@ class ClusterStatus(_message.Message):
     workers: _containers.RepeatedCompositeFieldContainer[WorkerStatus]
     master_web_url: str
     workers_error: str
-    def __init__(self, master: _Optional[str] = ..., application_id: _Optional[str] = ..., application_name: _Optional[str] = ..., default_parallelism: _Optional[int] = ..., executor_memory: _Optional[str] = ..., executor_cores: _Optional[str] = ..., dynamic_allocation: _Optional[bool] = ..., executors: _Optional[_Iterable[_Union[ExecutorStatus, _Mapping]]] = ..., workers: _Optional[_Iterable[_Union[WorkerStatus, _Mapping]]] = ..., master_web_url: _Optional[str] = ..., workers_error: _Optional[str] = ...) -> None: ...
+    streaming_queries: _containers.RepeatedCompositeFieldContainer[StreamingQueryStatusEntry]
+    def __init__(self, master: _Optional[str] = ..., application_id: _Optional[str] = ..., application_name: _Optional[str] = ..., default_parallelism: _Optional[int] = ..., executor_memory: _Optional[str] = ..., executor_cores: _Optional[str] = ..., dynamic_allocation: _Optional[bool] = ..., executors: _Optional[_Iterable[_Union[ExecutorStatus, _Mapping]]] = ..., workers: _Optional[_Iterable[_Union[WorkerStatus, _Mapping]]] = ..., master_web_url: _Optional[str] = ..., workers_error: _Optional[str] = ..., streaming_queries: _Optional[_Iterable[_Union[StreamingQueryStatusEntry, _Mapping]]] = ...) -> None: ...
 
 class ExecutorStatus(_message.Message):
     __slots__ = ("id", "host_port", "active", "cores", "max_memory", "active_tasks", "completed_tasks", "failed_tasks")
@@ -1519,6 +1521,64 @@ class StreamManagerResponse(_message.Message):
     queries: _containers.RepeatedCompositeFieldContainer[StreamingQueryInfo]
     done: bool
     def __init__(self, queries: _Optional[_Iterable[_Union[StreamingQueryInfo, _Mapping]]] = ..., done: _Optional[bool] = ...) -> None: ...
+
+class StreamEventsRequest(_message.Message):
+    __slots__ = ("operation", "cursor", "wait_ms")
+    class Operation(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        OPERATION_POLL: _ClassVar[StreamEventsRequest.Operation]
+        OPERATION_SUBSCRIBE: _ClassVar[StreamEventsRequest.Operation]
+        OPERATION_UNSUBSCRIBE: _ClassVar[StreamEventsRequest.Operation]
+    OPERATION_POLL: StreamEventsRequest.Operation
+    OPERATION_SUBSCRIBE: StreamEventsRequest.Operation
+    OPERATION_UNSUBSCRIBE: StreamEventsRequest.Operation
+    OPERATION_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    WAIT_MS_FIELD_NUMBER: _ClassVar[int]
+    operation: StreamEventsRequest.Operation
+    cursor: int
+    wait_ms: int
+    def __init__(self, operation: _Optional[_Union[StreamEventsRequest.Operation, str]] = ..., cursor: _Optional[int] = ..., wait_ms: _Optional[int] = ...) -> None: ...
+
+class StreamEvent(_message.Message):
+    __slots__ = ("sequence", "type", "json")
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    JSON_FIELD_NUMBER: _ClassVar[int]
+    sequence: int
+    type: str
+    json: str
+    def __init__(self, sequence: _Optional[int] = ..., type: _Optional[str] = ..., json: _Optional[str] = ...) -> None: ...
+
+class StreamEventsResponse(_message.Message):
+    __slots__ = ("events", "cursor", "dropped")
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    DROPPED_FIELD_NUMBER: _ClassVar[int]
+    events: _containers.RepeatedCompositeFieldContainer[StreamEvent]
+    cursor: int
+    dropped: int
+    def __init__(self, events: _Optional[_Iterable[_Union[StreamEvent, _Mapping]]] = ..., cursor: _Optional[int] = ..., dropped: _Optional[int] = ...) -> None: ...
+
+class StreamingQueryStatusEntry(_message.Message):
+    __slots__ = ("id", "run_id", "name", "session_id", "batch_id", "input_rows_per_second", "processed_rows_per_second", "last_progress_timestamp")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    INPUT_ROWS_PER_SECOND_FIELD_NUMBER: _ClassVar[int]
+    PROCESSED_ROWS_PER_SECOND_FIELD_NUMBER: _ClassVar[int]
+    LAST_PROGRESS_TIMESTAMP_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    run_id: str
+    name: str
+    session_id: str
+    batch_id: int
+    input_rows_per_second: float
+    processed_rows_per_second: float
+    last_progress_timestamp: str
+    def __init__(self, id: _Optional[str] = ..., run_id: _Optional[str] = ..., name: _Optional[str] = ..., session_id: _Optional[str] = ..., batch_id: _Optional[int] = ..., input_rows_per_second: _Optional[float] = ..., processed_rows_per_second: _Optional[float] = ..., last_progress_timestamp: _Optional[str] = ...) -> None: ...
 
 class ErrorDetails(_message.Message):
     __slots__ = ("exception_class", "error_class", "sql_state", "message", "message_parameters", "plan_id", "call_site", "error_id")

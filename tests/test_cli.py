@@ -95,9 +95,9 @@ def test_demo_runs_queries_through_a_server():
         assert rows[start : start + len(expected)] == expected
 
 
-def test_status_of_a_server_on_local_spark(server_url):
-    env = os.environ | {"PYTHONIOENCODING": "utf-8", "COLUMNS": "200"}
-    ran = subprocess.run(
+def _status(server_url: str) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {"PYTHONIOENCODING": "utf-8", "COLUMNS": "250"}
+    return subprocess.run(
         [sys.executable, "-m", "flight_server", "status", server_url],
         cwd=REPO_ROOT,
         env=env,
@@ -105,6 +105,10 @@ def test_status_of_a_server_on_local_spark(server_url):
         text=True,
         encoding="utf-8",
     )
+
+
+def test_status_of_a_server_on_local_spark(server_url):
+    ran = _status(server_url)
     assert ran.returncode == 0, ran.stderr
     rows = table_rows(ran.stdout)
     assert ("master", "local[2]") in rows
@@ -112,6 +116,27 @@ def test_status_of_a_server_on_local_spark(server_url):
     assert "Workers" not in ran.stdout
     driver = next(row for row in rows if row[0] == "driver")
     assert driver[2] == "active"
+
+
+def test_status_shows_the_running_streaming_queries(server_url, spark, tmp_path):
+    (tmp_path / "1.json").write_text("".join(f'{{"id": {i}}}\n' for i in range(5)))
+    stream = spark.readStream.schema("id INT").json(str(tmp_path))
+    name = f"status_{os.getpid()}"
+    writer = stream.writeStream.format("memory").queryName(name)
+    query = writer.trigger(processingTime="100 milliseconds").start()
+    try:
+        query.processAllAvailable()
+        ran = _status(server_url)
+        last = query.lastProgress
+    finally:
+        query.stop()
+    assert ran.returncode == 0, ran.stderr
+    assert "Streaming queries" in ran.stdout
+    row = next(row for row in table_rows(ran.stdout) if row[0] == query.id)
+    assert row[1:4] == (name, spark._info.session_id, "0")
+    assert float(row[4]) >= 0 and float(row[5]) >= 0
+    assert row[6] <= last.timestamp  # ISO 8601 timestamps of the same form
+    assert query.id not in _status(server_url).stdout
 
 
 def test_status_of_no_server_says_so():

@@ -1,5 +1,6 @@
 """Structured Streaming, as ``pyspark.sql.streaming``."""
 
+from client.streaming.listener import StreamingQueryListener
 from client.streaming.query import StreamingQuery, StreamingQueryManager, StreamingQueryProgress
 from client.streaming.readwriter import DataStreamReader, DataStreamWriter
 from client.streaming.stateful_processor import StatefulProcessor, StatefulProcessorHandle
@@ -10,6 +11,7 @@ __all__ = [
     "StatefulProcessor",
     "StatefulProcessorHandle",
     "StreamingQuery",
+    "StreamingQueryListener",
     "StreamingQueryManager",
     "StreamingQueryProgress",
 ]

@@ -13,19 +13,22 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from client.errors import (
+    PySparkTypeError,
     PySparkValueError,
     StreamingQueryException,
     from_error_details,
     not_supported,
-    unavailable_method,
 )
 from plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
     from client.session import SparkSession
+    from client.streaming.listener import StreamingQueryListener
 
 #: The first protocol version with Structured Streaming.
 STREAMING_PROTOCOL = 8
+#: The first protocol version with streaming query listeners (the ``stream.events`` action).
+LISTENER_PROTOCOL = 9
 #: The longest one call to the server waits for a query (the server caps it too).
 WAIT_SLICE_MS = 1000
 
@@ -212,5 +215,26 @@ class StreamingQueryManager:
         """Forget ended queries, so that awaitAnyTermination waits for a new one."""
         self._call(_M.OPERATION_RESET_TERMINATED)
 
-    addListener = unavailable_method("StreamingQueryManager.addListener", not_supported)
-    removeListener = unavailable_method("StreamingQueryManager.removeListener", not_supported)
+    def addListener(self, listener: StreamingQueryListener) -> None:
+        """Call ``listener`` with the events of this session's queries (in this process, on
+        the session's listener thread)."""
+        from client.streaming.listener import StreamingQueryListener
+
+        check_protocol(self._session, "spark.streams.addListener")
+        if self._session._server_protocol < LISTENER_PROTOCOL:
+            raise not_supported(
+                f"spark.streams.addListener with a server of protocol older than "
+                f"{LISTENER_PROTOCOL}"
+            )
+        if not isinstance(listener, StreamingQueryListener):
+            raise PySparkTypeError(
+                message="[NOT_STREAMING_QUERY_LISTENER] listener should be a "
+                f"StreamingQueryListener, got {type(listener).__name__}.",
+                errorClass="NOT_STREAMING_QUERY_LISTENER",
+                messageParameters={"arg_type": type(listener).__name__},
+            )
+        self._session._listener_bus.add(listener)
+
+    def removeListener(self, listener: StreamingQueryListener) -> None:
+        """Stop calling ``listener``; nothing if it was not added."""
+        self._session._listener_bus.remove(listener)

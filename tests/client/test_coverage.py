@@ -72,10 +72,6 @@ SURFACE: dict[str, tuple[Any, str]] = {
 }
 
 JVM = "needs a JVM in the client process (JVM_ATTRIBUTE_NOT_SUPPORTED)"
-LISTENER = (
-    "streaming query listeners would need the server to call back into the client "
-    "(NOT_IMPLEMENTED)"
-)
 CONNECT = "Spark Connect's own gRPC client machinery, which sparkflight replaces (NOT_IMPLEMENTED)"
 
 #: Public names the client does not implement, each with the reason.
@@ -83,8 +79,6 @@ EXCLUDED: dict[str, str] = {
     "SparkSession.sparkContext": JVM,
     "DataFrame.rdd": JVM,
     "DataFrame.pandas_api": JVM,
-    "StreamingQueryManager.addListener": LISTENER,
-    "StreamingQueryManager.removeListener": LISTENER,
     "SparkSession.client": CONNECT,
     "SparkSession.copyFromLocalToFs": CONNECT,
     "DataFrame.executionInfo": CONNECT,
