@@ -42,7 +42,9 @@ def _python_function_ids(node: Any, ids: set[int]) -> set[int]:
 
 def note_functions(session: Session, df: DataFrame) -> None:
     """Note the Python functions of ``df``'s query as the session's, when it profiles."""
-    if not session.spark.conf.get(PROFILER_CONF, None):
+    with session.lock:
+        profiling = session.conf_set.get(PROFILER_CONF)
+    if not profiling:  # the tasks see the session's profiler only when the client set it
         return
     plan = json.loads(df._jdf.queryExecution().analyzed().toJSON())
     ids = _python_function_ids(plan, set())
