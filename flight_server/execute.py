@@ -23,7 +23,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql.pandas.types import to_arrow_schema
 from pyspark.util import _load_from_socket, _local_iterator_from_socket
 
-from flight_server import artifacts, profiles, stream_events
+from flight_server import artifacts, profiles, stream_events, workers
 from flight_server.errors import (
     OPERATION_ALREADY_EXISTS,
     OPERATION_INTERRUPTED,
@@ -243,19 +243,23 @@ def arrow_batch_rdd(df: DataFrame) -> Any:
     Spark prepares the physical plan here outside the session's own scope, reading the
     conf of the thread's active session (Python data sources do): ``df``'s is made active.
     """
-    jvm.activate(df.sparkSession)
-    return df._jdf.toArrowBatchRdd()
+    with jvm.active(df.sparkSession):
+        return df._jdf.toArrowBatchRdd()
+
+
+_PYTHON_RDD = "org.apache.spark.api.python.PythonRDD"
 
 
 def _partition_messages(
     session: Session, operation_id: str, rdd: Any, partitions: range
 ) -> Iterator[bytes]:
     """The Arrow messages of some partitions of ``rdd``, one Spark job per partition."""
-    sc = session.spark.sparkContext
-    java_rdd = rdd.toJavaRDD()
+    spark = session.spark
+    run_job = jvm.static(spark, _PYTHON_RDD, "runJob")
+    context, java_rdd = spark.sparkContext._jsc.sc(), rdd.toJavaRDD()
     for partition in partitions:
         with job_tag(session, operation_id), artifacts.scope(session):
-            served = sc._jvm.PythonRDD.runJob(sc._jsc.sc(), java_rdd, [partition])
+            served = run_job(context, java_rdd, [partition])
         with _load_from_socket(served, NoOpSerializer()) as stream:
             yield from stream
 
@@ -292,7 +296,7 @@ def _driver_batches(df: DataFrame, rows: Any, schema: pa.Schema) -> Iterator[pa.
                 yield pa.ipc.read_record_batch(message, schema)
 
 
-def _job_batches(
+def _start(
     session: Session,
     df: DataFrame,
     schema: pa.Schema,
@@ -300,27 +304,28 @@ def _job_batches(
     rdd: Any,
     partitions: range | None,
 ) -> Iterator[pa.RecordBatch]:
-    """``df``'s result computed by Spark jobs, all partitions or those of ``partitions``.
+    """Start computing ``df``'s result, all partitions or those of ``partitions``; its
+    batches, made on the driver when it holds the rows, else by Spark jobs.
 
-    A session with artifacts runs a job per partition from this thread, which carries the
-    session's artifacts (the serving thread of ``toLocalIteratorAndServe`` would not).
+    A session with artifacts runs a job per partition from the thread pulling the
+    batches, which carries the session's artifacts (the serving thread of
+    ``toLocalIteratorAndServe`` would not).
     """
     if rdd is None:
-        with job_tag(session, running.id), artifacts.scope(session):
-            rdd = arrow_batch_rdd(df)
+        held = _driver_rows(df)
+        if held is not None:
+            return _driver_batches(df, held, schema)
+        rdd = arrow_batch_rdd(df)
     if partitions is None and session.artifacts:
         partitions = range(rdd.getNumPartitions())
     if partitions is None:
-        sc = session.spark.sparkContext
-        with job_tag(session, running.id):
-            check_running(running)
-            # The serving thread starts here and inherits this thread's job tags.
-            served = sc._jvm.PythonRDD.toLocalIteratorAndServe(rdd, True)
+        check_running(running)
+        # The serving thread starts here and inherits this thread's job tags.
+        served = jvm.static(session.spark, _PYTHON_RDD, "toLocalIteratorAndServe")(rdd, True)
         messages = _local_iterator_from_socket(served, NoOpSerializer())
     else:
         messages = _partition_messages(session, running.id, rdd, partitions)
-    for message in messages:
-        yield pa.ipc.read_record_batch(pa.py_buffer(message), schema)
+    return (pa.ipc.read_record_batch(pa.py_buffer(m), schema) for m in messages)
 
 
 def _batches(
@@ -334,12 +339,9 @@ def _batches(
     partitions: range | None = None,
 ) -> Iterator[pa.RecordBatch]:
     progress = session.progress.get(running.id)
-    with artifacts.scope(session):  # plans Python UDFs for the session's artifacts
-        held = _driver_rows(df) if rdd is None else None
-    if held is not None:
-        batches = _driver_batches(df, held, schema)
-    else:
-        batches = _job_batches(session, df, schema, running, rdd, partitions)
+    # Planning may run jobs (shuffles) and plans Python UDFs for the session's artifacts.
+    with job_tag(session, running.id), artifacts.scope(session):
+        batches = _start(session, df, schema, running, rdd, partitions)
     size, most = 0, session.limits.result_bytes
     for batch in batches:
         check_running(running)
@@ -450,7 +452,7 @@ def stream_of(
     started = start_result(session, build, headers, sent, cancelled)
     if call is not None:
         call.at_end(lambda: started.abandon("was abandoned by its client"))
-    return fl.GeneratorStream(started.schema, guarded(started.batches, origin))
+    return fl.GeneratorStream(started.schema, workers.iterate(guarded(started.batches, origin)))
 
 
 def _once(function: Callable[..., bool]) -> Callable[..., bool]:

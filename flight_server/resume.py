@@ -27,6 +27,7 @@ from google.protobuf import any_pb2
 from google.protobuf.message import DecodeError
 from pyspark.sql import DataFrame
 
+from flight_server import workers
 from flight_server.errors import (
     OPERATION_ALREADY_EXISTS,
     RESULT_NOT_FOUND,
@@ -122,7 +123,7 @@ class HeldResult:
         """A Flight stream of the batches from ``first`` on, read by ``call``."""
         generation = self.attach(call, first)
         batches = guarded(self._serve(first, generation, sent), self._origin)
-        return fl.GeneratorStream(self._started.schema, batches)
+        return fl.GeneratorStream(self._started.schema, workers.iterate(batches))
 
     def attach(self, call: CallLifetime | None, first: int) -> int:
         """Have ``call`` read the result from batch ``first``; its generation number."""

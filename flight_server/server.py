@@ -44,6 +44,7 @@ from flight_server.telemetry import (
 )
 from flight_server.translate import checked_plan, root_plan_id, translate_plan
 from flight_server.versions import ServerVersions
+from flight_server.workers import on_worker
 from plans import sparkflight_pb2 as sf
 
 _SESSION_MIDDLEWARE = "sparkflight-session"
@@ -203,9 +204,7 @@ class SparkFlightServer(fl.FlightServerBase):
 
     def _sql_call(self, context: fl.ServerCallContext) -> flight_sql.Call:
         middleware: SessionMiddleware | None = context.get_middleware(_SESSION_MIDDLEWARE)
-        return flight_sql.Call(
-            context, self._session(context), middleware, self._lifetime(context)
-        )
+        return flight_sql.Call(context, self._session(context), middleware, self._lifetime(context))
 
     @staticmethod
     def _command(descriptor: fl.FlightDescriptor) -> bytes:
@@ -214,6 +213,7 @@ class SparkFlightServer(fl.FlightServerBase):
         return descriptor.command
 
     @reported
+    @on_worker
     def do_get(self, context: fl.ServerCallContext, ticket: fl.Ticket) -> fl.FlightDataStream:
         sql_command = flight_sql.unpack(ticket.ticket)
         if sql_command is not None:
@@ -240,9 +240,7 @@ class SparkFlightServer(fl.FlightServerBase):
             window = self.limits.replay_window_bytes
             origin, call = root_plan_id(plan), self._lifetime(context)
             return held_stream(session, build, headers, user, window, sent, origin, call)
-        return stream_of(
-            session, build, headers, sent, root_plan_id(plan), self._lifetime(context)
-        )
+        return stream_of(session, build, headers, sent, root_plan_id(plan), self._lifetime(context))
 
     def _schema(self, context: fl.ServerCallContext, descriptor: fl.FlightDescriptor) -> pa.Schema:
         command = self._command(descriptor)
@@ -252,6 +250,7 @@ class SparkFlightServer(fl.FlightServerBase):
         return arrow_schema(translate_plan(self._session(context), command))
 
     @reported
+    @on_worker
     def get_flight_info(
         self, context: fl.ServerCallContext, descriptor: fl.FlightDescriptor
     ) -> fl.FlightInfo:
@@ -263,6 +262,7 @@ class SparkFlightServer(fl.FlightServerBase):
         return fl.FlightInfo(schema, descriptor, [endpoint], -1, -1)
 
     @reported
+    @on_worker
     def get_schema(
         self, context: fl.ServerCallContext, descriptor: fl.FlightDescriptor
     ) -> fl.SchemaResult:
@@ -272,6 +272,7 @@ class SparkFlightServer(fl.FlightServerBase):
         return fl.SchemaResult(self._schema(context, descriptor))
 
     @reported
+    @on_worker
     def do_put(
         self,
         context: fl.ServerCallContext,
@@ -308,6 +309,7 @@ class SparkFlightServer(fl.FlightServerBase):
         writer.write(pa.py_buffer(response.SerializeToString()))
 
     @reported
+    @on_worker
     def do_action(self, context: fl.ServerCallContext, action: fl.Action) -> Iterator[fl.Result]:
         self._record(context).action = action.type
         body = action.body.to_pybytes() if action.body is not None else b""

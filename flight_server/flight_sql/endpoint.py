@@ -16,6 +16,7 @@ import pyarrow.flight as fl
 from google.protobuf.message import DecodeError, Message
 from pyspark.sql import SparkSession
 
+from flight_server import workers
 from flight_server.auth import caller
 from flight_server.errors import INVALID_ACTION_BODY, SparkFlightError
 from flight_server.execute import arrow_schema, job_tag, operation, record_batches, release
@@ -216,7 +217,7 @@ class FlightSqlEndpoint:
             partitions=piece.partitions,
             cancelled=cancelled,
         )
-        return fl.GeneratorStream(result.schema, sql_guarded(batches))
+        return fl.GeneratorStream(result.schema, workers.iterate(sql_guarded(batches)))
 
     # DoPut: updates, parameters and ingest.
 

@@ -8,8 +8,9 @@ their handles and builds Java lists ten elements per call (``java.util.List.of``
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from py4j.java_gateway import GatewayClient, JavaClass, JavaMember
@@ -45,11 +46,17 @@ def static(spark: SparkSession, class_name: str, method: str) -> JavaMember:
     return _static(_client(spark), class_name, method)
 
 
-def activate(spark: SparkSession) -> None:
+@contextlib.contextmanager
+def active(spark: SparkSession) -> Iterator[None]:
     """Make ``spark`` the JVM's active session on this thread (py4j pins a JVM thread to
-    each Python thread), for what Spark reads from the active session's conf."""
-    set_active = static(spark, "org.apache.spark.sql.classic.SparkSession", "setActiveSession")
-    set_active(spark._jsparkSession)
+    each Python thread) while the block runs, for what Spark reads from the active
+    session's conf; the thread has no active session afterwards."""
+    session_class = "org.apache.spark.sql.classic.SparkSession"
+    static(spark, session_class, "setActiveSession")(spark._jsparkSession)
+    try:
+        yield
+    finally:
+        static(spark, session_class, "clearActiveSession")()
 
 
 def java_list(spark: SparkSession, items: Sequence[Any]) -> Any:
