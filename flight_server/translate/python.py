@@ -131,7 +131,7 @@ def return_type(message: sf.PythonFunction) -> T.DataType | str | None:
     text = message.return_type
     if not text:
         return None
-    if text.lstrip()[:1] in ("{", "\""):
+    if text.lstrip()[:1] in ("{", '"'):
         return T._parse_datatype_json_string(text)
     return text
 

@@ -782,9 +782,7 @@ def _stateful_group_map_with_initial_state(
     return python.stateful(ctx.session, m, grouped, initial.df.groupBy(*keys))
 
 
-def _table_argument(
-    ctx: Context, m: sf.TableArgument, outer: Scope | None
-) -> tuple[int, TableArg]:
+def _table_argument(ctx: Context, m: sf.TableArgument, outer: Scope | None) -> tuple[int, TableArg]:
     frame, scope = _input(ctx, m.input, outer)
     shape: dict[str, list[Column] | bool] = {
         "partition_by": expressions(ctx, m.partition_by, scope),

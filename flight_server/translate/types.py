@@ -107,6 +107,12 @@ def _created(spark: SparkSession, value: object, data_type: T.DataType) -> Colum
     return catalyst_column(spark, create(value, jvm.data_type(spark, data_type)))
 
 
+def _plain(spark: SparkSession, value: bool | int | str) -> Column:
+    """``lit(value)`` for a value py4j hands over as its Java twin (``Boolean``,
+    ``Integer`` for a 32-bit integer, ``String``), in one JVM call."""
+    return jvm.function(spark, "lit", value)
+
+
 def _parsed(spark: SparkSession, text: str) -> Column:
     """A literal in Spark SQL literal syntax (``5Y``, ``5S``, ``5L``, ``1.5F``).
 
@@ -235,16 +241,16 @@ def _empty_map(spark: SparkSession, literal: Literal) -> Column:
 _LiteralRule = Callable[[SparkSession, Literal], Column]
 
 _LITERALS: dict[str, _LiteralRule] = {
-    "boolean": lambda s, v: _typed(s, v.boolean, T.BooleanType()),
+    "boolean": lambda s, v: _plain(s, v.boolean),
     "i8": lambda s, v: _parsed(s, f"{v.i8}Y"),
     "i16": lambda s, v: _parsed(s, f"{v.i16}S"),
-    "i32": lambda s, v: _typed(s, v.i32, T.IntegerType()),
+    "i32": lambda s, v: _plain(s, v.i32),
     "i64": lambda s, v: _parsed(s, f"{v.i64}L"),
     "fp32": lambda s, v: _float(s, v.fp32),
     "fp64": lambda s, v: _typed(s, float(v.fp64), T.DoubleType()),
-    "string": lambda s, v: _created(s, v.string, T.StringType()),
-    "fixed_char": lambda s, v: _created(s, v.fixed_char, T.StringType()),
-    "var_char": lambda s, v: _created(s, v.var_char.value, T.StringType()),
+    "string": lambda s, v: _plain(s, v.string),
+    "fixed_char": lambda s, v: _plain(s, v.fixed_char),
+    "var_char": lambda s, v: _plain(s, v.var_char.value),
     "binary": lambda s, v: _created(s, bytearray(v.binary), T.BinaryType()),
     "fixed_binary": lambda s, v: _created(s, bytearray(v.fixed_binary), T.BinaryType()),
     "uuid": lambda s, v: _created(s, str(uuid.UUID(bytes=v.uuid)), T.StringType()),
