@@ -8,6 +8,7 @@ passed on as it arrives, sliced to at most :data:`MAX_BATCH_BYTES`.
 from __future__ import annotations
 
 import contextlib
+import json
 import sys
 import threading
 import time
@@ -19,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.flight as fl
 from pyspark.serializers import NoOpSerializer
-from pyspark.sql import DataFrame
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.pandas.types import to_arrow_schema
 from pyspark.util import _load_from_socket, _local_iterator_from_socket
 
@@ -266,21 +267,51 @@ def _partition_messages(
 
 #: Physical plans whose rows the driver already holds: literal rows and command results.
 _DRIVER_PLANS = frozenset({"LocalTableScanExec", "CommandResultExec"})
+#: The only expressions of a constant row: ``SELECT 1 AS one, 'a'`` once optimized.
+_CONSTANT_EXPRESSIONS = frozenset(
+    f"org.apache.spark.sql.catalyst.expressions.{name}" for name in ("Alias", "Literal")
+)
 
 
 def _driver_rows(df: DataFrame) -> Any:
-    """The rows of ``df``'s result if the driver holds them (``None`` if a job computes them)."""
-    plan = df._jdf.queryExecution().executedPlan()
-    return plan.rows() if plan.getClass().getSimpleName() in _DRIVER_PLANS else None
+    """A JVM iterator over the rows of ``df``'s result if the driver holds them or they
+    are constants (``None`` if a job computes them)."""
+    execution = df._jdf.queryExecution()
+    constant = _constant_row(df.sparkSession, execution.optimizedPlan())
+    if constant is not None:
+        return jvm.scala_seq(df.sparkSession, [constant]).iterator()
+    plan = execution.executedPlan()
+    if plan.getClass().getSimpleName() in _DRIVER_PLANS:
+        return plan.rows().iterator()
+    return None
+
+
+def _constant_row(spark: SparkSession, plan: Any) -> Any:
+    """The one row of an optimized plan that projects literals over no input (what
+    constant folding leaves of ``SELECT 1``), computed on the driver; else ``None``.
+
+    Spark would plan and run a job for it, which takes longer than everything else.
+    """
+    if plan.nodeName() != "Project" or plan.child().nodeName() != "OneRowRelation":
+        return None
+    nodes = json.loads(plan.toJSON())[0]["projectList"]
+    if not all(node["class"] in _CONSTANT_EXPRESSIONS for tree in nodes for node in tree):
+        return None
+    create = jvm.static(spark, _INTERPRETED_PROJECTION, "createProjection")
+    empty = jvm.static(spark, "org.apache.spark.sql.catalyst.InternalRow", "empty")()
+    return create(plan.projectList()).apply(empty)
+
+
+_INTERPRETED_PROJECTION = "org.apache.spark.sql.catalyst.expressions.InterpretedUnsafeProjection"
 
 
 def _driver_batches(df: DataFrame, rows: Any, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
-    """Rows the driver holds as Arrow batches made on the driver, without a Spark job
-    (as Spark Connect answers them)."""
+    """Rows the driver holds (a JVM iterator) as Arrow batches made on the driver,
+    without a Spark job (as Spark Connect answers them)."""
     spark = df.sparkSession
     converters = jvm.java_class(spark, "org.apache.spark.sql.execution.arrow.ArrowConverters$")
     streams = getattr(converters, "MODULE$").toBatchWithSchemaIterator(
-        rows.iterator(),
+        rows,
         df._jdf.schema(),
         -1,
         MAX_BATCH_BYTES,
