@@ -11,7 +11,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql.conf import RuntimeConfig
 from pyspark.sql.readwriter import DataFrameWriterV2
 
-from flight_server import artifacts, profiles, stream_events, streams
+from flight_server import profiles, stream_events, streams
 from flight_server.cluster import cluster_status
 from flight_server.errors import (
     INVALID_ACTION_BODY,
@@ -19,7 +19,7 @@ from flight_server.errors import (
     UNKNOWN_ACTION,
     SparkFlightError,
 )
-from flight_server.execute import interrupt, job_tag, operation, release, tagged
+from flight_server.execute import interrupt, job_context, operation, release, tagged
 from flight_server.resume import release_result
 from flight_server.sessions import CallHeaders, CallLifetime, Session, SessionManager
 from flight_server.translate import (
@@ -357,9 +357,8 @@ def _command(call: ActionCall) -> Message:
     if kind is None:
         raise SparkFlightError(INVALID_ACTION_BODY, "command request without a command")
     session = call.session
-    with operation(session, call.headers) as running, job_tag(session, running.id):
-        with artifacts.scope(session):
-            _COMMANDS[kind](session, getattr(request, kind))
+    with operation(session, call.headers) as running, job_context(session, running.id):
+        _COMMANDS[kind](session, getattr(request, kind))
     return sf.CommandResponse()
 
 

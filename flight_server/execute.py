@@ -69,10 +69,11 @@ def operation_tag(operation_id: str) -> str:
 
 
 @contextlib.contextmanager
-def job_tag(session: Session, operation_id: str) -> Iterator[None]:
-    """Tag the Spark jobs this thread (and threads it starts) runs meanwhile, and give
-    their tasks the Spark confs the client set in the session (as Spark's own actions
-    give theirs the session's conf)."""
+def job_context(session: Session, operation_id: str) -> Iterator[None]:
+    """Run the block with what the Spark jobs of an operation carry, on this thread (and
+    threads it starts): the operation's job tag, the Spark confs the client set in the
+    session (as Spark's own actions give their tasks the session's conf), and the
+    session's artifacts (:func:`artifacts.scope`)."""
     sc = session.spark.sparkContext
     tag = operation_tag(operation_id)
     with session.lock:
@@ -82,7 +83,8 @@ def job_tag(session: Session, operation_id: str) -> Iterator[None]:
         sc.setLocalProperty(key, value)
     sc.addJobTag(tag)
     try:
-        yield
+        with artifacts.scope(session):
+            yield
     finally:
         sc.removeJobTag(tag)
         for key, value in before:
@@ -259,7 +261,7 @@ def _partition_messages(
     run_job = jvm.static(spark, _PYTHON_RDD, "runJob")
     context, java_rdd = spark.sparkContext._jsc.sc(), rdd.toJavaRDD()
     for partition in partitions:
-        with job_tag(session, operation_id), artifacts.scope(session):
+        with job_context(session, operation_id):
             served = run_job(context, java_rdd, [partition])
         with _load_from_socket(served, NoOpSerializer()) as stream:
             yield from stream
@@ -371,7 +373,7 @@ def _batches(
 ) -> Iterator[pa.RecordBatch]:
     progress = session.progress.get(running.id)
     # Planning may run jobs (shuffles) and plans Python UDFs for the session's artifacts.
-    with job_tag(session, running.id), artifacts.scope(session):
+    with job_context(session, running.id):
         batches = _start(session, df, schema, running, rdd, partitions)
     size, most = 0, session.limits.result_bytes
     for batch in batches:
@@ -440,7 +442,7 @@ def start_result(
     context = operation(session, headers, cancelled)
     running = context.__enter__()
     try:
-        with job_tag(session, running.id), artifacts.scope(session):
+        with job_context(session, running.id):
             df = build()
         schema = arrow_schema(df)
     except BaseException:

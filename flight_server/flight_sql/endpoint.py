@@ -19,7 +19,7 @@ from pyspark.sql import SparkSession
 from flight_server import workers
 from flight_server.auth import caller
 from flight_server.errors import INVALID_ACTION_BODY, SparkFlightError
-from flight_server.execute import arrow_schema, job_tag, operation, record_batches, release
+from flight_server.execute import arrow_schema, job_context, operation, record_batches, release
 from flight_server.flight_sql import metadata, session_options
 from flight_server.flight_sql.errors import sql_errors, sql_guarded
 from flight_server.flight_sql.ingest import ingest
@@ -241,7 +241,7 @@ class FlightSqlEndpoint:
             _no_transactions(message)
             data = reader.read_all()
             with operation(session, cancelled=call.lifetime.cancelled) as running:
-                with job_tag(session, running.id):
+                with job_context(session, running.id):
                     count = ingest(session, message, data)
             answer = fsql.DoPutUpdateResult(record_count=count)
         elif command.name in ("CommandStatementUpdate", "CommandPreparedStatementUpdate"):
@@ -262,7 +262,7 @@ class FlightSqlEndpoint:
         session = call.session
         counts = []
         with operation(session, cancelled=call.lifetime.cancelled) as running:
-            with job_tag(session, running.id):
+            with job_context(session, running.id):
                 for df in self.statements.frames(session, prepared, parameters):
                     counts.append(update_count(df))
         return -1 if any(count < 0 for count in counts) else sum(counts)

@@ -19,7 +19,7 @@ import pyarrow as pa
 from pyspark.sql import DataFrame
 
 from flight_server.errors import SparkFlightError
-from flight_server.execute import Cancelled, arrow_batch_rdd, arrow_schema, job_tag, operation
+from flight_server.execute import Cancelled, arrow_batch_rdd, arrow_schema, job_context, operation
 from flight_server.sessions import Session
 from flight_server.translate import translate_plan
 
@@ -168,7 +168,7 @@ class Statements:
         """Plan ``prepared`` (running it if it is a command): the pending result and its id."""
         slices: list[Slice] = []
         schema: pa.Schema | None = None
-        with operation(session, cancelled=cancelled) as running, job_tag(session, running.id):
+        with operation(session, cancelled=cancelled) as running, job_context(session, running.id):
             for df in self.frames(session, prepared):
                 df_schema = arrow_schema(df)
                 if schema is None:
