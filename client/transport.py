@@ -302,32 +302,14 @@ class Connection:
             message.ParseFromString(results[0].body.to_pybytes())
         return message
 
-    def upload(self, table: pa.Table, schema_json: str) -> str:
-        """Upload ``table`` into the session with DoPut; the upload's id."""
-        descriptor = flight.FlightDescriptor.for_command(
-            sf.UploadRequest(schema_json=schema_json).SerializeToString()
-        )
+    def _put(
+        self, request: sf.UploadRequest, schema: pa.Schema, batches: Iterable[pa.RecordBatch]
+    ) -> sf.UploadResponse:
+        """Send ``batches`` with DoPut under ``request``; the server's answer."""
+        descriptor = flight.FlightDescriptor.for_command(request.SerializeToString())
         with self._errors():
-            writer, reader = self._client.do_put(descriptor, table.schema, self._options())
-            writer.write_table(table)
-            writer.done_writing()
-            metadata = reader.read()
-            writer.close()
-        answer = sf.UploadResponse()
-        if metadata is not None:
-            answer.ParseFromString(metadata.to_pybytes())
-        return answer.upload_id
-
-    def upload_artifact(self, request: sf.ArtifactUpload, chunks: Iterable[bytes]) -> int:
-        """Upload an artifact's bytes (``chunks``) into the session with DoPut; the number
-        of bytes the server received."""
-        descriptor = flight.FlightDescriptor.for_command(
-            sf.UploadRequest(artifact=request).SerializeToString()
-        )
-        with self._errors():
-            writer, reader = self._client.do_put(descriptor, ARTIFACT_SCHEMA, self._options())
-            for chunk in chunks:
-                batch = pa.record_batch([pa.array([chunk], pa.binary())], schema=ARTIFACT_SCHEMA)
+            writer, reader = self._client.do_put(descriptor, schema, self._options())
+            for batch in batches:
                 writer.write_batch(batch)
             writer.done_writing()
             metadata = reader.read()
@@ -335,7 +317,21 @@ class Connection:
         answer = sf.UploadResponse()
         if metadata is not None:
             answer.ParseFromString(metadata.to_pybytes())
-        return answer.bytes
+        return answer
+
+    def upload(self, table: pa.Table, schema_json: str) -> str:
+        """Upload ``table`` into the session with DoPut; the upload's id."""
+        request = sf.UploadRequest(schema_json=schema_json)
+        return self._put(request, table.schema, table.to_batches()).upload_id
+
+    def upload_artifact(self, request: sf.ArtifactUpload, chunks: Iterable[bytes]) -> int:
+        """Upload an artifact's bytes (``chunks``) into the session with DoPut; the number
+        of bytes the server received."""
+        batches = (
+            pa.record_batch([pa.array([chunk], pa.binary())], schema=ARTIFACT_SCHEMA)
+            for chunk in chunks
+        )
+        return self._put(sf.UploadRequest(artifact=request), ARTIFACT_SCHEMA, batches).bytes
 
     def close(self) -> None:
         self._client.close()

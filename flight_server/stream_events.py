@@ -24,7 +24,7 @@ from pyspark.sql.streaming.listener import (
 )
 
 from flight_server.errors import INVALID_ACTION_BODY, SparkFlightError
-from flight_server.streams import MAX_WAIT_MS
+from flight_server.streams import wait_in_slices
 from plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
@@ -32,8 +32,6 @@ if TYPE_CHECKING:
 
 #: The most events a session keeps for its client; older ones are dropped.
 MAX_EVENTS = 1000
-#: How often a poll checks whether its client cancelled the call.
-_POLL_SLICE_S = 0.1
 
 
 def _started(event: QueryStartedEvent) -> dict[str, Any]:
@@ -98,14 +96,13 @@ class SessionEvents(StreamingQueryListener):
         self, cursor: int, wait_ms: int, lifetime: CallLifetime | None
     ) -> sf.StreamEventsResponse:
         """The events after ``cursor``, waiting up to ``wait_ms`` (capped) for one."""
-        left = min(max(wait_ms, 0), MAX_WAIT_MS) / 1000
         with self._changed:
-            while self._last <= cursor and left > 0:
-                if lifetime is not None and lifetime.cancelled():
-                    break
-                step = min(left, _POLL_SLICE_S)
-                self._changed.wait(step)
-                left -= step
+            if wait_ms > 0:
+                wait_in_slices(
+                    wait_ms,
+                    lifetime,
+                    lambda seconds: self._changed.wait_for(lambda: self._last > cursor, seconds),
+                )
             kept = [e for e in self._events if e.sequence > cursor]
             first = kept[0].sequence if kept else self._last + 1
             return sf.StreamEventsResponse(
