@@ -197,9 +197,7 @@ class Column:
         if not isinstance(col, Column):
             raise _type_error("col", "column", col)
         display = f"update_field({self._expr}, {fieldName}, {col._expr})"
-        return Column(
-            Pseudo("with_field", (self._expr, Literal(fieldName), col._expr), display)
-        )
+        return Column(Pseudo("with_field", (self._expr, Literal(fieldName), col._expr), display))
 
     def dropFields(self, *fieldNames: str) -> Column:
         names = tuple(Literal(n) for n in fieldNames)

@@ -950,8 +950,7 @@ class DataFrame:
         total = sum(float(w) for w in weights)
         if total <= 0:
             raise IllegalArgumentException(
-                message="requirement failed: Sum of weights must be positive, but got "
-                f"{weights}",
+                message=f"requirement failed: Sum of weights must be positive, but got {weights}",
             )
         seed = int(seed) if seed is not None else random.randint(0, sys.maxsize)
         bounds = [0.0]
@@ -1327,9 +1326,7 @@ class DataFrame:
     def _command(self, command: sf.CommandRequest) -> None:
         self._session._connection.action("command", command, sf.CommandResponse)
 
-    def persist(
-        self, storageLevel: StorageLevel = StorageLevel.MEMORY_AND_DISK_DESER
-    ) -> DataFrame:
+    def persist(self, storageLevel: StorageLevel = StorageLevel.MEMORY_AND_DISK_DESER) -> DataFrame:
         """Have Spark cache the result when first computed and reuse it in later queries."""
         level = storage_level_message(storageLevel)
         persist = sf.PersistCommand(plan=self._plan(), storage_level=level)
@@ -1351,7 +1348,10 @@ class DataFrame:
         """The storage level of this DataFrame's cached data (``NONE`` when not cached)."""
         level = self._analyze(sf.AnalyzeRequest.MODE_STORAGE_LEVEL).storage_level
         return StorageLevel(
-            level.use_disk, level.use_memory, level.use_off_heap, level.deserialized,
+            level.use_disk,
+            level.use_memory,
+            level.use_off_heap,
+            level.deserialized,
             level.replication,
         )
 

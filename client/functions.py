@@ -292,6 +292,4 @@ for _name in SIGNATURES:
 for _name in _UNSUPPORTED_CLASSES:
     globals()[_name] = _unsupported_class(_name)
 
-__all__ = sorted(
-    set(SIGNATURES) | _WRITTEN_OUT | set(_UNSUPPORTED_CLASSES) | set(_UDF_CLASSES)
-)
+__all__ = sorted(set(SIGNATURES) | _WRITTEN_OUT | set(_UNSUPPORTED_CLASSES) | set(_UDF_CLASSES))

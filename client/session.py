@@ -368,10 +368,12 @@ class SparkSession:
     addArtifact = addArtifacts
 
     sparkContext = unavailable_property("sparkContext", needs_jvm)
+
     @property
     def profile(self) -> Profile:
         """The profiles of this session's Python UDFs (``spark.sql.pyspark.udf.profiler``)."""
         return Profile(self)
+
     @property
     def readStream(self) -> DataStreamReader:
         """Read a streaming DataFrame from a source or a table."""

@@ -234,9 +234,10 @@ def _is_pandas(hint: Any) -> bool:
 
 def _is_arrow(hint: Any) -> bool:
     """``pyarrow.Array``."""
-    return getattr(hint, "__module__", "").startswith("pyarrow") and getattr(
-        hint, "__name__", ""
-    ) == "Array"
+    return (
+        getattr(hint, "__module__", "").startswith("pyarrow")
+        and getattr(hint, "__name__", "") == "Array"
+    )
 
 
 def _is_iterator(hint: Any) -> bool:
@@ -416,7 +417,9 @@ class UDFRegistration:
             if not callable(f):
                 raise not_callable(f, "f")
             registered = UserDefinedFunction(
-                f, returnType if returnType is not None else StringType(), name,
+                f,
+                returnType if returnType is not None else StringType(),
+                name,
                 PythonEvalType.SQL_BATCHED_UDF,
             )
         _register(self._session, registered._message(name))
@@ -458,8 +461,9 @@ _UDTF_CHECKS: tuple[tuple[str, Callable[[type, Any], bool], str], ...] = (
     ),
     (
         "INVALID_UDTF_RETURN_TYPE",
-        lambda c, r: r is None
-        and not isinstance(inspect.getattr_static(c, "analyze", None), staticmethod),
+        lambda c, r: (
+            r is None and not isinstance(inspect.getattr_static(c, "analyze", None), staticmethod)
+        ),
         "The UDTF '{name}' is invalid. It does not specify its return type or implement the "
         "required 'analyze' static method. Please specify the return type or implement the "
         "'analyze' static method in '{name}' and try again.",
@@ -547,9 +551,7 @@ def udtf(
     useArrow: bool | None = None,
 ) -> Any:
     """A Python UDTF, as ``pyspark.sql.functions.udtf`` (also a class decorator)."""
-    eval_type = (
-        PythonEvalType.SQL_ARROW_TABLE_UDF if useArrow else PythonEvalType.SQL_TABLE_UDF
-    )
+    eval_type = PythonEvalType.SQL_ARROW_TABLE_UDF if useArrow else PythonEvalType.SQL_TABLE_UDF
 
     def create(c: type) -> UserDefinedTableFunction:
         return UserDefinedTableFunction(c, returnType, evalType=eval_type)

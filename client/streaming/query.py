@@ -37,6 +37,7 @@ def check_protocol(session: SparkSession, feature: str) -> None:
     if session._server_protocol < STREAMING_PROTOCOL:
         raise not_supported(f"{feature} with a server of protocol older than {STREAMING_PROTOCOL}")
 
+
 def _positive_timeout(timeout: float | None) -> float | None:
     if timeout is not None and (
         isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
@@ -61,6 +62,7 @@ def _wait(call: Callable[[int], bool], timeout: float | None) -> bool:
             return True
         if deadline is not None and time.monotonic() >= deadline:
             return False
+
 
 # ------------------------------------------------------------------ progress
 

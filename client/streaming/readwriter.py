@@ -46,6 +46,7 @@ def _non_empty(name: str, value: Any) -> str:
         )
     return value.strip()
 
+
 # ------------------------------------------------------------------ reader
 
 
@@ -286,9 +287,7 @@ class DataStreamWriter(_Options):
         """
         if not callable(func):
             raise udf.not_callable(func)
-        self._request.foreach_batch.CopyFrom(
-            self._function("DataStreamWriter.foreachBatch", func)
-        )
+        self._request.foreach_batch.CopyFrom(self._function("DataStreamWriter.foreachBatch", func))
         return self
 
     def _start(
@@ -344,4 +343,3 @@ class DataStreamWriter(_Options):
     ) -> StreamingQuery:
         """Start the query, appending to table ``tableName``."""
         return self._start(None, tableName, format, outputMode, partitionBy, queryName, options)
-
