@@ -312,11 +312,12 @@ def arrow_to_pandas(
     if not schema.fields:
         return table.to_pandas(**options)
     tz = timezone or _local_timezone()
-    series = [
-        _correct_series(column.to_pandas(**options), field, tz)
-        for column, field in zip(table.columns, schema.fields, strict=True)
-    ]
-    frame = pd.concat(series, axis="columns")
+    # One conversion of the whole table (pyarrow converts its columns in parallel), under
+    # positional names so that duplicate names stay apart, then each column's fix-up.
+    positions = [str(index) for index in range(table.num_columns)]
+    frame = table.replace_schema_metadata(None).rename_columns(positions).to_pandas(**options)
+    for name, field in zip(positions, schema.fields, strict=True):
+        frame[name] = _correct_series(frame[name], field, tz)
     frame.columns = pd.Index(schema.names)
     return frame
 
