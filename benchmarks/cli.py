@@ -53,8 +53,11 @@ def bench(
     ] = "",
     clients: Annotated[int, typer.Option(min=1, help="concurrency: clients at once.")] = 4,
     memory_factor: Annotated[
-        float, typer.Option(help="memory: result size as a multiple of the driver memory.")
-    ] = 20.0,
+        str,
+        typer.Option(
+            help="memory: comma-separated result sizes, as multiples of the driver memory."
+        ),
+    ] = "5,10,20",
     driver_memory: Annotated[
         str | None, typer.Option(help="spark.driver.memory (default 1g; memory suite 512m).")
     ] = None,
@@ -85,6 +88,15 @@ def bench(
     if any(not 1 <= n <= 22 for n in query_numbers):
         raise typer.BadParameter("TPC-H queries are numbered 1 to 22", param_hint="--queries")
 
+    try:
+        memory_factors = tuple(float(n) for n in memory_factor.split(",") if n.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            f"expected numbers, got {memory_factor!r}", param_hint="--memory-factor"
+        ) from None
+    if not memory_factors or min(memory_factors) <= 0:
+        raise typer.BadParameter("give positive multiples", param_hint="--memory-factor")
+
     from benchmarks.progress import RichProgress
     from benchmarks.report import markdown as markdown_section
     from benchmarks.report import rich_table, write_chart, write_json
@@ -96,7 +108,7 @@ def bench(
         scale_factor=scale_factor,
         queries=query_numbers,
         clients=clients,
-        memory_factor=memory_factor,
+        memory_factors=memory_factors,
         driver_memory=driver_memory,
         data_dir=data_dir,
     )

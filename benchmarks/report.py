@@ -135,13 +135,17 @@ def write_chart(results: Results, path: Path) -> None:
         for case in cases:
             m = results.at(case, target)
             if memory:
-                values.append(max(m.peak_rss) / (1 << 30) if m.peak_rss else 0.0)
+                ok = m.peak_rss and m.error is None
+                values.append(max(m.peak_rss) / (1 << 30) if ok else 0.0)
             else:
                 values.append(m.median if m.median is not None else 0.0)
         positions = [
             i + (index - (len(results.targets) - 1) / 2) * width for i in range(len(cases))
         ]
         axes.bar(positions, values, width, label=target)
+        for position, case in zip(positions, cases, strict=True):
+            if results.at(case, target).error is not None:
+                axes.text(position, 0, "failed", rotation=90, ha="center", va="bottom", fontsize=8)
     axes.set_xticks(range(len(cases)))
     axes.set_xticklabels(cases, rotation=30 if len(cases) > 3 else 0, ha="right", fontsize=8)
     axes.set_ylabel("peak server RSS (GiB)" if memory else "median seconds (lower is better)")

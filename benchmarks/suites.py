@@ -30,7 +30,8 @@ class Options:
     #: TPC-H query numbers to run (all 22 when empty).
     queries: tuple[int, ...] = ()
     clients: int = 4
-    memory_factor: float = 20.0
+    #: memory: result sizes, as multiples of the driver memory (one case each).
+    memory_factors: tuple[float, ...] = (5.0, 10.0, 20.0)
     driver_memory: str | None = None
     data_dir: Path = Path.home() / ".cache" / "sparkflight-bench"
 
@@ -353,31 +354,35 @@ class Memory(Suite):
     def settings(self, options: Options) -> SparkSettings:
         return SparkSettings(driver_memory=options.driver_memory or "512m")
 
-    def _rows(self, options: Options) -> int:
+    def _rows(self, options: Options) -> dict[str, int]:
+        """The rows of each case's result."""
         driver = _memory_bytes(self.settings(options).driver_memory)
-        return max(1, int(options.memory_factor * driver / _PAYLOAD_BYTES))
+        return {
+            f"stream {factor:g}x driver memory": max(1, int(factor * driver / _PAYLOAD_BYTES))
+            for factor in options.memory_factors
+        }
 
     def cases(self, options: Options) -> list[str]:
-        return [f"stream {options.memory_factor:g}x driver memory"]
+        return list(self._rows(options))
 
     def reference(self, options: Options) -> dict[str, Answer]:
-        rows = self._rows(options)
-        return {case: (rows, rows * (rows - 1) // 2) for case in self.cases(options)}
+        return {case: (rows, rows * (rows - 1) // 2) for case, rows in self._rows(options).items()}
 
     def prepare(self, target: Target, options: Options) -> Any:
         return self._rows(options)
 
     def run(self, target: Target, state: Any, case: str) -> Outcome:
         F = target.functions
-        partitions = max(1, -(-state * _PAYLOAD_BYTES // _PARTITION_BYTES))
-        df = target.spark.range(0, state, 1, partitions).select(
+        rows = state[case]
+        partitions = max(1, -(-rows * _PAYLOAD_BYTES // _PARTITION_BYTES))
+        df = target.spark.range(0, rows, 1, partitions).select(
             F.col("id"), F.rpad(F.col("id").cast("string"), _PAYLOAD_BYTES, "x").alias("payload")
         )
         count = total = 0
         for row in df.toLocalIterator():
             count += 1
             total += row[0]
-        return Outcome((count, total), {"result GiB": state * _PAYLOAD_BYTES / (1 << 30)})
+        return Outcome((count, total), {"result GiB": rows * _PAYLOAD_BYTES / (1 << 30)})
 
 
 SUITES: dict[str, Suite] = {

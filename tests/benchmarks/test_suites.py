@@ -29,7 +29,7 @@ def options(tmp_path_factory: pytest.TempPathFactory) -> Options:
         # `sparkflight bench tpch` checks all 22 against DuckDB.
         queries=(3, 4, 13, 22),
         clients=2,
-        memory_factor=0.02,
+        memory_factors=(0.01, 0.02),
         driver_memory=SPARK_CONF["spark.driver.memory"],
         data_dir=Path(tmp_path_factory.mktemp("bench")),
     )
