@@ -5,13 +5,15 @@ from __future__ import annotations
 import shlex
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
 DEFAULT_DATA_DIR = Path.home() / ".cache" / "sparkflight-bench"
 TARGET_NAMES = ("sparkflight", "spark-connect", "classic")
 SUITE_NAMES = ("latency", "throughput", "tpch", "concurrency", "memory")
+
+N = TypeVar("N", int, float)
 
 
 def _names(text: str, known: tuple[str, ...], what: str, hint: str) -> list[str]:
@@ -24,6 +26,16 @@ def _names(text: str, known: tuple[str, ...], what: str, hint: str) -> list[str]
             param_hint=hint,
         )
     return names
+
+
+def _numbers(text: str, kind: type[N], hint: str) -> tuple[N, ...]:
+    """The comma-separated numbers of an option (``_`` allowed as in ``1_000``)."""
+    try:
+        return tuple(kind(n.strip().replace("_", "")) for n in text.split(",") if n.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            f"expected {'integers' if kind is int else 'numbers'}, got {text!r}", param_hint=hint
+        ) from None
 
 
 def bench(
@@ -72,28 +84,13 @@ def bench(
     if len(suite_name) != 1:
         raise typer.BadParameter("give one suite", param_hint="SUITE")
     target_names = _names(targets, TARGET_NAMES, "target", "--targets")
-    try:
-        row_counts = tuple(int(n.replace("_", "")) for n in rows.split(",") if n.strip())
-    except ValueError:
-        raise typer.BadParameter(f"expected integers, got {rows!r}", param_hint="--rows") from None
+    row_counts = _numbers(rows, int, "--rows")
     if not row_counts or min(row_counts) < 1:
         raise typer.BadParameter("give positive row counts", param_hint="--rows")
-
-    try:
-        query_numbers = tuple(int(n) for n in queries.split(",") if n.strip())
-    except ValueError:
-        raise typer.BadParameter(
-            f"expected integers, got {queries!r}", param_hint="--queries"
-        ) from None
+    query_numbers = _numbers(queries, int, "--queries")
     if any(not 1 <= n <= 22 for n in query_numbers):
         raise typer.BadParameter("TPC-H queries are numbered 1 to 22", param_hint="--queries")
-
-    try:
-        memory_factors = tuple(float(n) for n in memory_factor.split(",") if n.strip())
-    except ValueError:
-        raise typer.BadParameter(
-            f"expected numbers, got {memory_factor!r}", param_hint="--memory-factor"
-        ) from None
+    memory_factors = _numbers(memory_factor, float, "--memory-factor")
     if not memory_factors or min(memory_factors) <= 0:
         raise typer.BadParameter("give positive multiples", param_hint="--memory-factor")
 
