@@ -92,6 +92,8 @@ class Session:
     #: of the jobs it runs itself (as Spark's own actions do): Spark's tasks read the SQL
     #: conf from their job's local properties.
     conf_set: dict[str, str] = field(default_factory=dict)
+    #: Schemas Spark inferred for file sources read in the session (translate.sources).
+    inferred_schemas: dict[Any, Any] = field(default_factory=dict, repr=False)
     #: Result ids of the session's Python functions, whose profiles it sees
     #: (flight_server/profiles.py).
     profiled_ids: set[int] = field(default_factory=set)

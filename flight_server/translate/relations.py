@@ -16,7 +16,7 @@ from typing import Any
 import pyarrow as pa
 from google.protobuf import any_pb2
 from google.protobuf.message import DecodeError, Message
-from pyspark.sql import Column, DataFrame
+from pyspark.sql import Column, DataFrame, DataFrameReader
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 from pyspark.sql.group import GroupedData
@@ -30,7 +30,7 @@ from flight_server.errors import (
     SparkFlightError,
     attributed,
 )
-from flight_server.translate import jvm, logical, python
+from flight_server.translate import jvm, logical, python, sources
 from flight_server.translate.catalog import catalog_dataframe
 from flight_server.translate.expressions import (
     Context,
@@ -505,17 +505,23 @@ def local_dataframe(ctx: Context, table: pa.Table, schema_json: str) -> DataFram
 
 
 def _data_source(ctx: Context, m: sf.DataSourceRelation, outer: Scope | None) -> DataFrame:
-    reader = ctx.spark.read
-    if m.format:
-        reader = reader.format(m.format)
-    if m.options:
-        reader = reader.options(**dict(m.options))
-    if m.schema:
-        reader = reader.schema(_schema_text(m.schema))
     if m.predicates:
         return _jdbc_predicates(ctx, m)
-    paths = list(m.paths)
-    return reader.load(paths if len(paths) > 1 else (paths[0] if paths else None))
+
+    def reader(schema: T.StructType | str | None) -> DataFrameReader:
+        read = ctx.spark.read
+        if m.format:
+            read = read.format(m.format)
+        if m.options:
+            read = read.options(**dict(m.options))
+        return read.schema(schema) if schema else read
+
+    if m.schema:
+        paths = list(m.paths)
+        return reader(_schema_text(m.schema)).load(
+            paths if len(paths) > 1 else (paths[0] if paths else None)
+        )
+    return sources.load(ctx.session, reader, m.format, dict(m.options), list(m.paths))
 
 
 def _jdbc_predicates(ctx: Context, m: sf.DataSourceRelation) -> DataFrame:
