@@ -305,4 +305,3 @@ def test_closing_the_session_deletes_its_artifacts(spark: Any, tmp_path: Path) -
     owner.stop()
     assert not stored[0].exists()
     _good_query(spark)
-

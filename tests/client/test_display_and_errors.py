@@ -138,9 +138,11 @@ def unaliased_column_names(spark, F, T, Window, Row):
 
 @CASES.program()
 def aggregate_column_names(spark, F, T, Window, Row):
-    return books(spark).agg(
-        F.count("*"), F.avg("year"), F.countDistinct("year"), F.max(F.col("id") * 2)
-    ).columns
+    return (
+        books(spark)
+        .agg(F.count("*"), F.avg("year"), F.countDistinct("year"), F.max(F.col("id") * 2))
+        .columns
+    )
 
 
 @CASES.program()
@@ -353,9 +355,7 @@ def case_sensitive_when_configured(spark, F, T, Window, Row):
 @CASES.program()
 def type_coercion_by_spark(spark, F, T, Window, Row):
     df = spark.createDataFrame([(1, 2.5, "3")], "i int, d double, s string")
-    return df.select(
-        df.i + df.d, df.i + df.s, F.concat(df.i, df.s), F.greatest(df.i, df.d)
-    ).dtypes
+    return df.select(df.i + df.d, df.i + df.s, F.concat(df.i, df.s), F.greatest(df.i, df.d)).dtypes
 
 
 # ---------------------------------------------------------------- sql with arguments

@@ -349,9 +349,7 @@ def test_column_repr_and_guards() -> None:
     with pytest.raises(TypeError, match="INVALID_UDTF_HANDLER_TYPE"):
         F.arrow_udtf(lambda x: x)
     assert repr(F.udf(lambda x: x)("a")) == "Column<'<lambda>(a)'>"
-    assert repr(F.transform("a", lambda x: x + 1)) == (
-        "Column<'transform(a, x -> +(x, 1))'>"
-    )
+    assert repr(F.transform("a", lambda x: x + 1)) == ("Column<'transform(a, x -> +(x, 1))'>")
 
 
 def test_python_udf_travels_pickled_with_its_types_and_python_version() -> None:

@@ -85,9 +85,7 @@ def test_transform_with_state_counts_per_key(engines: Engines, rows_as_pandas: b
 
 
 @pytest.mark.parametrize("rows_as_pandas", [True, False], ids=["pandas", "rows"])
-def test_transform_with_state_from_an_initial_state(
-    engines: Engines, rows_as_pandas: bool
-) -> None:
+def test_transform_with_state_from_an_initial_state(engines: Engines, rows_as_pandas: bool) -> None:
     method = "transformWithStateInPandas" if rows_as_pandas else "transformWithState"
 
     def run(engine: Engine) -> list[tuple[Any, ...]]:
@@ -164,6 +162,7 @@ def _write_json(directory: Path, name: str, rows: list[dict[str, Any]]) -> None:
 def running_totals(engine: Engine, directory: Path, stateful: str) -> list[tuple[Any, ...]]:
     """Two files arrive one after the other; ``stateful`` keeps each key's running total
     across the micro-batches; the memory sink's rows after both."""
+
     def total(key: Any, pdfs: Any, state: Any) -> Any:
         seen = int(sum(p["v"].sum() for p in pdfs))
         before = state.get[0] if state.exists else 0

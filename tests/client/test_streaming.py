@@ -147,8 +147,8 @@ def test_foreach_batch_writes_each_batch_to_a_table(spark: Any, tmp_path: Path) 
     source = tmp_path / "in"
     source.mkdir()
     _write_json(source, "1.json", [{"id": 1, "name": "a"}, {"id": 2, "name": "b"}])
-    stream = spark.readStream.schema(EVENTS_SCHEMA).option("maxFilesPerTrigger", 1).json(
-        str(source)
+    stream = (
+        spark.readStream.schema(EVENTS_SCHEMA).option("maxFilesPerTrigger", 1).json(str(source))
     )
     _write_json(source, "2.json", [{"id": 3, "name": "c"}])
     query = stream.select("id").writeStream.foreachBatch(write).trigger(availableNow=True).start()

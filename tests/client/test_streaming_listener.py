@@ -151,9 +151,7 @@ def test_event_objects_carry_pysparks_fields(spark: Any, listeners: list, tmp_pa
     )
 
 
-def test_another_sessions_listener_hears_only_its_own_queries(
-    spark: Any, tmp_path: Path
-) -> None:
+def test_another_sessions_listener_hears_only_its_own_queries(spark: Any, tmp_path: Path) -> None:
     other = spark.newSession()
     try:
         theirs = Listener()

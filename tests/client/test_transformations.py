@@ -236,9 +236,7 @@ def aggregate_lambda(spark, F, T, Window, Row):
 def aggregate_with_finish(spark, F, T, Window, Row):
     df = nested(spark)
     return df.select(
-        F.aggregate(
-            "xs", F.lit(0.0), lambda acc, x: acc + x, lambda acc: acc / 2
-        ).alias("half")
+        F.aggregate("xs", F.lit(0.0), lambda acc, x: acc + x, lambda acc: acc / 2).alias("half")
     )
 
 
@@ -280,9 +278,7 @@ def map_zip_with_lambda(spark, F, T, Window, Row):
 def array_sort_with_comparator(spark, F, T, Window, Row):
     df = spark.createDataFrame([(["bbb", "a", "cc"],)], "words array<string>")
     return df.select(
-        F.array_sort(
-            "words", lambda x, y: F.length(x) - F.length(y)
-        ).alias("by_length")
+        F.array_sort("words", lambda x, y: F.length(x) - F.length(y)).alias("by_length")
     )
 
 
@@ -375,8 +371,10 @@ def correlated_scalar_subquery(spark, F, T, Window, Row):
 @CASES.frame()
 def exists_subquery(spark, F, T, Window, Row):
     df = sales(spark).alias("a")
-    pears = sales(spark).alias("b").where(
-        (F.col("b.region") == F.col("a.region").outer()) & (F.col("b.fruit") == "pears")
+    pears = (
+        sales(spark)
+        .alias("b")
+        .where((F.col("b.region") == F.col("a.region").outer()) & (F.col("b.fruit") == "pears"))
     )
     return df.where(pears.exists()).select("year", "region", "fruit")
 
@@ -640,9 +638,7 @@ def repartition_by_id(spark, F, T, Window, Row):
 def nearest_by_join(spark, F, T, Window, Row):
     users = spark.createDataFrame([(1, 10.0), (2, 20.0), (3, 30.0)], ["user_id", "score"])
     products = spark.createDataFrame([("A", 11.0), ("B", 22.0), ("C", 5.0)], ["product", "ps"])
-    return users.nearestByJoin(
-        products, F.abs(users.score - products.ps), 1, "exact", "distance"
-    )
+    return users.nearestByJoin(products, F.abs(users.score - products.ps), 1, "exact", "distance")
 
 
 @CASES.frame()

@@ -67,9 +67,11 @@ def udf_decorator_nondeterministic_and_arrow(spark, F, T, Window, Row):
 def udf_struct_result_in_filter(spark, F, T, Window, Row):
     pair = F.udf(lambda i, n: (i, n or "?"), "struct<i:int,n:string>")
     df = people(spark)
-    return df.where(F.udf(lambda i: i % 2 == 1, "boolean")("id")).select(
-        "id", pair("id", "name").alias("p")
-    ).orderBy("id")
+    return (
+        df.where(F.udf(lambda i: i % 2 == 1, "boolean")("id"))
+        .select("id", pair("id", "name").alias("p"))
+        .orderBy("id")
+    )
 
 
 @CASES.frame(ordered=True)

@@ -88,8 +88,10 @@ def lag_lead_with_defaults(spark, F, T, Window, Row):
 
 @CASES.frame()
 def nth_first_last_value(spark, F, T, Window, Row):
-    w = Window.partitionBy("grp").orderBy("t").rowsBetween(
-        Window.unboundedPreceding, Window.unboundedFollowing
+    w = (
+        Window.partitionBy("grp")
+        .orderBy("t")
+        .rowsBetween(Window.unboundedPreceding, Window.unboundedFollowing)
     )
     return scores(spark).select(
         "grp",

@@ -51,4 +51,3 @@ def test_a_stream_dropped_unstarted_ends_its_operation(server: SparkFlightServer
     assert len(session.operations) == 1  # nothing of the stream ran
     lifetime.end()
     assert session.operations == {}
-

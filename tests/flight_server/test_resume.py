@@ -247,9 +247,7 @@ def test_a_client_killed_while_spark_computes_leaves_no_job_after_the_timeout(
     server: SparkFlightServer, proxy: TcpProxy, classic: SparkSession
 ) -> None:
     connection = _connection(proxy.url, "alice")
-    started = threading.Thread(
-        target=lambda: Result(connection, _sql(SLOW), "slow"), daemon=True
-    )
+    started = threading.Thread(target=lambda: Result(connection, _sql(SLOW), "slow"), daemon=True)
     started.start()
     wait_until(lambda: active_jobs(classic), "the job")
     proxy.cut()
