@@ -18,6 +18,7 @@ from flight_server.errors import (
     STACK_TRACES,
     UNKNOWN_ACTION,
     SparkFlightError,
+    operation_in,
 )
 from flight_server.execute import interrupt, job_context, operation, release, tagged
 from flight_server.resume import release_result
@@ -133,9 +134,7 @@ _CONFIG: dict[int, Callable[[RuntimeConfig, sf.ConfigRequest, sf.ConfigResponse]
 
 def _config(call: ActionCall) -> Message:
     request: sf.ConfigRequest = call.request  # type: ignore[assignment]
-    operation = _CONFIG.get(request.operation)
-    if operation is None:
-        raise SparkFlightError(INVALID_ACTION_BODY, f"unknown config operation {request.operation}")
+    operation = operation_in(_CONFIG, request.operation, "config")
     response = sf.ConfigResponse()
     session = call.session
     operation(session.spark.conf, request, response)

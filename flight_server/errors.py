@@ -122,6 +122,15 @@ def _throwable_details(java_exception: Any) -> sf.ErrorDetails | None:
     return None
 
 
+def operation_in(table: dict[int, T], operation: int, what: str) -> T:
+    """The handler of an action's ``operation`` in ``table``; ``INVALID_ACTION_BODY``
+    naming ``what`` for an operation the server does not know."""
+    handler = table.get(operation)
+    if handler is None:
+        raise SparkFlightError(INVALID_ACTION_BODY, f"unknown {what} operation {operation}")
+    return handler
+
+
 @contextlib.contextmanager
 def attributed(plan_id: sf.PlanId | None) -> Iterator[None]:
     """Attribute an exception raised in the block to ``plan_id``, unless a plan node
@@ -246,6 +255,7 @@ def flight_errors() -> Iterator[None]:
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def reported(method: F) -> F:

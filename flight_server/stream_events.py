@@ -23,7 +23,7 @@ from pyspark.sql.streaming.listener import (
     QueryTerminatedEvent,
 )
 
-from flight_server.errors import INVALID_ACTION_BODY, SparkFlightError
+from flight_server.errors import INVALID_ACTION_BODY, SparkFlightError, operation_in
 from flight_server.streams import wait_in_slices
 from plans import sparkflight_pb2 as sf
 
@@ -168,9 +168,5 @@ def events_operation(
     session: Session, request: sf.StreamEventsRequest, lifetime: CallLifetime | None = None
 ) -> sf.StreamEventsResponse:
     """One ``stream.events`` call."""
-    operation = _OPERATIONS.get(request.operation)
-    if operation is None:
-        raise SparkFlightError(
-            INVALID_ACTION_BODY, f"unknown stream.events operation {request.operation}"
-        )
+    operation = operation_in(_OPERATIONS, request.operation, "stream.events")
     return operation(session, request, lifetime)

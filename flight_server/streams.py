@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pyspark.sql import DataFrame
 from pyspark.sql.streaming import DataStreamWriter, StreamingQuery, StreamingQueryManager
 
-from flight_server.errors import INVALID_ACTION_BODY, SparkFlightError, error_details
+from flight_server.errors import SparkFlightError, error_details, operation_in
 from flight_server.translate import python, translate_plan
 from plans import sparkflight_pb2 as sf
 
@@ -232,11 +232,7 @@ def query_operation(
     session: Session, request: sf.StreamQueryRequest, lifetime: CallLifetime | None = None
 ) -> sf.StreamQueryResponse:
     """One operation of a query handle; every answer carries the query and whether it runs."""
-    operation = _QUERY_OPERATIONS.get(request.operation)
-    if operation is None:
-        raise SparkFlightError(
-            INVALID_ACTION_BODY, f"unknown streaming query operation {request.operation}"
-        )
+    operation = operation_in(_QUERY_OPERATIONS, request.operation, "streaming query")
     query = query_of(session, request.query_id)
     out = sf.StreamQueryResponse()
     operation(_QueryCall(query, request, out, lifetime))
@@ -289,11 +285,7 @@ def manager_operation(
     session: Session, request: sf.StreamManagerRequest, lifetime: CallLifetime | None = None
 ) -> sf.StreamManagerResponse:
     """One operation of ``spark.streams``."""
-    operation = _MANAGER_OPERATIONS.get(request.operation)
-    if operation is None:
-        raise SparkFlightError(
-            INVALID_ACTION_BODY, f"unknown streaming query manager operation {request.operation}"
-        )
+    operation = operation_in(_MANAGER_OPERATIONS, request.operation, "streaming query manager")
     out = sf.StreamManagerResponse()
     operation(_ManagerCall(session.spark.streams, request, out, lifetime))
     return out
