@@ -485,7 +485,7 @@ def stream_of(
     started = start_result(session, build, headers, sent, cancelled)
     if call is not None:
         call.at_end(lambda: started.abandon("was abandoned by its client"))
-    return fl.GeneratorStream(started.schema, workers.iterate(guarded(started.batches, origin)))
+    return workers.stream(started.schema, guarded(started.batches, origin))
 
 
 def _once(function: Callable[..., bool]) -> Callable[..., bool]:

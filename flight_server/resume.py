@@ -123,7 +123,7 @@ class HeldResult:
         """A Flight stream of the batches from ``first`` on, read by ``call``."""
         generation = self.attach(call, first)
         batches = guarded(self._serve(first, generation, sent), self._origin)
-        return fl.GeneratorStream(self._started.schema, workers.iterate(batches))
+        return workers.stream(self._started.schema, batches)
 
     def attach(self, call: CallLifetime | None, first: int) -> int:
         """Have ``call`` read the result from batch ``first``; its generation number."""

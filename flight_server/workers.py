@@ -21,6 +21,9 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+import pyarrow as pa
+import pyarrow.flight as fl
+
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -117,3 +120,9 @@ def iterate(items: Iterator[T]) -> Iterator[T]:
         close = getattr(items, "close", None)
         if close is not None:
             call(close)
+
+
+def stream(schema: pa.Schema, batches: Iterator[Any]) -> fl.GeneratorStream:
+    """A Flight stream of ``batches`` (record batches, or pairs with their metadata),
+    each pulled on a worker thread."""
+    return fl.GeneratorStream(schema, iterate(batches))

@@ -217,7 +217,7 @@ class FlightSqlEndpoint:
             partitions=piece.partitions,
             cancelled=cancelled,
         )
-        return fl.GeneratorStream(result.schema, workers.iterate(sql_guarded(batches)))
+        return workers.stream(result.schema, sql_guarded(batches))
 
     # DoPut: updates, parameters and ingest.
 
