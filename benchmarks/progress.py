@@ -14,7 +14,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from benchmarks.runner import Progress as RunnerProgress
+from sparkflight.benchmarks.runner import Progress as RunnerProgress
 
 
 class RichProgress(RunnerProgress):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.table import Table
 
-from benchmarks.runner import Measurement, Results
+from sparkflight.benchmarks.runner import Measurement, Results
 
 BASELINE = "sparkflight"
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from benchmarks import worker
-from benchmarks.answers import differences
-from benchmarks.suites import SUITES, Options, Outcome
-from benchmarks.targets import SparkSettings
+from sparkflight.benchmarks import worker
+from sparkflight.benchmarks.answers import differences
+from sparkflight.benchmarks.suites import SUITES, Options, Outcome
+from sparkflight.benchmarks.targets import SparkSettings
 
 #: How often the memory suite samples the server's resident memory.
 MEMORY_SAMPLE_INTERVAL_S = 0.05

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from benchmarks.answers import plain_rows
-from benchmarks.targets import SparkSettings, Target
+from sparkflight.benchmarks.answers import plain_rows
+from sparkflight.benchmarks.targets import SparkSettings, Target
 
 Answer = Any
 
@@ -234,22 +234,22 @@ class TPCH(Suite):
     default_runs = 1
 
     def _files(self, options: Options) -> dict[str, Path]:
-        from benchmarks import tpch
+        from sparkflight.benchmarks import tpch
 
         return tpch.tables(options.data_dir / f"tpch-sf{options.scale_factor:g}")
 
     def cases(self, options: Options) -> list[str]:
-        from benchmarks.tpch.dataframe import QUERIES
+        from sparkflight.benchmarks.tpch.dataframe import QUERIES
 
         return [f"q{number}" for number in options.queries or QUERIES]
 
     def before(self, options: Options) -> None:
-        from benchmarks import tpch
+        from sparkflight.benchmarks import tpch
 
         tpch.generate(options.data_dir / f"tpch-sf{options.scale_factor:g}", options.scale_factor)
 
     def reference(self, options: Options) -> dict[str, Answer]:
-        from benchmarks.tpch.answers import duckdb_answers
+        from sparkflight.benchmarks.tpch.answers import duckdb_answers
 
         files = self._files(options)
         answers = duckdb_answers(files, [int(case[1:]) for case in self.cases(options)])
@@ -262,7 +262,7 @@ class TPCH(Suite):
         }
 
     def run(self, target: Target, state: Any, case: str) -> Outcome:
-        from benchmarks.tpch.dataframe import QUERIES
+        from sparkflight.benchmarks.tpch.dataframe import QUERIES
 
         query = QUERIES[int(case[1:])]
         return Outcome(plain_rows(query(state, target.functions).collect()))

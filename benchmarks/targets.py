@@ -1,6 +1,6 @@
 """The systems measured: sparkflight, Apache Spark Connect and classic in-process PySpark.
 
-A target is opened inside its own worker process (see :mod:`benchmarks.worker`), since
+A target is opened inside its own worker process (see :mod:`sparkflight.benchmarks.worker`), since
 classic PySpark and a Spark Connect client cannot share a Python process with another
 Spark. The two servers run as their own processes, started here with the same Spark
 settings as classic PySpark.
@@ -123,7 +123,7 @@ def _free_port() -> int:
 
 
 def _spark_env() -> dict[str, str]:
-    from flight_server.runtime import ensure_java
+    from sparkflight.flight_server.runtime import ensure_java
 
     ensure_java()
     return os.environ | {"SPARK_LOCAL_IP": "127.0.0.1"}
@@ -131,7 +131,7 @@ def _spark_env() -> dict[str, str]:
 
 def start_sparkflight_server(settings: SparkSettings) -> tuple[ServerProcess, str]:
     """``sparkflight serve`` on a free port; the process and its URL."""
-    args = [sys.executable, "-m", "flight_server", "serve", "--host", "127.0.0.1", "--port", "0"]
+    args = [sys.executable, "-m", "sparkflight", "serve", "--host", "127.0.0.1", "--port", "0"]
     args += ["--master", settings.master]
     for key, value in settings.conf().items():
         args += ["--conf", f"{key}={value}"]
@@ -175,8 +175,8 @@ class Target:
 
 def open_sparkflight(settings: SparkSettings, url: str | None = None) -> Target:
     """Our client on our server: a server started here, or the one at ``url``."""
-    import client
-    from client import functions
+    from sparkflight import client
+    from sparkflight.client import functions
 
     server = None
     if url is None:
@@ -228,7 +228,7 @@ def open_classic(settings: SparkSettings, url: str | None = None) -> Target:
     """In-process PySpark in the worker (``url`` is not used: there is no server)."""
     from pyspark.sql import functions
 
-    from flight_server.runtime import start_spark
+    from sparkflight.flight_server.runtime import start_spark
 
     spark = start_spark(settings.master, settings.conf(), app_name="sparkflight-bench")
     return Target("classic", spark, functions, os.getpid(), spark.newSession, spark.stop)

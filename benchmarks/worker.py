@@ -13,8 +13,8 @@ import traceback
 from multiprocessing.connection import Connection
 from typing import Any
 
-from benchmarks.suites import SUITES
-from benchmarks.targets import TARGETS, SparkSettings, terminate_with_parent
+from sparkflight.benchmarks.suites import SUITES
+from sparkflight.benchmarks.targets import TARGETS, SparkSettings, terminate_with_parent
 
 
 def _error(exc: BaseException) -> tuple[str, str]:

@@ -1,14 +1,14 @@
 """sparkflight's client: PySpark's DataFrame API over Arrow Flight, without a JVM.
 
-Change ``from pyspark.sql import SparkSession`` to ``from client import SparkSession``
+Change ``from pyspark.sql import SparkSession`` to ``from sparkflight.client import SparkSession``
 and connect with ``SparkSession.builder.remote("grpc://host:port").getOrCreate()``.
 """
 
-from client import functions, types
-from client.catalog import Catalog
-from client.column import Column
-from client.dataframe import DataFrame
-from client.errors import (
+from sparkflight.client import functions, types
+from sparkflight.client.catalog import Catalog
+from sparkflight.client.column import Column
+from sparkflight.client.dataframe import DataFrame
+from sparkflight.client.errors import (
     AnalysisException,
     ArithmeticException,
     DateTimeException,
@@ -30,15 +30,15 @@ from client.errors import (
     TempTableAlreadyExistsException,
     UnsupportedOperationException,
 )
-from client.group import GroupedData, PandasCogroupedOps
-from client.merge import MergeIntoWriter
-from client.observation import Observation
-from client.readwriter import DataFrameReader, DataFrameWriter, DataFrameWriterV2
-from client.row import Row
-from client.session import RuntimeConfig, SparkSession
-from client.storagelevel import StorageLevel
-from client.udf import UDFRegistration, UDTFRegistration
-from client.window import Window, WindowSpec
+from sparkflight.client.group import GroupedData, PandasCogroupedOps
+from sparkflight.client.merge import MergeIntoWriter
+from sparkflight.client.observation import Observation
+from sparkflight.client.readwriter import DataFrameReader, DataFrameWriter, DataFrameWriterV2
+from sparkflight.client.row import Row
+from sparkflight.client.session import RuntimeConfig, SparkSession
+from sparkflight.client.storagelevel import StorageLevel
+from sparkflight.client.udf import UDFRegistration, UDTFRegistration
+from sparkflight.client.window import Window, WindowSpec
 
 __all__ = [
     "AnalysisException",

@@ -17,16 +17,16 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
-from client.errors import (
+from sparkflight.client.errors import (
     PySparkFileNotFoundError,
     PySparkRuntimeError,
     PySparkValueError,
     not_supported,
 )
-from plans import sparkflight_pb2 as sf
+from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
-    from client.transport import Connection
+    from sparkflight.client.transport import Connection
 
 #: The first protocol version with artifacts.
 ARTIFACTS_PROTOCOL = 6

@@ -12,8 +12,8 @@ import os
 import sys
 from dataclasses import dataclass
 
-from client.environment import ipython_shell
-from plans import sparkflight_pb2 as sf
+from sparkflight.client.environment import ipython_shell
+from sparkflight.plans import sparkflight_pb2 as sf
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 #: Longest source line carried in a plan.

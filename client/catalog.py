@@ -14,14 +14,14 @@ import pyarrow as pa
 from google.protobuf import any_pb2
 from substrait import algebra_pb2, plan_pb2
 
-from client.errors import PySparkTypeError
-from client.storagelevel import storage_level_message
-from client.types import StructType
-from plans import sparkflight_pb2 as sf
+from sparkflight.client.errors import PySparkTypeError
+from sparkflight.client.storagelevel import storage_level_message
+from sparkflight.client.types import StructType
+from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
-    from client.dataframe import DataFrame
-    from client.session import SparkSession
+    from sparkflight.client.dataframe import DataFrame
+    from sparkflight.client.session import SparkSession
 
 C = sf.CatalogRelation
 

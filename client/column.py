@@ -6,8 +6,8 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Union
 
-from client.errors import PySparkTypeError, PySparkValueError
-from client.expressions import (
+from sparkflight.client.errors import PySparkTypeError, PySparkValueError
+from sparkflight.client.expressions import (
     Alias,
     Call,
     CaseWhen,
@@ -24,10 +24,10 @@ from client.expressions import (
     Subquery,
     WindowExpr,
 )
-from client.types import DataType
+from sparkflight.client.types import DataType
 
 if TYPE_CHECKING:
-    from client.window import WindowSpec
+    from sparkflight.client.window import WindowSpec
 
 ColumnOrName = Union["Column", str]
 
@@ -173,7 +173,7 @@ class Column:
         return Column(Call("substr", (self._expr, to_expr(startPos), to_expr(length))))
 
     def isin(self, *cols: Any) -> Column:
-        from client.dataframe import DataFrame
+        from sparkflight.client.dataframe import DataFrame
 
         if len(cols) == 1 and isinstance(cols[0], DataFrame):
             return Column(Subquery("in", cols[0]._relation, self._expr))
@@ -308,7 +308,7 @@ class Column:
         return Column(CaseWhen(expr.branches, to_expr(value)))
 
     def over(self, window: WindowSpec | None = None) -> Column:
-        from client.window import WindowSpec
+        from sparkflight.client.window import WindowSpec
 
         if not isinstance(self._expr, (Call, PythonUDF)):
             raise PySparkTypeError(

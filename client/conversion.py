@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from client.errors import malformed
-from client.row import Row, _create_row
-from client.types import (
+from sparkflight.client.errors import malformed
+from sparkflight.client.row import Row, _create_row
+from sparkflight.client.types import (
     ArrayType,
     AtomicType,
     BinaryType,

@@ -12,11 +12,18 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from client import callsite, plan, udf
-from client.column import Column, ColumnOrName, column_expr, flatten, name_to_expr, to_expr
-from client.conversion import arrow_to_pandas, arrow_to_rows
-from client.environment import in_notebook
-from client.errors import (
+from sparkflight.client import callsite, plan, udf
+from sparkflight.client.column import (
+    Column,
+    ColumnOrName,
+    column_expr,
+    flatten,
+    name_to_expr,
+    to_expr,
+)
+from sparkflight.client.conversion import arrow_to_pandas, arrow_to_rows
+from sparkflight.client.environment import in_notebook
+from sparkflight.client.errors import (
     AnalysisException,
     IllegalArgumentException,
     PySparkTypeError,
@@ -27,7 +34,7 @@ from client.errors import (
     unavailable_method,
     unavailable_property,
 )
-from client.expressions import (
+from sparkflight.client.expressions import (
     Alias,
     Call,
     CaseWhen,
@@ -41,13 +48,13 @@ from client.expressions import (
     Star,
     Subquery,
 )
-from client.group import GroupedData
-from client.merge import MERGE_PROTOCOL, MergeIntoWriter
-from client.observation import OBSERVE_PROTOCOL, Observation
-from client.row import Row
-from client.storagelevel import StorageLevel, storage_level_message
-from client.table_arg import TableArg
-from client.types import (
+from sparkflight.client.group import GroupedData
+from sparkflight.client.merge import MERGE_PROTOCOL, MergeIntoWriter
+from sparkflight.client.observation import OBSERVE_PROTOCOL, Observation
+from sparkflight.client.row import Row
+from sparkflight.client.storagelevel import StorageLevel, storage_level_message
+from sparkflight.client.table_arg import TableArg
+from sparkflight.client.types import (
     BooleanType,
     DataType,
     DoubleType,
@@ -58,14 +65,14 @@ from client.types import (
     StructType,
     from_arrow_schema,
 )
-from plans import sparkflight_pb2 as sf
+from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from client.readwriter import DataFrameWriter, DataFrameWriterV2
-    from client.session import SparkSession
-    from client.streaming import DataStreamWriter
+    from sparkflight.client.readwriter import DataFrameWriter, DataFrameWriterV2
+    from sparkflight.client.session import SparkSession
+    from sparkflight.client.streaming import DataStreamWriter
 
 #: PySpark's eager evaluation settings for notebooks and REPLs, with Spark's defaults.
 _EAGER_EVAL = {
@@ -284,7 +291,7 @@ class DataFrame:
     @property
     def writeStream(self) -> DataStreamWriter:
         """Start a streaming query of this streaming DataFrame."""
-        from client.streaming import DataStreamWriter
+        from sparkflight.client.streaming import DataStreamWriter
 
         return DataStreamWriter(self)
 
@@ -1413,11 +1420,11 @@ class DataFrame:
 
     @property
     def write(self) -> DataFrameWriter:
-        from client.readwriter import DataFrameWriter
+        from sparkflight.client.readwriter import DataFrameWriter
 
         return DataFrameWriter(self)
 
     def writeTo(self, table: str) -> DataFrameWriterV2:
-        from client.readwriter import DataFrameWriterV2
+        from sparkflight.client.readwriter import DataFrameWriterV2
 
         return DataFrameWriterV2(self, table)

@@ -13,14 +13,14 @@ from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from client import udf
-from client.errors import PySparkNotImplementedError, PySparkTypeError
-from client.row import Row
-from client.types import StructType
-from plans import sparkflight_pb2 as sf
+from sparkflight.client import udf
+from sparkflight.client.errors import PySparkNotImplementedError, PySparkTypeError
+from sparkflight.client.row import Row
+from sparkflight.client.types import StructType
+from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
-    from client.session import SparkSession
+    from sparkflight.client.session import SparkSession
 
 __all__ = [
     "DataSource",

@@ -9,8 +9,8 @@ from typing import Any
 import pyarrow.flight as flight
 from google.protobuf.message import DecodeError
 
-from client.callsite import describe
-from plans import sparkflight_pb2 as sf
+from sparkflight.client.callsite import describe
+from sparkflight.plans import sparkflight_pb2 as sf
 
 
 class QueryContextType(enum.Enum):

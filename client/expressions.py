@@ -18,16 +18,16 @@ from typing import TYPE_CHECKING, Any
 
 from substrait import algebra_pb2
 
-from client.errors import not_supported
-from client.literals import literal as _literal
-from client.literals import to_substrait_type
-from plans.extensions import EXPRESSIONS_URN, SPARK_FUNCTIONS_URN, FunctionAnchors
-from plans.functions import standard_twin
+from sparkflight.client.errors import not_supported
+from sparkflight.client.literals import literal as _literal
+from sparkflight.client.literals import to_substrait_type
+from sparkflight.plans.extensions import EXPRESSIONS_URN, SPARK_FUNCTIONS_URN, FunctionAnchors
+from sparkflight.plans.functions import standard_twin
 
 if TYPE_CHECKING:
-    from client.plan import Relation
-    from client.types import DataType
-    from client.window import WindowSpec
+    from sparkflight.client.plan import Relation
+    from sparkflight.client.types import DataType
+    from sparkflight.client.window import WindowSpec
 
 Expression = algebra_pb2.Expression
 _SORT = algebra_pb2.SortField.SortDirection
@@ -427,7 +427,7 @@ class SortOrder(Expr):
 
 
 def _int_type() -> DataType:
-    from client.types import IntegerType
+    from sparkflight.client.types import IntegerType
 
     return IntegerType()
 

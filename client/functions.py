@@ -1,11 +1,11 @@
 """Every function of ``pyspark.sql.functions``, built from a table.
 
 Most functions call the Spark function of the same SQL name with the user's
-arguments; :data:`client._function_signatures.SIGNATURES` says, per parameter,
+arguments; :data:`sparkflight.client._function_signatures.SIGNATURES` says, per parameter,
 whether an argument is a column (a ``str`` names a column) or a literal (a
 ``str`` is a string value). The functions whose SQL name or argument handling
 differs are written out below and take precedence over the table. Python UDFs and
-UDTFs come from :mod:`client.udf`; the Arrow UDFs and the UDTF analysis classes raise
+UDTFs come from :mod:`sparkflight.client.udf`; the Arrow UDFs and the UDTF analysis classes raise
 :class:`~client.errors.PySparkNotImplementedError`.
 """
 
@@ -15,11 +15,11 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from client._function_signatures import SIGNATURES
-from client.column import Column, ColumnOrName, column_expr, name_to_expr, to_expr
-from client.column import flatten as _flatten_args
-from client.errors import PySparkTypeError, PySparkValueError, not_supported
-from client.expressions import (
+from sparkflight.client._function_signatures import SIGNATURES
+from sparkflight.client.column import Column, ColumnOrName, column_expr, name_to_expr, to_expr
+from sparkflight.client.column import flatten as _flatten_args
+from sparkflight.client.errors import PySparkTypeError, PySparkValueError, not_supported
+from sparkflight.client.expressions import (
     Call,
     CaseWhen,
     Expr,
@@ -29,19 +29,19 @@ from client.expressions import (
     SqlExpression,
     Star,
 )
-from client.types import DataType
-from client.udf import ArrowUDFType as ArrowUDFType
-from client.udf import PandasUDFType as PandasUDFType
-from client.udf import UserDefinedFunction as UserDefinedFunction
-from client.udf import UserDefinedTableFunction as UserDefinedTableFunction
-from client.udf import arrow_udf as arrow_udf
-from client.udf import arrow_udtf as arrow_udtf
-from client.udf import pandas_udf as pandas_udf
-from client.udf import udf as udf
-from client.udf import udtf as udtf
+from sparkflight.client.types import DataType
+from sparkflight.client.udf import ArrowUDFType as ArrowUDFType
+from sparkflight.client.udf import PandasUDFType as PandasUDFType
+from sparkflight.client.udf import UserDefinedFunction as UserDefinedFunction
+from sparkflight.client.udf import UserDefinedTableFunction as UserDefinedTableFunction
+from sparkflight.client.udf import arrow_udf as arrow_udf
+from sparkflight.client.udf import arrow_udtf as arrow_udtf
+from sparkflight.client.udf import pandas_udf as pandas_udf
+from sparkflight.client.udf import udf as udf
+from sparkflight.client.udf import udtf as udtf
 
 if TYPE_CHECKING:
-    from client.dataframe import DataFrame
+    from sparkflight.client.dataframe import DataFrame
 
 _REQUIRED = "<required>"
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from client import plan, udf
-from client.column import Column, column_expr
-from client.errors import PySparkTypeError, PySparkValueError
-from client.expressions import Alias, Call, Expr, Literal, Star
-from client.streaming.state import TIMEOUTS
-from client.streaming.stateful_processor import StatefulProcessor
-from client.types import NumericType, StructType
-from plans import sparkflight_pb2 as sf
+from sparkflight.client import plan, udf
+from sparkflight.client.column import Column, column_expr
+from sparkflight.client.errors import PySparkTypeError, PySparkValueError
+from sparkflight.client.expressions import Alias, Call, Expr, Literal, Star
+from sparkflight.client.streaming.state import TIMEOUTS
+from sparkflight.client.streaming.stateful_processor import StatefulProcessor
+from sparkflight.client.types import NumericType, StructType
+from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
-    from client.dataframe import DataFrame
+    from sparkflight.client.dataframe import DataFrame
 
 
 def _int32(value: int) -> int:

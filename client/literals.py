@@ -18,7 +18,7 @@ from typing import Any
 
 from substrait import algebra_pb2, type_pb2
 
-from client.types import (
+from sparkflight.client.types import (
     ArrayType,
     BinaryType,
     BooleanType,

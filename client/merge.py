@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from client import plan
-from client.column import Column, ColumnOrName, column_expr
-from client.expressions import PlanContext
-from plans import sparkflight_pb2 as sf
+from sparkflight.client import plan
+from sparkflight.client.column import Column, ColumnOrName, column_expr
+from sparkflight.client.expressions import PlanContext
+from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
-    from client.dataframe import DataFrame
+    from sparkflight.client.dataframe import DataFrame
 
 _Action = sf.MergeAction
 

@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from client.conversion import arrow_to_rows
-from client.errors import PySparkAssertionError, PySparkTypeError, PySparkValueError
-from client.types import StructType
-from plans import sparkflight_pb2 as sf
+from sparkflight.client.conversion import arrow_to_rows
+from sparkflight.client.errors import PySparkAssertionError, PySparkTypeError, PySparkValueError
+from sparkflight.client.types import StructType
+from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
-    from client.column import Column
-    from client.dataframe import DataFrame
-    from client.session import SparkSession
+    from sparkflight.client.column import Column
+    from sparkflight.client.dataframe import DataFrame
+    from sparkflight.client.session import SparkSession
 
 #: The protocol version of the servers that compute observed metrics.
 OBSERVE_PROTOCOL = 3

@@ -18,8 +18,8 @@ from google.protobuf import any_pb2
 from google.protobuf.message import Message
 from substrait import algebra_pb2, plan_pb2
 
-from client.callsite import CallSite
-from client.expressions import (
+from sparkflight.client.callsite import CallSite
+from sparkflight.client.expressions import (
     PYTHON_PROTOCOL,
     Alias,
     Call,
@@ -30,7 +30,7 @@ from client.expressions import (
     WindowExpr,
     sort_order,
 )
-from plans import sparkflight_pb2 as sf
+from sparkflight.plans import sparkflight_pb2 as sf
 
 Rel = algebra_pb2.Rel
 _plan_ids = itertools.count(1)

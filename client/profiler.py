@@ -14,11 +14,11 @@ import pstats
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from client.errors import PySparkValueError, not_supported
-from plans import sparkflight_pb2 as sf
+from sparkflight.client.errors import PySparkValueError, not_supported
+from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
-    from client.session import SparkSession
+    from sparkflight.client.session import SparkSession
 
 #: The protocol version that brings ``spark.profile``.
 PROFILE_PROTOCOL = 9

@@ -25,11 +25,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from client.environment import in_notebook
-from plans import sparkflight_pb2 as sf
+from sparkflight.client.environment import in_notebook
+from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
-    from client.transport import Connection
+    from sparkflight.client.transport import Connection
 
 #: How often a running operation's progress is polled.
 POLL_INTERVAL_S = 0.2

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Self
 
-from client import plan
-from client.column import ColumnOrName, column_expr
-from client.errors import PySparkTypeError, PySparkValueError
-from client.expressions import PlanContext
-from client.types import StructType
-from plans import sparkflight_pb2 as sf
+from sparkflight.client import plan
+from sparkflight.client.column import ColumnOrName, column_expr
+from sparkflight.client.errors import PySparkTypeError, PySparkValueError
+from sparkflight.client.expressions import PlanContext
+from sparkflight.client.types import StructType
+from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
-    from client.dataframe import DataFrame
-    from client.session import SparkSession
+    from sparkflight.client.dataframe import DataFrame
+    from sparkflight.client.session import SparkSession
 
 PathOrPaths = str | list[str]
 
@@ -82,7 +82,7 @@ class DataFrameReader(_Options):
         schema: StructType | str | None = None,
         **options: Any,
     ) -> DataFrame:
-        from client.dataframe import DataFrame
+        from sparkflight.client.dataframe import DataFrame
 
         if format is not None:
             self.format(format)
@@ -141,7 +141,7 @@ class DataFrameReader(_Options):
         properties: dict[str, str] | None = None,
     ) -> DataFrame:
         """A database table over JDBC, split on ``column``'s range or by ``predicates``."""
-        from client.dataframe import DataFrame
+        from sparkflight.client.dataframe import DataFrame
 
         self.format("jdbc").options(**(properties or {})).options(url=url, dbtable=table)
         if column is not None:
@@ -168,7 +168,7 @@ class DataFrameReader(_Options):
 
     def changes(self, tableName: str) -> DataFrame:
         """The change data feed of a table whose catalog keeps one."""
-        from client.dataframe import DataFrame
+        from sparkflight.client.dataframe import DataFrame
 
         relation = plan.Changes(table_name=tableName, options=dict(self._options))
         return DataFrame(relation, self._session)

@@ -11,11 +11,11 @@ import pyarrow as pa
 import pyarrow.flight as flight
 from google.protobuf import any_pb2
 
-from client.errors import SparkFlightException, error_details
-from plans import sparkflight_pb2 as sf
+from sparkflight.client.errors import SparkFlightException, error_details
+from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
-    from client.transport import Connection
+    from sparkflight.client.transport import Connection
 
 #: First server protocol version with resumable results.
 RESUME_PROTOCOL = 4

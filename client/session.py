@@ -11,14 +11,14 @@ from typing import Any
 
 import pyarrow as pa
 
-from client import plan
-from client.artifacts import add_artifacts
-from client.catalog import Catalog
-from client.column import Column
-from client.conversion import local_data_to_arrow
-from client.dataframe import DataFrame
-from client.datasource import DataSourceRegistration
-from client.errors import (
+from sparkflight.client import plan
+from sparkflight.client.artifacts import add_artifacts
+from sparkflight.client.catalog import Catalog
+from sparkflight.client.column import Column
+from sparkflight.client.conversion import local_data_to_arrow
+from sparkflight.client.dataframe import DataFrame
+from sparkflight.client.datasource import DataSourceRegistration
+from sparkflight.client.errors import (
     PySparkTypeError,
     PySparkValueError,
     SparkNoSuchElementException,
@@ -27,19 +27,19 @@ from client.errors import (
     unavailable_method,
     unavailable_property,
 )
-from client.expressions import ColumnRef, Expr, Literal
-from client.profiler import Profile
-from client.progress import ProgressHandler, ProgressReporting
-from client.readwriter import DataFrameReader
-from client.results import RELEASE_HEADER_PROTOCOL, RESUME_PROTOCOL
-from client.streaming import DataStreamReader, StreamingQueryManager
-from client.streaming.listener import ListenerBus
-from client.transport import Connection, parse_remote
-from client.tvf import TableValuedFunction
-from client.types import DataType, StructType
-from client.udf import UDFRegistration, UDTFRegistration
-from client.versions import open_request, server_protocol
-from plans import sparkflight_pb2 as sf
+from sparkflight.client.expressions import ColumnRef, Expr, Literal
+from sparkflight.client.profiler import Profile
+from sparkflight.client.progress import ProgressHandler, ProgressReporting
+from sparkflight.client.readwriter import DataFrameReader
+from sparkflight.client.results import RELEASE_HEADER_PROTOCOL, RESUME_PROTOCOL
+from sparkflight.client.streaming import DataStreamReader, StreamingQueryManager
+from sparkflight.client.streaming.listener import ListenerBus
+from sparkflight.client.transport import Connection, parse_remote
+from sparkflight.client.tvf import TableValuedFunction
+from sparkflight.client.types import DataType, StructType
+from sparkflight.client.udf import UDFRegistration, UDTFRegistration
+from sparkflight.client.versions import open_request, server_protocol
+from sparkflight.plans import sparkflight_pb2 as sf
 
 #: Local data larger than this is uploaded with DoPut rather than sent in the plan.
 INLINE_LIMIT_BYTES = 4 * 1024 * 1024
@@ -295,7 +295,7 @@ class SparkSession:
     @property
     def showProgress(self) -> bool | None:
         """Whether a progress bar (terminal) or line (Jupyter) is shown: None decides by
-        where the output goes (see :mod:`client.progress`)."""
+        where the output goes (see :mod:`sparkflight.client.progress`)."""
         return self._progress.show
 
     @showProgress.setter

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from client.errors import PySparkTypeError
-from plans import sparkflight_pb2 as sf
-from plans import storage
+from sparkflight.client.errors import PySparkTypeError
+from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans import storage
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from client.column import ColumnOrName, column_expr, flatten
-from client.errors import IllegalArgumentException
-from client.expressions import sort_order
-from client.plan import TableArgument
+from sparkflight.client.column import ColumnOrName, column_expr, flatten
+from sparkflight.client.errors import IllegalArgumentException
+from sparkflight.client.expressions import sort_order
+from sparkflight.client.plan import TableArgument
 
 if TYPE_CHECKING:
-    from client.session import SparkSession
+    from sparkflight.client.session import SparkSession
 
 
 class TableArg:

@@ -22,15 +22,15 @@ import pyarrow as pa
 import pyarrow.flight as flight
 from google.protobuf.message import Message
 
-from client.errors import (
+from sparkflight.client.errors import (
     PySparkValueError,
     SparkFlightException,
     error_details,
     from_error_details,
 )
-from client.progress import ProgressReporting
-from client.results import Result
-from plans import sparkflight_pb2 as sf
+from sparkflight.client.progress import ProgressReporting
+from sparkflight.client.results import Result
+from sparkflight.plans import sparkflight_pb2 as sf
 
 SESSION_HEADER = b"x-sparkflight-session"
 OPERATION_HEADER = b"x-sparkflight-operation-id"

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from client import plan
-from client.column import Column, column_expr
-from client.errors import PySparkTypeError, PySparkValueError
+from sparkflight.client import plan
+from sparkflight.client.column import Column, column_expr
+from sparkflight.client.errors import PySparkTypeError, PySparkValueError
 
 if TYPE_CHECKING:
-    from client.dataframe import DataFrame
-    from client.session import SparkSession
+    from sparkflight.client.dataframe import DataFrame
+    from sparkflight.client.session import SparkSession
 
 
 def _table_function(name: str, arity: int | None) -> Callable[..., DataFrame]:

@@ -15,9 +15,9 @@ from typing import Any, ClassVar, overload
 
 import pyarrow as pa
 
-from client import variant as _variant
-from client.errors import IllegalArgumentException
-from client.row import Row
+from sparkflight.client import variant as _variant
+from sparkflight.client.errors import IllegalArgumentException
+from sparkflight.client.row import Row
 
 __all__ = [
     "Row",

@@ -1,10 +1,10 @@
 """Python functions that Spark's Python workers run on the server: UDFs, pandas UDFs,
 UDTFs and the functions of mapInPandas, applyInPandas and foreach.
 
-The client pickles a function with cloudpickle into a
-:class:`~plans.sparkflight_pb2.PythonFunction` message, with PySpark's eval type, the
-return type and the client's Python version; the server unpickles it and hands it to
-PySpark's own API. Captured variables and helper functions travel with the function.
+The client pickles a function (:mod:`sparkflight.client.pickling`) into a
+:class:`~sparkflight.plans.sparkflight_pb2.PythonFunction` message, with PySpark's eval
+type, the return type and the client's Python version; the server hands it to PySpark's
+own API. Captured variables and helper functions travel with the function.
 """
 
 from __future__ import annotations
@@ -12,28 +12,29 @@ from __future__ import annotations
 import collections.abc
 import functools
 import inspect
-import os
 import sys
-import sysconfig
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-import cloudpickle
-
-from client.column import Column, ColumnOrName, column_expr
-from client.errors import PySparkAttributeError, PySparkTypeError, PySparkValueError, not_supported
-from client.expressions import PYTHON_PROTOCOL, PythonUDF
-from client.plan import ARROW_UDTF_EVAL_TYPE, UDTF_TABLE_PROTOCOL, PythonTableFunction
-from client.table_arg import TableArg
-from client.types import DataType, StringType, parse_ddl_type
-from plans import sparkflight_pb2 as sf
+from sparkflight.client.column import Column, ColumnOrName, column_expr
+from sparkflight.client.errors import (
+    PySparkAttributeError,
+    PySparkTypeError,
+    PySparkValueError,
+    not_supported,
+)
+from sparkflight.client.expressions import PYTHON_PROTOCOL, PythonUDF
+from sparkflight.client.pickling import pickled
+from sparkflight.client.plan import ARROW_UDTF_EVAL_TYPE, UDTF_TABLE_PROTOCOL, PythonTableFunction
+from sparkflight.client.table_arg import TableArg
+from sparkflight.client.types import DataType, StringType, parse_ddl_type
+from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
-    from client.dataframe import DataFrame
-    from client.session import SparkSession
+    from sparkflight.client.dataframe import DataFrame
+    from sparkflight.client.session import SparkSession
 
 #: The protocol versions that bring state per key (transformWithState,
 #: applyInPandasWithState) and Python data sources.
@@ -112,39 +113,6 @@ def _type_text(data_type: DataType | str | None) -> str:
 
 def _name(f: Any) -> str:
     return getattr(f, "__name__", None) or type(f).__name__
-
-
-#: Where the standard library and installed packages live.
-_INSTALLED = tuple(
-    os.path.join(os.path.abspath(sysconfig.get_paths()[key]), "")
-    for key in ("stdlib", "platstdlib", "purelib", "platlib")
-)
-
-
-def _is_users_module(module: ModuleType) -> bool:
-    """A module of the user's own code: a file outside the installed packages."""
-    file = getattr(module, "__file__", None)
-    if module.__name__ == "__main__" or not file:
-        return False
-    return not os.path.abspath(file).startswith(_INSTALLED)
-
-
-def pickled(f: Any) -> bytes:
-    """``f`` pickled with cloudpickle. A function or class defined at the top of the user's
-    own module travels by value, with the module's helpers it uses, so that the server
-    needs no copy of that module; installed packages travel by reference."""
-    module = sys.modules.get(getattr(f, "__module__", None) or "")
-    if (
-        module is None
-        or not _is_users_module(module)
-        or module.__name__ in cloudpickle.list_registry_pickle_by_value()
-    ):
-        return cloudpickle.dumps(f)
-    cloudpickle.register_pickle_by_value(module)
-    try:
-        return cloudpickle.dumps(f)
-    finally:
-        cloudpickle.unregister_pickle_by_value(module)
 
 
 def python_function(
@@ -524,8 +492,8 @@ class UserDefinedTableFunction:
     def __call__(self, *args: ColumnOrName | TableArg) -> DataFrame:
         """The rows of the UDTF for ``args``: columns, or tables (``df.asTable()``), in the
         session of the first table, else the active session."""
-        from client.dataframe import DataFrame
-        from client.session import SparkSession
+        from sparkflight.client.dataframe import DataFrame
+        from sparkflight.client.session import SparkSession
 
         tables = [a._session for a in args if isinstance(a, TableArg)]
         session = tables[0] if tables else SparkSession.getActiveSession()

@@ -34,7 +34,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from client.errors import PySparkValueError, malformed
+from sparkflight.client.errors import PySparkValueError, malformed
 
 __all__ = ["to_python", "to_json", "from_json", "SIZE_LIMIT"]
 

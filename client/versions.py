@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from client.errors import SparkFlightException
-from plans import sparkflight_pb2 as sf
-from plans.protocol import PROTOCOL_VERSION, effective, package_version
+from sparkflight.client.errors import SparkFlightException
+from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.protocol import PROTOCOL_VERSION, effective, package_version
 
 #: The oldest server protocol version this client works with.
 MIN_SERVER_PROTOCOL = 1

@@ -6,8 +6,8 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-from client.column import Column, column_expr, flatten
-from client.expressions import Expr, sort_order
+from sparkflight.client.column import Column, column_expr, flatten
+from sparkflight.client.expressions import Expr, sort_order
 
 _JAVA_MIN_LONG = -(1 << 63)
 _JAVA_MAX_LONG = (1 << 63) - 1

@@ -212,7 +212,7 @@ def _local_server() -> tuple[subprocess.Popen[str], str]:
         [
             sys.executable,
             "-m",
-            "flight_server",
+            "sparkflight",
             "serve",
             "--port",
             "0",

@@ -11,27 +11,27 @@ from pyspark.sql import DataFrame
 from pyspark.sql.conf import RuntimeConfig
 from pyspark.sql.readwriter import DataFrameWriterV2
 
-from flight_server import profiles, stream_events, streams
-from flight_server.cluster import cluster_status
-from flight_server.errors import (
+from sparkflight.flight_server import profiles, stream_events, streams
+from sparkflight.flight_server.cluster import cluster_status
+from sparkflight.flight_server.errors import (
     INVALID_ACTION_BODY,
     STACK_TRACES,
     UNKNOWN_ACTION,
     SparkFlightError,
     operation_in,
 )
-from flight_server.execute import interrupt, job_context, operation, release, tagged
-from flight_server.resume import release_result
-from flight_server.sessions import CallHeaders, CallLifetime, Session, SessionManager
-from flight_server.translate import (
+from sparkflight.flight_server.execute import interrupt, job_context, operation, release, tagged
+from sparkflight.flight_server.resume import release_result
+from sparkflight.flight_server.sessions import CallHeaders, CallLifetime, Session, SessionManager
+from sparkflight.flight_server.translate import (
     PlanWithExpressions,
     python,
     translate_plan,
     translate_with_expressions,
 )
-from flight_server.versions import ServerVersions
-from plans import sparkflight_pb2 as sf
-from plans.storage import storage_level_message
+from sparkflight.flight_server.versions import ServerVersions
+from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.storage import storage_level_message
 
 
 @dataclass(frozen=True)

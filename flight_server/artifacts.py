@@ -33,12 +33,12 @@ from typing import TYPE_CHECKING, Any
 from py4j.clientserver import ClientServer
 from pyspark.sql import SparkSession
 
-from flight_server.errors import INVALID_ARTIFACT, PYTHON_DISABLED, SparkFlightError
-from flight_server.limits import check_at_most
-from plans import sparkflight_pb2 as sf
+from sparkflight.flight_server.errors import INVALID_ARTIFACT, PYTHON_DISABLED, SparkFlightError
+from sparkflight.flight_server.limits import check_at_most
+from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
-    from flight_server.sessions import Session
+    from sparkflight.flight_server.sessions import Session
 
 #: The SQL conf that gives each Spark session its own artifacts.
 ISOLATION_CONF = "spark.sql.artifact.isolation.enabled"

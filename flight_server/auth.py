@@ -36,8 +36,6 @@ import pyarrow.flight as fl
 
 _log = logging.getLogger(__name__)
 
-#: Environment variable naming the auth file when ``--auth-file`` is not given.
-AUTH_FILE_ENV = "SPARKFLIGHT_AUTH_FILE"
 #: Name of the authentication middleware (``ServerCallContext.get_middleware``).
 AUTH_MIDDLEWARE = "sparkflight-auth"
 #: How long a token issued for Basic credentials is valid.

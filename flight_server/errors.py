@@ -34,7 +34,7 @@ from pyspark.errors.exceptions.captured import (
     convert_exception,
 )
 
-from plans import sparkflight_pb2 as sf
+from sparkflight.plans import sparkflight_pb2 as sf
 
 _log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from google.protobuf import any_pb2, symbol_database
 from google.protobuf.message import DecodeError, Message
 
 if TYPE_CHECKING:
-    from flight_server.errors import SparkFlightError
+    from sparkflight.flight_server.errors import SparkFlightError
 
 _MIB = 1024 * 1024
 
@@ -48,7 +48,7 @@ class Limits:
 
 def exceeded(name: str, limit: float, what: str) -> SparkFlightError:
     """The error of a request that would cross limit ``name``."""
-    from flight_server.errors import LIMIT_EXCEEDED, SparkFlightError
+    from sparkflight.flight_server.errors import LIMIT_EXCEEDED, SparkFlightError
 
     return SparkFlightError(
         LIMIT_EXCEEDED,

@@ -19,7 +19,7 @@ import pyarrow as pa
 from pyspark.sql import DataFrame, Observation, SparkSession
 from pyspark.sql import types as T
 
-from plans import sparkflight_pb2 as sf
+from sparkflight.plans import sparkflight_pb2 as sf
 
 #: Translations of one observation whose action has not run (analysis-only calls never
 #: run theirs); only the newest are kept.

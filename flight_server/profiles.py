@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 from pyspark.profiler import MemoryProfiler
 from pyspark.sql import DataFrame
 
-from flight_server.errors import INVALID_ACTION_BODY, SparkFlightError
+from sparkflight.flight_server.errors import INVALID_ACTION_BODY, SparkFlightError
 
 if TYPE_CHECKING:
-    from flight_server.sessions import Session
+    from sparkflight.flight_server.sessions import Session
 
 PROFILER_CONF = "spark.sql.pyspark.udf.profiler"
 #: The kinds of profile, as ``spark.profile``'s ``type`` names them.

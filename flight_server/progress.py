@@ -1,6 +1,6 @@
 """Progress of running operations: Spark's stages and tasks, and the result sent so far.
 
-An operation's Spark jobs carry its job tag (:func:`flight_server.execute.operation_tag`);
+An operation's Spark jobs carry its job tag (:func:`.execute.operation_tag`);
 the stages of those jobs are read from Spark's status store when a client asks (the
 ``progress`` action), so reporting costs nothing while nobody asks. Stages that ended
 are remembered per operation and not read again. Only stages that ran or run are
@@ -20,7 +20,7 @@ from typing import Any
 from py4j.protocol import Py4JJavaError
 from pyspark import SparkContext
 
-from plans import sparkflight_pb2 as sf
+from sparkflight.plans import sparkflight_pb2 as sf
 
 #: Finished operations whose final report a session keeps.
 FINISHED_KEPT = 16

@@ -27,17 +27,17 @@ from google.protobuf import any_pb2
 from google.protobuf.message import DecodeError
 from pyspark.sql import DataFrame
 
-from flight_server import workers
-from flight_server.errors import (
+from sparkflight.flight_server import workers
+from sparkflight.flight_server.errors import (
     OPERATION_ALREADY_EXISTS,
     RESULT_NOT_FOUND,
     RESULT_NOT_RESUMABLE,
     SparkFlightError,
     guarded,
 )
-from flight_server.execute import StartedResult, interrupt, start_result
-from flight_server.sessions import CallHeaders, CallLifetime, Session, SessionManager
-from plans import sparkflight_pb2 as sf
+from sparkflight.flight_server.execute import StartedResult, interrupt, start_result
+from sparkflight.flight_server.sessions import CallHeaders, CallLifetime, Session, SessionManager
+from sparkflight.plans import sparkflight_pb2 as sf
 
 #: Type URL of the ``Any`` holding a ``ResumeTicket`` in a DoGet ticket.
 RESUME_TYPE_URL = "type.googleapis.com/sparkflight.v1.ResumeTicket"
@@ -290,7 +290,7 @@ def held_stream(
     origin: sf.PlanId | None = None,
     call: CallLifetime | None = None,
 ) -> fl.GeneratorStream:
-    """A Flight stream of a resumable result (see :func:`flight_server.execute.stream_of`):
+    """A Flight stream of a resumable result (see :func:`.execute.stream_of`):
     the result is held past ``call``'s end, until released or expired."""
     if headers.operation_id is not None:
         with session.lock:

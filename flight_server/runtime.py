@@ -7,7 +7,7 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from flight_server.java import JavaRuntime, find_java
+from sparkflight.flight_server.java import JavaRuntime, find_java
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession

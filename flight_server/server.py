@@ -13,13 +13,18 @@ import pyarrow.flight as fl
 from google.protobuf.message import DecodeError
 from pyspark.sql import DataFrame, SparkSession
 
-from flight_server import artifacts, flight_sql
-from flight_server.actions import ACTIONS, run_action
-from flight_server.auth import caller
-from flight_server.errors import INVALID_ARTIFACT, INVALID_PLAN, SparkFlightError, reported
-from flight_server.execute import arrow_schema, interrupt, release, stream_of
-from flight_server.limits import Limits, check_at_most
-from flight_server.resume import (
+from sparkflight.flight_server import artifacts, flight_sql
+from sparkflight.flight_server.actions import ACTIONS, run_action
+from sparkflight.flight_server.auth import caller
+from sparkflight.flight_server.errors import (
+    INVALID_ARTIFACT,
+    INVALID_PLAN,
+    SparkFlightError,
+    reported,
+)
+from sparkflight.flight_server.execute import arrow_schema, interrupt, release, stream_of
+from sparkflight.flight_server.limits import Limits, check_at_most
+from sparkflight.flight_server.resume import (
     SWEEP_INTERVAL_S,
     held_results,
     held_stream,
@@ -28,7 +33,7 @@ from flight_server.resume import (
     resume_ticket,
     sweep,
 )
-from flight_server.sessions import (
+from sparkflight.flight_server.sessions import (
     CallHeaders,
     CallLifetime,
     Session,
@@ -36,16 +41,16 @@ from flight_server.sessions import (
     SessionMiddleware,
     SessionMiddlewareFactory,
 )
-from flight_server.telemetry import (
+from sparkflight.flight_server.telemetry import (
     TELEMETRY_MIDDLEWARE,
     CallRecord,
     Metrics,
     TelemetryMiddlewareFactory,
 )
-from flight_server.translate import checked_plan, root_plan_id, translate_plan
-from flight_server.versions import ServerVersions
-from flight_server.workers import on_worker
-from plans import sparkflight_pb2 as sf
+from sparkflight.flight_server.translate import checked_plan, root_plan_id, translate_plan
+from sparkflight.flight_server.versions import ServerVersions
+from sparkflight.flight_server.workers import on_worker
+from sparkflight.plans import sparkflight_pb2 as sf
 
 _SESSION_MIDDLEWARE = "sparkflight-session"
 #: Longest wait between two looks for idle sessions.

@@ -16,14 +16,14 @@ import pyarrow as pa
 import pyarrow.flight as fl
 from pyspark.sql import SparkSession
 
-from flight_server.artifacts import enable_isolation
-from flight_server.errors import SESSION_NOT_FOUND, SparkFlightError
-from flight_server.limits import Limits, check_at_most
-from flight_server.observations import Observations
-from flight_server.progress import ProgressBoard
+from sparkflight.flight_server.artifacts import enable_isolation
+from sparkflight.flight_server.errors import SESSION_NOT_FOUND, SparkFlightError
+from sparkflight.flight_server.limits import Limits, check_at_most
+from sparkflight.flight_server.observations import Observations
+from sparkflight.flight_server.progress import ProgressBoard
 
 if TYPE_CHECKING:
-    from flight_server.resume import HeldResult
+    from sparkflight.flight_server.resume import HeldResult
 
 #: Request header naming the session a call belongs to.
 SESSION_HEADER = "x-sparkflight-session"

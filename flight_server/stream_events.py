@@ -23,12 +23,12 @@ from pyspark.sql.streaming.listener import (
     QueryTerminatedEvent,
 )
 
-from flight_server.errors import INVALID_ACTION_BODY, SparkFlightError, operation_in
-from flight_server.streams import wait_in_slices
-from plans import sparkflight_pb2 as sf
+from sparkflight.flight_server.errors import INVALID_ACTION_BODY, SparkFlightError, operation_in
+from sparkflight.flight_server.streams import wait_in_slices
+from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
-    from flight_server.sessions import CallLifetime, Session
+    from sparkflight.flight_server.sessions import CallLifetime, Session
 
 #: The most events a session keeps for its client; older ones are dropped.
 MAX_EVENTS = 1000

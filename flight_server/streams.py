@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 from pyspark.sql import DataFrame
 from pyspark.sql.streaming import DataStreamWriter, StreamingQuery, StreamingQueryManager
 
-from flight_server.errors import SparkFlightError, error_details, operation_in
-from flight_server.translate import python, translate_plan
-from plans import sparkflight_pb2 as sf
+from sparkflight.flight_server.errors import SparkFlightError, error_details, operation_in
+from sparkflight.flight_server.translate import python, translate_plan
+from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
-    from flight_server.sessions import CallLifetime, Session
+    from sparkflight.flight_server.sessions import CallLifetime, Session
 
 STREAMING_QUERY_NOT_FOUND = "STREAMING_QUERY_NOT_FOUND"
 #: The longest one call waits for a query; the client repeats the call.

@@ -2,7 +2,7 @@
 
 Every call gets a :class:`CallRecord` through :class:`TelemetryMiddlewareFactory`; the
 handlers fill in what only they know (the action, rows and bytes streamed), and when the
-call completes the record is logged as one JSON line on the ``flight_server.requests``
+call completes the record is logged as one JSON line on the ``sparkflight.flight_server.requests``
 logger and counted in the server's Prometheus registry.
 """
 
@@ -20,9 +20,9 @@ import pyarrow.flight as fl
 from google.protobuf.message import DecodeError
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
-from plans import sparkflight_pb2 as sf
+from sparkflight.plans import sparkflight_pb2 as sf
 
-_log = logging.getLogger("flight_server.requests")
+_log = logging.getLogger("sparkflight.flight_server.requests")
 
 #: Key of the telemetry middleware in a call's context.
 TELEMETRY_MIDDLEWARE = "sparkflight-telemetry"

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import pyspark
 
-from flight_server.errors import PROTOCOL_VERSION_MISMATCH, SparkFlightError
-from plans import sparkflight_pb2 as sf
-from plans.protocol import PROTOCOL_VERSION, effective, package_version
+from sparkflight.flight_server.errors import PROTOCOL_VERSION_MISMATCH, SparkFlightError
+from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.protocol import PROTOCOL_VERSION, effective, package_version
 
 #: The oldest client protocol version this server works with.
 MIN_CLIENT_PROTOCOL = 1

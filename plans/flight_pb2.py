@@ -17,7 +17,7 @@ _runtime_version.ValidateProtobufRuntimeVersion(
     '',
     'plans/flight.proto'
 )
-from plans.flight_pool import POOL as _FLIGHT_POOL
+from sparkflight.plans.flight_pool import POOL as _FLIGHT_POOL
 # @@protoc_insertion_point(imports)
 
 _sym_db = _symbol_database.Default()
@@ -29,7 +29,7 @@ DESCRIPTOR = _FLIGHT_POOL.AddSerializedFile(b'\n\x12plans/flight.proto\x12\x15\x
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
-_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'plans.flight_pb2', _globals)
+_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'sparkflight.plans.flight_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_SETSESSIONOPTIONSREQUEST_SESSIONOPTIONSENTRY']._loaded_options = None

@@ -3,7 +3,7 @@
 One row per function that means the same in Spark and in a standard Substrait
 extension. Producers use it to send the standard name; consumers use it to
 find the Spark function behind a standard name. Every other Spark function
-travels by its Spark name under :data:`plans.extensions.SPARK_FUNCTIONS_URN`.
+travels by its Spark name under :data:`sparkflight.plans.extensions.SPARK_FUNCTIONS_URN`.
 
 Spark functions deliberately *not* mapped because their semantics differ:
 ``/`` (Spark divides integers to a double; Substrait's ``divide`` keeps
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from plans.extensions import STANDARD_URN_PREFIX
+from sparkflight.plans.extensions import STANDARD_URN_PREFIX
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Regenerate the ``plans/*_pb2.py`` modules from the ``.proto`` files beside them.
 
-Run ``python -m plans.generate`` after changing a .proto (needs the ``dev``
+Run ``python -m sparkflight.plans.generate`` after changing a .proto (needs the ``dev``
 extra for ``grpcio-tools``, pinned to the release whose output imports on the
 protobuf runtime that the project requires). The Substrait messages it imports are taken from
 the installed ``substrait`` package's descriptors, so no Substrait .proto
@@ -62,19 +62,32 @@ def main() -> None:
         )
     if code != 0:
         raise SystemExit(f"protoc failed with exit code {code}")
+    for proto in PROTOS:
+        _use_installed_name(ROOT / proto.replace(".proto", "_pb2.py"))
     for proto in FLIGHT_PROTOS:
         _use_flight_pool(ROOT / proto.replace(".proto", "_pb2.py"))
 
 
+def _use_installed_name(module: pathlib.Path) -> None:
+    """Name a generated module as installed: ``plans/x.proto`` is ``sparkflight.plans.x_pb2``
+    (protoc names it after the .proto's path, ``plans.x_pb2``)."""
+    text = module.read_text()
+    generated = f"'plans.{module.stem}'"
+    if generated not in text:
+        raise SystemExit(f"{module}: generated code no longer names its module {generated}")
+    module.write_text(text.replace(generated, f"'sparkflight.plans.{module.stem}'"))
+
+
 def _use_flight_pool(module: pathlib.Path) -> None:
-    """Have a generated module add its messages to ``plans.flight_pool.POOL``."""
+    """Have a generated module add its messages to ``sparkflight.plans.flight_pool.POOL``."""
     text = module.read_text()
     default_pool = "_descriptor_pool.Default()"
     if default_pool not in text:
         raise SystemExit(f"{module}: generated code no longer uses {default_pool}")
     text = text.replace(
         "# @@protoc_insertion_point(imports)",
-        "from plans.flight_pool import POOL as _FLIGHT_POOL\n# @@protoc_insertion_point(imports)",
+        "from sparkflight.plans.flight_pool import POOL as _FLIGHT_POOL\n"
+        "# @@protoc_insertion_point(imports)",
     )
     module.write_text(text.replace(default_pool, "_FLIGHT_POOL"))
 

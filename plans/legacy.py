@@ -4,7 +4,7 @@ The current Substrait protobufs no longer declare some deprecated fields that
 DataFusion, DuckDB and ibis still write. When such a plan is parsed, those
 fields land in the messages' unknown fields, silently. This module reads them
 back (:func:`fetch_count_offset`, :func:`groupings`; the extension URIs are
-read by :func:`plans.extensions.read_declarations`) and refuses a plan that
+read by :func:`sparkflight.plans.extensions.read_declarations`) and refuses a plan that
 carries any other unknown field (:func:`check_unknown_fields`), so that a plan
 is never mis-read in silence.
 """

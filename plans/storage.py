@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from plans import sparkflight_pb2 as sf
+from sparkflight.plans import sparkflight_pb2 as sf
 
 
 def storage_level_message(level: Any) -> sf.StorageLevel:

@@ -102,7 +102,7 @@ class ServerProcess:
 
 def serve_command(*extra: str, master: str = SERVER_MASTER) -> list[str]:
     """The ``sparkflight serve`` command line the tests run, with ``extra`` arguments."""
-    args = [sys.executable, "-m", "flight_server", "serve", "--host", "127.0.0.1"]
+    args = [sys.executable, "-m", "sparkflight", "serve", "--host", "127.0.0.1"]
     args += ["--port", "0", "--master", master]
     for key, value in SPARK_CONF.items():
         args += ["--conf", f"{key}={value}"]
@@ -164,7 +164,7 @@ def flight_client(server_url: str) -> Iterator[object]:
 @pytest.fixture(scope="session")
 def shared_spark(server_url: str) -> Iterator[object]:
     """A sparkflight client session on the server, for the whole run."""
-    from client import SparkSession
+    from sparkflight.client import SparkSession
 
     session = SparkSession.builder.remote(server_url).getOrCreate()
     yield session
@@ -175,7 +175,7 @@ def shared_spark(server_url: str) -> Iterator[object]:
 def spark(shared_spark: Any) -> Any:
     """The run's client session, active again (a test may have made and stopped another
     one, which leaves none active, as in PySpark)."""
-    from client import SparkSession
+    from sparkflight.client import SparkSession
 
     SparkSession._set_active(shared_spark)
     return shared_spark
@@ -184,7 +184,7 @@ def spark(shared_spark: Any) -> Any:
 @pytest.fixture(scope="session")
 def classic() -> Iterator[object]:
     """An in-process PySpark session, configured as the server's Spark, to compare with."""
-    from flight_server.runtime import start_spark
+    from sparkflight.flight_server.runtime import start_spark
 
     session = start_spark(SERVER_MASTER, SPARK_CONF, app_name="sparkflight-tests")
     yield session

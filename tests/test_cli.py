@@ -15,7 +15,7 @@ import pyarrow.flight as flight
 import pytest
 from typer.testing import CliRunner
 
-from flight_server.cli import app
+from sparkflight.cli import app
 from tests.conftest import REPO_ROOT, SERVER_START_TIMEOUT_S, ServerProcess, serve_command
 
 runner = CliRunner()
@@ -77,7 +77,7 @@ def table_rows(text: str) -> list[tuple[str, ...]]:
 def test_demo_runs_queries_through_a_server():
     env = os.environ | {"PYTHONIOENCODING": "utf-8", "COLUMNS": "200"}
     ran = subprocess.run(
-        [sys.executable, "-m", "flight_server", "demo"],
+        [sys.executable, "-m", "sparkflight", "demo"],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
@@ -85,6 +85,7 @@ def test_demo_runs_queries_through_a_server():
         encoding="utf-8",
     )
     assert ran.returncode == 0, ran.stderr
+    assert '"method"' not in ran.stdout + ran.stderr  # no request records amid the tables
     rows = table_rows(ran.stdout)
     even_squares = [("2", "4"), ("4", "16"), ("6", "36"), ("8", "64"), ("10", "100")]
     buckets = [("0", "34", "1683"), ("1", "33", "1617"), ("2", "33", "1650")]
@@ -98,7 +99,7 @@ def test_demo_runs_queries_through_a_server():
 def _status(server_url: str) -> subprocess.CompletedProcess[str]:
     env = os.environ | {"PYTHONIOENCODING": "utf-8", "COLUMNS": "250"}
     return subprocess.run(
-        [sys.executable, "-m", "flight_server", "status", server_url],
+        [sys.executable, "-m", "sparkflight", "status", server_url],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
@@ -139,6 +140,34 @@ def test_status_shows_the_running_streaming_queries(server_url, spark, tmp_path)
     assert query.id not in _status(server_url).stdout
 
 
+#: ``sparkflight`` as a client-only install runs it: neither pyspark nor pandas importable.
+CLIENT_ONLY = (
+    "import sys\n"
+    "sys.modules['pyspark'] = sys.modules['pandas'] = None\n"
+    "from sparkflight.cli import app\n"
+    "app(prog_name='sparkflight')\n"
+)
+
+
+@pytest.mark.parametrize("command", ["version", "status"])
+def test_a_client_only_install_runs_version_and_status(command, server_url):
+    args = [server_url] if command == "status" else []
+    env = os.environ | {"PYTHONIOENCODING": "utf-8", "COLUMNS": "250"}
+    ran = subprocess.run(
+        [sys.executable, "-c", CLIENT_ONLY, command, *args],
+        cwd="/",
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    assert ran.returncode == 0, ran.stderr
+    if command == "status":
+        assert ("master", "local[2]") in table_rows(ran.stdout)
+    else:
+        assert f"sparkflight {version('sparkflight')}" in ran.stdout.splitlines()
+
+
 def test_status_of_no_server_says_so():
     result = runner.invoke(app, ["status", "grpc://127.0.0.1:1"])
     assert result.exit_code == 1
@@ -147,8 +176,8 @@ def test_status_of_no_server_says_so():
 
 @pytest.mark.parametrize(("flags", "python"), [([], True), (["--no-python"], False)])
 def test_serve_no_python_makes_the_server_refuse_python_functions(flags, python, monkeypatch):
-    import flight_server.cli as cli
-    import flight_server.runtime as runtime
+    import sparkflight.flight_server.launch as launch
+    import sparkflight.flight_server.runtime as runtime
 
     seen = {}
 
@@ -164,7 +193,7 @@ def test_serve_no_python_makes_the_server_refuse_python_functions(flags, python,
         raise Stopped
 
     monkeypatch.setattr(runtime, "start_spark", lambda master, conf: FakeSpark())
-    monkeypatch.setattr(cli, "start_server", fake_start_server)
+    monkeypatch.setattr(launch, "start_server", fake_start_server)
     result = runner.invoke(app, ["serve", *flags])
     assert isinstance(result.exception, Stopped)
     assert seen == {"python": python, "stopped": True}

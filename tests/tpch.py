@@ -1,6 +1,6 @@
 """TPC-H data and queries for tests that compare sparkflight with another engine.
 
-The tables and the SQL text live in :mod:`benchmarks.tpch`; this module adds
+The tables and the SQL text live in :mod:`sparkflight.benchmarks.tpch`; this module adds
 DataFusion, whose Substrait producer writes foreign plans for the server tests.
 """
 
@@ -13,7 +13,7 @@ import datafusion
 from datafusion.substrait import Serde
 from substrait import plan_pb2
 
-from benchmarks.tpch import QUERIES, TABLES, generate, tables
+from sparkflight.benchmarks.tpch import QUERIES, TABLES, generate, tables
 
 __all__ = ["QUERIES", "TABLES", "datafusion_context", "datafusion_plan", "generate", "tables"]
 

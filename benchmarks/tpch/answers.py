@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from benchmarks.tpch.sql import QUERIES
+from sparkflight.benchmarks.tpch.sql import QUERIES
 
 
 def duckdb_answers(files: dict[str, Path], numbers: list[int]) -> dict[int, list[tuple[Any, ...]]]:

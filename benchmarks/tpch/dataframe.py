@@ -3,7 +3,7 @@
 Each query takes the eight tables as DataFrames and a ``functions`` module (PySpark's
 or sparkflight's client's), so the same code runs on classic PySpark, the Spark Connect
 client and the sparkflight client. Columns are referred to by unique names only, and
-each query's columns come out in the order of its SQL text in :mod:`benchmarks.tpch.sql`.
+each query's columns come out in the order of its SQL text in :mod:`.sql`.
 """
 
 from __future__ import annotations

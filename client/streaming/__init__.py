@@ -1,9 +1,16 @@
 """Structured Streaming, as ``pyspark.sql.streaming``."""
 
-from client.streaming.listener import StreamingQueryListener
-from client.streaming.query import StreamingQuery, StreamingQueryManager, StreamingQueryProgress
-from client.streaming.readwriter import DataStreamReader, DataStreamWriter
-from client.streaming.stateful_processor import StatefulProcessor, StatefulProcessorHandle
+from sparkflight.client.streaming.listener import StreamingQueryListener
+from sparkflight.client.streaming.query import (
+    StreamingQuery,
+    StreamingQueryManager,
+    StreamingQueryProgress,
+)
+from sparkflight.client.streaming.readwriter import DataStreamReader, DataStreamWriter
+from sparkflight.client.streaming.stateful_processor import (
+    StatefulProcessor,
+    StatefulProcessorHandle,
+)
 
 __all__ = [
     "DataStreamReader",

@@ -15,11 +15,11 @@ import uuid
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any
 
-from client.streaming.query import WAIT_SLICE_MS, StreamingQueryProgress
-from plans import sparkflight_pb2 as sf
+from sparkflight.client.streaming.query import WAIT_SLICE_MS, StreamingQueryProgress
+from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
-    from client.session import SparkSession
+    from sparkflight.client.session import SparkSession
 
 __all__ = [
     "QueryIdleEvent",

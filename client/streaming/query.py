@@ -12,18 +12,18 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from client.errors import (
+from sparkflight.client.errors import (
     PySparkTypeError,
     PySparkValueError,
     StreamingQueryException,
     from_error_details,
     not_supported,
 )
-from plans import sparkflight_pb2 as sf
+from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
-    from client.session import SparkSession
-    from client.streaming.listener import StreamingQueryListener
+    from sparkflight.client.session import SparkSession
+    from sparkflight.client.streaming.listener import StreamingQueryListener
 
 #: The first protocol version with Structured Streaming.
 STREAMING_PROTOCOL = 8
@@ -220,7 +220,7 @@ class StreamingQueryManager:
     def addListener(self, listener: StreamingQueryListener) -> None:
         """Call ``listener`` with the events of this session's queries (in this process, on
         the session's listener thread)."""
-        from client.streaming.listener import StreamingQueryListener
+        from sparkflight.client.streaming.listener import StreamingQueryListener
 
         check_protocol(self._session, "spark.streams.addListener")
         if self._session._server_protocol < LISTENER_PROTOCOL:

@@ -8,19 +8,19 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from client import plan, udf
-from client.errors import (
+from sparkflight.client import plan, udf
+from sparkflight.client.errors import (
     PySparkTypeError,
     PySparkValueError,
 )
-from client.readwriter import _Options
-from client.streaming.query import StreamingQuery, check_protocol
-from client.types import StructType
-from plans import sparkflight_pb2 as sf
+from sparkflight.client.readwriter import _Options
+from sparkflight.client.streaming.query import StreamingQuery, check_protocol
+from sparkflight.client.types import StructType
+from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
-    from client.dataframe import DataFrame
-    from client.session import SparkSession
+    from sparkflight.client.dataframe import DataFrame
+    from sparkflight.client.session import SparkSession
 
 
 def _schema_text(schema: StructType | str) -> str:
@@ -93,7 +93,7 @@ class DataStreamReader(_Options):
         return self
 
     def _df(self, relation: plan.StreamSource) -> DataFrame:
-        from client.dataframe import DataFrame
+        from sparkflight.client.dataframe import DataFrame
 
         check_protocol(self._session, "spark.readStream")
         return DataFrame(relation, self._session)

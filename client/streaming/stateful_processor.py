@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from typing import Any, Protocol
 
-from client.types import StructType
+from sparkflight.client.types import StructType
 
 __all__ = [
     "ExpiredTimerInfo",

@@ -2,7 +2,11 @@
 plans, bulk ingest, catalog metadata and session options, in the DataFrame path's sessions.
 """
 
-from flight_server.flight_sql.endpoint import ACTION_DESCRIPTIONS, Call, FlightSqlEndpoint
-from flight_server.flight_sql.protocol import unpack
+from sparkflight.flight_server.flight_sql.endpoint import (
+    ACTION_DESCRIPTIONS,
+    Call,
+    FlightSqlEndpoint,
+)
+from sparkflight.flight_server.flight_sql.protocol import unpack
 
 __all__ = ["ACTION_DESCRIPTIONS", "Call", "FlightSqlEndpoint", "unpack"]

@@ -16,24 +16,35 @@ import pyarrow.flight as fl
 from google.protobuf.message import DecodeError, Message
 from pyspark.sql import SparkSession
 
-from flight_server import workers
-from flight_server.auth import caller
-from flight_server.errors import INVALID_ACTION_BODY, SparkFlightError
-from flight_server.execute import arrow_schema, job_context, operation, record_batches, release
-from flight_server.flight_sql import metadata, session_options
-from flight_server.flight_sql.errors import sql_errors, sql_guarded
-from flight_server.flight_sql.ingest import ingest
-from flight_server.flight_sql.protocol import Command, pack, unpack
-from flight_server.flight_sql.sql_info import sql_info_table
-from flight_server.flight_sql.statements import (
+from sparkflight.flight_server import workers
+from sparkflight.flight_server.auth import caller
+from sparkflight.flight_server.errors import INVALID_ACTION_BODY, SparkFlightError
+from sparkflight.flight_server.execute import (
+    arrow_schema,
+    job_context,
+    operation,
+    record_batches,
+    release,
+)
+from sparkflight.flight_server.flight_sql import metadata, session_options
+from sparkflight.flight_server.flight_sql.errors import sql_errors, sql_guarded
+from sparkflight.flight_server.flight_sql.ingest import ingest
+from sparkflight.flight_server.flight_sql.protocol import Command, pack, unpack
+from sparkflight.flight_server.flight_sql.sql_info import sql_info_table
+from sparkflight.flight_server.flight_sql.statements import (
     RESULT_NOT_FOUND,
     Prepared,
     Statements,
     update_count,
 )
-from flight_server.sessions import CallLifetime, Session, SessionManager, SessionMiddleware
-from plans import flight_pb2 as flight
-from plans import flight_sql_pb2 as fsql
+from sparkflight.flight_server.sessions import (
+    CallLifetime,
+    Session,
+    SessionManager,
+    SessionMiddleware,
+)
+from sparkflight.plans import flight_pb2 as flight
+from sparkflight.plans import flight_sql_pb2 as fsql
 
 UNSUPPORTED_COMMAND = "UNSUPPORTED_COMMAND"
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow.flight as fl
 
-from flight_server.errors import to_flight_error
+from sparkflight.flight_server.errors import to_flight_error
 
 
 @contextlib.contextmanager

@@ -11,10 +11,10 @@ from collections.abc import Callable
 import pyarrow as pa
 from pyspark.sql import DataFrame
 
-from flight_server.errors import SparkFlightError
-from flight_server.flight_sql.metadata import quote
-from flight_server.sessions import Session
-from plans import flight_sql_pb2 as fsql
+from sparkflight.flight_server.errors import SparkFlightError
+from sparkflight.flight_server.flight_sql.metadata import quote
+from sparkflight.flight_server.sessions import Session
+from sparkflight.plans import flight_sql_pb2 as fsql
 
 INVALID_INGEST = "INVALID_INGEST"
 TABLE_EXISTS = "TABLE_ALREADY_EXISTS"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from google.protobuf import any_pb2
 from google.protobuf.message import DecodeError, Message
 
-from plans import flight_sql_pb2 as fsql
+from sparkflight.plans import flight_sql_pb2 as fsql
 
 #: Type URL prefix of every Flight SQL command.
 TYPE_URL_PREFIX = "type.googleapis.com/arrow.flight.protocol.sql."

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from pyspark.sql import SparkSession
 
-from plans import flight_pb2 as flight
+from sparkflight.plans import flight_pb2 as flight
 
 CATALOG = "catalog"
 SCHEMA = "schema"

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyspark
 from pyspark.sql import SparkSession
 
-from flight_server.flight_sql import schemas
+from sparkflight.flight_server.flight_sql import schemas
 
 # Type codes of the value union (schemas.SQL_INFO_VALUE).
 _STRING, _BOOL, _BIGINT, _INT32, _STRING_LIST = 0, 1, 2, 3, 4

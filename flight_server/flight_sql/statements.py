@@ -18,10 +18,16 @@ from typing import Any
 import pyarrow as pa
 from pyspark.sql import DataFrame
 
-from flight_server.errors import SparkFlightError
-from flight_server.execute import Cancelled, arrow_batch_rdd, arrow_schema, job_context, operation
-from flight_server.sessions import Session
-from flight_server.translate import translate_plan
+from sparkflight.flight_server.errors import SparkFlightError
+from sparkflight.flight_server.execute import (
+    Cancelled,
+    arrow_batch_rdd,
+    arrow_schema,
+    job_context,
+    operation,
+)
+from sparkflight.flight_server.sessions import Session
+from sparkflight.flight_server.translate import translate_plan
 
 #: Most endpoints one result is cut into.
 MAX_ENDPOINTS = 4

@@ -12,13 +12,19 @@ from pyspark.sql.functions import partitioning
 from substrait import plan_pb2
 from substrait.algebra_pb2 import Expression
 
-from flight_server.errors import INVALID_PLAN, SparkFlightError
-from flight_server.limits import check_at_most, exceeded, message_depth
-from flight_server.sessions import Session
-from flight_server.translate.expressions import Context, Frame, Scope, expression, plain_value
-from flight_server.translate.relations import relation, relation_plan_id
-from plans import sparkflight_pb2 as sf
-from plans.legacy import check_unknown_fields
+from sparkflight.flight_server.errors import INVALID_PLAN, SparkFlightError
+from sparkflight.flight_server.limits import check_at_most, exceeded, message_depth
+from sparkflight.flight_server.sessions import Session
+from sparkflight.flight_server.translate.expressions import (
+    Context,
+    Frame,
+    Scope,
+    expression,
+    plain_value,
+)
+from sparkflight.flight_server.translate.relations import relation, relation_plan_id
+from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.legacy import check_unknown_fields
 
 __all__ = [
     "PlanWithExpressions",

@@ -17,8 +17,8 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as T
 from pyspark.sql.catalog import Catalog
 
-from flight_server.errors import INVALID_PLAN, SparkFlightError
-from plans import sparkflight_pb2 as sf
+from sparkflight.flight_server.errors import INVALID_PLAN, SparkFlightError
+from sparkflight.plans import sparkflight_pb2 as sf
 
 C = sf.CatalogRelation
 

@@ -17,19 +17,29 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 from substrait import algebra_pb2, plan_pb2
 
-from flight_server.errors import (
+from sparkflight.flight_server.errors import (
     INVALID_PLAN,
     PLAN_ID_NOT_FOUND,
     UNKNOWN_FUNCTION,
     SparkFlightError,
 )
-from flight_server.translate import jvm
-from flight_server.translate.types import catalyst_column, literal_column, literal_value, spark_type
-from plans.extensions import EXPRESSIONS_URN, SPARK_FUNCTIONS_URN, FunctionRef, read_declarations
-from plans.functions import spark_name_for
+from sparkflight.flight_server.translate import jvm
+from sparkflight.flight_server.translate.types import (
+    catalyst_column,
+    literal_column,
+    literal_value,
+    spark_type,
+)
+from sparkflight.plans.extensions import (
+    EXPRESSIONS_URN,
+    SPARK_FUNCTIONS_URN,
+    FunctionRef,
+    read_declarations,
+)
+from sparkflight.plans.functions import spark_name_for
 
 if TYPE_CHECKING:
-    from flight_server.sessions import Session
+    from sparkflight.flight_server.sessions import Session
 
 Expression = algebra_pb2.Expression
 FunctionArgument = algebra_pb2.FunctionArgument
@@ -594,7 +604,7 @@ def _lambda(ctx: Context, fc: FunctionCall, scope: Scope | None) -> Column:
 
 def _python_udf(ctx: Context, fc: FunctionCall, scope: Scope | None) -> Column:
     """``python_udf(function, args...)``: a Python UDF, its PythonFunction a binary literal."""
-    from flight_server.translate.python import udf_column
+    from sparkflight.flight_server.translate.python import udf_column
 
     args = _values(fc)
     if args[0].literal.WhichOneof("literal_type") != "binary":

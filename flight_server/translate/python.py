@@ -9,12 +9,9 @@ Spark's Python workers run it.
 
 from __future__ import annotations
 
-import importlib
-import io
 import pickle
 import sys
 from collections.abc import Callable
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from pyspark.sql import Column, DataFrame, GroupedData
@@ -26,17 +23,17 @@ from pyspark.sql.udf import UserDefinedFunction
 from pyspark.sql.udtf import UserDefinedTableFunction
 from pyspark.util import PythonEvalType
 
-from flight_server.errors import (
+from sparkflight.flight_server.errors import (
     INVALID_PLAN,
     PYTHON_DISABLED,
     PYTHON_VERSION_MISMATCH,
     SparkFlightError,
 )
-from flight_server.translate import jvm
-from plans import sparkflight_pb2 as sf
+from sparkflight.flight_server.translate import jvm
+from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
-    from flight_server.sessions import Session
+    from sparkflight.flight_server.sessions import Session
 
 _ARROW_UDF_CONF = "spark.sql.execution.pythonUDF.arrow.enabled"
 _TIMEOUTS = frozenset(
@@ -55,40 +52,10 @@ _UDTF_EVAL_TYPES = frozenset(
 )
 
 
-#: Client modules whose classes, functions and selves, met in a pickled function, stand
-#: for PySpark's: a client ``StructType``, ``Row`` or ``StatefulProcessor`` (or the module
-#: ``client.types`` captured as ``T``) becomes PySpark's, which Spark's Python workers expect.
-_PYSPARK_TWINS = {
-    "client.types": "pyspark.sql.types",
-    "client.row": "pyspark.sql.types",
-    "client.streaming.state": "pyspark.sql.streaming.state",
-    "client.streaming.stateful_processor": "pyspark.sql.streaming.stateful_processor",
-    "client.datasource": "pyspark.sql.datasource",
-}
-
-
-def _twin_module(name: str) -> ModuleType:
-    """cloudpickle's ``subimport`` (a module captured by a function), PySpark's twin first."""
-    return importlib.import_module(_PYSPARK_TWINS.get(name, name))
-
-
-class _Unpickler(pickle.Unpickler):
-    """Reads the client's classes and modules as their PySpark twins (:data:`_PYSPARK_TWINS`)."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        if module.endswith("cloudpickle") and name == "subimport":
-            return _twin_module
-        twin = _PYSPARK_TWINS.get(module)
-        if twin is not None:
-            found = getattr(importlib.import_module(twin), name, None)
-            if found is not None:
-                return found
-        return super().find_class(module, name)
-
-
 def unpickled(data: bytes) -> Any:
-    """A function pickled by the client (cloudpickle's format is pickle's)."""
-    return _Unpickler(io.BytesIO(data)).load()
+    """A function pickled by the client (cloudpickle's format is pickle's); the client wrote
+    its own classes as their PySpark twins."""
+    return pickle.loads(data)
 
 
 def server_python_version() -> str:

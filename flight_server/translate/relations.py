@@ -24,15 +24,15 @@ from pyspark.sql.table_arg import TableArg
 from substrait import algebra_pb2
 from substrait.extensions import extensions_pb2
 
-from flight_server.errors import (
+from sparkflight.flight_server.errors import (
     INVALID_PLAN,
     UNSUPPORTED_RELATION,
     SparkFlightError,
     attributed,
 )
-from flight_server.translate import jvm, logical, python, sources
-from flight_server.translate.catalog import catalog_dataframe
-from flight_server.translate.expressions import (
+from sparkflight.flight_server.translate import jvm, logical, python, sources
+from sparkflight.flight_server.translate.catalog import catalog_dataframe
+from sparkflight.flight_server.translate.expressions import (
     Context,
     Frame,
     Scope,
@@ -42,9 +42,9 @@ from flight_server.translate.expressions import (
     plain_value,
     sort_column,
 )
-from flight_server.translate.types import spark_schema
-from plans import sparkflight_pb2 as sf
-from plans.legacy import fetch_count_offset, groupings
+from sparkflight.flight_server.translate.types import spark_schema
+from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.legacy import fetch_count_offset, groupings
 
 Rel = algebra_pb2.Rel
 

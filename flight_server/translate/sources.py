@@ -17,7 +17,7 @@ from typing import Any
 from pyspark.sql import DataFrame, DataFrameReader
 from pyspark.sql import types as T
 
-from flight_server.sessions import Session
+from sparkflight.flight_server.sessions import Session
 
 #: File formats whose schema Spark infers from the files.
 INFERRING_FORMATS = frozenset({"parquet", "orc", "json", "csv", "avro", "xml"})

@@ -11,8 +11,8 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 from substrait import algebra_pb2, type_pb2
 
-from flight_server.errors import INVALID_PLAN, SparkFlightError
-from flight_server.translate import jvm
+from sparkflight.flight_server.errors import INVALID_PLAN, SparkFlightError
+from sparkflight.flight_server.translate import jvm
 
 Literal = algebra_pb2.Expression.Literal
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.report import markdown, write_chart
-from benchmarks.runner import Measurement, Results
+from sparkflight.benchmarks.report import markdown, write_chart
+from sparkflight.benchmarks.runner import Measurement, Results
 
 _GIB = 1 << 30
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.runner import Worker, run_suite, start_workers
-from benchmarks.suites import SUITES, Options
-from benchmarks.targets import SparkSettings
+from sparkflight.benchmarks.runner import Worker, run_suite, start_workers
+from sparkflight.benchmarks.suites import SUITES, Options
+from sparkflight.benchmarks.targets import SparkSettings
 from tests.conftest import SERVER_MASTER, SPARK_CONF
 
 TARGETS = ["sparkflight", "spark-connect", "classic"]

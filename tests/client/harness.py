@@ -2,7 +2,7 @@
 
 A *case* is a function ``case(spark, F, T, Window, Row, **inputs)`` written once
 against PySpark's API. :class:`Engine` supplies the session and modules of one
-side: the sparkflight client (``client``, ``client.functions``, ...) or
+side: the sparkflight client (``client``, ``sparkflight.client.functions``, ...) or
 classic PySpark (``pyspark.sql``, ``pyspark.sql.functions``, ...). The two
 sessions are separate Spark instances, so a case builds its own input data.
 
@@ -31,9 +31,9 @@ from pyspark.sql import Window as ClassicWindow
 from pyspark.sql import functions as classic_functions
 from pyspark.sql import types as classic_types
 
-import client
-from client import functions as client_functions
-from client import types as client_types
+from sparkflight import client
+from sparkflight.client import functions as client_functions
+from sparkflight.client import types as client_types
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,15 @@ from typing import Any
 
 import pytest
 
-from client import functions as F
-from client.errors import (
+from sparkflight.client import functions as F
+from sparkflight.client.errors import (
     PySparkException,
     PySparkFileNotFoundError,
     PySparkRuntimeError,
     PySparkValueError,
     PythonException,
 )
-from plans import sparkflight_pb2 as sf
+from sparkflight.plans import sparkflight_pb2 as sf
 
 _KIND = sf.ArtifactUpload
 
@@ -240,7 +240,7 @@ def test_server_refuses_bad_uploads_and_writes_nothing_outside(
 
 
 def test_default_session_takes_no_artifacts(spark: Any) -> None:
-    from client.transport import Connection
+    from sparkflight.client.transport import Connection
 
     connection = Connection.open(spark._url)
     try:

@@ -1,4 +1,4 @@
-"""client.conversion and client.row against PySpark's own conversions and Row."""
+"""sparkflight.client.conversion and client.row against PySpark's own conversions and Row."""
 
 from __future__ import annotations
 
@@ -19,15 +19,15 @@ from pyspark.sql import types as ps
 from pyspark.sql.conversion import ArrowTableToRowsConversion, LocalDataToArrowConversion
 from pyspark.sql.pandas.conversion import _convert_arrow_table_to_pandas
 
-from client import types as t
-from client.conversion import (
+from sparkflight.client import types as t
+from sparkflight.client.conversion import (
     arrow_to_pandas,
     arrow_to_rows,
     infer_schema,
     local_data_to_arrow,
 )
-from client.errors import PySparkValueError
-from client.row import Row
+from sparkflight.client.errors import PySparkValueError
+from sparkflight.client.row import Row
 
 
 def twin(schema: t.StructType) -> ps.StructType:

@@ -23,29 +23,44 @@ from pyspark.sql import window as ps_window
 from pyspark.sql.streaming import query as ps_query
 from pyspark.sql.streaming import readwriter as ps_stream
 
-import client
-from client.errors import PySparkNotImplementedError
+from sparkflight import client
+from sparkflight.client.errors import PySparkNotImplementedError
 
 #: PySpark class or module, and where the client's counterpart lives ("module:attribute").
 SURFACE: dict[str, tuple[Any, str]] = {
-    "SparkSession": (ps.SparkSession, "client.session:SparkSession"),
-    "SparkSession.Builder": (ps.SparkSession.Builder, "client.session:SparkSession.Builder"),
-    "DataFrame": (ps.DataFrame, "client.dataframe:DataFrame"),
-    "Column": (ps.Column, "client.column:Column"),
-    "GroupedData": (ps_group.GroupedData, "client.group:GroupedData"),
-    "Window": (ps_window.Window, "client.window:Window"),
-    "WindowSpec": (ps_window.WindowSpec, "client.window:WindowSpec"),
-    "DataFrameNaFunctions": (ps.DataFrameNaFunctions, "client.dataframe:DataFrameNaFunctions"),
+    "SparkSession": (ps.SparkSession, "sparkflight.client.session:SparkSession"),
+    "SparkSession.Builder": (
+        ps.SparkSession.Builder,
+        "sparkflight.client.session:SparkSession.Builder",
+    ),
+    "DataFrame": (ps.DataFrame, "sparkflight.client.dataframe:DataFrame"),
+    "Column": (ps.Column, "sparkflight.client.column:Column"),
+    "GroupedData": (ps_group.GroupedData, "sparkflight.client.group:GroupedData"),
+    "Window": (ps_window.Window, "sparkflight.client.window:Window"),
+    "WindowSpec": (ps_window.WindowSpec, "sparkflight.client.window:WindowSpec"),
+    "DataFrameNaFunctions": (
+        ps.DataFrameNaFunctions,
+        "sparkflight.client.dataframe:DataFrameNaFunctions",
+    ),
     "DataFrameStatFunctions": (
         ps.DataFrameStatFunctions,
-        "client.dataframe:DataFrameStatFunctions",
+        "sparkflight.client.dataframe:DataFrameStatFunctions",
     ),
-    "DataFrameReader": (ps_readwriter.DataFrameReader, "client.readwriter:DataFrameReader"),
-    "DataFrameWriter": (ps_readwriter.DataFrameWriter, "client.readwriter:DataFrameWriter"),
-    "DataFrameWriterV2": (ps_readwriter.DataFrameWriterV2, "client.readwriter:DataFrameWriterV2"),
-    "Catalog": (ps_catalog.Catalog, "client.catalog:Catalog"),
-    "RuntimeConfig": (ps_conf.RuntimeConfig, "client.session:RuntimeConfig"),
-    "Row": (ps.Row, "client.row:Row"),
+    "DataFrameReader": (
+        ps_readwriter.DataFrameReader,
+        "sparkflight.client.readwriter:DataFrameReader",
+    ),
+    "DataFrameWriter": (
+        ps_readwriter.DataFrameWriter,
+        "sparkflight.client.readwriter:DataFrameWriter",
+    ),
+    "DataFrameWriterV2": (
+        ps_readwriter.DataFrameWriterV2,
+        "sparkflight.client.readwriter:DataFrameWriterV2",
+    ),
+    "Catalog": (ps_catalog.Catalog, "sparkflight.client.catalog:Catalog"),
+    "RuntimeConfig": (ps_conf.RuntimeConfig, "sparkflight.client.session:RuntimeConfig"),
+    "Row": (ps.Row, "sparkflight.client.row:Row"),
     "Observation": (ps.Observation, "client:Observation"),
     "MergeIntoWriter": (ps.MergeIntoWriter, "client:MergeIntoWriter"),
     "MergeIntoWriter.WhenMatched": (
@@ -60,15 +75,21 @@ SURFACE: dict[str, tuple[Any, str]] = {
         ps.MergeIntoWriter.WhenNotMatchedBySource,
         "client:MergeIntoWriter.WhenNotMatchedBySource",
     ),
-    "DataStreamReader": (ps_stream.DataStreamReader, "client.streaming:DataStreamReader"),
-    "DataStreamWriter": (ps_stream.DataStreamWriter, "client.streaming:DataStreamWriter"),
-    "StreamingQuery": (ps_query.StreamingQuery, "client.streaming:StreamingQuery"),
+    "DataStreamReader": (
+        ps_stream.DataStreamReader,
+        "sparkflight.client.streaming:DataStreamReader",
+    ),
+    "DataStreamWriter": (
+        ps_stream.DataStreamWriter,
+        "sparkflight.client.streaming:DataStreamWriter",
+    ),
+    "StreamingQuery": (ps_query.StreamingQuery, "sparkflight.client.streaming:StreamingQuery"),
     "StreamingQueryManager": (
         ps_query.StreamingQueryManager,
-        "client.streaming:StreamingQueryManager",
+        "sparkflight.client.streaming:StreamingQueryManager",
     ),
-    "functions": (ps_functions, "client.functions"),
-    "types": (ps_types, "client.types"),
+    "functions": (ps_functions, "sparkflight.client.functions"),
+    "types": (ps_types, "sparkflight.client.types"),
 }
 
 JVM = "needs a JVM in the client process (JVM_ATTRIBUTE_NOT_SUPPORTED)"

@@ -11,9 +11,9 @@ from typing import Any
 import pyspark.sql.datasource as classic_datasource
 import pytest
 
-import client.datasource as client_datasource
-from client import SparkSession
-from client.errors import PySparkTypeError, PythonException
+import sparkflight.client.datasource as client_datasource
+from sparkflight.client import SparkSession
+from sparkflight.client.errors import PySparkTypeError, PythonException
 from tests.client.harness import Engine, Engines, engines_for
 
 PUSHDOWN = "spark.sql.python.filterPushdown.enabled"

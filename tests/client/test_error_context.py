@@ -6,9 +6,9 @@ import inspect
 
 import pytest
 
-from client import SparkSession
-from client import functions as F
-from client.errors import AnalysisException, PySparkException
+from sparkflight.client import SparkSession
+from sparkflight.client import functions as F
+from sparkflight.client.errors import AnalysisException, PySparkException
 
 
 def _line_of(marker: str) -> int:

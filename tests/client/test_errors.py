@@ -15,7 +15,7 @@ import pytest
 from google.protobuf import any_pb2
 from substrait import algebra_pb2, plan_pb2
 
-from plans import sparkflight_pb2 as sf
+from sparkflight.plans import sparkflight_pb2 as sf
 from tests.client.harness import Engine, Engines, engines_for
 
 SESSION_HEADER = b"x-sparkflight-session"

@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 import pyarrow.flight as fl
 import pytest
 
-from client.errors import PySparkValueError, SparkFlightException
-from client.transport import OPERATION_HEADER, SESSION_HEADER, TAG_HEADER
+from sparkflight.client.errors import PySparkValueError, SparkFlightException
+from sparkflight.client.transport import OPERATION_HEADER, SESSION_HEADER, TAG_HEADER
 from tests.flight_server.plan_builder import Plans, sql
 
 SLOW = "select max(id * 2) as m from range(0, 100000000000, 1, 2)"

@@ -1,4 +1,4 @@
-"""client.literals: lit typing, Substrait literal encoding and type mapping."""
+"""sparkflight.client.literals: lit typing, Substrait literal encoding and type mapping."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from substrait import type_pb2
 from substrait.extension_registry.signature_checker_helpers import normalize_substrait_type_names
 
-from client import types as t
-from client.literals import (
+from sparkflight.client import types as t
+from sparkflight.client.literals import (
     from_substrait_type,
     infer_literal_type,
     literal,

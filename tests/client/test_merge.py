@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-import client
+from sparkflight import client
 from tests.client.harness import Cases, Engines, engines_for
 
 CASES = Cases()

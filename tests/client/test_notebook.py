@@ -20,8 +20,8 @@ CELL_TIMEOUT_S = 600
 CELLS = [
     # 0: connect
     """
-    from client import SparkSession
-    from client import functions as F
+    from sparkflight.client import SparkSession
+    from sparkflight.client import functions as F
     spark = SparkSession.builder.remote(SERVER_URL).getOrCreate()
     spark.showProgress = False
     people = spark.createDataFrame(

@@ -10,7 +10,7 @@ from typing import Any
 import pyspark.sql
 import pytest
 
-import client
+from sparkflight import client
 from tests.client.harness import Cases, Engines, engines_for
 
 CASES = Cases()

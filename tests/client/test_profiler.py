@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from client import SparkSession
-from client import functions as F
-from client.errors import PySparkValueError
+from sparkflight.client import SparkSession
+from sparkflight.client import functions as F
+from sparkflight.client.errors import PySparkValueError
 from tests.client.harness import printed
 
 PROFILER = "spark.sql.pyspark.udf.profiler"

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from client import SparkSession
-from client import functions as F
-from plans import sparkflight_pb2 as sf
+from sparkflight.client import SparkSession
+from sparkflight.client import functions as F
+from sparkflight.plans import sparkflight_pb2 as sf
 from tests.conftest import REPO_ROOT
 
 #: A guard against a child that hangs, not a performance expectation.
@@ -100,7 +100,7 @@ def test_unknown_operation_has_no_progress(spark: SparkSession) -> None:
 _TERMINAL_SCRIPT = textwrap.dedent(
     """
     import sys
-    from client import SparkSession
+    from sparkflight.client import SparkSession
 
     spark = SparkSession.builder.remote(sys.argv[1]).getOrCreate()
     try:
@@ -164,7 +164,7 @@ def test_no_bar_without_a_terminal(server_url: str) -> None:
     script = textwrap.dedent(
         """
         import sys
-        from client import SparkSession
+        from sparkflight.client import SparkSession
         spark = SparkSession.builder.remote(sys.argv[1]).getOrCreate()
         print(spark.range(0, 100000, numPartitions=2).selectExpr("sum(id)").collect())
         spark.stop()

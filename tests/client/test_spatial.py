@@ -15,8 +15,8 @@ from pyspark.errors import IllegalArgumentException as ClassicIllegalArgument
 from pyspark.sql import types as ps
 from pyspark.sql.types import _parse_datatype_json_value
 
-from client import types as t
-from client.errors import IllegalArgumentException
+from sparkflight.client import types as t
+from sparkflight.client.errors import IllegalArgumentException
 from tests.client.harness import Cases, Engines, engines_for
 
 POINT = bytes.fromhex("0101000000000000000000f03f0000000000000040")  # POINT(1 2)

@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 from pyspark.sql.streaming import StatefulProcessor as ClassicProcessor
 
-from client.errors import PySparkTypeError, PySparkValueError
-from client.streaming import StatefulProcessor
-from client.streaming.state import GroupStateTimeout
+from sparkflight.client.errors import PySparkTypeError, PySparkValueError
+from sparkflight.client.streaming import StatefulProcessor
+from sparkflight.client.streaming.state import GroupStateTimeout
 from tests.client.harness import Engine, Engines, engines_for
 
 STATE_STORE = "spark.sql.streaming.stateStore.providerClass"

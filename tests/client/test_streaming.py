@@ -17,16 +17,16 @@ from typing import Any
 import pytest
 from pyspark.sql import functions as PF
 
-from client import SparkSession
-from client import functions as F
-from client.errors import (
+from sparkflight.client import SparkSession
+from sparkflight.client import functions as F
+from sparkflight.client.errors import (
     AnalysisException,
     PySparkValueError,
     SparkFlightException,
     StreamingQueryException,
 )
-from client.streaming import StreamingQuery
-from plans import sparkflight_pb2 as sf
+from sparkflight.client.streaming import StreamingQuery
+from sparkflight.plans import sparkflight_pb2 as sf
 
 EVENTS_SCHEMA = "id INT, name STRING, ts TIMESTAMP"
 

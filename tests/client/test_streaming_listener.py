@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 from pyspark.sql.streaming import StreamingQueryListener as ClassicListener
 
-from client.errors import PySparkTypeError, SparkFlightException
-from client.streaming import StreamingQueryListener
-from client.streaming.listener import (
+from sparkflight.client.errors import PySparkTypeError, SparkFlightException
+from sparkflight.client.streaming import StreamingQueryListener
+from sparkflight.client.streaming.listener import (
     QueryProgressEvent,
     QueryStartedEvent,
     QueryTerminatedEvent,
 )
-from plans import sparkflight_pb2 as sf
+from sparkflight.plans import sparkflight_pb2 as sf
 
 # A guard against a listener that never hears of the end, not a performance expectation.
 EVENT_TIMEOUT_S = 120

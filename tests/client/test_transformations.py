@@ -573,9 +573,11 @@ def cache_then_query(spark, F, T, Window, Row):
 def persist_with_level(spark, F, T, Window, Row):
     from pyspark import StorageLevel as ClassicLevel
 
-    import client
+    from sparkflight import client
 
-    level_class = client.StorageLevel if F.__name__.startswith("client") else ClassicLevel
+    level_class = (
+        client.StorageLevel if F.__name__.startswith("sparkflight.client") else ClassicLevel
+    )
     df = spark.range(5).select((F.col("id") + 1).alias("x"))
     df.persist(level_class.DISK_ONLY)
     level = df.storageLevel

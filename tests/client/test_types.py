@@ -1,4 +1,4 @@
-"""client.types against pyspark.sql.types: reprs, JSON, simple strings, printSchema trees."""
+"""The client's types against pyspark.sql.types: reprs, JSON, simple strings, printSchema trees."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from pyspark.sql import types as ps
 from pyspark.sql.pandas import types as ps_arrow
 
-from client import types as t
+from sparkflight.client import types as t
 
 SPATIAL = [
     t.GeometryType(0),
@@ -367,13 +367,11 @@ PICKLED_TYPES = [
 
 
 @pytest.mark.parametrize("data_type", PICKLED_TYPES, ids=lambda d: d.simpleString())
-def test_a_pickled_type_is_read_as_pysparks_twin_on_the_server(data_type: t.DataType) -> None:
-    import cloudpickle
+def test_a_pickled_type_loads_as_pysparks_twin(data_type: t.DataType) -> None:
+    from sparkflight.client.pickling import pickled
 
-    from flight_server.translate.python import unpickled
-
-    data = cloudpickle.dumps(data_type)
-    assert pickle.loads(data) == data_type
-    twin = unpickled(data)
+    data = pickled(data_type)
+    assert b"sparkflight" not in data
+    twin = pickle.loads(data)
     assert twin == ps._parse_datatype_json_string(data_type.json())
     assert type(twin).__module__ == "pyspark.sql.types"

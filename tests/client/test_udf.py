@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from client.errors import PythonException
+from sparkflight.client.errors import PythonException
 from tests.client.harness import Cases, Engines, engines_for, printed
 
 CASES = Cases()
@@ -281,7 +281,7 @@ def test_foreach_and_foreach_partition(engines: Engines, tmp_path: Path) -> None
 
 
 def test_udf_that_raises_gives_python_exception_with_traceback(spark: Any) -> None:
-    from client import functions as F
+    from sparkflight.client import functions as F
 
     def risky(x: int) -> float:
         return 1 / (x - x)
@@ -295,8 +295,8 @@ def test_udf_that_raises_gives_python_exception_with_traceback(spark: Any) -> No
 
 
 def test_udf_that_exits_fails_only_its_query(spark: Any) -> None:
-    from client import functions as F
-    from client.errors import PySparkException
+    from sparkflight.client import functions as F
+    from sparkflight.client.errors import PySparkException
 
     with pytest.raises(PySparkException) as caught:
         spark.range(2).select(F.udf(lambda x: os._exit(3), "int")("id")).collect()
@@ -308,7 +308,7 @@ def test_udf_that_exits_fails_only_its_query(spark: Any) -> None:
 def test_udf_that_runs_out_of_memory_fails_only_its_query(spark: Any) -> None:
     """The worker's address space is capped just above what it uses, as Spark's
     ``spark.executor.pyspark.memory`` caps it, and the UDF asks for a gigabyte more."""
-    from client import functions as F
+    from sparkflight.client import functions as F
 
     def hog(x: int) -> int:
         import resource
@@ -329,8 +329,8 @@ def test_function_of_a_module_the_server_lacks_is_refused_clearly(
 ) -> None:
     import types
 
-    from client import functions as F
-    from client.errors import SparkFlightException
+    from sparkflight.client import functions as F
+    from sparkflight.client.errors import SparkFlightException
 
     module = types.ModuleType("only_on_the_client")
     exec("def double(x):\n    return 2 * x\n", module.__dict__)
@@ -354,8 +354,8 @@ def pandas_udf_registered_for_sql(spark, F, T, Window, Row):
 
 
 def test_pandas_udf_without_hints_or_type_is_refused(spark: Any) -> None:
-    from client import functions as F
-    from client.errors import PySparkValueError
+    from sparkflight.client import functions as F
+    from sparkflight.client.errors import PySparkValueError
 
     with pytest.raises(PySparkValueError, match="INVALID_PANDAS_UDF"):
         F.pandas_udf(lambda s: s, "long")

@@ -9,7 +9,11 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from client.errors import AnalysisException, IllegalArgumentException, PySparkAttributeError
+from sparkflight.client.errors import (
+    AnalysisException,
+    IllegalArgumentException,
+    PySparkAttributeError,
+)
 from tests.client.harness import Cases, Engines, engines_for
 
 CASES = Cases()
@@ -193,7 +197,7 @@ def test_bad_partition_column_names_it_and_the_session_goes_on(engines: Engines)
 
 
 def test_bad_partition_column_is_an_analysis_exception(spark: Any) -> None:
-    from client import functions as F
+    from sparkflight.client import functions as F
 
     per_team = F.udtf(PerTeam, returnType="team string, size int, total double")
     with pytest.raises(AnalysisException, match="no_such_column"):

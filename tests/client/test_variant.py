@@ -1,6 +1,6 @@
 """VariantVal: the client's decoder and builder of Spark's variant encoding against PySpark's.
 
-The unit tests compare ``client.types.VariantVal`` with ``pyspark.sql.types.VariantVal`` on
+The unit tests compare ``sparkflight.client.types.VariantVal`` with PySpark's ``VariantVal`` on
 the same bytes; the cases collect variants Spark built (``parse_json``, casts of dates,
 timestamps, decimals, binary, nested structs) through the server and in-process PySpark.
 """
@@ -15,9 +15,9 @@ import pytest
 from pyspark.errors import PySparkValueError as ClassicValueError
 from pyspark.sql import types as ps
 
-from client import types as t
-from client.errors import PySparkValueError
-from client.variant import SIZE_LIMIT
+from sparkflight.client import types as t
+from sparkflight.client.errors import PySparkValueError
+from sparkflight.client.variant import SIZE_LIMIT
 from tests.client.harness import Cases, Engines, engines_for
 
 DOCUMENTS = [

@@ -13,13 +13,13 @@ import pyarrow.flight as fl
 import pyspark
 import pytest
 
-import client.versions
-from client import SparkSession
-from client.errors import PySparkNotImplementedError, SparkFlightException
-from flight_server.server import SparkFlightServer
-from flight_server.versions import ServerVersions
-from plans import sparkflight_pb2 as sf
-from plans.protocol import PROTOCOL_VERSION
+from sparkflight import client
+from sparkflight.client import SparkSession
+from sparkflight.client.errors import PySparkNotImplementedError, SparkFlightException
+from sparkflight.flight_server.server import SparkFlightServer
+from sparkflight.flight_server.versions import ServerVersions
+from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.protocol import PROTOCOL_VERSION
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyarrow.flight as fl
 import pytest
 
-from plans import sparkflight_pb2 as sf
+from sparkflight.plans import sparkflight_pb2 as sf
 from tests.cluster.standalone import StandaloneCluster
 from tests.conftest import SERVER_START_TIMEOUT_S, ServerProcess, serve_command
 
@@ -132,7 +132,7 @@ def server(cluster_server: ClusterServer) -> ClusterServer:
 
 @pytest.fixture(scope="package")
 def spark(server_url: str) -> Iterator[object]:
-    from client import SparkSession
+    from sparkflight.client import SparkSession
 
     session = SparkSession.builder.remote(server_url).getOrCreate()
     yield session

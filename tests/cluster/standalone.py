@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyspark
 
-from flight_server.runtime import ensure_java
+from sparkflight.flight_server.runtime import ensure_java
 
 SPARK_HOME = Path(pyspark.__file__).parent
 DAEMON_MEMORY = "256m"

@@ -42,7 +42,7 @@ def test_status_reports_master_workers_and_executors(
 def test_status_command_prints_the_cluster(cluster: StandaloneCluster, server_url: str) -> None:
     env = os.environ | {"PYTHONIOENCODING": "utf-8", "COLUMNS": "200"}
     ran = subprocess.run(
-        [sys.executable, "-m", "flight_server", "status", server_url],
+        [sys.executable, "-m", "sparkflight", "status", server_url],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
@@ -60,7 +60,7 @@ def test_status_command_prints_the_cluster(cluster: StandaloneCluster, server_ur
 
 
 def test_a_query_runs_tasks_on_both_workers(spark, flight_client: fl.FlightClient) -> None:
-    from client import functions as F
+    from sparkflight.client import functions as F
 
     before = {e.id: e.completed_tasks for e in active_executors(cluster_status(flight_client))}
     rows = (
@@ -79,7 +79,7 @@ def test_a_query_runs_tasks_on_both_workers(spark, flight_client: fl.FlightClien
 
 def test_python_functions_run_on_the_executors(spark, flight_client: fl.FlightClient) -> None:
     """UDFs and mapInPandas run in the Python workers of both workers' executors."""
-    from client import functions as F
+    from sparkflight.client import functions as F
 
     before = {e.id: e.completed_tasks for e in active_executors(cluster_status(flight_client))}
     offset = 3

@@ -15,9 +15,9 @@ from substrait import algebra_pb2 as A
 from substrait import plan_pb2
 from substrait import type_pb2 as T
 
-from flight_server.server import SparkFlightServer
-from plans import sparkflight_pb2 as sf
-from plans.extensions import (
+from sparkflight.flight_server.server import SparkFlightServer
+from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.extensions import (
     EXPRESSIONS_URN,
     SPARK_FUNCTIONS_URN,
     STANDARD_URN_PREFIX,

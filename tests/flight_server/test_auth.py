@@ -18,10 +18,10 @@ import pytest
 from pyspark.sql import SparkSession
 from typer.testing import CliRunner
 
-from client import SparkSession as RemoteSession
-from flight_server.auth import Credentials, hash_password, server_options, token_digest
-from flight_server.cli import app
-from flight_server.server import SparkFlightServer
+from sparkflight.cli import app
+from sparkflight.client import SparkSession as RemoteSession
+from sparkflight.flight_server.auth import Credentials, hash_password, server_options, token_digest
+from sparkflight.flight_server.server import SparkFlightServer
 
 USER, PASSWORD = "alice", "correct horse battery staple"
 TOKEN = "static-api-token-for-tests"
@@ -71,7 +71,7 @@ def test_adbc_bearer_token(url: str) -> None:
     ids=["none", "wrong-password", "unknown-user"],
 )
 def test_adbc_refused(url: str, options: dict[str, str], caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.WARNING, logger="flight_server.auth")
+    caplog.set_level(logging.WARNING, logger="sparkflight.flight_server.auth")
     with pytest.raises(adbc_driver_manager.Error, match="UNAUTHENTICATED"):
         with adbc.connect(url, db_kwargs=options, autocommit=True) as connection:
             _query(connection)

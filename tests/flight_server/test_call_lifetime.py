@@ -3,9 +3,9 @@ ends its operation, and a call's context is never asked anything once the call e
 
 from __future__ import annotations
 
-from flight_server.execute import stream_of
-from flight_server.server import SparkFlightServer
-from flight_server.sessions import CallLifetime
+from sparkflight.flight_server.execute import stream_of
+from sparkflight.flight_server.server import SparkFlightServer
+from sparkflight.flight_server.sessions import CallLifetime
 from tests.flight_server.plan_builder import server  # noqa: F401 - fixture
 
 

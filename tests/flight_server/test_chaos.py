@@ -13,12 +13,12 @@ from collections.abc import Iterator
 import pytest
 from pyspark.sql import SparkSession
 
-from client import SparkSession as RemoteSession
-from client.errors import SparkFlightException
-from flight_server.cli import start_server
-from flight_server.limits import Limits
-from flight_server.resume import held_results
-from flight_server.server import SparkFlightServer
+from sparkflight.client import SparkSession as RemoteSession
+from sparkflight.client.errors import SparkFlightException
+from sparkflight.flight_server.launch import start_server
+from sparkflight.flight_server.limits import Limits
+from sparkflight.flight_server.resume import held_results
+from sparkflight.flight_server.server import SparkFlightServer
 from tests.conftest import REPO_ROOT
 
 SLOW = "select max(id * 2) as m from range(0, 100000000000, 1, 2)"
@@ -27,7 +27,7 @@ PATIENCE_S = 120
 
 CLIENT = """
 import sys
-from client import SparkSession
+from sparkflight.client import SparkSession
 spark = SparkSession.builder.remote(sys.argv[1]).getOrCreate()
 print("connected", flush=True)
 spark.sql(sys.argv[2]).collect()

@@ -7,8 +7,8 @@ import socket
 
 import pytest
 
-from flight_server.cluster import MASTER_WEB_URL_CONF, _add_workers, _master_web_urls
-from plans import sparkflight_pb2 as sf
+from sparkflight.flight_server.cluster import MASTER_WEB_URL_CONF, _add_workers, _master_web_urls
+from sparkflight.plans import sparkflight_pb2 as sf
 
 
 @pytest.mark.parametrize(

@@ -15,11 +15,11 @@ import pyarrow.flight as fl
 import pytest
 from pyspark.sql import SparkSession
 
-from flight_server.execute import MAX_BATCH_BYTES
-from flight_server.flight_sql.protocol import pack
-from flight_server.server import SparkFlightServer
-from plans import flight_pb2 as flight
-from plans import flight_sql_pb2 as fsql
+from sparkflight.flight_server.execute import MAX_BATCH_BYTES
+from sparkflight.flight_server.flight_sql.protocol import pack
+from sparkflight.flight_server.server import SparkFlightServer
+from sparkflight.plans import flight_pb2 as flight
+from sparkflight.plans import flight_sql_pb2 as fsql
 from tests.flight_server.plan_builder import client, server  # noqa: F401 - fixtures
 
 # A guard against a job that never starts or never stops, not a performance expectation.

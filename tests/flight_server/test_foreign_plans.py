@@ -19,7 +19,7 @@ import pytest
 from google.protobuf.message import Message
 from substrait import algebra_pb2, plan_pb2
 
-from plans import sparkflight_pb2 as sf
+from sparkflight.plans import sparkflight_pb2 as sf
 from tests import tpch
 from tests.plans.unknown_fields import field, with_fields
 

@@ -14,9 +14,9 @@ from substrait import algebra_pb2 as A
 from substrait import plan_pb2
 from substrait.extensions import extensions_pb2
 
-from flight_server.actions import ACTIONS
-from flight_server.sessions import SESSION_HEADER
-from plans import sparkflight_pb2 as sf
+from sparkflight.flight_server.actions import ACTIONS
+from sparkflight.flight_server.sessions import SESSION_HEADER
+from sparkflight.plans import sparkflight_pb2 as sf
 from tests.flight_server.plan_builder import Plans, sql
 
 # A guard against a hanging server, not a performance expectation.

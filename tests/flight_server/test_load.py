@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pyarrow as pa
 import pyarrow.flight as fl
 
-from flight_server.sessions import OPERATION_HEADER, SESSION_HEADER
-from plans import sparkflight_pb2 as sf
+from sparkflight.flight_server.sessions import OPERATION_HEADER, SESSION_HEADER
+from sparkflight.plans import sparkflight_pb2 as sf
 from tests.flight_server.plan_builder import Plans, leaf, sql
 
 CLIENTS = 32

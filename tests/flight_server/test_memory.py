@@ -8,7 +8,7 @@ import tempfile
 
 import pytest
 
-from client import SparkSession
+from sparkflight.client import SparkSession
 from tests.conftest import SERVER_START_TIMEOUT_S, ServerProcess, serve_command
 
 MASTER = "local-cluster[1,1,1024]"

@@ -11,9 +11,9 @@ import pyarrow.flight as fl
 import pytest
 from pyspark.sql import SparkSession
 
-from flight_server.resume import held_results
-from flight_server.sessions import OPERATION_HEADER, RESUMABLE_HEADER
-from plans import sparkflight_pb2 as sf
+from sparkflight.flight_server.resume import held_results
+from sparkflight.flight_server.sessions import OPERATION_HEADER, RESUMABLE_HEADER
+from sparkflight.plans import sparkflight_pb2 as sf
 from tests.flight_server.plan_builder import Plans, details, sql
 from tests.flight_server.test_chaos import SLOW, active_jobs, serving, wait_until
 
@@ -22,7 +22,9 @@ FINITE_SLOW = "select id, reflect('java.lang.Thread', 'sleep', 300L) as s from r
 
 def _request_lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, object]]:
     return [
-        json.loads(r.getMessage()) for r in caplog.records if r.name == "flight_server.requests"
+        json.loads(r.getMessage())
+        for r in caplog.records
+        if r.name == "sparkflight.flight_server.requests"
     ]
 
 
@@ -36,7 +38,7 @@ def served(classic: SparkSession):
 
 def test_one_structured_log_line_per_request(served, caplog):
     _, client = served
-    caplog.set_level(logging.INFO, logger="flight_server.requests")
+    caplog.set_level(logging.INFO, logger="sparkflight.flight_server.requests")
     options = fl.FlightCallOptions(headers=[(OPERATION_HEADER.encode(), b"op-logged")])
     ticket = fl.Ticket(Plans().plan(sql("select id from range(3)")))
     assert client.do_get(ticket, options).read_all().num_rows == 3

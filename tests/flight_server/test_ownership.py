@@ -8,12 +8,12 @@ from collections.abc import Iterator
 import pytest
 from pyspark.sql import SparkSession
 
-from client import SparkSession as RemoteSession
-from client.errors import SparkFlightException
-from client.transport import Connection
-from flight_server.auth import Credentials, server_options, token_digest
-from flight_server.server import SparkFlightServer
-from plans import sparkflight_pb2 as sf
+from sparkflight.client import SparkSession as RemoteSession
+from sparkflight.client.errors import SparkFlightException
+from sparkflight.client.transport import Connection
+from sparkflight.flight_server.auth import Credentials, server_options, token_digest
+from sparkflight.flight_server.server import SparkFlightServer
+from sparkflight.plans import sparkflight_pb2 as sf
 
 TOKENS = {"alice": "alice-token-0123456789", "bob": "bob-token-0123456789"}
 

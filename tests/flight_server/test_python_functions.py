@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from pyspark.sql import SparkSession as ClassicSession
 
-import client.udf
-from client import SparkSession
-from client import functions as F
-from client.errors import SparkFlightException
-from flight_server.cli import start_server
-from flight_server.limits import Limits
-from flight_server.translate.python import server_python_version
+import sparkflight.client.udf as client_udf
+from sparkflight.client import SparkSession
+from sparkflight.client import functions as F
+from sparkflight.client.errors import SparkFlightException
+from sparkflight.flight_server.launch import start_server
+from sparkflight.flight_server.limits import Limits
+from sparkflight.flight_server.translate.python import server_python_version
 
 
 def _session(classic: ClassicSession, limits: Limits) -> Iterator[Any]:
@@ -88,7 +88,7 @@ def test_other_python_version_is_refused_naming_both(
         marker.write_text("ran")
         return x
 
-    monkeypatch.setattr(client.udf, "python_version", lambda: "3.0")
+    monkeypatch.setattr(client_udf, "python_version", lambda: "3.0")
     message = _refused(
         lambda: with_python.range(2).select(F.udf(touch, "long")("id")).collect(),
         "PYTHON_VERSION_MISMATCH",
@@ -117,14 +117,14 @@ def test_no_python_refuses_python_artifacts(
 
 def _table_call(session: Any, argument: Any, position: int | None = None) -> bytes:
     """The plan of a UDTF call with one table argument, its position possibly wrong."""
-    from client import plan
-    from plans import sparkflight_pb2 as sf
+    from sparkflight.client import plan
+    from sparkflight.plans import sparkflight_pb2 as sf
 
     class Rows:  # local: pickled by value, as the in-process server's workers need
         def eval(self, row: Any):
             yield (row["id"],)
 
-    function = client.udf.UserDefinedTableFunction(Rows, "id long")._message()
+    function = client_udf.UserDefinedTableFunction(Rows, "id long")._message()
     built = plan.to_plan(plan.PythonTableFunction(function=function, arguments=[argument]))
     if position is not None:
         detail = built.relations[0].root.input.extension_leaf.detail
@@ -138,7 +138,7 @@ def _table_call(session: Any, argument: Any, position: int | None = None) -> byt
 def test_malformed_table_arguments_are_refused_naming_the_problem(with_python: Any) -> None:
     from dataclasses import replace
 
-    from client.expressions import ColumnRef, SortOrder
+    from sparkflight.client.expressions import ColumnRef, SortOrder
 
     table = with_python.range(4).asTable()._argument
     both = replace(table, partition_by=(ColumnRef("id"),), with_single_partition=True)

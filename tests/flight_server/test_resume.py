@@ -11,17 +11,17 @@ import pyarrow as pa
 import pytest
 from pyspark.sql import SparkSession
 
-from client import SparkSession as RemoteSession
-from client import plan
-from client.errors import SparkFlightException
-from client.results import Result, resume_ticket
-from client.transport import Connection
-from flight_server.auth import Credentials, server_options, token_digest
-from flight_server.cli import start_server
-from flight_server.limits import Limits
-from flight_server.resume import held_results
-from flight_server.server import SparkFlightServer
-from flight_server.versions import ServerVersions
+from sparkflight.client import SparkSession as RemoteSession
+from sparkflight.client import plan
+from sparkflight.client.errors import SparkFlightException
+from sparkflight.client.results import Result, resume_ticket
+from sparkflight.client.transport import Connection
+from sparkflight.flight_server.auth import Credentials, server_options, token_digest
+from sparkflight.flight_server.launch import start_server
+from sparkflight.flight_server.limits import Limits
+from sparkflight.flight_server.resume import held_results
+from sparkflight.flight_server.server import SparkFlightServer
+from sparkflight.flight_server.versions import ServerVersions
 from tests.flight_server.test_chaos import SLOW, active_jobs, wait_until
 from tests.tcp_proxy import TcpProxy, tcp_proxy
 

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from pyspark.sql.streaming.listener import QueryIdleEvent, QueryTerminatedEvent
 
-from flight_server.stream_events import MAX_EVENTS, SessionEvents
+from sparkflight.flight_server.stream_events import MAX_EVENTS, SessionEvents
 
 
 def _filled(count: int) -> tuple[SessionEvents, uuid.UUID]:

@@ -9,11 +9,11 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from client import SparkSession
-from flight_server.cli import start_server
-from flight_server.limits import Limits
-from flight_server.sessions import CallLifetime
-from flight_server.streams import MAX_WAIT_MS, WAIT_SLICE_MS, wait_in_slices
+from sparkflight.client import SparkSession
+from sparkflight.flight_server.launch import start_server
+from sparkflight.flight_server.limits import Limits
+from sparkflight.flight_server.sessions import CallLifetime
+from sparkflight.flight_server.streams import MAX_WAIT_MS, WAIT_SLICE_MS, wait_in_slices
 
 
 class _Cancelled:

@@ -21,8 +21,8 @@ from typing import Any
 import pyarrow.flight as fl
 import pytest
 
-from flight_server.translate.expressions import _STANDARD_RULES
-from plans.functions import BY_SUBSTRAIT_NAME, PRODUCER_ALIASES, spark_name_for
+from sparkflight.flight_server.translate.expressions import _STANDARD_RULES
+from sparkflight.plans.functions import BY_SUBSTRAIT_NAME, PRODUCER_ALIASES, spark_name_for
 from tests.substrait_testcases import (
     TESTCASES,
     Case,

@@ -11,10 +11,11 @@ import pytest
 from pyspark.sql import SparkSession
 from typer.testing import CliRunner
 
-from client import SparkSession as RemoteSession
-from client.errors import SparkFlightException
-from flight_server.cli import app, start_server
-from flight_server.security import TlsFiles, check_bind_address, is_loopback
+from sparkflight.cli import app
+from sparkflight.client import SparkSession as RemoteSession
+from sparkflight.client.errors import SparkFlightException
+from sparkflight.flight_server.launch import start_server
+from sparkflight.flight_server.security import TlsFiles, check_bind_address, is_loopback
 from tests.certificates import CertificateAuthority, Pem
 
 pytest.importorskip("cryptography")

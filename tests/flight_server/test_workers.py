@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from flight_server import workers
+from sparkflight.flight_server import workers
 
 
 def _thread() -> int:

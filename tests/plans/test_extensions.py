@@ -6,7 +6,7 @@ from google.protobuf.message import Message
 from substrait import algebra_pb2, plan_pb2
 from substrait.extensions import extensions_pb2
 
-from plans.extensions import (
+from sparkflight.plans.extensions import (
     EXPRESSIONS_URN,
     SPARK_FUNCTIONS_URN,
     FunctionAnchors,

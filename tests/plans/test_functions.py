@@ -8,7 +8,7 @@ from importlib import resources
 import pytest
 import yaml
 
-from plans.functions import (
+from sparkflight.plans.functions import (
     BY_SPARK_NAME,
     BY_SUBSTRAIT_NAME,
     PRODUCER_ALIASES,

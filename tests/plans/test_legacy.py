@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from substrait import algebra_pb2, plan_pb2, type_pb2
 
-from plans import legacy
+from sparkflight.plans import legacy
 from tests.plans.unknown_fields import field, with_fields
 
 

@@ -1,36 +1,30 @@
 """The ``sparkflight`` command: ``serve``, ``status``, ``auth``, ``demo``, ``bench`` and
-``version``."""
+``version``.
+
+Each command imports the client, the server or the benchmarks when it runs, so that
+``sparkflight --help`` stays fast and a client-only install runs ``status`` and ``version``.
+"""
 
 from __future__ import annotations
 
 import importlib.util
 import logging
 import secrets
-import signal
-import sys
-import threading
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from benchmarks.cli import bench
-from flight_server.auth import (
-    AUTH_FILE_ENV,
-    AuthFileError,
-    Credentials,
-    hash_password,
-    server_options,
-    token_digest,
-)
-from flight_server.limits import Limits
-from flight_server.security import InsecureBindError, TlsFiles, check_bind_address
+from sparkflight.bench import bench
+from sparkflight.flight_server.limits import Limits
 
 if TYPE_CHECKING:
-    from pyspark.sql import SparkSession
+    from sparkflight.flight_server.auth import Credentials
+    from sparkflight.flight_server.security import TlsFiles
 
-    from flight_server.server import SparkFlightServer
+#: Environment variable naming the auth file when ``--auth-file`` is not given.
+AUTH_FILE_ENV = "SPARKFLIGHT_AUTH_FILE"
 
 app = typer.Typer(
     help="Spark's DataFrame API served over Apache Arrow Flight.",
@@ -52,13 +46,6 @@ def _limit(help: str) -> Any:
 
 
 SERVER_EXTRA_HINT = "pip install 'sparkflight[server]'"
-_PYSPARK_QUERY_ERROR_LOGGERS = ("SQLQueryContextLogger", "DataFrameQueryContextLogger")
-
-
-def grpc_url(host: str, port: int, tls: bool = False) -> str:
-    """The Flight location of ``host:port`` (IPv6 hosts in brackets), ``grpc+tls`` with TLS."""
-    scheme = "grpc+tls" if tls else "grpc"
-    return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
 
 
 def parse_conf(pairs: list[str]) -> dict[str, str]:
@@ -182,6 +169,10 @@ def serve(
     settings = parse_conf(conf or [])
     tls = _tls_files(tls_cert, tls_key, tls_client_ca)
     _require_server_extra()
+    from sparkflight.flight_server import launch
+    from sparkflight.flight_server.auth import AuthFileError, server_options
+    from sparkflight.flight_server.security import InsecureBindError, check_bind_address
+
     try:
         check_bind_address(
             host, authenticated=auth_file is not None, insecure=insecure_allow_unauthenticated
@@ -192,10 +183,7 @@ def serve(
         auth_options = server_options(auth_file)
     except AuthFileError as exc:
         raise typer.BadParameter(str(exc), param_hint="--auth-file") from None
-    _configure_logging()
-    log = logging.getLogger(__name__)
-    from flight_server.runtime import start_spark
-
+    launch.configure_logging()
     limits = Limits(
         sessions_per_user=max_sessions_per_user or None,
         queries_per_session=max_queries_per_session or None,
@@ -210,40 +198,9 @@ def serve(
         python=not no_python,
         keep_streams=keep_streams,
     )
-    spark = start_spark(master, settings)
-    try:
-        server, url = start_server(spark, host, port, tls, limits, auth_options)
-        try:
-            if metrics_port is not None:
-                listening = server.metrics.serve(host, metrics_port)
-                log.info("Prometheus metrics on http://%s:%d/metrics", host, listening)
-            _wait_for_stop_signal(announce=url)
-            log.info("Shutting down: running queries have %g s to finish", shutdown_grace)
-            server.drain(shutdown_grace)
-        finally:
-            server.shutdown()
-    finally:
-        spark.stop()
-
-
-def start_server(
-    spark: SparkSession,
-    host: str,
-    port: int,
-    tls: TlsFiles | None = None,
-    limits: Limits | None = None,
-    auth_options: dict[str, Any] | None = None,
-) -> tuple[SparkFlightServer, str]:
-    """A server over ``spark`` listening on ``host:port``, and the URL it answers on.
-
-    ``auth_options`` are :func:`flight_server.auth.server_options`.
-    """
-    from flight_server.server import SparkFlightServer
-
-    kwargs = (tls.server_kwargs() if tls is not None else {}) | (auth_options or {})
-    location = grpc_url(host, port, tls is not None)
-    server = SparkFlightServer(spark, location=location, limits=limits, **kwargs)
-    return server, grpc_url(host, server.port, tls is not None)
+    launch.serve_until_stopped(
+        master, settings, host, port, tls, limits, auth_options, metrics_port, shutdown_grace
+    )
 
 
 @app.command()
@@ -257,10 +214,10 @@ def status(
     import pyarrow as pa
     from rich.console import Console
 
-    from client.errors import PySparkException
-    from client.transport import Connection
-    from flight_server.status_tables import status_tables
-    from plans import sparkflight_pb2 as sf
+    from sparkflight.client.errors import PySparkException
+    from sparkflight.client.transport import Connection
+    from sparkflight.plans import sparkflight_pb2 as sf
+    from sparkflight.status import status_tables
 
     try:
         connection = Connection.open(url)
@@ -278,13 +235,17 @@ def status(
 def demo() -> None:
     """Run a few DataFrame queries through a server on local Spark and print the results."""
     _require_server_extra()
-    _configure_logging()
-    from flight_server.demo import run_demo
+    from sparkflight.demo import run_demo
+    from sparkflight.flight_server import launch
 
+    # The server's request records would interleave with the tables on the terminal.
+    launch.configure_logging(server_level=logging.WARNING)
     run_demo()
 
 
 def _credentials(path: Path) -> Credentials:
+    from sparkflight.flight_server.auth import AuthFileError, Credentials
+
     if not path.exists():
         return Credentials()
     try:
@@ -300,6 +261,8 @@ def add_user(
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
 ) -> None:
     """Add a user (or change a user's password); only a hash of the password is stored."""
+    from sparkflight.flight_server.auth import hash_password
+
     credentials = _credentials(auth_file)
     credentials.passwords[user] = hash_password(password)
     credentials.save(auth_file)
@@ -312,6 +275,8 @@ def add_token(
     user: Annotated[str, typer.Argument(help="The user the token authenticates as.")],
 ) -> None:
     """Create an API token for a user and print it (only its hash is stored)."""
+    from sparkflight.flight_server.auth import token_digest
+
     token = secrets.token_urlsafe(32)
     credentials = _credentials(auth_file)
     credentials.tokens[token_digest(token)] = user
@@ -331,6 +296,8 @@ def show_version() -> None:
 
 
 def _tls_files(cert: Path | None, key: Path | None, client_ca: Path | None) -> TlsFiles | None:
+    from sparkflight.flight_server.security import TlsFiles
+
     if (cert is None) != (key is None):
         raise typer.BadParameter("--tls-cert and --tls-key go together", param_hint="--tls-key")
     if cert is None or key is None:
@@ -348,28 +315,3 @@ def _require_server_extra() -> None:
             err=True,
         )
         raise typer.Exit(code=1)
-
-
-def _configure_logging() -> None:
-    logging.basicConfig(
-        level=logging.WARNING,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("flight_server").setLevel(logging.INFO)
-    # PySpark logs each query error with its Java stack trace; clients get those errors.
-    for name in _PYSPARK_QUERY_ERROR_LOGGERS:
-        logging.getLogger(name).setLevel(logging.CRITICAL)
-
-
-def _wait_for_stop_signal(announce: str) -> None:
-    """Print ``announce`` on stdout, then block until SIGINT or SIGTERM arrives."""
-    stop = threading.Event()
-    signals = (signal.SIGINT, signal.SIGTERM)
-    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in signals}
-    try:
-        print(announce, flush=True)
-        stop.wait()
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)

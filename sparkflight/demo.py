@@ -12,9 +12,9 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from client import DataFrame, SparkSession
-from client import functions as F
-from flight_server.cli import grpc_url
+from sparkflight.client import DataFrame, SparkSession
+from sparkflight.client import functions as F
+from sparkflight.flight_server.launch import grpc_url
 
 __all__ = ["DEMO_QUERIES", "render", "run_demo"]
 
@@ -83,8 +83,8 @@ def _cell(value: Any) -> Text:
 
 def run_demo(master: str = "local[2]", console: Console | None = None) -> None:
     """Start local Spark and a server on a free port, run ``DEMO_QUERIES``, stop everything."""
-    from flight_server.runtime import start_spark
-    from flight_server.server import SparkFlightServer
+    from sparkflight.flight_server.runtime import start_spark
+    from sparkflight.flight_server.server import SparkFlightServer
 
     console = console or Console()
     spark = start_spark(master, {"spark.sql.shuffle.partitions": "4", "spark.ui.enabled": "false"})

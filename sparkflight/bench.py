@@ -94,11 +94,11 @@ def bench(
     if not memory_factors or min(memory_factors) <= 0:
         raise typer.BadParameter("give positive multiples", param_hint="--memory-factor")
 
-    from benchmarks.progress import RichProgress
-    from benchmarks.report import markdown as markdown_section
-    from benchmarks.report import rich_table, write_chart, write_json
-    from benchmarks.runner import run_suite
-    from benchmarks.suites import Options
+    from sparkflight.benchmarks.progress import RichProgress
+    from sparkflight.benchmarks.report import markdown as markdown_section
+    from sparkflight.benchmarks.report import rich_table, write_chart, write_json
+    from sparkflight.benchmarks.runner import run_suite
+    from sparkflight.benchmarks.suites import Options
 
     options = Options(
         rows=row_counts,

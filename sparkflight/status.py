@@ -7,7 +7,7 @@ from collections.abc import Callable
 from rich.console import Group
 from rich.table import Table
 
-from plans import sparkflight_pb2 as sf
+from sparkflight.plans import sparkflight_pb2 as sf
 
 __all__ = ["status_tables"]
 
