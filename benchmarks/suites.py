@@ -122,12 +122,34 @@ def _conf_get(spark: Any, F: Any) -> Answer:
     return spark.conf.get("spark.sql.shuffle.partitions")
 
 
+_LOOP_STEPS = 40
+_CHAIN_STEPS = 200
+
+
+def _with_column_loop(spark: Any, F: Any) -> Answer:
+    """A DataFrame built step by step, each step naming a column of the one before
+    (``df.id`` checks the name against the schema, as PySpark does)."""
+    df = spark.range(10)
+    for i in range(_LOOP_STEPS):
+        df = df.withColumn(f"c{i}", df.id + i)
+    return plain_rows(df.limit(5).collect())
+
+
+def _schema_of_chain(spark: Any, F: Any) -> Answer:
+    df = spark.range(10)
+    for i in range(_CHAIN_STEPS):
+        df = df.withColumn("v", df["id"] + i)
+    return [(f.name, f.dataType.simpleString()) for f in df.schema.fields]
+
+
 LATENCY_CASES: dict[str, Callable[[Any, Any], Answer]] = {
     "select 1": _select_one,
     "filter+agg on cached table": _filter_aggregate,
     "schema of 20-col projection": _schema_20_columns,
     "createDataFrame 1000 rows": _create_dataframe,
     "conf.get": _conf_get,
+    f"{_LOOP_STEPS} withColumn steps": _with_column_loop,
+    f"schema of a {_CHAIN_STEPS}-step chain": _schema_of_chain,
 }
 
 
@@ -149,6 +171,10 @@ class Latency(Suite):
             "schema of 20-col projection": [(f"c{i}", "bigint") for i in range(20)],
             "createDataFrame 1000 rows": 1000,
             "conf.get": "4",
+            f"{_LOOP_STEPS} withColumn steps": [
+                (i, *(i + j for j in range(_LOOP_STEPS))) for i in range(5)
+            ],
+            f"schema of a {_CHAIN_STEPS}-step chain": [("id", "bigint"), ("v", "bigint")],
         }
 
     def prepare(self, target: Target, options: Options) -> Any:

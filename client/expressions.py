@@ -9,10 +9,11 @@ Names are left unresolved: a column travels by name (the ``column`` function of
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import decimal
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -91,6 +92,13 @@ def literal_text(value: Any) -> str:
 PYTHON_PROTOCOL = 5
 
 
+#: Relation levels of one subtree of a plan on the wire (each level is two or three
+#: message levels; the rest of protobuf's 100 is left to expressions).
+SUBTREE_DEPTH = 16
+#: The protocol version that brings subtrees that travel apart (``ReferenceRel``).
+SUBTREE_PROTOCOL = 10
+
+
 class PlanContext:
     """State of one plan serialization: the anchors of the functions it calls, and the
     protocol version each feature it uses needs of the server."""
@@ -98,6 +106,40 @@ class PlanContext:
     def __init__(self) -> None:
         self.anchors = FunctionAnchors()
         self.requirements: dict[str, int] = {}
+        #: Subtrees of the plan that travel apart (``Plan.relations``), in the order
+        #: ``ReferenceRel.subtree_ordinal`` counts them.
+        self.subtrees: list[algebra_pb2.Rel] = []
+        #: Per relation being built, the depth of its deepest input so far.
+        self._depths: list[int] = []
+        #: Subqueries being built: their relations travel inside expressions, whole.
+        self._subqueries = 0
+
+    @contextlib.contextmanager
+    def subquery(self) -> Iterator[None]:
+        """Build a relation used as an expression, which is never cut into subtrees."""
+        self._subqueries += 1
+        try:
+            yield
+        finally:
+            self._subqueries -= 1
+
+    def enter_relation(self) -> None:
+        """Start building a relation: the inputs it builds report their depth to it."""
+        self._depths.append(0)
+
+    def leave_relation(self, rel: algebra_pb2.Rel) -> algebra_pb2.Rel:
+        """The relation just built, or a reference to it once its subtree is as deep as
+        :data:`SUBTREE_DEPTH`: protobuf parses messages nested 100 levels deep at most, so
+        a deep plan travels as shallow subtrees that point to each other."""
+        depth = self._depths.pop() + 1
+        if depth >= SUBTREE_DEPTH and not self._subqueries:
+            self.require(SUBTREE_PROTOCOL, f"A plan nested deeper than {SUBTREE_DEPTH} relations")
+            self.subtrees.append(rel)
+            reference = algebra_pb2.ReferenceRel(subtree_ordinal=len(self.subtrees) - 1)
+            rel, depth = algebra_pb2.Rel(reference=reference), 1
+        if self._depths:
+            self._depths[-1] = max(self._depths[-1], depth)
+        return rel
 
     def require(self, protocol: int, feature: str) -> None:
         """Note that the plan uses ``feature``, which needs a server of ``protocol``."""
@@ -532,7 +574,8 @@ class Subquery(Expr):
     needle: Expr | None = None
 
     def to_proto(self, ctx: PlanContext) -> Expression:
-        rel = self.relation.to_rel(ctx)
+        with ctx.subquery():
+            rel = self.relation.to_rel(ctx)
         subquery = Expression.Subquery
         if self.kind == "scalar":
             return Expression(subquery=subquery(scalar=subquery.Scalar(input=rel)))

@@ -31,6 +31,7 @@ from sparkflight.client.expressions import (
     sort_order,
 )
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.subtrees import recursion_room
 
 Rel = algebra_pb2.Rel
 _plan_ids = itertools.count(1)
@@ -66,12 +67,14 @@ class Relation:
     call_site: CallSite | None = field(default=None, init=False)
 
     def to_rel(self, ctx: PlanContext) -> Rel:
+        """This relation as Substrait, or a reference to it (:meth:`PlanContext.leave_relation`)."""
+        ctx.enter_relation()
         rel = self._build(ctx)
         plan_id = sf.PlanId(id=self.plan_id)
         if self.call_site is not None:
             plan_id.call_site.CopyFrom(self.call_site.to_proto())
         _common(rel).advanced_extension.optimization.add().Pack(plan_id)
-        return rel
+        return ctx.leave_relation(rel)
 
     def _build(self, ctx: PlanContext) -> Rel:
         raise NotImplementedError
@@ -88,13 +91,14 @@ def to_plan(
     here, naming the feature.
     """
     ctx = ctx or PlanContext()
-    rel = relation.to_rel(ctx)
+    with recursion_room():
+        rel = relation.to_rel(ctx)
     if server_protocol is not None:
         ctx.check(server_protocol)
-    plan = plan_pb2.Plan(
-        version=plan_pb2.Version(minor_number=75, producer="sparkflight"),
-        relations=[plan_pb2.PlanRel(root=algebra_pb2.RelRoot(input=rel))],
-    )
+    plan = plan_pb2.Plan(version=plan_pb2.Version(minor_number=75, producer="sparkflight"))
+    for subtree in ctx.subtrees:
+        plan.relations.add().rel.CopyFrom(subtree)
+    plan.relations.add().root.input.CopyFrom(rel)
     ctx.anchors.declare(plan)
     return plan
 

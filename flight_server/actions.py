@@ -176,7 +176,8 @@ _ANALYZE: dict[int, Callable[[DataFrame, sf.AnalyzeRequest], sf.AnalyzeResponse]
 
 def _analyze(call: ActionCall) -> Message:
     request: sf.AnalyzeRequest = call.request  # type: ignore[assignment]
-    df = translate_plan(call.session, request.plan)
+    stepwise = request.mode == sf.AnalyzeRequest.MODE_EXPLAIN
+    df = translate_plan(call.session, request.plan, stepwise=stepwise)
     if request.mode == sf.AnalyzeRequest.MODE_SAME_SEMANTICS:
         other = translate_plan(call.session, request.other_plan)
         return sf.AnalyzeResponse(flag=df.sameSemantics(other))

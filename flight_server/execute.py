@@ -24,7 +24,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.pandas.types import to_arrow_schema
 from pyspark.util import _load_from_socket, _local_iterator_from_socket
 
-from sparkflight.flight_server import artifacts, profiles, stream_events, workers
+from sparkflight.flight_server import artifacts, jvm, profiles, stream_events, workers
 from sparkflight.flight_server.errors import (
     OPERATION_ALREADY_EXISTS,
     OPERATION_INTERRUPTED,
@@ -33,7 +33,6 @@ from sparkflight.flight_server.errors import (
 )
 from sparkflight.flight_server.limits import check_at_most
 from sparkflight.flight_server.sessions import CallHeaders, CallLifetime, Operation, Session
-from sparkflight.flight_server.translate import jvm
 from sparkflight.plans import sparkflight_pb2 as sf
 
 #: Largest record batch sent to a client, in bytes (a single larger row goes alone).

@@ -27,7 +27,7 @@ class Limits:
     upload_bytes: int | None = 1024 * _MIB
     plan_bytes: int | None = 128 * _MIB
     #: Nesting of messages in a plan, counting the typed messages inside ``Any`` details.
-    plan_depth: int | None = 1000
+    plan_depth: int | None = 10_000
     result_bytes: int | None = None
     #: Seconds a query or command may run before it is interrupted.
     query_seconds: float | None = None

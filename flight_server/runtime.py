@@ -29,6 +29,9 @@ def spark_defaults() -> dict[str, str]:
         "spark.ui.showConsoleProgress": "false",
         # Python workers (UDFs) run on the server's interpreter, not whatever `python3` is.
         "spark.pyspark.python": sys.executable,
+        # Spark plans and analyses a plan recursively on the JVM thread that takes the
+        # call: a DataFrame program of a thousand steps needs more stack than the default.
+        "spark.driver.extraJavaOptions": "-Xss32m",
     }
 
 

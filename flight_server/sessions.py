@@ -99,6 +99,8 @@ class Session:
     profiled_ids: set[int] = field(default_factory=set)
     #: Spark's ``Some(JobArtifactState)`` of the session, once made (flight_server/artifacts.py).
     artifact_state: Any = None
+    #: Spark Connect's planner over the session, once made (flight_server/connect/planner.py).
+    planner: Any = field(default=None, repr=False)
     #: Running operations by id.
     operations: dict[str, Operation] = field(default_factory=dict)
     #: Results held for a resume, by result id.

@@ -6,13 +6,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from google.protobuf.message import DecodeError
+from py4j.protocol import Py4JJavaError
+from pyspark.errors.exceptions.captured import CapturedException
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import types as T
 from pyspark.sql.functions import partitioning
 from substrait import plan_pb2
 from substrait.algebra_pb2 import Expression
 
-from sparkflight.flight_server.errors import INVALID_PLAN, SparkFlightError
+from sparkflight.flight_server.connect import NotTranslatable, planner
+from sparkflight.flight_server.connect.relations import plan_relation, sql_relations
+from sparkflight.flight_server.errors import INVALID_PLAN, SparkFlightError, attributed
 from sparkflight.flight_server.limits import check_at_most, exceeded, message_depth
 from sparkflight.flight_server.sessions import Session
 from sparkflight.flight_server.translate.expressions import (
@@ -25,6 +29,7 @@ from sparkflight.flight_server.translate.expressions import (
 from sparkflight.flight_server.translate.relations import relation, relation_plan_id
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.legacy import check_unknown_fields
+from sparkflight.plans.subtrees import SubtreeError, inlined
 
 __all__ = [
     "PlanWithExpressions",
@@ -51,11 +56,12 @@ def parse_plan(data: bytes) -> plan_pb2.Plan:
         check_unknown_fields(plan)
     except ValueError as exc:
         raise SparkFlightError(INVALID_PLAN, f"malformed plan: {exc}") from None
-    if len(plan.relations) != 1:
-        raise SparkFlightError(
-            INVALID_PLAN, f"a plan needs exactly one relation, this one has {len(plan.relations)}"
-        )
-    return plan
+    if not plan.relations:
+        raise SparkFlightError(INVALID_PLAN, "a plan needs exactly one relation, this one has 0")
+    try:
+        return inlined(plan)
+    except SubtreeError as exc:
+        raise SparkFlightError(INVALID_PLAN, f"malformed plan: {exc}") from None
 
 
 def _nested_names(data_type: T.DataType) -> int:
@@ -101,8 +107,31 @@ def root_plan_id(plan: plan_pb2.Plan) -> sf.PlanId | None:
     return relation_plan_id(root.rel if root.WhichOneof("rel_type") == "rel" else root.root.input)
 
 
-def translate_plan(session: Session, plan: plan_pb2.Plan | bytes) -> DataFrame:
-    """The DataFrame of ``plan`` in ``session`` (analysed by Spark, not run)."""
+def translate_plan(
+    session: Session, plan: plan_pb2.Plan | bytes, stepwise: bool = False
+) -> DataFrame:
+    """The DataFrame of ``plan`` in ``session`` (analysed by Spark, not run).
+
+    A plan the Spark Connect translation covers is planned in one JVM call. Any other
+    plan, one whose analysis fails (so that the error names the step that failed) and, if
+    asked (``stepwise``: ``explain`` then prints each step analysed, as classic PySpark
+    does), every plan is built step by step through PySpark's DataFrame API.
+    """
+    plan = checked_plan(session, plan)
+    if stepwise:
+        return _translated(session, plan).df
+    try:
+        relation = plan_relation(plan)
+    except NotTranslatable:
+        return _translated(session, plan).df
+    root = plan.relations[0]
+    sql = sql_relations(root.rel if root.WhichOneof("rel_type") == "rel" else root.root.input)
+    try:
+        with attributed(relation_plan_id(sql[0]) if len(sql) == 1 else None):
+            return planner.dataframe(session, relation)
+    except (Py4JJavaError, CapturedException):
+        if sql:
+            raise  # SQL text may have run a command: never run it twice
     return _translated(session, plan).df
 
 

@@ -17,19 +17,15 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 from substrait import algebra_pb2, plan_pb2
 
+from sparkflight.flight_server import jvm
 from sparkflight.flight_server.errors import (
     INVALID_PLAN,
     PLAN_ID_NOT_FOUND,
     UNKNOWN_FUNCTION,
     SparkFlightError,
 )
-from sparkflight.flight_server.translate import jvm
-from sparkflight.flight_server.translate.types import (
-    catalyst_column,
-    literal_column,
-    literal_value,
-    spark_type,
-)
+from sparkflight.flight_server.spark_types import literal_value, spark_type
+from sparkflight.flight_server.translate.types import catalyst_column, literal_column
 from sparkflight.plans.extensions import (
     EXPRESSIONS_URN,
     SPARK_FUNCTIONS_URN,

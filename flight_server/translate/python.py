@@ -23,13 +23,13 @@ from pyspark.sql.udf import UserDefinedFunction
 from pyspark.sql.udtf import UserDefinedTableFunction
 from pyspark.util import PythonEvalType
 
+from sparkflight.flight_server import jvm
 from sparkflight.flight_server.errors import (
     INVALID_PLAN,
     PYTHON_DISABLED,
     PYTHON_VERSION_MISMATCH,
     SparkFlightError,
 )
-from sparkflight.flight_server.translate import jvm
 from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:

@@ -24,13 +24,15 @@ from pyspark.sql.table_arg import TableArg
 from substrait import algebra_pb2
 from substrait.extensions import extensions_pb2
 
+from sparkflight.flight_server import jvm
 from sparkflight.flight_server.errors import (
     INVALID_PLAN,
     UNSUPPORTED_RELATION,
     SparkFlightError,
     attributed,
 )
-from sparkflight.flight_server.translate import jvm, logical, python, sources
+from sparkflight.flight_server.spark_types import spark_schema
+from sparkflight.flight_server.translate import logical, python, sources
 from sparkflight.flight_server.translate.catalog import catalog_dataframe
 from sparkflight.flight_server.translate.expressions import (
     Context,
@@ -42,7 +44,6 @@ from sparkflight.flight_server.translate.expressions import (
     plain_value,
     sort_column,
 )
-from sparkflight.flight_server.translate.types import spark_schema
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.legacy import fetch_count_offset, groupings
 

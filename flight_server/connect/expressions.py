@@ -1,0 +1,612 @@
+"""Substrait expressions as Spark Connect expressions.
+
+One rule per expression type (:data:`_EXPRESSIONS`), one per sparkflight unresolved form
+(:data:`_FORMS`), and a small table of the standard functions that are more than a call of
+their Spark twin (:data:`_STANDARD_RULES`). Names stay unresolved: Spark's analyzer
+resolves columns, functions and types when the plan is planned.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import reduce
+
+from pyspark.sql import types as T
+from pyspark.sql.connect.proto import expressions_pb2 as ce
+from pyspark.sql.connect.types import pyspark_types_to_proto_types
+from substrait import algebra_pb2
+
+from sparkflight.flight_server.connect import NotTranslatable
+from sparkflight.flight_server.connect.literals import alias, call, literal_expression
+from sparkflight.flight_server.errors import INVALID_PLAN, UNKNOWN_FUNCTION, SparkFlightError
+from sparkflight.flight_server.spark_types import literal_value, spark_type
+from sparkflight.plans.extensions import EXPRESSIONS_URN, SPARK_FUNCTIONS_URN, FunctionRef
+from sparkflight.plans.functions import spark_name_for
+
+Expression = algebra_pb2.Expression
+FunctionArgument = algebra_pb2.FunctionArgument
+Connect = ce.Expression
+Sort = ce.Expression.SortOrder
+
+
+@dataclass
+class Context:
+    """What the translation of one plan shares."""
+
+    functions: dict[int, FunctionRef]
+    #: The variables of the lambdas being translated (innermost last).
+    lambda_variables: list[str] = field(default_factory=list)
+
+    def function(self, anchor: int) -> FunctionRef:
+        ref = self.functions.get(anchor)
+        if ref is None:
+            raise SparkFlightError(
+                UNKNOWN_FUNCTION,
+                f"function anchor {anchor} is not declared in the plan's extensions",
+                anchor=str(anchor),
+            )
+        return ref
+
+
+def expression(ctx: Context, e: Expression) -> Connect:
+    """The Spark Connect expression of ``e``."""
+    kind = e.WhichOneof("rex_type")
+    rule = _EXPRESSIONS.get(kind or "")
+    if rule is None:
+        raise NotTranslatable(f"expression type {kind!r}")
+    return rule(ctx, e)
+
+
+def expressions(ctx: Context, es: Sequence[Expression]) -> list[Connect]:
+    return [expression(ctx, e) for e in es]
+
+
+def plain_value(e: Expression) -> object:
+    """The value of a literal argument (names, plan ids, type strings)."""
+    if e.WhichOneof("rex_type") != "literal":
+        raise SparkFlightError(INVALID_PLAN, "expected a literal argument")
+    return literal_value(e.literal)
+
+
+# ------------------------------------------------------------------- functions
+
+
+@dataclass
+class FunctionCall:
+    """What a scalar, aggregate or window function expression says, uniformly."""
+
+    anchor: int
+    arguments: Sequence[FunctionArgument]
+    options: Sequence[algebra_pb2.FunctionOption]
+    output_type: object
+    distinct: bool
+
+    def option(self, name: str) -> list[str]:
+        for option in self.options:
+            if option.name == name:
+                return list(option.preference)
+        return []
+
+    @property
+    def values(self) -> list[Expression]:
+        return [a.value for a in self.arguments if a.WhichOneof("arg_type") == "value"]
+
+    @property
+    def enums(self) -> list[str]:
+        return [a.enum for a in self.arguments if a.WhichOneof("arg_type") == "enum"]
+
+
+def _int_literal(value: int) -> Connect:
+    return Connect(literal=Connect.Literal(integer=value))
+
+
+def _string_literal(value: str) -> Connect:
+    return Connect(literal=Connect.Literal(string=value))
+
+
+def _bool_literal(value: bool) -> Connect:
+    return Connect(literal=Connect.Literal(boolean=value))
+
+
+def _is_integer_type(message: object) -> bool:
+    return getattr(message, "WhichOneof", lambda _: None)("kind") in ("i8", "i16", "i32", "i64")
+
+
+_Standard = Callable[[str, list[Connect], FunctionCall], Connect]
+
+_EXTRACT: dict[str, Callable[[Connect], Connect]] = {
+    "YEAR": lambda c: call("year", c),
+    "QUARTER": lambda c: call("quarter", c),
+    "MONTH": lambda c: call("month", c),
+    "DAY": lambda c: call("dayofmonth", c),
+    "DAY_OF_YEAR": lambda c: call("dayofyear", c),
+    "DAY_OF_WEEK": lambda c: call("extract", _string_literal("DAYOFWEEK_ISO"), c),
+    "WEEK": lambda c: call("weekofyear", c),
+    "ISO_YEAR": lambda c: call("extract", _string_literal("YEAROFWEEK"), c),
+    "HOUR": lambda c: call("hour", c),
+    "MINUTE": lambda c: call("minute", c),
+    "SECOND": lambda c: call("second", c),
+}
+
+
+def _extract(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
+    components = fc.enums
+    if not components or components[0].upper() not in _EXTRACT:
+        raise SparkFlightError(
+            UNKNOWN_FUNCTION, f"extract of unsupported component {components[:1]}", function=name
+        )
+    return _EXTRACT[components[0].upper()](args[-1])
+
+
+def _divide(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
+    return call("div" if _is_integer_type(fc.output_type) else "/", *args)
+
+
+def _count(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
+    return call("count", *(args or [_int_literal(1)]), distinct=fc.distinct)
+
+
+def _not_equal(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
+    return call("not", call("=", *args))
+
+
+def _like(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
+    """``like``; a null escape character (as DataFusion sends it) means Spark's default."""
+    values = fc.values
+    if len(values) == 3 and values[2].literal.WhichOneof("literal_type") == "null":
+        args = args[:2]
+    return call("like", *args)
+
+
+def _truth_test(value: bool, negated: bool) -> _Standard:
+    """``is_true``, ``is_not_false``, ...: null-safe comparison with a boolean."""
+
+    def build(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
+        test = call("<=>", args[0], _bool_literal(value))
+        return call("not", test) if negated else test
+
+    return build
+
+
+def _is_distinct_from(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
+    return call("not", call("<=>", *args))
+
+
+def _one_argument_trim(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
+    if len(args) != 1:
+        raise NotTranslatable(f"{name} with trim characters")
+    return call(name, *args)
+
+
+def _int_argument(position: int) -> _Standard:
+    """A call whose argument ``position`` Spark wants as an int, where producers send an
+    i64: ``ntile``'s bucket count, ``lag``/``lead``'s offset."""
+
+    def build(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
+        if len(args) > position:
+            cast = Connect(
+                cast=Connect.Cast(
+                    expr=args[position], type=pyspark_types_to_proto_types(T.IntegerType())
+                )
+            )
+            args = [*args[:position], cast, *args[position + 1 :]]
+        return call(name, *args)
+
+    return build
+
+
+def _variadic(spark_name: str) -> _Standard:
+    def build(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
+        return reduce(lambda a, b: call(spark_name, a, b), args)
+
+    return build
+
+
+def _distribution(population: str) -> _Standard:
+    """``std_dev``/``variance``: the POPULATION enum argument picks Spark's ``*_pop``."""
+
+    def build(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
+        chosen = population if fc.enums[:1] == ["POPULATION"] else name
+        return call(chosen, *args, distinct=fc.distinct)
+
+    return build
+
+
+def _unsupported(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
+    raise NotTranslatable(f"standard function {name!r}")
+
+
+#: Standard functions that are more than a call of their Spark twin, by Spark name.
+_STANDARD_RULES: dict[str, _Standard] = {
+    "/": _divide,
+    "count": _count,
+    "!=": _not_equal,
+    "extract": _extract,
+    "like": _like,
+    "and": _variadic("and"),
+    "or": _variadic("or"),
+    "is_distinct_from": _is_distinct_from,
+    "is_true": _truth_test(True, negated=False),
+    "is_false": _truth_test(False, negated=False),
+    "is_not_true": _truth_test(True, negated=True),
+    "is_not_false": _truth_test(False, negated=True),
+    "ltrim": _one_argument_trim,
+    "rtrim": _one_argument_trim,
+    "trim": _one_argument_trim,
+    "trunc": _unsupported,
+    "stddev_samp": _distribution("stddev_pop"),
+    "var_samp": _distribution("var_pop"),
+    "ntile": _int_argument(0),
+    "lag": _int_argument(1),
+    "lead": _int_argument(1),
+}
+
+
+def _standard(ctx: Context, ref: FunctionRef, fc: FunctionCall) -> Connect:
+    spark_name = spark_name_for(ref.name)
+    args = expressions(ctx, fc.values)
+    rule = _STANDARD_RULES.get(spark_name)
+    if rule is not None:
+        return rule(spark_name, args, fc)
+    return call(spark_name, *args, distinct=fc.distinct)
+
+
+def _spark_function(ctx: Context, ref: FunctionRef, fc: FunctionCall) -> Connect:
+    distinct = fc.distinct or fc.option("distinct")[:1] == ["true"]
+    return call(ref.name, *expressions(ctx, fc.values), distinct=distinct)
+
+
+# ------------------------------------------------ sparkflight's unresolved forms
+
+
+def _text(e: Expression) -> str:
+    return str(plain_value(e))
+
+
+def _column(ctx: Context, args: list[Expression]) -> Connect:
+    attribute = Connect.UnresolvedAttribute(unparsed_identifier=_text(args[0]))
+    if len(args) > 1:
+        attribute.plan_id = int(plain_value(args[1]))  # type: ignore[arg-type]
+    return Connect(unresolved_attribute=attribute)
+
+
+def _star(ctx: Context, args: list[Expression]) -> Connect:
+    star = Connect.UnresolvedStar()
+    target = _text(args[0]) if args else ""
+    if len(args) > 1:
+        star.plan_id = int(plain_value(args[1]))  # type: ignore[arg-type]
+        if target:
+            raise NotTranslatable("a star with both a target and a plan id")
+    elif target:
+        star.unparsed_target = f"{target}.*"
+    return Connect(unresolved_star=star)
+
+
+def _alias(ctx: Context, args: list[Expression]) -> Connect:
+    names = [_text(a) for a in args[1:]]
+    return Connect(alias=Connect.Alias(expr=expression(ctx, args[0]), name=names))
+
+
+def _alias_with_metadata(ctx: Context, args: list[Expression]) -> Connect:
+    metadata = json.dumps(json.loads(_text(args[2])))
+    return Connect(
+        alias=Connect.Alias(expr=expression(ctx, args[0]), name=[_text(args[1])], metadata=metadata)
+    )
+
+
+def _sql_expression(ctx: Context, args: list[Expression]) -> Connect:
+    return Connect(expression_string=Connect.ExpressionString(expression=_text(args[0])))
+
+
+def _cast_to(mode: int) -> Callable[[Context, list[Expression]], Connect]:
+    def build(ctx: Context, args: list[Expression]) -> Connect:
+        value = expression(ctx, args[0])
+        return Connect(cast=Connect.Cast(expr=value, type_str=_text(args[1]), eval_mode=mode))
+
+    return build
+
+
+def _extract_value(ctx: Context, args: list[Expression]) -> Connect:
+    return Connect(
+        unresolved_extract_value=Connect.UnresolvedExtractValue(
+            child=expression(ctx, args[0]), extraction=expression(ctx, args[1])
+        )
+    )
+
+
+#: Substrait's sort directions as Spark Connect's direction and null ordering.
+_SORT_ORDERS: dict[int, tuple[int, int]] = {
+    1: (Sort.SORT_DIRECTION_ASCENDING, Sort.SORT_NULLS_FIRST),
+    2: (Sort.SORT_DIRECTION_ASCENDING, Sort.SORT_NULLS_LAST),
+    3: (Sort.SORT_DIRECTION_DESCENDING, Sort.SORT_NULLS_FIRST),
+    4: (Sort.SORT_DIRECTION_DESCENDING, Sort.SORT_NULLS_LAST),
+}
+
+
+def sort_order(child: Connect, direction: int) -> Sort:
+    order = _SORT_ORDERS.get(direction)
+    if order is None:
+        raise SparkFlightError(INVALID_PLAN, f"unknown sort direction {direction}")
+    return Sort(child=child, direction=order[0], null_ordering=order[1])
+
+
+def _sort_order(ctx: Context, args: list[Expression]) -> Connect:
+    direction = plain_value(args[1])
+    return Connect(sort_order=sort_order(expression(ctx, args[0]), int(direction)))  # type: ignore[arg-type]
+
+
+def _with_field(ctx: Context, args: list[Expression]) -> Connect:
+    return Connect(
+        update_fields=Connect.UpdateFields(
+            struct_expression=expression(ctx, args[0]),
+            field_name=_text(args[1]),
+            value_expression=expression(ctx, args[2]),
+        )
+    )
+
+
+def _drop_fields(ctx: Context, args: list[Expression]) -> Connect:
+    result = expression(ctx, args[0])
+    for name in args[1:]:
+        result = Connect(
+            update_fields=Connect.UpdateFields(struct_expression=result, field_name=_text(name))
+        )
+    return result
+
+
+def _column_regex(ctx: Context, args: list[Expression]) -> Connect:
+    regex = Connect.UnresolvedRegex(col_name=_text(args[0]))
+    regex.plan_id = int(plain_value(args[1]))  # type: ignore[arg-type]
+    return Connect(unresolved_regex=regex)
+
+
+def _metadata_column(ctx: Context, args: list[Expression]) -> Connect:
+    attribute = Connect.UnresolvedAttribute(
+        unparsed_identifier=_text(args[0]), is_metadata_column=True
+    )
+    attribute.plan_id = int(plain_value(args[1]))  # type: ignore[arg-type]
+    return Connect(unresolved_attribute=attribute)
+
+
+def _lambda_variable(ctx: Context, args: list[Expression]) -> Connect:
+    name = _text(args[0])
+    if name not in ctx.lambda_variables:
+        raise SparkFlightError(INVALID_PLAN, f"lambda variable {name!r} outside its lambda")
+    return Connect(
+        unresolved_named_lambda_variable=Connect.UnresolvedNamedLambdaVariable(name_parts=[name])
+    )
+
+
+def _lambda(ctx: Context, args: list[Expression]) -> Connect:
+    """``lambda(body, name, ...)``: Spark's lambda function over named variables."""
+    if len(args) < 2:
+        raise IndexError
+    names = [_text(a) for a in args[1:]]
+    enclosing = ctx.lambda_variables
+    ctx.lambda_variables = [*enclosing, *names]
+    try:
+        body = expression(ctx, args[0])
+    finally:
+        ctx.lambda_variables = enclosing
+    variables = [Connect.UnresolvedNamedLambdaVariable(name_parts=[n]) for n in names]
+    return Connect(lambda_function=Connect.LambdaFunction(function=body, arguments=variables))
+
+
+def _not_yet(name: str) -> Callable[[Context, list[Expression]], Connect]:
+    def build(ctx: Context, args: list[Expression]) -> Connect:
+        raise NotTranslatable(f"the {name} form")
+
+    return build
+
+
+_FORMS: dict[str, Callable[[Context, list[Expression]], Connect]] = {
+    "column": _column,
+    "star": _star,
+    "alias": _alias,
+    "alias_with_metadata": _alias_with_metadata,
+    "sql_expression": _sql_expression,
+    "cast": _cast_to(Connect.Cast.EVAL_MODE_UNSPECIFIED),
+    "try_cast": _cast_to(Connect.Cast.EVAL_MODE_TRY),
+    "extract_value": _extract_value,
+    "sort_order": _sort_order,
+    "with_field": _with_field,
+    "drop_fields": _drop_fields,
+    "column_regex": _column_regex,
+    "metadata_column": _metadata_column,
+    "lambda": _lambda,
+    "lambda_variable": _lambda_variable,
+    "outer": _not_yet("outer"),
+    "python_udf": _not_yet("python_udf"),
+}
+
+
+def _form(ctx: Context, ref: FunctionRef, fc: FunctionCall) -> Connect:
+    rule = _FORMS.get(ref.base_name)
+    if rule is None:
+        raise SparkFlightError(
+            UNKNOWN_FUNCTION, f"unknown function {ref.name!r} of {ref.urn}", function=ref.name
+        )
+    try:
+        return rule(ctx, [a.value for a in fc.arguments])
+    except IndexError:
+        raise SparkFlightError(
+            INVALID_PLAN, f"too few arguments for {ref.name!r}", function=ref.name
+        ) from None
+
+
+def function_call(ctx: Context, fc: FunctionCall) -> Connect:
+    """The expression for a call of a declared function, by the kind of its URN."""
+    ref = ctx.function(fc.anchor)
+    if ref.urn == EXPRESSIONS_URN:
+        return _form(ctx, ref, fc)
+    if ref.urn == SPARK_FUNCTIONS_URN:
+        return _spark_function(ctx, ref, fc)
+    if ref.is_standard:
+        return _standard(ctx, ref, fc)
+    raise SparkFlightError(
+        UNKNOWN_FUNCTION,
+        f"function {ref.name!r} of unknown extension {ref.urn!r}",
+        function=ref.name,
+    )
+
+
+def _scalar_function(ctx: Context, e: Expression) -> Connect:
+    f = e.scalar_function
+    return function_call(
+        ctx, FunctionCall(f.function_reference, f.arguments, f.options, f.output_type, False)
+    )
+
+
+def _only_when(condition: Expression, value: Expression) -> Expression:
+    """``CASE WHEN condition THEN value END``: the value where the condition holds."""
+    e = Expression()
+    e.if_then.ifs.add(**{"if": condition, "then": value})
+    return e
+
+
+def aggregate_function(
+    ctx: Context, f: algebra_pb2.AggregateFunction, condition: Expression | None = None
+) -> Connect:
+    """An aggregate call; a measure's filter keeps only the rows where it holds."""
+    if f.sorts:
+        raise NotTranslatable("an aggregate with sorts")
+    distinct = f.invocation == algebra_pb2.AggregateFunction.AGGREGATION_INVOCATION_DISTINCT
+    arguments = list(f.arguments)
+    if condition is not None:
+        if any(a.WhichOneof("arg_type") == "value" for a in arguments):
+            arguments = [
+                FunctionArgument(value=_only_when(condition, a.value))
+                if a.WhichOneof("arg_type") == "value"
+                else a
+                for a in arguments
+            ]
+        else:
+            one = Expression(literal=Expression.Literal(i32=1))
+            arguments.append(FunctionArgument(value=_only_when(condition, one)))
+    return function_call(
+        ctx, FunctionCall(f.function_reference, arguments, f.options, f.output_type, distinct)
+    )
+
+
+def sort_field(ctx: Context, sort: algebra_pb2.SortField) -> Sort:
+    if sort.WhichOneof("sort_kind") != "direction":
+        raise SparkFlightError(INVALID_PLAN, "only ASC/DESC NULLS FIRST/LAST sorts are supported")
+    return sort_order(expression(ctx, sort.expr), sort.direction)
+
+
+# ------------------------------------------------------------------ windows
+
+#: Window functions Spark refuses a frame for (ranking and offset functions), by Spark name.
+_FRAMELESS = frozenset(
+    {"row_number", "rank", "dense_rank", "percent_rank", "ntile", "cume_dist", "lag", "lead"}
+)
+_Boundary = Connect.Window.WindowFrame.FrameBoundary
+
+
+def _boundary(bound: Expression.WindowFunction.Bound, lower: bool, default: str) -> _Boundary:
+    kind = bound.WhichOneof("kind") or default
+    if kind == "current_row":
+        return _Boundary(current_row=True)
+    if kind == "unbounded":
+        return _Boundary(unbounded=True)
+    offset = -bound.preceding.offset if kind == "preceding" else bound.following.offset
+    return _Boundary(value=Connect(literal=Connect.Literal(long=offset)))
+
+
+def _window_function(ctx: Context, e: Expression) -> Connect:
+    w = e.window_function
+    distinct = w.invocation == algebra_pb2.AggregateFunction.AGGREGATION_INVOCATION_DISTINCT
+    ref = ctx.function(w.function_reference)
+    function = function_call(
+        ctx, FunctionCall(w.function_reference, w.arguments, w.options, w.output_type, distinct)
+    )
+    window = Connect.Window(
+        window_function=function,
+        partition_spec=expressions(ctx, w.partitions),
+        order_spec=[sort_field(ctx, s) for s in w.sorts],
+    )
+    name = ref.name if ref.urn == SPARK_FUNCTIONS_URN else spark_name_for(ref.name)
+    framed = name.lower() not in _FRAMELESS
+    if framed and (w.HasField("lower_bound") or w.HasField("upper_bound")):
+        rows = w.bounds_type != Expression.WindowFunction.BOUNDS_TYPE_RANGE
+        frame = window.frame_spec
+        frame.frame_type = (
+            Connect.Window.WindowFrame.FRAME_TYPE_ROW
+            if rows
+            else Connect.Window.WindowFrame.FRAME_TYPE_RANGE
+        )
+        frame.lower.CopyFrom(_boundary(w.lower_bound, True, "unbounded"))
+        upper_default = "current_row" if w.sorts else "unbounded"
+        frame.upper.CopyFrom(_boundary(w.upper_bound, False, upper_default))
+    return Connect(window=window)
+
+
+# ------------------------------------------------------------ other forms
+
+
+def _literal(ctx: Context, e: Expression) -> Connect:
+    return literal_expression(e.literal)
+
+
+def _if_then(ctx: Context, e: Expression) -> Connect:
+    clauses = list(e.if_then.ifs)
+    if not clauses:
+        raise SparkFlightError(INVALID_PLAN, "IfThen without any clause")
+    args: list[Connect] = []
+    for position, clause in enumerate(clauses):
+        if not clause.HasField("if") or not clause.HasField("then"):
+            raise NotTranslatable(f"IfThen clause {position} without a condition or result")
+        args += [expression(ctx, getattr(clause, "if")), expression(ctx, clause.then)]
+    if e.if_then.HasField("else"):
+        args.append(expression(ctx, getattr(e.if_then, "else")))
+    return call("when", *args)
+
+
+def _singular_or_list(ctx: Context, e: Expression) -> Connect:
+    s = e.singular_or_list
+    return call("in", expression(ctx, s.value), *expressions(ctx, s.options))
+
+
+def _cast(ctx: Context, e: Expression) -> Connect:
+    c = e.cast
+    mode = (
+        Connect.Cast.EVAL_MODE_TRY
+        if c.failure_behavior == Expression.Cast.FAILURE_BEHAVIOR_RETURN_NULL
+        else Connect.Cast.EVAL_MODE_UNSPECIFIED
+    )
+    return Connect(
+        cast=Connect.Cast(
+            expr=expression(ctx, c.input),
+            type=pyspark_types_to_proto_types(spark_type(c.type)),
+            eval_mode=mode,
+        )
+    )
+
+
+def _nested(ctx: Context, e: Expression) -> Connect:
+    n = e.nested
+    kind = n.WhichOneof("nested_type")
+    if kind == "struct":
+        fields = expressions(ctx, n.struct.fields)
+        return call("struct", *(alias(c, f"col{i + 1}") for i, c in enumerate(fields)))
+    if kind == "list":
+        return call("array", *expressions(ctx, n.list.values))
+    if kind == "map":
+        items: list[Connect] = []
+        for kv in n.map.key_values:
+            items += [expression(ctx, kv.key), expression(ctx, kv.value)]
+        return call("map", *items)
+    raise SparkFlightError(INVALID_PLAN, f"unsupported nested expression {kind!r}")
+
+
+_EXPRESSIONS: dict[str, Callable[[Context, Expression], Connect]] = {
+    "literal": _literal,
+    "scalar_function": _scalar_function,
+    "window_function": _window_function,
+    "if_then": _if_then,
+    "singular_or_list": _singular_or_list,
+    "cast": _cast,
+    "nested": _nested,
+}

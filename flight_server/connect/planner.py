@@ -1,0 +1,50 @@
+"""Spark's own Spark Connect planner, inside this server's JVM.
+
+Each session gets one ``SessionHolder`` over its Spark session and one
+``SparkConnectPlanner``; a translated plan crosses to the JVM as bytes in one call, where
+the planner builds the unresolved logical plan and ``Dataset.ofRows`` analyses it once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pyspark.sql import DataFrame
+from pyspark.sql.connect.proto import relations_pb2 as cr
+
+from sparkflight.flight_server import jvm
+
+if TYPE_CHECKING:
+    from sparkflight.flight_server.sessions import Session
+
+#: How deeply nested a plan the JVM parses (protobuf's default is 100 levels); the
+#: session's ``plan_depth`` limit has refused deeper plans before they get here.
+PARSE_DEPTH = 100_000
+
+_HOLDER = "org.apache.spark.sql.connect.service.SessionHolder"
+_PLANNER = "org.apache.spark.sql.connect.planner.SparkConnectPlanner"
+_RELATION = "org.apache.spark.connect.proto.Relation"
+_CODED_INPUT = "org.sparkproject.connect.protobuf.CodedInputStream"
+_DATASET = "org.apache.spark.sql.classic.Dataset"
+
+
+def _planner(session: Session) -> Any:
+    """The session's planner, made on first use."""
+    if session.planner is None:
+        spark = session.spark
+        holder = jvm.static(spark, _HOLDER, "apply")(
+            session.user or "sparkflight", session.id, spark._jsparkSession
+        )
+        none = jvm.static(spark, "scala.Option", "empty")()
+        session.planner = jvm.java_class(spark, _PLANNER)(holder, none)
+    return session.planner
+
+
+def dataframe(session: Session, relation: cr.Relation) -> DataFrame:
+    """The analysed DataFrame of a Spark Connect ``relation`` in ``session``."""
+    spark = session.spark
+    stream = jvm.static(spark, _CODED_INPUT, "newInstance")(relation.SerializeToString())
+    stream.setRecursionLimit(PARSE_DEPTH)
+    parsed = jvm.static(spark, _RELATION, "parseFrom")(stream)
+    plan = _planner(session).transformRelation(parsed)
+    return DataFrame(jvm.static(spark, _DATASET, "ofRows")(spark._jsparkSession, plan), spark)

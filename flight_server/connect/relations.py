@@ -1,0 +1,593 @@
+"""Substrait relations as Spark Connect relations.
+
+One rule per standard relation type (:data:`_RELATIONS`) and one per sparkflight extension
+relation detail (:data:`_LEAVES`, :data:`_SINGLES`). :func:`relation` carries each
+relation's plan id over, so that ``df["col"]`` resolves against the DataFrame it names, as
+in Spark Connect.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import reduce
+from itertools import accumulate
+from typing import Any
+
+from google.protobuf import any_pb2
+from google.protobuf.message import DecodeError, Message
+from pyspark.sql import types as T
+from pyspark.sql.connect.proto import expressions_pb2 as ce
+from pyspark.sql.connect.proto import relations_pb2 as cr
+from pyspark.sql.connect.types import pyspark_types_to_proto_types
+from substrait import algebra_pb2, plan_pb2
+
+from sparkflight.flight_server.connect import NotTranslatable
+from sparkflight.flight_server.connect.expressions import (
+    Context,
+    aggregate_function,
+    expression,
+    expressions,
+    sort_field,
+)
+from sparkflight.flight_server.errors import INVALID_PLAN, UNSUPPORTED_RELATION, SparkFlightError
+from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.extensions import read_declarations
+from sparkflight.plans.legacy import fetch_count_offset, groupings
+from sparkflight.plans.subtrees import recursion_room
+
+Rel = algebra_pb2.Rel
+Relation = cr.Relation
+Connect = ce.Expression
+
+
+def _unpack(detail: any_pb2.Any, message_class: type[Message]) -> Any:
+    message = message_class()
+    try:
+        detail.Unpack(message)
+    except DecodeError as exc:
+        raise SparkFlightError(
+            INVALID_PLAN, f"malformed {detail.TypeName()}: {exc}", type=detail.TypeName()
+        ) from None
+    return message
+
+
+def _annotation(owner: Any, message_class: type[Message]) -> Any:
+    """The optimization or enhancement of type ``message_class`` that ``owner`` carries."""
+    extension = getattr(owner, "advanced_extension", None)
+    if extension is None:
+        return None
+    name = message_class.DESCRIPTOR.full_name
+    for detail in [*extension.optimization, extension.enhancement]:
+        if detail.type_url and detail.TypeName() == name:
+            return _unpack(detail, message_class)
+    return None
+
+
+def plan_id_of(rel: Rel) -> sf.PlanId | None:
+    """The ``PlanId`` annotation of ``rel``, if it has one."""
+    kind = rel.WhichOneof("rel_type")
+    if kind is None:
+        return None
+    message = getattr(rel, kind)
+    for owner in (getattr(message, "common", None), message):
+        plan_id = _annotation(owner, sf.PlanId) if owner is not None else None
+        if plan_id is not None:
+            return plan_id
+    return None
+
+
+def relation(ctx: Context, rel: Rel) -> Relation:
+    """The Spark Connect relation of ``rel``."""
+    kind = rel.WhichOneof("rel_type")
+    rule = _RELATIONS.get(kind or "")
+    if rule is None:
+        raise SparkFlightError(
+            UNSUPPORTED_RELATION,
+            f"unsupported relation type {kind or '<unset>'!r}",
+            relation=kind or "",
+        )
+    message = getattr(rel, kind)
+    common = message.common
+    if common.WhichOneof("emit_kind") == "emit":
+        raise NotTranslatable("a relation with emit")
+    if common.hint.output_names and kind != "aggregate":
+        raise NotTranslatable("output names on a relation")
+    result = rule(ctx, message)
+    plan_id = plan_id_of(rel)
+    if plan_id is not None:
+        result.common.plan_id = plan_id.id
+    return result
+
+
+def _into(field: str, input_relation: Relation, **fields: Any) -> Relation:
+    """A relation whose ``field`` message takes ``input_relation`` as its input (copied
+    in place: building a deep tree through constructors would re-parse it)."""
+    result = Relation()
+    message = getattr(result, field)
+    message.input.CopyFrom(input_relation)
+    for name, value in fields.items():
+        target = getattr(message, name)
+        if isinstance(value, Message):
+            target.CopyFrom(value)
+        elif isinstance(value, list | tuple):
+            target.extend(value)
+        else:
+            setattr(message, name, value)
+    return result
+
+
+# --------------------------------------------------------- standard relations
+
+
+def _read(ctx: Context, read: algebra_pb2.ReadRel) -> Relation:
+    if read.WhichOneof("read_type") != "named_table" or read.HasField("filter"):
+        raise NotTranslatable("a read other than a plain named table")
+    if read.HasField("projection"):
+        raise NotTranslatable("a read with a projection")
+    names = list(read.named_table.names)
+    if not names:
+        raise SparkFlightError(INVALID_PLAN, "named table without a name")
+    identifier = names[0] if len(names) == 1 else ".".join(_quoted(n) for n in names)
+    result = Relation()
+    result.read.named_table.unparsed_identifier = identifier
+    return result
+
+
+def _quoted(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _filter(ctx: Context, rel: algebra_pb2.FilterRel) -> Relation:
+    return _into("filter", relation(ctx, rel.input), condition=expression(ctx, rel.condition))
+
+
+def _project(ctx: Context, rel: algebra_pb2.ProjectRel) -> Relation:
+    columns = expressions(ctx, rel.expressions)
+    if _annotation(rel, sf.ProjectExpressionsOnly) is None:
+        columns = [Connect(unresolved_star=Connect.UnresolvedStar()), *columns]
+    return _into("project", relation(ctx, rel.input), expressions=columns)
+
+
+def _named(measure: Connect, name: str) -> Connect:
+    return Connect(alias=Connect.Alias(expr=measure, name=[name])) if name else measure
+
+
+def _aggregate(ctx: Context, rel: algebra_pb2.AggregateRel) -> Relation:
+    sets = groupings(rel)
+    if len(sets) > 1:
+        raise NotTranslatable("grouping sets of a standard aggregate")
+    keys = list(sets[0]) if sets else []
+    if len({k.SerializeToString() for k in keys}) != len(keys):
+        raise NotTranslatable("a grouping expression given twice")
+    names = list(rel.common.hint.output_names)
+    if any(names[: len(keys)]):
+        raise NotTranslatable("output names on grouping keys")
+    measures = [
+        aggregate_function(ctx, m.measure, m.filter if m.HasField("filter") else None)
+        for m in rel.measures
+    ]
+    measure_names = names[len(keys) :] + [""] * len(measures)
+    measures = [_named(m, n) for m, n in zip(measures, measure_names, strict=False)]
+    key_columns = expressions(ctx, keys)
+    source = relation(ctx, rel.input)
+    if not measures:
+        projected = _into("project", source, expressions=key_columns)
+        return _into("deduplicate", projected, all_columns_as_keys=True)
+    return _into(
+        "aggregate",
+        source,
+        group_type=cr.Aggregate.GROUP_TYPE_GROUPBY,
+        grouping_expressions=key_columns,
+        aggregate_expressions=measures,
+    )
+
+
+def _sort(ctx: Context, rel: algebra_pb2.SortRel) -> Relation:
+    order = [sort_field(ctx, s) for s in rel.sorts]
+    within = _annotation(rel, sf.SortWithinPartitions) is not None
+    return _into("sort", relation(ctx, rel.input), order=order, is_global=not within)
+
+
+def _fetch(ctx: Context, rel: algebra_pb2.FetchRel) -> Relation:
+    try:
+        count, offset = fetch_count_offset(rel)
+    except ValueError as exc:
+        raise SparkFlightError(INVALID_PLAN, str(exc)) from None
+    result = relation(ctx, rel.input)
+    if offset:
+        result = _into("offset", result, offset=offset)
+    if count is not None:
+        result = _into("limit", result, limit=count)
+    return result
+
+
+_JoinType = cr.Join.JoinType
+_JOIN_TYPES: dict[int, tuple[int, bool]] = {
+    # Substrait join type: (Spark Connect join type, whether the sides swap)
+    algebra_pb2.JoinRel.JOIN_TYPE_INNER: (_JoinType.JOIN_TYPE_INNER, False),
+    algebra_pb2.JoinRel.JOIN_TYPE_OUTER: (_JoinType.JOIN_TYPE_FULL_OUTER, False),
+    algebra_pb2.JoinRel.JOIN_TYPE_LEFT: (_JoinType.JOIN_TYPE_LEFT_OUTER, False),
+    algebra_pb2.JoinRel.JOIN_TYPE_RIGHT: (_JoinType.JOIN_TYPE_RIGHT_OUTER, False),
+    algebra_pb2.JoinRel.JOIN_TYPE_LEFT_SEMI: (_JoinType.JOIN_TYPE_LEFT_SEMI, False),
+    algebra_pb2.JoinRel.JOIN_TYPE_LEFT_ANTI: (_JoinType.JOIN_TYPE_LEFT_ANTI, False),
+    algebra_pb2.JoinRel.JOIN_TYPE_RIGHT_SEMI: (_JoinType.JOIN_TYPE_LEFT_SEMI, True),
+    algebra_pb2.JoinRel.JOIN_TYPE_RIGHT_ANTI: (_JoinType.JOIN_TYPE_LEFT_ANTI, True),
+}
+
+
+def _join(ctx: Context, rel: algebra_pb2.JoinRel) -> Relation:
+    spec = _JOIN_TYPES.get(rel.type)
+    if spec is None:
+        name = algebra_pb2.JoinRel.JoinType.Name(rel.type)
+        raise SparkFlightError(UNSUPPORTED_RELATION, f"unsupported join type {name}")
+    if _annotation(rel, sf.LateralJoin) is not None:
+        raise NotTranslatable("a lateral join")
+    join_type, swapped = spec
+    left, right = relation(ctx, rel.left), relation(ctx, rel.right)
+    result = Relation()
+    join = result.join
+    join.left.CopyFrom(right if swapped else left)
+    join.right.CopyFrom(left if swapped else right)
+    join.join_type = join_type
+    using = _annotation(rel, sf.JoinUsingColumns)
+    if using is not None:
+        join.using_columns.extend(using.column_names)
+    elif rel.HasField("expression"):
+        join.join_condition.CopyFrom(expression(ctx, rel.expression))
+    if rel.HasField("post_join_filter"):
+        result = _into("filter", result, condition=expression(ctx, rel.post_join_filter))
+    return result
+
+
+def _cross(ctx: Context, rel: algebra_pb2.CrossRel) -> Relation:
+    result = Relation()
+    result.join.left.CopyFrom(relation(ctx, rel.left))
+    result.join.right.CopyFrom(relation(ctx, rel.right))
+    result.join.join_type = _JoinType.JOIN_TYPE_CROSS
+    return result
+
+
+_SetOp = cr.SetOperation.SetOpType
+_SET_OPS: dict[int, tuple[int, bool]] = {
+    # Substrait set operation: (Spark Connect set operation, is_all)
+    algebra_pb2.SetRel.SET_OP_UNION_ALL: (_SetOp.SET_OP_TYPE_UNION, True),
+    algebra_pb2.SetRel.SET_OP_UNION_DISTINCT: (_SetOp.SET_OP_TYPE_UNION, True),
+    algebra_pb2.SetRel.SET_OP_MINUS_PRIMARY: (_SetOp.SET_OP_TYPE_EXCEPT, False),
+    algebra_pb2.SetRel.SET_OP_MINUS_PRIMARY_ALL: (_SetOp.SET_OP_TYPE_EXCEPT, True),
+    algebra_pb2.SetRel.SET_OP_INTERSECTION_MULTISET: (_SetOp.SET_OP_TYPE_INTERSECT, False),
+    algebra_pb2.SetRel.SET_OP_INTERSECTION_MULTISET_ALL: (_SetOp.SET_OP_TYPE_INTERSECT, True),
+}
+
+
+def _set(ctx: Context, rel: algebra_pb2.SetRel) -> Relation:
+    spec = _SET_OPS.get(rel.op)
+    if spec is None:
+        name = algebra_pb2.SetRel.SetOp.Name(rel.op)
+        raise SparkFlightError(UNSUPPORTED_RELATION, f"unsupported set operation {name}")
+    if len(rel.inputs) < 2:
+        raise SparkFlightError(INVALID_PLAN, "a set operation needs at least two inputs")
+    op, is_all = spec
+    by_name = _annotation(rel, sf.UnionByName) if op == _SetOp.SET_OP_TYPE_UNION else None
+
+    def combine(left: Relation, right: Relation) -> Relation:
+        result = Relation()
+        set_op = result.set_op
+        set_op.left_input.CopyFrom(left)
+        set_op.right_input.CopyFrom(right)
+        set_op.set_op_type = op
+        set_op.is_all = is_all
+        if by_name is not None:
+            set_op.by_name = True
+            set_op.allow_missing_columns = by_name.allow_missing_columns
+        return result
+
+    result = reduce(combine, (relation(ctx, r) for r in rel.inputs))
+    if rel.op == algebra_pb2.SetRel.SET_OP_UNION_DISTINCT:
+        result = _into("deduplicate", result, all_columns_as_keys=True)
+    return result
+
+
+# ------------------------------------------------------- extension relations
+
+
+def _sql(ctx: Context, m: sf.SqlRelation) -> Relation:
+    result = Relation()
+    result.sql.query = m.query
+    for name, value in m.named_arguments.items():
+        result.sql.named_arguments[name].CopyFrom(expression(ctx, value))
+    result.sql.pos_arguments.extend(expressions(ctx, m.positional_arguments))
+    return result
+
+
+def _range(ctx: Context, m: sf.RangeRelation) -> Relation:
+    result = Relation()
+    result.range.start = m.start
+    result.range.end = m.end
+    result.range.step = m.step or 1
+    if m.HasField("num_partitions"):
+        result.range.num_partitions = m.num_partitions
+    return result
+
+
+def _local(ctx: Context, m: sf.LocalRelation) -> Relation:
+    if m.WhichOneof("data") != "arrow_ipc" or not m.schema_json:
+        raise NotTranslatable("local data without Arrow IPC data and its schema")
+    result = Relation()
+    result.local_relation.data = m.arrow_ipc
+    result.local_relation.schema = m.schema_json
+    return result
+
+
+def _subquery_alias(ctx: Context, m: sf.SubqueryAliasRelation, child: Relation) -> Relation:
+    return _into("subquery_alias", child, alias=m.alias)
+
+
+def _column_alias(name: str, value: Connect) -> Connect.Alias:
+    """``value`` named ``name``; the metadata of an alias it already is stays with it."""
+    if value.WhichOneof("expr_type") == "alias" and value.alias.HasField("metadata"):
+        return Connect.Alias(expr=value, name=[name], metadata=value.alias.metadata)
+    return Connect.Alias(expr=value, name=[name])
+
+
+def _with_columns(ctx: Context, m: sf.WithColumnsRelation, child: Relation) -> Relation:
+    if len(m.names) != len(m.expressions):
+        raise SparkFlightError(INVALID_PLAN, "WithColumnsRelation names and expressions differ")
+    aliases = [
+        _column_alias(n, e) for n, e in zip(m.names, expressions(ctx, m.expressions), strict=True)
+    ]
+    return _into("with_columns", child, aliases=aliases)
+
+
+def _rename(ctx: Context, m: sf.RenameRelation, child: Relation) -> Relation:
+    order = list(m.order) or sorted(m.renames)
+    renames = [cr.WithColumnsRenamed.Rename(col_name=o, new_col_name=m.renames[o]) for o in order]
+    return _into("with_columns_renamed", child, renames=renames)
+
+
+def _drop(ctx: Context, m: sf.DropRelation, child: Relation) -> Relation:
+    return _into(
+        "drop", child, columns=expressions(ctx, m.columns), column_names=list(m.column_names)
+    )
+
+
+def _to_df(ctx: Context, m: sf.ToDFRelation, child: Relation) -> Relation:
+    return _into("to_df", child, column_names=list(m.names))
+
+
+def _deduplicate(ctx: Context, m: sf.DeduplicateRelation, child: Relation) -> Relation:
+    subset = [] if m.all_columns else list(m.column_names)
+    return _into(
+        "deduplicate",
+        child,
+        column_names=subset,
+        all_columns_as_keys=not subset,
+        within_watermark=m.within_watermark,
+    )
+
+
+def _sample(ctx: Context, m: sf.SampleRelation, child: Relation) -> Relation:
+    """``df.sample``, or one split of ``df.randomSplit`` as Spark builds it (each partition
+    sorted, so that the splits of one seed are disjoint)."""
+    if not 0 <= m.lower_bound <= m.upper_bound:
+        raise SparkFlightError(
+            INVALID_PLAN, f"sample bounds {m.lower_bound} and {m.upper_bound} are not ordered"
+        )
+    weights, index = list(m.split_weights), m.split_index
+    if not weights:
+        if m.lower_bound != 0:
+            raise NotTranslatable("a sample between two bounds")
+        result = _into(
+            "sample",
+            child,
+            lower_bound=0.0,
+            upper_bound=m.upper_bound,
+            with_replacement=m.with_replacement,
+        )
+    else:
+        if not m.HasField("seed"):
+            raise NotTranslatable("a random split without a seed")
+        if not 0 <= index < len(weights):
+            raise SparkFlightError(INVALID_PLAN, f"split index {index} of {len(weights)} splits")
+        if any(w < 0 for w in weights) or sum(weights) <= 0:
+            raise NotTranslatable("split weights that are not positive")
+        bounds = [0.0, *accumulate(w / sum(weights) for w in weights)]
+        result = _into(
+            "sample",
+            child,
+            lower_bound=bounds[index],
+            upper_bound=bounds[index + 1],
+            with_replacement=False,
+            deterministic_order=True,
+        )
+    if m.HasField("seed"):
+        result.sample.seed = m.seed
+    return result
+
+
+def _repartition(ctx: Context, m: sf.RepartitionRelation, child: Relation) -> Relation:
+    if m.by_id or m.by_range:
+        raise NotTranslatable("repartitioning by id or by range")
+    columns = expressions(ctx, m.partition_expressions)
+    if columns:
+        result = _into("repartition_by_expression", child, partition_exprs=columns)
+        if m.HasField("num_partitions"):
+            result.repartition_by_expression.num_partitions = m.num_partitions
+        return result
+    if not m.HasField("num_partitions"):
+        raise SparkFlightError(INVALID_PLAN, "coalesce without a number of partitions")
+    return _into("repartition", child, num_partitions=m.num_partitions, shuffle=m.shuffle)
+
+
+_GroupType = cr.Aggregate.GroupType
+_GROUP_TYPES: dict[int, int] = {
+    sf.AggregateRelation.GROUP_TYPE_GROUPBY: _GroupType.GROUP_TYPE_GROUPBY,
+    sf.AggregateRelation.GROUP_TYPE_ROLLUP: _GroupType.GROUP_TYPE_ROLLUP,
+    sf.AggregateRelation.GROUP_TYPE_CUBE: _GroupType.GROUP_TYPE_CUBE,
+    sf.AggregateRelation.GROUP_TYPE_GROUPING_SETS: _GroupType.GROUP_TYPE_GROUPING_SETS,
+    sf.AggregateRelation.GROUP_TYPE_PIVOT: _GroupType.GROUP_TYPE_PIVOT,
+}
+
+
+def _group_aggregate(ctx: Context, m: sf.AggregateRelation, child: Relation) -> Relation:
+    group_type = _GROUP_TYPES.get(m.group_type)
+    if group_type is None:
+        raise SparkFlightError(INVALID_PLAN, f"unknown aggregate group type {m.group_type}")
+    if not m.aggregate_expressions:
+        raise SparkFlightError(INVALID_PLAN, "AggregateRelation without aggregate expressions")
+    keys = expressions(ctx, m.grouping_expressions)
+    result = _into(
+        "aggregate",
+        child,
+        group_type=group_type,
+        grouping_expressions=keys,
+        aggregate_expressions=expressions(ctx, m.aggregate_expressions),
+    )
+    aggregate = result.aggregate
+    for grouping_set in m.grouping_sets:
+        aggregate.grouping_sets.add(grouping_set=[keys[i] for i in grouping_set.indexes])
+    if m.group_type == sf.AggregateRelation.GROUP_TYPE_PIVOT:
+        aggregate.pivot.col.CopyFrom(expression(ctx, m.pivot_column))
+        for value in m.pivot_values:
+            literal = expression(ctx, value)
+            if literal.WhichOneof("expr_type") != "literal":
+                raise NotTranslatable("a pivot value that is not a plain literal")
+            aggregate.pivot.values.append(literal.literal)
+    return result
+
+
+def _hint(ctx: Context, m: sf.HintRelation, child: Relation) -> Relation:
+    return _into("hint", child, name=m.name, parameters=expressions(ctx, m.parameters))
+
+
+def _observe(ctx: Context, m: sf.ObserveRelation, child: Relation) -> Relation:
+    if m.observation_id:
+        raise NotTranslatable("an Observation")
+    if not m.metrics:
+        raise SparkFlightError(INVALID_PLAN, "observe needs at least one metric")
+    return _into("collect_metrics", child, name=m.name, metrics=expressions(ctx, m.metrics))
+
+
+def _transpose(ctx: Context, m: sf.TransposeRelation, child: Relation) -> Relation:
+    index = [expression(ctx, m.index_column)] if m.HasField("index_column") else []
+    return _into("transpose", child, index_columns=index)
+
+
+def _tail(ctx: Context, m: sf.TailRelation, child: Relation) -> Relation:
+    if m.limit < 0:
+        raise SparkFlightError(INVALID_PLAN, f"tail limit {m.limit} is negative")
+    return _into("tail", child, limit=m.limit)
+
+
+def _watermark(ctx: Context, m: sf.WatermarkRelation, child: Relation) -> Relation:
+    return _into(
+        "with_watermark", child, event_time=m.event_time, delay_threshold=m.delay_threshold
+    )
+
+
+def _to_schema(ctx: Context, m: sf.ToSchemaRelation, child: Relation) -> Relation:
+    schema = T.StructType.fromJson(json.loads(m.schema_json))
+    return _into("to_schema", child, schema=pyspark_types_to_proto_types(schema))
+
+
+_Leaf = Callable[[Context, Any], Relation]
+_Single = Callable[[Context, Any, Relation], Relation]
+
+#: Extension leaves by detail message.
+_LEAVES: dict[str, tuple[type[Message], _Leaf]] = {
+    message.DESCRIPTOR.full_name: (message, rule)
+    for message, rule in (
+        (sf.SqlRelation, _sql),
+        (sf.RangeRelation, _range),
+        (sf.LocalRelation, _local),
+    )
+}
+
+#: Extension relations of one input by detail message.
+_SINGLES: dict[str, tuple[type[Message], _Single]] = {
+    message.DESCRIPTOR.full_name: (message, rule)
+    for message, rule in (
+        (sf.SubqueryAliasRelation, _subquery_alias),
+        (sf.WithColumnsRelation, _with_columns),
+        (sf.RenameRelation, _rename),
+        (sf.DropRelation, _drop),
+        (sf.ToDFRelation, _to_df),
+        (sf.DeduplicateRelation, _deduplicate),
+        (sf.SampleRelation, _sample),
+        (sf.RepartitionRelation, _repartition),
+        (sf.AggregateRelation, _group_aggregate),
+        (sf.HintRelation, _hint),
+        (sf.ObserveRelation, _observe),
+        (sf.TransposeRelation, _transpose),
+        (sf.TailRelation, _tail),
+        (sf.WatermarkRelation, _watermark),
+        (sf.ToSchemaRelation, _to_schema),
+    )
+}
+
+
+def _detail(table: dict[str, tuple[type[Message], Any]], detail: any_pb2.Any) -> tuple[Any, Any]:
+    name = detail.TypeName() if detail.type_url else "<empty>"
+    known = table.get(name)
+    if known is None:
+        raise NotTranslatable(f"extension relation {name!r}")
+    message_class, rule = known
+    return _unpack(detail, message_class), rule
+
+
+def _extension_leaf(ctx: Context, rel: algebra_pb2.ExtensionLeafRel) -> Relation:
+    message, rule = _detail(_LEAVES, rel.detail)
+    return rule(ctx, message)
+
+
+def _extension_single(ctx: Context, rel: algebra_pb2.ExtensionSingleRel) -> Relation:
+    message, rule = _detail(_SINGLES, rel.detail)
+    return rule(ctx, message, relation(ctx, rel.input))
+
+
+def _extension_multi(ctx: Context, rel: algebra_pb2.ExtensionMultiRel) -> Relation:
+    raise NotTranslatable("an extension relation of several inputs")
+
+
+_RELATIONS: dict[str, Callable[[Context, Any], Relation]] = {
+    "read": _read,
+    "filter": _filter,
+    "project": _project,
+    "aggregate": _aggregate,
+    "sort": _sort,
+    "fetch": _fetch,
+    "join": _join,
+    "cross": _cross,
+    "set": _set,
+    "extension_leaf": _extension_leaf,
+    "extension_single": _extension_single,
+    "extension_multi": _extension_multi,
+}
+
+
+def plan_relation(plan: plan_pb2.Plan) -> Relation:
+    """The Spark Connect relation of a Substrait plan's one root (checked and parsed)."""
+    root = plan.relations[0]
+    ctx = Context(read_declarations(plan))
+    if root.WhichOneof("rel_type") == "root" and root.root.names:
+        raise NotTranslatable("a root with names")
+    with recursion_room():
+        return relation(ctx, root.rel if root.WhichOneof("rel_type") == "rel" else root.root.input)
+
+
+def sql_relations(rel: Rel) -> list[Rel]:
+    """The relations of SQL text in ``rel`` (SQL text may run a command when planned)."""
+    found, pending = [], [rel]
+    sql = sf.SqlRelation.DESCRIPTOR.full_name
+    while pending:
+        current = pending.pop()
+        kind = current.WhichOneof("rel_type")
+        if kind is None:
+            continue
+        message = getattr(current, kind)
+        if kind == "extension_leaf" and message.detail.TypeName() == sql:
+            found.append(current)
+        for field, value in message.ListFields():
+            if field.message_type is not None and field.message_type.full_name == "substrait.Rel":
+                pending.extend(value if field.is_repeated else [value])
+    return found

@@ -1,0 +1,180 @@
+"""sparkflight.flight_server.connect: Substrait plans as Spark Connect relations (pure Python,
+no JVM), and deep plans planned by Spark's Spark Connect planner on the real server."""
+
+from __future__ import annotations
+
+import pytest
+from pyspark.sql.connect.proto import expressions_pb2 as ce
+from pyspark.sql.connect.proto import relations_pb2 as cr
+from substrait import plan_pb2
+
+from sparkflight.client import functions as F
+from sparkflight.client import plan as P
+from sparkflight.client.expressions import SUBTREE_DEPTH, Call, ColumnRef, Literal, Subquery
+from sparkflight.flight_server.connect import NotTranslatable
+from sparkflight.flight_server.connect.relations import plan_relation, sql_relations
+from sparkflight.plans.subtrees import SubtreeError, inlined
+
+
+def _connect(relation: P.Relation) -> cr.Relation:
+    return plan_relation(inlined(P.to_plan(relation)))
+
+
+def test_a_chain_of_steps_keeps_every_plan_id_and_names_unresolved():
+    source = P.Range(start=0, end=10)
+    doubled = P.WithColumns(
+        child=source,
+        names=["twice"],
+        expressions=[Call("*", (ColumnRef("id", source.plan_id), Literal(2)))],
+    )
+    kept = P.Filter(child=doubled, condition=Call(">", (ColumnRef("twice"), Literal(4))))
+    top = _connect(kept)
+
+    assert top.common.plan_id == kept.plan_id
+    with_columns = top.filter.input.with_columns
+    assert top.filter.input.common.plan_id == doubled.plan_id
+    assert with_columns.input.range.end == 10
+    assert with_columns.input.common.plan_id == source.plan_id
+    (alias,) = with_columns.aliases
+    assert list(alias.name) == ["twice"]
+    product = alias.expr.unresolved_function
+    assert product.function_name == "*"
+    attribute = product.arguments[0].unresolved_attribute
+    assert (attribute.unparsed_identifier, attribute.plan_id) == ("id", source.plan_id)
+    assert product.arguments[1].literal.integer == 2
+    condition = top.filter.condition.unresolved_function
+    assert condition.function_name == ">"
+    assert not condition.arguments[0].unresolved_attribute.HasField("plan_id")
+
+
+def test_an_aggregate_names_its_measures_and_a_distinct_call_stays_distinct():
+    source = P.Range(start=0, end=10)
+    grouped = P.Aggregate(
+        child=source,
+        grouping=[Call("%", (ColumnRef("id"), Literal(3)))],
+        aggregates=[
+            Call("count", (ColumnRef("id"),), distinct=True),
+            F.sum("id").alias("total")._expr,
+        ],
+    )
+    aggregate = _connect(grouped).aggregate
+    assert aggregate.group_type == cr.Aggregate.GROUP_TYPE_GROUPBY
+    assert aggregate.grouping_expressions[0].unresolved_function.function_name == "%"
+    count, total = aggregate.aggregate_expressions
+    assert count.unresolved_function.function_name == "count"
+    assert count.unresolved_function.is_distinct
+    assert list(total.alias.name) == ["total"]
+    assert total.alias.expr.unresolved_function.function_name == "sum"
+
+
+def test_literals_keep_their_spark_type():
+    values = [Literal(1), Literal(2**40), Literal(1.5), Literal("x"), Literal(None)]
+    projected = _connect(P.Project(child=P.Range(end=1), expressions=values)).project
+    kinds = [e.literal.WhichOneof("literal_type") for e in projected.expressions]
+    assert kinds == ["integer", "long", "double", "string", "null"]
+
+
+@pytest.mark.parametrize(
+    "relation",
+    [
+        pytest.param(
+            P.Project(
+                child=P.Range(end=1),
+                expressions=[Subquery("scalar", P.Range(end=1))],
+            ),
+            id="subquery",
+        ),
+        pytest.param(P.DataSource(format="parquet", paths=["/tmp/x"]), id="file source"),
+    ],
+)
+def test_forms_not_translated_yet_say_so(relation: P.Relation):
+    with pytest.raises(NotTranslatable):
+        _connect(relation)
+
+
+def test_sql_text_is_found_anywhere_in_a_plan():
+    sql = P.Sql(query="SELECT 1 AS id")
+    plan = inlined(P.to_plan(P.Filter(child=sql, condition=Literal(True))))
+    (found,) = sql_relations(plan.relations[0].root.input)
+    assert found.extension_leaf.detail.TypeName() == "sparkflight.v1.SqlRelation"
+    plain = inlined(P.to_plan(P.Filter(child=P.Range(end=1), condition=Literal(True))))
+    assert sql_relations(plain.relations[0].root.input) == []
+
+
+def _chain(steps: int) -> P.Relation:
+    relation: P.Relation = P.Range(end=5)
+    for i in range(steps):
+        relation = P.WithColumns(
+            child=relation,
+            names=[f"c{i}"],
+            expressions=[Call("+", (ColumnRef("id", relation.plan_id), Literal(i)))],
+        )
+    return relation
+
+
+def test_a_deep_plan_travels_as_shallow_subtrees_and_is_put_back_together():
+    steps = 1000
+    plan = P.to_plan(_chain(steps))
+    assert len(plan.relations) > steps // SUBTREE_DEPTH
+    assert plan.relations[-1].WhichOneof("rel_type") == "root"
+    parsed = plan_pb2.Plan()
+    parsed.ParseFromString(plan.SerializeToString())  # protobuf parses 100 levels at most
+    whole = inlined(parsed)
+    assert len(whole.relations) == 1
+    relation, depth = _connect_top(whole), 0
+    while relation.WhichOneof("rel_type") == "with_columns":
+        relation, depth = relation.with_columns.input, depth + 1
+    assert depth == steps and relation.range.end == 5
+
+
+def _connect_top(plan: plan_pb2.Plan) -> cr.Relation:
+    return plan_relation(plan)
+
+
+@pytest.mark.parametrize(
+    ("ordinals", "message"),
+    [
+        ([5], "lacks"),
+        ([0], "refers to itself"),
+        ([], "not referenced"),
+    ],
+)
+def test_broken_subtree_references_are_refused(ordinals: list[int], message: str):
+    plan = plan_pb2.Plan()
+    subtree = plan.relations.add().rel
+    if ordinals == [0]:
+        subtree.filter.input.reference.subtree_ordinal = 0
+    else:
+        subtree.read.named_table.names.append("t")
+    root = plan.relations.add().root.input
+    if ordinals:
+        root.filter.input.reference.subtree_ordinal = ordinals[0]
+    else:
+        root.read.named_table.names.append("u")
+    with pytest.raises(SubtreeError, match=message):
+        inlined(plan)
+
+
+def test_a_thousand_step_program_runs_on_the_server(spark):
+    """withColumn steps that each reference the previous DataFrame, filters, joins and
+    projections: planned in one call whatever the depth."""
+    df = spark.range(3)
+    for i in range(1000):
+        kind = i % 4
+        if kind == 0:
+            df = df.withColumn("v", df["id"] + i)
+        elif kind == 1:
+            df = df.filter(df["v"] >= 0)
+        elif kind == 2:
+            df = df.join(spark.range(3).withColumnRenamed("id", "k"), df["id"] == F.col("k"))
+            df = df.drop("k")
+        else:
+            df = df.select(df["id"], (df["v"] + 0).alias("v"))
+    rows = sorted(tuple(r) for r in df.collect())
+    assert rows == [(i, i + 996) for i in range(3)]
+
+
+def test_a_literal_reaches_connect_as_a_typed_literal():
+    expression = _connect(P.Project(child=P.Range(end=1), expressions=[Literal(True)]))
+    assert isinstance(expression.project.expressions[0], ce.Expression)
+    assert expression.project.expressions[0].literal.boolean is True
