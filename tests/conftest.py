@@ -129,6 +129,12 @@ def server_url() -> Iterator[str]:
             _server = None
 
 
+def server_pid() -> int:
+    """The process id of the run's server (started by ``server_url``)."""
+    assert _server is not None, "the run's server is not started"
+    return _server.process.pid
+
+
 _log_offset = pytest.StashKey[int]()
 
 

@@ -12,7 +12,9 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
+from typing import TYPE_CHECKING
 
+from google.protobuf.message import DecodeError
 from pyspark.sql import types as T
 from pyspark.sql.connect.proto import expressions_pb2 as ce
 from pyspark.sql.connect.types import pyspark_types_to_proto_types
@@ -20,10 +22,16 @@ from substrait import algebra_pb2
 
 from sparkflight.flight_server.connect import NotTranslatable
 from sparkflight.flight_server.connect.literals import alias, call, literal_expression
+from sparkflight.flight_server.connect.python import udf_call
 from sparkflight.flight_server.errors import INVALID_PLAN, UNKNOWN_FUNCTION, SparkFlightError
+from sparkflight.flight_server.python_functions import check_runnable
 from sparkflight.flight_server.spark_types import literal_value, spark_type
+from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.extensions import EXPRESSIONS_URN, SPARK_FUNCTIONS_URN, FunctionRef
 from sparkflight.plans.functions import spark_name_for
+
+if TYPE_CHECKING:
+    from sparkflight.flight_server.sessions import Session
 
 Expression = algebra_pb2.Expression
 FunctionArgument = algebra_pb2.FunctionArgument
@@ -31,11 +39,18 @@ Connect = ce.Expression
 Sort = ce.Expression.SortOrder
 
 
+#: Whether a session runs plain Python UDFs through Arrow.
+_ARROW_UDF_CONF = "spark.sql.execution.pythonUDF.arrow.enabled"
+
+
 @dataclass
 class Context:
     """What the translation of one plan shares."""
 
     functions: dict[int, FunctionRef]
+    #: The session the plan runs in, for its Python functions; without one (translation
+    #: alone, as in tests), Python functions are not translated.
+    session: Session | None = None
     #: The variables of the lambdas being translated (innermost last).
     lambda_variables: list[str] = field(default_factory=list)
 
@@ -394,6 +409,23 @@ def _lambda(ctx: Context, args: list[Expression]) -> Connect:
     return Connect(lambda_function=Connect.LambdaFunction(function=body, arguments=variables))
 
 
+def _python_udf(ctx: Context, args: list[Expression]) -> Connect:
+    """``python_udf(function, args...)``: a Python UDF, its PythonFunction a binary literal."""
+    session = ctx.session
+    if session is None or session.python_includes:
+        raise NotTranslatable("a Python UDF outside a session, or with the session's pyfiles")
+    if args[0].literal.WhichOneof("literal_type") != "binary":
+        raise SparkFlightError(INVALID_PLAN, "python_udf takes its PythonFunction as binary")
+    message = sf.PythonFunction()
+    try:
+        message.ParseFromString(args[0].literal.binary)
+    except DecodeError:
+        raise SparkFlightError(INVALID_PLAN, "malformed PythonFunction in python_udf") from None
+    check_runnable(session, message)
+    arrow = session.spark.conf.get(_ARROW_UDF_CONF) == "true"
+    return udf_call(message, expressions(ctx, args[1:]), arrow)
+
+
 def _not_yet(name: str) -> Callable[[Context, list[Expression]], Connect]:
     def build(ctx: Context, args: list[Expression]) -> Connect:
         raise NotTranslatable(f"the {name} form")
@@ -418,7 +450,7 @@ _FORMS: dict[str, Callable[[Context, list[Expression]], Connect]] = {
     "lambda": _lambda,
     "lambda_variable": _lambda_variable,
     "outer": _not_yet("outer"),
-    "python_udf": _not_yet("python_udf"),
+    "python_udf": _python_udf,
 }
 
 

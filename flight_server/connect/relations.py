@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from functools import reduce
 from itertools import accumulate
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from google.protobuf import any_pb2
 from google.protobuf.message import DecodeError, Message
@@ -35,6 +35,9 @@ from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.extensions import read_declarations
 from sparkflight.plans.legacy import fetch_count_offset, groupings
 from sparkflight.plans.subtrees import recursion_room
+
+if TYPE_CHECKING:
+    from sparkflight.flight_server.sessions import Session
 
 Rel = algebra_pb2.Rel
 Relation = cr.Relation
@@ -565,10 +568,11 @@ _RELATIONS: dict[str, Callable[[Context, Any], Relation]] = {
 }
 
 
-def plan_relation(plan: plan_pb2.Plan) -> Relation:
-    """The Spark Connect relation of a Substrait plan's one root (checked and parsed)."""
+def plan_relation(plan: plan_pb2.Plan, session: Session | None = None) -> Relation:
+    """The Spark Connect relation of a Substrait plan's one root (checked and parsed), to run
+    in ``session``."""
     root = plan.relations[0]
-    ctx = Context(read_declarations(plan))
+    ctx = Context(read_declarations(plan), session)
     if root.WhichOneof("rel_type") == "root" and root.root.names:
         raise NotTranslatable("a root with names")
     with recursion_room():

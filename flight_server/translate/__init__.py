@@ -121,7 +121,7 @@ def translate_plan(
     if stepwise:
         return _translated(session, plan).df
     try:
-        relation = plan_relation(plan)
+        relation = plan_relation(plan, session)
     except NotTranslatable:
         return _translated(session, plan).df
     root = plan.relations[0]

@@ -10,7 +10,6 @@ Spark's Python workers run it.
 from __future__ import annotations
 
 import pickle
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -26,10 +25,9 @@ from pyspark.util import PythonEvalType
 from sparkflight.flight_server import jvm
 from sparkflight.flight_server.errors import (
     INVALID_PLAN,
-    PYTHON_DISABLED,
-    PYTHON_VERSION_MISMATCH,
     SparkFlightError,
 )
+from sparkflight.flight_server.python_functions import check_runnable, return_type
 from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
@@ -58,49 +56,18 @@ def unpickled(data: bytes) -> Any:
     return pickle.loads(data)
 
 
-def server_python_version() -> str:
-    return f"{sys.version_info.major}.{sys.version_info.minor}"
-
-
 def function_of(session: Session, message: sf.PythonFunction) -> Any:
     """The unpickled function of ``message``, once the server agrees to run it."""
-    name = message.name or "<unnamed>"
-    if not session.limits.python:
-        raise SparkFlightError(
-            PYTHON_DISABLED,
-            f"this server does not run Python functions (it was started with --no-python); "
-            f"the plan calls {name!r}",
-            function=name,
-        )
-    server = server_python_version()
-    if message.python_version != server:
-        raise SparkFlightError(
-            PYTHON_VERSION_MISMATCH,
-            f"the Python function {name!r} comes from a client running Python "
-            f"{message.python_version or 'unknown'}, but the server runs Python {server}: "
-            "pickled Python code only runs on the same Python version; use Python "
-            f"{server} on the client",
-            client_version=message.python_version,
-            server_version=server,
-        )
+    check_runnable(session, message)
     try:
         return unpickled(message.command)
     except Exception as exc:  # noqa: BLE001 - any failure to unpickle is the client's
+        name = message.name or "<unnamed>"
         raise SparkFlightError(
             INVALID_PLAN,
             f"cannot unpickle the Python function {name!r}: {type(exc).__name__}: {exc}",
             function=name,
         ) from None
-
-
-def return_type(message: sf.PythonFunction) -> T.DataType | str | None:
-    """The return type: Spark's JSON form parsed, a DDL string as is (PySpark parses it)."""
-    text = message.return_type
-    if not text:
-        return None
-    if text.lstrip()[:1] in ("{", '"'):
-        return T._parse_datatype_json_string(text)
-    return text
 
 
 def _udf(session: Session, message: sf.PythonFunction) -> UserDefinedFunction:

@@ -3,7 +3,11 @@ no JVM), and deep plans planned by Spark's Spark Connect planner on the real ser
 
 from __future__ import annotations
 
+import os
+import pickle
+
 import pytest
+from pyspark.sql import types as T
 from pyspark.sql.connect.proto import expressions_pb2 as ce
 from pyspark.sql.connect.proto import relations_pb2 as cr
 from substrait import plan_pb2
@@ -11,7 +15,9 @@ from substrait import plan_pb2
 from sparkflight.client import functions as F
 from sparkflight.client import plan as P
 from sparkflight.client.expressions import SUBTREE_DEPTH, Call, ColumnRef, Literal, Subquery
+from sparkflight.client.pickling import pickled
 from sparkflight.flight_server.connect import NotTranslatable
+from sparkflight.flight_server.connect.python import udf_command
 from sparkflight.flight_server.connect.relations import plan_relation, sql_relations
 from sparkflight.plans.subtrees import SubtreeError, inlined
 
@@ -178,3 +184,49 @@ def test_a_literal_reaches_connect_as_a_typed_literal():
     expression = _connect(P.Project(child=P.Range(end=1), expressions=[Literal(True)]))
     assert isinstance(expression.project.expressions[0], ce.Expression)
     assert expression.project.expressions[0].literal.boolean is True
+
+
+def test_a_udf_command_is_the_pickle_spark_workers_read():
+    offset = 3
+
+    def shifted(x: int) -> int:
+        return x + offset
+
+    schema = T.StructType([T.StructField("a", T.LongType()), T.StructField("b", T.LongType())])
+    for data_type in (T.LongType(), schema):
+        func, returned = pickle.loads(udf_command(pickled(shifted), data_type))
+        assert func(1) == 4 and returned == data_type
+
+
+def _record_pid(path: str) -> str:
+    """Unpickled in place of a captured marker: notes which process unpickled it."""
+    with open(path, "a") as marks:
+        marks.write(f"{os.getpid()}\n")
+    return path
+
+
+class _Marker:
+    """Captured by a UDF; unpickling it runs :func:`_record_pid` in that process."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return _record_pid, (self.path,)
+
+
+def test_a_python_udf_is_unpickled_only_in_python_workers(spark, tmp_path):
+    from tests.conftest import server_pid
+
+    marks = tmp_path / "unpickled-in"
+    marker = _Marker(str(marks))
+
+    @F.udf(returnType="long")
+    def plus_one(x: int) -> int:
+        assert marker is not None
+        return x + 1
+
+    rows = spark.range(4).select(plus_one("id").alias("y")).collect()
+    assert sorted(r.y for r in rows) == [1, 2, 3, 4]
+    pids = {int(line) for line in marks.read_text().split()}
+    assert pids and server_pid() not in pids

@@ -18,7 +18,7 @@ from sparkflight.client import functions as F
 from sparkflight.client.errors import SparkFlightException
 from sparkflight.flight_server.launch import start_server
 from sparkflight.flight_server.limits import Limits
-from sparkflight.flight_server.translate.python import server_python_version
+from sparkflight.flight_server.python_functions import server_python_version
 
 
 def _session(classic: ClassicSession, limits: Limits) -> Iterator[Any]:
