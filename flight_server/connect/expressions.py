@@ -491,7 +491,7 @@ def _scalar_function(ctx: Context, e: Expression) -> Connect:
     )
 
 
-def _only_when(condition: Expression, value: Expression) -> Expression:
+def only_when(condition: Expression, value: Expression) -> Expression:
     """``CASE WHEN condition THEN value END``: the value where the condition holds."""
     e = Expression()
     e.if_then.ifs.add(**{"if": condition, "then": value})
@@ -509,14 +509,14 @@ def aggregate_function(
     if condition is not None:
         if any(a.WhichOneof("arg_type") == "value" for a in arguments):
             arguments = [
-                FunctionArgument(value=_only_when(condition, a.value))
+                FunctionArgument(value=only_when(condition, a.value))
                 if a.WhichOneof("arg_type") == "value"
                 else a
                 for a in arguments
             ]
         else:
             one = Expression(literal=Expression.Literal(i32=1))
-            arguments.append(FunctionArgument(value=_only_when(condition, one)))
+            arguments.append(FunctionArgument(value=only_when(condition, one)))
     return function_call(
         ctx, FunctionCall(f.function_reference, arguments, f.options, f.output_type, distinct)
     )
@@ -531,7 +531,7 @@ def sort_field(ctx: Context, sort: algebra_pb2.SortField) -> Sort:
 # ------------------------------------------------------------------ windows
 
 #: Window functions Spark refuses a frame for (ranking and offset functions), by Spark name.
-_FRAMELESS = frozenset(
+FRAMELESS = frozenset(
     {"row_number", "rank", "dense_rank", "percent_rank", "ntile", "cume_dist", "lag", "lead"}
 )
 _Boundary = Connect.Window.WindowFrame.FrameBoundary
@@ -560,7 +560,7 @@ def _window_function(ctx: Context, e: Expression) -> Connect:
         order_spec=[sort_field(ctx, s) for s in w.sorts],
     )
     name = ref.name if ref.urn == SPARK_FUNCTIONS_URN else spark_name_for(ref.name)
-    framed = name.lower() not in _FRAMELESS
+    framed = name.lower() not in FRAMELESS
     if framed and (w.HasField("lower_bound") or w.HasField("upper_bound")):
         rows = w.bounds_type != Expression.WindowFunction.BOUNDS_TYPE_RANGE
         frame = window.frame_spec

@@ -44,7 +44,7 @@ Relation = cr.Relation
 Connect = ce.Expression
 
 
-def _unpack(detail: any_pb2.Any, message_class: type[Message]) -> Any:
+def unpack(detail: any_pb2.Any, message_class: type[Message]) -> Any:
     message = message_class()
     try:
         detail.Unpack(message)
@@ -55,7 +55,7 @@ def _unpack(detail: any_pb2.Any, message_class: type[Message]) -> Any:
     return message
 
 
-def _annotation(owner: Any, message_class: type[Message]) -> Any:
+def annotation(owner: Any, message_class: type[Message]) -> Any:
     """The optimization or enhancement of type ``message_class`` that ``owner`` carries."""
     extension = getattr(owner, "advanced_extension", None)
     if extension is None:
@@ -63,7 +63,7 @@ def _annotation(owner: Any, message_class: type[Message]) -> Any:
     name = message_class.DESCRIPTOR.full_name
     for detail in [*extension.optimization, extension.enhancement]:
         if detail.type_url and detail.TypeName() == name:
-            return _unpack(detail, message_class)
+            return unpack(detail, message_class)
     return None
 
 
@@ -74,7 +74,7 @@ def plan_id_of(rel: Rel) -> sf.PlanId | None:
         return None
     message = getattr(rel, kind)
     for owner in (getattr(message, "common", None), message):
-        plan_id = _annotation(owner, sf.PlanId) if owner is not None else None
+        plan_id = annotation(owner, sf.PlanId) if owner is not None else None
         if plan_id is not None:
             return plan_id
     return None
@@ -147,7 +147,7 @@ def _filter(ctx: Context, rel: algebra_pb2.FilterRel) -> Relation:
 
 def _project(ctx: Context, rel: algebra_pb2.ProjectRel) -> Relation:
     columns = expressions(ctx, rel.expressions)
-    if _annotation(rel, sf.ProjectExpressionsOnly) is None:
+    if annotation(rel, sf.ProjectExpressionsOnly) is None:
         columns = [Connect(unresolved_star=Connect.UnresolvedStar()), *columns]
     return _into("project", relation(ctx, rel.input), expressions=columns)
 
@@ -188,7 +188,7 @@ def _aggregate(ctx: Context, rel: algebra_pb2.AggregateRel) -> Relation:
 
 def _sort(ctx: Context, rel: algebra_pb2.SortRel) -> Relation:
     order = [sort_field(ctx, s) for s in rel.sorts]
-    within = _annotation(rel, sf.SortWithinPartitions) is not None
+    within = annotation(rel, sf.SortWithinPartitions) is not None
     return _into("sort", relation(ctx, rel.input), order=order, is_global=not within)
 
 
@@ -224,7 +224,7 @@ def _join(ctx: Context, rel: algebra_pb2.JoinRel) -> Relation:
     if spec is None:
         name = algebra_pb2.JoinRel.JoinType.Name(rel.type)
         raise SparkFlightError(UNSUPPORTED_RELATION, f"unsupported join type {name}")
-    if _annotation(rel, sf.LateralJoin) is not None:
+    if annotation(rel, sf.LateralJoin) is not None:
         raise NotTranslatable("a lateral join")
     join_type, swapped = spec
     left, right = relation(ctx, rel.left), relation(ctx, rel.right)
@@ -233,7 +233,7 @@ def _join(ctx: Context, rel: algebra_pb2.JoinRel) -> Relation:
     join.left.CopyFrom(right if swapped else left)
     join.right.CopyFrom(left if swapped else right)
     join.join_type = join_type
-    using = _annotation(rel, sf.JoinUsingColumns)
+    using = annotation(rel, sf.JoinUsingColumns)
     if using is not None:
         join.using_columns.extend(using.column_names)
     elif rel.HasField("expression"):
@@ -271,7 +271,7 @@ def _set(ctx: Context, rel: algebra_pb2.SetRel) -> Relation:
     if len(rel.inputs) < 2:
         raise SparkFlightError(INVALID_PLAN, "a set operation needs at least two inputs")
     op, is_all = spec
-    by_name = _annotation(rel, sf.UnionByName) if op == _SetOp.SET_OP_TYPE_UNION else None
+    by_name = annotation(rel, sf.UnionByName) if op == _SetOp.SET_OP_TYPE_UNION else None
 
     def combine(left: Relation, right: Relation) -> Relation:
         result = Relation()
@@ -319,6 +319,41 @@ def _local(ctx: Context, m: sf.LocalRelation) -> Relation:
     result = Relation()
     result.local_relation.data = m.arrow_ipc
     result.local_relation.schema = m.schema_json
+    return result
+
+
+def _data_source(ctx: Context, m: sf.DataSourceRelation) -> Relation:
+    """A read with its schema given; a source Spark infers the schema of is read step by
+    step, where the session keeps the inferred schema (translate/sources.py)."""
+    if not m.schema:
+        raise NotTranslatable("a source whose schema Spark infers")
+    result = Relation()
+    source = result.read.data_source
+    if m.format:
+        source.format = m.format
+    source.schema = m.schema
+    source.options.update(m.options)
+    source.paths.extend(m.paths)
+    source.predicates.extend(m.predicates)
+    return result
+
+
+#: The table-valued functions of ``spark.tvf`` a TableFunctionRelation may name.
+TABLE_FUNCTIONS = frozenset(
+    "explode explode_outer inline inline_outer json_tuple posexplode posexplode_outer stack "
+    "collations sql_keywords variant_explode variant_explode_outer python_worker_logs".split()
+)
+
+
+def _table_function(ctx: Context, m: sf.TableFunctionRelation) -> Relation:
+    if m.name not in TABLE_FUNCTIONS:
+        raise SparkFlightError(
+            UNSUPPORTED_RELATION, f"unknown table-valued function {m.name!r}", detail=m.name
+        )
+    result = Relation()
+    function = result.unresolved_table_valued_function
+    function.function_name = m.name
+    function.arguments.extend(expressions(ctx, m.arguments))
     return result
 
 
@@ -503,6 +538,8 @@ _LEAVES: dict[str, tuple[type[Message], _Leaf]] = {
         (sf.SqlRelation, _sql),
         (sf.RangeRelation, _range),
         (sf.LocalRelation, _local),
+        (sf.DataSourceRelation, _data_source),
+        (sf.TableFunctionRelation, _table_function),
     )
 }
 
@@ -535,7 +572,7 @@ def _detail(table: dict[str, tuple[type[Message], Any]], detail: any_pb2.Any) ->
     if known is None:
         raise NotTranslatable(f"extension relation {name!r}")
     message_class, rule = known
-    return _unpack(detail, message_class), rule
+    return unpack(detail, message_class), rule
 
 
 def _extension_leaf(ctx: Context, rel: algebra_pb2.ExtensionLeafRel) -> Relation:

@@ -15,7 +15,7 @@ from substrait import plan_pb2
 from substrait.algebra_pb2 import Expression
 
 from sparkflight.flight_server.connect import NotTranslatable, planner
-from sparkflight.flight_server.connect.relations import plan_relation, sql_relations
+from sparkflight.flight_server.connect.relations import plan_id_of, plan_relation, sql_relations
 from sparkflight.flight_server.errors import INVALID_PLAN, SparkFlightError, attributed
 from sparkflight.flight_server.limits import check_at_most, exceeded, message_depth
 from sparkflight.flight_server.sessions import Session
@@ -26,7 +26,7 @@ from sparkflight.flight_server.translate.expressions import (
     expression,
     plain_value,
 )
-from sparkflight.flight_server.translate.relations import relation, relation_plan_id
+from sparkflight.flight_server.translate.relations import relation
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.legacy import check_unknown_fields
 from sparkflight.plans.subtrees import SubtreeError, inlined
@@ -104,7 +104,7 @@ def root_plan_id(plan: plan_pb2.Plan) -> sf.PlanId | None:
     if not plan.relations:
         return None
     root = plan.relations[0]
-    return relation_plan_id(root.rel if root.WhichOneof("rel_type") == "rel" else root.root.input)
+    return plan_id_of(root.rel if root.WhichOneof("rel_type") == "rel" else root.root.input)
 
 
 def translate_plan(
@@ -127,7 +127,7 @@ def translate_plan(
     root = plan.relations[0]
     sql = sql_relations(root.rel if root.WhichOneof("rel_type") == "rel" else root.root.input)
     try:
-        with attributed(relation_plan_id(sql[0]) if len(sql) == 1 else None):
+        with attributed(plan_id_of(sql[0]) if len(sql) == 1 else None):
             return planner.dataframe(session, relation)
     except (Py4JJavaError, CapturedException):
         if sql:

@@ -18,6 +18,12 @@ from pyspark.sql import types as T
 from substrait import algebra_pb2, plan_pb2
 
 from sparkflight.flight_server import jvm
+from sparkflight.flight_server.connect.expressions import (
+    FRAMELESS,
+    FunctionCall,
+    only_when,
+    plain_value,
+)
 from sparkflight.flight_server.errors import (
     INVALID_PLAN,
     PLAN_ID_NOT_FOUND,
@@ -177,13 +183,6 @@ def _enums(args: Sequence[FunctionArgument]) -> list[str]:
     return [a.enum for a in args if a.WhichOneof("arg_type") == "enum"]
 
 
-def plain_value(e: Expression) -> object:
-    """The value of a literal expression (names, plan ids, type strings)."""
-    if e.WhichOneof("rex_type") != "literal":
-        raise SparkFlightError(INVALID_PLAN, "expected a literal argument")
-    return literal_value(e.literal)
-
-
 # ------------------------------------------------------------------ literal, field
 
 
@@ -295,23 +294,6 @@ def _java(columns: Sequence[Column]) -> list[object]:
 
 
 _Call = Callable[[Context, str, list[Column], "FunctionCall"], Column]
-
-
-@dataclass
-class FunctionCall:
-    """What a scalar, aggregate or window function expression says, uniformly."""
-
-    anchor: int
-    arguments: Sequence[FunctionArgument]
-    options: Sequence[algebra_pb2.FunctionOption]
-    output_type: object
-    distinct: bool
-
-    def option(self, name: str) -> list[str]:
-        for option in self.options:
-            if option.name == name:
-                return list(option.preference)
-        return []
 
 
 def _is_integer_type(message: object) -> bool:
@@ -678,14 +660,14 @@ def aggregate_function(
     if condition is not None:
         if any(a.WhichOneof("arg_type") == "value" for a in arguments):
             arguments = [
-                FunctionArgument(value=_only_when(condition, a.value))
+                FunctionArgument(value=only_when(condition, a.value))
                 if a.WhichOneof("arg_type") == "value"
                 else a
                 for a in arguments
             ]
         else:
             one = Expression(literal=Expression.Literal(i32=1))
-            arguments.append(FunctionArgument(value=_only_when(condition, one)))
+            arguments.append(FunctionArgument(value=only_when(condition, one)))
     fc = FunctionCall(f.function_reference, arguments, f.options, f.output_type, distinct)
     if f.sorts:
         return _ordered_aggregate(ctx, fc, [sort_column(ctx, s, scope) for s in f.sorts], scope)
@@ -721,13 +703,6 @@ def _ordered_aggregate(
     return catalyst_column(ctx.spark, node)
 
 
-def _only_when(condition: Expression, value: Expression) -> Expression:
-    """``CASE WHEN condition THEN value END``: the value where the condition holds."""
-    e = Expression()
-    e.if_then.ifs.add(**{"if": condition, "then": value})
-    return e
-
-
 # ------------------------------------------------------------------ windows
 
 _BoundRule = Callable[[algebra_pb2.Expression.WindowFunction.Bound, bool], int]
@@ -750,12 +725,6 @@ def sort_column(ctx: Context, sort: algebra_pb2.SortField, scope: Scope | None) 
     if sort.WhichOneof("sort_kind") != "direction" or sort.direction not in _SORT_ORDERS:
         raise SparkFlightError(INVALID_PLAN, "only ASC/DESC NULLS FIRST/LAST sorts are supported")
     return _SORT_ORDERS[sort.direction](expression(ctx, sort.expr, scope))
-
-
-#: Window functions Spark refuses a frame for (ranking and offset functions), by Spark name.
-_FRAMELESS = frozenset(
-    {"row_number", "rank", "dense_rank", "percent_rank", "ntile", "cume_dist", "lag", "lead"}
-)
 
 
 def _spark_function_name(ref: FunctionRef) -> str:
@@ -782,7 +751,7 @@ def _window_function(ctx: Context, e: Expression, scope: Scope | None) -> Column
     w = e.window_function
     distinct = w.invocation == algebra_pb2.AggregateFunction.AGGREGATION_INVOCATION_DISTINCT
     fc = FunctionCall(w.function_reference, w.arguments, w.options, w.output_type, distinct)
-    framed = _spark_function_name(ctx.function(w.function_reference)).lower() not in _FRAMELESS
+    framed = _spark_function_name(ctx.function(w.function_reference)).lower() not in FRAMELESS
     return function_call(ctx, fc, scope).over(_window_spec(ctx, w, scope, framed))
 
 

@@ -15,16 +15,21 @@ from typing import Any
 
 import pyarrow as pa
 from google.protobuf import any_pb2
-from google.protobuf.message import DecodeError, Message
+from google.protobuf.message import Message
 from pyspark.sql import Column, DataFrame, DataFrameReader
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 from pyspark.sql.group import GroupedData
 from pyspark.sql.table_arg import TableArg
 from substrait import algebra_pb2
-from substrait.extensions import extensions_pb2
 
 from sparkflight.flight_server import jvm
+from sparkflight.flight_server.connect.relations import (
+    TABLE_FUNCTIONS,
+    annotation,
+    plan_id_of,
+    unpack,
+)
 from sparkflight.flight_server.errors import (
     INVALID_PLAN,
     UNSUPPORTED_RELATION,
@@ -50,26 +55,6 @@ from sparkflight.plans.legacy import fetch_count_offset, groupings
 Rel = algebra_pb2.Rel
 
 # ------------------------------------------------------------ common handling
-
-
-def _unpack(detail: any_pb2.Any, message_class: type[Message]) -> Message:
-    message = message_class()
-    try:
-        detail.Unpack(message)
-    except DecodeError as exc:
-        raise SparkFlightError(
-            INVALID_PLAN, f"malformed {detail.TypeName()}: {exc}", type=detail.TypeName()
-        ) from None
-    return message
-
-
-def _annotation(extension: extensions_pb2.AdvancedExtension, message_class: type[Message]) -> Any:
-    """The optimization or enhancement of type ``message_class``, if carried."""
-    name = message_class.DESCRIPTOR.full_name
-    for detail in [*extension.optimization, extension.enhancement]:
-        if detail.type_url and detail.TypeName() == name:
-            return _unpack(detail, message_class)
-    return None
 
 
 def _emit(frame: Frame, mapping: list[int]) -> Frame:
@@ -106,7 +91,7 @@ def relation(ctx: Context, rel: Rel, outer: Scope | None = None) -> Frame:
             relation=kind or "",
         )
     message = getattr(rel, kind)
-    plan_id = relation_plan_id(rel)
+    plan_id = plan_id_of(rel)
     with attributed(plan_id):
         frame = rule(ctx, message, outer)
         common = message.common
@@ -119,27 +104,9 @@ def relation(ctx: Context, rel: Rel, outer: Scope | None = None) -> Frame:
     return frame
 
 
-def relation_plan_id(rel: Rel) -> sf.PlanId | None:
-    """The ``PlanId`` annotation of ``rel``, if it has one."""
-    kind = rel.WhichOneof("rel_type")
-    if kind is None:
-        return None
-    message = getattr(rel, kind)
-    for owner in (getattr(message, "common", None), message):
-        extension = getattr(owner, "advanced_extension", None)
-        plan_id = _annotation(extension, sf.PlanId) if extension is not None else None
-        if plan_id is not None:
-            return plan_id
-    return None
-
-
 def _input(ctx: Context, rel: Rel, outer: Scope | None) -> tuple[Frame, Scope]:
     frame = relation(ctx, rel, outer)
     return frame, Scope(frame, outer)
-
-
-def _enhancement(message: Any, message_class: type[Message]) -> Any:
-    return _annotation(message.advanced_extension, message_class)
 
 
 # -------------------------------------------------------------------- read
@@ -240,7 +207,7 @@ def _filter(ctx: Context, rel: algebra_pb2.FilterRel, outer: Scope | None) -> Fr
 def _project(ctx: Context, rel: algebra_pb2.ProjectRel, outer: Scope | None) -> Frame:
     frame, scope = _input(ctx, rel.input, outer)
     columns = expressions(ctx, rel.expressions, scope)
-    if _enhancement(rel, sf.ProjectExpressionsOnly) is None:
+    if annotation(rel, sf.ProjectExpressionsOnly) is None:
         columns = frame.columns + columns
     return Frame(jvm.select(frame.df, columns))
 
@@ -295,7 +262,7 @@ def _aggregate(ctx: Context, rel: algebra_pb2.AggregateRel, outer: Scope | None)
 def _sort(ctx: Context, rel: algebra_pb2.SortRel, outer: Scope | None) -> Frame:
     frame, scope = _input(ctx, rel.input, outer)
     order = [sort_column(ctx, s, scope) for s in rel.sorts]
-    if _enhancement(rel, sf.SortWithinPartitions) is not None:
+    if annotation(rel, sf.SortWithinPartitions) is not None:
         return Frame(frame.df.sortWithinPartitions(*order), frame.columns, frame.schema)
     return Frame(frame.df.orderBy(*order), frame.columns, frame.schema)
 
@@ -347,11 +314,11 @@ def _join(ctx: Context, rel: algebra_pb2.JoinRel, outer: Scope | None) -> Frame:
         raise SparkFlightError(UNSUPPORTED_RELATION, f"unsupported join type {name}")
     how, swapped = spec
     left = relation(ctx, rel.left, outer)
-    if _enhancement(rel, sf.LateralJoin) is not None:
+    if annotation(rel, sf.LateralJoin) is not None:
         return _lateral_join(ctx, rel, how, left, outer)
     right = _distinct_from(left, relation(ctx, rel.right, outer))
     first, second = (right, left) if swapped else (left, right)
-    using = _enhancement(rel, sf.JoinUsingColumns)
+    using = annotation(rel, sf.JoinUsingColumns)
     if using is not None:
         joined = first.df.join(second.df, list(using.column_names), how)
     elif rel.HasField("expression"):
@@ -412,7 +379,7 @@ def _set(ctx: Context, rel: algebra_pb2.SetRel, outer: Scope | None) -> Frame:
     if len(rel.inputs) < 2:
         raise SparkFlightError(INVALID_PLAN, "a set operation needs at least two inputs")
     frames = [relation(ctx, r, outer).df for r in rel.inputs]
-    by_name = _enhancement(rel, sf.UnionByName)
+    by_name = annotation(rel, sf.UnionByName)
     if by_name is not None and rel.op in _UNIONS:
         allow = by_name.allow_missing_columns
         df = reduce(lambda a, b: a.unionByName(b, allowMissingColumns=allow), frames)
@@ -435,15 +402,8 @@ def _sql(ctx: Context, m: sf.SqlRelation, outer: Scope | None) -> DataFrame:
     return ctx.spark.sql(m.query, args)
 
 
-#: The table-valued functions of ``spark.tvf`` a TableFunctionRelation may name.
-_TABLE_FUNCTIONS = frozenset(
-    "explode explode_outer inline inline_outer json_tuple posexplode posexplode_outer stack "
-    "collations sql_keywords variant_explode variant_explode_outer python_worker_logs".split()
-)
-
-
 def _table_function(ctx: Context, m: sf.TableFunctionRelation, outer: Scope | None) -> DataFrame:
-    if m.name not in _TABLE_FUNCTIONS:
+    if m.name not in TABLE_FUNCTIONS:
         raise SparkFlightError(
             UNSUPPORTED_RELATION, f"unknown table-valued function {m.name!r}", detail=m.name
         )
@@ -864,7 +824,7 @@ def _extension(detail: any_pb2.Any, kind: str) -> tuple[_Extension, Message]:
             f"unsupported {kind} extension relation detail {name!r}",
             detail=name,
         )
-    return extension, _unpack(detail, extension.message)
+    return extension, unpack(detail, extension.message)
 
 
 def _extension_leaf(ctx: Context, rel: algebra_pb2.ExtensionLeafRel, outer: Scope | None) -> Frame:
@@ -935,7 +895,7 @@ def _extension_multi(
     if len(rel.inputs) != 2:
         raise SparkFlightError(INVALID_PLAN, f"{name} needs two inputs, got {len(rel.inputs)}")
     message_class, rule = known
-    message = _unpack(rel.detail, message_class)
+    message = unpack(rel.detail, message_class)
     left = relation(ctx, rel.inputs[0], outer)
     right = relation(ctx, rel.inputs[1], outer)
     return Frame(rule(ctx, message, left, right))
