@@ -26,7 +26,9 @@ from importlib import metadata
 #: state per key (``StatefulGroupMapRelation``), Python data sources, the ``profile``
 #: action, the ``stream.events`` action (streaming query listeners) and
 #: ``ClusterStatus.streaming_queries``.
-PROTOCOL_VERSION = 9
+#: 10: the ``health`` action (``HealthResponse``) and the ``SPARK_STOPPED`` error of a
+#: server whose Spark has stopped.
+PROTOCOL_VERSION = 10
 
 
 def effective(version: int) -> int:
