@@ -2,11 +2,11 @@
 
 Every call carries the session header; every Flight error becomes the PySpark
 exception its ``ErrorDetails`` names (see docs/protocol.md, "Errors"), and a server that
-cannot be reached ``SERVER_UNAVAILABLE``. Queries and
-commands run under a client-chosen operation id: Ctrl-C interrupts them on the server,
-and the session's :class:`~client.progress.ProgressReporting` reports their progress.
-Results are resumable with a server of protocol 4: when the connection drops while a
-result streams, the client resumes it after the last batch it received.
+cannot be reached ``SERVER_UNAVAILABLE``. Queries and commands run under a client-chosen
+operation id: Ctrl-C interrupts them on the server, and the session's
+:class:`~client.progress.ProgressReporting` reports their progress. Results are
+resumable with a server of protocol 4: when the connection drops while a result streams,
+the client resumes it after the last batch it received.
 """
 
 from __future__ import annotations
