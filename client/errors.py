@@ -277,6 +277,16 @@ def not_supported(feature: str) -> PySparkNotImplementedError:
     )
 
 
+def server_unavailable(url: str, detail: str) -> SparkFlightException:
+    """The error of a call that could not reach the server at ``url`` (it stopped, or the
+    network failed): ``SERVER_UNAVAILABLE``, with ``detail`` of what failed."""
+    return SparkFlightException(
+        message=f"[SERVER_UNAVAILABLE] The server at {url} is unavailable: {detail}",
+        errorClass="SERVER_UNAVAILABLE",
+        messageParameters={"url": url, "detail": detail},
+    )
+
+
 def needs_jvm(attribute: str) -> PySparkNotImplementedError:
     """The error raised for a PySpark attribute that only exists with a local JVM."""
     return PySparkNotImplementedError(

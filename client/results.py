@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.flight as flight
 from google.protobuf import any_pb2
 
-from sparkflight.client.errors import SparkFlightException, error_details
+from sparkflight.client.errors import SparkFlightException, error_details, server_unavailable
 from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
@@ -26,9 +26,16 @@ RELEASE_HEADER_PROTOCOL = 9
 #: (doubling with each try).
 RESUME_TRIES = 5
 RESUME_BACKOFF_S = 0.1
-#: The errors of a connection that dropped (rather than of a server that answered).
+#: The errors of a connection that dropped, unless the server sent its ``ErrorDetails``
+#: (it answered, as a server whose Spark has stopped does: see :func:`_dropped`).
 DROPPED = (flight.FlightUnavailableError, OSError)
 T = TypeVar("T")
+
+
+def _dropped(error: BaseException) -> bool:
+    """Whether ``error`` (one of :data:`DROPPED`) is a dropped connection, worth resuming
+    after, rather than the server's answer."""
+    return not isinstance(error, flight.FlightError) or error_details(error) is None
 
 
 def resume_ticket(result_id: str, next_batch: int) -> flight.Ticket:
@@ -42,8 +49,10 @@ class Result:
 
     A resumable result (``connection.resumable``) numbers its batches; when the connection
     drops, it is resumed from the batch after the last one received, up to
-    :data:`RESUME_TRIES` times with a doubling wait, so that every batch arrives once. Used
-    as a context manager, it has the server free the result when the block ends.
+    :data:`RESUME_TRIES` times with a doubling wait, so that every batch arrives once; then
+    it fails with ``SERVER_UNAVAILABLE``. An error the server sends (``SPARK_STOPPED``
+    from a server whose Spark has stopped) ends the result at once. Used as a context
+    manager, it has the server free the result when the block ends.
     """
 
     def __init__(self, connection: Connection, plan: bytes, operation_id: str) -> None:
@@ -78,7 +87,7 @@ class Result:
             try:
                 return step(self._reader)
             except DROPPED as error:
-                if not self._resumable:
+                if not self._resumable or not _dropped(error):
                     raise
                 failure: BaseException = error
             for attempt in range(RESUME_TRIES):
@@ -87,9 +96,15 @@ class Result:
                     self._reader = self._resume()
                     break
                 except DROPPED as error:
+                    if not _dropped(error):
+                        raise
                     failure = error
             else:
-                raise failure
+                raise server_unavailable(
+                    self._connection.url,
+                    f"the connection dropped while result {self.id} streamed and "
+                    f"{RESUME_TRIES} tries to resume it failed ({failure})",
+                ) from failure
 
     def read_batch(self) -> pa.RecordBatch | None:
         """The next batch, or None after the last one."""

@@ -1,11 +1,12 @@
 """The Arrow Flight connection of a client session.
 
 Every call carries the session header; every Flight error becomes the PySpark
-exception its ``ErrorDetails`` names (see docs/protocol.md, "Errors"). Queries and
-commands run under a client-chosen operation id: Ctrl-C interrupts them on the server,
-and the session's :class:`~client.progress.ProgressReporting` reports their progress.
-Results are resumable with a server of protocol 4: when the connection drops while a
-result streams, the client resumes it after the last batch it received.
+exception its ``ErrorDetails`` names (see docs/protocol.md, "Errors"), and a server that
+cannot be reached ``SERVER_UNAVAILABLE``. Queries and commands run under a client-chosen
+operation id: Ctrl-C interrupts them on the server, and the session's
+:class:`~client.progress.ProgressReporting` reports their progress. Results are
+resumable with a server of protocol 4: when the connection drops while a result streams,
+the client resumes it after the last batch it received.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from sparkflight.client.errors import (
     SparkFlightException,
     error_details,
     from_error_details,
+    server_unavailable,
 )
 from sparkflight.client.progress import ProgressReporting
 from sparkflight.client.results import Result
@@ -210,6 +212,8 @@ class Connection:
 
     def _exception(self, error: flight.FlightError) -> Exception:
         details = error_details(error)
+        if details is None and isinstance(error, flight.FlightUnavailableError):
+            return server_unavailable(self.url, str(error))
         if details is None:
             return SparkFlightException(message=str(error), errorClass="FLIGHT_ERROR")
         return from_error_details(details, self.stack_trace)

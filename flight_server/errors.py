@@ -10,6 +10,10 @@ it is applied, so analysis errors name the operation that failed. Errors while a
 runs are attributed to the plan's root, the DataFrame the action ran on: Spark does not
 say which operator failed. Stack traces stay on the server, kept for the last
 :data:`STACK_TRACES_KEPT` errors, and are fetched by error id (``error.stacktrace``).
+
+Once Spark has stopped under the server (flight_server/health.py), every failure is
+``SPARK_STOPPED``, sent as ``UNAVAILABLE``: whatever a call was doing, it failed because
+Spark is gone.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from pyspark.errors.exceptions.captured import (
     convert_exception,
 )
 
+from sparkflight.flight_server import health
 from sparkflight.plans import sparkflight_pb2 as sf
 
 _log = logging.getLogger(__name__)
@@ -59,6 +64,7 @@ RESULT_NOT_RESUMABLE = "RESULT_NOT_RESUMABLE"
 PYTHON_DISABLED = "PYTHON_DISABLED"
 PYTHON_VERSION_MISMATCH = "PYTHON_VERSION_MISMATCH"
 INVALID_ARTIFACT = "INVALID_ARTIFACT"
+SPARK_STOPPED = "SPARK_STOPPED"
 
 #: Errors whose server-side stack trace is kept for ``error.stacktrace``.
 STACK_TRACES_KEPT = 64
@@ -230,10 +236,21 @@ def _details(exc: BaseException) -> sf.ErrorDetails:
     )
 
 
+def spark_stopped_error(stopped: health.SparkStopped) -> fl.FlightUnavailableError:
+    """The error of every call once Spark has stopped: ``UNAVAILABLE``, ``SPARK_STOPPED``."""
+    error = SparkFlightError(SPARK_STOPPED, stopped.message, reason=stopped.reason)
+    details = _details(error)
+    return fl.FlightUnavailableError(details.message, extra_info=details.SerializeToString())
+
+
 def to_flight_error(exc: BaseException) -> fl.FlightError:
-    """``exc`` as a Flight error, its ``extra_info`` a serialized ``ErrorDetails``."""
+    """``exc`` as a Flight error, its ``extra_info`` a serialized ``ErrorDetails``;
+    ``SPARK_STOPPED`` once Spark has stopped."""
     if isinstance(exc, fl.FlightError):
         return exc
+    stopped = health.spark_stopped()
+    if stopped is not None:
+        return spark_stopped_error(stopped)
     details = error_details(exc)
     if details.error_class == INTERNAL_ERROR:
         _log.exception("internal error", exc_info=exc)

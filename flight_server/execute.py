@@ -19,12 +19,14 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.flight as fl
+from py4j.protocol import Py4JError
+from pyspark import SparkContext
 from pyspark.serializers import NoOpSerializer
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.pandas.types import to_arrow_schema
 from pyspark.util import _load_from_socket, _local_iterator_from_socket
 
-from sparkflight.flight_server import artifacts, jvm, profiles, stream_events, workers
+from sparkflight.flight_server import artifacts, health, jvm, profiles, stream_events, workers
 from sparkflight.flight_server.errors import (
     OPERATION_ALREADY_EXISTS,
     OPERATION_INTERRUPTED,
@@ -178,7 +180,7 @@ def interrupt(
     for operation_id, target in running.items():
         target.reason = reason
         target.interrupted.set()
-        sc.cancelJobsWithTag(operation_tag(operation_id))
+        _cancel_jobs(sc, operation_id)
 
     def keep_cancelling() -> None:
         while True:
@@ -187,12 +189,21 @@ def interrupt(
             if not pending:
                 return
             for operation_id in pending:
-                sc.cancelJobsWithTag(operation_tag(operation_id))
+                _cancel_jobs(sc, operation_id)
             time.sleep(_CANCEL_INTERVAL_S)
 
     if running:
         threading.Thread(target=keep_cancelling, name="sparkflight-interrupt", daemon=True).start()
     return sorted(running)
+
+
+def _cancel_jobs(sc: SparkContext, operation_id: str) -> None:
+    """Cancel the Spark jobs of an operation; once Spark has stopped there are none."""
+    try:
+        sc.cancelJobsWithTag(operation_tag(operation_id))
+    except (Py4JError, OSError):
+        if health.spark_stopped() is None:
+            raise
 
 
 def release(session: Session) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sparkflight.flight_server.limits import Limits
 from sparkflight.flight_server.security import TlsFiles
@@ -19,6 +20,10 @@ if TYPE_CHECKING:
 #: The logger of the server's modules (``sparkflight.flight_server.*``).
 SERVER_LOGGER = "sparkflight.flight_server"
 _PYSPARK_QUERY_ERROR_LOGGERS = ("SQLQueryContextLogger", "DataFrameQueryContextLogger")
+#: Longest wait for the Flight server to shut down once Spark has stopped.
+_SHUTDOWN_WAIT_S = 10.0
+#: How often the main thread, waiting for a stop signal, looks whether Spark stopped.
+_STOP_POLL_S = 0.5
 
 
 def grpc_url(host: str, port: int, tls: bool = False) -> str:
@@ -59,7 +64,11 @@ def serve_until_stopped(
     shutdown_grace: float,
 ) -> None:
     """Start Spark and a server, print the server's URL on stdout, serve until SIGINT or
-    SIGTERM, then let running queries finish for ``shutdown_grace`` seconds and stop."""
+    SIGTERM, then let running queries finish for ``shutdown_grace`` seconds and stop.
+
+    When Spark stops under the server instead, the process ends at once with the status
+    of :func:`exit_without_spark`.
+    """
     from sparkflight.flight_server.runtime import start_spark
 
     log = logging.getLogger(__name__)
@@ -69,14 +78,47 @@ def serve_until_stopped(
         try:
             if metrics_port is not None:
                 listening = server.metrics.serve(host, metrics_port)
-                log.info("Prometheus metrics on http://%s:%d/metrics", host, listening)
-            wait_for_stop_signal(announce=url)
-            log.info("Shutting down: running queries have %g s to finish", shutdown_grace)
-            server.drain(shutdown_grace)
+                log.info(
+                    "Prometheus metrics on http://%s:%d/metrics, health probes on /healthz "
+                    "and /readyz",
+                    host,
+                    listening,
+                )
+            wait_for_stop_signal(announce=url, stopped=server.spark_stopped)
+            if not server.spark_stopped.is_set():
+                log.info("Shutting down: running queries have %g s to finish", shutdown_grace)
+                server.drain(shutdown_grace)
+            if server.spark_stopped.is_set():
+                exit_without_spark(server, shutdown_grace)
         finally:
             server.shutdown()
     finally:
         spark.stop()
+
+
+def exit_without_spark(server: SparkFlightServer, grace: float) -> NoReturn:
+    """End the process of a server whose Spark has stopped, for its supervisor to restart.
+
+    The calls in flight get up to ``grace`` seconds to end with ``SPARK_STOPPED``, the
+    server shuts down (for at most :data:`_SHUTDOWN_WAIT_S`), a JVM that still runs is
+    ended (its Python workers end with it), and the process exits at once with the
+    status for why Spark stopped (:data:`.health.EXIT_OUT_OF_MEMORY` when its JVM ran out
+    of memory, else :data:`.health.EXIT_SPARK_STOPPED`), waiting for nothing else: what
+    is left of Spark in the process cannot be stopped cleanly.
+    """
+    log = logging.getLogger(__name__)
+    stopped = server.spark_watch.stopped
+    assert stopped is not None
+    log.error("Exiting with status %d: %s", stopped.exit_status, stopped.message)
+    server.end_calls(grace)
+    shutdown = threading.Thread(target=server.shutdown, name="sparkflight-shutdown", daemon=True)
+    shutdown.start()
+    shutdown.join(_SHUTDOWN_WAIT_S)
+    server.spark_watch.end_jvm()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(stopped.exit_status)
 
 
 def configure_logging(server_level: int = logging.INFO) -> None:
@@ -93,14 +135,16 @@ def configure_logging(server_level: int = logging.INFO) -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
-def wait_for_stop_signal(announce: str) -> None:
-    """Print ``announce`` on stdout, then block until SIGINT or SIGTERM arrives."""
+def wait_for_stop_signal(announce: str, stopped: threading.Event) -> None:
+    """Print ``announce`` on stdout, then block until SIGINT or SIGTERM arrives or
+    ``stopped`` is set."""
     stop = threading.Event()
     signals = (signal.SIGINT, signal.SIGTERM)
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in signals}
     try:
         print(announce, flush=True)
-        stop.wait()
+        while not (stop.wait(_STOP_POLL_S) or stopped.is_set()):
+            pass
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -21,8 +21,11 @@ from sparkflight.flight_server.errors import (
     INVALID_PLAN,
     SparkFlightError,
     reported,
+    spark_stopped_error,
 )
 from sparkflight.flight_server.execute import arrow_schema, interrupt, release, stream_of
+from sparkflight.flight_server.flight_sql.errors import sql_errors
+from sparkflight.flight_server.health import WATCH_INTERVAL_S, Health, watch_of
 from sparkflight.flight_server.limits import Limits, check_at_most
 from sparkflight.flight_server.resume import (
     SWEEP_INTERVAL_S,
@@ -53,6 +56,12 @@ from sparkflight.flight_server.workers import on_worker
 from sparkflight.plans import sparkflight_pb2 as sf
 
 _SESSION_MIDDLEWARE = "sparkflight-session"
+#: The action the server answers without a session and whatever the state of its Spark.
+HEALTH_ACTION = "health"
+_HEALTH_DESCRIPTION = (
+    "Whether Spark's JVM and context run (live) and the server takes new calls (ready), "
+    "and why not (-> HealthResponse)"
+)
 #: Longest wait between two looks for idle sessions.
 _EXPIRY_CHECK_S = 30.0
 _DRAIN_POLL_S = 0.1
@@ -90,6 +99,10 @@ class SparkFlightServer(fl.FlightServerBase):
     A descriptor, ticket or action that is Flight SQL's goes to the Flight SQL endpoint;
     everything else is sparkflight's own protocol. ``versions`` is what the server reports
     and accepts in the version handshake.
+
+    A watchdog thread looks at Spark every :data:`WATCH_INTERVAL_S` seconds; once Spark
+    has stopped under the server, every call is refused with ``SPARK_STOPPED`` and
+    :attr:`spark_stopped` is set (flight_server/launch.py then ends the process).
     """
 
     def __init__(
@@ -102,8 +115,16 @@ class SparkFlightServer(fl.FlightServerBase):
     ) -> None:
         self.sessions = SessionManager(spark, limits)
         self.limits = self.sessions.limits
+        self.spark_watch = watch_of(spark.sparkContext)
+        #: Set once the watchdog found that Spark stopped under the server.
+        self.spark_stopped = threading.Event()
+        self._stopping = threading.Event()
+        self._draining = threading.Event()
         self.metrics = Metrics(
-            lambda: len(self.sessions), self.sessions.running, lambda: held_results(self.sessions)
+            lambda: len(self.sessions),
+            self.sessions.running,
+            lambda: held_results(self.sessions),
+            health=self.health,
         )
         middleware = dict(flight_kwargs.pop("middleware", None) or {})
         middleware[_SESSION_MIDDLEWARE] = SessionMiddlewareFactory()
@@ -112,8 +133,10 @@ class SparkFlightServer(fl.FlightServerBase):
         self.versions = versions or ServerVersions()
         self.flight_sql = flight_sql.FlightSqlEndpoint(self.sessions)
         spark.sparkContext.setInterruptOnCancel(True)
-        self._stopping = threading.Event()
-        self._draining = threading.Event()
+        self._watchdog = threading.Thread(
+            target=self._watch_spark, name="sparkflight-spark-watch", daemon=True
+        )
+        self._watchdog.start()
         self._expiry = threading.Thread(
             target=self._expire_sessions, name="sparkflight-session-expiry", daemon=True
         )
@@ -122,6 +145,29 @@ class SparkFlightServer(fl.FlightServerBase):
             target=self._sweep_results, name="sparkflight-held-results", daemon=True
         )
         self._sweeper.start()
+
+    def _watch_spark(self) -> None:
+        """Look at Spark until the server shuts down or Spark has stopped; then log why
+        and set :attr:`spark_stopped`."""
+        while not self._stopping.wait(WATCH_INTERVAL_S):
+            try:
+                stopped = self.spark_watch.check()
+            except Exception:  # noqa: BLE001 - the watchdog must outlive a failed look
+                _log.exception("looking at Spark failed")
+                continue
+            if stopped is not None:
+                _log.error("%s", stopped.message)
+                self.spark_stopped.set()
+                return
+
+    def health(self) -> Health:
+        """Live while Spark runs; ready while it runs and the server takes new calls."""
+        stopped = self.spark_watch.stopped
+        if stopped is not None:
+            return Health(live=False, ready=False, reason=stopped.message)
+        if self._draining.is_set():
+            return Health(live=True, ready=False, reason="the server is shutting down")
+        return Health(live=True, ready=True)
 
     def _sweep_results(self) -> None:
         """Free the held results that no call resumed in time."""
@@ -156,14 +202,27 @@ class SparkFlightServer(fl.FlightServerBase):
             self._drop_held(attached=False)  # no call can resume them any more
             time.sleep(_DRAIN_POLL_S)
         self._drop_held(attached=True)
+        self._interrupt_running("was interrupted: the server is shutting down")
+        while self.sessions.running():
+            time.sleep(_DRAIN_POLL_S)
+
+    def end_calls(self, grace_seconds: float) -> None:
+        """Once Spark has stopped: end the running operations and held results (their
+        calls fail with ``SPARK_STOPPED``) and wait up to ``grace_seconds`` for the calls
+        in flight to end, so that their clients get that error."""
+        self._drop_held(attached=True)
+        self._interrupt_running("was interrupted: Spark has stopped")
+        deadline = time.monotonic() + grace_seconds
+        while self.metrics.calls_in_flight() and time.monotonic() < deadline:
+            time.sleep(_DRAIN_POLL_S)
+
+    def _interrupt_running(self, reason: str) -> None:
         for session in self.sessions.every():
             with session.lock:
                 running = list(session.operations)
             if running:
                 _log.info("interrupting %d operations of session %r", len(running), session.id)
-                interrupt(session, running, "was interrupted: the server is shutting down")
-        while self.sessions.running():
-            time.sleep(_DRAIN_POLL_S)
+                interrupt(session, running, reason)
 
     def _drop_held(self, attached: bool) -> None:
         """Free the held results no call reads, and with ``attached`` also those read."""
@@ -190,7 +249,10 @@ class SparkFlightServer(fl.FlightServerBase):
 
     def _session(self, context: fl.ServerCallContext) -> Session:
         """The session the call names (by header, or by the session cookie of Flight SQL
-        clients); refused once the server drains."""
+        clients); refused once Spark has stopped or the server drains."""
+        stopped = self.spark_watch.stopped
+        if stopped is not None:
+            raise spark_stopped_error(stopped)
         if self._draining.is_set():
             raise fl.FlightUnavailableError("the server is shutting down")
         headers = self._headers(context)
@@ -209,7 +271,9 @@ class SparkFlightServer(fl.FlightServerBase):
 
     def _sql_call(self, context: fl.ServerCallContext) -> flight_sql.Call:
         middleware: SessionMiddleware | None = context.get_middleware(_SESSION_MIDDLEWARE)
-        return flight_sql.Call(context, self._session(context), middleware, self._lifetime(context))
+        with sql_errors():  # a refusal tells a Flight SQL client its message alone
+            session = self._session(context)
+        return flight_sql.Call(context, session, middleware, self._lifetime(context))
 
     @staticmethod
     def _command(descriptor: fl.FlightDescriptor) -> bytes:
@@ -317,6 +381,8 @@ class SparkFlightServer(fl.FlightServerBase):
     @on_worker
     def do_action(self, context: fl.ServerCallContext, action: fl.Action) -> Iterator[fl.Result]:
         self._record(context).action = action.type
+        if action.type == HEALTH_ACTION:
+            return iter([fl.Result(pa.py_buffer(self.health().response().SerializeToString()))])
         body = action.body.to_pybytes() if action.body is not None else b""
         check_at_most("plan_bytes", self.limits.plan_bytes, len(body), "the action body")
         if action.type in self.flight_sql.actions:
@@ -338,5 +404,6 @@ class SparkFlightServer(fl.FlightServerBase):
 
     def list_actions(self, context: fl.ServerCallContext) -> list[fl.ActionType]:
         own = [fl.ActionType(name, action.description) for name, action in ACTIONS.items()]
+        own.append(fl.ActionType(HEALTH_ACTION, _HEALTH_DESCRIPTION))
         sql = [fl.ActionType(name, text) for name, text in flight_sql.ACTION_DESCRIPTIONS.items()]
         return own + sql

@@ -1,25 +1,31 @@
-"""What the server tells its operators: one structured log line per request, and metrics.
+"""What the server tells its operators: one structured log line per request, metrics and
+health probes.
 
 Every call gets a :class:`CallRecord` through :class:`TelemetryMiddlewareFactory`; the
 handlers fill in what only they know (the action, rows and bytes streamed), and when the
 call completes the record is logged as one JSON line on the ``sparkflight.flight_server.requests``
-logger and counted in the server's Prometheus registry.
+logger and counted in the server's Prometheus registry. The metrics port serves the
+registry and the probes of flight_server/health.py (``/healthz``, ``/readyz``).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import socket
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from socketserver import ThreadingMixIn
 from typing import Protocol
-from wsgiref.simple_server import WSGIServer
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pyarrow.flight as fl
 from google.protobuf.message import DecodeError
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, make_wsgi_app
 
+from sparkflight.flight_server.health import Health, with_probes
 from sparkflight.plans import sparkflight_pb2 as sf
 
 _log = logging.getLogger("sparkflight.flight_server.requests")
@@ -68,17 +74,32 @@ class HeldResultLike(Protocol):
     window_bytes: int
 
 
+class _HttpServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """Probes and scrapes are not logged."""
+
+
 class Metrics:
-    """The server's Prometheus metrics, in a registry of its own."""
+    """The server's Prometheus metrics, in a registry of its own, and the calls in flight;
+    ``health`` is what the HTTP probes answer."""
 
     def __init__(
         self,
         active_sessions: Callable[[], int],
         active_queries: Callable[[], int],
         held: Callable[[], Sequence[HeldResultLike]] = list,
+        *,
+        health: Callable[[], Health],
     ):
         self.registry = CollectorRegistry()
         self._http: WSGIServer | None = None
+        self._health = health
+        self._in_flight = 0
+        self._in_flight_lock = threading.Lock()
         r = self.registry
         self.requests = Counter(
             "sparkflight_requests",
@@ -115,8 +136,21 @@ class Metrics:
             registry=r,
         )
         window.set_function(lambda: sum(result.window_bytes for result in held()))
+        calls = Gauge("sparkflight_calls_in_flight", "Flight calls being served", registry=r)
+        calls.set_function(self.calls_in_flight)
+
+    def calls_in_flight(self) -> int:
+        """The Flight calls started and not completed."""
+        return self._in_flight
+
+    def started(self) -> None:
+        """Note that a call started (:meth:`observe` notes its end)."""
+        with self._in_flight_lock:
+            self._in_flight += 1
 
     def observe(self, record: CallRecord) -> None:
+        with self._in_flight_lock:
+            self._in_flight -= 1
         self.requests.labels(record.method, record.outcome).inc()
         if record.outcome != "ok":
             self.errors.labels(record.method).inc()
@@ -126,8 +160,15 @@ class Metrics:
             self.bytes.labels(record.method).inc(record.bytes)
 
     def serve(self, host: str, port: int) -> int:
-        """Serve the metrics over HTTP at ``host:port``; the port it listens on."""
-        self._http, _ = start_http_server(port, addr=host, registry=self.registry)
+        """Serve the metrics (``/metrics``) and the health probes (``/healthz``,
+        ``/readyz``) over HTTP at ``host:port``; the port it listens on."""
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        server = type("HttpServer", (_HttpServer,), {"address_family": family})
+        app = with_probes(make_wsgi_app(self.registry), self._health)
+        self._http = make_server(host, port, app, server, handler_class=_QuietHandler)
+        threading.Thread(
+            target=self._http.serve_forever, name="sparkflight-http", daemon=True
+        ).start()
         return self._http.server_port
 
     def close(self) -> None:
@@ -163,4 +204,5 @@ class TelemetryMiddlewareFactory(fl.ServerMiddlewareFactory):
         self.metrics = metrics
 
     def start_call(self, info: fl.CallInfo, headers: dict[str, list[str]]) -> TelemetryMiddleware:
+        self.metrics.started()
         return TelemetryMiddleware(CallRecord(_METHODS.get(info.method, "UNKNOWN")), self.metrics)

@@ -27,7 +27,8 @@ from importlib import metadata
 #: action, the ``stream.events`` action (streaming query listeners) and
 #: ``ClusterStatus.streaming_queries``.
 #: 10: plans whose subtrees travel apart (``Plan.relations`` with one root, and
-#: ``ReferenceRel``), for plans nested deeper than protobuf parses.
+#: ``ReferenceRel``), for plans nested deeper than protobuf parses; the ``health`` action
+#: (``HealthResponse``) and the ``SPARK_STOPPED`` error of a server whose Spark has stopped.
 PROTOCOL_VERSION = 10
 
 

@@ -1580,6 +1580,16 @@ class StreamingQueryStatusEntry(_message.Message):
     last_progress_timestamp: str
     def __init__(self, id: _Optional[str] = ..., run_id: _Optional[str] = ..., name: _Optional[str] = ..., session_id: _Optional[str] = ..., batch_id: _Optional[int] = ..., input_rows_per_second: _Optional[float] = ..., processed_rows_per_second: _Optional[float] = ..., last_progress_timestamp: _Optional[str] = ...) -> None: ...
 
+class HealthResponse(_message.Message):
+    __slots__ = ("live", "ready", "reason")
+    LIVE_FIELD_NUMBER: _ClassVar[int]
+    READY_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    live: bool
+    ready: bool
+    reason: str
+    def __init__(self, live: _Optional[bool] = ..., ready: _Optional[bool] = ..., reason: _Optional[str] = ...) -> None: ...
+
 class ErrorDetails(_message.Message):
     __slots__ = ("exception_class", "error_class", "sql_state", "message", "message_parameters", "plan_id", "call_site", "error_id")
     class MessageParametersEntry(_message.Message):

@@ -59,7 +59,15 @@ def parse_conf(pairs: list[str]) -> dict[str, str]:
     return conf
 
 
-@app.command()
+#: The exit statuses of ``sparkflight serve`` (flight_server/launch.py, flight_server/health.py).
+SERVE_EXIT_STATUSES = (
+    "Exit status: 0 after SIGINT or SIGTERM; 1 when the server cannot start; 2 for a bad "
+    "command line; 3 when Spark stopped under the server (its JVM exited or was killed, or its "
+    "Spark context stopped); 4 when Spark's JVM ran out of memory."
+)
+
+
+@app.command(epilog=SERVE_EXIT_STATUSES)
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on; 0 picks a free one.")] = 8815,
@@ -114,7 +122,11 @@ def serve(
     ] = 0,
     metrics_port: Annotated[
         int | None,
-        typer.Option(help="Serve Prometheus metrics over HTTP on this port (0 picks one)."),
+        typer.Option(
+            help="Serve Prometheus metrics (/metrics) and the health probes /healthz (Spark "
+            "runs) and /readyz (Spark runs and the server takes calls) over HTTP on this port "
+            "(0 picks one)."
+        ),
     ] = None,
     shutdown_grace: Annotated[
         float,
@@ -164,7 +176,7 @@ def serve(
 ) -> None:
     """Start Spark and serve it over Arrow Flight and Flight SQL until SIGINT or SIGTERM.
 
-    Prints the server's URL on stdout once it accepts requests.
+    Prints the server's URL on stdout once it accepts requests; exits when Spark stops.
     """
     settings = parse_conf(conf or [])
     tls = _tls_files(tls_cert, tls_key, tls_client_ca)

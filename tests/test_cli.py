@@ -45,6 +45,16 @@ def test_serve_rejects_a_conf_without_value():
     assert "expected key=value" in result.output
 
 
+def test_serve_help_names_its_exit_statuses():
+    from sparkflight.flight_server.health import EXIT_OUT_OF_MEMORY, EXIT_SPARK_STOPPED
+
+    result = runner.invoke(app, ["serve", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert f"{EXIT_SPARK_STOPPED} when Spark stopped under the server" in text
+    assert f"{EXIT_OUT_OF_MEMORY} when Spark's JVM ran out of memory" in text
+
+
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name)
 def test_serve_prints_its_url_serves_and_stops_cleanly(stop_signal):
     with tempfile.NamedTemporaryFile(suffix=".log") as log:

@@ -26,7 +26,8 @@ def sql_errors() -> Iterator[None]:
             raise
         raise type(exc)(str(exc)) from exc
     except Exception as exc:  # noqa: BLE001 - every failure must reach the client
-        raise fl.FlightServerError(str(to_flight_error(exc))) from exc
+        error = to_flight_error(exc)
+        raise type(error)(str(error)) from exc
 
 
 def sql_guarded(stream: Iterator[Any]) -> Iterator[Any]:

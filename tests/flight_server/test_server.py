@@ -179,6 +179,7 @@ def test_list_actions(client: fl.FlightClient) -> None:
         "stream.events",
         "version",
         "status",
+        "health",
     } | set(ACTION_DESCRIPTIONS)
     assert all(actions.values())
 
