@@ -72,9 +72,10 @@ def operation_tag(operation_id: str) -> str:
 @contextlib.contextmanager
 def job_context(session: Session, operation_id: str) -> Iterator[None]:
     """Run the block with what the Spark jobs of an operation carry, on this thread (and
-    threads it starts): the operation's job tag, the Spark confs the client set in the
-    session (as Spark's own actions give their tasks the session's conf), and the
-    session's artifacts (:func:`artifacts.scope`)."""
+    threads it starts): the session as the active one (what Spark looks up in the active
+    session, Python data sources among it, is the session's), the operation's job tag,
+    the Spark confs the client set in the session (as Spark's own actions give their
+    tasks the session's conf), and the session's artifacts (:func:`artifacts.scope`)."""
     sc = session.spark.sparkContext
     tag = operation_tag(operation_id)
     with session.lock:
@@ -84,7 +85,7 @@ def job_context(session: Session, operation_id: str) -> Iterator[None]:
         sc.setLocalProperty(key, value)
     sc.addJobTag(tag)
     try:
-        with artifacts.scope(session):
+        with jvm.active(session.spark), artifacts.scope(session):
             yield
     finally:
         sc.removeJobTag(tag)

@@ -50,13 +50,17 @@ def static(spark: SparkSession, class_name: str, method: str) -> JavaMember:
 def active(spark: SparkSession) -> Iterator[None]:
     """Make ``spark`` the JVM's active session on this thread (py4j pins a JVM thread to
     each Python thread) while the block runs, for what Spark reads from the active
-    session's conf; the thread has no active session afterwards."""
+    session's conf; the thread's active session before it is active again afterwards."""
     session_class = "org.apache.spark.sql.classic.SparkSession"
+    before = static(spark, session_class, "getActiveSession")()
     static(spark, session_class, "setActiveSession")(spark._jsparkSession)
     try:
         yield
     finally:
-        static(spark, session_class, "clearActiveSession")()
+        if before.isDefined():
+            static(spark, session_class, "setActiveSession")(before.get())
+        else:
+            static(spark, session_class, "clearActiveSession")()
 
 
 def java_list(spark: SparkSession, items: Sequence[Any]) -> Any:
