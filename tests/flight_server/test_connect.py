@@ -230,3 +230,57 @@ def test_a_python_udf_is_unpickled_only_in_python_workers(spark, tmp_path):
     assert sorted(r.y for r in rows) == [1, 2, 3, 4]
     pids = {int(line) for line in marks.read_text().split()}
     assert pids and server_pid() not in pids
+
+
+def _programs(spark):  # noqa: ANN001, ANN202 - the client's session, its DataFrames
+    from sparkflight.client import Window
+
+    people = spark.createDataFrame(
+        [(1, "Ada", 36.5), (2, "Grace", None)], "id int, name string, score double"
+    )
+    numbers = spark.range(10)
+    window = Window.partitionBy("name").orderBy(F.col("id").desc()).rowsBetween(-1, 0)
+    return {
+        "select with expressions": people.select(
+            F.when(F.col("score") > 30, "high").otherwise("low").alias("band"),
+            F.col("id").cast("long"),
+            F.col("name").isin("Ada", "Linus"),
+            F.upper("name"),
+            F.coalesce("score", F.lit(0.0)),
+        ),
+        "filter, sort, limit, offset": numbers.filter(F.col("id") % 2 == 0)
+        .orderBy(F.col("id").desc_nulls_last())
+        .offset(1)
+        .limit(3),
+        "aggregates": people.groupBy("name").agg(
+            F.count("*").alias("n"), F.countDistinct("id"), F.avg("score")
+        ),
+        "rollup and pivot": people.rollup("name").count(),
+        "windows": people.select(F.sum("score").over(window), F.row_number().over(window)),
+        "joins": people.join(numbers, people["id"] == numbers["id"], "left").join(
+            numbers.alias("n2"), "id"
+        ),
+        "set operations": numbers.union(numbers).intersect(numbers).exceptAll(numbers),
+        "column steps": people.withColumn("x", F.lit(1))
+        .withColumnRenamed("x", "y")
+        .drop("y")
+        .dropDuplicates(["name"])
+        .toDF("a", "b", "c"),
+        "sql": spark.sql("SELECT 1 AS one").filter("one > 0"),
+        "higher-order functions": spark.range(1).select(
+            F.transform(F.array(F.lit(1), F.lit(2)), lambda x: x * 2)
+        ),
+        "sample and repartition": numbers.sample(0.5, seed=1).repartition(3, "id"),
+    }
+
+
+def test_the_clients_common_programs_are_planned_in_one_call(spark):
+    """Each program goes through the Spark Connect translation, none step by step (UDFs,
+    which need the session, are shown to by the test of where they are unpickled)."""
+    for name, df in _programs(spark).items():
+        parsed = plan_pb2.Plan()
+        parsed.ParseFromString(df._plan())
+        try:
+            plan_relation(inlined(parsed))
+        except NotTranslatable as exc:
+            pytest.fail(f"{name}: {exc}")
