@@ -92,7 +92,7 @@ class Session:
     #: of the jobs it runs itself (as Spark's own actions do): Spark's tasks read the SQL
     #: conf from their job's local properties.
     conf_set: dict[str, str] = field(default_factory=dict)
-    #: Schemas Spark inferred for file sources read in the session (translate.sources).
+    #: Schemas Spark inferred for file sources read in the session (flight_server/sources.py).
     inferred_schemas: dict[Any, Any] = field(default_factory=dict, repr=False)
     #: Result ids of the session's Python functions, whose profiles it sees
     #: (flight_server/profiles.py).

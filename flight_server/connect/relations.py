@@ -22,6 +22,7 @@ from pyspark.sql.connect.proto import relations_pb2 as cr
 from pyspark.sql.connect.types import pyspark_types_to_proto_types
 from substrait import algebra_pb2, plan_pb2
 
+from sparkflight.flight_server import sources
 from sparkflight.flight_server.connect import NotTranslatable
 from sparkflight.flight_server.connect.expressions import (
     Context,
@@ -323,15 +324,21 @@ def _local(ctx: Context, m: sf.LocalRelation) -> Relation:
 
 
 def _data_source(ctx: Context, m: sf.DataSourceRelation) -> Relation:
-    """A read with its schema given; a source Spark infers the schema of is read step by
-    step, where the session keeps the inferred schema (translate/sources.py)."""
-    if not m.schema:
-        raise NotTranslatable("a source whose schema Spark infers")
+    """``spark.read``; a file source whose schema Spark infers is read with the schema the
+    session keeps for its files (:mod:`sparkflight.flight_server.sources`)."""
+    schema = m.schema
+    if not schema and m.format.lower() in sources.INFERRING_FORMATS:
+        if ctx.session is None or m.predicates:
+            raise NotTranslatable("a source whose schema Spark infers, outside a session")
+        schema = sources.inferred_schema(
+            ctx.session, m.format, dict(m.options), list(m.paths)
+        ).json()
     result = Relation()
     source = result.read.data_source
     if m.format:
         source.format = m.format
-    source.schema = m.schema
+    if schema:
+        source.schema = schema
     source.options.update(m.options)
     source.paths.extend(m.paths)
     source.predicates.extend(m.predicates)

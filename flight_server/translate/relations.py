@@ -23,7 +23,7 @@ from pyspark.sql.group import GroupedData
 from pyspark.sql.table_arg import TableArg
 from substrait import algebra_pb2
 
-from sparkflight.flight_server import jvm
+from sparkflight.flight_server import jvm, sources
 from sparkflight.flight_server.connect.relations import (
     TABLE_FUNCTIONS,
     annotation,
@@ -37,7 +37,7 @@ from sparkflight.flight_server.errors import (
     attributed,
 )
 from sparkflight.flight_server.spark_types import spark_schema
-from sparkflight.flight_server.translate import logical, python, sources
+from sparkflight.flight_server.translate import logical, python
 from sparkflight.flight_server.translate.catalog import catalog_dataframe
 from sparkflight.flight_server.translate.expressions import (
     Context,

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from pyspark.sql import types as T
 
+from sparkflight.flight_server import sources
 from sparkflight.flight_server.sessions import Session
-from sparkflight.flight_server.translate import sources
 
 
 class _Readers:

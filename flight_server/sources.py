@@ -68,3 +68,15 @@ def load(
         while len(session.inferred_schemas) > MOST_KEPT:
             del session.inferred_schemas[next(iter(session.inferred_schemas))]
     return df
+
+
+def inferred_schema(
+    session: Session, file_format: str, options: dict[str, str], paths: Sequence[str]
+) -> T.StructType:
+    """The schema Spark infers for a file source, kept for the same files (:func:`load`)."""
+
+    def reader(schema: T.StructType | None) -> DataFrameReader:
+        read = session.spark.read.format(file_format).options(**options)
+        return read.schema(schema) if schema else read
+
+    return load(session, reader, file_format, options, paths).schema
