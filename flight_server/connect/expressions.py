@@ -23,7 +23,12 @@ from substrait import algebra_pb2
 from sparkflight.flight_server.connect import NotTranslatable
 from sparkflight.flight_server.connect.literals import alias, call, literal_expression
 from sparkflight.flight_server.connect.python import udf_call
-from sparkflight.flight_server.errors import INVALID_PLAN, UNKNOWN_FUNCTION, SparkFlightError
+from sparkflight.flight_server.errors import (
+    INVALID_PLAN,
+    PLAN_ID_NOT_FOUND,
+    UNKNOWN_FUNCTION,
+    SparkFlightError,
+)
 from sparkflight.flight_server.python_functions import check_runnable
 from sparkflight.flight_server.spark_types import literal_value, spark_type
 from sparkflight.plans import sparkflight_pb2 as sf
@@ -51,6 +56,20 @@ class Context:
     #: The session the plan runs in, for its Python functions; without one (translation
     #: alone, as in tests), Python functions are not translated.
     session: Session | None = None
+    #: The plan ids of the relations translated so far, which column references may name.
+    plan_ids: set[int] = field(default_factory=set)
+
+    def plan_id(self, e: Expression) -> int:
+        """A plan id a column reference names: one of a relation translated before it."""
+        plan_id = int(plain_value(e))  # type: ignore[arg-type]
+        if plan_id not in self.plan_ids:
+            raise SparkFlightError(
+                PLAN_ID_NOT_FOUND,
+                f"no DataFrame with plan id {plan_id} in this plan",
+                plan_id=str(plan_id),
+            )
+        return plan_id
+
     #: The variables of the lambdas being translated (innermost last).
     lambda_variables: list[str] = field(default_factory=list)
 
@@ -283,7 +302,7 @@ def _text(e: Expression) -> str:
 def _column(ctx: Context, args: list[Expression]) -> Connect:
     attribute = Connect.UnresolvedAttribute(unparsed_identifier=_text(args[0]))
     if len(args) > 1:
-        attribute.plan_id = int(plain_value(args[1]))  # type: ignore[arg-type]
+        attribute.plan_id = ctx.plan_id(args[1])
     return Connect(unresolved_attribute=attribute)
 
 
@@ -291,7 +310,7 @@ def _star(ctx: Context, args: list[Expression]) -> Connect:
     star = Connect.UnresolvedStar()
     target = _text(args[0]) if args else ""
     if len(args) > 1:
-        star.plan_id = int(plain_value(args[1]))  # type: ignore[arg-type]
+        star.plan_id = ctx.plan_id(args[1])
         if target:
             raise NotTranslatable("a star with both a target and a plan id")
     elif target:
@@ -373,7 +392,7 @@ def _drop_fields(ctx: Context, args: list[Expression]) -> Connect:
 
 def _column_regex(ctx: Context, args: list[Expression]) -> Connect:
     regex = Connect.UnresolvedRegex(col_name=_text(args[0]))
-    regex.plan_id = int(plain_value(args[1]))  # type: ignore[arg-type]
+    regex.plan_id = ctx.plan_id(args[1])
     return Connect(unresolved_regex=regex)
 
 
@@ -381,7 +400,7 @@ def _metadata_column(ctx: Context, args: list[Expression]) -> Connect:
     attribute = Connect.UnresolvedAttribute(
         unparsed_identifier=_text(args[0]), is_metadata_column=True
     )
-    attribute.plan_id = int(plain_value(args[1]))  # type: ignore[arg-type]
+    attribute.plan_id = ctx.plan_id(args[1])
     return Connect(unresolved_attribute=attribute)
 
 

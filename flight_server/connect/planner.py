@@ -46,5 +46,9 @@ def dataframe(session: Session, relation: cr.Relation) -> DataFrame:
     stream = jvm.static(spark, _CODED_INPUT, "newInstance")(relation.SerializeToString())
     stream.setRecursionLimit(PARSE_DEPTH)
     parsed = jvm.static(spark, _RELATION, "parseFrom")(stream)
-    plan = _planner(session).transformRelation(parsed)
-    return DataFrame(jvm.static(spark, _DATASET, "ofRows")(spark._jsparkSession, plan), spark)
+    # What planning reads of the active session (its SQL conf, by which SQL text is
+    # parsed) must be the session's, as in Spark Connect's own service.
+    with jvm.active(spark):
+        plan = _planner(session).transformRelation(parsed)
+        jdf = jvm.static(spark, _DATASET, "ofRows")(spark._jsparkSession, plan)
+    return DataFrame(jdf, spark)

@@ -101,6 +101,7 @@ def relation(ctx: Context, rel: Rel) -> Relation:
     plan_id = plan_id_of(rel)
     if plan_id is not None:
         result.common.plan_id = plan_id.id
+        ctx.plan_ids.add(plan_id.id)
     return result
 
 
@@ -147,10 +148,11 @@ def _filter(ctx: Context, rel: algebra_pb2.FilterRel) -> Relation:
 
 
 def _project(ctx: Context, rel: algebra_pb2.ProjectRel) -> Relation:
+    source = relation(ctx, rel.input)
     columns = expressions(ctx, rel.expressions)
     if annotation(rel, sf.ProjectExpressionsOnly) is None:
         columns = [Connect(unresolved_star=Connect.UnresolvedStar()), *columns]
-    return _into("project", relation(ctx, rel.input), expressions=columns)
+    return _into("project", source, expressions=columns)
 
 
 def _named(measure: Connect, name: str) -> Connect:
@@ -167,6 +169,7 @@ def _aggregate(ctx: Context, rel: algebra_pb2.AggregateRel) -> Relation:
     names = list(rel.common.hint.output_names)
     if any(names[: len(keys)]):
         raise NotTranslatable("output names on grouping keys")
+    source = relation(ctx, rel.input)
     measures = [
         aggregate_function(ctx, m.measure, m.filter if m.HasField("filter") else None)
         for m in rel.measures
@@ -174,7 +177,6 @@ def _aggregate(ctx: Context, rel: algebra_pb2.AggregateRel) -> Relation:
     measure_names = names[len(keys) :] + [""] * len(measures)
     measures = [_named(m, n) for m, n in zip(measures, measure_names, strict=False)]
     key_columns = expressions(ctx, keys)
-    source = relation(ctx, rel.input)
     if not measures:
         projected = _into("project", source, expressions=key_columns)
         return _into("deduplicate", projected, all_columns_as_keys=True)
@@ -188,9 +190,10 @@ def _aggregate(ctx: Context, rel: algebra_pb2.AggregateRel) -> Relation:
 
 
 def _sort(ctx: Context, rel: algebra_pb2.SortRel) -> Relation:
+    source = relation(ctx, rel.input)
     order = [sort_field(ctx, s) for s in rel.sorts]
     within = annotation(rel, sf.SortWithinPartitions) is not None
-    return _into("sort", relation(ctx, rel.input), order=order, is_global=not within)
+    return _into("sort", source, order=order, is_global=not within)
 
 
 def _fetch(ctx: Context, rel: algebra_pb2.FetchRel) -> Relation:

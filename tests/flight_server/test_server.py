@@ -405,7 +405,7 @@ def test_unknown_relation_and_extension(client: fl.FlightClient) -> None:
     d = _error(
         lambda: run(client, Plans().plan(A.Rel(reference=A.ReferenceRel(subtree_ordinal=0))))
     )
-    assert d.error_class == "UNSUPPORTED_RELATION" and "reference" in d.message
+    assert d.error_class == "INVALID_PLAN" and "subtree 0, which the plan lacks" in d.message
     d = _error(lambda: run(client, Plans().plan(leaf(sf.ToDFRelation(names=["x"])))))
     assert d.error_class == "UNSUPPORTED_RELATION" and "ToDFRelation" in d.message
     assert_still_works(client)
