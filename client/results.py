@@ -26,9 +26,15 @@ RELEASE_HEADER_PROTOCOL = 9
 #: (doubling with each try).
 RESUME_TRIES = 5
 RESUME_BACKOFF_S = 0.1
-#: The errors of a connection that dropped (rather than of a server that answered).
+#: The errors of a connection that dropped, unless the server sent them with its details
+#: (it answers ``UNAVAILABLE`` when it shuts down).
 DROPPED = (flight.FlightUnavailableError, OSError)
 T = TypeVar("T")
+
+
+def _dropped(error: BaseException) -> bool:
+    """Whether a :data:`DROPPED` error is the connection's, not the server's answer."""
+    return error_details(error) is None
 
 
 def resume_ticket(result_id: str, next_batch: int) -> flight.Ticket:
@@ -65,7 +71,7 @@ class Result:
         try:
             reader = self._connection._client.do_get(resume_ticket(self.id, self._next), options)
             reader.schema  # noqa: B018 - the server's answer: the schema, or why not
-        except flight.FlightServerError as error:
+        except (flight.FlightError, pa.ArrowException) as error:
             details = error_details(error)
             if self._next or details is None or details.error_class != "RESULT_NOT_FOUND":
                 raise
@@ -78,7 +84,7 @@ class Result:
             try:
                 return step(self._reader)
             except DROPPED as error:
-                if not self._resumable:
+                if not self._resumable or not _dropped(error):
                     raise
                 failure: BaseException = error
             for attempt in range(RESUME_TRIES):
@@ -87,6 +93,8 @@ class Result:
                     self._reader = self._resume()
                     break
                 except DROPPED as error:
+                    if not _dropped(error):
+                        raise
                     failure = error
             else:
                 raise failure
