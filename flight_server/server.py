@@ -19,6 +19,9 @@ from sparkflight.flight_server.auth import caller
 from sparkflight.flight_server.errors import (
     INVALID_ARTIFACT,
     INVALID_PLAN,
+    SERVER_SHUTTING_DOWN,
+    STATUS_CODES_PROTOCOL,
+    CallErrors,
     SparkFlightError,
     reported,
 )
@@ -161,7 +164,8 @@ class SparkFlightServer(fl.FlightServerBase):
                 running = list(session.operations)
             if running:
                 _log.info("interrupting %d operations of session %r", len(running), session.id)
-                interrupt(session, running, "was interrupted: the server is shutting down")
+                reason = "was interrupted: the server is shutting down"
+                interrupt(session, running, reason, SERVER_SHUTTING_DOWN)
         while self.sessions.running():
             time.sleep(_DRAIN_POLL_S)
 
@@ -169,7 +173,7 @@ class SparkFlightServer(fl.FlightServerBase):
         """Free the held results no call reads, and with ``attached`` also those read."""
         for result in held_results(self.sessions):
             if attached or not result.attached:
-                result.drop("was released: the server is shutting down")
+                result.drop("was released: the server is shutting down", SERVER_SHUTTING_DOWN)
 
     def shutdown(self) -> None:
         self._stopping.set()
@@ -184,6 +188,13 @@ class SparkFlightServer(fl.FlightServerBase):
         middleware: SessionMiddleware = context.get_middleware(_SESSION_MIDDLEWARE)
         return middleware.lifetime.watch(context)
 
+    def call_errors(self, context: fl.ServerCallContext) -> CallErrors:
+        """How the failures of the call reach its client (see :func:`.errors.reported`)."""
+        middleware: SessionMiddleware | None = context.get_middleware(_SESSION_MIDDLEWARE)
+        if middleware is None:
+            return CallErrors().watch(context)
+        return middleware.lifetime.watch(context).errors
+
     def _record(self, context: fl.ServerCallContext) -> CallRecord:
         middleware = context.get_middleware(TELEMETRY_MIDDLEWARE)
         return middleware.record if middleware is not None else CallRecord("")
@@ -192,7 +203,7 @@ class SparkFlightServer(fl.FlightServerBase):
         """The session the call names (by header, or by the session cookie of Flight SQL
         clients); refused once the server drains."""
         if self._draining.is_set():
-            raise fl.FlightUnavailableError("the server is shutting down")
+            raise SparkFlightError(SERVER_SHUTTING_DOWN, "the server is shutting down")
         headers = self._headers(context)
         middleware: SessionMiddleware | None = context.get_middleware(_SESSION_MIDDLEWARE)
         user = caller(context) or ""
@@ -200,6 +211,9 @@ class SparkFlightServer(fl.FlightServerBase):
             session = self.sessions.get(headers.session_id, user)
         else:
             session = self.sessions.find(middleware.cookie_id, user) or self.sessions.default
+        if middleware is not None:
+            legacy = session.client_protocol < STATUS_CODES_PROTOCOL
+            middleware.lifetime.errors.legacy = legacy
         record = self._record(context)
         record.user, record.session = session.user, session.id
         record.operation = headers.operation_id or ""
@@ -209,6 +223,7 @@ class SparkFlightServer(fl.FlightServerBase):
 
     def _sql_call(self, context: fl.ServerCallContext) -> flight_sql.Call:
         middleware: SessionMiddleware | None = context.get_middleware(_SESSION_MIDDLEWARE)
+        self.call_errors(context).flight_sql = True
         return flight_sql.Call(context, self._session(context), middleware, self._lifetime(context))
 
     @staticmethod
@@ -272,8 +287,9 @@ class SparkFlightServer(fl.FlightServerBase):
         self, context: fl.ServerCallContext, descriptor: fl.FlightDescriptor
     ) -> fl.SchemaResult:
         """The result's schema. pyarrow's GetSchema callback does not pass Flight errors on:
-        a failure reaches the client as an unknown error with the message but without
-        ``ErrorDetails``; GetFlightInfo answers the same schema with full error details."""
+        a failure whose status code only a Flight error carries (``UNAVAILABLE``,
+        ``INTERNAL``, ...) reaches the client as ``UNKNOWN``, with its trailers;
+        GetFlightInfo answers the same schema with every status code."""
         return fl.SchemaResult(self._schema(context, descriptor))
 
     @reported

@@ -26,7 +26,10 @@ from importlib import metadata
 #: state per key (``StatefulGroupMapRelation``), Python data sources, the ``profile``
 #: action, the ``stream.events`` action (streaming query listeners) and
 #: ``ClusterStatus.streaming_queries``.
-PROTOCOL_VERSION = 9
+#: 10: errors with the gRPC status codes of the error table, their ``ErrorDetails`` in the
+#: ``x-sparkflight-error-details-bin`` trailer (older clients get ``UNKNOWN`` errors with
+#: the details in ``extra_info``, as before).
+PROTOCOL_VERSION = 10
 
 
 def effective(version: int) -> int:
