@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -318,11 +319,51 @@ def unavailable_property(feature: str, error: Callable[[str], PySparkException])
     return property(getter, doc=f"Not available in sparkflight: raises {error.__name__}.")
 
 
-def error_details(error: flight.FlightError) -> sf.ErrorDetails | None:
-    """The ``ErrorDetails`` a Flight error carries, if the server sent them."""
+#: The trailer of a server's error that holds its serialized ``ErrorDetails``.
+DETAILS_TRAILER = "x-sparkflight-error-details-bin"
+_ATTRIBUTE = "sparkflight_error_details"
+_last = threading.local()
+
+
+class _DetailsTrailer(flight.ClientMiddleware):
+    def received_headers(self, headers: dict[str, list[Any]]) -> None:
+        values = headers.get(DETAILS_TRAILER)
+        if values:
+            value = values[-1]
+            _last.details = value if isinstance(value, bytes) else str(value).encode()
+
+
+class DetailsTrailers(flight.ClientMiddlewareFactory):
+    """Keeps, per thread, the ``ErrorDetails`` trailer of the call that just failed there.
+
+    pyarrow raises a server's error on the thread that made the call (or read its
+    stream), right after the call's trailers arrived on that thread: :func:`claim` there
+    attaches them to the exception. Each new call of the thread forgets what was kept.
+    """
+
+    def start_call(self, info: flight.CallInfo) -> flight.ClientMiddleware:
+        _last.details = None
+        return _DetailsTrailer()
+
+
+def claim(error: BaseException) -> BaseException:
+    """Attach to ``error`` the ``ErrorDetails`` trailer of the failure this thread just
+    saw, unless it has some already; ``error``."""
+    details = getattr(_last, "details", None)
+    _last.details = None
+    if details is not None and getattr(error, _ATTRIBUTE, None) is None:
+        setattr(error, _ATTRIBUTE, details)
+    return error
+
+
+def error_details(error: BaseException) -> sf.ErrorDetails | None:
+    """The ``ErrorDetails`` the server sent with an error: from its trailer (servers of
+    protocol 10 and newer), else from the Flight error's ``extra_info``."""
+    claim(error)
+    serialized = getattr(error, _ATTRIBUTE, None) or getattr(error, "extra_info", None) or b""
     details = sf.ErrorDetails()
     try:
-        details.ParseFromString(error.extra_info or b"")
+        details.ParseFromString(serialized)
     except DecodeError:
         return None
     return details if details.exception_class or details.message else None

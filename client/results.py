@@ -26,16 +26,16 @@ RELEASE_HEADER_PROTOCOL = 9
 #: (doubling with each try).
 RESUME_TRIES = 5
 RESUME_BACKOFF_S = 0.1
-#: The errors of a connection that dropped, unless the server sent its ``ErrorDetails``
-#: (it answered, as a server whose Spark has stopped does: see :func:`_dropped`).
+#: The errors of a connection that dropped, unless the server sent them with its details
+#: (it answers ``UNAVAILABLE`` when it shuts down or its Spark has stopped).
 DROPPED = (flight.FlightUnavailableError, OSError)
 T = TypeVar("T")
 
 
 def _dropped(error: BaseException) -> bool:
-    """Whether ``error`` (one of :data:`DROPPED`) is a dropped connection, worth resuming
-    after, rather than the server's answer."""
-    return not isinstance(error, flight.FlightError) or error_details(error) is None
+    """Whether a :data:`DROPPED` error is the connection's, worth resuming after, not the
+    server's answer."""
+    return error_details(error) is None
 
 
 def resume_ticket(result_id: str, next_batch: int) -> flight.Ticket:
@@ -74,7 +74,7 @@ class Result:
         try:
             reader = self._connection._client.do_get(resume_ticket(self.id, self._next), options)
             reader.schema  # noqa: B018 - the server's answer: the schema, or why not
-        except flight.FlightServerError as error:
+        except (flight.FlightError, pa.ArrowException) as error:
             details = error_details(error)
             if self._next or details is None or details.error_class != "RESULT_NOT_FOUND":
                 raise

@@ -24,8 +24,10 @@ import pyarrow.flight as flight
 from google.protobuf.message import Message
 
 from sparkflight.client.errors import (
+    DetailsTrailers,
     PySparkValueError,
     SparkFlightException,
+    claim,
     error_details,
     from_error_details,
     server_unavailable,
@@ -113,7 +115,7 @@ def _blocking(call: Callable[[], T]) -> T:
         try:
             outcome.append(call())
         except BaseException as exc:  # noqa: BLE001 - re-raised on the calling thread
-            failure.append(exc)
+            failure.append(claim(exc))  # the server's details arrived on this thread
         finally:
             done.set()
 
@@ -137,7 +139,10 @@ class Connection:
     ) -> None:
         """``client_settings`` are ``FlightClient`` arguments (``tls_root_certs``, ...)."""
         self.url = url
-        self._client = client or flight.FlightClient(url, **client_settings)
+        if client is None:
+            middleware = [DetailsTrailers(), *client_settings.pop("middleware", [])]
+            client = flight.FlightClient(url, middleware=middleware, **client_settings)
+        self._client = client
         self._token = token
         self._thread = threading.local()
         self.session_id: str | None = None
@@ -204,19 +209,30 @@ class Connection:
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
-        """Turn Flight errors into the PySpark exceptions their details name."""
+        """Turn the server's errors into the PySpark exceptions their details name.
+
+        The server answers with a Flight error, or with pyarrow's ``ArrowInvalid``,
+        ``ArrowKeyError`` or ``ArrowNotImplementedError`` for the status codes that have
+        no Flight error (``INVALID_ARGUMENT``, ...), its details in their trailer."""
         try:
             yield
-        except flight.FlightError as error:
-            raise self._exception(error) from None
+        except (flight.FlightError, pa.ArrowException) as error:
+            exception = self._exception(error)
+            if exception is None:
+                raise
+            raise exception from None
 
-    def _exception(self, error: flight.FlightError) -> Exception:
+    def _exception(self, error: BaseException) -> Exception | None:
+        """The PySpark exception of a server's error; None for an Arrow error of the
+        client's own (neither a Flight error nor one with the server's details)."""
         details = error_details(error)
-        if details is None and isinstance(error, flight.FlightUnavailableError):
+        if details is not None:
+            return from_error_details(details, self.stack_trace)
+        if isinstance(error, flight.FlightUnavailableError):
             return server_unavailable(self.url, str(error))
-        if details is None:
+        if isinstance(error, flight.FlightError):
             return SparkFlightException(message=str(error), errorClass="FLIGHT_ERROR")
-        return from_error_details(details, self.stack_trace)
+        return None
 
     def stack_trace(self, error_id: str) -> str:
         """The server-side stack trace of a recent error (the ``error.stacktrace`` action)."""

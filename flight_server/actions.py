@@ -31,6 +31,7 @@ from sparkflight.flight_server.translate import (
 )
 from sparkflight.flight_server.versions import ServerVersions
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.protocol import effective
 from sparkflight.plans.storage import storage_level_message
 
 
@@ -65,6 +66,7 @@ def _open(call: ActionCall) -> Message:
     request: sf.OpenSessionRequest = call.request  # type: ignore[assignment]
     call.versions.check_client(request)
     session = call.sessions.open(dict(request.conf), call.user)
+    session.client_protocol = effective(request.protocol_version)
     info = call.versions.info()
     info.session_id = session.id
     return info

@@ -30,6 +30,7 @@ from sparkflight.flight_server import artifacts, health, jvm, profiles, stream_e
 from sparkflight.flight_server.errors import (
     OPERATION_ALREADY_EXISTS,
     OPERATION_INTERRUPTED,
+    OPERATION_TIMED_OUT,
     SparkFlightError,
     guarded,
 )
@@ -122,7 +123,9 @@ def operation(
     timer = None
     if timeout is not None:
         reason = f"ran longer than the server's limit query_seconds={timeout:g}"
-        timer = threading.Timer(timeout, interrupt, (session, [running.id], reason))
+        timer = threading.Timer(
+            timeout, interrupt, (session, [running.id], reason, OPERATION_TIMED_OUT)
+        )
         timer.daemon = True
         timer.start()
     progress = session.progress.start(running.id, operation_tag(running.id))
@@ -168,9 +171,13 @@ def tagged(session: Session, tag: str) -> list[str]:
 
 
 def interrupt(
-    session: Session, operation_ids: list[str], reason: str = "was interrupted"
+    session: Session,
+    operation_ids: list[str],
+    reason: str = "was interrupted",
+    error_class: str = OPERATION_INTERRUPTED,
 ) -> list[str]:
     """Interrupt running operations of ``session``; the ids of those that were running.
+    They fail with ``error_class``, saying they ``reason``.
 
     Cancelling a job tag only reaches jobs already submitted, so the jobs of an
     interrupted operation are cancelled again until the operation ends.
@@ -179,7 +186,7 @@ def interrupt(
         running = {i: session.operations[i] for i in operation_ids if i in session.operations}
     sc = session.spark.sparkContext
     for operation_id, target in running.items():
-        target.reason = reason
+        target.reason, target.error_class = reason, error_class
         target.interrupted.set()
         _cancel_jobs(sc, operation_id)
 
@@ -233,10 +240,11 @@ def release(session: Session) -> None:
 
 
 def check_running(running: Operation) -> None:
-    """Raise ``OPERATION_INTERRUPTED`` once ``running`` is interrupted."""
+    """Raise ``OPERATION_INTERRUPTED`` (or the error class its interruption gave) once
+    ``running`` is interrupted."""
     if running.interrupted.is_set():
         raise SparkFlightError(
-            OPERATION_INTERRUPTED,
+            running.error_class,
             f"operation {running.id} {running.reason}",
             operation_id=running.id,
         )
@@ -496,7 +504,8 @@ def stream_of(
     started = start_result(session, build, headers, sent, cancelled)
     if call is not None:
         call.at_end(lambda: started.abandon("was abandoned by its client"))
-    return workers.stream(started.schema, guarded(started.batches, origin))
+    errors = call.errors if call is not None else None
+    return workers.stream(started.schema, guarded(started.batches, origin, errors))
 
 
 def _once(function: Callable[..., bool]) -> Callable[..., bool]:

@@ -30,6 +30,7 @@ from pyspark.sql import DataFrame
 from sparkflight.flight_server import workers
 from sparkflight.flight_server.errors import (
     OPERATION_ALREADY_EXISTS,
+    OPERATION_INTERRUPTED,
     RESULT_NOT_FOUND,
     RESULT_NOT_RESUMABLE,
     SparkFlightError,
@@ -122,7 +123,8 @@ class HeldResult:
     ) -> fl.GeneratorStream:
         """A Flight stream of the batches from ``first`` on, read by ``call``."""
         generation = self.attach(call, first)
-        batches = guarded(self._serve(first, generation, sent), self._origin)
+        errors = call.errors if call is not None else None
+        batches = guarded(self._serve(first, generation, sent), self._origin, errors)
         return workers.stream(self._started.schema, batches)
 
     def attach(self, call: CallLifetime | None, first: int) -> int:
@@ -243,9 +245,10 @@ class HeldResult:
             return self._started.running.reason
         return None
 
-    def drop(self, reason: str) -> bool:
+    def drop(self, reason: str, error_class: str = OPERATION_INTERRUPTED) -> bool:
         """Free the result: forget it, interrupt its operation if it still runs (for
-        ``reason``) and free its window; False when it was dropped already."""
+        ``reason``, failing with ``error_class``) and free its window; False when it was
+        dropped already."""
         with self._lock:
             if self._dropped:
                 return False
@@ -258,7 +261,7 @@ class HeldResult:
         with session.lock:
             if session.results.get(self.id) is self:
                 del session.results[self.id]
-        interrupt(session, [self.id], reason)
+        interrupt(session, [self.id], reason, error_class)
         if self._pull.acquire(blocking=False):
             try:
                 self._end()

@@ -19,12 +19,15 @@ from sparkflight.flight_server.auth import caller
 from sparkflight.flight_server.errors import (
     INVALID_ARTIFACT,
     INVALID_PLAN,
+    SERVER_SHUTTING_DOWN,
+    SPARK_STOPPED,
+    STATUS_CODES_PROTOCOL,
+    CallErrors,
     SparkFlightError,
     reported,
     spark_stopped_error,
 )
 from sparkflight.flight_server.execute import arrow_schema, interrupt, release, stream_of
-from sparkflight.flight_server.flight_sql.errors import sql_errors
 from sparkflight.flight_server.health import WATCH_INTERVAL_S, Health, watch_of
 from sparkflight.flight_server.limits import Limits, check_at_most
 from sparkflight.flight_server.resume import (
@@ -202,7 +205,9 @@ class SparkFlightServer(fl.FlightServerBase):
             self._drop_held(attached=False)  # no call can resume them any more
             time.sleep(_DRAIN_POLL_S)
         self._drop_held(attached=True)
-        self._interrupt_running("was interrupted: the server is shutting down")
+        self._interrupt_running(
+            "was interrupted: the server is shutting down", SERVER_SHUTTING_DOWN
+        )
         while self.sessions.running():
             time.sleep(_DRAIN_POLL_S)
 
@@ -211,24 +216,24 @@ class SparkFlightServer(fl.FlightServerBase):
         calls fail with ``SPARK_STOPPED``) and wait up to ``grace_seconds`` for the calls
         in flight to end, so that their clients get that error."""
         self._drop_held(attached=True)
-        self._interrupt_running("was interrupted: Spark has stopped")
+        self._interrupt_running("was interrupted: Spark has stopped", SPARK_STOPPED)
         deadline = time.monotonic() + grace_seconds
         while self.metrics.calls_in_flight() and time.monotonic() < deadline:
             time.sleep(_DRAIN_POLL_S)
 
-    def _interrupt_running(self, reason: str) -> None:
+    def _interrupt_running(self, reason: str, error_class: str) -> None:
         for session in self.sessions.every():
             with session.lock:
                 running = list(session.operations)
             if running:
                 _log.info("interrupting %d operations of session %r", len(running), session.id)
-                interrupt(session, running, reason)
+                interrupt(session, running, reason, error_class)
 
     def _drop_held(self, attached: bool) -> None:
         """Free the held results no call reads, and with ``attached`` also those read."""
         for result in held_results(self.sessions):
             if attached or not result.attached:
-                result.drop("was released: the server is shutting down")
+                result.drop("was released: the server is shutting down", SERVER_SHUTTING_DOWN)
 
     def shutdown(self) -> None:
         self._stopping.set()
@@ -243,6 +248,13 @@ class SparkFlightServer(fl.FlightServerBase):
         middleware: SessionMiddleware = context.get_middleware(_SESSION_MIDDLEWARE)
         return middleware.lifetime.watch(context)
 
+    def call_errors(self, context: fl.ServerCallContext) -> CallErrors:
+        """How the failures of the call reach its client (see :func:`.errors.reported`)."""
+        middleware: SessionMiddleware | None = context.get_middleware(_SESSION_MIDDLEWARE)
+        if middleware is None:
+            return CallErrors().watch(context)
+        return middleware.lifetime.watch(context).errors
+
     def _record(self, context: fl.ServerCallContext) -> CallRecord:
         middleware = context.get_middleware(TELEMETRY_MIDDLEWARE)
         return middleware.record if middleware is not None else CallRecord("")
@@ -254,7 +266,7 @@ class SparkFlightServer(fl.FlightServerBase):
         if stopped is not None:
             raise spark_stopped_error(stopped)
         if self._draining.is_set():
-            raise fl.FlightUnavailableError("the server is shutting down")
+            raise SparkFlightError(SERVER_SHUTTING_DOWN, "the server is shutting down")
         headers = self._headers(context)
         middleware: SessionMiddleware | None = context.get_middleware(_SESSION_MIDDLEWARE)
         user = caller(context) or ""
@@ -262,6 +274,9 @@ class SparkFlightServer(fl.FlightServerBase):
             session = self.sessions.get(headers.session_id, user)
         else:
             session = self.sessions.find(middleware.cookie_id, user) or self.sessions.default
+        if middleware is not None:
+            legacy = session.client_protocol < STATUS_CODES_PROTOCOL
+            middleware.lifetime.errors.legacy = legacy
         record = self._record(context)
         record.user, record.session = session.user, session.id
         record.operation = headers.operation_id or ""
@@ -271,9 +286,8 @@ class SparkFlightServer(fl.FlightServerBase):
 
     def _sql_call(self, context: fl.ServerCallContext) -> flight_sql.Call:
         middleware: SessionMiddleware | None = context.get_middleware(_SESSION_MIDDLEWARE)
-        with sql_errors():  # a refusal tells a Flight SQL client its message alone
-            session = self._session(context)
-        return flight_sql.Call(context, session, middleware, self._lifetime(context))
+        self.call_errors(context).flight_sql = True
+        return flight_sql.Call(context, self._session(context), middleware, self._lifetime(context))
 
     @staticmethod
     def _command(descriptor: fl.FlightDescriptor) -> bytes:
@@ -336,8 +350,9 @@ class SparkFlightServer(fl.FlightServerBase):
         self, context: fl.ServerCallContext, descriptor: fl.FlightDescriptor
     ) -> fl.SchemaResult:
         """The result's schema. pyarrow's GetSchema callback does not pass Flight errors on:
-        a failure reaches the client as an unknown error with the message but without
-        ``ErrorDetails``; GetFlightInfo answers the same schema with full error details."""
+        a failure whose status code only a Flight error carries (``UNAVAILABLE``,
+        ``INTERNAL``, ...) reaches the client as ``UNKNOWN``, with its trailers;
+        GetFlightInfo answers the same schema with every status code."""
         return fl.SchemaResult(self._schema(context, descriptor))
 
     @reported

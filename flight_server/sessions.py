@@ -17,10 +17,18 @@ import pyarrow.flight as fl
 from pyspark.sql import SparkSession
 
 from sparkflight.flight_server.artifacts import enable_isolation
-from sparkflight.flight_server.errors import SESSION_NOT_FOUND, SparkFlightError
+from sparkflight.flight_server.errors import (
+    INVALID_SESSION_ID,
+    OPERATION_INTERRUPTED,
+    SESSION_NOT_FOUND,
+    UPLOAD_NOT_FOUND,
+    CallErrors,
+    SparkFlightError,
+)
 from sparkflight.flight_server.limits import Limits, check_at_most
 from sparkflight.flight_server.observations import Observations
 from sparkflight.flight_server.progress import ProgressBoard
+from sparkflight.plans.protocol import PROTOCOL_VERSION
 
 if TYPE_CHECKING:
     from sparkflight.flight_server.resume import HeldResult
@@ -40,7 +48,6 @@ RELEASE_HEADER = "x-sparkflight-release"
 #: Cookie naming the session of a Flight SQL client (the name Flight's specification suggests).
 SESSION_COOKIE = "arrow_flight_session_id"
 _SESSION_ID = re.compile(r"[0-9a-f]{32}")
-INVALID_SESSION_ID = "INVALID_SESSION_ID"
 
 
 @dataclass(frozen=True)
@@ -62,8 +69,9 @@ class Operation:
     id: str
     tags: frozenset[str] = frozenset()
     interrupted: threading.Event = field(default_factory=threading.Event)
-    #: Why it was interrupted, for the error its client gets.
+    #: Why it was interrupted, and the error class of the error its client gets.
     reason: str = "was interrupted"
+    error_class: str = OPERATION_INTERRUPTED
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,9 @@ class Session:
     limits: Limits = field(default_factory=Limits)
     #: The user who opened the session ("" without authentication).
     user: str = ""
+    #: The protocol version of the client that opened the session (``session.open``);
+    #: the server's own for the default session and the sessions of Flight SQL clients.
+    client_protocol: int = PROTOCOL_VERSION
     uploads: dict[str, Upload] = field(default_factory=dict)
     #: Artifacts added (``pyfiles/x.py``, ...), and the pyfiles among them that Python
     #: workers put on ``sys.path`` (flight_server/artifacts.py).
@@ -132,7 +143,7 @@ class Session:
             upload = self.uploads.get(upload_id)
         if upload is None:
             raise SparkFlightError(
-                "UPLOAD_NOT_FOUND", f"no upload {upload_id!r} in this session", upload_id=upload_id
+                UPLOAD_NOT_FOUND, f"no upload {upload_id!r} in this session", upload_id=upload_id
             )
         return upload
 
@@ -245,12 +256,13 @@ class SessionManager:
 
 
 class CallLifetime:
-    """Whether a call still runs, and work to finish when it ends.
+    """Whether a call still runs, work to finish when it ends, and how its failures reach
+    its client (``errors``).
 
     pyarrow frees a call's context as soon as the call ends (after ``call_completed``), so
-    the context is asked whether its client cancelled only while the call runs; work
-    registered with :meth:`at_end` (an operation a dropped stream leaves running) is done
-    when the call ends, on the call's own thread.
+    the context is asked whether its client cancelled, and given the trailers of a failure,
+    only while the call runs; work registered with :meth:`at_end` (an operation a dropped
+    stream leaves running) is done when the call ends, on the call's own thread.
     """
 
     def __init__(self) -> None:
@@ -258,10 +270,14 @@ class CallLifetime:
         self._ended = False
         self._ask: Callable[[], bool] | None = None
         self._at_end: list[Callable[[], object]] = []
+        self.errors = CallErrors()
 
     def watch(self, context: fl.ServerCallContext) -> CallLifetime:
         """Ask ``context`` whether the call was cancelled."""
-        self._ask = context.is_cancelled
+        with self._lock:
+            if not self._ended:
+                self._ask = context.is_cancelled
+                self.errors.watch(context)
         return self
 
     def cancelled(self) -> bool:
@@ -283,6 +299,7 @@ class CallLifetime:
         with self._lock:
             self._ended = True
             work, self._at_end = self._at_end, []
+            self.errors.watch(None)
         for item in work:
             item()
 

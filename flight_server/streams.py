@@ -19,14 +19,18 @@ from typing import TYPE_CHECKING, Any
 from pyspark.sql import DataFrame
 from pyspark.sql.streaming import DataStreamWriter, StreamingQuery, StreamingQueryManager
 
-from sparkflight.flight_server.errors import SparkFlightError, error_details, operation_in
+from sparkflight.flight_server.errors import (
+    STREAMING_QUERY_NOT_FOUND,
+    SparkFlightError,
+    error_details,
+    operation_in,
+)
 from sparkflight.flight_server.translate import python, translate_plan
 from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
     from sparkflight.flight_server.sessions import CallLifetime, Session
 
-STREAMING_QUERY_NOT_FOUND = "STREAMING_QUERY_NOT_FOUND"
 #: The longest one call waits for a query; the client repeats the call.
 MAX_WAIT_MS = 1000
 #: How often a wait checks whether its client cancelled the call.

@@ -25,6 +25,7 @@ import pyarrow.flight as fl
 from google.protobuf.message import DecodeError
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, make_wsgi_app
 
+from sparkflight.flight_server.errors import OUTCOME_ATTRIBUTE
 from sparkflight.flight_server.health import Health, with_probes
 from sparkflight.plans import sparkflight_pb2 as sf
 
@@ -59,6 +60,9 @@ def outcome(error: BaseException | None) -> str:
     """``ok``, or the error class a failed call answered with."""
     if error is None:
         return "ok"
+    named = getattr(error, OUTCOME_ATTRIBUTE, None)
+    if named:
+        return str(named)
     extra = getattr(error, "extra_info", None) or b""
     details = sf.ErrorDetails()
     try:

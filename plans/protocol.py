@@ -28,7 +28,10 @@ from importlib import metadata
 #: ``ClusterStatus.streaming_queries``.
 #: 10: plans whose subtrees travel apart (``Plan.relations`` with one root, and
 #: ``ReferenceRel``), for plans nested deeper than protobuf parses; the ``health`` action
-#: (``HealthResponse``) and the ``SPARK_STOPPED`` error of a server whose Spark has stopped.
+#: (``HealthResponse``) and the ``SPARK_STOPPED`` error of a server whose Spark has
+#: stopped; errors with the gRPC status codes of the error table, their ``ErrorDetails``
+#: in the ``x-sparkflight-error-details-bin`` trailer (older clients get ``UNKNOWN``
+#: errors with the details in ``extra_info``, as before).
 PROTOCOL_VERSION = 10
 
 

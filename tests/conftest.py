@@ -159,10 +159,13 @@ def pytest_runtest_makereport(
 
 @pytest.fixture(scope="session")
 def flight_client(server_url: str) -> Iterator[object]:
-    """A raw ``pyarrow.flight.FlightClient`` connected to the server."""
+    """A raw ``pyarrow.flight.FlightClient`` connected to the server; it keeps the
+    ``ErrorDetails`` trailer of a failed call (``tests.flight_server.plan_builder.details``)."""
     import pyarrow.flight as flight
 
-    client = flight.connect(server_url)
+    from sparkflight.client.errors import DetailsTrailers
+
+    client = flight.connect(server_url, middleware=[DetailsTrailers()])
     yield client
     client.close()
 

@@ -6,10 +6,9 @@ everything else stays sparkflight's own protocol. Both run in the same sessions.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.flight as fl
@@ -18,7 +17,13 @@ from pyspark.sql import SparkSession
 
 from sparkflight.flight_server import workers
 from sparkflight.flight_server.auth import caller
-from sparkflight.flight_server.errors import INVALID_ACTION_BODY, SparkFlightError
+from sparkflight.flight_server.errors import (
+    INVALID_ACTION_BODY,
+    RESULT_NOT_FOUND,
+    UNSUPPORTED_COMMAND,
+    SparkFlightError,
+    guarded,
+)
 from sparkflight.flight_server.execute import (
     arrow_schema,
     job_context,
@@ -27,12 +32,10 @@ from sparkflight.flight_server.execute import (
     release,
 )
 from sparkflight.flight_server.flight_sql import metadata, session_options
-from sparkflight.flight_server.flight_sql.errors import sql_errors, sql_guarded
 from sparkflight.flight_server.flight_sql.ingest import ingest
 from sparkflight.flight_server.flight_sql.protocol import Command, pack, unpack
 from sparkflight.flight_server.flight_sql.sql_info import sql_info_table
 from sparkflight.flight_server.flight_sql.statements import (
-    RESULT_NOT_FOUND,
     Prepared,
     Statements,
     update_count,
@@ -45,8 +48,6 @@ from sparkflight.flight_server.sessions import (
 )
 from sparkflight.plans import flight_pb2 as flight
 from sparkflight.plans import flight_sql_pb2 as fsql
-
-UNSUPPORTED_COMMAND = "UNSUPPORTED_COMMAND"
 
 #: Metadata commands: the result table, computed again when its ticket is redeemed.
 METADATA: dict[str, Callable[[SparkSession, Any], pa.Table]] = {
@@ -87,16 +88,16 @@ class Call:
     lifetime: CallLifetime
 
 
-def _unsupported(name: str) -> fl.FlightUnimplementedError:
-    return fl.FlightUnimplementedError(
-        f"[{UNSUPPORTED_COMMAND}] Flight SQL {name} is not supported"
+def _unsupported(name: str) -> SparkFlightError:
+    return SparkFlightError(
+        UNSUPPORTED_COMMAND, f"Flight SQL {name} is not supported", command=name
     )
 
 
 def _no_transactions(message: Message) -> None:
     if message.HasField("transaction_id"):  # type: ignore[attr-defined]
-        raise fl.FlightUnimplementedError(
-            f"[{UNSUPPORTED_COMMAND}] transactions are not supported (Spark has none)"
+        raise SparkFlightError(
+            UNSUPPORTED_COMMAND, "transactions are not supported (Spark has none)"
         )
 
 
@@ -131,20 +132,6 @@ def _any_body(body: bytes, action: str, expected: type[Message]) -> Message:
             f"body of action {action!r} must be an Any holding {expected.DESCRIPTOR.full_name}",
         )
     return command.message
-
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _plain(method: F) -> F:
-    """Decorate a Flight SQL call so that its failures carry their message only."""
-
-    @functools.wraps(method)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with sql_errors():
-            return method(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
 
 
 class FlightSqlEndpoint:
@@ -182,7 +169,6 @@ class FlightSqlEndpoint:
             return self.statements.prepared(session, message.prepared_statement_handle)
         return None
 
-    @_plain
     def get_flight_info(
         self, call: Call, command: Command, descriptor: fl.FlightDescriptor
     ) -> fl.FlightInfo:
@@ -198,7 +184,6 @@ class FlightSqlEndpoint:
         endpoints = [fl.FlightEndpoint(_ticket(result_id, i), []) for i in result.slices]
         return fl.FlightInfo(result.schema, descriptor, endpoints, -1, -1)
 
-    @_plain
     def get_schema(self, call: Call, command: Command) -> pa.Schema:
         table_of = METADATA.get(command.name)
         if table_of is not None:
@@ -208,7 +193,6 @@ class FlightSqlEndpoint:
             raise _unsupported(command.name)
         return arrow_schema(next(iter(self.statements.frames(call.session, prepared))))
 
-    @_plain
     def do_get(self, call: Call, command: Command) -> fl.FlightDataStream:
         table_of = METADATA.get(command.name)
         if table_of is not None:
@@ -228,11 +212,10 @@ class FlightSqlEndpoint:
             partitions=piece.partitions,
             cancelled=cancelled,
         )
-        return workers.stream(result.schema, sql_guarded(batches))
+        return workers.stream(result.schema, guarded(batches, None, call.lifetime.errors))
 
     # DoPut: updates, parameters and ingest.
 
-    @_plain
     def do_put(
         self,
         call: Call,
@@ -363,7 +346,6 @@ class FlightSqlEndpoint:
         self.statements.forget_session(session_id)
         self._conf_keys.pop(session_id, None)
 
-    @_plain
     def do_action(self, call: Call, action_type: str, body: bytes) -> list[bytes]:
         handler = self.actions.get(action_type)
         if handler is None:

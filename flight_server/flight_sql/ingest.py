@@ -11,14 +11,15 @@ from collections.abc import Callable
 import pyarrow as pa
 from pyspark.sql import DataFrame
 
-from sparkflight.flight_server.errors import SparkFlightError
+from sparkflight.flight_server.errors import (
+    INVALID_INGEST,
+    TABLE_ALREADY_EXISTS,
+    TABLE_NOT_FOUND,
+    SparkFlightError,
+)
 from sparkflight.flight_server.flight_sql.metadata import quote
 from sparkflight.flight_server.sessions import Session
 from sparkflight.plans import flight_sql_pb2 as fsql
-
-INVALID_INGEST = "INVALID_INGEST"
-TABLE_EXISTS = "TABLE_ALREADY_EXISTS"
-TABLE_NOT_FOUND = "TABLE_NOT_FOUND"
 
 _Options = fsql.CommandStatementIngest.TableDefinitionOptions
 _NOT_EXIST = {
@@ -84,7 +85,7 @@ def ingest(session: Session, command: fsql.CommandStatementIngest, data: pa.Tabl
         else spark.catalog.tableExists(name)
     )
     if exists and if_exists == "fail":
-        raise SparkFlightError(TABLE_EXISTS, f"table {name} already exists", table=name)
+        raise SparkFlightError(TABLE_ALREADY_EXISTS, f"table {name} already exists", table=name)
     if not exists and if_not_exist == "fail":
         raise SparkFlightError(TABLE_NOT_FOUND, f"table {name} does not exist", table=name)
     action = if_exists if exists else "create"

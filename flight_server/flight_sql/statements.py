@@ -18,7 +18,13 @@ from typing import Any
 import pyarrow as pa
 from pyspark.sql import DataFrame
 
-from sparkflight.flight_server.errors import SparkFlightError
+from sparkflight.flight_server.errors import (
+    INCONSISTENT_RESULT_SCHEMA,
+    RESULT_NOT_FOUND,
+    STATEMENT_NOT_FOUND,
+    WRONG_PARAMETER_COUNT,
+    SparkFlightError,
+)
 from sparkflight.flight_server.execute import (
     Cancelled,
     arrow_batch_rdd,
@@ -38,10 +44,6 @@ SPLIT_BYTES = 16 * 1024 * 1024
 MAX_PREPARED = 1024
 MAX_PENDING_RESULTS = 64
 
-STATEMENT_NOT_FOUND = "STATEMENT_NOT_FOUND"
-RESULT_NOT_FOUND = "RESULT_NOT_FOUND"
-WRONG_PARAMETER_COUNT = "WRONG_PARAMETER_COUNT"
-INCONSISTENT_RESULT_SCHEMA = "INCONSISTENT_RESULT_SCHEMA"
 
 _POSITIONAL_PARAMETER = re.compile(r'"class":"[\w.$]*\.PosParameter"')
 

@@ -10,6 +10,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.flight as fl
 import pytest
 from google.protobuf import any_pb2
@@ -17,6 +18,8 @@ from substrait import algebra_pb2, plan_pb2
 
 from sparkflight.plans import sparkflight_pb2 as sf
 from tests.client.harness import Engine, Engines, engines_for
+from tests.flight_server.plan_builder import SERVER_ERRORS
+from tests.flight_server.plan_builder import details as server_details
 
 SESSION_HEADER = b"x-sparkflight-session"
 #: PySpark exception classes whose presence among an error's bases is compared.
@@ -227,11 +230,11 @@ RAW_BAD_CALLS = {
 @pytest.mark.parametrize("name", list(RAW_BAD_CALLS))
 def test_raw_bad_input_is_named(flight_client: fl.FlightClient, name: str) -> None:
     call, error_class, detail = RAW_BAD_CALLS[name]
-    with pytest.raises(fl.FlightError) as info:
+    with pytest.raises(SERVER_ERRORS) as info:
         call(flight_client)
     error = info.value
     assert detail.lower() in str(error).lower(), str(error)
-    details = sf.ErrorDetails.FromString(error.extra_info)
+    details = server_details(error)  # with the status code of its error class
     assert details.exception_class == "SparkFlightException"
     assert details.error_class == error_class
     assert details.message
@@ -239,9 +242,9 @@ def test_raw_bad_input_is_named(flight_client: fl.FlightClient, name: str) -> No
 
 
 def test_raw_spark_error_carries_error_details(flight_client: fl.FlightClient) -> None:
-    with pytest.raises(fl.FlightError) as info:
+    with pytest.raises(pa.ArrowInvalid) as info:
         flight_client.do_get(ticket(sql_plan("SELECT nope FROM range(1)"))).read_all()
-    details = sf.ErrorDetails.FromString(info.value.extra_info)
+    details = server_details(info.value)
     assert details.exception_class == "AnalysisException"
     assert details.error_class == "UNRESOLVED_COLUMN.WITH_SUGGESTION"
     assert details.sql_state == "42703"

@@ -10,7 +10,7 @@ import pytest
 
 from sparkflight.client.errors import PySparkValueError, SparkFlightException
 from sparkflight.client.transport import OPERATION_HEADER, SESSION_HEADER, TAG_HEADER
-from tests.flight_server.plan_builder import Plans, sql
+from tests.flight_server.plan_builder import Plans, connect, read_chunks, sql
 
 SLOW = "select max(id * 2) as m from range(0, 100000000000, 1, 2)"
 
@@ -92,17 +92,18 @@ def test_interrupt_tag_interrupts_only_operations_with_that_tag(session):
 
 
 def test_interrupt_operation_by_its_id(session, server_url):
-    client = fl.connect(server_url)
+    client = connect(server_url)
     headers = [
         (SESSION_HEADER, session.sessionId.encode()),
         (OPERATION_HEADER, b"op-by-id"),
         (TAG_HEADER, b"raw"),
     ]
     ticket = fl.Ticket(Plans().plan(sql(SLOW)))
-    slow = Running(lambda: client.do_get(ticket, fl.FlightCallOptions(headers=headers)).read_all())
+    options = fl.FlightCallOptions(headers=headers)
+    slow = Running(lambda: read_chunks(client.do_get(ticket, options)))
     assert session.interruptOperation("another") == []
     assert _interrupt_until(slow, lambda: session.interruptOperation("op-by-id")) == ["op-by-id"]
-    assert isinstance(slow.error, fl.FlightError)
+    assert isinstance(slow.error, fl.FlightCancelledError)
     client.close()
     assert session.range(3).count() == 3
 

@@ -15,6 +15,8 @@ from substrait import algebra_pb2 as A
 from substrait import plan_pb2
 from substrait import type_pb2 as T
 
+from sparkflight.client.errors import DetailsTrailers, error_details
+from sparkflight.flight_server.errors import SENT_AS, Code, status_code
 from sparkflight.flight_server.server import SparkFlightServer
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.extensions import (
@@ -159,11 +161,30 @@ def server(classic: SparkSession) -> Iterator[SparkFlightServer]:
     thread.join()
 
 
+def connect(url: str) -> fl.FlightClient:
+    """A raw Flight client that keeps the ``ErrorDetails`` trailer of a failed call, for
+    :func:`details`."""
+    return fl.connect(url, middleware=[DetailsTrailers()])
+
+
 @pytest.fixture(scope="module")
 def client(server: SparkFlightServer) -> Iterator[fl.FlightClient]:
-    c = fl.connect(f"grpc://127.0.0.1:{server.port}")
+    c = connect(f"grpc://127.0.0.1:{server.port}")
     yield c
     c.close()
+
+
+def read_chunks(reader: fl.FlightStreamReader) -> list[pa.RecordBatch]:
+    """A DoGet's batches, read chunk by chunk. Reads that the server may interrupt use it:
+    pyarrow's ``read_all`` turns the ``CANCELLED`` of an interrupted operation into a
+    ``KeyboardInterrupt`` of the main thread (its ``FlightCancelledError`` is an
+    ``ArrowCancelled``, which ``read_all`` takes for Ctrl-C)."""
+    batches = []
+    while True:
+        try:
+            batches.append(reader.read_chunk().data)
+        except StopIteration:
+            return batches
 
 
 def run(client: fl.FlightClient, plan: bytes, **options: object) -> pa.Table:
@@ -172,5 +193,28 @@ def run(client: fl.FlightClient, plan: bytes, **options: object) -> pa.Table:
     return client.do_get(fl.Ticket(plan), call_options).read_all()
 
 
-def details(error: fl.FlightError) -> sf.ErrorDetails:
-    return sf.ErrorDetails.FromString(error.extra_info)
+#: The exception pyarrow's client raises for each status code the server sends.
+PYARROW_ERRORS: dict[Code, type[Exception]] = {
+    Code.INVALID_ARGUMENT: pa.ArrowInvalid,
+    Code.NOT_FOUND: pa.ArrowKeyError,
+    Code.UNIMPLEMENTED: pa.ArrowNotImplementedError,
+    Code.CANCELLED: fl.FlightCancelledError,
+    Code.DEADLINE_EXCEEDED: fl.FlightTimedOutError,
+    Code.PERMISSION_DENIED: fl.FlightUnauthorizedError,
+    Code.UNAUTHENTICATED: fl.FlightUnauthenticatedError,
+    Code.UNAVAILABLE: fl.FlightUnavailableError,
+    Code.INTERNAL: fl.FlightInternalError,
+}
+#: What a raw client catches: Flight errors and the Arrow errors of the codes without one.
+SERVER_ERRORS = (fl.FlightError, pa.ArrowException)
+
+
+def details(error: BaseException) -> sf.ErrorDetails:
+    """The ``ErrorDetails`` of a server's error (read on the thread that got it, from the
+    trailer a :func:`connect` client keeps, else from ``extra_info``), checked to arrive
+    as the pyarrow exception of its status code by the error table."""
+    found = error_details(error)
+    assert found is not None, f"no ErrorDetails with {error!r}"
+    code = status_code(found)
+    assert type(error) is PYARROW_ERRORS[SENT_AS.get(code, code)], (code, repr(error))
+    return found

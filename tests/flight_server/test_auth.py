@@ -13,6 +13,7 @@ from typing import Any
 import adbc_driver_flightsql
 import adbc_driver_flightsql.dbapi as adbc
 import adbc_driver_manager
+import pyarrow as pa
 import pyarrow.flight as fl
 import pytest
 from pyspark.sql import SparkSession
@@ -95,7 +96,7 @@ def test_sessions_belong_to_their_user(url: str) -> None:
             (b"authorization", f"Bearer {OTHER_TOKEN}".encode()),
             (b"x-sparkflight-session", session.sessionId.encode()),
         ]
-        with pytest.raises(fl.FlightError, match="unknown session"):
+        with pytest.raises(pa.ArrowKeyError, match="unknown session"):  # NOT_FOUND
             list(client.do_action(fl.Action("version", b""), fl.FlightCallOptions(headers=headers)))
     finally:
         client.close()

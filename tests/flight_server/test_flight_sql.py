@@ -133,13 +133,13 @@ def test_statement_update_counts(server_url: str, names: str) -> None:
 
 def test_bad_sql_unknown_table_and_wrong_parameter_count(conn: Any) -> None:
     with conn.cursor() as cur:
-        with pytest.raises(adbc_driver_manager.Error, match="PARSE_SYNTAX_ERROR"):
+        with pytest.raises(adbc_driver_manager.ProgrammingError, match="PARSE_SYNTAX_ERROR"):
             cur.execute("SELEC 1")
-        with pytest.raises(adbc_driver_manager.Error, match="TABLE_OR_VIEW_NOT_FOUND"):
+        with pytest.raises(adbc_driver_manager.ProgrammingError, match="TABLE_OR_VIEW_NOT_FOUND"):
             cur.execute("SELECT * FROM no_such_table_anywhere")
-        with pytest.raises(adbc_driver_manager.Error, match="has 1 parameter.*2 were bound"):
+        with pytest.raises(adbc_driver_manager.ProgrammingError, match="has 1 parameter.*2 were"):
             cur.execute("SELECT ? AS a", (1, 2))
-        with pytest.raises(adbc_driver_manager.Error, match="has 2 parameter.*1 were bound"):
+        with pytest.raises(adbc_driver_manager.ProgrammingError, match="has 2 parameter.*1 were"):
             cur.execute("SELECT ? AS a, ? AS b", (1,))
         cur.execute("SELECT 7 AS still_usable")
         assert cur.fetchall() == [(7,)]
@@ -218,11 +218,11 @@ def test_ingest_modes(conn: Any, names: str, temporary: bool) -> None:
             cur.execute(f"SELECT x, y FROM {name} ORDER BY x")
             return cur.fetchall()
 
-        with pytest.raises(adbc_driver_manager.Error, match="does not exist"):
-            ingest(data, "append")
+        with pytest.raises(adbc_driver_manager.ProgrammingError, match="does not exist"):
+            ingest(data, "append")  # NOT_FOUND
         assert ingest(data, "create") == 2
-        with pytest.raises(adbc_driver_manager.Error, match="already exists"):
-            ingest(data, "create")
+        with pytest.raises(adbc_driver_manager.ProgrammingError, match="already exists"):
+            ingest(data, "create")  # ALREADY_EXISTS, sent as INVALID_ARGUMENT
         assert ingest(more, "append") == 1
         assert rows() == [(1, "a"), (2, "b"), (3, "c")]
         assert ingest(more, "replace") == 1

@@ -15,9 +15,11 @@ from substrait import plan_pb2
 from substrait.extensions import extensions_pb2
 
 from sparkflight.flight_server.actions import ACTIONS
+from sparkflight.flight_server.errors import Code, status_code
 from sparkflight.flight_server.sessions import SESSION_HEADER
 from sparkflight.plans import sparkflight_pb2 as sf
-from tests.flight_server.plan_builder import Plans, sql
+from sparkflight.plans.protocol import PROTOCOL_VERSION
+from tests.flight_server.plan_builder import SERVER_ERRORS, Plans, details, sql
 
 # A guard against a hanging server, not a performance expectation.
 HANG_GUARD_S = 120
@@ -34,7 +36,8 @@ OUR_MESSAGES = [m for m in sf.DESCRIPTOR.message_types_by_name.values()]
 @pytest.fixture(scope="module")
 def fuzz_session(flight_client) -> fl.FlightCallOptions:
     """A session of its own, so that whatever a random call changes stays there."""
-    results = list(flight_client.do_action(fl.Action("session.open", b"")))
+    opening = sf.OpenSessionRequest(protocol_version=PROTOCOL_VERSION).SerializeToString()
+    results = list(flight_client.do_action(fl.Action("session.open", opening)))
     session_id = sf.SessionInfo.FromString(results[0].body.to_pybytes()).session_id
     yield fl.FlightCallOptions(
         headers=[(SESSION_HEADER.encode(), session_id.encode())], timeout=HANG_GUARD_S
@@ -56,10 +59,10 @@ class Checked:
             call()
         except fl.FlightTimedOutError:
             raise AssertionError("the server hung") from None
-        except fl.FlightServerError as error:
-            details = sf.ErrorDetails.FromString(error.extra_info)
-            assert details.message, error
-            assert details.error_class != "INTERNAL_ERROR", details.message
+        except SERVER_ERRORS as error:
+            answer = details(error)  # with the status code of its error class
+            assert answer.message, error
+            assert status_code(answer) != Code.INTERNAL, answer.message
         self.calls += 1
         if self.calls % self.EVERY == 0:
             self.good_query_succeeds()

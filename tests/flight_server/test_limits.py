@@ -17,7 +17,17 @@ from sparkflight.flight_server.launch import start_server
 from sparkflight.flight_server.limits import Limits, message_depth
 from sparkflight.flight_server.server import SparkFlightServer
 from sparkflight.plans import sparkflight_pb2 as sf
-from tests.flight_server.plan_builder import Plans, details, lit, packed, run, sql
+from tests.flight_server.plan_builder import (
+    SERVER_ERRORS,
+    Plans,
+    connect,
+    details,
+    lit,
+    packed,
+    read_chunks,
+    run,
+    sql,
+)
 from tests.flight_server.test_server import action, in_session, open_session
 
 LIMITS = Limits(
@@ -48,7 +58,7 @@ def _serve(spark: SparkSession, limits: Limits) -> Iterator[tuple[SparkFlightSer
 @pytest.fixture(scope="module")
 def limited(classic: SparkSession) -> Iterator[tuple[SparkFlightServer, fl.FlightClient]]:
     with _serve(classic, LIMITS) as (server, url):
-        client = fl.connect(url)
+        client = connect(url)
         yield server, client
         client.close()
 
@@ -76,7 +86,7 @@ def _close(client: fl.FlightClient, session_id: str) -> None:
 
 def test_sessions_per_user(client):
     opened = [open_session(client) for _ in range(LIMITS.sessions_per_user)]
-    with pytest.raises(fl.FlightServerError) as excinfo:
+    with pytest.raises(SERVER_ERRORS) as excinfo:
         open_session(client)
     assert "sessions_per_user=3" in _limit_error(excinfo, "sessions_per_user")
     _close(client, opened.pop())
@@ -92,13 +102,14 @@ def test_concurrent_queries_per_session(client):
     )
     reader = client.do_get(fl.Ticket(slow), in_session(session_id))
     reader.read_chunk()  # the query now runs
-    with pytest.raises(fl.FlightServerError) as excinfo:
+    with pytest.raises(pa.ArrowInvalid) as excinfo:
         run(client, Plans().plan(sql("select 1")), headers=in_session(session_id).headers)
     _limit_error(excinfo, "queries_per_session")
     _ok(client)  # another session is not held back
     action(client, "interrupt", sf.InterruptRequest(), session_id)
-    with pytest.raises(fl.FlightError):
-        reader.read_all()
+    with pytest.raises(fl.FlightCancelledError) as excinfo:
+        read_chunks(reader)
+    assert details(excinfo.value).error_class == "OPERATION_INTERRUPTED"
     _ok(client, in_session(session_id))
     _close(client, session_id)
 
@@ -115,7 +126,7 @@ def test_upload_size(client):
             assert sf.UploadResponse.FromString(reader.read().to_pybytes()).rows == 1000
             writer.close()
             continue
-        with pytest.raises(fl.FlightServerError) as excinfo:
+        with pytest.raises(SERVER_ERRORS) as excinfo:
             writer.write_table(table, max_chunksize=4096)
             writer.done_writing()
             reader.read()
@@ -126,7 +137,7 @@ def test_upload_size(client):
 
 def test_plan_size(client):
     padding = "x" * (LIMITS.plan_bytes + 1)
-    with pytest.raises(fl.FlightServerError) as excinfo:
+    with pytest.raises(SERVER_ERRORS) as excinfo:
         run(client, Plans().plan(sql(f"select '{padding}' as s")))
     _limit_error(excinfo, "plan_bytes")
     _ok(client)
@@ -148,14 +159,14 @@ def test_plan_nesting_within_the_limit_runs(client):
 
 
 def test_plan_nesting_beyond_the_limit_is_refused(client):
-    with pytest.raises(fl.FlightServerError) as excinfo:
+    with pytest.raises(SERVER_ERRORS) as excinfo:
         run(client, _nested(40))
     assert "plan_depth=60" in _limit_error(excinfo, "plan_depth")
     _ok(client)
 
 
 def test_a_plan_nested_ten_thousand_deep_is_refused_cleanly(client):
-    with pytest.raises(fl.FlightServerError) as excinfo:
+    with pytest.raises(SERVER_ERRORS) as excinfo:
         run(client, _nested(10_000))
     error = details(excinfo.value)
     assert error.error_class == "INVALID_PLAN"
@@ -172,7 +183,7 @@ def test_nesting_inside_typed_details_counts():
 
 
 def test_result_size(client):
-    with pytest.raises(fl.FlightServerError) as excinfo:
+    with pytest.raises(SERVER_ERRORS) as excinfo:
         run(client, Plans().plan(sql("select id from range(1000000)")))
     _limit_error(excinfo, "result_bytes")
     _ok(client)
@@ -188,7 +199,7 @@ def _wait_until(condition, what: str) -> None:
 def test_idle_sessions_expire_and_release_what_they_hold(classic):
     limits = Limits(session_idle_seconds=2)
     with _serve(classic, limits) as (server, url):
-        client = fl.connect(url)
+        client = connect(url)
         session_id = open_session(client)
         options = in_session(session_id)
         view = sf.CreateViewCommand(
@@ -210,7 +221,7 @@ def test_idle_sessions_expire_and_release_what_they_hold(classic):
         cached_rdds = classic.sparkContext._jsc.getPersistentRDDs().size()
 
         _wait_until(lambda: len(server.sessions) == 0, "the session to expire")
-        with pytest.raises(fl.FlightServerError) as excinfo:
+        with pytest.raises(SERVER_ERRORS) as excinfo:
             run(client, Plans().plan(sql("select 1")), headers=options.headers)
         assert details(excinfo.value).error_class == "SESSION_NOT_FOUND"
         _wait_until(lambda: not session.spark.catalog.tableExists("held"), "the view to drop")

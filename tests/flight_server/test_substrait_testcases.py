@@ -23,6 +23,7 @@ import pytest
 
 from sparkflight.flight_server.translate.expressions import _STANDARD_RULES
 from sparkflight.plans.functions import BY_SUBSTRAIT_NAME, PRODUCER_ALIASES, spark_name_for
+from tests.flight_server.plan_builder import SERVER_ERRORS
 from tests.substrait_testcases import (
     TESTCASES,
     Case,
@@ -175,7 +176,7 @@ def _run_cases(client: fl.FlightClient, urn: str, cases: list[Case]) -> list[Out
     """Run ``cases`` (of one kind) in one plan; halve the batch while it fails."""
     try:
         table = _run(client, _plan(urn, cases))
-    except fl.FlightError as exc:
+    except SERVER_ERRORS as exc:
         if len(cases) > 1:
             half = len(cases) // 2
             return _run_cases(client, urn, cases[:half]) + _run_cases(client, urn, cases[half:])
