@@ -47,8 +47,11 @@ def dataframe(session: Session, relation: cr.Relation) -> DataFrame:
     stream.setRecursionLimit(PARSE_DEPTH)
     parsed = jvm.static(spark, _RELATION, "parseFrom")(stream)
     # What planning reads of the active session (its SQL conf, by which SQL text is
-    # parsed) must be the session's, as in Spark Connect's own service.
+    # parsed) must be the session's, as in Spark Connect's own service. The planned root
+    # goes into the session's plan cache, as Spark Connect's service puts it there: the
+    # next DataFrame built on this one (a plan that holds this one whole, plan ids and
+    # all) is planned from it, much as classic PySpark keeps each DataFrame analysed.
     with jvm.active(spark):
-        plan = _planner(session).transformRelation(parsed)
+        plan = _planner(session).transformRelation(parsed, True)
         jdf = jvm.static(spark, _DATASET, "ofRows")(spark._jsparkSession, plan)
     return DataFrame(jdf, spark)
