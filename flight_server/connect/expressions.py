@@ -29,6 +29,7 @@ from sparkflight.flight_server.errors import (
     UNKNOWN_FUNCTION,
     SparkFlightError,
 )
+from sparkflight.flight_server.profiles import PROFILER_CONF
 from sparkflight.flight_server.python_functions import check_runnable
 from sparkflight.flight_server.spark_types import literal_value, spark_type
 from sparkflight.plans import sparkflight_pb2 as sf
@@ -433,6 +434,10 @@ def _python_udf(ctx: Context, args: list[Expression]) -> Connect:
     session = ctx.session
     if session is None or session.python_includes:
         raise NotTranslatable("a Python UDF outside a session, or with the session's pyfiles")
+    with session.lock:
+        profiling = PROFILER_CONF in session.conf_set
+    if profiling:  # the planner's UDFs report to Spark Connect's accumulator, not PySpark's
+        raise NotTranslatable("a Python UDF of a session that profiles its UDFs")
     if args[0].literal.WhichOneof("literal_type") != "binary":
         raise SparkFlightError(INVALID_PLAN, "python_udf takes its PythonFunction as binary")
     message = sf.PythonFunction()
