@@ -205,6 +205,9 @@ STATUS_CODES: dict[tuple[str, str], Code] = {
     (SQLSTATE_CLASS, "54"): _C.RESOURCE_EXHAUSTED,  # program limit exceeded
     (SQLSTATE_CLASS, "82"): _C.RESOURCE_EXHAUSTED,  # out of memory
     (FAILURE_REASON, "java.lang.OutOfMemoryError"): _C.RESOURCE_EXHAUSTED,  # before a loss
+    # An executor Spark ended on an out-of-memory error (its exit code 52), when the task's
+    # own error did not reach the driver first.
+    (FAILURE_REASON, "exited with code 52"): _C.RESOURCE_EXHAUSTED,
     # Interrupted or cancelled.
     (ERROR_CLASS, OPERATION_INTERRUPTED): _C.CANCELLED,
     (ERROR_CLASS, "OPERATION_CANCELED"): _C.CANCELLED,

@@ -21,6 +21,7 @@ import pytest
 from sparkflight.plans import sparkflight_pb2 as sf
 from tests.cluster.standalone import StandaloneCluster
 from tests.conftest import SERVER_START_TIMEOUT_S, ServerProcess, serve_command
+from tests.flight_server.plan_builder import connect
 
 WORKERS = 2
 CLUSTER_CONF = {
@@ -113,7 +114,8 @@ def server_url(cluster_server: ClusterServer) -> str:
 
 @pytest.fixture(scope="package")
 def flight_client(server_url: str) -> Iterator[fl.FlightClient]:
-    client = fl.connect(server_url)
+    """A raw Flight client that keeps the ``ErrorDetails`` trailer of a failed call."""
+    client = connect(server_url)
     yield client
     client.close()
 
