@@ -522,12 +522,12 @@ def only_when(condition: Expression, value: Expression) -> Expression:
     return e
 
 
-def aggregate_function(
-    ctx: Context, f: algebra_pb2.AggregateFunction, condition: Expression | None = None
-) -> Connect:
-    """An aggregate call; a measure's filter keeps only the rows where it holds."""
-    if f.sorts:
-        raise NotTranslatable("an aggregate with sorts")
+def aggregate_call(
+    f: algebra_pb2.AggregateFunction, condition: Expression | None = None
+) -> FunctionCall:
+    """An aggregate function as a call; a measure's filter (``condition``) makes each value
+    argument (or a count's implicit one) ``CASE WHEN condition THEN value END``, so that
+    only the rows where it holds count."""
     distinct = f.invocation == algebra_pb2.AggregateFunction.AGGREGATION_INVOCATION_DISTINCT
     arguments = list(f.arguments)
     if condition is not None:
@@ -541,9 +541,16 @@ def aggregate_function(
         else:
             one = Expression(literal=Expression.Literal(i32=1))
             arguments.append(FunctionArgument(value=only_when(condition, one)))
-    return function_call(
-        ctx, FunctionCall(f.function_reference, arguments, f.options, f.output_type, distinct)
-    )
+    return FunctionCall(f.function_reference, arguments, f.options, f.output_type, distinct)
+
+
+def aggregate_function(
+    ctx: Context, f: algebra_pb2.AggregateFunction, condition: Expression | None = None
+) -> Connect:
+    """An aggregate call; a measure's filter keeps only the rows where it holds."""
+    if f.sorts:
+        raise NotTranslatable("an aggregate with sorts")
+    return function_call(ctx, aggregate_call(f, condition))
 
 
 def sort_field(ctx: Context, sort: algebra_pb2.SortField) -> Sort:

@@ -21,7 +21,7 @@ from sparkflight.flight_server import jvm
 from sparkflight.flight_server.connect.expressions import (
     FRAMELESS,
     FunctionCall,
-    only_when,
+    aggregate_call,
     plain_value,
 )
 from sparkflight.flight_server.errors import (
@@ -655,20 +655,7 @@ def aggregate_function(
     condition: Expression | None = None,
 ) -> Column:
     """An aggregate call; a measure's filter keeps only the rows where it holds."""
-    distinct = f.invocation == algebra_pb2.AggregateFunction.AGGREGATION_INVOCATION_DISTINCT
-    arguments = list(f.arguments)
-    if condition is not None:
-        if any(a.WhichOneof("arg_type") == "value" for a in arguments):
-            arguments = [
-                FunctionArgument(value=only_when(condition, a.value))
-                if a.WhichOneof("arg_type") == "value"
-                else a
-                for a in arguments
-            ]
-        else:
-            one = Expression(literal=Expression.Literal(i32=1))
-            arguments.append(FunctionArgument(value=only_when(condition, one)))
-    fc = FunctionCall(f.function_reference, arguments, f.options, f.output_type, distinct)
+    fc = aggregate_call(f, condition)
     if f.sorts:
         return _ordered_aggregate(ctx, fc, [sort_column(ctx, s, scope) for s in f.sorts], scope)
     return function_call(ctx, fc, scope)
