@@ -357,6 +357,11 @@ def operation_in(table: dict[int, T], operation: int, what: str) -> T:
     return handler
 
 
+def attribute(exc: BaseException, plan_id: sf.PlanId) -> None:
+    """Attribute ``exc`` to ``plan_id``: its details name that DataFrame."""
+    setattr(exc, _ORIGIN, plan_id)
+
+
 @contextlib.contextmanager
 def attributed(plan_id: sf.PlanId | None) -> Iterator[None]:
     """Attribute an exception raised in the block to ``plan_id``, unless a plan node
@@ -365,7 +370,7 @@ def attributed(plan_id: sf.PlanId | None) -> Iterator[None]:
         yield
     except Exception as exc:
         if plan_id is not None and getattr(exc, _ORIGIN, None) is None:
-            setattr(exc, _ORIGIN, plan_id)
+            attribute(exc, plan_id)
         raise
 
 

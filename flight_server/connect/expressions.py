@@ -73,6 +73,9 @@ class Context:
 
     #: The variables of the lambdas being translated (innermost last).
     lambda_variables: list[str] = field(default_factory=list)
+    #: The plan ids of the relations being translated (innermost last): an expression's
+    #: origin names the innermost, so that Spark's error on it names its DataFrame.
+    enclosing: list[int] = field(default_factory=list)
 
     def function(self, anchor: int) -> FunctionRef:
         ref = self.functions.get(anchor)
@@ -91,7 +94,29 @@ def expression(ctx: Context, e: Expression) -> Connect:
     rule = _EXPRESSIONS.get(kind or "")
     if rule is None:
         raise NotTranslatable(f"expression type {kind!r}")
-    return rule(ctx, e)
+    result = rule(ctx, e)
+    if ctx.enclosing:
+        result.common.origin.python_origin.call_site = origin_call_site(ctx.enclosing[-1])
+    return result
+
+
+#: How an expression's origin names the plan id of its relation: Spark puts the origin of
+#: the expression an analysis error is about into the error's query context.
+_ORIGIN_PREFIX = "sparkflight-plan-id:"
+
+
+def origin_call_site(plan_id: int) -> str:
+    return f"{_ORIGIN_PREFIX}{plan_id}"
+
+
+def origin_plan_id(call_site: str) -> int | None:
+    """The plan id an expression origin's ``call_site`` names, if it names one."""
+    if not call_site.startswith(_ORIGIN_PREFIX):
+        return None
+    try:
+        return int(call_site[len(_ORIGIN_PREFIX) :])
+    except ValueError:
+        return None
 
 
 def expressions(ctx: Context, es: Sequence[Expression]) -> list[Connect]:

@@ -81,6 +81,26 @@ def plan_id_of(rel: Rel) -> sf.PlanId | None:
     return None
 
 
+def find_plan_id(plan: plan_pb2.Plan, plan_id: int) -> sf.PlanId | None:
+    """The ``PlanId`` annotation with id ``plan_id`` of a relation of ``plan``."""
+    pending: list[Message] = [plan]
+    while pending:
+        message = pending.pop()
+        if isinstance(message, Rel):
+            found = plan_id_of(message)
+            if found is not None and found.id == plan_id:
+                return found
+        for descriptor, value in message.ListFields():
+            if descriptor.message_type is None:
+                continue
+            if descriptor.label == descriptor.LABEL_REPEATED:
+                if not descriptor.message_type.GetOptions().map_entry:
+                    pending.extend(value)
+            else:
+                pending.append(value)
+    return None
+
+
 def relation(ctx: Context, rel: Rel) -> Relation:
     """The Spark Connect relation of ``rel``."""
     kind = rel.WhichOneof("rel_type")
@@ -97,8 +117,14 @@ def relation(ctx: Context, rel: Rel) -> Relation:
         raise NotTranslatable("a relation with emit")
     if common.hint.output_names and kind != "aggregate":
         raise NotTranslatable("output names on a relation")
-    result = rule(ctx, message)
     plan_id = plan_id_of(rel)
+    if plan_id is not None:
+        ctx.enclosing.append(plan_id.id)
+    try:
+        result = rule(ctx, message)
+    finally:
+        if plan_id is not None:
+            ctx.enclosing.pop()
     if plan_id is not None:
         result.common.plan_id = plan_id.id
         ctx.plan_ids.add(plan_id.id)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from google.protobuf.message import DecodeError
-from py4j.protocol import Py4JJavaError
+from py4j.protocol import Py4JError, Py4JJavaError
 from pyspark.errors.exceptions.captured import CapturedException
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import types as T
@@ -15,8 +15,14 @@ from substrait import plan_pb2
 from substrait.algebra_pb2 import Expression
 
 from sparkflight.flight_server.connect import NotTranslatable, planner
-from sparkflight.flight_server.connect.relations import plan_id_of, plan_relation, sql_relations
-from sparkflight.flight_server.errors import INVALID_PLAN, SparkFlightError, attributed
+from sparkflight.flight_server.connect.expressions import origin_plan_id
+from sparkflight.flight_server.connect.relations import (
+    find_plan_id,
+    plan_id_of,
+    plan_relation,
+    sql_relations,
+)
+from sparkflight.flight_server.errors import INVALID_PLAN, SparkFlightError, attribute, attributed
 from sparkflight.flight_server.limits import check_at_most, exceeded, message_depth
 from sparkflight.flight_server.sessions import Session
 from sparkflight.flight_server.translate.expressions import (
@@ -112,10 +118,10 @@ def translate_plan(
 ) -> DataFrame:
     """The DataFrame of ``plan`` in ``session`` (analysed by Spark, not run).
 
-    A plan the Spark Connect translation covers is planned in one JVM call. Any other
-    plan, one whose analysis fails (so that the error names the step that failed) and, if
-    asked (``stepwise``: ``explain`` then prints each step analysed, as classic PySpark
-    does), every plan is built step by step through PySpark's DataFrame API.
+    A plan the Spark Connect translation covers is planned in one JVM call; an analysis
+    error names the DataFrame whose expression it is about. Any other plan and, if asked
+    (``stepwise``: ``explain`` then prints each step analysed, as classic PySpark does),
+    every plan is built step by step through PySpark's DataFrame API.
     """
     plan = checked_plan(session, plan)
     if stepwise:
@@ -129,10 +135,31 @@ def translate_plan(
     try:
         with attributed(plan_id_of(sql[0]) if len(sql) == 1 else None):
             return planner.dataframe(session, relation)
-    except (Py4JJavaError, CapturedException):
-        if sql:
-            raise  # SQL text may have run a command: never run it twice
-    return _translated(session, plan).df
+    except (Py4JJavaError, CapturedException) as exc:
+        origin = _expression_origin(exc, plan)
+        if origin is not None:
+            attribute(exc, origin)
+        raise
+
+
+def _expression_origin(exc: Exception, plan: plan_pb2.Plan) -> sf.PlanId | None:
+    """The plan id of the relation whose expression an analysis error is about: the
+    translation gave each expression an origin naming it, and Spark puts the origin of
+    the failing expression into the error's query context."""
+    java = exc.java_exception if isinstance(exc, Py4JJavaError) else exc._origin
+    if java is None:
+        return None
+    try:
+        contexts = list(java.getQueryContext())
+    except Py4JError:
+        return None
+    for context in contexts:
+        if context.contextType().toString() != "DataFrame":
+            continue
+        plan_id = origin_plan_id(context.callSite() or "")
+        if plan_id is not None:
+            return find_plan_id(plan, plan_id)
+    return None
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,18 @@ def test_bad_column_three_operations_deep_names_its_line(spark: SparkSession) ->
     assert trace is not None and "org.apache.spark.sql.AnalysisException" in trace
 
 
+def test_bad_column_of_one_side_of_a_join_names_that_sides_line(spark: SparkSession) -> None:
+    left = spark.range(3).withColumn("a", F.col("id") * 2)
+    right = spark.range(3).select("id", (F.col("idd") + 1).alias("b"))  # the right side
+    joined = left.join(right, "id").filter(F.col("a") > 0)
+    with pytest.raises(AnalysisException) as info:
+        joined.collect()
+    assert info.value.getCondition() == "UNRESOLVED_COLUMN.WITH_SUGGESTION"
+    [context] = info.value.getQueryContext()
+    assert context.callSite().endswith(f"test_error_context.py:{_line_of('# the right side')}")
+    assert context.plan_id == right._plan_id
+
+
 def test_runtime_error_is_attributed_to_the_dataframe_the_action_ran_on(
     spark: SparkSession,
 ) -> None:

@@ -17,6 +17,7 @@ from sparkflight.client import plan as P
 from sparkflight.client.expressions import SUBTREE_DEPTH, Call, ColumnRef, Literal, Subquery
 from sparkflight.client.pickling import pickled
 from sparkflight.flight_server.connect import NotTranslatable
+from sparkflight.flight_server.connect.expressions import origin_plan_id
 from sparkflight.flight_server.connect.python import udf_command
 from sparkflight.flight_server.connect.relations import plan_relation, sql_relations
 from sparkflight.plans.subtrees import SubtreeError, inlined
@@ -51,6 +52,27 @@ def test_a_chain_of_steps_keeps_every_plan_id_and_names_unresolved():
     condition = top.filter.condition.unresolved_function
     assert condition.function_name == ">"
     assert not condition.arguments[0].unresolved_attribute.HasField("plan_id")
+
+
+def test_every_expression_names_the_dataframe_it_belongs_to_in_its_origin():
+    source = P.Range(start=0, end=10)
+    doubled = P.WithColumns(
+        child=source,
+        names=["twice"],
+        expressions=[Call("*", (ColumnRef("id", source.plan_id), Literal(2)))],
+    )
+    kept = P.Filter(child=doubled, condition=Call(">", (ColumnRef("twice"), Literal(4))))
+    top = _connect(kept)
+
+    def named(e: ce.Expression) -> int | None:
+        return origin_plan_id(e.common.origin.python_origin.call_site)
+
+    condition = top.filter.condition
+    assert named(condition) == named(condition.unresolved_function.arguments[0]) == kept.plan_id
+    product = top.filter.input.with_columns.aliases[0].expr
+    assert named(product) == doubled.plan_id
+    assert [named(a) for a in product.unresolved_function.arguments] == [doubled.plan_id] * 2
+    assert origin_plan_id("file.py:12") is None
 
 
 def test_an_aggregate_names_its_measures_and_a_distinct_call_stays_distinct():
