@@ -31,7 +31,12 @@ from sparkflight.flight_server.connect.expressions import (
     expressions,
     sort_field,
 )
-from sparkflight.flight_server.errors import INVALID_PLAN, UNSUPPORTED_RELATION, SparkFlightError
+from sparkflight.flight_server.errors import (
+    INVALID_PLAN,
+    UNSUPPORTED_RELATION,
+    SparkFlightError,
+    attributed,
+)
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.extensions import read_declarations
 from sparkflight.plans.legacy import fetch_count_offset, groupings
@@ -121,7 +126,8 @@ def relation(ctx: Context, rel: Rel) -> Relation:
     if plan_id is not None:
         ctx.enclosing.append(plan_id.id)
     try:
-        result = rule(ctx, message)
+        with attributed(plan_id):
+            result = rule(ctx, message)
     finally:
         if plan_id is not None:
             ctx.enclosing.pop()
