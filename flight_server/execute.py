@@ -27,6 +27,7 @@ from pyspark.sql.pandas.types import to_arrow_schema
 from pyspark.util import _load_from_socket, _local_iterator_from_socket
 
 from sparkflight.flight_server import artifacts, health, jvm, profiles, stream_events, workers
+from sparkflight.flight_server.connect import planner
 from sparkflight.flight_server.errors import (
     OPERATION_ALREADY_EXISTS,
     OPERATION_INTERRUPTED,
@@ -216,8 +217,8 @@ def _cancel_jobs(sc: SparkContext, operation_id: str) -> None:
 
 def release(session: Session) -> None:
     """Free what a closed session holds: its streaming queries, held results, running
-    operations, artifacts, Python workers, temp views (and the data cached under them)
-    and uploads."""
+    operations, Spark Connect planner, artifacts, Python workers, temp views (and the data
+    cached under them) and uploads."""
     with session.lock:
         held = list(session.results.values())
         running = list(session.operations)
@@ -230,6 +231,7 @@ def release(session: Session) -> None:
     for result in held:
         result.drop("was released with its session")
     interrupt(session, running)
+    planner.close(session)
     if session.artifacts:
         session.spark._jsparkSession.artifactManager().close()  # its files and directory
     artifacts.stop_python_workers(session)

@@ -35,9 +35,18 @@ def _planner(session: Session) -> Any:
         holder = jvm.static(spark, _HOLDER, "apply")(
             session.user or "sparkflight", session.id, spark._jsparkSession
         )
+        holder.initializeSession()
         none = jvm.static(spark, "scala.Option", "empty")()
         session.planner = jvm.java_class(spark, _PLANNER)(holder, none)
     return session.planner
+
+
+def close(session: Session) -> None:
+    """Close the session's ``SessionHolder`` (its plan cache, cached DataFrames and
+    listeners), if it has one."""
+    planner, session.planner = session.planner, None
+    if planner is not None:
+        planner.sessionHolder().close()
 
 
 def dataframe(session: Session, relation: cr.Relation) -> DataFrame:

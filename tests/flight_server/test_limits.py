@@ -219,6 +219,9 @@ def test_idle_sessions_expire_and_release_what_they_hold(classic):
         session = server.sessions.get(session_id)
         assert session.uploads and session.spark.catalog.isCached("held")
         cached_rdds = classic.sparkContext._jsc.getPersistentRDDs().size()
+        run(client, Plans().plan(sql("select * from held")), headers=options.headers)
+        holder = session.planner.sessionHolder()
+        assert holder.getSessionHolderInfo().status().toString() == "Started"
 
         _wait_until(lambda: len(server.sessions) == 0, "the session to expire")
         with pytest.raises(SERVER_ERRORS) as excinfo:
@@ -227,4 +230,6 @@ def test_idle_sessions_expire_and_release_what_they_hold(classic):
         _wait_until(lambda: not session.spark.catalog.tableExists("held"), "the view to drop")
         assert not session.uploads
         assert classic.sparkContext._jsc.getPersistentRDDs().size() == cached_rdds - 1
+        assert session.planner is None
+        assert holder.getSessionHolderInfo().status().toString() == "Closed"
         client.close()
