@@ -5,6 +5,7 @@ protocol versions against this server."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from importlib import metadata
 from typing import Any
 
 import pandas as pd
@@ -41,7 +42,7 @@ def test_live_server_reports_its_versions(spark: SparkSession) -> None:
     assert spark.serverVersions == {
         "protocol": str(PROTOCOL_VERSION),
         "min_client_protocol": "1",
-        "server": spark.serverVersions["server"],
+        "server": metadata.version("sparkflight"),
         "spark": pyspark.__version__,
     }
     assert spark.version == pyspark.__version__
