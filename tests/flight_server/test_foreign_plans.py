@@ -45,26 +45,37 @@ def tpch_views(flight_client: flight.FlightClient, tpch_dir: Path) -> None:
         sf.CommandResponse.FromString(results[0].body.to_pybytes())
 
 
-def _normalise(value: object) -> object:
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    return value
+#: Arrow types that are one SQL type in different layouts (DataFusion's views, Spark's
+#: plain buffers): the same type for the comparison.
+_SAME_TYPE = {pa.large_string(): pa.string(), pa.string_view(): pa.string()}
+_SAME_TYPE |= {pa.large_binary(): pa.binary(), pa.binary_view(): pa.binary()}
+
+
+def _sql_type(arrow_type: pa.DataType) -> pa.DataType:
+    return _SAME_TYPE.get(arrow_type, arrow_type)
 
 
 def _same(left: object, right: object) -> bool:
+    """Equal values of one type: floats and decimals within the rounding tolerances."""
+    if type(left) is not type(right):
+        return False
     if isinstance(left, float) and isinstance(right, float):
         return math.isclose(left, right, rel_tol=RELATIVE_TOLERANCE, abs_tol=ABSOLUTE_TOLERANCE)
+    if isinstance(left, Decimal) and isinstance(right, Decimal):
+        difference = abs(left - right)
+        return difference <= Decimal(str(ABSOLUTE_TOLERANCE)) or difference <= Decimal(
+            str(RELATIVE_TOLERANCE)
+        ) * max(abs(left), abs(right))
     return left == right
 
 
-def _rows(table: pa.Table) -> list[tuple[object, ...]]:
-    return [tuple(_normalise(v) for v in row.values()) for row in table.to_pylist()]
-
-
 def assert_same_rows(actual: pa.Table, expected: pa.Table) -> None:
-    actual_rows, expected_rows = _rows(actual), _rows(expected)
+    """The same column types (exactly, up to string and binary layouts) and the same rows."""
+    actual_types = [_sql_type(t) for t in actual.schema.types]
+    expected_types = [_sql_type(t) for t in expected.schema.types]
+    assert actual_types == expected_types, f"{actual.schema}\n!=\n{expected.schema}"
+    actual_rows = [tuple(row.values()) for row in actual.to_pylist()]
+    expected_rows = [tuple(row.values()) for row in expected.to_pylist()]
     assert len(actual_rows) == len(expected_rows)
     for index, (got, want) in enumerate(zip(actual_rows, expected_rows, strict=True)):
         assert len(got) == len(want)
