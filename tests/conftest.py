@@ -198,3 +198,16 @@ def classic() -> Iterator[object]:
     session = start_spark(SERVER_MASTER, SPARK_CONF, app_name="sparkflight-tests")
     yield session
     session.stop()
+
+
+@pytest.fixture(scope="module")
+def served_spark(classic: Any) -> Iterator[object]:
+    """A session of ``classic``'s Spark for a module's in-process servers to serve.
+
+    ``classic`` stays the reference results are compared with: the servers' views, UDFs
+    and SQL confs live in this session, not in it, and what they cached is uncached when
+    the module ends. (Both share one SparkContext: there is one per JVM.)
+    """
+    session = classic.newSession()
+    yield session
+    session.catalog.clearCache()

@@ -1,5 +1,5 @@
 """The version handshake, both ways: this client against servers reporting other protocol
-versions (in-process servers over the ``classic`` Spark session), and clients of other
+versions (in-process servers over a session of their own), and clients of other
 protocol versions against this server."""
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ from sparkflight.plans.protocol import PROTOCOL_VERSION
 
 
 @pytest.fixture
-def serve(classic: Any) -> Iterator[Any]:
-    """Start an in-process server over ``classic`` reporting the given versions."""
+def serve(served_spark: Any) -> Iterator[Any]:
+    """Start an in-process server over ``served_spark`` reporting the given versions."""
     servers: list[SparkFlightServer] = []
 
     def start(versions: ServerVersions) -> tuple[SparkFlightServer, str]:
-        server = SparkFlightServer(classic, "grpc://127.0.0.1:0", versions=versions)
+        server = SparkFlightServer(served_spark, "grpc://127.0.0.1:0", versions=versions)
         servers.append(server)
         return server, f"grpc://127.0.0.1:{server.port}"
 

@@ -60,8 +60,8 @@ def active_jobs(spark: SparkSession) -> list[int]:
 
 
 @pytest.fixture(scope="module")
-def server(classic: SparkSession) -> Iterator[tuple[SparkFlightServer, str]]:
-    with serving(classic) as served:
+def server(served_spark: SparkSession) -> Iterator[tuple[SparkFlightServer, str]]:
+    with serving(served_spark) as served:
         yield served
 
 
@@ -78,36 +78,36 @@ def _client_process(url: str, query: str) -> subprocess.Popen[str]:
     return process
 
 
-def test_ctrl_c_during_an_action_cancels_its_spark_job(server, classic):
+def test_ctrl_c_during_an_action_cancels_its_spark_job(server, served_spark):
     _, url = server
     process = _client_process(url, SLOW)
-    wait_until(lambda: active_jobs(classic), "the query to start")
+    wait_until(lambda: active_jobs(served_spark), "the query to start")
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=PATIENCE_S)
     assert "KeyboardInterrupt" in stderr
-    wait_until(lambda: not active_jobs(classic), "the Spark job to be cancelled")
+    wait_until(lambda: not active_jobs(served_spark), "the Spark job to be cancelled")
 
 
-def test_a_query_running_longer_than_the_timeout_is_interrupted(classic):
-    with serving(classic, Limits(query_seconds=10)) as (_, url):
+def test_a_query_running_longer_than_the_timeout_is_interrupted(served_spark):
+    with serving(served_spark, Limits(query_seconds=10)) as (_, url):
         with RemoteSession.builder.remote(url).create() as spark:
             with pytest.raises(SparkFlightException, match="query_seconds=10"):
                 spark.sql(SLOW).collect()
             assert spark.range(4).count() == 4
-        wait_until(lambda: not active_jobs(classic), "the Spark job to be cancelled")
+        wait_until(lambda: not active_jobs(served_spark), "the Spark job to be cancelled")
 
 
-def test_a_client_killed_mid_query_leaves_no_spark_job_and_no_session(classic):
+def test_a_client_killed_mid_query_leaves_no_spark_job_and_no_session(served_spark):
     """The client reads resumably: its query waits the resume timeout, then is cancelled."""
     limits = Limits(session_idle_seconds=3, resume_seconds=3)
-    with serving(classic, limits) as (server, url):
+    with serving(served_spark, limits) as (server, url):
         process = _client_process(url, SLOW)
-        wait_until(lambda: active_jobs(classic), "the query to start")
+        wait_until(lambda: active_jobs(served_spark), "the query to start")
         assert len(server.sessions) == 1
         assert len(held_results(server.sessions)) == 1
         process.kill()
         process.wait()
         wait_until(lambda: not held_results(server.sessions), "the resume timeout")
-        wait_until(lambda: not active_jobs(classic), "the Spark job to be cancelled")
+        wait_until(lambda: not active_jobs(served_spark), "the Spark job to be cancelled")
         wait_until(lambda: server.sessions.running() == 0, "the operation to end")
         wait_until(lambda: len(server.sessions) == 0, "the session to expire")

@@ -56,8 +56,8 @@ def _serve(spark: SparkSession, limits: Limits) -> Iterator[tuple[SparkFlightSer
 
 
 @pytest.fixture(scope="module")
-def limited(classic: SparkSession) -> Iterator[tuple[SparkFlightServer, fl.FlightClient]]:
-    with _serve(classic, LIMITS) as (server, url):
+def limited(served_spark: SparkSession) -> Iterator[tuple[SparkFlightServer, fl.FlightClient]]:
+    with _serve(served_spark, LIMITS) as (server, url):
         client = connect(url)
         yield server, client
         client.close()
@@ -196,9 +196,9 @@ def _wait_until(condition, what: str) -> None:
         time.sleep(0.05)
 
 
-def test_idle_sessions_expire_and_release_what_they_hold(classic):
+def test_idle_sessions_expire_and_release_what_they_hold(served_spark):
     limits = Limits(session_idle_seconds=2)
-    with _serve(classic, limits) as (server, url):
+    with _serve(served_spark, limits) as (server, url):
         client = connect(url)
         session_id = open_session(client)
         options = in_session(session_id)
@@ -218,7 +218,7 @@ def test_idle_sessions_expire_and_release_what_they_hold(classic):
         writer.close()
         session = server.sessions.get(session_id)
         assert session.uploads and session.spark.catalog.isCached("held")
-        cached_rdds = classic.sparkContext._jsc.getPersistentRDDs().size()
+        cached_rdds = served_spark.sparkContext._jsc.getPersistentRDDs().size()
 
         _wait_until(lambda: len(server.sessions) == 0, "the session to expire")
         with pytest.raises(SERVER_ERRORS) as excinfo:
@@ -226,5 +226,5 @@ def test_idle_sessions_expire_and_release_what_they_hold(classic):
         assert details(excinfo.value).error_class == "SESSION_NOT_FOUND"
         _wait_until(lambda: not session.spark.catalog.tableExists("held"), "the view to drop")
         assert not session.uploads
-        assert classic.sparkContext._jsc.getPersistentRDDs().size() == cached_rdds - 1
+        assert served_spark.sparkContext._jsc.getPersistentRDDs().size() == cached_rdds - 1
         client.close()

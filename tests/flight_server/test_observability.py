@@ -30,8 +30,8 @@ def _request_lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, object]]:
 
 
 @pytest.fixture(scope="module")
-def served(classic: SparkSession):
-    with serving(classic) as (server, url):
+def served(served_spark: SparkSession):
+    with serving(served_spark) as (server, url):
         client = connect(url)
         yield server, client
         client.close()
@@ -84,8 +84,8 @@ def _options(resumable: bool) -> fl.FlightCallOptions:
 
 
 @pytest.mark.parametrize("resumable", [False, True], ids=["plain", "resumable"])
-def test_shutdown_lets_running_queries_finish_and_refuses_new_ones(classic, resumable):
-    with serving(classic) as (server, url):
+def test_shutdown_lets_running_queries_finish_and_refuses_new_ones(served_spark, resumable):
+    with serving(served_spark) as (server, url):
         client = connect(url)
         results: list[object] = []
         ticket = fl.Ticket(Plans().plan(sql(FINITE_SLOW)))
@@ -109,8 +109,8 @@ def test_shutdown_lets_running_queries_finish_and_refuses_new_ones(classic, resu
 
 
 @pytest.mark.parametrize("resumable", [False, True], ids=["plain", "resumable"])
-def test_shutdown_cancels_queries_still_running_after_the_grace_period(classic, resumable):
-    with serving(classic) as (server, url):
+def test_shutdown_cancels_queries_still_running_after_the_grace_period(served_spark, resumable):
+    with serving(served_spark) as (server, url):
         client = connect(url)
         errors: list[fl.FlightError] = []
 
@@ -122,12 +122,12 @@ def test_shutdown_cancels_queries_still_running_after_the_grace_period(classic, 
 
         thread = threading.Thread(target=query)
         thread.start()
-        wait_until(lambda: active_jobs(classic), "the query to start")
+        wait_until(lambda: active_jobs(served_spark), "the query to start")
         server.drain(0.5)
         thread.join()
         assert isinstance(errors[0], fl.FlightUnavailableError)
         assert "shutting down" in details(errors[0]).message
-        wait_until(lambda: not active_jobs(classic), "the Spark job to be cancelled")
+        wait_until(lambda: not active_jobs(served_spark), "the Spark job to be cancelled")
         assert held_results(server.sessions) == []
         client.close()
 

@@ -35,14 +35,14 @@ QUERY = "select id, repeat(cast(id % 97 as string), 100) as s from range(0, {row
 
 @pytest.fixture(scope="module")
 def server(
-    classic: SparkSession, tmp_path_factory: pytest.TempPathFactory
+    served_spark: SparkSession, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SparkFlightServer]:
     """One server for the module: users alice and bob, a short resume timeout."""
     auth_file = tmp_path_factory.mktemp("auth") / "auth.json"
     Credentials({}, {token_digest(t): user for user, t in TOKENS.items()}).save(auth_file)
     limits = Limits(resume_seconds=RESUME_SECONDS, replay_window_bytes=WINDOW_BYTES)
     auth = server_options(auth_file)
-    server, _ = start_server(classic, "127.0.0.1", 0, limits=limits, auth_options=auth)
+    server, _ = start_server(served_spark, "127.0.0.1", 0, limits=limits, auth_options=auth)
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
     yield server
@@ -110,9 +110,11 @@ def test_a_result_read_to_the_end_is_freed_by_the_next_call(
 
 
 def test_a_protocol_8_server_frees_a_result_read_to_the_end_at_once(
-    classic: SparkSession,
+    served_spark: SparkSession,
 ) -> None:
-    server = SparkFlightServer(classic, "grpc://127.0.0.1:0", versions=ServerVersions(protocol=8))
+    server = SparkFlightServer(
+        served_spark, "grpc://127.0.0.1:0", versions=ServerVersions(protocol=8)
+    )
     try:
         with RemoteSession.builder.remote(f"grpc://127.0.0.1:{server.port}").create() as old:
             assert old._connection.release_in_headers is False
@@ -256,8 +258,10 @@ def test_a_client_killed_while_spark_computes_leaves_no_job_after_the_timeout(
     wait_until(lambda: server.sessions.running() == 0, "the query to end")
 
 
-def test_a_protocol_3_server_is_read_without_resumption(classic: SparkSession) -> None:
-    server = SparkFlightServer(classic, "grpc://127.0.0.1:0", versions=ServerVersions(protocol=3))
+def test_a_protocol_3_server_is_read_without_resumption(served_spark: SparkSession) -> None:
+    server = SparkFlightServer(
+        served_spark, "grpc://127.0.0.1:0", versions=ServerVersions(protocol=3)
+    )
     try:
         with RemoteSession.builder.remote(f"grpc://127.0.0.1:{server.port}").create() as old:
             assert old._connection.resumable is False
