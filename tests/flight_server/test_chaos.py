@@ -21,7 +21,10 @@ from sparkflight.flight_server.resume import held_results
 from sparkflight.flight_server.server import SparkFlightServer
 from tests.conftest import REPO_ROOT
 
-SLOW = "select max(id * 2) as m from range(0, 100000000000, 1, 2)"
+#: A query that runs for days: it is always cancelled, never finishes within a test.
+SLOW = "select max(id * 2) as m from range(0, 1000000000000000, 1, 2)"
+#: An idle limit far longer than a test's calls; the server looks every quarter of it.
+IDLE_SECONDS = 60
 # A guard against a test that would otherwise wait forever, not a timing expectation.
 PATIENCE_S = 120
 
@@ -99,7 +102,9 @@ def test_a_query_running_longer_than_the_timeout_is_interrupted(served_spark):
 
 def test_a_client_killed_mid_query_leaves_no_spark_job_and_no_session(served_spark):
     """The client reads resumably: its query waits the resume timeout, then is cancelled."""
-    limits = Limits(session_idle_seconds=3, resume_seconds=3)
+    # The resume timeout runs only once the client is gone; the session could go idle
+    # before its query starts, so it expires only once the test ages it.
+    limits = Limits(session_idle_seconds=IDLE_SECONDS, resume_seconds=3)
     with serving(served_spark, limits) as (server, url):
         process = _client_process(url, SLOW)
         wait_until(lambda: active_jobs(served_spark), "the query to start")
@@ -110,4 +115,6 @@ def test_a_client_killed_mid_query_leaves_no_spark_job_and_no_session(served_spa
         wait_until(lambda: not held_results(server.sessions), "the resume timeout")
         wait_until(lambda: not active_jobs(served_spark), "the Spark job to be cancelled")
         wait_until(lambda: server.sessions.running() == 0, "the operation to end")
+        for session in server.sessions.every():
+            session.last_used -= IDLE_SECONDS  # as if it had been idle that long
         wait_until(lambda: len(server.sessions) == 0, "the session to expire")

@@ -98,7 +98,7 @@ def test_sessions_per_user(client):
 def test_concurrent_queries_per_session(client):
     session_id = open_session(client)
     slow = Plans().plan(
-        sql("select id, reflect('java.lang.Thread', 'sleep', 500L) from range(0, 64, 1, 64)")
+        sql("select id, reflect('java.lang.Thread', 'sleep', 3000L) from range(0, 64, 1, 64)")
     )
     reader = client.do_get(fl.Ticket(slow), in_session(session_id))
     reader.read_chunk()  # the query now runs
@@ -196,8 +196,13 @@ def _wait_until(condition, what: str) -> None:
         time.sleep(0.05)
 
 
+#: Far longer than the calls before a session is aged: it expires only once a test ages
+#: it, and the server looks for idle sessions every quarter of it.
+IDLE_SECONDS = 60
+
+
 def test_idle_sessions_expire_and_release_what_they_hold(served_spark):
-    limits = Limits(session_idle_seconds=2)
+    limits = Limits(session_idle_seconds=IDLE_SECONDS)
     with _serve(served_spark, limits) as (server, url):
         client = connect(url)
         session_id = open_session(client)
@@ -220,6 +225,7 @@ def test_idle_sessions_expire_and_release_what_they_hold(served_spark):
         assert session.uploads and session.spark.catalog.isCached("held")
         cached_rdds = served_spark.sparkContext._jsc.getPersistentRDDs().size()
 
+        session.last_used -= IDLE_SECONDS  # as if it had been idle that long
         _wait_until(lambda: len(server.sessions) == 0, "the session to expire")
         with pytest.raises(SERVER_ERRORS) as excinfo:
             run(client, Plans().plan(sql("select 1")), headers=options.headers)

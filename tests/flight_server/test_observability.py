@@ -18,7 +18,8 @@ from sparkflight.plans import sparkflight_pb2 as sf
 from tests.flight_server.plan_builder import Plans, connect, details, sql
 from tests.flight_server.test_chaos import SLOW, active_jobs, serving, wait_until
 
-FINITE_SLOW = "select id, reflect('java.lang.Thread', 'sleep', 300L) as s from range(0, 12, 1, 12)"
+#: About 12 s on two cores: long enough to be running when the server drains.
+FINITE_SLOW = "select id, reflect('java.lang.Thread', 'sleep', 2000L) as s from range(0, 12, 1, 12)"
 
 
 def _request_lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, object]]:
@@ -101,6 +102,7 @@ def test_shutdown_lets_running_queries_finish_and_refuses_new_ones(served_spark,
         with pytest.raises(fl.FlightUnavailableError, match="shutting down") as refused:
             client.do_get(fl.Ticket(Plans().plan(sql("select 1")))).read_all()
         assert details(refused.value).error_class == "SERVER_SHUTTING_DOWN"
+        assert query.is_alive() and drain.is_alive()  # the drain waits for the query
         query.join()
         drain.join()
         assert sorted(results[0].column("id").to_pylist()) == list(range(12))

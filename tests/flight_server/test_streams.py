@@ -63,6 +63,11 @@ def test_a_zero_wait_still_asks_once_with_a_positive_timeout() -> None:
     assert len(slices) == 1 and slices[0] > 0
 
 
+#: Far longer than the calls that start a query: a session expires only once the test ages
+#: it, and the server looks for idle sessions every quarter of it.
+IDLE_SECONDS = 60
+
+
 @contextlib.contextmanager
 def _running_query(served_spark: Any, limits: Limits) -> Iterator[tuple[Any, Any, Any, Any]]:
     """A server of its own over ``served_spark`` with ``limits``, a client session of it with a
@@ -85,16 +90,13 @@ def _running_query(served_spark: Any, limits: Limits) -> Iterator[tuple[Any, Any
 
 def test_an_expired_session_stops_its_queries(served_spark: Any) -> None:
     """A session left idle past the limit expires, and its streaming query stops with it."""
-    with _running_query(served_spark, Limits(session_idle_seconds=2)) as (
-        server,
-        _,
-        query_id,
-        active,
-    ):
+    limits = Limits(session_idle_seconds=IDLE_SECONDS)
+    with _running_query(served_spark, limits) as (server, session, query_id, active):
         assert active.containsKey(query_id)
-        # Guards a server that never expires sessions; expiry itself takes about 2 s, and
-        # the query stops just after the session is forgotten.
-        deadline = time.monotonic() + 60
+        idle = server.sessions.get(session.sessionId)
+        idle.last_used -= IDLE_SECONDS  # as if it had been idle that long
+        # Guards a server that never expires sessions; it looks every IDLE_SECONDS / 4.
+        deadline = time.monotonic() + 120
         while active.containsKey(query_id) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert len(server.sessions) == 0
