@@ -41,7 +41,7 @@ def pytest_configure(config: pytest.Config) -> None:
     time.tzset()
 
 
-def _terminate_with_parent() -> None:
+def terminate_with_parent() -> None:
     """Have Linux send SIGTERM to this child when the test process dies, even by SIGKILL."""
     pr_set_pdeathsig = 1
     ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGTERM)
@@ -58,7 +58,7 @@ class ServerProcess:
             stdout=subprocess.PIPE,
             stderr=log,
             text=True,
-            preexec_fn=_terminate_with_parent if sys.platform == "linux" else None,
+            preexec_fn=terminate_with_parent if sys.platform == "linux" else None,
         )
 
     def read_url(self, timeout: float) -> str:

@@ -19,7 +19,7 @@ from sparkflight.flight_server.launch import start_server
 from sparkflight.flight_server.limits import Limits
 from sparkflight.flight_server.resume import held_results
 from sparkflight.flight_server.server import SparkFlightServer
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, terminate_with_parent
 
 #: A query that runs for days: it is always cancelled, never finishes within a test.
 SLOW = "select max(id * 2) as m from range(0, 1000000000000000, 1, 2)"
@@ -68,25 +68,34 @@ def server(served_spark: SparkSession) -> Iterator[tuple[SparkFlightServer, str]
         yield served
 
 
-def _client_process(url: str, query: str) -> subprocess.Popen[str]:
+@contextlib.contextmanager
+def _client_process(url: str, query: str) -> Iterator[subprocess.Popen[str]]:
+    """A client process running ``query`` once connected; killed if it outlives the block
+    (a failed test), and by Linux if the test process dies."""
     process = subprocess.Popen(
         [sys.executable, "-c", CLIENT, url, query],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=terminate_with_parent if sys.platform == "linux" else None,
     )
-    assert process.stdout is not None
-    assert process.stdout.readline().strip() == "connected"
-    return process
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "connected"
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
 
 
 def test_ctrl_c_during_an_action_cancels_its_spark_job(server, served_spark):
     _, url = server
-    process = _client_process(url, SLOW)
-    wait_until(lambda: active_jobs(served_spark), "the query to start")
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=PATIENCE_S)
+    with _client_process(url, SLOW) as process:
+        wait_until(lambda: active_jobs(served_spark), "the query to start")
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=PATIENCE_S)
     assert "KeyboardInterrupt" in stderr
     wait_until(lambda: not active_jobs(served_spark), "the Spark job to be cancelled")
 
@@ -106,12 +115,12 @@ def test_a_client_killed_mid_query_leaves_no_spark_job_and_no_session(served_spa
     # before its query starts, so it expires only once the test ages it.
     limits = Limits(session_idle_seconds=IDLE_SECONDS, resume_seconds=3)
     with serving(served_spark, limits) as (server, url):
-        process = _client_process(url, SLOW)
-        wait_until(lambda: active_jobs(served_spark), "the query to start")
-        assert len(server.sessions) == 1
-        assert len(held_results(server.sessions)) == 1
-        process.kill()
-        process.wait()
+        with _client_process(url, SLOW) as process:
+            wait_until(lambda: active_jobs(served_spark), "the query to start")
+            assert len(server.sessions) == 1
+            assert len(held_results(server.sessions)) == 1
+            process.kill()
+            process.wait()
         wait_until(lambda: not held_results(server.sessions), "the resume timeout")
         wait_until(lambda: not active_jobs(served_spark), "the Spark job to be cancelled")
         wait_until(lambda: server.sessions.running() == 0, "the operation to end")
