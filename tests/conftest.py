@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
@@ -36,9 +37,43 @@ SERVER_STOP_TIMEOUT_S = 120
 FAILURE_LOG_LINES = 200
 
 
+#: This run's own directory: every temporary file of the tests, their servers and their
+#: Spark goes under it (``TMPDIR``, Java's ``java.io.tmpdir``, Spark's local directories,
+#: the warehouse), and it is removed when the run ends.
+RUN_DIR = Path(tempfile.mkdtemp(prefix="sparkflight-tests-"))
+#: The settings that keep a test Spark's files in ``RUN_DIR`` (part of ``SPARK_CONF``).
+RUN_SPARK_CONF: dict[str, str] = {}
+
+
+def _keep_files_in_run_dir() -> None:
+    from sparkflight.flight_server.runtime import spark_defaults
+
+    temp = RUN_DIR / "tmp"
+    temp.mkdir()
+    os.environ["TMPDIR"] = str(temp)
+    tempfile.tempdir = None  # tempfile reads TMPDIR again
+    java_tmp = f"-Djava.io.tmpdir={temp} -Dderby.system.home={RUN_DIR / 'derby'}"
+    RUN_SPARK_CONF.update(
+        {
+            "spark.sql.warehouse.dir": str(RUN_DIR / "spark-warehouse"),
+            "spark.local.dir": str(RUN_DIR / "spark-local"),
+            "spark.driver.extraJavaOptions": (
+                f"{spark_defaults()['spark.driver.extraJavaOptions']} {java_tmp}"
+            ),
+            "spark.executor.extraJavaOptions": java_tmp,
+        }
+    )
+    SPARK_CONF.update(RUN_SPARK_CONF)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     os.environ["TZ"] = "UTC"
     time.tzset()
+    _keep_files_in_run_dir()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(RUN_DIR, ignore_errors=True)
 
 
 def terminate_with_parent() -> None:

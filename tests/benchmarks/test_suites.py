@@ -18,7 +18,7 @@ import pytest
 from sparkflight.benchmarks.runner import Measurement, Worker, run_suite, start_workers
 from sparkflight.benchmarks.suites import SUITES, Options
 from sparkflight.benchmarks.targets import SparkSettings
-from tests.conftest import SERVER_MASTER, SPARK_CONF
+from tests.conftest import RUN_SPARK_CONF, SERVER_MASTER, SPARK_CONF
 
 TARGETS = ["sparkflight", "spark-connect", "classic"]
 
@@ -44,6 +44,7 @@ def workers(server_url: str) -> Iterator[list[Worker]]:
         master=SERVER_MASTER,
         driver_memory=SPARK_CONF["spark.driver.memory"],
         shuffle_partitions=int(SPARK_CONF["spark.sql.shuffle.partitions"]),
+        extra=RUN_SPARK_CONF,
     )
     started = start_workers(TARGETS, settings, {"sparkflight": server_url})
     yield started

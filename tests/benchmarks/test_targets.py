@@ -13,7 +13,7 @@ import pytest
 from pyspark.sql.connect.proto import base_pb2, base_pb2_grpc
 
 from sparkflight.benchmarks.targets import SparkSettings, start_spark_connect_server
-from tests.conftest import SERVER_MASTER, SPARK_CONF
+from tests.conftest import RUN_SPARK_CONF, SERVER_MASTER, SPARK_CONF
 
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
@@ -35,7 +35,9 @@ def _version(channel: grpc.Channel) -> str:
 
 
 def test_spark_connect_server_listens_on_loopback_for_its_token_only() -> None:
-    settings = SparkSettings(master=SERVER_MASTER, driver_memory=SPARK_CONF["spark.driver.memory"])
+    settings = SparkSettings(
+        master=SERVER_MASTER, driver_memory=SPARK_CONF["spark.driver.memory"], extra=RUN_SPARK_CONF
+    )
     server, url = start_spark_connect_server(settings)
     try:
         address, _, parameters = url.removeprefix("sc://").partition("/;")
