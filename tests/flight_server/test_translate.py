@@ -47,9 +47,11 @@ PEOPLE = [
 
 
 @pytest.fixture(scope="module", autouse=True)
-def people(classic: SparkSession) -> DataFrame:
-    df = classic.createDataFrame(PEOPLE, "id int not null, name string, age int, dept string")
-    df.createOrReplaceTempView("people")
+def people(classic: SparkSession, served_spark: SparkSession) -> DataFrame:
+    """The ``people`` view, in the served session and in the reference ``classic``."""
+    for session in (served_spark, classic):
+        df = session.createDataFrame(PEOPLE, "id int not null, name string, age int, dept string")
+        df.createOrReplaceTempView("people")
     return classic.table("people")
 
 
