@@ -674,7 +674,8 @@ def first(spark, F, T, Window, Row):
 
 @CASES.program()
 def first_of_empty(spark, F, T, Window, Row):
-    return people(spark).filter("id > 100").first()
+    empty = people(spark).filter("id > 100")
+    return empty.first(), empty.count()
 
 
 @CASES.program()

@@ -507,9 +507,15 @@ def to_schema_reorders_and_casts(spark, F, T, Window, Row):
     return sales(spark).to(schema)
 
 
-@CASES.program()
-def to_schema_missing_column(spark, F, T, Window, Row):
+@CASES.frame()
+def to_schema_fills_a_missing_nullable_column(spark, F, T, Window, Row):
     schema = T.StructType([T.StructField("nope", T.LongType())])
+    return sales(spark).to(schema)
+
+
+@CASES.program()
+def to_schema_missing_non_nullable_column(spark, F, T, Window, Row):
+    schema = T.StructType([T.StructField("nope", T.LongType(), False)])
     return error_of(lambda: sales(spark).to(schema).collect())
 
 
@@ -639,12 +645,12 @@ def nearest_by_join_left_outer_similarity(spark, F, T, Window, Row):
 # ---------------------------------------------------------------- session helpers
 
 
-@CASES.frame()
+@CASES.frame(empty=True)
 def empty_data_frame(spark, F, T, Window, Row):
     return spark.emptyDataFrame("a int, b string")
 
 
-@CASES.frame()
+@CASES.frame(empty=True)
 def empty_data_frame_struct_type(spark, F, T, Window, Row):
     schema = T.StructType([T.StructField("x", T.DoubleType(), False)])
     return spark.emptyDataFrame(schema)
