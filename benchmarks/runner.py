@@ -27,6 +27,10 @@ from sparkflight.benchmarks.targets import SparkSettings
 MEMORY_SAMPLE_INTERVAL_S = 0.05
 #: A guard against a worker that never answers, not a performance expectation.
 WORKER_START_TIMEOUT_S = 600.0
+#: A guard against a target that hangs while it prepares a suite or runs a case: the
+#: worker is then ended, its server with it, and the case fails.
+ANSWER_TIMEOUT_S = 3600.0
+WORKER_STOP_TIMEOUT_S = 120.0
 
 
 @dataclass
@@ -128,6 +132,7 @@ class Worker:
         child.close()
         self.server_pid = 0
         self.error: str | None = None
+        self.answer_timeout = ANSWER_TIMEOUT_S
         self._ready = False
 
     def wait_ready(self) -> None:
@@ -142,17 +147,25 @@ class Worker:
             self.error = reply[1]
 
     def _receive(self, timeout: float, tick: Callable[[], None] | None = None) -> tuple:
+        """The worker's next reply; an error if it exits or does not answer in ``timeout``
+        seconds (then it is ended)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.pipe.poll(MEMORY_SAMPLE_INTERVAL_S):
                 try:
                     return self.pipe.recv()
                 except EOFError:
-                    break
+                    self.process.join(WORKER_STOP_TIMEOUT_S)
+                    return self._exited()
             if tick is not None:
                 tick()
             if not self.process.is_alive() and not self.pipe.poll():
-                break
+                return self._exited()
+        self.error = f"{self.target} did not answer in {timeout:.0f} s: its worker was ended"
+        self.kill()
+        return ("error", self.error)
+
+    def _exited(self) -> tuple[str, str]:
         return ("error", f"{self.target} worker exited ({self.process.exitcode})")
 
     def prepare(self, suite: str, options: Options) -> str | None:
@@ -161,7 +174,7 @@ class Worker:
         if self.error is not None:
             return self.error
         self.pipe.send(("prepare", suite, options))
-        reply = self._receive(float("inf"))
+        reply = self._receive(self.answer_timeout)
         return reply[1] if reply[0] != "ok" else None
 
     def run(
@@ -175,7 +188,7 @@ class Worker:
             peak = max(peak, _tree_rss(self.server_pid))
 
         self.pipe.send(("run", suite, case))
-        reply = self._receive(float("inf"), sample if sample_memory else None)
+        reply = self._receive(self.answer_timeout, sample if sample_memory else None)
         if sample_memory:
             measurement.base_rss.append(base)
             measurement.peak_rss.append(max(peak, _tree_rss(self.server_pid)))
@@ -190,14 +203,23 @@ class Worker:
         return outcome
 
     def stop(self) -> None:
+        """Ask the worker to close its target; end it if it does not in time."""
         if self.process.is_alive():
             try:
                 self.pipe.send(("stop",))
             except OSError:
                 pass
-            self.process.join(120)
+            self.process.join(WORKER_STOP_TIMEOUT_S)
+        self.kill()
+
+    def kill(self) -> None:
+        """End the worker (its server gets SIGTERM as its parent dies): SIGTERM, then
+        SIGKILL if it is still alive after ``WORKER_STOP_TIMEOUT_S``."""
         if self.process.is_alive():
             self.process.terminate()
+            self.process.join(WORKER_STOP_TIMEOUT_S)
+        if self.process.is_alive():
+            self.process.kill()
             self.process.join()
 
 

@@ -12,8 +12,9 @@ import contextlib
 import ctypes
 import os
 import queue
+import re
+import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +30,10 @@ from typing import Any
 SERVER_START_TIMEOUT_S = 600.0
 SERVER_STOP_TIMEOUT_S = 60.0
 CONNECT_SERVER_CLASS = "org.apache.spark.sql.connect.service.SparkConnectServer"
+#: The environment variable Spark Connect's server reads the token its clients must send.
+CONNECT_TOKEN_ENV = "SPARK_CONNECT_AUTHENTICATE_TOKEN"
+#: What Spark Connect's server logs once it listens, with the port it bound.
+CONNECT_STARTED = re.compile(r"Spark Connect server started at: \S*:(\d+)")
 
 
 @dataclass(frozen=True)
@@ -87,16 +92,17 @@ class ServerProcess:
         except queue.Empty:
             raise self.failed(f"printed nothing in {timeout:.0f} s") from None
 
-    def wait_for_port(self, port: int, timeout: float) -> None:
-        """Wait until the server accepts connections on ``port``."""
+    def logged_port(self, pattern: re.Pattern[str], timeout: float) -> int:
+        """The port in the first log line matching ``pattern`` (its first group)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            found = pattern.search(Path(self.log.name).read_text(errors="replace"))
+            if found:
+                return int(found.group(1))
             if self.process.poll() is not None:
                 raise self.failed(f"exited with {self.process.returncode}")
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-                return
             time.sleep(0.2)
-        raise self.failed(f"did not listen on port {port} in {timeout:.0f} s")
+        raise self.failed(f"logged no port it listens on in {timeout:.0f} s")
 
     def failed(self, what: str) -> RuntimeError:
         """Stop the server; an error saying ``what`` went wrong, with its log's tail."""
@@ -114,12 +120,6 @@ class ServerProcess:
                 self.process.kill()
                 self.process.wait()
         self.log.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _spark_env() -> dict[str, str]:
@@ -143,21 +143,30 @@ def start_sparkflight_server(settings: SparkSettings) -> tuple[ServerProcess, st
 
 
 def start_spark_connect_server(settings: SparkSettings) -> tuple[ServerProcess, str]:
-    """Apache Spark Connect's own server (``spark-submit`` of its server class) on a free
-    port of this pyspark installation; the process and its ``sc://`` URL."""
+    """Apache Spark Connect's own server (``spark-submit`` of its server class) of this
+    pyspark installation; the process and its ``sc://`` URL.
+
+    It listens on loopback only, on a port it binds itself (and logs), and takes only
+    clients that present a token made for this run.
+    """
     import pyspark
 
     spark_home = Path(pyspark.__file__).parent
-    port = _free_port()
-    conf = settings.conf() | {"spark.connect.grpc.binding.port": str(port)}
+    conf = settings.conf() | {
+        "spark.connect.grpc.binding.address": "127.0.0.1",
+        "spark.connect.grpc.binding.port": "0",
+    }
     args = [str(spark_home / "bin" / "spark-submit"), "--class", CONNECT_SERVER_CLASS]
     args += ["--master", settings.master, "--driver-memory", settings.driver_memory]
     for key, value in conf.items():
         args += ["--conf", f"{key}={value}"]
     args.append("spark-internal")
-    server = ServerProcess(args, _spark_env() | {"SPARK_HOME": str(spark_home)})
-    server.wait_for_port(port, SERVER_START_TIMEOUT_S)
-    return server, f"sc://127.0.0.1:{port}"
+    token = secrets.token_urlsafe(32)
+    env = _spark_env() | {"SPARK_HOME": str(spark_home), CONNECT_TOKEN_ENV: token}
+    server = ServerProcess(args, env)
+    port = server.logged_port(CONNECT_STARTED, SERVER_START_TIMEOUT_S)
+    # The client sends a token in the clear only to "localhost" (over local credentials).
+    return server, f"sc://localhost:{port}/;token={token}"
 
 
 @dataclass

@@ -6,9 +6,11 @@ test process and the server run with ``TZ=UTC``, so results compare the same eve
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
@@ -36,12 +38,46 @@ SERVER_STOP_TIMEOUT_S = 120
 FAILURE_LOG_LINES = 200
 
 
+#: This run's own directory: every temporary file of the tests, their servers and their
+#: Spark goes under it (``TMPDIR``, Java's ``java.io.tmpdir``, Spark's local directories,
+#: the warehouse), and it is removed when the run ends.
+RUN_DIR = Path(tempfile.mkdtemp(prefix="sparkflight-tests-"))
+#: The settings that keep a test Spark's files in ``RUN_DIR`` (part of ``SPARK_CONF``).
+RUN_SPARK_CONF: dict[str, str] = {}
+
+
+def _keep_files_in_run_dir() -> None:
+    from sparkflight.flight_server.runtime import spark_defaults
+
+    temp = RUN_DIR / "tmp"
+    temp.mkdir()
+    os.environ["TMPDIR"] = str(temp)
+    tempfile.tempdir = None  # tempfile reads TMPDIR again
+    java_tmp = f"-Djava.io.tmpdir={temp} -Dderby.system.home={RUN_DIR / 'derby'}"
+    RUN_SPARK_CONF.update(
+        {
+            "spark.sql.warehouse.dir": str(RUN_DIR / "spark-warehouse"),
+            "spark.local.dir": str(RUN_DIR / "spark-local"),
+            "spark.driver.extraJavaOptions": (
+                f"{spark_defaults()['spark.driver.extraJavaOptions']} {java_tmp}"
+            ),
+            "spark.executor.extraJavaOptions": java_tmp,
+        }
+    )
+    SPARK_CONF.update(RUN_SPARK_CONF)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     os.environ["TZ"] = "UTC"
     time.tzset()
+    _keep_files_in_run_dir()
 
 
-def _terminate_with_parent() -> None:
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(RUN_DIR, ignore_errors=True)
+
+
+def terminate_with_parent() -> None:
     """Have Linux send SIGTERM to this child when the test process dies, even by SIGKILL."""
     pr_set_pdeathsig = 1
     ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGTERM)
@@ -52,13 +88,14 @@ class ServerProcess:
 
     def __init__(self, args: list[str], log: IO[bytes]) -> None:
         self.log = log
+        self.url: str | None = None
         self.process = subprocess.Popen(
             args,
             cwd=REPO_ROOT,
             stdout=subprocess.PIPE,
             stderr=log,
             text=True,
-            preexec_fn=_terminate_with_parent if sys.platform == "linux" else None,
+            preexec_fn=terminate_with_parent if sys.platform == "linux" else None,
         )
 
     def read_url(self, timeout: float) -> str:
@@ -77,7 +114,8 @@ class ServerProcess:
         if not line.startswith("grpc://"):
             self.stop()
             raise RuntimeError(f"sparkflight serve failed (printed {line!r}):\n{self.log_tail()}")
-        return line.strip()
+        self.url = line.strip()
+        return self.url
 
     def stop(self) -> int:
         """SIGTERM, then wait; a server that does not stop is killed."""
@@ -118,6 +156,7 @@ def server_url() -> Iterator[str]:
     global _server
     with tempfile.NamedTemporaryFile(prefix="sparkflight-server-", suffix=".log") as log:
         _server = ServerProcess(serve_command(), log)
+        outlives_modules(_server.process.pid)
         try:
             yield _server.read_url(SERVER_START_TIMEOUT_S)
         finally:
@@ -195,6 +234,123 @@ def classic() -> Iterator[object]:
     """An in-process PySpark session, configured as the server's Spark, to compare with."""
     from sparkflight.flight_server.runtime import start_spark
 
+    global _classic
     session = start_spark(SERVER_MASTER, SPARK_CONF, app_name="sparkflight-tests")
+    outlives_modules(session.sparkContext._gateway.proc.pid)
+    _classic = session
     yield session
+    _classic = None
     session.stop()
+
+
+@pytest.fixture(scope="module")
+def served_spark(classic: Any) -> Iterator[object]:
+    """A session of ``classic``'s Spark for a module's in-process servers to serve.
+
+    ``classic`` stays the reference results are compared with: the servers' views, UDFs
+    and SQL confs live in this session, not in it, and what they cached is uncached when
+    the module ends. (Both share one SparkContext: there is one per JVM.)
+    """
+    session = classic.newSession()
+    yield session
+    session.catalog.clearCache()
+
+
+# ------------------------------------------------------------------ what a module leaves
+
+#: The processes (with their descendants) that fixtures keep for longer than a module:
+#: the run's server, classic's JVM, a cluster's daemons.
+_LONG_LIVED: set[int] = set()
+_classic: Any = None
+#: A guard for what a module started to end, not a timing expectation.
+LEFTOVER_PATIENCE_S = 60
+_LEFTOVER_POLL_S = 0.2
+
+
+def outlives_modules(pid: int) -> None:
+    """Say that process ``pid`` (and what it starts) is a fixture's and may outlive a module."""
+    _LONG_LIVED.add(pid)
+
+
+def _stray_processes() -> list[Any]:
+    """This process's descendants that no long-lived fixture owns, zombies aside."""
+    import psutil
+
+    stray = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if child.status() == psutil.STATUS_ZOMBIE:
+                continue
+            lineage = {child.pid} | {parent.pid for parent in child.parents()}
+        except psutil.NoSuchProcess:
+            continue
+        if not lineage & _LONG_LIVED:
+            stray.append(child)
+    return stray
+
+
+def _running_spark_work() -> list[str]:
+    """The Spark jobs of ``classic`` and the tasks and streaming queries of the run's
+    server that are running now."""
+    running = []
+    if _classic is not None:
+        jobs = list(_classic.sparkContext.statusTracker().getActiveJobsIds())
+        running += [f"job {job} of classic" for job in jobs]
+    if _server is not None and _server.url is not None:
+        import pyarrow.flight as fl
+
+        from sparkflight.plans import sparkflight_pb2 as sf
+
+        with fl.connect(_server.url) as client:
+            (result,) = client.do_action(fl.Action("status", b""))
+        status = sf.ClusterStatus.FromString(result.body.to_pybytes())
+        tasks = sum(e.active_tasks for e in status.executors)
+        running += [f"{tasks} tasks on the run's server"] if tasks else []
+        running += [f"streaming query {q} on the run's server" for q in status.streaming_queries]
+    return running
+
+
+def _untracked_files() -> set[str]:
+    """The files in the repository git does not track, ignored ones included."""
+    listed = subprocess.run(
+        ["git", "status", "--porcelain", "--ignored=matching", "--untracked-files=normal"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return {line[3:] for line in listed.splitlines() if line[:2] in ("??", "!!")}
+
+
+def _settled(look: Any) -> Any:
+    """``look()`` once it is empty, or what it still finds after ``LEFTOVER_PATIENCE_S``."""
+    deadline = time.monotonic() + LEFTOVER_PATIENCE_S
+    found = look()
+    while found and time.monotonic() < deadline:
+        time.sleep(_LEFTOVER_POLL_S)
+        found = look()
+    return found
+
+
+@pytest.fixture(scope="module", autouse=True)
+def leaves_nothing_behind() -> Iterator[None]:
+    """Fail a module that leaves a child process or Spark work running, or writes files in
+    the repository (a test's files belong in its temporary directory)."""
+    import psutil
+
+    untracked = _untracked_files()
+    yield
+    problems = []
+    stray = _settled(_stray_processes)
+    if stray:
+        problems.append(f"child processes still running: {[p.cmdline()[:4] for p in stray]}")
+        for process in stray:
+            with contextlib.suppress(psutil.Error):
+                process.kill()
+    running = _settled(_running_spark_work)
+    if running:
+        problems.append(f"Spark work still running: {running}")
+    written = sorted(_untracked_files() - untracked)
+    if written:
+        problems.append(f"files written in the repository: {written}")
+    assert problems == [], "; ".join(problems)

@@ -204,6 +204,25 @@ def _divide(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
     return call("div" if _is_integer_type(fc.output_type) else "/", *args)
 
 
+#: Per floating-point type: its Spark name, and the magnitude from which every value of it
+#: is an integer (2 to the power of its fraction bits).
+_FLOATING: dict[str, tuple[str, float]] = {"fp32": ("float", 2.0**23), "fp64": ("double", 2.0**52)}
+
+
+def _floating_rounding(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
+    """``ceil`` or ``floor`` of a floating-point value is of its type; Spark's are BIGINT
+    (NaN becomes 0, infinities and values past 2^63 are clamped), so they apply only to
+    values that are not integers already, which fit."""
+    floating = _FLOATING.get(fc.output_type.WhichOneof("kind") or "")
+    if floating is None:
+        return call(name, *args)
+    spark_type, integral_from = floating
+    (value,) = args
+    large = call(">=", call("abs", value), Connect(literal=Connect.Literal(double=integral_from)))
+    rounded = Connect(cast=Connect.Cast(expr=call(name, value), type_str=spark_type))
+    return call("when", call("or", call("isnan", value), large), value, rounded)
+
+
 def _count(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
     return call("count", *(args or [_int_literal(1)]), distinct=fc.distinct)
 
@@ -281,6 +300,8 @@ def _unsupported(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
 #: Standard functions that are more than a call of their Spark twin, by Spark name.
 _STANDARD_RULES: dict[str, _Standard] = {
     "/": _divide,
+    "ceil": _floating_rounding,
+    "floor": _floating_rounding,
     "count": _count,
     "!=": _not_equal,
     "extract": _extract,
@@ -628,7 +649,16 @@ def _window_function(ctx: Context, e: Expression) -> Connect:
         frame.lower.CopyFrom(_boundary(w.lower_bound, True, "unbounded"))
         upper_default = "current_row" if w.sorts else "unbounded"
         frame.upper.CopyFrom(_boundary(w.upper_bound, False, upper_default))
-    return Connect(window=window)
+    result = Connect(window=window)
+    if ref.urn != SPARK_FUNCTIONS_URN and name in _INT_RANKINGS and _is_integer_type(w.output_type):
+        # Substrait's ranking functions are i64, Spark's INT: the plan's type is kept.
+        integer = spark_type(w.output_type)
+        result = Connect(cast=Connect.Cast(expr=result, type=pyspark_types_to_proto_types(integer)))
+    return result
+
+
+#: Spark's ranking window functions whose result is an INT.
+_INT_RANKINGS = frozenset({"row_number", "rank", "dense_rank", "ntile"})
 
 
 # ------------------------------------------------------------ other forms

@@ -7,15 +7,18 @@ their own worker processes, shared by all suites.
 
 from __future__ import annotations
 
+import multiprocessing
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from sparkflight.benchmarks.runner import Worker, run_suite, start_workers
+from sparkflight.benchmarks.runner import Measurement, Worker, run_suite, start_workers
 from sparkflight.benchmarks.suites import SUITES, Options
 from sparkflight.benchmarks.targets import SparkSettings
-from tests.conftest import SERVER_MASTER, SPARK_CONF
+from tests.conftest import RUN_SPARK_CONF, SERVER_MASTER, SPARK_CONF
 
 TARGETS = ["sparkflight", "spark-connect", "classic"]
 
@@ -41,6 +44,7 @@ def workers(server_url: str) -> Iterator[list[Worker]]:
         master=SERVER_MASTER,
         driver_memory=SPARK_CONF["spark.driver.memory"],
         shuffle_partitions=int(SPARK_CONF["spark.sql.shuffle.partitions"]),
+        extra=RUN_SPARK_CONF,
     )
     started = start_workers(TARGETS, settings, {"sparkflight": server_url})
     yield started
@@ -62,3 +66,24 @@ def test_suite_runs_and_answers_correctly(
     assert problems == {}
     assert set(results.measurements) == set(results.cases)
     assert all(set(by_target) == set(TARGETS) for by_target in results.measurements.values())
+
+
+def test_a_target_that_hangs_is_ended_and_its_case_fails() -> None:
+    """A worker that never answers is ended once the answer timeout passes; the case
+    fails with that error instead of hanging the benchmark."""
+    context = multiprocessing.get_context("spawn")
+    worker = object.__new__(Worker)
+    worker.target, worker.server_pid, worker.error = "hung", 0, None
+    worker.pipe, child = context.Pipe()
+    worker.process = context.Process(target=time.sleep, args=(3600,), daemon=True)
+    worker.process.start()
+    worker._ready, worker.answer_timeout = True, 1.0
+    measurement = Measurement()
+    try:
+        assert worker.run("latency", "any", measurement, sample_memory=False) is None
+        assert measurement.error == "hung did not answer in 1 s: its worker was ended"
+        assert worker.error == measurement.error
+        assert not worker.process.is_alive() and worker.process.exitcode == -signal.SIGTERM
+    finally:
+        worker.kill()
+        child.close()

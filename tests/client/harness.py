@@ -11,6 +11,10 @@ reprs), schema, columns, dtypes and ``show()`` text must be identical on both
 engines, and optionally its ``toPandas()`` and ``toArrow()`` results.
 :meth:`Cases.program` registers a case returning any value: its value and all
 it printed must be identical on both engines.
+
+Parity of nothing is no parity: a frame case must have rows (unless registered with
+``empty=True``), a program case must return a value or print something, and a case about
+an error returns :func:`error_of`, which fails when nothing is raised.
 """
 
 from __future__ import annotations
@@ -90,6 +94,20 @@ def printed(action: Callable[[], Any]) -> str:
     with captured_stdout() as out:
         action()
     return out.getvalue()
+
+
+def error_of(
+    action: Callable[[], Any], detail: Callable[[Exception], Any] | None = None
+) -> tuple[str, Any]:
+    """The exception class name and error condition (or ``detail(exc)``) that ``action``
+    raises; an ``AssertionError`` when it raises nothing."""
+    try:
+        action()
+    except Exception as exc:
+        if detail is not None:
+            return type(exc).__name__, detail(exc)
+        return type(exc).__name__, getattr(exc, "getCondition", lambda: None)()
+    raise AssertionError("no error raised")
 
 
 def is_dataframe(value: Any) -> bool:
@@ -189,16 +207,22 @@ def assert_same_frame(
     ordered: bool = False,
     pandas: bool = False,
     arrow: bool = False,
+    empty: bool = False,
     **inputs: Any,
 ) -> None:
     """Build a DataFrame on both engines and assert the same rows, schema and show text.
 
-    ``pandas`` and ``arrow`` also compare ``toPandas()`` and ``toArrow()``.
+    ``pandas`` and ``arrow`` also compare ``toPandas()`` and ``toArrow()``; ``empty``
+    says the answer has no rows (else it must have some).
     """
     got = engines.client.run(build, **inputs)
     expected = engines.classic.run(build, **inputs)
     assert is_dataframe(got), type(got)
-    assert Snapshot.of(got, ordered) == Snapshot.of(expected, ordered)
+    expected_snapshot = Snapshot.of(expected, ordered)
+    assert (expected_snapshot.rows == []) == empty, (
+        "the case has rows but says empty" if empty else "the case has no rows to compare"
+    )
+    assert Snapshot.of(got, ordered) == expected_snapshot
     if pandas:
         assert_same_pandas(got.toPandas(), expected.toPandas())
     if arrow:
@@ -214,6 +238,7 @@ def assert_same_program(
     with captured_stdout() as expected_out:
         expected = engines.classic.run(build, **inputs)
     assert got_out.getvalue() == expected_out.getvalue()
+    assert expected is not None or expected_out.getvalue(), "the case returned nothing to compare"
     assert_same_value(got, expected, ordered)
 
 
@@ -226,6 +251,7 @@ class Case:
     ordered: bool
     pandas: bool
     arrow: bool
+    empty: bool = False
 
     @property
     def name(self) -> str:
@@ -240,6 +266,7 @@ class Case:
                 ordered=self.ordered,
                 pandas=self.pandas,
                 arrow=self.arrow,
+                empty=self.empty,
                 **inputs,
             )
         else:
@@ -253,17 +280,23 @@ class Cases:
         self._cases: list[Case] = []
 
     def frame(
-        self, *, ordered: bool = False, pandas: bool = False, arrow: bool = False
+        self,
+        *,
+        ordered: bool = False,
+        pandas: bool = False,
+        arrow: bool = False,
+        empty: bool = False,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Register a case that returns a DataFrame.
 
         ``ordered`` makes row order part of the answer (the case sorts);
         ``pandas`` and ``arrow`` also compare ``toPandas()`` and ``toArrow()``,
-        which keep row order, so they need an ordered case.
+        which keep row order, so they need an ordered case; ``empty`` says the
+        answer has no rows.
         """
         if (pandas or arrow) and not ordered:
             raise ValueError("toPandas/toArrow comparisons need a case that sorts its rows")
-        return self._register("frame", ordered, pandas, arrow)
+        return self._register("frame", ordered, pandas, arrow, empty)
 
     def program(
         self, *, ordered: bool = True
@@ -272,10 +305,10 @@ class Cases:
         return self._register("program", ordered, False, False)
 
     def _register(
-        self, kind: str, ordered: bool, pandas: bool, arrow: bool
+        self, kind: str, ordered: bool, pandas: bool, arrow: bool, empty: bool = False
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def register(build: Callable[..., Any]) -> Callable[..., Any]:
-            self._cases.append(Case(build, kind, ordered, pandas, arrow))
+            self._cases.append(Case(build, kind, ordered, pandas, arrow, empty))
             return build
 
         return register

@@ -674,7 +674,8 @@ def first(spark, F, T, Window, Row):
 
 @CASES.program()
 def first_of_empty(spark, F, T, Window, Row):
-    return people(spark).filter("id > 100").first()
+    empty = people(spark).filter("id > 100")
+    return empty.first(), empty.count()
 
 
 @CASES.program()
@@ -735,12 +736,18 @@ def test_case(engines: Engines, case: Any) -> None:
     case.check(engines)
 
 
-@pytest.mark.parametrize("engine_name", ["client", "classic"])
-def test_explain_prints_a_physical_plan(engines: Engines, engine_name: str) -> None:
-    engine = getattr(engines, engine_name)
-    df = people(engine.spark).groupBy("dept").count()
-    text = printed(df.explain)
-    assert "== Physical Plan ==" in text
-    extended = printed(lambda: df.explain(True))
-    assert "== Parsed Logical Plan ==" in extended
-    assert "== Physical Plan ==" in extended
+def _sections(text: str) -> list[str]:
+    """The section headings (``== ... ==``) of an ``explain`` output."""
+    return [line for line in text.splitlines() if line.startswith("== ")]
+
+
+def test_explain_prints_the_plans_pyspark_prints(engines: Engines) -> None:
+    printouts = {}
+    for engine in (engines.client, engines.classic):
+        df = people(engine.spark).groupBy("dept").count()
+        printouts[engine.name] = (printed(df.explain), printed(lambda df=df: df.explain(True)))
+    (simple, extended), expected = printouts["client"], printouts["classic"]
+    assert _sections(simple) == _sections(expected[0]) == ["== Physical Plan =="]
+    assert _sections(extended) == _sections(expected[1])
+    assert "== Parsed Logical Plan ==" in _sections(extended)
+    assert "HashAggregate" in simple and "HashAggregate" in expected[0]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.client.harness import Cases, Engines, engines_for, printed
+from tests.client.harness import Cases, Engines, engines_for, error_of, printed
 
 CASES = Cases()
 
@@ -29,15 +29,6 @@ def books(spark: Any) -> Any:
         ],
         "id long, title string, year int, tags array<int>, attrs map<string,double>",
     )
-
-
-def error_of(action: Any) -> tuple[str, str | None]:
-    """The exception class name and error condition ``action`` raises."""
-    try:
-        action()
-    except Exception as exc:
-        return type(exc).__name__, exc.getCondition()
-    raise AssertionError("no error raised")
 
 
 # ---------------------------------------------------------------- show
@@ -329,11 +320,10 @@ def error_union_column_count(spark, F, T, Window, Row):
 
 @CASES.program()
 def error_message_of_missing_column(spark, F, T, Window, Row):
-    try:
-        spark.range(1).select("idd").collect()
-    except Exception as exc:
-        return (exc.getSqlState(), sorted(exc.getMessageParameters()))
-    return None
+    return error_of(
+        lambda: spark.range(1).select("idd").collect(),
+        lambda exc: (exc.getSqlState(), sorted(exc.getMessageParameters())),
+    )
 
 
 @CASES.program()

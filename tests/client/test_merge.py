@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from sparkflight import client
-from tests.client.harness import Cases, Engines, engines_for
+from tests.client.harness import Cases, Engines, engines_for, error_of
 
 CASES = Cases()
 
@@ -24,14 +24,6 @@ CASES = Cases()
 @pytest.fixture
 def engines(spark: Any, classic: Any) -> Engines:
     return engines_for(spark, classic)
-
-
-def error_of(action: Any) -> tuple[str, str | None]:
-    try:
-        action()
-    except Exception as exc:
-        return type(exc).__name__, exc.getCondition()
-    raise AssertionError("no error raised")
 
 
 def source(spark: Any) -> Any:

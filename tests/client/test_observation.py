@@ -11,7 +11,7 @@ import pyspark.sql
 import pytest
 
 from sparkflight import client
-from tests.client.harness import Cases, Engines, engines_for
+from tests.client.harness import Cases, Engines, engines_for, error_of
 
 CASES = Cases()
 
@@ -25,14 +25,6 @@ def observation(F: Any, name: str | None = None) -> Any:
     """An Observation of the engine whose functions module is ``F``."""
     module = client if F is client.functions else pyspark.sql
     return module.Observation(name) if name is not None else module.Observation()
-
-
-def error_of(action: Any) -> tuple[str, str | None]:
-    try:
-        action()
-    except Exception as exc:
-        return type(exc).__name__, exc.getCondition()
-    raise AssertionError("no error raised")
 
 
 @CASES.program()

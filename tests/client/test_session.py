@@ -196,7 +196,7 @@ def create_with_inferred_temporal_and_decimal(spark, F, T, Window, Row):
     )
 
 
-@CASES.frame()
+@CASES.frame(empty=True)
 def create_empty_with_schema(spark, F, T, Window, Row):
     return spark.createDataFrame([], "id long, name string")
 

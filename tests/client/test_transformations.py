@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.client.harness import Cases, Engines, engines_for
+from tests.client.harness import Cases, Engines, engines_for, error_of
 
 CASES = Cases()
 
@@ -300,20 +300,12 @@ def lambda_referencing_outer_column(spark, F, T, Window, Row):
 
 @CASES.program()
 def lambda_with_wrong_arity(spark, F, T, Window, Row):
-    try:
-        F.transform("xs", lambda: F.lit(1))
-    except Exception as exc:
-        return (type(exc).__name__, exc.getCondition())
-    return None
+    return error_of(lambda: F.transform("xs", lambda: F.lit(1)))
 
 
 @CASES.program()
 def lambda_returning_non_column(spark, F, T, Window, Row):
-    try:
-        F.transform("xs", lambda x: 1)
-    except Exception as exc:
-        return (type(exc).__name__, exc.getCondition())
-    return None
+    return error_of(lambda: F.transform("xs", lambda x: 1))
 
 
 # ---------------------------------------------------------------- struct fields
@@ -473,11 +465,7 @@ def with_watermark_on_batch(spark, F, T, Window, Row):
 def drop_duplicates_within_watermark_needs_a_stream(spark, F, T, Window, Row):
     df = spark.createDataFrame([(1, "2024-01-01 00:00:00")], "id int, t string")
     df = df.withColumn("t", F.col("t").cast("timestamp")).withWatermark("t", "1 hour")
-    try:
-        df.dropDuplicatesWithinWatermark(["id"]).collect()
-    except Exception as exc:
-        return type(exc).__name__
-    return None
+    return error_of(lambda: df.dropDuplicatesWithinWatermark(["id"]).collect())
 
 
 @CASES.frame()
@@ -519,14 +507,16 @@ def to_schema_reorders_and_casts(spark, F, T, Window, Row):
     return sales(spark).to(schema)
 
 
-@CASES.program()
-def to_schema_missing_column(spark, F, T, Window, Row):
+@CASES.frame()
+def to_schema_fills_a_missing_nullable_column(spark, F, T, Window, Row):
     schema = T.StructType([T.StructField("nope", T.LongType())])
-    try:
-        sales(spark).to(schema).collect()
-    except Exception as exc:
-        return (type(exc).__name__, exc.getCondition())
-    return None
+    return sales(spark).to(schema)
+
+
+@CASES.program()
+def to_schema_missing_non_nullable_column(spark, F, T, Window, Row):
+    schema = T.StructType([T.StructField("nope", T.LongType(), False)])
+    return error_of(lambda: sales(spark).to(schema).collect())
 
 
 @CASES.frame()
@@ -655,12 +645,12 @@ def nearest_by_join_left_outer_similarity(spark, F, T, Window, Row):
 # ---------------------------------------------------------------- session helpers
 
 
-@CASES.frame()
+@CASES.frame(empty=True)
 def empty_data_frame(spark, F, T, Window, Row):
     return spark.emptyDataFrame("a int, b string")
 
 
-@CASES.frame()
+@CASES.frame(empty=True)
 def empty_data_frame_struct_type(spark, F, T, Window, Row):
     schema = T.StructType([T.StructField("x", T.DoubleType(), False)])
     return spark.emptyDataFrame(schema)

@@ -1,10 +1,11 @@
 """The version handshake, both ways: this client against servers reporting other protocol
-versions (in-process servers over the ``classic`` Spark session), and clients of other
+versions (in-process servers over a session of their own), and clients of other
 protocol versions against this server."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from importlib import metadata
 from typing import Any
 
 import pandas as pd
@@ -23,12 +24,12 @@ from sparkflight.plans.protocol import PROTOCOL_VERSION
 
 
 @pytest.fixture
-def serve(classic: Any) -> Iterator[Any]:
-    """Start an in-process server over ``classic`` reporting the given versions."""
+def serve(served_spark: Any) -> Iterator[Any]:
+    """Start an in-process server over ``served_spark`` reporting the given versions."""
     servers: list[SparkFlightServer] = []
 
     def start(versions: ServerVersions) -> tuple[SparkFlightServer, str]:
-        server = SparkFlightServer(classic, "grpc://127.0.0.1:0", versions=versions)
+        server = SparkFlightServer(served_spark, "grpc://127.0.0.1:0", versions=versions)
         servers.append(server)
         return server, f"grpc://127.0.0.1:{server.port}"
 
@@ -41,7 +42,7 @@ def test_live_server_reports_its_versions(spark: SparkSession) -> None:
     assert spark.serverVersions == {
         "protocol": str(PROTOCOL_VERSION),
         "min_client_protocol": "1",
-        "server": spark.serverVersions["server"],
+        "server": metadata.version("sparkflight"),
         "spark": pyspark.__version__,
     }
     assert spark.version == pyspark.__version__

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.client.harness import Cases, Engines, engines_for
+from tests.client.harness import Cases, Engines, engines_for, error_of
 
 CASES = Cases()
 
@@ -33,15 +33,6 @@ def scores(spark: Any) -> Any:
         ],
         "grp string, t int, v double",
     )
-
-
-def error_of(action: Any) -> tuple[str, str | None]:
-    """The exception class name and error condition ``action`` raises."""
-    try:
-        action()
-    except Exception as exc:
-        return type(exc).__name__, getattr(exc, "getCondition", lambda: None)()
-    raise AssertionError("no error raised")
 
 
 def holes(spark: Any) -> Any:
@@ -320,11 +311,7 @@ def replace_bool(spark, F, T, Window, Row):
 
 @CASES.program()
 def replace_mixed_types_error(spark, F, T, Window, Row):
-    try:
-        holes(spark).replace(["x", 1], ["y", 2])
-    except Exception as exc:
-        return type(exc).__name__
-    return None
+    return error_of(lambda: holes(spark).replace(["x", 1], ["y", 2]))
 
 
 @pytest.mark.parametrize("case", CASES.params())

@@ -20,7 +20,12 @@ import pytest
 
 from sparkflight.plans import sparkflight_pb2 as sf
 from tests.cluster.standalone import StandaloneCluster
-from tests.conftest import SERVER_START_TIMEOUT_S, ServerProcess, serve_command
+from tests.conftest import (
+    SERVER_START_TIMEOUT_S,
+    ServerProcess,
+    outlives_modules,
+    serve_command,
+)
 from tests.flight_server.plan_builder import connect
 
 WORKERS = 2
@@ -57,7 +62,7 @@ def wait_for_executors(client: fl.FlightClient, count: int) -> sf.ClusterStatus:
 @pytest.fixture(scope="package")
 def cluster() -> Iterator[StandaloneCluster]:
     with tempfile.TemporaryDirectory(prefix="sparkflight-cluster-") as work_dir:
-        with StandaloneCluster(Path(work_dir)).start(WORKERS) as started:
+        with StandaloneCluster(Path(work_dir), on_spawn=outlives_modules).start(WORKERS) as started:
             yield started
 
 
@@ -89,6 +94,7 @@ def cluster_server(cluster: StandaloneCluster) -> Iterator[ClusterServer]:
     extra = [arg for key, value in conf.items() for arg in ("--conf", f"{key}={value}")]
     with tempfile.NamedTemporaryFile(prefix="sparkflight-cluster-server-", suffix=".log") as log:
         server = ServerProcess(serve_command(*extra, master=cluster.url), log)
+        outlives_modules(server.process.pid)
         try:
             url = server.read_url(SERVER_START_TIMEOUT_S)
             client = fl.connect(url)

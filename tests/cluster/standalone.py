@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,6 +102,8 @@ class StandaloneCluster:
     workers: list[Daemon] = field(default_factory=list)
     url: str = ""
     web_url: str = ""
+    #: Called with the process id of each daemon started.
+    on_spawn: Callable[[int], None] = lambda pid: None
 
     def _env(self) -> dict[str, str]:
         java = ensure_java()
@@ -131,6 +134,7 @@ class StandaloneCluster:
                 cwd=self.work_dir,
                 preexec_fn=_terminate_with_parent,
             )
+        self.on_spawn(process.pid)
         return Daemon(name, process, log)
 
     def start(self, workers: int = 2) -> StandaloneCluster:

@@ -1,6 +1,6 @@
 """A worker lost in the middle of a multi-stage query: Spark re-runs its tasks elsewhere.
 
-This module runs last in the package: it leaves the cluster with one worker.
+The test replaces the worker it kills, so the package's tests run in any order after it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import time
 
 import pyarrow.flight as fl
 
-from tests.cluster.conftest import active_executors, cluster_status
+from tests.cluster.conftest import WORKERS, active_executors, cluster_status, wait_for_executors
 from tests.cluster.standalone import StandaloneCluster
 from tests.conftest import SERVER_START_TIMEOUT_S
 
@@ -64,12 +64,17 @@ def test_query_survives_a_worker_killed_mid_flight(
         time.sleep(_POLL_S)
     victim = cluster.workers[0]
     victim.kill_group(signal.SIGKILL)
-    assert running.is_alive(), "the query ended before the worker was lost"
-    running.join()
+    try:
+        assert running.is_alive(), "the query ended before the worker was lost"
+        running.join()
 
-    assert "error" not in outcome, outcome.get("error")
-    assert outcome["rows"] == expected_rows()
-    status = cluster_status(flight_client)
-    executors = [e for e in status.executors if e.id != "driver"]
-    assert [e.active for e in executors].count(False) == 1
-    assert len(cluster.alive_workers()) == 1
+        assert "error" not in outcome, outcome.get("error")
+        assert outcome["rows"] == expected_rows()
+        status = cluster_status(flight_client)
+        executors = [e for e in status.executors if e.id != "driver"]
+        assert [e.active for e in executors].count(False) == 1
+        assert len(cluster.alive_workers()) == WORKERS - 1
+    finally:
+        running.join()
+        cluster.add_workers(1)
+        wait_for_executors(flight_client, WORKERS)

@@ -151,9 +151,9 @@ def project(input: A.Rel, *exprs: Expression, only: bool = True) -> A.Rel:
 
 
 @pytest.fixture(scope="module")
-def server(classic: SparkSession) -> Iterator[SparkFlightServer]:
-    """A SparkFlightServer over the in-process ``classic`` session, serving in a thread."""
-    srv = SparkFlightServer(classic)
+def server(served_spark: SparkSession) -> Iterator[SparkFlightServer]:
+    """A SparkFlightServer over the module's ``served_spark`` session, serving in a thread."""
+    srv = SparkFlightServer(served_spark)
     thread = threading.Thread(target=srv.serve, daemon=True)
     thread.start()
     yield srv

@@ -56,8 +56,8 @@ def _serve(spark: SparkSession, limits: Limits) -> Iterator[tuple[SparkFlightSer
 
 
 @pytest.fixture(scope="module")
-def limited(classic: SparkSession) -> Iterator[tuple[SparkFlightServer, fl.FlightClient]]:
-    with _serve(classic, LIMITS) as (server, url):
+def limited(served_spark: SparkSession) -> Iterator[tuple[SparkFlightServer, fl.FlightClient]]:
+    with _serve(served_spark, LIMITS) as (server, url):
         client = connect(url)
         yield server, client
         client.close()
@@ -98,7 +98,7 @@ def test_sessions_per_user(client):
 def test_concurrent_queries_per_session(client):
     session_id = open_session(client)
     slow = Plans().plan(
-        sql("select id, reflect('java.lang.Thread', 'sleep', 500L) from range(0, 64, 1, 64)")
+        sql("select id, reflect('java.lang.Thread', 'sleep', 3000L) from range(0, 64, 1, 64)")
     )
     reader = client.do_get(fl.Ticket(slow), in_session(session_id))
     reader.read_chunk()  # the query now runs
@@ -196,9 +196,14 @@ def _wait_until(condition, what: str) -> None:
         time.sleep(0.05)
 
 
-def test_idle_sessions_expire_and_release_what_they_hold(classic):
-    limits = Limits(session_idle_seconds=2)
-    with _serve(classic, limits) as (server, url):
+#: Far longer than the calls before a session is aged: it expires only once a test ages
+#: it, and the server looks for idle sessions every quarter of it.
+IDLE_SECONDS = 60
+
+
+def test_idle_sessions_expire_and_release_what_they_hold(served_spark):
+    limits = Limits(session_idle_seconds=IDLE_SECONDS)
+    with _serve(served_spark, limits) as (server, url):
         client = connect(url)
         session_id = open_session(client)
         options = in_session(session_id)
@@ -218,18 +223,19 @@ def test_idle_sessions_expire_and_release_what_they_hold(classic):
         writer.close()
         session = server.sessions.get(session_id)
         assert session.uploads and session.spark.catalog.isCached("held")
-        cached_rdds = classic.sparkContext._jsc.getPersistentRDDs().size()
+        cached_rdds = served_spark.sparkContext._jsc.getPersistentRDDs().size()
         run(client, Plans().plan(sql("select * from held")), headers=options.headers)
         holder = session.planner.sessionHolder()
         assert holder.getSessionHolderInfo().status().toString() == "Started"
 
+        session.last_used -= IDLE_SECONDS  # as if it had been idle that long
         _wait_until(lambda: len(server.sessions) == 0, "the session to expire")
         with pytest.raises(SERVER_ERRORS) as excinfo:
             run(client, Plans().plan(sql("select 1")), headers=options.headers)
         assert details(excinfo.value).error_class == "SESSION_NOT_FOUND"
         _wait_until(lambda: not session.spark.catalog.tableExists("held"), "the view to drop")
         assert not session.uploads
-        assert classic.sparkContext._jsc.getPersistentRDDs().size() == cached_rdds - 1
+        assert served_spark.sparkContext._jsc.getPersistentRDDs().size() == cached_rdds - 1
         assert session.planner is None
         assert holder.getSessionHolderInfo().status().toString() == "Closed"
         client.close()

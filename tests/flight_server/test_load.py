@@ -99,19 +99,31 @@ class Worker:
         ]
         self._action("session.close", sf.CloseSessionRequest(session_id=session), session)
 
-    def run(self) -> int:
-        steps = [self.query, self.upload, self.cancel, self.churn]
+    def run(self) -> list[tuple[int, str, int]]:
+        """Run this client's rounds; the steps that completed, as (client, step, round)."""
+        completed = []
         for round_ in range(ROUNDS):
-            steps[(self.number + round_) % len(steps)](round_)
+            step = STEPS[(self.number + round_) % len(STEPS)]
+            getattr(self, step)(round_)
+            completed.append((self.number, step, round_))
         self._action("session.close", sf.CloseSessionRequest(session_id=self.session), self.session)
         self.client.close()
-        return ROUNDS
+        return completed
+
+
+STEPS = ("query", "upload", "cancel", "churn")
 
 
 def test_thirty_two_concurrent_clients(server_url, flight_client):
     with ThreadPoolExecutor(CLIENTS) as pool:
         workers = list(pool.map(lambda n: Worker(server_url, n), range(CLIENTS)))
-        done = list(pool.map(Worker.run, workers))
-    assert sum(done) == CLIENTS * ROUNDS
+        completed = [step for steps in pool.map(Worker.run, workers) for step in steps]
+    expected = [
+        (number, STEPS[(number + round_) % len(STEPS)], round_)
+        for number in range(CLIENTS)
+        for round_ in range(ROUNDS)
+    ]
+    assert completed == expected
+    assert {step for _, step, _ in completed} == set(STEPS)
     table = flight_client.do_get(fl.Ticket(Plans().plan(sql("select 1 as one")))).read_all()
     assert table.to_pylist() == [{"one": 1}]

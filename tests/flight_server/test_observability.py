@@ -18,7 +18,8 @@ from sparkflight.plans import sparkflight_pb2 as sf
 from tests.flight_server.plan_builder import Plans, connect, details, sql
 from tests.flight_server.test_chaos import SLOW, active_jobs, serving, wait_until
 
-FINITE_SLOW = "select id, reflect('java.lang.Thread', 'sleep', 300L) as s from range(0, 12, 1, 12)"
+#: About 12 s on two cores: long enough to be running when the server drains.
+FINITE_SLOW = "select id, reflect('java.lang.Thread', 'sleep', 2000L) as s from range(0, 12, 1, 12)"
 
 
 def _request_lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, object]]:
@@ -30,8 +31,8 @@ def _request_lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, object]]:
 
 
 @pytest.fixture(scope="module")
-def served(classic: SparkSession):
-    with serving(classic) as (server, url):
+def served(served_spark: SparkSession):
+    with serving(served_spark) as (server, url):
         client = connect(url)
         yield server, client
         client.close()
@@ -84,8 +85,8 @@ def _options(resumable: bool) -> fl.FlightCallOptions:
 
 
 @pytest.mark.parametrize("resumable", [False, True], ids=["plain", "resumable"])
-def test_shutdown_lets_running_queries_finish_and_refuses_new_ones(classic, resumable):
-    with serving(classic) as (server, url):
+def test_shutdown_lets_running_queries_finish_and_refuses_new_ones(served_spark, resumable):
+    with serving(served_spark) as (server, url):
         client = connect(url)
         results: list[object] = []
         ticket = fl.Ticket(Plans().plan(sql(FINITE_SLOW)))
@@ -101,6 +102,7 @@ def test_shutdown_lets_running_queries_finish_and_refuses_new_ones(classic, resu
         with pytest.raises(fl.FlightUnavailableError, match="shutting down") as refused:
             client.do_get(fl.Ticket(Plans().plan(sql("select 1")))).read_all()
         assert details(refused.value).error_class == "SERVER_SHUTTING_DOWN"
+        assert query.is_alive() and drain.is_alive()  # the drain waits for the query
         query.join()
         drain.join()
         assert sorted(results[0].column("id").to_pylist()) == list(range(12))
@@ -109,8 +111,8 @@ def test_shutdown_lets_running_queries_finish_and_refuses_new_ones(classic, resu
 
 
 @pytest.mark.parametrize("resumable", [False, True], ids=["plain", "resumable"])
-def test_shutdown_cancels_queries_still_running_after_the_grace_period(classic, resumable):
-    with serving(classic) as (server, url):
+def test_shutdown_cancels_queries_still_running_after_the_grace_period(served_spark, resumable):
+    with serving(served_spark) as (server, url):
         client = connect(url)
         errors: list[fl.FlightError] = []
 
@@ -122,12 +124,12 @@ def test_shutdown_cancels_queries_still_running_after_the_grace_period(classic, 
 
         thread = threading.Thread(target=query)
         thread.start()
-        wait_until(lambda: active_jobs(classic), "the query to start")
+        wait_until(lambda: active_jobs(served_spark), "the query to start")
         server.drain(0.5)
         thread.join()
         assert isinstance(errors[0], fl.FlightUnavailableError)
         assert "shutting down" in details(errors[0]).message
-        wait_until(lambda: not active_jobs(classic), "the Spark job to be cancelled")
+        wait_until(lambda: not active_jobs(served_spark), "the Spark job to be cancelled")
         assert held_results(server.sessions) == []
         client.close()
 

@@ -5,6 +5,7 @@ back, by the resume timeout, which also cancels its query."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 import pyarrow as pa
@@ -19,14 +20,16 @@ from sparkflight.client.transport import Connection
 from sparkflight.flight_server.auth import Credentials, server_options, token_digest
 from sparkflight.flight_server.launch import start_server
 from sparkflight.flight_server.limits import Limits
-from sparkflight.flight_server.resume import held_results
+from sparkflight.flight_server.resume import held_results, sweep
 from sparkflight.flight_server.server import SparkFlightServer
 from sparkflight.flight_server.versions import ServerVersions
 from tests.flight_server.test_chaos import SLOW, active_jobs, wait_until
 from tests.tcp_proxy import TcpProxy, tcp_proxy
 
 TOKENS = {"alice": "alice-token-0123456789", "bob": "bob-token-0123456789"}
-RESUME_SECONDS = 3
+#: Far longer than any test takes: a result expires only when a test runs the sweep as if
+#: this time had passed (:func:`_expire`), never because a loaded machine was slow.
+RESUME_SECONDS = 600
 WINDOW_BYTES = 16 * 1024 * 1024
 #: About 1.2 MB per Spark batch (10,000 rows): a result of many batches.
 ROWS = 300_000
@@ -35,14 +38,14 @@ QUERY = "select id, repeat(cast(id % 97 as string), 100) as s from range(0, {row
 
 @pytest.fixture(scope="module")
 def server(
-    classic: SparkSession, tmp_path_factory: pytest.TempPathFactory
+    served_spark: SparkSession, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SparkFlightServer]:
     """One server for the module: users alice and bob, a short resume timeout."""
     auth_file = tmp_path_factory.mktemp("auth") / "auth.json"
     Credentials({}, {token_digest(t): user for user, t in TOKENS.items()}).save(auth_file)
     limits = Limits(resume_seconds=RESUME_SECONDS, replay_window_bytes=WINDOW_BYTES)
     auth = server_options(auth_file)
-    server, _ = start_server(classic, "127.0.0.1", 0, limits=limits, auth_options=auth)
+    server, _ = start_server(served_spark, "127.0.0.1", 0, limits=limits, auth_options=auth)
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
     yield server
@@ -81,6 +84,13 @@ def _held_bytes(server: SparkFlightServer) -> float:
     return server.metrics.registry.get_sample_value("sparkflight_held_result_bytes") or 0.0
 
 
+def _expire(server: SparkFlightServer) -> bool:
+    """Run the resume timeout's sweep as if ``RESUME_SECONDS`` had passed since each held
+    result lost its call; whether the server then holds no result."""
+    sweep(server.sessions, RESUME_SECONDS, now=time.monotonic() + RESUME_SECONDS + 1)
+    return held_results(server.sessions) == []
+
+
 def _expected(classic: SparkSession, rows: int = ROWS) -> pa.Table:
     return classic.sql(QUERY.format(rows=rows)).toArrow()
 
@@ -110,9 +120,11 @@ def test_a_result_read_to_the_end_is_freed_by_the_next_call(
 
 
 def test_a_protocol_8_server_frees_a_result_read_to_the_end_at_once(
-    classic: SparkSession,
+    served_spark: SparkSession,
 ) -> None:
-    server = SparkFlightServer(classic, "grpc://127.0.0.1:0", versions=ServerVersions(protocol=8))
+    server = SparkFlightServer(
+        served_spark, "grpc://127.0.0.1:0", versions=ServerVersions(protocol=8)
+    )
     try:
         with RemoteSession.builder.remote(f"grpc://127.0.0.1:{server.port}").create() as old:
             assert old._connection.release_in_headers is False
@@ -233,7 +245,7 @@ def test_an_abandoned_result_is_cancelled_after_the_resume_timeout(
     proxy.cut()  # the client is gone and never comes back
     held = held_results(server.sessions)
     assert [r.id for r in held] == ["abandoned"] and "abandoned" in session.operations
-    wait_until(lambda: held_results(server.sessions) == [], "the resume timeout")
+    wait_until(lambda: _expire(server), "the cut call to end and its result to expire")
     wait_until(lambda: "abandoned" not in session.operations, "the query to be cancelled")
     assert _held_bytes(server) == 0
     assert active_jobs(classic) == []
@@ -251,13 +263,15 @@ def test_a_client_killed_while_spark_computes_leaves_no_job_after_the_timeout(
     started.start()
     wait_until(lambda: active_jobs(classic), "the job")
     proxy.cut()
-    wait_until(lambda: held_results(server.sessions) == [], "the resume timeout")
+    wait_until(lambda: _expire(server), "the cut call to end and its result to expire")
     wait_until(lambda: not active_jobs(classic), "the job")
     wait_until(lambda: server.sessions.running() == 0, "the query to end")
 
 
-def test_a_protocol_3_server_is_read_without_resumption(classic: SparkSession) -> None:
-    server = SparkFlightServer(classic, "grpc://127.0.0.1:0", versions=ServerVersions(protocol=3))
+def test_a_protocol_3_server_is_read_without_resumption(served_spark: SparkSession) -> None:
+    server = SparkFlightServer(
+        served_spark, "grpc://127.0.0.1:0", versions=ServerVersions(protocol=3)
+    )
     try:
         with RemoteSession.builder.remote(f"grpc://127.0.0.1:{server.port}").create() as old:
             assert old._connection.resumable is False

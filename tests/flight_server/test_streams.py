@@ -63,43 +63,50 @@ def test_a_zero_wait_still_asks_once_with_a_positive_timeout() -> None:
     assert len(slices) == 1 and slices[0] > 0
 
 
+#: Far longer than the calls that start a query: a session expires only once the test ages
+#: it, and the server looks for idle sessions every quarter of it.
+IDLE_SECONDS = 60
+
+
 @contextlib.contextmanager
-def _running_query(classic: Any, limits: Limits) -> Iterator[tuple[Any, Any, Any, Any]]:
-    """A server of its own over ``classic`` with ``limits``, a client session of it with a
+def _running_query(served_spark: Any, limits: Limits) -> Iterator[tuple[Any, Any, Any, Any]]:
+    """A server of its own over ``served_spark`` with ``limits``, a client session of it with a
     running streaming query: the server, the session, the query's JVM id and Spark's map
     of active queries."""
-    server, url = start_server(classic, "127.0.0.1", 0, limits=limits)
+    server, url = start_server(served_spark, "127.0.0.1", 0, limits=limits)
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
     try:
         session = SparkSession.builder.remote(url).create()
         stream = session.readStream.format("rate-micro-batch").option("rowsPerBatch", 1).load()
         query = stream.writeStream.format("noop").trigger(processingTime="1 second").start()
-        query_id = classic._jvm.java.util.UUID.fromString(query.id)
-        active = classic._jsparkSession.sharedState().activeStreamingQueries()
+        query_id = served_spark._jvm.java.util.UUID.fromString(query.id)
+        active = served_spark._jsparkSession.sharedState().activeStreamingQueries()
         yield server, session, query_id, active
     finally:
         server.shutdown()
         thread.join()
 
 
-def test_an_expired_session_stops_its_queries(classic: Any) -> None:
+def test_an_expired_session_stops_its_queries(served_spark: Any) -> None:
     """A session left idle past the limit expires, and its streaming query stops with it."""
-    with _running_query(classic, Limits(session_idle_seconds=2)) as (server, _, query_id, active):
+    limits = Limits(session_idle_seconds=IDLE_SECONDS)
+    with _running_query(served_spark, limits) as (server, session, query_id, active):
         assert active.containsKey(query_id)
-        # Guards a server that never expires sessions; expiry itself takes about 2 s, and
-        # the query stops just after the session is forgotten.
-        deadline = time.monotonic() + 60
+        idle = server.sessions.get(session.sessionId)
+        idle.last_used -= IDLE_SECONDS  # as if it had been idle that long
+        # Guards a server that never expires sessions; it looks every IDLE_SECONDS / 4.
+        deadline = time.monotonic() + 120
         while active.containsKey(query_id) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert len(server.sessions) == 0
         assert not active.containsKey(query_id)
 
 
-def test_with_keep_streams_a_closed_sessions_query_keeps_running(classic: Any) -> None:
+def test_with_keep_streams_a_closed_sessions_query_keeps_running(served_spark: Any) -> None:
     """``--keep-streams``: closing the session leaves its streaming query running."""
     limits = Limits(session_idle_seconds=None, keep_streams=True)
-    with _running_query(classic, limits) as (server, session, query_id, active):
+    with _running_query(served_spark, limits) as (server, session, query_id, active):
         session.stop()  # the session's close stops its queries before it answers
         assert len(server.sessions) == 0
         assert active.containsKey(query_id)

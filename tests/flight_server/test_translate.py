@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import math
 
 import pyarrow as pa
 import pyarrow.flight as fl
@@ -47,9 +48,11 @@ PEOPLE = [
 
 
 @pytest.fixture(scope="module", autouse=True)
-def people(classic: SparkSession) -> DataFrame:
-    df = classic.createDataFrame(PEOPLE, "id int not null, name string, age int, dept string")
-    df.createOrReplaceTempView("people")
+def people(classic: SparkSession, served_spark: SparkSession) -> DataFrame:
+    """The ``people`` view, in the served session and in the reference ``classic``."""
+    for session in (served_spark, classic):
+        df = session.createDataFrame(PEOPLE, "id int not null, name string, age int, dept string")
+        df.createOrReplaceTempView("people")
     return classic.table("people")
 
 
@@ -571,6 +574,27 @@ def test_standard_special_functions(client: fl.FlightClient, classic: SparkSessi
     assert run(client, p.plan(rel)).to_pylist() == [
         {"idiv": 3, "fdiv": 3.5, "ne": True, "year": 2022, "sub": "par"}
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("ceil", [3.0, -2.0, 1e20, -math.inf]), ("floor", [2.0, -3.0, 1e20, -math.inf])],
+)
+def test_ceil_and_floor_of_a_double_are_doubles(
+    client: fl.FlightClient, name: str, expected: list[float]
+) -> None:
+    """Not Spark's BIGINT, which makes NaN 0 and clamps infinities and large values."""
+    p = Plans()
+    fp64 = T.Type(fp64=T.Type.FP64())
+    values = "2.5d, -2.5d, 1e20d, double('-Infinity'), double('NaN')"
+    rel = project(
+        sql(f"select explode(array({values})) as x"),
+        p.alias(p.std("functions_rounding", name, field(0), output_type=fp64), "r"),
+    )
+    result = run(client, p.plan(rel))
+    assert result.schema.field("r").type == pa.float64()
+    rounded = result.column("r").to_pylist()
+    assert rounded[:4] == expected and math.isnan(rounded[4])
 
 
 def test_pseudo_functions(client: fl.FlightClient, people: DataFrame) -> None:
