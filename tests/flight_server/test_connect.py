@@ -7,10 +7,11 @@ import os
 import pickle
 
 import pytest
+from google.protobuf import any_pb2
 from pyspark.sql import types as T
 from pyspark.sql.connect.proto import expressions_pb2 as ce
 from pyspark.sql.connect.proto import relations_pb2 as cr
-from substrait import plan_pb2
+from substrait import algebra_pb2, plan_pb2
 
 from sparkflight.client import functions as F
 from sparkflight.client import plan as P
@@ -18,7 +19,8 @@ from sparkflight.client.expressions import SUBTREE_DEPTH, Call, ColumnRef, Liter
 from sparkflight.client.pickling import pickled
 from sparkflight.flight_server.connect import NotTranslatable
 from sparkflight.flight_server.connect.python import udf_command
-from sparkflight.flight_server.connect.relations import plan_relation, sql_relations
+from sparkflight.flight_server.connect.relations import command_relations, plan_relation
+from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.subtrees import SubtreeError, inlined
 
 
@@ -90,7 +92,6 @@ def test_literals_keep_their_spark_type():
             ),
             id="subquery",
         ),
-        pytest.param(P.DataSource(format="parquet", paths=["/tmp/x"]), id="file source"),
     ],
 )
 def test_forms_not_translated_yet_say_so(relation: P.Relation):
@@ -98,13 +99,24 @@ def test_forms_not_translated_yet_say_so(relation: P.Relation):
         _connect(relation)
 
 
-def test_sql_text_is_found_anywhere_in_a_plan():
+def test_sql_text_and_catalog_calls_are_found_anywhere_in_a_plan():
     sql = P.Sql(query="SELECT 1 AS id")
     plan = inlined(P.to_plan(P.Filter(child=sql, condition=Literal(True))))
-    (found,) = sql_relations(plan.relations[0].root.input)
+    (found,) = command_relations(plan.relations[0].root.input)
     assert found.extension_leaf.detail.TypeName() == "sparkflight.v1.SqlRelation"
+    detail = any_pb2.Any()
+    detail.Pack(sf.CatalogRelation(current_database=sf.CatalogRelation.CurrentDatabase()))
+    catalog = algebra_pb2.Rel(extension_leaf=algebra_pb2.ExtensionLeafRel(detail=detail))
+    listed = algebra_pb2.Rel(filter=algebra_pb2.FilterRel(input=catalog))
+    (found,) = command_relations(listed)
+    assert found.extension_leaf.detail.TypeName() == "sparkflight.v1.CatalogRelation"
     plain = inlined(P.to_plan(P.Filter(child=P.Range(end=1), condition=Literal(True))))
-    assert sql_relations(plain.relations[0].root.input) == []
+    assert command_relations(plain.relations[0].root.input) == []
+
+
+def test_a_file_source_outside_a_session_leaves_its_schema_to_spark():
+    source = _connect(P.DataSource(format="parquet", paths=["/tmp/x"])).read.data_source
+    assert (source.format, list(source.paths), source.schema) == ("parquet", ["/tmp/x"], "")
 
 
 def _chain(steps: int) -> P.Relation:
