@@ -27,6 +27,7 @@ from pyspark.sql.pandas.types import to_arrow_schema
 from pyspark.util import _load_from_socket, _local_iterator_from_socket
 
 from sparkflight.flight_server import artifacts, health, jvm, profiles, stream_events, workers
+from sparkflight.flight_server.connect import planner
 from sparkflight.flight_server.errors import (
     OPERATION_ALREADY_EXISTS,
     OPERATION_INTERRUPTED,
@@ -230,6 +231,7 @@ def release(session: Session) -> None:
     for result in held:
         result.drop("was released with its session")
     interrupt(session, running)
+    planner.forget_dataframes(session)  # its uploads' DataFrames
     if session.artifacts:
         session.spark._jsparkSession.artifactManager().close()  # its files and directory
     artifacts.stop_python_workers(session)

@@ -108,3 +108,9 @@ def cached_dataframe(session: Session, key: str, build: Callable[[], DataFrame])
     if not holder.dataFrameCache().containsKey(key):
         holder.cacheDataFrameById(key, build()._jdf)
     return key
+
+
+def forget_dataframes(session: Session) -> None:
+    """Drop the DataFrames the session's planner keeps (:func:`cached_dataframe`)."""
+    if session.planner is not None:
+        session.planner.sessionHolder().dataFrameCache().clear()

@@ -702,6 +702,8 @@ def _literal_value(value: Connect) -> ce.Expression.Literal:
         return value.literal
     if kind == "alias":
         return _literal_value(value.alias.expr)
+    if kind == "cast":  # a whole-day interval; Spark casts the value where it is used
+        return _literal_value(value.cast.expr)
     function = value.unresolved_function if kind == "unresolved_function" else None
     items = [_literal_value(a) for a in function.arguments] if function is not None else []
     name = function.function_name if function is not None else ""
