@@ -21,7 +21,12 @@ from sparkflight.flight_server.connect.relations import (
     plan_id_of,
     plan_relation,
 )
-from sparkflight.flight_server.errors import INVALID_PLAN, SparkFlightError, attributed
+from sparkflight.flight_server.errors import (
+    INVALID_PLAN,
+    UNSUPPORTED_RELATION,
+    SparkFlightError,
+    attributed,
+)
 from sparkflight.flight_server.limits import check_at_most, exceeded, message_depth
 from sparkflight.flight_server.sessions import Session
 from sparkflight.flight_server.translate.expressions import Context
@@ -111,8 +116,9 @@ def translate_plan(session: Session, plan: plan_pb2.Plan | bytes) -> DataFrame:
     """The DataFrame of ``plan`` in ``session`` (analysed by Spark, not run).
 
     A plan the Spark Connect translation covers is planned in one JVM call. Any other
-    plan, and one whose analysis fails (so that the error names the step that failed), is
-    built step by step through PySpark's DataFrame API.
+    plan, and one whose analysis fails (so that the error names the step that failed, when
+    the stepwise translation has the failing form), is built step by step through
+    PySpark's DataFrame API.
     """
     plan = checked_plan(session, plan)
     try:
@@ -126,10 +132,15 @@ def translate_plan(session: Session, plan: plan_pb2.Plan | bytes) -> DataFrame:
     try:
         with attributed(plan_id_of(commands[0]) if len(commands) == 1 else None):
             return planner.dataframe(session, relation)
-    except (Py4JJavaError, CapturedException):
+    except (Py4JJavaError, CapturedException) as exc:
         if commands:
             raise  # SQL text or a catalog call may have run a command: never run it twice
-    return _translated(session, plan)
+        try:
+            return _translated(session, plan)
+        except SparkFlightError as stepwise:
+            if stepwise.error_class != UNSUPPORTED_RELATION:
+                raise
+            raise exc from None  # a form only the planner builds: its error is Spark's
 
 
 def translate_for_explain(session: Session, plan: bytes) -> DataFrame:
