@@ -86,9 +86,11 @@ def uploaded_data_of_nested_types(spark, F, T, Window, Row):
 def explain_extended_of_a_join_and_an_aggregate(spark, F, T, Window, Row):
     left = spark.range(6).withColumn("k", F.col("id") % 3)
     right = spark.range(3).withColumnRenamed("id", "k").withColumn("label", F.lit("r"))
-    joined = left.join(right, "k").groupBy("label").agg(F.sum("id").alias("total"))
+    joined = left.join(right, "k")
+    totals = joined.groupBy("label").agg(F.sum("id").alias("total"))
     return [
-        _stable_plan(printed(lambda mode=mode: joined.explain(mode=mode)))
+        _stable_plan(printed(lambda df=df, mode=mode: df.explain(mode=mode)))
+        for df in (joined, totals)
         for mode in ("simple", "extended", "formatted")
     ]
 
