@@ -25,9 +25,10 @@ from sparkflight.flight_server.resume import release_result
 from sparkflight.flight_server.sessions import CallHeaders, CallLifetime, Session, SessionManager
 from sparkflight.flight_server.translate import (
     PlanWithExpressions,
+    plan_with_expressions,
     python,
+    translate_for_explain,
     translate_plan,
-    translate_with_expressions,
 )
 from sparkflight.flight_server.versions import ServerVersions
 from sparkflight.plans import sparkflight_pb2 as sf
@@ -178,8 +179,10 @@ _ANALYZE: dict[int, Callable[[DataFrame, sf.AnalyzeRequest], sf.AnalyzeResponse]
 
 def _analyze(call: ActionCall) -> Message:
     request: sf.AnalyzeRequest = call.request  # type: ignore[assignment]
-    stepwise = request.mode == sf.AnalyzeRequest.MODE_EXPLAIN
-    df = translate_plan(call.session, request.plan, stepwise=stepwise)
+    if request.mode == sf.AnalyzeRequest.MODE_EXPLAIN:
+        df = translate_for_explain(call.session, request.plan)
+    else:
+        df = translate_plan(call.session, request.plan)
     if request.mode == sf.AnalyzeRequest.MODE_SAME_SEMANTICS:
         other = translate_plan(call.session, request.other_plan)
         return sf.AnalyzeResponse(flag=df.sameSemantics(other))
@@ -239,7 +242,7 @@ def _write_v2(session: Session, command: sf.WriteV2Command) -> None:
         raise SparkFlightError(INVALID_ACTION_BODY, f"unknown V2 write mode {command.mode}")
     if command.mode == _V2.MODE_OVERWRITE and not command.HasField("overwrite_condition"):
         raise SparkFlightError(INVALID_ACTION_BODY, "a V2 overwrite needs a condition")
-    plan = translate_with_expressions(session, command.plan)
+    plan = plan_with_expressions(session, command.plan)
     writer = plan.df.writeTo(command.table_name)
     if command.HasField("provider"):
         writer = writer.using(command.provider)
@@ -248,7 +251,7 @@ def _write_v2(session: Session, command: sf.WriteV2Command) -> None:
     for key, value in command.table_properties.items():
         writer = writer.tableProperty(key, value)
     if command.partitioning:
-        writer = writer.partitionedBy(*(plan.partitioning(e) for e in command.partitioning))
+        writer = writer.partitionedBy(*(plan.column(e) for e in command.partitioning))
     if command.cluster_by:
         writer = writer.clusterBy(*command.cluster_by)
     write(writer, plan, command)
@@ -272,7 +275,7 @@ _MERGE_KIND: dict[int, str] = {
 
 def _merge_into(session: Session, command: sf.MergeIntoCommand) -> None:
     """Spark's MergeIntoWriter, clause by clause; Spark checks the clauses and the table."""
-    plan = translate_with_expressions(session, command.plan)
+    plan = plan_with_expressions(session, command.plan)
     writer = plan.df.mergeInto(command.table_name, plan.column(command.condition))
     for action in command.actions:
         when, kind = _MERGE_WHEN.get(action.when), _MERGE_KIND.get(action.kind)

@@ -48,6 +48,19 @@ class Observations:
             entry.pending = [*entry.pending, observation][-MAX_PENDING:]
         return observed
 
+    def register(self, spark: SparkSession, observation_id: str, name: str, plan_id: int) -> None:
+        """Keep under ``observation_id`` the Spark ``Observation`` of the metrics that the
+        relation of ``plan_id`` collects under ``name`` (the one still pending for them,
+        if a translation before this one registered it and no action has run since)."""
+        manager = spark._jsparkSession.observationManager()
+        observation = Observation(name)
+        observation._jvm = spark._jvm
+        observation._jo = manager.getOrNewObservation(name, plan_id)
+        with self._lock:
+            entry = self._by_id.setdefault(observation_id, _Observed())
+            pending = [o for o in entry.pending if not o._jo.equals(observation._jo)]
+            entry.pending = [*pending, observation][-MAX_PENDING:]
+
     def complete(self, df: DataFrame) -> None:
         """Complete the observations in ``df``'s plan once its result has been streamed."""
         with self._lock:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from google.protobuf.message import DecodeError
 from pyspark.sql import types as T
 from pyspark.sql.connect.proto import expressions_pb2 as ce
+from pyspark.sql.connect.proto import relations_pb2 as cr
 from pyspark.sql.connect.types import pyspark_types_to_proto_types
 from substrait import algebra_pb2
 
@@ -59,6 +60,8 @@ class Context:
     session: Session | None = None
     #: The plan ids of the relations translated so far, which column references may name.
     plan_ids: set[int] = field(default_factory=set)
+    #: The relations that collect the metrics of an Observation, by observation id.
+    observed: list[tuple[str, cr.Relation]] = field(default_factory=list)
 
     def plan_id(self, e: Expression) -> int:
         """A plan id a column reference names: one of a relation translated before it."""
@@ -354,12 +357,17 @@ def _column(ctx: Context, args: list[Expression]) -> Connect:
 
 
 def _star(ctx: Context, args: list[Expression]) -> Connect:
+    """``*``, ``t.*`` or ``df["*"]``; ``df["t.*"]`` is, as in classic PySpark, the column
+    ``t.*`` of ``df`` (a field ``*`` of ``t``, which Spark finds in no struct)."""
     star = Connect.UnresolvedStar()
     target = _text(args[0]) if args else ""
     if len(args) > 1:
-        star.plan_id = ctx.plan_id(args[1])
         if target:
-            raise NotTranslatable("a star with both a target and a plan id")
+            attribute = Connect.UnresolvedAttribute(
+                unparsed_identifier=f"{target}.*", plan_id=ctx.plan_id(args[1])
+            )
+            return Connect(unresolved_attribute=attribute)
+        star.plan_id = ctx.plan_id(args[1])
     elif target:
         star.unparsed_target = f"{target}.*"
     return Connect(unresolved_star=star)

@@ -7,9 +7,12 @@ the planner builds the unresolved logical plan and ``Dataset.ofRows`` analyses i
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pyspark.sql import DataFrame
+from pyspark.sql import Column, DataFrame
+from pyspark.sql.connect.proto import expressions_pb2 as ce
 from pyspark.sql.connect.proto import relations_pb2 as cr
 
 from sparkflight.flight_server import jvm
@@ -24,6 +27,8 @@ PARSE_DEPTH = 100_000
 _HOLDER = "org.apache.spark.sql.connect.service.SessionHolder"
 _PLANNER = "org.apache.spark.sql.connect.planner.SparkConnectPlanner"
 _RELATION = "org.apache.spark.connect.proto.Relation"
+_EXPRESSION = "org.apache.spark.connect.proto.Expression"
+_EXPRESSION_UTILS = "org.apache.spark.sql.classic.ExpressionUtils"
 _CODED_INPUT = "org.sparkproject.connect.protobuf.CodedInputStream"
 _DATASET = "org.apache.spark.sql.classic.Dataset"
 
@@ -42,19 +47,27 @@ def _planner(session: Session) -> Any:
 
 
 def close(session: Session) -> None:
-    """Close the session's ``SessionHolder`` (its plan cache, cached DataFrames and
-    listeners), if it has one."""
+    """Close the session's ``SessionHolder`` (its plan cache, the DataFrames it keeps
+    (:func:`cached_dataframe`) and its listeners), if it has one."""
     planner, session.planner = session.planner, None
     if planner is not None:
-        planner.sessionHolder().close()
+        holder = planner.sessionHolder()
+        holder.dataFrameCache().clear()
+        holder.close()
+
+
+def _parsed(session: Session, message_class: str, message: Any) -> Any:
+    """The JVM's copy of a Spark Connect protobuf ``message``."""
+    spark = session.spark
+    stream = jvm.static(spark, _CODED_INPUT, "newInstance")(message.SerializeToString())
+    stream.setRecursionLimit(PARSE_DEPTH)
+    return jvm.static(spark, message_class, "parseFrom")(stream)
 
 
 def dataframe(session: Session, relation: cr.Relation) -> DataFrame:
     """The analysed DataFrame of a Spark Connect ``relation`` in ``session``."""
     spark = session.spark
-    stream = jvm.static(spark, _CODED_INPUT, "newInstance")(relation.SerializeToString())
-    stream.setRecursionLimit(PARSE_DEPTH)
-    parsed = jvm.static(spark, _RELATION, "parseFrom")(stream)
+    parsed = _parsed(session, _RELATION, relation)
     # What planning reads of the active session (its SQL conf, by which SQL text is
     # parsed) must be the session's, as in Spark Connect's own service. The planned root
     # goes into the session's plan cache, as Spark Connect's service puts it there: the
@@ -64,3 +77,45 @@ def dataframe(session: Session, relation: cr.Relation) -> DataFrame:
         plan = _planner(session).transformRelation(parsed, True)
         jdf = jvm.static(spark, _DATASET, "ofRows")(spark._jsparkSession, plan)
     return DataFrame(jdf, spark)
+
+
+def dataframe_on_inputs(session: Session, relation: cr.Relation) -> DataFrame:
+    """The DataFrame of ``relation``, planned over the analysed DataFrames of its inputs,
+    each planned first: as classic PySpark builds a DataFrame on the analysed DataFrame
+    before it, so that ``explain`` prints the same parsed plan."""
+    root = cr.Relation()
+    root.CopyFrom(relation)
+    message = getattr(root, root.WhichOneof("rel_type") or "")
+    holder = _planner(session).sessionHolder()
+    keys = []
+    try:
+        for field, value in message.ListFields():
+            if field.message_type is not cr.Relation.DESCRIPTOR or field.is_repeated:
+                continue
+            key = f"sparkflight-input-{uuid.uuid4().hex}"
+            holder.cacheDataFrameById(key, dataframe(session, value)._jdf)
+            keys.append(key)
+            value.Clear()
+            value.cached_remote_relation.relation_id = key
+        return dataframe(session, root)
+    finally:
+        for key in keys:
+            holder.removeCachedDataFrame(key)
+
+
+def column(session: Session, expression: ce.Expression) -> Column:
+    """The (unresolved) Column of a Spark Connect ``expression`` in ``session``."""
+    spark = session.spark
+    parsed = _parsed(session, _EXPRESSION, expression)
+    with jvm.active(spark):
+        catalyst = _planner(session).transformExpression(parsed)
+    return Column(jvm.static(spark, _EXPRESSION_UTILS, "column")(catalyst))
+
+
+def cached_dataframe(session: Session, key: str, build: Callable[[], DataFrame]) -> str:
+    """``key``, under which the session's planner keeps the DataFrame ``build`` makes (made
+    on first use), for a ``CachedRemoteRelation`` to name."""
+    holder = _planner(session).sessionHolder()
+    if not holder.dataFrameCache().containsKey(key):
+        holder.cacheDataFrameById(key, build()._jdf)
+    return key

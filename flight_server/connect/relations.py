@@ -9,7 +9,7 @@ in Spark Connect.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import reduce
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
@@ -30,7 +30,10 @@ from sparkflight.flight_server.connect.expressions import (
     expression,
     expressions,
     sort_field,
+    sort_order,
 )
+from sparkflight.flight_server.connect.literals import call, literal_expression
+from sparkflight.flight_server.connect.uploads import uploaded_relation_id
 from sparkflight.flight_server.errors import (
     INVALID_PLAN,
     UNSUPPORTED_RELATION,
@@ -350,11 +353,21 @@ def _range(ctx: Context, m: sf.RangeRelation) -> Relation:
 
 
 def _local(ctx: Context, m: sf.LocalRelation) -> Relation:
-    if m.WhichOneof("data") != "arrow_ipc" or not m.schema_json:
-        raise NotTranslatable("local data without Arrow IPC data and its schema")
+    """Local data: inline Arrow IPC data, or data uploaded by DoPut, which the session
+    keeps as a DataFrame that the plan names (Spark Connect's cached remote relation)."""
+    kind = m.WhichOneof("data")
     result = Relation()
+    if kind == "upload_id":
+        if ctx.session is None:
+            raise SparkFlightError(INVALID_PLAN, "uploaded data needs a session")
+        relation_id = uploaded_relation_id(ctx.session, m.upload_id, m.schema_json)
+        result.cached_remote_relation.relation_id = relation_id
+        return result
+    if kind != "arrow_ipc":
+        raise SparkFlightError(INVALID_PLAN, "LocalRelation without data")
     result.local_relation.data = m.arrow_ipc
-    result.local_relation.schema = m.schema_json
+    if m.schema_json:
+        result.local_relation.schema = m.schema_json
     return result
 
 
@@ -362,9 +375,8 @@ def _data_source(ctx: Context, m: sf.DataSourceRelation) -> Relation:
     """``spark.read``; a file source whose schema Spark infers is read with the schema the
     session keeps for its files (:mod:`sparkflight.flight_server.sources`)."""
     schema = m.schema
-    if not schema and m.format.lower() in sources.INFERRING_FORMATS:
-        if ctx.session is None or m.predicates:
-            raise NotTranslatable("a source whose schema Spark infers, outside a session")
+    inferring = m.format.lower() in sources.INFERRING_FORMATS and not m.predicates
+    if not schema and inferring and ctx.session is not None:
         schema = sources.inferred_schema(
             ctx.session, m.format, dict(m.options), list(m.paths)
         ).json()
@@ -377,6 +389,91 @@ def _data_source(ctx: Context, m: sf.DataSourceRelation) -> Relation:
     source.options.update(m.options)
     source.paths.extend(m.paths)
     source.predicates.extend(m.predicates)
+    return result
+
+
+def _changes(ctx: Context, m: sf.ChangesRelation) -> Relation:
+    result = Relation()
+    result.relation_changes.unparsed_identifier = m.table_name
+    result.relation_changes.options.update(m.options)
+    return result
+
+
+def _stream_source(ctx: Context, m: sf.StreamSourceRelation) -> Relation:
+    """``spark.readStream``: a streaming read of a source, of a table or of its changes."""
+    result = Relation()
+    if m.table_name:
+        if m.format or m.path or m.schema:
+            raise SparkFlightError(INVALID_PLAN, "a streaming table source has no format or path")
+        if m.changes:
+            changes = result.relation_changes
+            changes.unparsed_identifier = m.table_name
+            changes.options.update(m.options)
+            changes.is_streaming = True
+            if m.source_name:
+                raise SparkFlightError(INVALID_PLAN, "the changes of a table have no source name")
+            return result
+        result.read.named_table.unparsed_identifier = m.table_name
+        result.read.named_table.options.update(m.options)
+    else:
+        source = result.read.data_source
+        if m.format:
+            source.format = m.format
+        if m.schema:
+            source.schema = m.schema
+        source.options.update(m.options)
+        if m.path:
+            source.paths.append(m.path)
+    if m.source_name:
+        if m.table_name:
+            raise SparkFlightError(INVALID_PLAN, "a streaming table source has no source name")
+        result.read.data_source.source_name = m.source_name
+    result.read.is_streaming = True
+    return result
+
+
+def _copied(source: Message, target: Message) -> None:
+    """Copy the fields ``source`` sets into the fields of the same names of ``target``."""
+    for field, value in source.ListFields():
+        if field.message_type is not None and field.message_type.GetOptions().map_entry:
+            getattr(target, field.name).update(value)
+        elif field.message_type is not None:
+            _copied(value, getattr(target, field.name))
+        else:
+            setattr(target, field.name, value)
+
+
+def _default_collation(data_type: Message) -> Message:
+    """``data_type`` with the strings of the default collation left plain (``string``, not
+    ``string collate UTF8_BINARY``, as a schema given to PySpark names them)."""
+    for field, value in data_type.ListFields():
+        if field.message_type is None:
+            continue
+        for item in value if field.is_repeated else [value]:
+            _default_collation(item)
+    if data_type.DESCRIPTOR.name == "String" and data_type.collation == "UTF8_BINARY":
+        data_type.ClearField("collation")
+    return data_type
+
+
+_CATALOG_OPERATIONS = frozenset(Relation().catalog.DESCRIPTOR.fields_by_name)
+
+
+def _catalog(ctx: Context, m: sf.CatalogRelation) -> Relation:
+    """A ``spark.catalog`` operation: Spark Connect's planner runs it when it plans it."""
+    kind = m.WhichOneof("operation")
+    if kind is None or kind not in _CATALOG_OPERATIONS:
+        raise SparkFlightError(INVALID_PLAN, "CatalogRelation without a known operation")
+    result = Relation()
+    operation, target = getattr(m, kind), getattr(result.catalog, kind)
+    target.SetInParent()
+    if kind == "create_table" and operation.HasField("schema"):
+        schema = T.StructType.fromJson(json.loads(operation.schema))
+        target.schema.CopyFrom(_default_collation(pyspark_types_to_proto_types(schema)))
+        operation = type(operation)()
+        operation.CopyFrom(getattr(m, kind))
+        operation.ClearField("schema")
+    _copied(operation, target)
     return result
 
 
@@ -454,9 +551,7 @@ def _sample(ctx: Context, m: sf.SampleRelation, child: Relation) -> Relation:
             INVALID_PLAN, f"sample bounds {m.lower_bound} and {m.upper_bound} are not ordered"
         )
     weights, index = list(m.split_weights), m.split_index
-    if not weights:
-        if m.lower_bound != 0:
-            raise NotTranslatable("a sample between two bounds")
+    if not weights and m.lower_bound == 0:
         result = _into(
             "sample",
             child,
@@ -465,12 +560,14 @@ def _sample(ctx: Context, m: sf.SampleRelation, child: Relation) -> Relation:
             with_replacement=m.with_replacement,
         )
     else:
-        if not m.HasField("seed"):
-            raise NotTranslatable("a random split without a seed")
+        if not weights:  # the middle split of (lower, upper - lower, 1 - upper)
+            weights, index = [m.lower_bound, m.upper_bound - m.lower_bound, 1 - m.upper_bound], 1
         if not 0 <= index < len(weights):
             raise SparkFlightError(INVALID_PLAN, f"split index {index} of {len(weights)} splits")
         if any(w < 0 for w in weights) or sum(weights) <= 0:
-            raise NotTranslatable("split weights that are not positive")
+            raise SparkFlightError(
+                INVALID_PLAN, f"split weights {weights} must be non-negative with a positive sum"
+            )
         bounds = [0.0, *accumulate(w / sum(weights) for w in weights)]
         result = _into(
             "sample",
@@ -485,10 +582,30 @@ def _sample(ctx: Context, m: sf.SampleRelation, child: Relation) -> Relation:
     return result
 
 
+#: Substrait's ``SORT_DIRECTION_ASC_NULLS_FIRST``, Spark's default sort order.
+_ASCENDING_NULLS_FIRST = algebra_pb2.SortField.SORT_DIRECTION_ASC_NULLS_FIRST
+
+
+def _ascending(column: Connect) -> Connect:
+    """``column`` as a sort order, ascending unless it is one already (repartitionByRange)."""
+    if column.WhichOneof("expr_type") == "sort_order":
+        return column
+    return Connect(sort_order=sort_order(column, _ASCENDING_NULLS_FIRST))
+
+
 def _repartition(ctx: Context, m: sf.RepartitionRelation, child: Relation) -> Relation:
-    if m.by_id or m.by_range:
-        raise NotTranslatable("repartitioning by id or by range")
     columns = expressions(ctx, m.partition_expressions)
+    if m.by_id:
+        if not m.HasField("num_partitions") or len(columns) != 1:
+            raise SparkFlightError(
+                INVALID_PLAN, "repartitionById needs a number of partitions and one expression"
+            )
+        partition = Connect.DirectShufflePartitionID(child=columns[0])
+        columns = [Connect(direct_shuffle_partition_id=partition)]
+    elif m.by_range:
+        if not columns:
+            raise SparkFlightError(INVALID_PLAN, "repartitionByRange needs partition expressions")
+        columns = [_ascending(c) for c in columns]
     if columns:
         result = _into("repartition_by_expression", child, partition_exprs=columns)
         if m.HasField("num_partitions"):
@@ -529,10 +646,7 @@ def _group_aggregate(ctx: Context, m: sf.AggregateRelation, child: Relation) -> 
     if m.group_type == sf.AggregateRelation.GROUP_TYPE_PIVOT:
         aggregate.pivot.col.CopyFrom(expression(ctx, m.pivot_column))
         for value in m.pivot_values:
-            literal = expression(ctx, value)
-            if literal.WhichOneof("expr_type") != "literal":
-                raise NotTranslatable("a pivot value that is not a plain literal")
-            aggregate.pivot.values.append(literal.literal)
+            aggregate.pivot.values.append(_literal_value(expression(ctx, value)))
     return result
 
 
@@ -541,11 +655,98 @@ def _hint(ctx: Context, m: sf.HintRelation, child: Relation) -> Relation:
 
 
 def _observe(ctx: Context, m: sf.ObserveRelation, child: Relation) -> Relation:
-    if m.observation_id:
-        raise NotTranslatable("an Observation")
+    """``df.observe``; with an Observation, the session keeps the metrics Spark collects
+    under the name and the plan id of this relation (:func:`plan_relation` registers it
+    once the relation has its plan id)."""
     if not m.metrics:
         raise SparkFlightError(INVALID_PLAN, "observe needs at least one metric")
-    return _into("collect_metrics", child, name=m.name, metrics=expressions(ctx, m.metrics))
+    result = _into("collect_metrics", child, name=m.name, metrics=expressions(ctx, m.metrics))
+    if m.observation_id:
+        if ctx.session is None:
+            raise SparkFlightError(INVALID_PLAN, "an Observation needs a session")
+        ctx.observed.append((m.observation_id, result))
+    return result
+
+
+def _show_string(ctx: Context, m: sf.ShowStringRelation, child: Relation) -> Relation:
+    """``df.show()`` text (a ``show_string`` column) or ``_repr_html_`` (``html_string``)."""
+    if m.html:
+        return _into("html_string", child, num_rows=m.num_rows, truncate=m.truncate)
+    return _into(
+        "show_string", child, num_rows=m.num_rows, truncate=m.truncate, vertical=m.vertical
+    )
+
+
+def _stat_summary(ctx: Context, m: sf.StatSummaryRelation, child: Relation) -> Relation:
+    if m.describe:
+        return _into("describe", child, cols=list(m.columns))
+    return _into("summary", child, statistics=list(m.statistics))
+
+
+def _crosstab(ctx: Context, m: sf.StatCrosstabRelation, child: Relation) -> Relation:
+    return _into("crosstab", child, col1=m.col1, col2=m.col2)
+
+
+def _freq_items(ctx: Context, m: sf.StatFreqItemsRelation, child: Relation) -> Relation:
+    result = _into("freq_items", child, cols=list(m.columns))
+    if m.HasField("support"):
+        result.freq_items.support = m.support
+    return result
+
+
+def _approx_quantile(ctx: Context, m: sf.StatApproxQuantileRelation, child: Relation) -> Relation:
+    return _into(
+        "approx_quantile",
+        child,
+        cols=list(m.columns),
+        probabilities=list(m.probabilities),
+        relative_error=m.relative_error,
+    )
+
+
+def _sample_by(ctx: Context, m: sf.StatSampleByRelation, child: Relation) -> Relation:
+    if len(m.strata) != len(m.fractions):
+        raise SparkFlightError(INVALID_PLAN, "StatSampleByRelation strata and fractions differ")
+    fractions = [
+        cr.StatSampleBy.Fraction(stratum=_literal_value(literal_expression(s)), fraction=f)
+        for s, f in zip(m.strata, m.fractions, strict=True)
+    ]
+    return _into(
+        "sample_by", child, col=expression(ctx, m.column), fractions=fractions, seed=m.seed
+    )
+
+
+def _zip_with_index(ctx: Context, m: sf.ZipWithIndexRelation, child: Relation) -> Relation:
+    """``df.zipWithIndex``: every column, and the row's position (Spark's
+    ``distributed_sequence_id``)."""
+    index = Connect(
+        alias=Connect.Alias(expr=call("distributed_sequence_id"), name=[m.index_column])
+    )
+    star = Connect(unresolved_star=Connect.UnresolvedStar())
+    return _into("project", child, expressions=[star, index])
+
+
+def _literal_value(value: Connect) -> ce.Expression.Literal:
+    """The literal that ``value`` is: a plain literal, or an array, map or struct of
+    literals (which translate as calls of ``array``, ``map`` and ``struct``)."""
+    kind = value.WhichOneof("expr_type")
+    if kind == "literal":
+        return value.literal
+    if kind == "alias":
+        return _literal_value(value.alias.expr)
+    if kind == "cast":  # a whole-day interval; Spark casts the value where it is used
+        return _literal_value(value.cast.expr)
+    function = value.unresolved_function if kind == "unresolved_function" else None
+    items = [_literal_value(a) for a in function.arguments] if function is not None else []
+    name = function.function_name if function is not None else ""
+    Literal = ce.Expression.Literal
+    if name == "array" and items:
+        return Literal(array=Literal.Array(elements=items))
+    if name == "map" and items:
+        return Literal(map=Literal.Map(keys=items[0::2], values=items[1::2]))
+    if name == "struct" and items:
+        return Literal(struct=Literal.Struct(elements=items))
+    raise SparkFlightError(INVALID_PLAN, "a value that must be a literal is not one")
 
 
 def _transpose(ctx: Context, m: sf.TransposeRelation, child: Relation) -> Relation:
@@ -582,6 +783,9 @@ _LEAVES: dict[str, tuple[type[Message], _Leaf]] = {
         (sf.LocalRelation, _local),
         (sf.DataSourceRelation, _data_source),
         (sf.TableFunctionRelation, _table_function),
+        (sf.ChangesRelation, _changes),
+        (sf.StreamSourceRelation, _stream_source),
+        (sf.CatalogRelation, _catalog),
     )
 }
 
@@ -604,6 +808,47 @@ _SINGLES: dict[str, tuple[type[Message], _Single]] = {
         (sf.TailRelation, _tail),
         (sf.WatermarkRelation, _watermark),
         (sf.ToSchemaRelation, _to_schema),
+        (sf.ShowStringRelation, _show_string),
+        (sf.StatSummaryRelation, _stat_summary),
+        (sf.StatCrosstabRelation, _crosstab),
+        (sf.StatFreqItemsRelation, _freq_items),
+        (sf.StatApproxQuantileRelation, _approx_quantile),
+        (sf.StatSampleByRelation, _sample_by),
+        (sf.ZipWithIndexRelation, _zip_with_index),
+    )
+}
+
+
+def _zip(ctx: Context, m: sf.ZipRelation, left: Relation, right: Relation) -> Relation:
+    result = Relation()
+    result.zip.left.CopyFrom(left)
+    result.zip.right.CopyFrom(right)
+    return result
+
+
+def _nearest_by_join(
+    ctx: Context, m: sf.NearestByJoinRelation, left: Relation, right: Relation
+) -> Relation:
+    result = Relation()
+    join = result.nearest_by_join
+    join.left.CopyFrom(left)
+    join.right.CopyFrom(right)
+    join.ranking_expression.CopyFrom(expression(ctx, m.ranking_expression))
+    join.num_results = m.num_results
+    join.join_type = m.join_type or "inner"
+    join.mode = m.mode
+    join.direction = m.direction
+    return result
+
+
+_Binary = Callable[[Context, Any, Relation, Relation], Relation]
+
+#: Extension relations of two inputs by detail message.
+_BINARY: dict[str, tuple[type[Message], _Binary]] = {
+    message.DESCRIPTOR.full_name: (message, rule)
+    for message, rule in (
+        (sf.ZipRelation, _zip),
+        (sf.NearestByJoinRelation, _nearest_by_join),
     )
 }
 
@@ -628,7 +873,11 @@ def _extension_single(ctx: Context, rel: algebra_pb2.ExtensionSingleRel) -> Rela
 
 
 def _extension_multi(ctx: Context, rel: algebra_pb2.ExtensionMultiRel) -> Relation:
-    raise NotTranslatable("an extension relation of several inputs")
+    message, rule = _detail(_BINARY, rel.detail)
+    if len(rel.inputs) != 2:
+        name = rel.detail.TypeName()
+        raise SparkFlightError(INVALID_PLAN, f"{name} needs two inputs, got {len(rel.inputs)}")
+    return rule(ctx, message, relation(ctx, rel.inputs[0]), relation(ctx, rel.inputs[1]))
 
 
 _RELATIONS: dict[str, Callable[[Context, Any], Relation]] = {
@@ -654,23 +903,55 @@ def plan_relation(plan: plan_pb2.Plan, session: Session | None = None) -> Relati
     ctx = Context(read_declarations(plan), session)
     if root.WhichOneof("rel_type") == "root" and root.root.names:
         raise NotTranslatable("a root with names")
+    top = root.rel if root.WhichOneof("rel_type") == "rel" else root.root.input
     with recursion_room():
-        return relation(ctx, root.rel if root.WhichOneof("rel_type") == "rel" else root.root.input)
+        result = relation(ctx, top)
+    for observation_id, observed in ctx.observed:
+        metrics = observed.collect_metrics
+        assert session is not None  # _observe refuses an Observation without a session
+        session.observations.register(
+            session.spark, observation_id, metrics.name, observed.common.plan_id
+        )
+    return result
 
 
-def sql_relations(rel: Rel) -> list[Rel]:
-    """The relations of SQL text in ``rel`` (SQL text may run a command when planned)."""
-    found, pending = [], [rel]
-    sql = sf.SqlRelation.DESCRIPTOR.full_name
+def _relations(rel: Rel) -> Iterator[Rel]:
+    """``rel`` and every relation under it."""
+    pending = [rel]
     while pending:
         current = pending.pop()
         kind = current.WhichOneof("rel_type")
         if kind is None:
             continue
-        message = getattr(current, kind)
-        if kind == "extension_leaf" and message.detail.TypeName() == sql:
-            found.append(current)
-        for field, value in message.ListFields():
+        yield current
+        for field, value in getattr(current, kind).ListFields():
             if field.message_type is not None and field.message_type.full_name == "substrait.Rel":
                 pending.extend(value if field.is_repeated else [value])
-    return found
+
+
+#: The extension relations that may run a command when planned: SQL text, catalog calls.
+_COMMANDS = frozenset(m.DESCRIPTOR.full_name for m in (sf.SqlRelation, sf.CatalogRelation))
+
+
+def command_relations(rel: Rel) -> list[Rel]:
+    """The relations in ``rel`` that may run a command when planned (SQL text, catalog
+    operations): a plan that holds one is never planned twice."""
+    return [
+        r
+        for r in _relations(rel)
+        if r.WhichOneof("rel_type") == "extension_leaf"
+        and r.extension_leaf.detail.TypeName() in _COMMANDS
+    ]
+
+
+def expression_context(plan: plan_pb2.Plan, session: Session | None = None) -> Context:
+    """What expressions that travel next to ``plan`` translate in: the functions the plan
+    declares, and the plan ids of all its relations (which their columns may name)."""
+    ctx = Context(read_declarations(plan), session)
+    root = plan.relations[0]
+    top = root.rel if root.WhichOneof("rel_type") == "rel" else root.root.input
+    for rel in _relations(top):
+        plan_id = plan_id_of(rel)
+        if plan_id is not None:
+            ctx.plan_ids.add(plan_id.id)
+    return ctx

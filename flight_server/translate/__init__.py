@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from google.protobuf.message import DecodeError
@@ -10,28 +9,24 @@ from py4j.protocol import Py4JError, Py4JJavaError
 from pyspark.errors.exceptions.captured import CapturedException
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import types as T
-from pyspark.sql.functions import partitioning
 from substrait import plan_pb2
 from substrait.algebra_pb2 import Expression
 
 from sparkflight.flight_server.connect import NotTranslatable, planner
+from sparkflight.flight_server.connect.expressions import Context as ConnectContext
+from sparkflight.flight_server.connect.expressions import expression as connect_expression
 from sparkflight.flight_server.connect.expressions import origin_plan_id
 from sparkflight.flight_server.connect.relations import (
+    command_relations,
+    expression_context,
     find_plan_id,
     plan_id_of,
     plan_relation,
-    sql_relations,
 )
 from sparkflight.flight_server.errors import INVALID_PLAN, SparkFlightError, attribute, attributed
 from sparkflight.flight_server.limits import check_at_most, exceeded, message_depth
 from sparkflight.flight_server.sessions import Session
-from sparkflight.flight_server.translate.expressions import (
-    Context,
-    Frame,
-    Scope,
-    expression,
-    plain_value,
-)
+from sparkflight.flight_server.translate.expressions import Context
 from sparkflight.flight_server.translate.relations import relation
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.legacy import check_unknown_fields
@@ -42,8 +37,9 @@ __all__ = [
     "checked_plan",
     "parse_plan",
     "root_plan_id",
+    "translate_for_explain",
     "translate_plan",
-    "translate_with_expressions",
+    "plan_with_expressions",
 ]
 
 
@@ -113,27 +109,24 @@ def root_plan_id(plan: plan_pb2.Plan) -> sf.PlanId | None:
     return plan_id_of(root.rel if root.WhichOneof("rel_type") == "rel" else root.root.input)
 
 
-def translate_plan(
-    session: Session, plan: plan_pb2.Plan | bytes, stepwise: bool = False
-) -> DataFrame:
+def translate_plan(session: Session, plan: plan_pb2.Plan | bytes) -> DataFrame:
     """The DataFrame of ``plan`` in ``session`` (analysed by Spark, not run).
 
     A plan the Spark Connect translation covers is planned in one JVM call; an analysis
-    error names the DataFrame whose expression it is about. Any other plan and, if asked
-    (``stepwise``: ``explain`` then prints each step analysed, as classic PySpark does),
-    every plan is built step by step through PySpark's DataFrame API.
+    error names the DataFrame whose expression it is about. Any other plan is built step
+    by step through PySpark's DataFrame API.
     """
     plan = checked_plan(session, plan)
-    if stepwise:
-        return _translated(session, plan).df
     try:
         relation = plan_relation(plan, session)
     except NotTranslatable:
-        return _translated(session, plan).df
+        return _translated(session, plan)
     root = plan.relations[0]
-    sql = sql_relations(root.rel if root.WhichOneof("rel_type") == "rel" else root.root.input)
+    commands = command_relations(
+        root.rel if root.WhichOneof("rel_type") == "rel" else root.root.input
+    )
     try:
-        with attributed(plan_id_of(sql[0]) if len(sql) == 1 else None):
+        with attributed(plan_id_of(commands[0]) if len(commands) == 1 else None):
             return planner.dataframe(session, relation)
     except (Py4JJavaError, CapturedException) as exc:
         origin = _expression_origin(exc, plan)
@@ -162,66 +155,47 @@ def _expression_origin(exc: Exception, plan: plan_pb2.Plan) -> sf.PlanId | None:
     return None
 
 
+def translate_for_explain(session: Session, plan: bytes) -> DataFrame:
+    """The DataFrame of ``plan`` as :func:`translate_plan` makes it, its root planned over
+    its inputs' analysed DataFrames (:func:`planner.dataframe_on_inputs`): ``explain``
+    then prints what classic PySpark prints for the same program."""
+    checked = checked_plan(session, plan)
+    try:
+        relation = plan_relation(checked, session)
+    except NotTranslatable:
+        return _translated(session, checked)
+    return planner.dataframe_on_inputs(session, relation)
+
+
 @dataclass(frozen=True)
 class PlanWithExpressions:
     """A plan's DataFrame, and a translator of expressions over it that call the
-    functions the plan declares (the partitioning and condition of a V2 write)."""
+    functions the plan declares (the partitioning and condition of a V2 write, the
+    clauses of a MERGE): Spark Connect's planner makes each a Column."""
 
     df: DataFrame
-    ctx: Context
+    session: Session
+    ctx: ConnectContext
 
     def column(self, e: Expression) -> Column:
-        return expression(self.ctx, e, Scope(Frame(self.df)))
-
-    def partitioning(self, e: Expression) -> Column:
-        """A column or a partition transform (``years(col)``, ``bucket(n, col)``, ...)."""
-        if e.WhichOneof("rex_type") == "scalar_function":
-            function = e.scalar_function
-            transform = _TRANSFORMS.get(self.ctx.function(function.function_reference).base_name)
-            if transform is not None:
-                args = [a.value for a in function.arguments]
-                return transform(self, args)
-        return self.column(e)
+        """A column, or a partition transform (``years(col)``, ``bucket(n, col)``, ...),
+        which Spark's V2 writer reads from the function call it is."""
+        return planner.column(self.session, connect_expression(self.ctx, e))
 
 
-def _bucket(plan: PlanWithExpressions, args: list[Expression]) -> Column:
-    if len(args) != 2:
-        raise SparkFlightError(INVALID_PLAN, "bucket takes a number of buckets and a column")
-    count = plain_value(args[0])
-    if not isinstance(count, int):
-        raise SparkFlightError(INVALID_PLAN, "the number of buckets must be an integer literal")
-    return partitioning.bucket(count, plan.column(args[1]))
-
-
-def _unary(transform: Callable[[Column], Column]) -> Callable[..., Column]:
-    def apply(plan: PlanWithExpressions, args: list[Expression]) -> Column:
-        if len(args) != 1:
-            raise SparkFlightError(INVALID_PLAN, "a partition transform takes one column")
-        return transform(plan.column(args[0]))
-
-    return apply
-
-
-#: Partition transforms of ``partitionedBy``, by the function name they travel as.
-_TRANSFORMS: dict[str, Callable[[PlanWithExpressions, list[Expression]], Column]] = {
-    "years": _unary(partitioning.years),
-    "months": _unary(partitioning.months),
-    "days": _unary(partitioning.days),
-    "hours": _unary(partitioning.hours),
-    "bucket": _bucket,
-}
-
-
-def translate_with_expressions(session: Session, plan: bytes) -> PlanWithExpressions:
+def plan_with_expressions(session: Session, plan: bytes) -> PlanWithExpressions:
     """Translate ``plan``, keeping what expressions that travel next to it need."""
-    return _translated(session, plan)
+    checked = checked_plan(session, plan)
+    return PlanWithExpressions(
+        translate_plan(session, checked), session, expression_context(checked, session)
+    )
 
 
-def _translated(session: Session, plan: plan_pb2.Plan | bytes) -> PlanWithExpressions:
+def _translated(session: Session, plan: plan_pb2.Plan | bytes) -> DataFrame:
     plan = checked_plan(session, plan)
     ctx = Context.for_plan(session, plan, relation)
     try:
-        return PlanWithExpressions(_translate(ctx, plan), ctx)
+        return _translate(ctx, plan)
     except RecursionError:
         raise exceeded("plan_depth", session.limits.plan_depth or 0, "the plan's nesting") from None
 

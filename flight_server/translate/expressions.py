@@ -474,7 +474,7 @@ def _star(ctx: Context, fc: FunctionCall, scope: Scope | None) -> Column:
     args = _values(fc)
     target = plain_value(args[0]) if args else None
     if len(args) > 1:
-        return ctx.plan_frame(int(plain_value(args[1])))["*"]
+        return ctx.plan_frame(int(plain_value(args[1])))[f"{target}.*" if target else "*"]
     return jvm.function(ctx.spark, "col", f"{target}.*" if target else "*")
 
 

@@ -30,6 +30,7 @@ from sparkflight.flight_server.connect.relations import (
     plan_id_of,
     unpack,
 )
+from sparkflight.flight_server.connect.uploads import local_dataframe
 from sparkflight.flight_server.errors import (
     INVALID_PLAN,
     UNSUPPORTED_RELATION,
@@ -38,7 +39,6 @@ from sparkflight.flight_server.errors import (
 )
 from sparkflight.flight_server.spark_types import spark_schema
 from sparkflight.flight_server.translate import logical, python
-from sparkflight.flight_server.translate.catalog import catalog_dataframe
 from sparkflight.flight_server.translate.expressions import (
     Context,
     Frame,
@@ -428,41 +428,7 @@ def _local(ctx: Context, m: sf.LocalRelation, outer: Scope | None) -> DataFrame:
             raise SparkFlightError(INVALID_PLAN, f"malformed Arrow IPC data: {exc}") from None
     else:
         raise SparkFlightError(INVALID_PLAN, "LocalRelation without data")
-    return local_dataframe(ctx, table, schema_json)
-
-
-def _without_char_types(value: Any) -> Any:
-    """A JSON schema with char and varchar as string, which Arrow conversion requires."""
-    if isinstance(value, str):
-        return "string" if value.startswith(("char(", "varchar(")) else value
-    if isinstance(value, dict):
-        return {k: _without_char_types(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_without_char_types(v) for v in value]
-    return value
-
-
-def local_dataframe(ctx: Context, table: pa.Table, schema_json: str) -> DataFrame:
-    """A DataFrame of local Arrow data, typed by Spark's JSON schema when given."""
-    if not schema_json:
-        return ctx.spark.createDataFrame(table)
-    schema = T.StructType.fromJson(json.loads(schema_json))
-    if len(schema.fields) != table.num_columns:
-        raise SparkFlightError(
-            INVALID_PLAN,
-            f"schema has {len(schema.fields)} fields for {table.num_columns} columns of data",
-        )
-    table = table.rename_columns(schema.names)
-    arrow_schema = T.StructType.fromJson(_without_char_types(schema.jsonValue()))
-    df = ctx.spark.createDataFrame(table, schema=arrow_schema)
-    if arrow_schema == schema:
-        return df
-    return df.select(
-        *(
-            F.col(f"`{f.name}`").cast(f.dataType).alias(f.name, metadata=f.metadata)
-            for f in schema.fields
-        )
-    )
+    return local_dataframe(ctx.spark, table, schema_json)
 
 
 def _data_source(ctx: Context, m: sf.DataSourceRelation, outer: Scope | None) -> DataFrame:
@@ -496,36 +462,10 @@ def _jdbc_predicates(ctx: Context, m: sf.DataSourceRelation) -> DataFrame:
     return ctx.spark.read.jdbc(url, table, predicates=list(m.predicates), properties=options)
 
 
-def _stream_source(ctx: Context, m: sf.StreamSourceRelation, outer: Scope | None) -> DataFrame:
-    """``spark.readStream``: a streaming DataFrame of a source, a table or its changes."""
-    reader = ctx.spark.readStream
-    if m.source_name:
-        reader = reader.name(m.source_name)
-    if m.options:
-        reader = reader.options(**dict(m.options))
-    if m.table_name:
-        if m.format or m.path:
-            raise SparkFlightError(INVALID_PLAN, "a streaming table source has no format or path")
-        return reader.changes(m.table_name) if m.changes else reader.table(m.table_name)
-    if m.format:
-        reader = reader.format(m.format)
-    if m.schema:
-        reader = reader.schema(_schema_text(m.schema))
-    return reader.load(m.path or None)
-
-
-def _changes(ctx: Context, m: sf.ChangesRelation, outer: Scope | None) -> DataFrame:
-    return ctx.spark.read.options(**dict(m.options)).changes(m.table_name)
-
-
 def _schema_text(text: str) -> T.StructType | str:
     if text.lstrip().startswith("{"):
         return T.StructType.fromJson(json.loads(text))
     return text
-
-
-def _catalog(ctx: Context, m: sf.CatalogRelation, outer: Scope | None) -> DataFrame:
-    return catalog_dataframe(ctx.spark, m)
 
 
 _Leaf = Callable[[Context, Any, Scope | None], DataFrame]
@@ -650,47 +590,10 @@ def _hint(ctx: Context, m: sf.HintRelation, f: Frame, s: Scope) -> DataFrame:
     return f.df.hint(m.name, *(plain_value(p) for p in m.parameters))
 
 
-def _stat_summary(ctx: Context, m: sf.StatSummaryRelation, f: Frame, s: Scope) -> DataFrame:
-    if m.describe:
-        return f.df.describe(*m.columns)
-    return f.df.summary(*m.statistics)
-
-
-def _crosstab(ctx: Context, m: sf.StatCrosstabRelation, f: Frame, s: Scope) -> DataFrame:
-    return f.df.crosstab(m.col1, m.col2)
-
-
-def _freq_items(ctx: Context, m: sf.StatFreqItemsRelation, f: Frame, s: Scope) -> DataFrame:
-    support = m.support if m.HasField("support") else None
-    return f.df.freqItems(list(m.columns), support)
-
-
-def _approx_quantile(
-    ctx: Context, m: sf.StatApproxQuantileRelation, f: Frame, s: Scope
-) -> DataFrame:
-    quantiles = f.df.approxQuantile(list(m.columns), list(m.probabilities), m.relative_error)
-    schema = T.StructType(
-        [T.StructField("approx_quantile", T.ArrayType(T.ArrayType(T.DoubleType(), False), False))]
-    )
-    return ctx.spark.createDataFrame([(quantiles,)], schema)
-
-
-def _sample_by(ctx: Context, m: sf.StatSampleByRelation, f: Frame, s: Scope) -> DataFrame:
-    if len(m.strata) != len(m.fractions):
-        raise SparkFlightError(INVALID_PLAN, "StatSampleByRelation strata and fractions differ")
-    strata = [plain_value(algebra_pb2.Expression(literal=v)) for v in m.strata]
-    fractions = dict(zip(strata, m.fractions, strict=True))
-    return f.df.sampleBy(expression(ctx, m.column, s), fractions, m.seed)
-
-
 def _transpose(ctx: Context, m: sf.TransposeRelation, f: Frame, s: Scope) -> DataFrame:
     if m.HasField("index_column"):
         return f.df.transpose(expression(ctx, m.index_column, s))
     return f.df.transpose()
-
-
-def _zip_with_index(ctx: Context, m: sf.ZipWithIndexRelation, f: Frame, s: Scope) -> DataFrame:
-    return f.df.zipWithIndex(m.index_column)
 
 
 def _tail(ctx: Context, m: sf.TailRelation, f: Frame, s: Scope) -> DataFrame:
@@ -714,15 +617,6 @@ def _observe(ctx: Context, m: sf.ObserveRelation, f: Frame, s: Scope) -> DataFra
     if m.observation_id:
         return ctx.session.observations.attach(m.observation_id, f.df, m.name, *metrics)
     return f.df.observe(m.name, *metrics)
-
-
-def _show_string(ctx: Context, m: sf.ShowStringRelation, f: Frame, s: Scope) -> DataFrame:
-    if m.html:
-        text = f.df._jdf.htmlString(m.num_rows, m.truncate)
-    else:
-        text = f.df._jdf.showString(m.num_rows, m.truncate, m.vertical)
-    schema = T.StructType([T.StructField("show_string", T.StringType(), False)])
-    return ctx.spark.createDataFrame([(text,)], schema)
 
 
 def _map_partitions(ctx: Context, m: sf.MapPartitionsRelation, f: Frame, s: Scope) -> DataFrame:
@@ -782,9 +676,6 @@ _EXTENSIONS: dict[str, _Extension] = {
         _Extension(sf.TableFunctionRelation, leaf=_table_function),
         _Extension(sf.LocalRelation, leaf=_local),
         _Extension(sf.DataSourceRelation, leaf=_data_source),
-        _Extension(sf.CatalogRelation, leaf=_catalog),
-        _Extension(sf.ChangesRelation, leaf=_changes),
-        _Extension(sf.StreamSourceRelation, leaf=_stream_source),
         _Extension(sf.PythonTableFunctionRelation, leaf=_python_table_function),
         _Extension(sf.MapPartitionsRelation, single=_map_partitions),
         _Extension(sf.GroupMapRelation, single=_group_map),
@@ -800,15 +691,8 @@ _EXTENSIONS: dict[str, _Extension] = {
         _Extension(sf.AggregateRelation, single=_group_aggregate),
         _Extension(sf.HintRelation, single=_hint),
         _Extension(sf.ObserveRelation, single=_observe),
-        _Extension(sf.ShowStringRelation, single=_show_string),
-        _Extension(sf.StatSummaryRelation, single=_stat_summary),
-        _Extension(sf.StatCrosstabRelation, single=_crosstab),
-        _Extension(sf.StatFreqItemsRelation, single=_freq_items),
-        _Extension(sf.StatApproxQuantileRelation, single=_approx_quantile),
-        _Extension(sf.StatSampleByRelation, single=_sample_by),
         _Extension(sf.TransposeRelation, single=_transpose),
         _Extension(sf.TailRelation, single=_tail),
-        _Extension(sf.ZipWithIndexRelation, single=_zip_with_index),
         _Extension(sf.WatermarkRelation, single=_watermark),
         _Extension(sf.ToSchemaRelation, single=_to_schema),
     )
@@ -842,24 +726,6 @@ def _extension_single(
     return Frame(extension.single(ctx, message, frame, scope))
 
 
-def _zip(ctx: Context, m: sf.ZipRelation, left: Frame, right: Frame) -> DataFrame:
-    return left.df.zip(right.df)
-
-
-def _nearest_by_join(
-    ctx: Context, m: sf.NearestByJoinRelation, left: Frame, right: Frame
-) -> DataFrame:
-    ranking = expression(ctx, m.ranking_expression, None)
-    return left.df.nearestByJoin(
-        right.df,
-        ranking,
-        m.num_results,
-        m.mode,
-        m.direction,
-        joinType=m.join_type or "inner",
-    )
-
-
 def _cogroup_map(ctx: Context, m: sf.CoGroupMapRelation, left: Frame, right: Frame) -> DataFrame:
     left_keys = expressions(ctx, m.left_grouping_expressions, Scope(left))
     right_keys = expressions(ctx, m.right_grouping_expressions, Scope(right))
@@ -873,8 +739,6 @@ _Binary = Callable[[Context, Any, Frame, Frame], DataFrame]
 _BINARY: dict[str, tuple[type[Message], _Binary]] = {
     message.DESCRIPTOR.full_name: (message, rule)
     for message, rule in (
-        (sf.ZipRelation, _zip),
-        (sf.NearestByJoinRelation, _nearest_by_join),
         (sf.CoGroupMapRelation, _cogroup_map),
         (sf.StatefulGroupMapRelation, _stateful_group_map_with_initial_state),
     )

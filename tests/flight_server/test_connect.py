@@ -7,19 +7,29 @@ import os
 import pickle
 
 import pytest
+from google.protobuf import any_pb2
 from pyspark.sql import types as T
 from pyspark.sql.connect.proto import expressions_pb2 as ce
 from pyspark.sql.connect.proto import relations_pb2 as cr
-from substrait import plan_pb2
+from substrait import algebra_pb2, plan_pb2
 
 from sparkflight.client import functions as F
 from sparkflight.client import plan as P
-from sparkflight.client.expressions import SUBTREE_DEPTH, Call, ColumnRef, Literal, Subquery
+from sparkflight.client.expressions import (
+    SUBTREE_DEPTH,
+    Call,
+    ColumnRef,
+    Literal,
+    Star,
+    Subquery,
+)
 from sparkflight.client.pickling import pickled
 from sparkflight.flight_server.connect import NotTranslatable
 from sparkflight.flight_server.connect.expressions import origin_plan_id
 from sparkflight.flight_server.connect.python import udf_command
-from sparkflight.flight_server.connect.relations import plan_relation, sql_relations
+from sparkflight.flight_server.connect.relations import command_relations, plan_relation
+from sparkflight.flight_server.errors import SparkFlightError
+from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.subtrees import SubtreeError, inlined
 
 
@@ -112,7 +122,6 @@ def test_literals_keep_their_spark_type():
             ),
             id="subquery",
         ),
-        pytest.param(P.DataSource(format="parquet", paths=["/tmp/x"]), id="file source"),
     ],
 )
 def test_forms_not_translated_yet_say_so(relation: P.Relation):
@@ -120,13 +129,24 @@ def test_forms_not_translated_yet_say_so(relation: P.Relation):
         _connect(relation)
 
 
-def test_sql_text_is_found_anywhere_in_a_plan():
+def test_sql_text_and_catalog_calls_are_found_anywhere_in_a_plan():
     sql = P.Sql(query="SELECT 1 AS id")
     plan = inlined(P.to_plan(P.Filter(child=sql, condition=Literal(True))))
-    (found,) = sql_relations(plan.relations[0].root.input)
+    (found,) = command_relations(plan.relations[0].root.input)
     assert found.extension_leaf.detail.TypeName() == "sparkflight.v1.SqlRelation"
+    detail = any_pb2.Any()
+    detail.Pack(sf.CatalogRelation(current_database=sf.CatalogRelation.CurrentDatabase()))
+    catalog = algebra_pb2.Rel(extension_leaf=algebra_pb2.ExtensionLeafRel(detail=detail))
+    listed = algebra_pb2.Rel(filter=algebra_pb2.FilterRel(input=catalog))
+    (found,) = command_relations(listed)
+    assert found.extension_leaf.detail.TypeName() == "sparkflight.v1.CatalogRelation"
     plain = inlined(P.to_plan(P.Filter(child=P.Range(end=1), condition=Literal(True))))
-    assert sql_relations(plain.relations[0].root.input) == []
+    assert command_relations(plain.relations[0].root.input) == []
+
+
+def test_a_file_source_outside_a_session_leaves_its_schema_to_spark():
+    source = _connect(P.DataSource(format="parquet", paths=["/tmp/x"])).read.data_source
+    assert (source.format, list(source.paths), source.schema) == ("parquet", ["/tmp/x"], "")
 
 
 def _chain(steps: int) -> P.Relation:
@@ -306,3 +326,61 @@ def test_the_clients_common_programs_are_planned_in_one_call(spark):
             plan_relation(inlined(parsed))
         except NotTranslatable as exc:
             pytest.fail(f"{name}: {exc}")
+
+
+def test_a_sample_between_two_bounds_is_the_middle_split_of_one_seed():
+    sample = _connect(P.Sample(child=P.Range(end=10), lower_bound=0.2, fraction=0.5, seed=3))
+    assert (sample.sample.lower_bound, sample.sample.upper_bound) == pytest.approx((0.2, 0.5))
+    assert sample.sample.deterministic_order
+    assert sample.sample.seed == 3
+    with pytest.raises(SparkFlightError, match="split weights"):
+        _connect(P.Sample(child=P.Range(end=10), split_weights=[-1.0, 2.0], seed=1))
+
+
+def test_range_repartitioning_sorts_ascending_unless_told():
+    by_range = P.Repartition(
+        child=P.Range(end=10),
+        num_partitions=2,
+        expressions=[ColumnRef("id"), F.desc("id")._expr],
+        by_range=True,
+    )
+    first, second = _connect(by_range).repartition_by_expression.partition_exprs
+    assert first.sort_order.direction == ce.Expression.SortOrder.SORT_DIRECTION_ASCENDING
+    assert first.sort_order.null_ordering == ce.Expression.SortOrder.SORT_NULLS_FIRST
+    assert second.sort_order.direction == ce.Expression.SortOrder.SORT_DIRECTION_DESCENDING
+    by_id = P.Repartition(
+        child=P.Range(end=10), num_partitions=3, expressions=[ColumnRef("id")], by_id=True
+    )
+    (partition,) = _connect(by_id).repartition_by_expression.partition_exprs
+    assert (
+        partition.direct_shuffle_partition_id.child.unresolved_attribute.unparsed_identifier == "id"
+    )
+
+
+def test_sample_by_strata_and_pivot_values_are_literals_even_when_nested():
+    sampled = _connect(
+        P.SampleBy(child=P.Range(end=10), column=ColumnRef("id"), fractions=[(1, 0.5), (2, 1.0)])
+    ).sample_by
+    assert [f.stratum.integer for f in sampled.fractions] == [1, 2]
+    values = [Literal([1, 2]), Literal(5)]
+    pivoted = P.Aggregate(
+        child=P.Range(end=10),
+        group_type="pivot",
+        grouping=[ColumnRef("id")],
+        aggregates=[F.count("id")._expr],
+        pivot_column=ColumnRef("id"),
+        pivot_values=values,
+    )
+    first, second = _connect(pivoted).aggregate.pivot.values
+    assert [e.integer for e in first.array.elements] == [1, 2]
+    assert second.integer == 5
+
+
+def test_a_star_of_a_dataframe_with_a_target_is_that_column_as_classic_names_it():
+    source = P.Range(end=1)
+    top = _connect(P.Project(child=source, expressions=[Star(target="s", plan_id=source.plan_id)]))
+    (column,) = [
+        e for e in top.project.expressions if e.WhichOneof("expr_type") != "unresolved_star"
+    ]
+    assert column.unresolved_attribute.unparsed_identifier == "s.*"
+    assert column.unresolved_attribute.plan_id == source.plan_id
