@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
+from itertools import count
 from typing import TYPE_CHECKING
 
 from google.protobuf.message import DecodeError
@@ -21,6 +23,7 @@ from pyspark.sql.connect.types import pyspark_types_to_proto_types
 from substrait import algebra_pb2
 
 from sparkflight.flight_server.connect import NotTranslatable
+from sparkflight.flight_server.connect.columns import Columns
 from sparkflight.flight_server.connect.literals import alias, call, literal_expression
 from sparkflight.flight_server.connect.python import udf_call
 from sparkflight.flight_server.errors import (
@@ -37,12 +40,31 @@ from sparkflight.plans.extensions import EXPRESSIONS_URN, SPARK_FUNCTIONS_URN, F
 from sparkflight.plans.functions import spark_name_for
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from pyspark.sql.connect.proto import relations_pb2 as cr
+
     from sparkflight.flight_server.sessions import Session
 
 Expression = algebra_pb2.Expression
 FunctionArgument = algebra_pb2.FunctionArgument
 Connect = ce.Expression
 Sort = ce.Expression.SortOrder
+
+
+#: Where the plan ids this translation gives relations start (the client's count up from 0).
+FIRST_PLAN_ID = 1 << 48
+
+
+@dataclass
+class Scope:
+    """What the expressions of one relation see: its input's columns, the subqueries they
+    hold (to travel beside the relation, as Spark Connect's ``WithRelations``), and the
+    qualifier the input takes when a subquery references it from inside."""
+
+    columns: Columns
+    subqueries: list[cr.Relation] = field(default_factory=list)
+    qualifier: str | None = None
 
 
 #: Whether a session runs plain Python UDFs through Arrow.
@@ -73,6 +95,53 @@ class Context:
 
     #: The variables of the lambdas being translated (innermost last).
     lambda_variables: list[str] = field(default_factory=list)
+    #: The scopes of the relations whose expressions are being translated (innermost
+    #: last): one per subquery boundary, as Substrait's outer references count them.
+    scopes: list[Scope] = field(default_factory=list)
+    #: ``Plan.version.producer``, for the few layouts where producers differ from the spec.
+    producer: str = ""
+    #: Translates the relation of a subquery (set by the relations module).
+    relation: Callable[[Context, algebra_pb2.Rel], cr.Relation] | None = None
+    #: Plan ids this translation gives relations that have none.
+    fresh_ids: Iterator[int] = field(default_factory=lambda: count(FIRST_PLAN_ID))
+
+    @property
+    def from_datafusion(self) -> bool:
+        return "datafusion" in self.producer.lower()
+
+    @contextmanager
+    def scope(self, columns: Columns) -> Iterator[Scope]:
+        """Expressions translated inside see ``columns`` as their input."""
+        scope = Scope(columns)
+        self.scopes.append(scope)
+        try:
+            yield scope
+        finally:
+            self.scopes.pop()
+
+    def column(self, ordinal: int, steps_out: int = 0) -> Connect:
+        """Column ``ordinal`` of the input ``steps_out`` subquery boundaries out."""
+        if not 0 <= steps_out < len(self.scopes):
+            raise SparkFlightError(INVALID_PLAN, "field reference outside of any input relation")
+        scope = self.scopes[-1 - steps_out]
+        columns = scope.columns()
+        if not 0 <= ordinal < len(columns):
+            raise SparkFlightError(
+                INVALID_PLAN,
+                f"field reference {ordinal} is out of range: the input has {len(columns)} columns",
+            )
+        ref = columns[ordinal]
+        if not steps_out:
+            return ref.expression()
+        names = [c.name for c in columns]
+        if names.count(ref.name) != 1:
+            raise SparkFlightError(
+                INVALID_PLAN,
+                f"an outer reference to column {ordinal}, whose name repeats in the outer query",
+            )
+        if scope.qualifier is None:
+            scope.qualifier = f"_outer{next(self.fresh_ids)}"
+        return ref.qualified(scope.qualifier)
 
     def function(self, anchor: int) -> FunctionRef:
         ref = self.functions.get(anchor)
@@ -450,11 +519,15 @@ def _python_udf(ctx: Context, args: list[Expression]) -> Connect:
     return udf_call(message, expressions(ctx, args[1:]), arrow)
 
 
-def _not_yet(name: str) -> Callable[[Context, list[Expression]], Connect]:
-    def build(ctx: Context, args: list[Expression]) -> Connect:
-        raise NotTranslatable(f"the {name} form")
-
-    return build
+def _outer(ctx: Context, args: list[Expression]) -> Connect:
+    """``outer(column)``: Spark resolves a name a subquery lacks in the enclosing query, as
+    Spark Connect sends ``col.outer()``; a column of a named DataFrame would resolve by plan
+    id, which Spark does not look for outside the subquery."""
+    value = expression(ctx, args[0])
+    attribute = value.unresolved_attribute
+    if value.WhichOneof("expr_type") == "unresolved_attribute" and attribute.HasField("plan_id"):
+        raise NotTranslatable("an outer reference to a column of a named DataFrame")
+    return value
 
 
 _FORMS: dict[str, Callable[[Context, list[Expression]], Connect]] = {
@@ -473,7 +546,7 @@ _FORMS: dict[str, Callable[[Context, list[Expression]], Connect]] = {
     "metadata_column": _metadata_column,
     "lambda": _lambda,
     "lambda_variable": _lambda_variable,
-    "outer": _not_yet("outer"),
+    "outer": _outer,
     "python_udf": _python_udf,
 }
 
@@ -664,8 +737,92 @@ def _nested(ctx: Context, e: Expression) -> Connect:
     raise SparkFlightError(INVALID_PLAN, f"unsupported nested expression {kind!r}")
 
 
+# ------------------------------------------------------- references, subqueries
+
+
+def _selection(ctx: Context, e: Expression) -> Connect:
+    """A field reference: a column of the input (or of an enclosing query's input) by
+    ordinal, then any struct fields, list elements and map keys inside it."""
+    ref = e.selection
+    if ref.WhichOneof("reference_type") != "direct_reference":
+        raise SparkFlightError(INVALID_PLAN, "masked field references are not supported")
+    root = ref.WhichOneof("root_type")
+    if root == "expression":
+        return _segments(expression(ctx, ref.expression), ref.direct_reference)
+    if root not in ("root_reference", "outer_reference"):
+        raise SparkFlightError(INVALID_PLAN, f"unsupported field reference root {root!r}")
+    steps = ref.outer_reference.steps_out if root == "outer_reference" else 0
+    if root == "outer_reference" and steps == 0:
+        raise SparkFlightError(INVALID_PLAN, "outer references by relation id are not supported")
+    segment = ref.direct_reference
+    if segment.WhichOneof("reference_type") != "struct_field":
+        raise SparkFlightError(INVALID_PLAN, "a field reference must start with a struct field")
+    column = ctx.column(segment.struct_field.field, steps)
+    return _segments(column, segment.struct_field.child)
+
+
+def _segments(value: Connect, segment: Expression.ReferenceSegment) -> Connect:
+    """Nested reference segments: a struct field by ordinal, a list element, a map key."""
+    while kind := segment.WhichOneof("reference_type"):
+        if kind == "struct_field":
+            raise NotTranslatable("a reference to a nested struct field by ordinal")
+        if kind == "list_element":
+            value = call("get", value, _int_literal(segment.list_element.offset))
+            segment = segment.list_element.child
+        else:
+            key = literal_expression(segment.map_key.map_key)
+            value = Connect(
+                unresolved_extract_value=Connect.UnresolvedExtractValue(child=value, extraction=key)
+            )
+            segment = segment.map_key.child
+    return value
+
+
+_Subquery = ce.SubqueryExpression
+_Predicate = Expression.Subquery.SetPredicate
+
+
+def _subquery_plan(ctx: Context, rel: algebra_pb2.Rel) -> int:
+    """Translate a subquery's relation (its outer references one boundary further out) and
+    keep it beside the relation whose expression holds it; its plan id names it."""
+    if ctx.relation is None or not ctx.scopes:
+        raise SparkFlightError(INVALID_PLAN, "a subquery outside of any relation")
+    translated = ctx.relation(ctx, rel)
+    if not translated.common.HasField("plan_id"):
+        translated.common.plan_id = next(ctx.fresh_ids)
+    ctx.scopes[-1].subqueries.append(translated)
+    return translated.common.plan_id
+
+
+def _subquery(ctx: Context, e: Expression) -> Connect:
+    s = e.subquery
+    kind = s.WhichOneof("subquery_type")
+    if kind == "scalar":
+        plan_id = _subquery_plan(ctx, s.scalar.input)
+        found = _Subquery(plan_id=plan_id, subquery_type=_Subquery.SUBQUERY_TYPE_SCALAR)
+    elif kind == "set_predicate" and s.set_predicate.predicate_op == _Predicate.PREDICATE_OP_EXISTS:
+        plan_id = _subquery_plan(ctx, s.set_predicate.tuples)
+        found = _Subquery(plan_id=plan_id, subquery_type=_Subquery.SUBQUERY_TYPE_EXISTS)
+    elif kind == "set_predicate" and s.set_predicate.predicate_op == _Predicate.PREDICATE_OP_UNIQUE:
+        raise SparkFlightError(INVALID_PLAN, "UNIQUE subqueries are not supported")
+    elif kind == "in_predicate":
+        needles = expressions(ctx, s.in_predicate.needles)
+        plan_id = _subquery_plan(ctx, s.in_predicate.haystack)
+        found = _Subquery(
+            plan_id=plan_id, subquery_type=_Subquery.SUBQUERY_TYPE_IN, in_subquery_values=needles
+        )
+    else:
+        raise SparkFlightError(
+            INVALID_PLAN,
+            f"unsupported subquery {kind!r}: Spark has no set comparison (ANY/ALL) subquery",
+        )
+    return Connect(subquery_expression=found)
+
+
 _EXPRESSIONS: dict[str, Callable[[Context, Expression], Connect]] = {
     "literal": _literal,
+    "selection": _selection,
+    "subquery": _subquery,
     "scalar_function": _scalar_function,
     "window_function": _window_function,
     "if_then": _if_then,
