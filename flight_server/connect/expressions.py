@@ -23,7 +23,7 @@ from pyspark.sql.connect.types import pyspark_types_to_proto_types
 from substrait import algebra_pb2
 
 from sparkflight.flight_server.connect import NotTranslatable
-from sparkflight.flight_server.connect.columns import Columns
+from sparkflight.flight_server.connect.columns import Columns, quoted
 from sparkflight.flight_server.connect.literals import alias, call, literal_expression
 from sparkflight.flight_server.connect.python import udf_call
 from sparkflight.flight_server.errors import (
@@ -278,10 +278,27 @@ def _is_distinct_from(name: str, args: list[Connect], fc: FunctionCall) -> Conne
     return call("not", call("<=>", *args))
 
 
-def _one_argument_trim(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
-    if len(args) != 1:
-        raise NotTranslatable(f"{name} with trim characters")
-    return call(name, *args)
+def _trim(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
+    """Substrait's trims take the characters second; Spark's ``ltrim``, ``rtrim`` and
+    ``trim`` take them first."""
+    return call(name, *reversed(args)) if len(args) == 2 else call(name, *args)
+
+
+def _truncate(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
+    """Numeric ``trunc(x[, scale])``: rounding toward zero, in the declared output type
+    (Spark's ``trunc`` truncates dates)."""
+    value = args[0]
+    scale = args[1] if len(args) > 1 else _int_literal(0)
+    truncated = call(
+        "when",
+        call(">=", value, _int_literal(0)),
+        call("floor", value, scale),
+        call("ceil", value, scale),
+    )
+    if getattr(fc.output_type, "WhichOneof", lambda _: None)("kind") is None:
+        return truncated
+    spark = pyspark_types_to_proto_types(spark_type(fc.output_type))
+    return Connect(cast=Connect.Cast(expr=truncated, type=spark))
 
 
 def _int_argument(position: int) -> _Standard:
@@ -318,10 +335,6 @@ def _distribution(population: str) -> _Standard:
     return build
 
 
-def _unsupported(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
-    raise NotTranslatable(f"standard function {name!r}")
-
-
 #: Standard functions that are more than a call of their Spark twin, by Spark name.
 _STANDARD_RULES: dict[str, _Standard] = {
     "/": _divide,
@@ -336,10 +349,10 @@ _STANDARD_RULES: dict[str, _Standard] = {
     "is_false": _truth_test(False, negated=False),
     "is_not_true": _truth_test(True, negated=True),
     "is_not_false": _truth_test(False, negated=True),
-    "ltrim": _one_argument_trim,
-    "rtrim": _one_argument_trim,
-    "trim": _one_argument_trim,
-    "trunc": _unsupported,
+    "ltrim": _trim,
+    "rtrim": _trim,
+    "trim": _trim,
+    "trunc": _truncate,
     "stddev_samp": _distribution("stddev_pop"),
     "var_samp": _distribution("var_pop"),
     "ntile": _int_argument(0),
@@ -621,9 +634,75 @@ def aggregate_function(
     ctx: Context, f: algebra_pb2.AggregateFunction, condition: Expression | None = None
 ) -> Connect:
     """An aggregate call; a measure's filter keeps only the rows where it holds."""
+    fc = aggregate_call(f, condition)
     if f.sorts:
-        raise NotTranslatable("an aggregate with sorts")
-    return function_call(ctx, aggregate_call(f, condition))
+        return _ordered_aggregate(ctx, fc, f.sorts)
+    return function_call(ctx, fc)
+
+
+#: Substrait's sort directions in SQL.
+_SQL_DIRECTIONS: dict[int, str] = {
+    1: "ASC NULLS FIRST",
+    2: "ASC NULLS LAST",
+    3: "DESC NULLS FIRST",
+    4: "DESC NULLS LAST",
+}
+
+
+def _ordered_aggregate(
+    ctx: Context, fc: FunctionCall, sorts: Sequence[algebra_pb2.SortField]
+) -> Connect:
+    """``f(...) WITHIN GROUP (ORDER BY ...)``, which Spark Connect's protobuf cannot say,
+    as SQL text over the input's columns (by names that pick one column) and literals."""
+    ref = ctx.function(fc.anchor)
+    if ref.urn == EXPRESSIONS_URN:
+        raise SparkFlightError(
+            INVALID_PLAN, f"{ref.name!r} is not an aggregate function", function=ref.name
+        )
+    name = ref.name if ref.urn == SPARK_FUNCTIONS_URN else spark_name_for(ref.name)
+    args = ", ".join(_sql_operand(ctx, v) for v in fc.values)
+    order = []
+    for sort in sorts:
+        direction = _SQL_DIRECTIONS.get(sort.direction if sort.HasField("direction") else 0)
+        if direction is None:
+            raise SparkFlightError(
+                INVALID_PLAN, "only ASC/DESC NULLS FIRST/LAST sorts are supported"
+            )
+        order.append(f"{_sql_operand(ctx, sort.expr)} {direction}")
+    distinct = "DISTINCT " if fc.distinct else ""
+    text = f"{quoted(name)}({distinct}{args}) WITHIN GROUP (ORDER BY {', '.join(order)})"
+    return Connect(expression_string=Connect.ExpressionString(expression=text))
+
+
+#: Literal kinds whose SQL text is their Python value's.
+_SQL_NUMBERS = frozenset({"i8", "i16", "i32", "i64", "boolean"})
+
+
+def _sql_operand(ctx: Context, e: Expression) -> str:
+    """An argument of an ordered aggregate as SQL: an input column or a plain literal."""
+    kind = e.WhichOneof("rex_type")
+    if kind == "literal":
+        literal_kind = e.literal.WhichOneof("literal_type")
+        if literal_kind == "string":
+            escaped = e.literal.string.replace("\\", "\\\\").replace("'", "\\'")
+            return f"'{escaped}'"
+        if literal_kind in _SQL_NUMBERS:
+            return str(getattr(e.literal, literal_kind)).upper()
+    segment = e.selection.direct_reference
+    if (
+        kind == "selection"
+        and e.selection.WhichOneof("root_type") == "root_reference"
+        and segment.WhichOneof("reference_type") == "struct_field"
+        and not segment.struct_field.HasField("child")
+        and ctx.scopes
+    ):
+        columns = ctx.scopes[-1].columns()
+        ordinal = segment.struct_field.field
+        if 0 <= ordinal < len(columns):
+            name = columns[ordinal].name
+            if name is not None and [c.name for c in columns].count(name) == 1:
+                return quoted(name)
+    raise NotTranslatable("an ordered aggregate of other than input columns and literals")
 
 
 def sort_field(ctx: Context, sort: algebra_pb2.SortField) -> Sort:
@@ -641,13 +720,16 @@ FRAMELESS = frozenset(
 _Boundary = Connect.Window.WindowFrame.FrameBoundary
 
 
-def _boundary(bound: Expression.WindowFunction.Bound, lower: bool, default: str) -> _Boundary:
+def _boundary(bound: Expression.WindowFunction.Bound, rows: bool, default: str) -> _Boundary:
+    """A frame boundary; a row offset is an int, as Spark wants it."""
     kind = bound.WhichOneof("kind") or default
     if kind == "current_row":
         return _Boundary(current_row=True)
     if kind == "unbounded":
         return _Boundary(unbounded=True)
     offset = -bound.preceding.offset if kind == "preceding" else bound.following.offset
+    if rows and -(2**31) <= offset < 2**31:
+        return _Boundary(value=_int_literal(offset))
     return _Boundary(value=Connect(literal=Connect.Literal(long=offset)))
 
 
@@ -673,9 +755,9 @@ def _window_function(ctx: Context, e: Expression) -> Connect:
             if rows
             else Connect.Window.WindowFrame.FRAME_TYPE_RANGE
         )
-        frame.lower.CopyFrom(_boundary(w.lower_bound, True, "unbounded"))
+        frame.lower.CopyFrom(_boundary(w.lower_bound, rows, "unbounded"))
         upper_default = "current_row" if w.sorts else "unbounded"
-        frame.upper.CopyFrom(_boundary(w.upper_bound, False, upper_default))
+        frame.upper.CopyFrom(_boundary(w.upper_bound, rows, upper_default))
     return Connect(window=window)
 
 
@@ -686,15 +768,29 @@ def _literal(ctx: Context, e: Expression) -> Connect:
     return literal_expression(e.literal)
 
 
+def _is_simple_case(clauses: Sequence[Expression.IfThen.IfClause]) -> bool:
+    """DataFusion's ``CASE x WHEN ...``: a first clause with the operand and no result."""
+    return len(clauses) > 1 and not clauses[0].HasField("then") and clauses[0].HasField("if")
+
+
 def _if_then(ctx: Context, e: Expression) -> Connect:
     clauses = list(e.if_then.ifs)
     if not clauses:
         raise SparkFlightError(INVALID_PLAN, "IfThen without any clause")
+    operand = None
+    if _is_simple_case(clauses):
+        operand = expression(ctx, getattr(clauses[0], "if"))
+        clauses = clauses[1:]
     args: list[Connect] = []
     for position, clause in enumerate(clauses):
         if not clause.HasField("if") or not clause.HasField("then"):
-            raise NotTranslatable(f"IfThen clause {position} without a condition or result")
-        args += [expression(ctx, getattr(clause, "if")), expression(ctx, clause.then)]
+            raise SparkFlightError(
+                INVALID_PLAN, f"IfThen clause {position} lacks its condition or its result"
+            )
+        condition = expression(ctx, getattr(clause, "if"))
+        if operand is not None:
+            condition = call("=", operand, condition)
+        args += [condition, expression(ctx, clause.then)]
     if e.if_then.HasField("else"):
         args.append(expression(ctx, getattr(e.if_then, "else")))
     return call("when", *args)

@@ -54,7 +54,6 @@ if TYPE_CHECKING:
     from sparkflight.flight_server.sessions import Session
 
 Rel = algebra_pb2.Rel
-Expression = algebra_pb2.Expression
 Relation = cr.Relation
 Connect = ce.Expression
 
@@ -223,9 +222,7 @@ def _read_virtual(
     schema = spark_schema(read.base_schema)
     names = schema.fieldNames()
     table = read.virtual_table
-    rows = [list(row.fields) for row in table.expressions] + [
-        [Expression(literal=v) for v in row.fields] for row in table.values
-    ]
+    rows = [list(row.fields) for row in table.expressions]
     result = Relation()
     if not rows:
         result.local_relation.schema = schema.json()
