@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from pyspark.sql import types as T
 from pyspark.sql.connect.proto import expressions_pb2 as ce
 from substrait import type_pb2
 
@@ -35,6 +36,8 @@ class Ref:
 
     name: str | None
     plan_id: int
+    #: Its Spark type, where the plan or Spark says it (for references to nested fields).
+    data_type: T.DataType | None = None
 
     def expression(self) -> Connect:
         """The column as Spark Connect resolves it: by name within its relation."""
@@ -67,10 +70,21 @@ def quoted(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
-def anchored(names: Sequence[str | None], plan_id: int) -> list[Ref]:
+def anchored(
+    names: Sequence[str | None], plan_id: int, types: Sequence[T.DataType | None] = ()
+) -> list[Ref]:
     """Columns named ``names`` in relation ``plan_id``; a repeated name picks none."""
     counts = Counter(names)
-    return [Ref(n if n is not None and counts[n] == 1 else None, plan_id) for n in names]
+    kinds = list(types) or [None] * len(names)
+    return [
+        Ref(n if n is not None and counts[n] == 1 else None, plan_id, t)
+        for n, t in zip(names, kinds, strict=True)
+    ]
+
+
+def of_schema(schema: T.StructType, plan_id: int) -> list[Ref]:
+    """The columns of a relation of ``schema``."""
+    return anchored(schema.fieldNames(), plan_id, [f.dataType for f in schema.fields])
 
 
 def known(refs: list[Ref]) -> Columns:

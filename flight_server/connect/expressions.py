@@ -119,8 +119,9 @@ class Context:
         finally:
             self.scopes.pop()
 
-    def column(self, ordinal: int, steps_out: int = 0) -> Connect:
-        """Column ``ordinal`` of the input ``steps_out`` subquery boundaries out."""
+    def column(self, ordinal: int, steps_out: int = 0) -> tuple[Connect, T.DataType | None]:
+        """Column ``ordinal`` of the input ``steps_out`` subquery boundaries out, and its
+        type if known."""
         if not 0 <= steps_out < len(self.scopes):
             raise SparkFlightError(INVALID_PLAN, "field reference outside of any input relation")
         scope = self.scopes[-1 - steps_out]
@@ -132,7 +133,7 @@ class Context:
             )
         ref = columns[ordinal]
         if not steps_out:
-            return ref.expression()
+            return ref.expression(), ref.data_type
         names = [c.name for c in columns]
         if names.count(ref.name) != 1:
             raise SparkFlightError(
@@ -141,7 +142,7 @@ class Context:
             )
         if scope.qualifier is None:
             scope.qualifier = f"_outer{next(self.fresh_ids)}"
-        return ref.qualified(scope.qualifier)
+        return ref.qualified(scope.qualifier), ref.data_type
 
     def function(self, anchor: int) -> FunctionRef:
         ref = self.functions.get(anchor)
@@ -844,7 +845,7 @@ def _selection(ctx: Context, e: Expression) -> Connect:
         raise SparkFlightError(INVALID_PLAN, "masked field references are not supported")
     root = ref.WhichOneof("root_type")
     if root == "expression":
-        return _segments(expression(ctx, ref.expression), ref.direct_reference)
+        raise SparkFlightError(INVALID_PLAN, "field references into expressions are not supported")
     if root not in ("root_reference", "outer_reference"):
         raise SparkFlightError(INVALID_PLAN, f"unsupported field reference root {root!r}")
     steps = ref.outer_reference.steps_out if root == "outer_reference" else 0
@@ -853,23 +854,40 @@ def _selection(ctx: Context, e: Expression) -> Connect:
     segment = ref.direct_reference
     if segment.WhichOneof("reference_type") != "struct_field":
         raise SparkFlightError(INVALID_PLAN, "a field reference must start with a struct field")
-    column = ctx.column(segment.struct_field.field, steps)
-    return _segments(column, segment.struct_field.child)
+    column, data_type = ctx.column(segment.struct_field.field, steps)
+    return _segments(column, data_type, segment.struct_field.child)
 
 
-def _segments(value: Connect, segment: Expression.ReferenceSegment) -> Connect:
-    """Nested reference segments: a struct field by ordinal, a list element, a map key."""
+def _extracted(value: Connect, key: Connect) -> Connect:
+    return Connect(
+        unresolved_extract_value=Connect.UnresolvedExtractValue(child=value, extraction=key)
+    )
+
+
+def _segments(
+    value: Connect, data_type: T.DataType | None, segment: Expression.ReferenceSegment
+) -> Connect:
+    """Nested reference segments: a struct field by ordinal (its name from the column's
+    type), a list element, a map key."""
     while kind := segment.WhichOneof("reference_type"):
         if kind == "struct_field":
-            raise NotTranslatable("a reference to a nested struct field by ordinal")
-        if kind == "list_element":
-            value = call("get", value, _int_literal(segment.list_element.offset))
+            ordinal = segment.struct_field.field
+            if not isinstance(data_type, T.StructType):
+                raise NotTranslatable("a struct field by ordinal of a column of unknown type")
+            if not 0 <= ordinal < len(data_type.fields):
+                raise SparkFlightError(
+                    INVALID_PLAN, f"no struct field {ordinal} in {data_type.simpleString()}"
+                )
+            found = data_type.fields[ordinal]
+            value, data_type = _extracted(value, _string_literal(found.name)), found.dataType
+            segment = segment.struct_field.child
+        elif kind == "list_element":
+            value = _extracted(value, _int_literal(segment.list_element.offset))
+            data_type = data_type.elementType if isinstance(data_type, T.ArrayType) else None
             segment = segment.list_element.child
         else:
-            key = literal_expression(segment.map_key.map_key)
-            value = Connect(
-                unresolved_extract_value=Connect.UnresolvedExtractValue(child=value, extraction=key)
-            )
+            value = _extracted(value, literal_expression(segment.map_key.map_key))
+            data_type = data_type.valueType if isinstance(data_type, T.MapType) else None
             segment = segment.map_key.child
     return value
 

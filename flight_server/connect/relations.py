@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from functools import reduce
+from functools import cache, reduce
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
@@ -23,13 +23,14 @@ from pyspark.sql.connect.types import pyspark_types_to_proto_types
 from substrait import algebra_pb2, plan_pb2
 
 from sparkflight.flight_server import sources
-from sparkflight.flight_server.connect import NotTranslatable
+from sparkflight.flight_server.connect import NotTranslatable, planner
 from sparkflight.flight_server.connect.columns import (
     Columns,
     Ref,
     anchored,
     fresh_name,
     known,
+    of_schema,
     quoted,
     top_level_names,
     unknown,
@@ -202,11 +203,39 @@ def _read_named(ctx: Context, read: algebra_pb2.ReadRel, plan_id: int) -> tuple[
     result = Relation()
     result.read.named_table.unparsed_identifier = identifier
     if read.base_schema.names:
-        return result, known(anchored(top_level_names(read.base_schema), plan_id))
+        return result, _base_columns(read, plan_id)
+    return result, _analysed(ctx, result, plan_id)
+
+
+def _base_columns(read: algebra_pb2.ReadRel, plan_id: int) -> Columns:
+    """The columns a read's base schema names (and types, where Spark has them)."""
+    names = top_level_names(read.base_schema)
+    try:
+        schema = spark_schema(read.base_schema)
+    except SparkFlightError:
+        return known(anchored(names, plan_id))
+    return known(of_schema(schema, plan_id))
+
+
+def _analysed(
+    ctx: Context, result: Relation, plan_id: int, sql: sf.SqlRelation | None = None
+) -> Columns:
+    """The columns of a relation whose output the plan does not say, as Spark's analysis
+    of it says, on first use. SQL text is analysed only as a query nested in another, so
+    that a command in it is refused rather than run."""
     session = ctx.session
     if session is None:
-        return result, unknown(f"table {identifier} read without its schema")
-    return result, lambda: anchored(session.spark.table(identifier).columns, plan_id)
+        return unknown("a relation whose output only Spark can say, outside a session")
+    query = Relation()
+    query.CopyFrom(result)
+    if sql is not None and query.WhichOneof("rel_type") == "sql":
+        query.sql.query = f"SELECT * FROM (\n{sql.query}\n)"
+
+    @cache
+    def analyse() -> list[Ref]:
+        return of_schema(planner.dataframe(session, query).schema, plan_id)
+
+    return analyse
 
 
 def _one_row() -> Relation:
@@ -226,7 +255,7 @@ def _read_virtual(
     result = Relation()
     if not rows:
         result.local_relation.schema = schema.json()
-        return result, known(anchored(names, plan_id))
+        return result, known(of_schema(schema, plan_id))
     structs = []
     with ctx.scope(unknown("a row of values")):
         for row in rows:
@@ -239,7 +268,7 @@ def _read_virtual(
             named = (alias(v, n) for v, n in zip(values, names, strict=True))
             structs.append(call("struct", *named))
     result = _into("project", _one_row(), expressions=[call("inline", call("array", *structs))])
-    return result, known(anchored(names, plan_id))
+    return result, known(of_schema(schema, plan_id))
 
 
 #: Substrait's file formats as Spark's data sources.
@@ -286,8 +315,8 @@ def _read_files(ctx: Context, read: algebra_pb2.ReadRel, plan_id: int) -> tuple[
 
     result = reduce(union, reads)
     if read.base_schema.names:
-        return result, known(anchored(top_level_names(read.base_schema), plan_id))
-    return result, unknown("files read without their schema")
+        return result, _base_columns(read, plan_id)
+    return result, _analysed(ctx, result, plan_id)
 
 
 _READS: dict[str, Callable[[Context, algebra_pb2.ReadRel, int], tuple[Relation, Columns]]] = {
@@ -372,8 +401,8 @@ def _project(ctx: Context, rel: algebra_pb2.ProjectRel, plan_id: int) -> tuple[R
         values = expressions(ctx, rel.expressions)
     source = _qualified(source, scope)
     if annotation(rel, sf.ProjectExpressionsOnly) is not None:
-        result = _into("project", source, expressions=values)
-        return _with_subqueries(result, scope), unknown("a selection of named columns")
+        result = _with_subqueries(_into("project", source, expressions=values), scope)
+        return result, _analysed(ctx, result, plan_id)
     try:
         inputs = columns()
     except NotTranslatable:  # an input whose columns are not known: Spark names them
@@ -480,7 +509,7 @@ def _aggregate(
         )
     result = _with_subqueries(result, scope)
     if inputs is None:
-        return result, unknown("an aggregate of unknown columns")
+        return result, _analysed(ctx, result, plan_id)
     return result, known(key_refs + refs)
 
 
@@ -575,7 +604,7 @@ def _join(ctx: Context, rel: algebra_pb2.JoinRel, plan_id: int) -> tuple[Relatio
     scope = Scope(both)
     if using is not None:
         join.using_columns.extend(using.column_names)
-        output = unknown("a join on named columns")
+        output = unknown("a join on named columns")  # replaced once the join is built
     else:
         if rel.HasField("expression"):
             with ctx.scope(both) as scope:
@@ -589,6 +618,8 @@ def _join(ctx: Context, rel: algebra_pb2.JoinRel, plan_id: int) -> tuple[Relatio
     join.right.CopyFrom(left if swapped else right)
     join.join_type = join_type
     result = _with_subqueries(result, scope)
+    if using is not None:
+        output = _analysed(ctx, result, plan_id)
     if rel.HasField("post_join_filter"):
         with ctx.scope(output) as after:
             condition = expression(ctx, rel.post_join_filter)
@@ -972,8 +1003,9 @@ def _extension_leaf(
 ) -> tuple[Relation, Columns]:
     message, rule = _detail(_LEAVES, rel.detail)
     with ctx.scope(unknown("a relation without input")) as scope:
-        result = rule(ctx, message)
-    return _with_subqueries(result, scope), unknown(f"a {rel.detail.TypeName()}")
+        result = _with_subqueries(rule(ctx, message), scope)
+    sql = message if isinstance(message, sf.SqlRelation) else None
+    return result, _analysed(ctx, result, plan_id, sql)
 
 
 def _extension_single(
@@ -985,7 +1017,10 @@ def _extension_single(
         result = rule(ctx, message, child)
     if scope.qualifier is not None:
         raise NotTranslatable("an outer reference by ordinal into an extension relation")
-    return _with_subqueries(result, scope), unknown(f"a {rel.detail.TypeName()}")
+    result = _with_subqueries(result, scope)
+    if sql_relations(rel.input):
+        return result, unknown("a relation over SQL text")
+    return result, _analysed(ctx, result, plan_id)
 
 
 def _extension_multi(
