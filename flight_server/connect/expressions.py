@@ -98,6 +98,9 @@ class Context:
     #: The scopes of the relations whose expressions are being translated (innermost
     #: last): one per subquery boundary, as Substrait's outer references count them.
     scopes: list[Scope] = field(default_factory=list)
+    #: Whether the plan's root names its output columns, so that the names of columns
+    #: computed on the way are free to choose.
+    renamed_output: bool = False
     #: ``Plan.version.producer``, for the few layouts where producers differ from the spec.
     producer: str = ""
     #: Translates the relation of a subquery (set by the relations module).
@@ -797,6 +800,23 @@ def _if_then(ctx: Context, e: Expression) -> Connect:
     return call("when", *args)
 
 
+def _switch(ctx: Context, e: Expression) -> Connect:
+    """``CASE match WHEN literal THEN value ... ELSE value END``."""
+    s = e.switch_expression
+    if not s.ifs:
+        raise SparkFlightError(INVALID_PLAN, "SwitchExpression without any case")
+    match = expression(ctx, s.match)
+    args: list[Connect] = []
+    for case in s.ifs:
+        args += [
+            call("=", match, literal_expression(getattr(case, "if"))),
+            expression(ctx, case.then),
+        ]
+    if s.HasField("else"):
+        args.append(expression(ctx, getattr(s, "else")))
+    return call("when", *args)
+
+
 def _singular_or_list(ctx: Context, e: Expression) -> Connect:
     s = e.singular_or_list
     return call("in", expression(ctx, s.value), *expressions(ctx, s.options))
@@ -940,6 +960,7 @@ _EXPRESSIONS: dict[str, Callable[[Context, Expression], Connect]] = {
     "scalar_function": _scalar_function,
     "window_function": _window_function,
     "if_then": _if_then,
+    "switch_expression": _switch,
     "singular_or_list": _singular_or_list,
     "cast": _cast,
     "nested": _nested,

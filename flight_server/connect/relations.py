@@ -374,25 +374,51 @@ def _plain_reference(e: algebra_pb2.Expression) -> int | None:
 
 
 def _named_outputs(
+    ctx: Context,
     values: list[Connect],
     sources: list[algebra_pb2.Expression],
     inputs: list[Ref],
     taken: set[str],
     first: int,
     plan_id: int,
-) -> tuple[list[Connect], list[Ref]]:
-    """Computed columns, each named (a reference to an input column stays that column)."""
-    named, refs = [], []
+) -> tuple[list[Connect], list[Ref | None]]:
+    """Computed columns and how they are picked: a reference to an input column stays that
+    column; another column is named here where the plan's root renames its output anyway,
+    and keeps the name Spark gives it (known once Spark says it, :func:`_filled`) where
+    not."""
+    named: list[Connect] = []
+    refs: list[Ref | None] = []
     for position, (value, source) in enumerate(zip(values, sources, strict=True), start=first):
         ordinal = _plain_reference(source)
         if ordinal is not None and 0 <= ordinal < len(inputs):
             named.append(value)
             refs.append(inputs[ordinal])
-            continue
-        name = fresh_name(position, taken)
-        named.append(alias(value, name))
-        refs.append(Ref(name, plan_id))
+        elif ctx.renamed_output:
+            name = fresh_name(position, taken)
+            named.append(alias(value, name))
+            refs.append(Ref(name, plan_id))
+        else:
+            named.append(value)
+            refs.append(None)
     return named, refs
+
+
+def _filled(ctx: Context, result: Relation, plan_id: int, refs: list[Ref | None]) -> Columns:
+    """``refs``, the columns not known (``None``) named as Spark's analysis names them."""
+    if all(r is not None for r in refs):
+        return known([r for r in refs if r is not None])
+    analysed = _analysed(ctx, result, plan_id)
+
+    @cache
+    def columns() -> list[Ref]:
+        spark = analysed()
+        if len(spark) != len(refs):
+            raise SparkFlightError(
+                INVALID_PLAN, f"a relation of {len(spark)} columns where the plan says {len(refs)}"
+            )
+        return [r if r is not None else s for r, s in zip(refs, spark, strict=True)]
+
+    return columns
 
 
 def _project(ctx: Context, rel: algebra_pb2.ProjectRel, plan_id: int) -> tuple[Relation, Columns]:
@@ -410,10 +436,12 @@ def _project(ctx: Context, rel: algebra_pb2.ProjectRel, plan_id: int) -> tuple[R
         result = _into("project", source, expressions=[star, *values])
         return _with_subqueries(result, scope), unknown("a projection of unknown columns")
     taken = {c.name for c in inputs if c.name is not None}
-    named, refs = _named_outputs(values, list(rel.expressions), inputs, taken, len(inputs), plan_id)
+    named, refs = _named_outputs(
+        ctx, values, list(rel.expressions), inputs, taken, len(inputs), plan_id
+    )
     star = Connect(unresolved_star=Connect.UnresolvedStar())
-    result = _into("project", source, expressions=[star, *named])
-    return _with_subqueries(result, scope), known(inputs + refs)
+    result = _with_subqueries(_into("project", source, expressions=[star, *named]), scope)
+    return result, _filled(ctx, result, plan_id, [*inputs, *refs])
 
 
 def _named(measure: Connect, name: str) -> Connect:
@@ -468,21 +496,25 @@ def _aggregate(
     source = _qualified(source, scope)
     inputs = _maybe(columns)
     taken = {c.name for c in inputs or [] if c.name is not None}
-    key_refs: list[Ref] = []
+    key_refs: list[Ref | None] = [None] * len(keys)
     if inputs is not None:
-        key_columns, key_refs = _named_keys(keys, key_columns, inputs, taken, plan_id, len(sets))
+        key_columns, key_refs = _named_keys(
+            ctx, keys, key_columns, inputs, taken, plan_id, len(sets)
+        )
     first = len(keys)
     measure_names = names[first:] + [""] * len(measures)
-    refs = []
+    refs: list[Ref | None] = []
     for position, (measure, name) in enumerate(zip(measures, measure_names, strict=False)):
-        if not name and inputs is not None:
+        if not name and ctx.renamed_output:
             name = fresh_name(first + position, taken)
-        refs.append(Ref(name or None, plan_id))
+        refs.append(Ref(name, plan_id) if name else None)
         measures[position] = _named(measure, name)
     if len(sets) > 1:
-        name = fresh_name(first + len(measures), taken)
-        index = alias(_grouping_set_index(key_columns, members), name)
-        index_ref = Ref(name, plan_id)
+        index = _grouping_set_index(key_columns, members)
+        index_ref = None
+        if ctx.renamed_output:
+            name = fresh_name(first + len(measures), taken)
+            index, index_ref = alias(index, name), Ref(name, plan_id)
         if ctx.from_datafusion:  # DataFusion's layout: keys, grouping set index, measures
             measures, refs = [index, *measures], [index_ref, *refs]
         else:
@@ -508,9 +540,7 @@ def _aggregate(
             aggregate_expressions=measures,
         )
     result = _with_subqueries(result, scope)
-    if inputs is None:
-        return result, _analysed(ctx, result, plan_id)
-    return result, known(key_refs + refs)
+    return result, _filled(ctx, result, plan_id, [*key_refs, *refs])
 
 
 def _maybe(columns: Columns) -> list[Ref] | None:
@@ -521,26 +551,26 @@ def _maybe(columns: Columns) -> list[Ref] | None:
 
 
 def _named_keys(
+    ctx: Context,
     keys: list[algebra_pb2.Expression],
     values: list[Connect],
     inputs: list[Ref],
     taken: set[str],
     plan_id: int,
     set_count: int,
-) -> tuple[list[Connect], list[Ref]]:
+) -> tuple[list[Connect], list[Ref | None]]:
     """Grouping keys and how the aggregate's output picks them: a key that is an input
     column stays that column (of several grouping sets, a column of the aggregate, which
     Spark makes anew); other keys are named."""
     if set_count <= 1:
-        return _named_outputs(values, keys, inputs, taken, 0, plan_id)
-    refs = []
+        return _named_outputs(ctx, values, keys, inputs, taken, 0, plan_id)
+    names = []
     for key in keys:
         ordinal = _plain_reference(key)
         if ordinal is None or not 0 <= ordinal < len(inputs):
             raise NotTranslatable("a grouping set of a computed expression")
-        refs.append(Ref(inputs[ordinal].name, plan_id))
-    names = [r.name for r in refs]
-    return values, [Ref(r.name if names.count(r.name) == 1 else None, plan_id) for r in refs]
+        names.append(inputs[ordinal].name)
+    return values, list(anchored(names, plan_id))
 
 
 def _sort(ctx: Context, rel: algebra_pb2.SortRel, plan_id: int) -> tuple[Relation, Columns]:
@@ -1051,6 +1081,7 @@ def plan_relation(plan: plan_pb2.Plan, session: Session | None = None) -> Relati
     root = plan.relations[0]
     ctx = Context(read_declarations(plan), session, producer=plan.version.producer)
     ctx.relation = relation
+    ctx.renamed_output = root.WhichOneof("rel_type") == "root" and bool(root.root.names)
     with recursion_room():
         if root.WhichOneof("rel_type") == "rel":
             return relation(ctx, root.rel)

@@ -365,13 +365,15 @@ def test_a_self_join_references_each_side_by_the_plan_id_of_its_read():
 
 
 def test_a_computed_column_is_named_and_picked_by_the_projection_that_makes_it():
+    """Where the root renames the output anyway (else it keeps the name Spark gives it)."""
     project = algebra_pb2.Rel()
     project.project.input.CopyFrom(_table("t", "k", "_c2"))
     project.project.expressions.extend([_call(1, _field(0), _field(1)), _field(0)])
     kept = algebra_pb2.Rel()
     kept.filter.input.CopyFrom(project)
     kept.filter.condition.CopyFrom(_call(1, _field(2), _field(3)))
-    top = plan_relation(_standard_plan(kept, functions=("equal:i64_i64",)))
+    names = ("k", "c", "sum", "k2")
+    top = plan_relation(_standard_plan(kept, *names, functions=("equal:i64_i64",))).to_df.input
 
     made = top.filter.input
     star, computed, reference = made.project.expressions
@@ -434,3 +436,32 @@ def test_an_outer_reference_qualifies_the_enclosing_input():
     inner_condition = subquery.filter.condition.unresolved_function
     assert _attribute(inner_condition.arguments[1]) == (f"`{qualifier}`.`v`", None)
     assert _attribute(inner_condition.arguments[0]) == ("`k`", subquery.filter.input.common.plan_id)
+
+
+def test_a_lateral_join_is_sparks_lateral_join_and_its_outer_columns_stay_names():
+    left = P.Range(end=3)
+    right = P.Project(
+        child=P.Range(end=2),
+        expressions=[(F.col("id").outer() + F.col("id"))._expr],
+    )
+    top = _connect(P.Join(left=left, right=right, how="left", lateral=True))
+    lateral = top.lateral_join
+    assert lateral.join_type == cr.Join.JOIN_TYPE_LEFT_OUTER
+    assert lateral.left.common.plan_id == left.plan_id
+    (value,) = lateral.right.project.expressions
+    outer, inner = value.unresolved_function.arguments
+    assert _attribute(outer) == ("id", None) and _attribute(inner) == ("id", None)
+
+
+def test_an_ordered_aggregate_is_sql_text_over_input_columns():
+    aggregate = algebra_pb2.Rel()
+    aggregate.aggregate.input.CopyFrom(_table("t", "k", "v"))
+    measure = aggregate.aggregate.measures.add().measure
+    measure.function_reference = 1
+    measure.arguments.add().value.CopyFrom(_field(1))
+    measure.arguments.add().value.literal.string = "it's"
+    measure.sorts.add(expr=_field(0), direction=3)
+    top = plan_relation(_standard_plan(aggregate, functions=("string_agg:str_str",)))
+    (measure_value,) = top.aggregate.aggregate_expressions
+    text = measure_value.expression_string.expression
+    assert text == "`string_agg`(`v`, 'it\\'s') WITHIN GROUP (ORDER BY `k` DESC NULLS FIRST)"
