@@ -226,13 +226,14 @@ def _analysed(
     session = ctx.session
     if session is None:
         return unknown("a relation whose output only Spark can say, outside a session")
-    query = Relation()
-    query.CopyFrom(result)
-    if sql is not None and query.WhichOneof("rel_type") == "sql":
-        query.sql.query = f"SELECT * FROM (\n{sql.query}\n)"
 
     @cache
     def analyse() -> list[Ref]:
+        query = result
+        if sql is not None and result.WhichOneof("rel_type") == "sql":
+            query = Relation()
+            query.CopyFrom(result)
+            query.sql.query = f"SELECT * FROM (\n{sql.query}\n)"
         return of_schema(planner.dataframe(session, query).schema, plan_id)
 
     return analyse
