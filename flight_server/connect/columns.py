@@ -139,3 +139,36 @@ def _top_level(names: list[str], types: list[type_pb2.Type]) -> Iterator[str]:
         position += 1 + _nested_names(data_type)
     if position != len(names):
         raise SparkFlightError(INVALID_PLAN, "NamedStruct has more names than fields")
+
+
+def _nested_spark_names(data_type: T.DataType) -> int:
+    """How many names a Spark type's nested struct fields take in a depth-first list."""
+    if isinstance(data_type, T.StructType):
+        return sum(1 + _nested_spark_names(f.dataType) for f in data_type.fields)
+    if isinstance(data_type, T.ArrayType):
+        return _nested_spark_names(data_type.elementType)
+    if isinstance(data_type, T.MapType):
+        return _nested_spark_names(data_type.keyType) + _nested_spark_names(data_type.valueType)
+    return 0
+
+
+def top_level(names: list[str], columns: list[Ref]) -> list[str]:
+    """The top-level names of a root's depth-first ``names`` of ``columns``."""
+    if len(names) == len(columns):
+        return names
+    if any(c.data_type is None for c in columns):
+        raise NotTranslatable("root names of nested fields of columns of unknown type")
+    result, position = [], 0
+    for column in columns:
+        assert column.data_type is not None
+        if position >= len(names):
+            break
+        result.append(names[position])
+        position += 1 + _nested_spark_names(column.data_type)
+    if position != len(names) or len(result) != len(columns):
+        raise SparkFlightError(
+            INVALID_PLAN,
+            f"RelRoot names {len(names)} names, which do not name the relation's "
+            f"{len(columns)} columns and their nested fields",
+        )
+    return result

@@ -32,6 +32,7 @@ from sparkflight.flight_server.connect.columns import (
     known,
     of_schema,
     quoted,
+    top_level,
     top_level_names,
     unknown,
 )
@@ -485,8 +486,8 @@ def _aggregate(
             indexes.append(keys.index(e))
         members.append(indexes)
     names = list(rel.common.hint.output_names)
-    if any(names[: len(keys)]):
-        raise NotTranslatable("output names on grouping keys")
+    if any(names[: len(keys)]) and len(sets) > 1:
+        raise NotTranslatable("output names on the grouping keys of grouping sets")
     source, columns = translated(ctx, rel.input)
     with ctx.scope(columns) as scope:
         key_columns = expressions(ctx, keys)
@@ -502,6 +503,10 @@ def _aggregate(
         key_columns, key_refs = _named_keys(
             ctx, keys, key_columns, inputs, taken, plan_id, len(sets)
         )
+    for position, name in enumerate(names[: len(keys)]):
+        if name:
+            key_columns[position] = alias(key_columns[position], name)
+            key_refs[position] = Ref(name, plan_id)
     first = len(keys)
     measure_names = names[first:] + [""] * len(measures)
     refs: list[Ref | None] = []
@@ -1090,9 +1095,7 @@ def plan_relation(plan: plan_pb2.Plan, session: Session | None = None) -> Relati
     names = list(root.root.names)
     if not names:
         return result
-    width = len(columns())
-    if len(names) != width:
-        raise NotTranslatable("root names of nested struct fields")
+    names = top_level(names, columns())
     renamed = Relation()
     renamed.to_df.input.CopyFrom(result)
     renamed.to_df.column_names.extend(names)

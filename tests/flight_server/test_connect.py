@@ -465,3 +465,25 @@ def test_an_ordered_aggregate_is_sql_text_over_input_columns():
     (measure_value,) = top.aggregate.aggregate_expressions
     text = measure_value.expression_string.expression
     assert text == "`string_agg`(`v`, 'it\\'s') WITHIN GROUP (ORDER BY `k` DESC NULLS FIRST)"
+
+
+def test_root_names_skip_the_names_of_nested_fields():
+    read = _table("t", "k")
+    struct = read.read.base_schema.struct.types.add().struct
+    struct.types.add().string.SetInParent()
+    read.read.base_schema.names.extend(["s", "inner"])
+    top = plan_relation(_standard_plan(read, "key", "record", "field"))
+    assert list(top.to_df.column_names) == ["key", "record"]
+    with pytest.raises(SparkFlightError, match="RelRoot names"):
+        plan_relation(_standard_plan(read, "key", "record", "field", "extra"))
+
+
+def test_output_names_on_grouping_keys_name_them():
+    aggregate = algebra_pb2.Rel()
+    aggregate.aggregate.input.CopyFrom(_table("t", "k", "v"))
+    aggregate.aggregate.grouping_expressions.append(_field(1))
+    aggregate.aggregate.groupings.add().expression_references.append(0)
+    aggregate.aggregate.common.hint.output_names.append("group")
+    top = plan_relation(_standard_plan(aggregate))
+    (key,) = top.deduplicate.input.project.expressions
+    assert list(key.alias.name) == ["group"]
