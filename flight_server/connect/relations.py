@@ -3,7 +3,9 @@
 One rule per standard relation type (:data:`_RELATIONS`) and one per sparkflight extension
 relation detail (:data:`_LEAVES`, :data:`_SINGLES`). :func:`relation` carries each
 relation's plan id over, so that ``df["col"]`` resolves against the DataFrame it names, as
-in Spark Connect.
+in Spark Connect; a relation without one gets a fresh plan id, by which the ordinal field
+references of other producers pick its columns (:mod:`.columns`). Each rule returns the
+relation and its output columns.
 """
 
 from __future__ import annotations
@@ -550,6 +552,7 @@ def _aggregate(
 
 
 def _maybe(columns: Columns) -> list[Ref] | None:
+    """``columns``, or ``None`` where they are not known without Spark."""
     try:
         return columns()
     except NotTranslatable:
