@@ -643,22 +643,23 @@ def _join(ctx: Context, rel: algebra_pb2.JoinRel, plan_id: int) -> tuple[Relatio
     scope = Scope(both)
     if using is not None:
         join.using_columns.extend(using.column_names)
-        output = unknown("a join on named columns")  # replaced once the join is built
-    else:
-        if rel.HasField("expression"):
-            with ctx.scope(both) as scope:
-                join.join_condition.CopyFrom(expression(ctx, rel.expression))
-            if scope.qualifier is not None:
-                raise NotTranslatable("a subquery in a join condition referencing both sides")
-        output = both
-        if join_type in _ONE_SIDED:
-            output = right_columns if swapped else left_columns
+    elif rel.HasField("expression"):
+        with ctx.scope(both) as scope:
+            join.join_condition.CopyFrom(expression(ctx, rel.expression))
+        if scope.qualifier is not None:
+            raise NotTranslatable("an outer reference from a subquery in a join condition")
     join.left.CopyFrom(right if swapped else left)
     join.right.CopyFrom(left if swapped else right)
     join.join_type = join_type
     result = _with_subqueries(result, scope)
-    if using is not None:
-        output = _analysed(ctx, result, plan_id)
+    if using is not None:  # Spark merges the key columns: its analysis says the output
+        filtered = rel.HasField("post_join_filter")
+        result.common.plan_id = join_id = next(ctx.fresh_ids) if filtered else plan_id
+        output = _analysed(ctx, result, join_id)
+    elif join_type in _ONE_SIDED:
+        output = right_columns if swapped else left_columns
+    else:
+        output = both
     if rel.HasField("post_join_filter"):
         with ctx.scope(output) as after:
             condition = expression(ctx, rel.post_join_filter)
