@@ -276,6 +276,13 @@ def _programs(spark):  # noqa: ANN001, ANN202 - the client's session, its DataFr
             F.transform(F.array(F.lit(1), F.lit(2)), lambda x: x * 2)
         ),
         "sample and repartition": numbers.sample(0.5, seed=1).repartition(3, "id"),
+        "subqueries": people.alias("p")
+        .where(F.col("id") == numbers.select(F.max("id")).scalar())
+        .where(numbers.where(F.col("id") == F.col("p.id").outer()).exists())
+        .where(F.col("id").isin(numbers.select("id"))),
+        "lateral join": people.lateralJoin(
+            spark.range(2).select((F.col("id") + F.col("score").outer()).alias("s")), how="left"
+        ),
     }
 
 
