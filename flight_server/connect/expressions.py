@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
+from itertools import count
 from typing import TYPE_CHECKING
 
 from google.protobuf.message import DecodeError
@@ -22,6 +24,7 @@ from pyspark.sql.connect.types import pyspark_types_to_proto_types
 from substrait import algebra_pb2
 
 from sparkflight.flight_server.connect import NotTranslatable
+from sparkflight.flight_server.connect.columns import Columns, quoted
 from sparkflight.flight_server.connect.literals import alias, call, literal_expression
 from sparkflight.flight_server.connect.python import udf_call
 from sparkflight.flight_server.errors import (
@@ -38,12 +41,31 @@ from sparkflight.plans.extensions import EXPRESSIONS_URN, SPARK_FUNCTIONS_URN, F
 from sparkflight.plans.functions import spark_name_for
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from pyspark.sql.connect.proto import relations_pb2 as cr
+
     from sparkflight.flight_server.sessions import Session
 
 Expression = algebra_pb2.Expression
 FunctionArgument = algebra_pb2.FunctionArgument
 Connect = ce.Expression
 Sort = ce.Expression.SortOrder
+
+
+#: Where the plan ids this translation gives relations start (the client's count up from 0).
+FIRST_PLAN_ID = 1 << 48
+
+
+@dataclass
+class Scope:
+    """What the expressions of one relation see: its input's columns, the subqueries they
+    hold (to travel beside the relation, as Spark Connect's ``WithRelations``), and the
+    qualifier the input takes when a subquery references it from inside."""
+
+    columns: Columns
+    subqueries: list[cr.Relation] = field(default_factory=list)
+    qualifier: str | None = None
 
 
 #: Whether a session runs plain Python UDFs through Arrow.
@@ -79,6 +101,57 @@ class Context:
     #: The plan ids of the relations being translated (innermost last): an expression's
     #: origin names the innermost, so that Spark's error on it names its DataFrame.
     enclosing: list[int] = field(default_factory=list)
+    #: The scopes of the relations whose expressions are being translated (innermost
+    #: last): one per subquery boundary, as Substrait's outer references count them.
+    scopes: list[Scope] = field(default_factory=list)
+    #: Whether the plan's root names its output columns, so that the names of columns
+    #: computed on the way are free to choose.
+    renamed_output: bool = False
+    #: ``Plan.version.producer``, for the few layouts where producers differ from the spec.
+    producer: str = ""
+    #: Translates the relation of a subquery (set by the relations module).
+    relation: Callable[[Context, algebra_pb2.Rel], cr.Relation] | None = None
+    #: Plan ids this translation gives relations that have none.
+    fresh_ids: Iterator[int] = field(default_factory=lambda: count(FIRST_PLAN_ID))
+
+    @property
+    def from_datafusion(self) -> bool:
+        return "datafusion" in self.producer.lower()
+
+    @contextmanager
+    def scope(self, columns: Columns) -> Iterator[Scope]:
+        """Expressions translated inside see ``columns`` as their input."""
+        scope = Scope(columns)
+        self.scopes.append(scope)
+        try:
+            yield scope
+        finally:
+            self.scopes.pop()
+
+    def column(self, ordinal: int, steps_out: int = 0) -> tuple[Connect, T.DataType | None]:
+        """Column ``ordinal`` of the input ``steps_out`` subquery boundaries out, and its
+        type if known."""
+        if not 0 <= steps_out < len(self.scopes):
+            raise SparkFlightError(INVALID_PLAN, "field reference outside of any input relation")
+        scope = self.scopes[-1 - steps_out]
+        columns = scope.columns()
+        if not 0 <= ordinal < len(columns):
+            raise SparkFlightError(
+                INVALID_PLAN,
+                f"field reference {ordinal} is out of range: the input has {len(columns)} columns",
+            )
+        ref = columns[ordinal]
+        if not steps_out:
+            return ref.expression(), ref.data_type
+        names = [c.name for c in columns]
+        if names.count(ref.name) != 1:
+            raise SparkFlightError(
+                INVALID_PLAN,
+                f"an outer reference to column {ordinal}, whose name repeats in the outer query",
+            )
+        if scope.qualifier is None:
+            scope.qualifier = f"_outer{next(self.fresh_ids)}"
+        return ref.qualified(scope.qualifier), ref.data_type
 
     def function(self, anchor: int) -> FunctionRef:
         ref = self.functions.get(anchor)
@@ -256,10 +329,27 @@ def _is_distinct_from(name: str, args: list[Connect], fc: FunctionCall) -> Conne
     return call("not", call("<=>", *args))
 
 
-def _one_argument_trim(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
-    if len(args) != 1:
-        raise NotTranslatable(f"{name} with trim characters")
-    return call(name, *args)
+def _trim(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
+    """Substrait's trims take the characters second; Spark's ``ltrim``, ``rtrim`` and
+    ``trim`` take them first."""
+    return call(name, *reversed(args)) if len(args) == 2 else call(name, *args)
+
+
+def _truncate(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
+    """Numeric ``trunc(x[, scale])``: rounding toward zero, in the declared output type
+    (Spark's ``trunc`` truncates dates)."""
+    value = args[0]
+    scale = args[1] if len(args) > 1 else _int_literal(0)
+    truncated = call(
+        "when",
+        call(">=", value, _int_literal(0)),
+        call("floor", value, scale),
+        call("ceil", value, scale),
+    )
+    if getattr(fc.output_type, "WhichOneof", lambda _: None)("kind") is None:
+        return truncated
+    spark = pyspark_types_to_proto_types(spark_type(fc.output_type))
+    return Connect(cast=Connect.Cast(expr=truncated, type=spark))
 
 
 def _int_argument(position: int) -> _Standard:
@@ -296,10 +386,6 @@ def _distribution(population: str) -> _Standard:
     return build
 
 
-def _unsupported(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
-    raise NotTranslatable(f"standard function {name!r}")
-
-
 #: Standard functions that are more than a call of their Spark twin, by Spark name.
 _STANDARD_RULES: dict[str, _Standard] = {
     "/": _divide,
@@ -316,10 +402,10 @@ _STANDARD_RULES: dict[str, _Standard] = {
     "is_false": _truth_test(False, negated=False),
     "is_not_true": _truth_test(True, negated=True),
     "is_not_false": _truth_test(False, negated=True),
-    "ltrim": _one_argument_trim,
-    "rtrim": _one_argument_trim,
-    "trim": _one_argument_trim,
-    "trunc": _unsupported,
+    "ltrim": _trim,
+    "rtrim": _trim,
+    "trim": _trim,
+    "trunc": _truncate,
     "stddev_samp": _distribution("stddev_pop"),
     "var_samp": _distribution("var_pop"),
     "ntile": _int_argument(0),
@@ -504,11 +590,15 @@ def _python_udf(ctx: Context, args: list[Expression]) -> Connect:
     return udf_call(message, expressions(ctx, args[1:]), arrow)
 
 
-def _not_yet(name: str) -> Callable[[Context, list[Expression]], Connect]:
-    def build(ctx: Context, args: list[Expression]) -> Connect:
-        raise NotTranslatable(f"the {name} form")
-
-    return build
+def _outer(ctx: Context, args: list[Expression]) -> Connect:
+    """``outer(column)``: Spark resolves a name a subquery lacks in the enclosing query, as
+    Spark Connect sends ``col.outer()``; a column of a named DataFrame would resolve by plan
+    id, which Spark does not look for outside the subquery."""
+    value = expression(ctx, args[0])
+    attribute = value.unresolved_attribute
+    if value.WhichOneof("expr_type") == "unresolved_attribute" and attribute.HasField("plan_id"):
+        raise NotTranslatable("an outer reference to a column of a named DataFrame")
+    return value
 
 
 _FORMS: dict[str, Callable[[Context, list[Expression]], Connect]] = {
@@ -527,7 +617,7 @@ _FORMS: dict[str, Callable[[Context, list[Expression]], Connect]] = {
     "metadata_column": _metadata_column,
     "lambda": _lambda,
     "lambda_variable": _lambda_variable,
-    "outer": _not_yet("outer"),
+    "outer": _outer,
     "python_udf": _python_udf,
 }
 
@@ -602,9 +692,75 @@ def aggregate_function(
     ctx: Context, f: algebra_pb2.AggregateFunction, condition: Expression | None = None
 ) -> Connect:
     """An aggregate call; a measure's filter keeps only the rows where it holds."""
+    fc = aggregate_call(f, condition)
     if f.sorts:
-        raise NotTranslatable("an aggregate with sorts")
-    return function_call(ctx, aggregate_call(f, condition))
+        return _ordered_aggregate(ctx, fc, f.sorts)
+    return function_call(ctx, fc)
+
+
+#: Substrait's sort directions in SQL.
+_SQL_DIRECTIONS: dict[int, str] = {
+    1: "ASC NULLS FIRST",
+    2: "ASC NULLS LAST",
+    3: "DESC NULLS FIRST",
+    4: "DESC NULLS LAST",
+}
+
+
+def _ordered_aggregate(
+    ctx: Context, fc: FunctionCall, sorts: Sequence[algebra_pb2.SortField]
+) -> Connect:
+    """``f(...) WITHIN GROUP (ORDER BY ...)``, which Spark Connect's protobuf cannot say,
+    as SQL text over the input's columns (by names that pick one column) and literals."""
+    ref = ctx.function(fc.anchor)
+    if ref.urn == EXPRESSIONS_URN:
+        raise SparkFlightError(
+            INVALID_PLAN, f"{ref.name!r} is not an aggregate function", function=ref.name
+        )
+    name = ref.name if ref.urn == SPARK_FUNCTIONS_URN else spark_name_for(ref.name)
+    args = ", ".join(_sql_operand(ctx, v) for v in fc.values)
+    order = []
+    for sort in sorts:
+        direction = _SQL_DIRECTIONS.get(sort.direction if sort.HasField("direction") else 0)
+        if direction is None:
+            raise SparkFlightError(
+                INVALID_PLAN, "only ASC/DESC NULLS FIRST/LAST sorts are supported"
+            )
+        order.append(f"{_sql_operand(ctx, sort.expr)} {direction}")
+    distinct = "DISTINCT " if fc.distinct else ""
+    text = f"{quoted(name)}({distinct}{args}) WITHIN GROUP (ORDER BY {', '.join(order)})"
+    return Connect(expression_string=Connect.ExpressionString(expression=text))
+
+
+#: Literal kinds whose SQL text is their Python value's.
+_SQL_NUMBERS = frozenset({"i8", "i16", "i32", "i64", "boolean"})
+
+
+def _sql_operand(ctx: Context, e: Expression) -> str:
+    """An argument of an ordered aggregate as SQL: an input column or a plain literal."""
+    kind = e.WhichOneof("rex_type")
+    if kind == "literal":
+        literal_kind = e.literal.WhichOneof("literal_type")
+        if literal_kind == "string":
+            escaped = e.literal.string.replace("\\", "\\\\").replace("'", "\\'")
+            return f"'{escaped}'"
+        if literal_kind in _SQL_NUMBERS:
+            return str(getattr(e.literal, literal_kind)).upper()
+    segment = e.selection.direct_reference
+    if (
+        kind == "selection"
+        and e.selection.WhichOneof("root_type") == "root_reference"
+        and segment.WhichOneof("reference_type") == "struct_field"
+        and not segment.struct_field.HasField("child")
+        and ctx.scopes
+    ):
+        columns = ctx.scopes[-1].columns()
+        ordinal = segment.struct_field.field
+        if 0 <= ordinal < len(columns):
+            name = columns[ordinal].name
+            if name is not None and [c.name for c in columns].count(name) == 1:
+                return quoted(name)
+    raise NotTranslatable("an ordered aggregate of other than input columns and literals")
 
 
 def sort_field(ctx: Context, sort: algebra_pb2.SortField) -> Sort:
@@ -622,13 +778,16 @@ FRAMELESS = frozenset(
 _Boundary = Connect.Window.WindowFrame.FrameBoundary
 
 
-def _boundary(bound: Expression.WindowFunction.Bound, lower: bool, default: str) -> _Boundary:
+def _boundary(bound: Expression.WindowFunction.Bound, rows: bool, default: str) -> _Boundary:
+    """A frame boundary; a row offset is an int, as Spark wants it."""
     kind = bound.WhichOneof("kind") or default
     if kind == "current_row":
         return _Boundary(current_row=True)
     if kind == "unbounded":
         return _Boundary(unbounded=True)
     offset = -bound.preceding.offset if kind == "preceding" else bound.following.offset
+    if rows and -(2**31) <= offset < 2**31:
+        return _Boundary(value=_int_literal(offset))
     return _Boundary(value=Connect(literal=Connect.Literal(long=offset)))
 
 
@@ -654,9 +813,9 @@ def _window_function(ctx: Context, e: Expression) -> Connect:
             if rows
             else Connect.Window.WindowFrame.FRAME_TYPE_RANGE
         )
-        frame.lower.CopyFrom(_boundary(w.lower_bound, True, "unbounded"))
+        frame.lower.CopyFrom(_boundary(w.lower_bound, rows, "unbounded"))
         upper_default = "current_row" if w.sorts else "unbounded"
-        frame.upper.CopyFrom(_boundary(w.upper_bound, False, upper_default))
+        frame.upper.CopyFrom(_boundary(w.upper_bound, rows, upper_default))
     result = Connect(window=window)
     if ref.urn != SPARK_FUNCTIONS_URN and name in _INT_RANKINGS and _is_integer_type(w.output_type):
         # Substrait's ranking functions are i64, Spark's INT: the plan's type is kept.
@@ -676,17 +835,48 @@ def _literal(ctx: Context, e: Expression) -> Connect:
     return literal_expression(e.literal)
 
 
+def _is_simple_case(clauses: Sequence[Expression.IfThen.IfClause]) -> bool:
+    """DataFusion's ``CASE x WHEN ...``: a first clause with the operand and no result."""
+    return len(clauses) > 1 and not clauses[0].HasField("then") and clauses[0].HasField("if")
+
+
 def _if_then(ctx: Context, e: Expression) -> Connect:
     clauses = list(e.if_then.ifs)
     if not clauses:
         raise SparkFlightError(INVALID_PLAN, "IfThen without any clause")
+    operand = None
+    if _is_simple_case(clauses):
+        operand = expression(ctx, getattr(clauses[0], "if"))
+        clauses = clauses[1:]
     args: list[Connect] = []
     for position, clause in enumerate(clauses):
         if not clause.HasField("if") or not clause.HasField("then"):
-            raise NotTranslatable(f"IfThen clause {position} without a condition or result")
-        args += [expression(ctx, getattr(clause, "if")), expression(ctx, clause.then)]
+            raise SparkFlightError(
+                INVALID_PLAN, f"IfThen clause {position} lacks its condition or its result"
+            )
+        condition = expression(ctx, getattr(clause, "if"))
+        if operand is not None:
+            condition = call("=", operand, condition)
+        args += [condition, expression(ctx, clause.then)]
     if e.if_then.HasField("else"):
         args.append(expression(ctx, getattr(e.if_then, "else")))
+    return call("when", *args)
+
+
+def _switch(ctx: Context, e: Expression) -> Connect:
+    """``CASE match WHEN literal THEN value ... ELSE value END``."""
+    s = e.switch_expression
+    if not s.ifs:
+        raise SparkFlightError(INVALID_PLAN, "SwitchExpression without any case")
+    match = expression(ctx, s.match)
+    args: list[Connect] = []
+    for case in s.ifs:
+        args += [
+            call("=", match, literal_expression(getattr(case, "if"))),
+            expression(ctx, case.then),
+        ]
+    if s.HasField("else"):
+        args.append(expression(ctx, getattr(s, "else")))
     return call("when", *args)
 
 
@@ -727,11 +917,113 @@ def _nested(ctx: Context, e: Expression) -> Connect:
     raise SparkFlightError(INVALID_PLAN, f"unsupported nested expression {kind!r}")
 
 
+# ------------------------------------------------------- references, subqueries
+
+
+def _selection(ctx: Context, e: Expression) -> Connect:
+    """A field reference: a column of the input (or of an enclosing query's input) by
+    ordinal, then any struct fields, list elements and map keys inside it."""
+    ref = e.selection
+    if ref.WhichOneof("reference_type") != "direct_reference":
+        raise SparkFlightError(INVALID_PLAN, "masked field references are not supported")
+    root = ref.WhichOneof("root_type")
+    if root == "expression":
+        raise SparkFlightError(INVALID_PLAN, "field references into expressions are not supported")
+    if root not in ("root_reference", "outer_reference"):
+        raise SparkFlightError(INVALID_PLAN, f"unsupported field reference root {root!r}")
+    steps = ref.outer_reference.steps_out if root == "outer_reference" else 0
+    if root == "outer_reference" and steps == 0:
+        raise SparkFlightError(INVALID_PLAN, "outer references by relation id are not supported")
+    segment = ref.direct_reference
+    if segment.WhichOneof("reference_type") != "struct_field":
+        raise SparkFlightError(INVALID_PLAN, "a field reference must start with a struct field")
+    column, data_type = ctx.column(segment.struct_field.field, steps)
+    return _segments(column, data_type, segment.struct_field.child)
+
+
+def _extracted(value: Connect, key: Connect) -> Connect:
+    return Connect(
+        unresolved_extract_value=Connect.UnresolvedExtractValue(child=value, extraction=key)
+    )
+
+
+def _segments(
+    value: Connect, data_type: T.DataType | None, segment: Expression.ReferenceSegment
+) -> Connect:
+    """Nested reference segments: a struct field by ordinal (its name from the column's
+    type), a list element, a map key."""
+    while kind := segment.WhichOneof("reference_type"):
+        if kind == "struct_field":
+            ordinal = segment.struct_field.field
+            if not isinstance(data_type, T.StructType):
+                raise NotTranslatable("a struct field by ordinal of a column of unknown type")
+            if not 0 <= ordinal < len(data_type.fields):
+                raise SparkFlightError(
+                    INVALID_PLAN, f"no struct field {ordinal} in {data_type.simpleString()}"
+                )
+            found = data_type.fields[ordinal]
+            value, data_type = _extracted(value, _string_literal(found.name)), found.dataType
+            segment = segment.struct_field.child
+        elif kind == "list_element":
+            value = _extracted(value, _int_literal(segment.list_element.offset))
+            data_type = data_type.elementType if isinstance(data_type, T.ArrayType) else None
+            segment = segment.list_element.child
+        else:
+            value = _extracted(value, literal_expression(segment.map_key.map_key))
+            data_type = data_type.valueType if isinstance(data_type, T.MapType) else None
+            segment = segment.map_key.child
+    return value
+
+
+_Subquery = ce.SubqueryExpression
+_Predicate = Expression.Subquery.SetPredicate
+
+
+def _subquery_plan(ctx: Context, rel: algebra_pb2.Rel) -> int:
+    """Translate a subquery's relation (its outer references one boundary further out) and
+    keep it beside the relation whose expression holds it; its plan id names it."""
+    if ctx.relation is None or not ctx.scopes:
+        raise SparkFlightError(INVALID_PLAN, "a subquery outside of any relation")
+    translated = ctx.relation(ctx, rel)
+    if not translated.common.HasField("plan_id"):
+        translated.common.plan_id = next(ctx.fresh_ids)
+    ctx.scopes[-1].subqueries.append(translated)
+    return translated.common.plan_id
+
+
+def _subquery(ctx: Context, e: Expression) -> Connect:
+    s = e.subquery
+    kind = s.WhichOneof("subquery_type")
+    if kind == "scalar":
+        plan_id = _subquery_plan(ctx, s.scalar.input)
+        found = _Subquery(plan_id=plan_id, subquery_type=_Subquery.SUBQUERY_TYPE_SCALAR)
+    elif kind == "set_predicate" and s.set_predicate.predicate_op == _Predicate.PREDICATE_OP_EXISTS:
+        plan_id = _subquery_plan(ctx, s.set_predicate.tuples)
+        found = _Subquery(plan_id=plan_id, subquery_type=_Subquery.SUBQUERY_TYPE_EXISTS)
+    elif kind == "set_predicate" and s.set_predicate.predicate_op == _Predicate.PREDICATE_OP_UNIQUE:
+        raise SparkFlightError(INVALID_PLAN, "UNIQUE subqueries are not supported")
+    elif kind == "in_predicate":
+        needles = expressions(ctx, s.in_predicate.needles)
+        plan_id = _subquery_plan(ctx, s.in_predicate.haystack)
+        found = _Subquery(
+            plan_id=plan_id, subquery_type=_Subquery.SUBQUERY_TYPE_IN, in_subquery_values=needles
+        )
+    else:
+        raise SparkFlightError(
+            INVALID_PLAN,
+            f"unsupported subquery {kind!r}: Spark has no set comparison (ANY/ALL) subquery",
+        )
+    return Connect(subquery_expression=found)
+
+
 _EXPRESSIONS: dict[str, Callable[[Context, Expression], Connect]] = {
     "literal": _literal,
+    "selection": _selection,
+    "subquery": _subquery,
     "scalar_function": _scalar_function,
     "window_function": _window_function,
     "if_then": _if_then,
+    "switch_expression": _switch,
     "singular_or_list": _singular_or_list,
     "cast": _cast,
     "nested": _nested,

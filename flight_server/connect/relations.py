@@ -3,14 +3,16 @@
 One rule per standard relation type (:data:`_RELATIONS`) and one per sparkflight extension
 relation detail (:data:`_LEAVES`, :data:`_SINGLES`). :func:`relation` carries each
 relation's plan id over, so that ``df["col"]`` resolves against the DataFrame it names, as
-in Spark Connect.
+in Spark Connect; a relation without one gets a fresh plan id, by which the ordinal field
+references of other producers pick its columns (:mod:`.columns`). Each rule returns the
+relation and its output columns.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from functools import reduce
+from functools import cache, reduce
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
@@ -23,16 +25,29 @@ from pyspark.sql.connect.types import pyspark_types_to_proto_types
 from substrait import algebra_pb2, plan_pb2
 
 from sparkflight.flight_server import sources
-from sparkflight.flight_server.connect import NotTranslatable
+from sparkflight.flight_server.connect import NotTranslatable, planner
+from sparkflight.flight_server.connect.columns import (
+    Columns,
+    Ref,
+    anchored,
+    fresh_name,
+    known,
+    of_schema,
+    quoted,
+    top_level,
+    top_level_names,
+    unknown,
+)
 from sparkflight.flight_server.connect.expressions import (
     Context,
+    Scope,
     aggregate_function,
     expression,
     expressions,
     sort_field,
     sort_order,
 )
-from sparkflight.flight_server.connect.literals import call, literal_expression
+from sparkflight.flight_server.connect.literals import alias, call, literal_expression
 from sparkflight.flight_server.connect.uploads import uploaded_relation_id
 from sparkflight.flight_server.errors import (
     INVALID_PLAN,
@@ -40,6 +55,7 @@ from sparkflight.flight_server.errors import (
     SparkFlightError,
     attributed,
 )
+from sparkflight.flight_server.spark_types import spark_schema
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.extensions import read_declarations
 from sparkflight.plans.legacy import fetch_count_offset, groupings
@@ -111,6 +127,11 @@ def find_plan_id(plan: plan_pb2.Plan, plan_id: int) -> sf.PlanId | None:
 
 def relation(ctx: Context, rel: Rel) -> Relation:
     """The Spark Connect relation of ``rel``."""
+    return translated(ctx, rel)[0]
+
+
+def translated(ctx: Context, rel: Rel) -> tuple[Relation, Columns]:
+    """The Spark Connect relation of ``rel``, and its output columns."""
     kind = rel.WhichOneof("rel_type")
     rule = _RELATIONS.get(kind or "")
     if rule is None:
@@ -120,24 +141,54 @@ def relation(ctx: Context, rel: Rel) -> Relation:
             relation=kind or "",
         )
     message = getattr(rel, kind)
+    annotated = plan_id_of(rel)
+    plan_id = annotated.id if annotated is not None else next(ctx.fresh_ids)
+    if annotated is not None:
+        ctx.enclosing.append(plan_id)
+    try:
+        with attributed(annotated):
+            result, columns = rule(ctx, message, plan_id)
+    finally:
+        if annotated is not None:
+            ctx.enclosing.pop()
+    if annotated is not None:
+        result.common.plan_id = plan_id
+        ctx.plan_ids.add(plan_id)
+    elif not result.common.HasField("plan_id"):  # not its input, passed through
+        result.common.plan_id = plan_id
     common = message.common
     if common.WhichOneof("emit_kind") == "emit":
-        raise NotTranslatable("a relation with emit")
-    if common.hint.output_names and kind != "aggregate":
-        raise NotTranslatable("output names on a relation")
-    plan_id = plan_id_of(rel)
-    if plan_id is not None:
-        ctx.enclosing.append(plan_id.id)
-    try:
-        with attributed(plan_id):
-            result = rule(ctx, message)
-    finally:
-        if plan_id is not None:
-            ctx.enclosing.pop()
-    if plan_id is not None:
-        result.common.plan_id = plan_id.id
-        ctx.plan_ids.add(plan_id.id)
-    return result
+        chosen = _chosen(columns(), list(common.emit.output_mapping))
+        result = _into("project", result, expressions=[c.expression() for c in chosen])
+        columns = known(chosen)
+    names = list(common.hint.output_names)
+    if names and kind != "aggregate":
+        result, columns = _renamed(ctx, result, columns(), names)
+    return result, columns
+
+
+def _chosen(columns: list[Ref], mapping: list[int]) -> list[Ref]:
+    """``columns`` re-selected by position (a relation's ``emit``, a read's projection)."""
+    if any(not 0 <= i < len(columns) for i in mapping):
+        raise SparkFlightError(
+            INVALID_PLAN, f"emit of column {max(mapping)} of a relation of {len(columns)} columns"
+        )
+    return [columns[i] for i in mapping]
+
+
+def _renamed(
+    ctx: Context, source: Relation, columns: list[Ref], names: list[str]
+) -> tuple[Relation, Columns]:
+    """The first ``len(names)`` columns renamed; an empty name keeps the column's."""
+    plan_id = next(ctx.fresh_ids)
+    values = [
+        alias(c.expression(), names[i]) if i < len(names) and names[i] else c.expression()
+        for i, c in enumerate(columns)
+    ]
+    result = _into("project", source, expressions=values)
+    result.common.plan_id = plan_id
+    kept = [names[i] if i < len(names) and names[i] else c.name for i, c in enumerate(columns)]
+    return result, known(anchored(kept, plan_id))
 
 
 def _into(field: str, input_relation: Relation, **fields: Any) -> Relation:
@@ -157,91 +208,434 @@ def _into(field: str, input_relation: Relation, **fields: Any) -> Relation:
     return result
 
 
+def _qualified(source: Relation, scope: Scope) -> Relation:
+    """``source`` under the qualifier its columns are referenced by from a subquery."""
+    if scope.qualifier is None:
+        return source
+    return _into("subquery_alias", source, alias=scope.qualifier)
+
+
+def _with_subqueries(result: Relation, scope: Scope) -> Relation:
+    """``result`` with the subqueries its expressions hold, as Spark Connect sends them."""
+    if not scope.subqueries:
+        return result
+    wrapped = Relation()
+    wrapped.with_relations.root.CopyFrom(result)
+    wrapped.with_relations.references.extend(scope.subqueries)
+    return wrapped
+
+
+def _concatenated(*parts: Columns) -> Columns:
+    return lambda: [c for part in parts for c in part()]
+
+
 # --------------------------------------------------------- standard relations
 
 
-def _read(ctx: Context, read: algebra_pb2.ReadRel) -> Relation:
-    if read.WhichOneof("read_type") != "named_table" or read.HasField("filter"):
-        raise NotTranslatable("a read other than a plain named table")
-    if read.HasField("projection"):
-        raise NotTranslatable("a read with a projection")
+def _read_named(ctx: Context, read: algebra_pb2.ReadRel, plan_id: int) -> tuple[Relation, Columns]:
     names = list(read.named_table.names)
     if not names:
         raise SparkFlightError(INVALID_PLAN, "named table without a name")
-    identifier = names[0] if len(names) == 1 else ".".join(_quoted(n) for n in names)
+    identifier = names[0] if len(names) == 1 else ".".join(quoted(n) for n in names)
     result = Relation()
     result.read.named_table.unparsed_identifier = identifier
+    if read.base_schema.names:
+        return result, _base_columns(read, plan_id)
+    return result, _analysed(ctx, result, plan_id)
+
+
+def _base_columns(read: algebra_pb2.ReadRel, plan_id: int) -> Columns:
+    """The columns a read's base schema names (and types, where Spark has them)."""
+    names = top_level_names(read.base_schema)
+    try:
+        schema = spark_schema(read.base_schema)
+    except SparkFlightError:
+        return known(anchored(names, plan_id))
+    return known(of_schema(schema, plan_id))
+
+
+def _analysed(
+    ctx: Context, result: Relation, plan_id: int, sql: sf.SqlRelation | None = None
+) -> Columns:
+    """The columns of a relation whose output the plan does not say, as Spark's analysis
+    of it says, on first use. SQL text is analysed only as a query nested in another, so
+    that a command in it is refused rather than run."""
+    session = ctx.session
+    if session is None:
+        return unknown("a relation whose output only Spark can say, outside a session")
+
+    @cache
+    def analyse() -> list[Ref]:
+        query = result
+        if sql is not None and result.WhichOneof("rel_type") == "sql":
+            query = Relation()
+            query.CopyFrom(result)
+            query.sql.query = f"SELECT * FROM (\n{sql.query}\n)"
+        return of_schema(planner.dataframe(session, query).schema, plan_id)
+
+    return analyse
+
+
+def _one_row() -> Relation:
+    result = Relation()
+    result.range.start, result.range.end, result.range.step = 0, 1, 1
     return result
 
 
-def _quoted(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
+def _read_virtual(
+    ctx: Context, read: algebra_pb2.ReadRel, plan_id: int
+) -> tuple[Relation, Columns]:
+    """Rows of values: one row's values inlined from an array of structs."""
+    schema = spark_schema(read.base_schema)
+    names = schema.fieldNames()
+    table = read.virtual_table
+    rows = [list(row.fields) for row in table.expressions]
+    result = Relation()
+    if not rows:
+        result.local_relation.schema = schema.json()
+        return result, known(of_schema(schema, plan_id))
+    structs = []
+    with ctx.scope(unknown("a row of values")):
+        for row in rows:
+            if len(row) != len(names):
+                raise SparkFlightError(
+                    INVALID_PLAN,
+                    f"virtual table row has {len(row)} values for {len(names)} columns",
+                )
+            values = expressions(ctx, row)
+            named = (alias(v, n) for v, n in zip(values, names, strict=True))
+            structs.append(call("struct", *named))
+    result = _into("project", _one_row(), expressions=[call("inline", call("array", *structs))])
+    return result, known(of_schema(schema, plan_id))
 
 
-def _filter(ctx: Context, rel: algebra_pb2.FilterRel) -> Relation:
-    return _into("filter", relation(ctx, rel.input), condition=expression(ctx, rel.condition))
+#: Substrait's file formats as Spark's data sources.
+_FILE_FORMATS = {"parquet": "parquet", "orc": "orc", "dwrf": "orc", "text": "csv"}
 
 
-def _project(ctx: Context, rel: algebra_pb2.ProjectRel) -> Relation:
-    source = relation(ctx, rel.input)
-    columns = expressions(ctx, rel.expressions)
-    if annotation(rel, sf.ProjectExpressionsOnly) is None:
-        columns = [Connect(unresolved_star=Connect.UnresolvedStar()), *columns]
-    return _into("project", source, expressions=columns)
+def _read_files(ctx: Context, read: algebra_pb2.ReadRel, plan_id: int) -> tuple[Relation, Columns]:
+    items = list(read.local_files.items)
+    if not items:
+        raise SparkFlightError(INVALID_PLAN, "local files read without any file")
+    reads = []
+    for item in items:
+        path = getattr(item, item.WhichOneof("path_type") or "uri_file")
+        kind = item.WhichOneof("file_format")
+        spark_format = _FILE_FORMATS.get(kind or "")
+        if spark_format is None:
+            raise SparkFlightError(
+                UNSUPPORTED_RELATION, f"unsupported file format {kind!r} for {path}"
+            )
+        one = Relation()
+        source = one.read.data_source
+        source.format = spark_format
+        source.paths.append(path.removeprefix("file://"))
+        if kind == "text":
+            text = item.text
+            source.schema = spark_schema(read.base_schema).json()
+            source.options.update(
+                sep=text.field_delimiter or ",",
+                quote=text.quote or '"',
+                escape=text.escape or "\\",
+                header=str(text.header_lines_to_skip > 0).lower(),
+            )
+            if text.HasField("value_treated_as_null"):
+                source.options["nullValue"] = text.value_treated_as_null
+        reads.append(one)
+
+    def union(left: Relation, right: Relation) -> Relation:
+        result = Relation()
+        result.set_op.left_input.CopyFrom(left)
+        result.set_op.right_input.CopyFrom(right)
+        result.set_op.set_op_type = _SetOp.SET_OP_TYPE_UNION
+        result.set_op.is_all = result.set_op.by_name = True
+        return result
+
+    result = reduce(union, reads)
+    if read.base_schema.names:
+        return result, _base_columns(read, plan_id)
+    return result, _analysed(ctx, result, plan_id)
+
+
+_READS: dict[str, Callable[[Context, algebra_pb2.ReadRel, int], tuple[Relation, Columns]]] = {
+    "named_table": _read_named,
+    "virtual_table": _read_virtual,
+    "local_files": _read_files,
+}
+
+
+def _read(ctx: Context, read: algebra_pb2.ReadRel, plan_id: int) -> tuple[Relation, Columns]:
+    kind = read.WhichOneof("read_type")
+    rule = _READS.get(kind or "")
+    if rule is None:
+        raise SparkFlightError(
+            UNSUPPORTED_RELATION, f"unsupported read type {kind or '<unset>'!r}", read=kind or ""
+        )
+    if not read.HasField("filter") and not read.HasField("projection"):
+        return rule(ctx, read, plan_id)
+    base_id = next(ctx.fresh_ids)
+    result, columns = rule(ctx, read, base_id)
+    result.common.plan_id = base_id
+    if read.HasField("filter"):
+        with ctx.scope(columns) as scope:
+            condition = expression(ctx, read.filter)
+        result = _with_subqueries(
+            _into("filter", _qualified(result, scope), condition=condition), scope
+        )
+    if read.HasField("projection"):
+        fields = [item.field for item in read.projection.select.struct_items]
+        chosen = _chosen(columns(), fields)
+        result = _into("project", result, expressions=[c.expression() for c in chosen])
+        columns = known(chosen)
+    return result, columns
+
+
+def _filter(ctx: Context, rel: algebra_pb2.FilterRel, plan_id: int) -> tuple[Relation, Columns]:
+    source, columns = translated(ctx, rel.input)
+    with ctx.scope(columns) as scope:
+        condition = expression(ctx, rel.condition)
+    result = _into("filter", _qualified(source, scope), condition=condition)
+    return _with_subqueries(result, scope), columns
+
+
+def _plain_reference(e: algebra_pb2.Expression) -> int | None:
+    """The input column ``e`` is, if it is a plain reference to one."""
+    ref = e.selection
+    if e.WhichOneof("rex_type") != "selection" or ref.WhichOneof("root_type") != "root_reference":
+        return None
+    segment = ref.direct_reference
+    if segment.WhichOneof("reference_type") != "struct_field" or segment.struct_field.HasField(
+        "child"
+    ):
+        return None
+    return segment.struct_field.field
+
+
+def _named_outputs(
+    ctx: Context,
+    values: list[Connect],
+    sources: list[algebra_pb2.Expression],
+    inputs: list[Ref],
+    taken: set[str],
+    first: int,
+    plan_id: int,
+) -> tuple[list[Connect], list[Ref | None]]:
+    """Computed columns and how they are picked: a reference to an input column stays that
+    column; another column is named here where the plan's root renames its output anyway,
+    and keeps the name Spark gives it (known once Spark says it, :func:`_filled`) where
+    not."""
+    named: list[Connect] = []
+    refs: list[Ref | None] = []
+    for position, (value, source) in enumerate(zip(values, sources, strict=True), start=first):
+        ordinal = _plain_reference(source)
+        if ordinal is not None and 0 <= ordinal < len(inputs):
+            named.append(value)
+            refs.append(inputs[ordinal])
+        elif ctx.renamed_output:
+            name = fresh_name(position, taken)
+            named.append(alias(value, name))
+            refs.append(Ref(name, plan_id))
+        else:
+            named.append(value)
+            refs.append(None)
+    return named, refs
+
+
+def _filled(ctx: Context, result: Relation, plan_id: int, refs: list[Ref | None]) -> Columns:
+    """``refs``, the columns not known (``None``) named as Spark's analysis names them."""
+    if all(r is not None for r in refs):
+        return known([r for r in refs if r is not None])
+    analysed = _analysed(ctx, result, plan_id)
+
+    @cache
+    def columns() -> list[Ref]:
+        spark = analysed()
+        if len(spark) != len(refs):
+            raise SparkFlightError(
+                INVALID_PLAN, f"a relation of {len(spark)} columns where the plan says {len(refs)}"
+            )
+        return [r if r is not None else s for r, s in zip(refs, spark, strict=True)]
+
+    return columns
+
+
+def _project(ctx: Context, rel: algebra_pb2.ProjectRel, plan_id: int) -> tuple[Relation, Columns]:
+    source, columns = translated(ctx, rel.input)
+    with ctx.scope(columns) as scope:
+        values = expressions(ctx, rel.expressions)
+    source = _qualified(source, scope)
+    if annotation(rel, sf.ProjectExpressionsOnly) is not None:
+        result = _with_subqueries(_into("project", source, expressions=values), scope)
+        return result, _analysed(ctx, result, plan_id)
+    try:
+        inputs = columns()
+    except NotTranslatable:  # an input whose columns are not known: Spark names them
+        star = Connect(unresolved_star=Connect.UnresolvedStar())
+        result = _into("project", source, expressions=[star, *values])
+        return _with_subqueries(result, scope), unknown("a projection of unknown columns")
+    taken = {c.name for c in inputs if c.name is not None}
+    named, refs = _named_outputs(
+        ctx, values, list(rel.expressions), inputs, taken, len(inputs), plan_id
+    )
+    star = Connect(unresolved_star=Connect.UnresolvedStar())
+    result = _with_subqueries(_into("project", source, expressions=[star, *named]), scope)
+    return result, _filled(ctx, result, plan_id, [*inputs, *refs])
 
 
 def _named(measure: Connect, name: str) -> Connect:
     return Connect(alias=Connect.Alias(expr=measure, name=[name])) if name else measure
 
 
-def _aggregate(ctx: Context, rel: algebra_pb2.AggregateRel) -> Relation:
-    sets = groupings(rel)
-    if len(sets) > 1:
-        raise NotTranslatable("grouping sets of a standard aggregate")
-    keys = list(sets[0]) if sets else []
-    if len({k.SerializeToString() for k in keys}) != len(keys):
-        raise NotTranslatable("a grouping expression given twice")
+def _grouping_set_index(keys: list[Connect], sets: list[list[int]]) -> Connect:
+    """Substrait's grouping set index, from Spark's ``grouping_id()`` bitmask."""
+    width, clauses = len(keys), []
+    for position, members in enumerate(sets):
+        mask = sum(1 << (width - 1 - k) for k in range(width) if k not in members)
+        clauses += [call("=", call("grouping_id"), _long(mask)), _int(position)]
+    return call("when", *clauses)
+
+
+def _long(value: int) -> Connect:
+    return Connect(literal=Connect.Literal(long=value))
+
+
+def _int(value: int) -> Connect:
+    return Connect(literal=Connect.Literal(integer=value))
+
+
+def _aggregate(
+    ctx: Context, rel: algebra_pb2.AggregateRel, plan_id: int
+) -> tuple[Relation, Columns]:
+    try:
+        sets = groupings(rel)
+    except ValueError as exc:
+        raise SparkFlightError(INVALID_PLAN, str(exc)) from None
+    # The output: each distinct grouping expression once, in order of appearance, then
+    # the measures, then (of several grouping sets) the grouping set's index.
+    keys: list[algebra_pb2.Expression] = []
+    members: list[list[int]] = []
+    for grouping in sets:
+        indexes = []
+        for e in grouping:
+            if e not in keys:
+                keys.append(e)
+            indexes.append(keys.index(e))
+        members.append(indexes)
     names = list(rel.common.hint.output_names)
-    if any(names[: len(keys)]):
-        raise NotTranslatable("output names on grouping keys")
-    source = relation(ctx, rel.input)
-    measures = [
-        aggregate_function(ctx, m.measure, m.filter if m.HasField("filter") else None)
-        for m in rel.measures
-    ]
-    measure_names = names[len(keys) :] + [""] * len(measures)
-    measures = [_named(m, n) for m, n in zip(measures, measure_names, strict=False)]
-    key_columns = expressions(ctx, keys)
-    if not measures:
+    if any(names[: len(keys)]) and len(sets) > 1:
+        raise NotTranslatable("output names on the grouping keys of grouping sets")
+    source, columns = translated(ctx, rel.input)
+    with ctx.scope(columns) as scope:
+        key_columns = expressions(ctx, keys)
+        measures = [
+            aggregate_function(ctx, m.measure, m.filter if m.HasField("filter") else None)
+            for m in rel.measures
+        ]
+    source = _qualified(source, scope)
+    inputs = _maybe(columns)
+    taken = {c.name for c in inputs or [] if c.name is not None}
+    key_refs: list[Ref | None] = [None] * len(keys)
+    if inputs is not None:
+        key_columns, key_refs = _named_keys(
+            ctx, keys, key_columns, inputs, taken, plan_id, len(sets)
+        )
+    for position, name in enumerate(names[: len(keys)]):
+        if name:
+            key_columns[position] = alias(key_columns[position], name)
+            key_refs[position] = Ref(name, plan_id)
+    first = len(keys)
+    measure_names = names[first:] + [""] * len(measures)
+    refs: list[Ref | None] = []
+    for position, (measure, name) in enumerate(zip(measures, measure_names, strict=False)):
+        if not name and ctx.renamed_output:
+            name = fresh_name(first + position, taken)
+        refs.append(Ref(name, plan_id) if name else None)
+        measures[position] = _named(measure, name)
+    if len(sets) > 1:
+        index = _grouping_set_index(key_columns, members)
+        index_ref = None
+        if ctx.renamed_output:
+            name = fresh_name(first + len(measures), taken)
+            index, index_ref = alias(index, name), Ref(name, plan_id)
+        if ctx.from_datafusion:  # DataFusion's layout: keys, grouping set index, measures
+            measures, refs = [index, *measures], [index_ref, *refs]
+        else:
+            measures, refs = [*measures, index], [*refs, index_ref]
+        result = _into(
+            "aggregate",
+            source,
+            group_type=cr.Aggregate.GROUP_TYPE_GROUPING_SETS,
+            grouping_expressions=key_columns,
+            aggregate_expressions=measures,
+        )
+        for m in members:
+            result.aggregate.grouping_sets.add(grouping_set=[key_columns[i] for i in m])
+    elif not measures:
         projected = _into("project", source, expressions=key_columns)
-        return _into("deduplicate", projected, all_columns_as_keys=True)
-    return _into(
-        "aggregate",
-        source,
-        group_type=cr.Aggregate.GROUP_TYPE_GROUPBY,
-        grouping_expressions=key_columns,
-        aggregate_expressions=measures,
-    )
+        result = _into("deduplicate", projected, all_columns_as_keys=True)
+    else:
+        result = _into(
+            "aggregate",
+            source,
+            group_type=cr.Aggregate.GROUP_TYPE_GROUPBY,
+            grouping_expressions=key_columns,
+            aggregate_expressions=measures,
+        )
+    result = _with_subqueries(result, scope)
+    return result, _filled(ctx, result, plan_id, [*key_refs, *refs])
 
 
-def _sort(ctx: Context, rel: algebra_pb2.SortRel) -> Relation:
-    source = relation(ctx, rel.input)
-    order = [sort_field(ctx, s) for s in rel.sorts]
+def _maybe(columns: Columns) -> list[Ref] | None:
+    """``columns``, or ``None`` where they are not known without Spark."""
+    try:
+        return columns()
+    except NotTranslatable:
+        return None
+
+
+def _named_keys(
+    ctx: Context,
+    keys: list[algebra_pb2.Expression],
+    values: list[Connect],
+    inputs: list[Ref],
+    taken: set[str],
+    plan_id: int,
+    set_count: int,
+) -> tuple[list[Connect], list[Ref | None]]:
+    """Grouping keys and how the aggregate's output picks them: a key that is an input
+    column stays that column (of several grouping sets, a column of the aggregate, which
+    Spark makes anew); other keys are named."""
+    if set_count <= 1:
+        return _named_outputs(ctx, values, keys, inputs, taken, 0, plan_id)
+    names = []
+    for key in keys:
+        ordinal = _plain_reference(key)
+        if ordinal is None or not 0 <= ordinal < len(inputs):
+            raise NotTranslatable("a grouping set of a computed expression")
+        names.append(inputs[ordinal].name)
+    return values, list(anchored(names, plan_id))
+
+
+def _sort(ctx: Context, rel: algebra_pb2.SortRel, plan_id: int) -> tuple[Relation, Columns]:
+    source, columns = translated(ctx, rel.input)
+    with ctx.scope(columns) as scope:
+        order = [sort_field(ctx, s) for s in rel.sorts]
     within = annotation(rel, sf.SortWithinPartitions) is not None
-    return _into("sort", source, order=order, is_global=not within)
+    result = _into("sort", _qualified(source, scope), order=order, is_global=not within)
+    return _with_subqueries(result, scope), columns
 
 
-def _fetch(ctx: Context, rel: algebra_pb2.FetchRel) -> Relation:
+def _fetch(ctx: Context, rel: algebra_pb2.FetchRel, plan_id: int) -> tuple[Relation, Columns]:
     try:
         count, offset = fetch_count_offset(rel)
     except ValueError as exc:
         raise SparkFlightError(INVALID_PLAN, str(exc)) from None
-    result = relation(ctx, rel.input)
+    result, columns = translated(ctx, rel.input)
     if offset:
         result = _into("offset", result, offset=offset)
     if count is not None:
         result = _into("limit", result, limit=count)
-    return result
+    return result, columns
 
 
 _JoinType = cr.Join.JoinType
@@ -257,37 +651,93 @@ _JOIN_TYPES: dict[int, tuple[int, bool]] = {
     algebra_pb2.JoinRel.JOIN_TYPE_RIGHT_ANTI: (_JoinType.JOIN_TYPE_LEFT_ANTI, True),
 }
 
+#: The join types whose output is one side's columns only.
+_ONE_SIDED = frozenset({_JoinType.JOIN_TYPE_LEFT_SEMI, _JoinType.JOIN_TYPE_LEFT_ANTI})
 
-def _join(ctx: Context, rel: algebra_pb2.JoinRel) -> Relation:
+#: The join types of a lateral join.
+_LATERAL_TYPES = frozenset({_JoinType.JOIN_TYPE_INNER, _JoinType.JOIN_TYPE_LEFT_OUTER})
+
+
+def _join(ctx: Context, rel: algebra_pb2.JoinRel, plan_id: int) -> tuple[Relation, Columns]:
     spec = _JOIN_TYPES.get(rel.type)
     if spec is None:
         name = algebra_pb2.JoinRel.JoinType.Name(rel.type)
         raise SparkFlightError(UNSUPPORTED_RELATION, f"unsupported join type {name}")
-    if annotation(rel, sf.LateralJoin) is not None:
-        raise NotTranslatable("a lateral join")
     join_type, swapped = spec
-    left, right = relation(ctx, rel.left), relation(ctx, rel.right)
+    if annotation(rel, sf.LateralJoin) is not None:
+        return _lateral_join(ctx, rel, join_type, swapped)
+    (left, left_columns), (right, right_columns) = (
+        translated(ctx, rel.left),
+        translated(ctx, rel.right),
+    )
+    both = _concatenated(left_columns, right_columns)
     result = Relation()
     join = result.join
-    join.left.CopyFrom(right if swapped else left)
-    join.right.CopyFrom(left if swapped else right)
-    join.join_type = join_type
     using = annotation(rel, sf.JoinUsingColumns)
+    scope = Scope(both)
     if using is not None:
         join.using_columns.extend(using.column_names)
     elif rel.HasField("expression"):
-        join.join_condition.CopyFrom(expression(ctx, rel.expression))
+        with ctx.scope(both) as scope:
+            join.join_condition.CopyFrom(expression(ctx, rel.expression))
+        if scope.qualifier is not None:
+            raise NotTranslatable("an outer reference from a subquery in a join condition")
+    join.left.CopyFrom(right if swapped else left)
+    join.right.CopyFrom(left if swapped else right)
+    join.join_type = join_type
+    result = _with_subqueries(result, scope)
+    if using is not None:  # Spark merges the key columns: its analysis says the output
+        filtered = rel.HasField("post_join_filter")
+        result.common.plan_id = join_id = next(ctx.fresh_ids) if filtered else plan_id
+        output = _analysed(ctx, result, join_id)
+    elif join_type in _ONE_SIDED:
+        output = right_columns if swapped else left_columns
+    else:
+        output = both
     if rel.HasField("post_join_filter"):
-        result = _into("filter", result, condition=expression(ctx, rel.post_join_filter))
-    return result
+        with ctx.scope(output) as after:
+            condition = expression(ctx, rel.post_join_filter)
+        filtered = _into("filter", _qualified(result, after), condition=condition)
+        result = _with_subqueries(filtered, after)
+    return result, output
 
 
-def _cross(ctx: Context, rel: algebra_pb2.CrossRel) -> Relation:
+def _lateral_join(
+    ctx: Context, rel: algebra_pb2.JoinRel, join_type: int, swapped: bool
+) -> tuple[Relation, Columns]:
+    """The right side is a subquery of the left: its outer references pick left's columns."""
+    if swapped or join_type not in _LATERAL_TYPES:
+        name = algebra_pb2.JoinRel.JoinType.Name(rel.type)
+        raise SparkFlightError(INVALID_PLAN, f"a lateral join cannot be {name}")
+    left, left_columns = translated(ctx, rel.left)
+    with ctx.scope(left_columns) as outer:
+        right, right_columns = translated(ctx, rel.right)
+    both = _concatenated(left_columns, right_columns)
     result = Relation()
-    result.join.left.CopyFrom(relation(ctx, rel.left))
-    result.join.right.CopyFrom(relation(ctx, rel.right))
+    lateral = result.lateral_join
+    if rel.HasField("expression"):
+        with ctx.scope(both) as scope:
+            lateral.join_condition.CopyFrom(expression(ctx, rel.expression))
+        if scope.qualifier is not None or scope.subqueries:
+            raise NotTranslatable("a subquery in the condition of a lateral join")
+    lateral.left.CopyFrom(_qualified(left, outer))
+    lateral.right.CopyFrom(right)
+    lateral.join_type = join_type
+    if outer.subqueries:
+        raise NotTranslatable("a subquery of a lateral join's left side")
+    return result, both
+
+
+def _cross(ctx: Context, rel: algebra_pb2.CrossRel, plan_id: int) -> tuple[Relation, Columns]:
+    (left, left_columns), (right, right_columns) = (
+        translated(ctx, rel.left),
+        translated(ctx, rel.right),
+    )
+    result = Relation()
+    result.join.left.CopyFrom(left)
+    result.join.right.CopyFrom(right)
     result.join.join_type = _JoinType.JOIN_TYPE_CROSS
-    return result
+    return result, _concatenated(left_columns, right_columns)
 
 
 _SetOp = cr.SetOperation.SetOpType
@@ -302,7 +752,7 @@ _SET_OPS: dict[int, tuple[int, bool]] = {
 }
 
 
-def _set(ctx: Context, rel: algebra_pb2.SetRel) -> Relation:
+def _set(ctx: Context, rel: algebra_pb2.SetRel, plan_id: int) -> tuple[Relation, Columns]:
     spec = _SET_OPS.get(rel.op)
     if spec is None:
         name = algebra_pb2.SetRel.SetOp.Name(rel.op)
@@ -324,10 +774,12 @@ def _set(ctx: Context, rel: algebra_pb2.SetRel) -> Relation:
             set_op.allow_missing_columns = by_name.allow_missing_columns
         return result
 
-    result = reduce(combine, (relation(ctx, r) for r in rel.inputs))
+    inputs = [translated(ctx, r) for r in rel.inputs]
+    result = reduce(combine, (r for r, _ in inputs))
     if rel.op == algebra_pb2.SetRel.SET_OP_UNION_DISTINCT:
         result = _into("deduplicate", result, all_columns_as_keys=True)
-    return result
+    first = inputs[0][1]
+    return result, lambda: anchored([c.name or "" for c in first()], plan_id)
 
 
 # ------------------------------------------------------- extension relations
@@ -862,25 +1314,47 @@ def _detail(table: dict[str, tuple[type[Message], Any]], detail: any_pb2.Any) ->
     return unpack(detail, message_class), rule
 
 
-def _extension_leaf(ctx: Context, rel: algebra_pb2.ExtensionLeafRel) -> Relation:
+def _extension_leaf(
+    ctx: Context, rel: algebra_pb2.ExtensionLeafRel, plan_id: int
+) -> tuple[Relation, Columns]:
     message, rule = _detail(_LEAVES, rel.detail)
-    return rule(ctx, message)
+    with ctx.scope(unknown("a relation without input")) as scope:
+        result = _with_subqueries(rule(ctx, message), scope)
+    if isinstance(message, sf.CatalogRelation):
+        return result, unknown("a catalog call")
+    sql = message if isinstance(message, sf.SqlRelation) else None
+    return result, _analysed(ctx, result, plan_id, sql)
 
 
-def _extension_single(ctx: Context, rel: algebra_pb2.ExtensionSingleRel) -> Relation:
+def _extension_single(
+    ctx: Context, rel: algebra_pb2.ExtensionSingleRel, plan_id: int
+) -> tuple[Relation, Columns]:
     message, rule = _detail(_SINGLES, rel.detail)
-    return rule(ctx, message, relation(ctx, rel.input))
+    child, columns = translated(ctx, rel.input)
+    with ctx.scope(columns) as scope:
+        result = rule(ctx, message, child)
+    if scope.qualifier is not None:
+        raise NotTranslatable("an outer reference by ordinal into an extension relation")
+    result = _with_subqueries(result, scope)
+    if command_relations(rel.input):
+        return result, unknown("a relation over SQL text or a catalog call")
+    return result, _analysed(ctx, result, plan_id)
 
 
-def _extension_multi(ctx: Context, rel: algebra_pb2.ExtensionMultiRel) -> Relation:
+def _extension_multi(
+    ctx: Context, rel: algebra_pb2.ExtensionMultiRel, plan_id: int
+) -> tuple[Relation, Columns]:
     message, rule = _detail(_BINARY, rel.detail)
     if len(rel.inputs) != 2:
         name = rel.detail.TypeName()
         raise SparkFlightError(INVALID_PLAN, f"{name} needs two inputs, got {len(rel.inputs)}")
-    return rule(ctx, message, relation(ctx, rel.inputs[0]), relation(ctx, rel.inputs[1]))
+    result = rule(ctx, message, relation(ctx, rel.inputs[0]), relation(ctx, rel.inputs[1]))
+    if any(command_relations(i) for i in rel.inputs):
+        return result, unknown("a relation over SQL text or a catalog call")
+    return result, _analysed(ctx, result, plan_id)
 
 
-_RELATIONS: dict[str, Callable[[Context, Any], Relation]] = {
+_RELATIONS: dict[str, Callable[[Context, Any, int], tuple[Relation, Columns]]] = {
     "read": _read,
     "filter": _filter,
     "project": _project,
@@ -900,12 +1374,20 @@ def plan_relation(plan: plan_pb2.Plan, session: Session | None = None) -> Relati
     """The Spark Connect relation of a Substrait plan's one root (checked and parsed), to run
     in ``session``."""
     root = plan.relations[0]
-    ctx = Context(read_declarations(plan), session)
-    if root.WhichOneof("rel_type") == "root" and root.root.names:
-        raise NotTranslatable("a root with names")
-    top = root.rel if root.WhichOneof("rel_type") == "rel" else root.root.input
+    ctx = Context(read_declarations(plan), session, producer=plan.version.producer)
+    ctx.relation = relation
+    ctx.renamed_output = root.WhichOneof("rel_type") == "root" and bool(root.root.names)
     with recursion_room():
-        result = relation(ctx, top)
+        if root.WhichOneof("rel_type") == "rel":
+            result = relation(ctx, root.rel)
+        else:
+            result, columns = translated(ctx, root.root.input)
+            names = list(root.root.names)
+            if names:
+                renamed = Relation()
+                renamed.to_df.input.CopyFrom(result)
+                renamed.to_df.column_names.extend(top_level(names, columns()))
+                result = renamed
     for observation_id, observed in ctx.observed:
         metrics = observed.collect_metrics
         assert session is not None  # _observe refuses an Observation without a session

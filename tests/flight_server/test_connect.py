@@ -12,6 +12,7 @@ from pyspark.sql import types as T
 from pyspark.sql.connect.proto import expressions_pb2 as ce
 from pyspark.sql.connect.proto import relations_pb2 as cr
 from substrait import algebra_pb2, plan_pb2
+from substrait.extensions import extensions_pb2
 
 from sparkflight.client import functions as F
 from sparkflight.client import plan as P
@@ -122,11 +123,22 @@ def test_literals_keep_their_spark_type():
             ),
             id="subquery",
         ),
+        pytest.param(P.DataSource(format="parquet", paths=["/tmp/x"]), id="file source"),
     ],
 )
 def test_forms_not_translated_yet_say_so(relation: P.Relation):
     with pytest.raises(NotTranslatable):
         _connect(relation)
+
+
+def test_a_subquery_travels_beside_the_relation_whose_expression_holds_it():
+    inner = P.Range(end=1)
+    top = _connect(P.Project(child=P.Range(end=1), expressions=[Subquery("scalar", inner)]))
+    (reference,) = top.with_relations.references
+    assert reference.common.plan_id == inner.plan_id and reference.range.end == 1
+    (value,) = top.with_relations.root.project.expressions
+    assert value.subquery_expression.plan_id == inner.plan_id
+    assert value.subquery_expression.subquery_type == ce.SubqueryExpression.SUBQUERY_TYPE_SCALAR
 
 
 def test_sql_text_and_catalog_calls_are_found_anywhere_in_a_plan():
@@ -313,6 +325,13 @@ def _programs(spark):  # noqa: ANN001, ANN202 - the client's session, its DataFr
             F.transform(F.array(F.lit(1), F.lit(2)), lambda x: x * 2)
         ),
         "sample and repartition": numbers.sample(0.5, seed=1).repartition(3, "id"),
+        "subqueries": people.alias("p")
+        .where(F.col("id") == numbers.select(F.max("id")).scalar())
+        .where(numbers.where(F.col("id") == F.col("p.id").outer()).exists())
+        .where(F.col("id").isin(numbers.select("id"))),
+        "lateral join": people.lateralJoin(
+            spark.range(2).select((F.col("id") + F.col("score").outer()).alias("s")), how="left"
+        ),
     }
 
 
@@ -384,3 +403,201 @@ def test_a_star_of_a_dataframe_with_a_target_is_that_column_as_classic_names_it(
     ]
     assert column.unresolved_attribute.unparsed_identifier == "s.*"
     assert column.unresolved_attribute.plan_id == source.plan_id
+
+
+# ------------------------------------------------- ordinal references (other producers)
+
+
+def _field(ordinal: int, steps_out: int = 0) -> algebra_pb2.Expression:
+    e = algebra_pb2.Expression()
+    e.selection.direct_reference.struct_field.field = ordinal
+    if steps_out:
+        e.selection.outer_reference.steps_out = steps_out
+    else:
+        e.selection.root_reference.SetInParent()
+    return e
+
+
+def _table(name: str, *columns: str) -> algebra_pb2.Rel:
+    rel = algebra_pb2.Rel()
+    rel.read.named_table.names.append(name)
+    rel.read.base_schema.names.extend(columns)
+    for _ in columns:
+        rel.read.base_schema.struct.types.add().i64.SetInParent()
+    return rel
+
+
+def _standard_plan(
+    rel: algebra_pb2.Rel, *names: str, functions: tuple[str, ...] = ()
+) -> plan_pb2.Plan:
+    plan = plan_pb2.Plan()
+    plan.extension_urns.add(
+        extension_urn_anchor=1, urn="extension:io.substrait:functions_comparison"
+    )
+    for anchor, function in enumerate(functions, start=1):
+        plan.extensions.add().extension_function.CopyFrom(
+            extensions_pb2.SimpleExtensionDeclaration.ExtensionFunction(
+                extension_urn_reference=1, function_anchor=anchor, name=function
+            )
+        )
+    root = plan.relations.add().root
+    root.input.CopyFrom(rel)
+    root.names.extend(names)
+    return plan
+
+
+def _call(anchor: int, *args: algebra_pb2.Expression) -> algebra_pb2.Expression:
+    e = algebra_pb2.Expression()
+    e.scalar_function.function_reference = anchor
+    for a in args:
+        e.scalar_function.arguments.add().value.CopyFrom(a)
+    return e
+
+
+def _attribute(e: ce.Expression) -> tuple[str, int | None]:
+    a = e.unresolved_attribute
+    return a.unparsed_identifier, a.plan_id if a.HasField("plan_id") else None
+
+
+def test_a_self_join_references_each_side_by_the_plan_id_of_its_read():
+    join = algebra_pb2.Rel()
+    join.join.type = algebra_pb2.JoinRel.JOIN_TYPE_INNER
+    join.join.left.CopyFrom(_table("t", "k", "v"))
+    join.join.right.CopyFrom(_table("t", "k", "v"))
+    join.join.expression.CopyFrom(_call(1, _field(0), _field(2)))
+    join.join.common.emit.output_mapping.extend([3, 0])
+    top = plan_relation(_standard_plan(join, "right_v", "left_k", functions=("equal:i64_i64",)))
+
+    assert list(top.to_df.column_names) == ["right_v", "left_k"]
+    emitted = top.to_df.input.project
+    joined = emitted.input.join
+    left_id, right_id = joined.left.common.plan_id, joined.right.common.plan_id
+    assert left_id != right_id
+    condition = joined.join_condition.unresolved_function
+    assert [_attribute(a) for a in condition.arguments] == [("`k`", left_id), ("`k`", right_id)]
+    assert [_attribute(e) for e in emitted.expressions] == [("`v`", right_id), ("`k`", left_id)]
+
+
+def test_a_computed_column_is_named_and_picked_by_the_projection_that_makes_it():
+    """Where the root renames the output anyway (else it keeps the name Spark gives it)."""
+    project = algebra_pb2.Rel()
+    project.project.input.CopyFrom(_table("t", "k", "_c2"))
+    project.project.expressions.extend([_call(1, _field(0), _field(1)), _field(0)])
+    kept = algebra_pb2.Rel()
+    kept.filter.input.CopyFrom(project)
+    kept.filter.condition.CopyFrom(_call(1, _field(2), _field(3)))
+    names = ("k", "c", "sum", "k2")
+    top = plan_relation(_standard_plan(kept, *names, functions=("equal:i64_i64",))).to_df.input
+
+    made = top.filter.input
+    star, computed, reference = made.project.expressions
+    assert star.WhichOneof("expr_type") == "unresolved_star"
+    assert list(computed.alias.name) == ["_c2_1"]  # not the input's _c2
+    read_id = made.project.input.common.plan_id
+    assert _attribute(reference) == ("`k`", read_id)
+    condition = top.filter.condition.unresolved_function
+    picked = [_attribute(a) for a in condition.arguments]
+    assert picked == [("`_c2_1`", made.common.plan_id), ("`k`", read_id)]
+
+
+def test_an_aggregate_keeps_its_keys_and_names_its_measures():
+    aggregate = algebra_pb2.Rel()
+    aggregate.aggregate.input.CopyFrom(_table("t", "k", "v"))
+    aggregate.aggregate.grouping_expressions.append(_field(1))
+    aggregate.aggregate.groupings.add().expression_references.append(0)
+    measure = aggregate.aggregate.measures.add().measure
+    measure.function_reference = 1
+    measure.arguments.add().value.CopyFrom(_field(0))
+    sort = algebra_pb2.Rel()
+    sort.sort.input.CopyFrom(aggregate)
+    sort.sort.sorts.add(expr=_field(1), direction=1)
+    top = plan_relation(_standard_plan(sort, "v", "total", functions=("sum:i64",)))
+
+    ordered = top.to_df.input.sort
+    grouped = ordered.input.aggregate
+    (total,) = grouped.aggregate_expressions
+    assert list(total.alias.name) == ["_c1"]
+    assert _attribute(grouped.grouping_expressions[0]) == ("`v`", grouped.input.common.plan_id)
+    assert _attribute(ordered.order[0].child) == ("`_c1`", ordered.input.common.plan_id)
+
+
+def test_a_reference_to_a_repeated_name_is_refused():
+    project = algebra_pb2.Rel()
+    project.project.input.CopyFrom(_table("t", "k", "k"))
+    project.project.expressions.append(_field(1))
+    with pytest.raises(SparkFlightError, match="repeats"):
+        plan_relation(_standard_plan(project))
+
+
+def test_an_outer_reference_qualifies_the_enclosing_input():
+    inner = algebra_pb2.Rel()
+    inner.filter.input.CopyFrom(_table("u", "k"))
+    inner.filter.condition.CopyFrom(_call(1, _field(0), _field(1, steps_out=1)))
+    outer = algebra_pb2.Rel()
+    outer.filter.input.CopyFrom(_table("t", "k", "v"))
+    outer.filter.condition.subquery.set_predicate.predicate_op = (
+        algebra_pb2.Expression.Subquery.SetPredicate.PREDICATE_OP_EXISTS
+    )
+    outer.filter.condition.subquery.set_predicate.tuples.CopyFrom(inner)
+    top = plan_relation(_standard_plan(outer, functions=("equal:i64_i64",)))
+
+    with_relations = top.with_relations
+    (subquery,) = with_relations.references
+    found = with_relations.root.filter.condition.subquery_expression
+    assert found.plan_id == subquery.common.plan_id
+    assert found.subquery_type == ce.SubqueryExpression.SUBQUERY_TYPE_EXISTS
+    qualifier = with_relations.root.filter.input.subquery_alias.alias
+    inner_condition = subquery.filter.condition.unresolved_function
+    assert _attribute(inner_condition.arguments[1]) == (f"`{qualifier}`.`v`", None)
+    assert _attribute(inner_condition.arguments[0]) == ("`k`", subquery.filter.input.common.plan_id)
+
+
+def test_a_lateral_join_is_sparks_lateral_join_and_its_outer_columns_stay_names():
+    left = P.Range(end=3)
+    right = P.Project(
+        child=P.Range(end=2),
+        expressions=[(F.col("id").outer() + F.col("id"))._expr],
+    )
+    top = _connect(P.Join(left=left, right=right, how="left", lateral=True))
+    lateral = top.lateral_join
+    assert lateral.join_type == cr.Join.JOIN_TYPE_LEFT_OUTER
+    assert lateral.left.common.plan_id == left.plan_id
+    (value,) = lateral.right.project.expressions
+    outer, inner = value.unresolved_function.arguments
+    assert _attribute(outer) == ("id", None) and _attribute(inner) == ("id", None)
+
+
+def test_an_ordered_aggregate_is_sql_text_over_input_columns():
+    aggregate = algebra_pb2.Rel()
+    aggregate.aggregate.input.CopyFrom(_table("t", "k", "v"))
+    measure = aggregate.aggregate.measures.add().measure
+    measure.function_reference = 1
+    measure.arguments.add().value.CopyFrom(_field(1))
+    measure.arguments.add().value.literal.string = "it's"
+    measure.sorts.add(expr=_field(0), direction=3)
+    top = plan_relation(_standard_plan(aggregate, functions=("string_agg:str_str",)))
+    (measure_value,) = top.aggregate.aggregate_expressions
+    text = measure_value.expression_string.expression
+    assert text == "`string_agg`(`v`, 'it\\'s') WITHIN GROUP (ORDER BY `k` DESC NULLS FIRST)"
+
+
+def test_root_names_skip_the_names_of_nested_fields():
+    read = _table("t", "k")
+    struct = read.read.base_schema.struct.types.add().struct
+    struct.types.add().string.SetInParent()
+    read.read.base_schema.names.extend(["s", "inner"])
+    top = plan_relation(_standard_plan(read, "key", "record", "field"))
+    assert list(top.to_df.column_names) == ["key", "record"]
+    with pytest.raises(SparkFlightError, match="RelRoot names"):
+        plan_relation(_standard_plan(read, "key", "record", "field", "extra"))
+
+
+def test_output_names_on_grouping_keys_name_them():
+    aggregate = algebra_pb2.Rel()
+    aggregate.aggregate.input.CopyFrom(_table("t", "k", "v"))
+    aggregate.aggregate.grouping_expressions.append(_field(1))
+    aggregate.aggregate.groupings.add().expression_references.append(0)
+    aggregate.aggregate.common.hint.output_names.append("group")
+    top = plan_relation(_standard_plan(aggregate))
+    (key,) = top.deduplicate.input.project.expressions
+    assert list(key.alias.name) == ["group"]

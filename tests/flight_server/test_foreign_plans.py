@@ -222,6 +222,19 @@ FEATURES: dict[str, str] = {
     "rollup": """
         select n_regionkey, count(*) as c, sum(n_nationkey) as s from nation
         group by rollup(n_regionkey) order by 1 nulls last""",
+    "self-join": """
+        select a.n_name, b.n_name as other from nation a join nation b
+        on a.n_nationkey = b.n_regionkey where a.n_nationkey < 3 order by 1, 2""",
+    "correlated-exists": """
+        select n_name from nation n where exists (
+            select 1 from region r where r.r_regionkey = n.n_regionkey and r.r_name like 'A%')
+        order by 1""",
+    "correlated-scalar": """
+        select n_name, (select count(*) from nation m where m.n_regionkey = n.n_regionkey) as c
+        from nation n order by 1""",
+    "duplicate-names": """
+        select n_nationkey + 1 as k, n_nationkey + 1 as k2, n_nationkey as k3
+        from nation where n_nationkey < 4 order by 1""",
     "grouping-sets": """
         select n_regionkey, n_name, count(*) as c from nation
         group by grouping sets ((n_regionkey), (n_name), ()) order by 1 nulls last, 2 nulls last""",

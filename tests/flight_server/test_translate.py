@@ -279,6 +279,19 @@ def test_join_using_columns_and_plan_ids(client: fl.FlightClient, classic: Spark
     assert rows_of(run(client, p.plan(rel))) == [(1, "a", "x"), (2, "b", None)]
 
 
+def test_join_using_columns_then_ordinals(client: fl.FlightClient) -> None:
+    """Columns of a join on named columns (whose keys Spark merges) by ordinal, in its
+    post-join filter and above it: Spark's analysis of the join says them."""
+    p = Plans()
+    left = sql("select 1 k, 'a' v union all select 2, 'b' union all select 3, 'c'")
+    right = sql("select 1 k, 'x' w union all select 3, 'z'")
+    join = A.JoinRel(left=left, right=right, type=A.JoinRel.JOIN_TYPE_INNER)
+    join.post_join_filter.CopyFrom(p.std("functions_comparison", "gt", field(0), lit(1)))
+    using = enhanced(A.Rel(join=join), sf.JoinUsingColumns(column_names=["k"]))
+    rel = project(using, field(2), field(1))
+    assert rows_of(run(client, p.plan(rel))) == [("z", "c")]
+
+
 def test_cross(client: fl.FlightClient, people: DataFrame) -> None:
     rel = A.Rel(cross=A.CrossRel(left=table("people"), right=sql("select 1 one")))
     expect(
