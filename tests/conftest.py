@@ -272,6 +272,17 @@ def outlives_modules(pid: int) -> None:
     _LONG_LIVED.add(pid)
 
 
+def _is_resource_tracker(process: Any) -> bool:
+    """Whether ``process`` is multiprocessing's resource tracker, which lives as long as the
+    process that started a ``spawn`` child."""
+    import psutil
+
+    try:
+        return any("multiprocessing.resource_tracker" in part for part in process.cmdline())
+    except psutil.Error:
+        return False
+
+
 def _stray_processes() -> list[Any]:
     """This process's descendants that no long-lived fixture owns, zombies aside."""
     import psutil
@@ -284,7 +295,7 @@ def _stray_processes() -> list[Any]:
             lineage = {child.pid} | {parent.pid for parent in child.parents()}
         except psutil.NoSuchProcess:
             continue
-        if not lineage & _LONG_LIVED:
+        if not lineage & _LONG_LIVED and not _is_resource_tracker(child):
             stray.append(child)
     return stray
 

@@ -282,14 +282,16 @@ def _divide(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
 
 #: Per floating-point type: its Spark name, and the magnitude from which every value of it
 #: is an integer (2 to the power of its fraction bits).
-_FLOATING: dict[str, tuple[str, float]] = {"fp32": ("float", 2.0**23), "fp64": ("double", 2.0**52)}
+FLOATING: dict[str, tuple[str, float]] = {"fp32": ("float", 2.0**23), "fp64": ("double", 2.0**52)}
+#: Spark's ranking window functions, whose result is an INT (Substrait's are i64).
+INT_RANKINGS = frozenset({"row_number", "rank", "dense_rank", "ntile"})
 
 
 def _floating_rounding(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
     """``ceil`` or ``floor`` of a floating-point value is of its type; Spark's are BIGINT
     (NaN becomes 0, infinities and values past 2^63 are clamped), so they apply only to
     values that are not integers already, which fit."""
-    floating = _FLOATING.get(fc.output_type.WhichOneof("kind") or "")
+    floating = FLOATING.get(fc.output_type.WhichOneof("kind") or "")
     if floating is None:
         return call(name, *args)
     spark_type, integral_from = floating
@@ -817,15 +819,11 @@ def _window_function(ctx: Context, e: Expression) -> Connect:
         upper_default = "current_row" if w.sorts else "unbounded"
         frame.upper.CopyFrom(_boundary(w.upper_bound, rows, upper_default))
     result = Connect(window=window)
-    if ref.urn != SPARK_FUNCTIONS_URN and name in _INT_RANKINGS and _is_integer_type(w.output_type):
+    if ref.urn != SPARK_FUNCTIONS_URN and name in INT_RANKINGS and _is_integer_type(w.output_type):
         # Substrait's ranking functions are i64, Spark's INT: the plan's type is kept.
         integer = spark_type(w.output_type)
         result = Connect(cast=Connect.Cast(expr=result, type=pyspark_types_to_proto_types(integer)))
     return result
-
-
-#: Spark's ranking window functions whose result is an INT.
-_INT_RANKINGS = frozenset({"row_number", "rank", "dense_rank", "ntile"})
 
 
 # ------------------------------------------------------------ other forms

@@ -19,7 +19,9 @@ from substrait import algebra_pb2, plan_pb2
 
 from sparkflight.flight_server import jvm
 from sparkflight.flight_server.connect.expressions import (
+    FLOATING,
     FRAMELESS,
+    INT_RANKINGS,
     FunctionCall,
     aggregate_call,
     plain_value,
@@ -377,6 +379,18 @@ def _truncate(ctx: Context, name: str, args: list[Column], fc: FunctionCall) -> 
     return truncated.cast(spark_type(fc.output_type))
 
 
+def _floating_rounding(ctx: Context, name: str, args: list[Column], fc: FunctionCall) -> Column:
+    """``ceil``/``floor`` of a floating-point value keep its type: Spark's are BIGINT, so they
+    apply only to values that are not integers already (NaN, infinities, large values)."""
+    floating = FLOATING.get(getattr(fc.output_type, "WhichOneof", lambda _: None)("kind") or "")
+    if floating is None:
+        return call(ctx.spark, name, args)
+    type_name, integral_from = floating
+    value = args[0]
+    whole = F.isnan(value) | (F.abs(value) >= F.lit(integral_from))
+    return F.when(whole, value).otherwise(call(ctx.spark, name, [value]).cast(type_name))
+
+
 def _int_argument(position: int) -> _Call:
     """A call whose argument ``position`` Spark wants as an int, where producers send an i64.
 
@@ -413,6 +427,8 @@ def _distribution(population: str) -> _Call:
 
 _STANDARD_RULES: dict[str, _Call] = {
     "/": _divide,
+    "ceil": _floating_rounding,
+    "floor": _floating_rounding,
     "count": _count,
     "!=": _not_equal,
     "extract": _extract,
@@ -738,8 +754,12 @@ def _window_function(ctx: Context, e: Expression, scope: Scope | None) -> Column
     w = e.window_function
     distinct = w.invocation == algebra_pb2.AggregateFunction.AGGREGATION_INVOCATION_DISTINCT
     fc = FunctionCall(w.function_reference, w.arguments, w.options, w.output_type, distinct)
-    framed = _spark_function_name(ctx.function(w.function_reference)).lower() not in FRAMELESS
-    return function_call(ctx, fc, scope).over(_window_spec(ctx, w, scope, framed))
+    ref = ctx.function(w.function_reference)
+    name = _spark_function_name(ref).lower()
+    window = function_call(ctx, fc, scope).over(_window_spec(ctx, w, scope, name not in FRAMELESS))
+    if ref.urn != SPARK_FUNCTIONS_URN and name in INT_RANKINGS and _is_integer_type(w.output_type):
+        return window.cast(spark_type(w.output_type))  # Substrait's i64, not Spark's INT
+    return window
 
 
 # ------------------------------------------------------------ conditionals

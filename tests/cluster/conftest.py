@@ -8,6 +8,7 @@ package-scoped: the cluster stops once the tests of this package are done.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import tempfile
 import time
@@ -59,11 +60,18 @@ def wait_for_executors(client: fl.FlightClient, count: int) -> sf.ClusterStatus:
     raise RuntimeError(f"the application has not {count} executors: {status}")
 
 
-@pytest.fixture(scope="package")
-def cluster() -> Iterator[StandaloneCluster]:
+@contextlib.contextmanager
+def started_cluster() -> Iterator[StandaloneCluster]:
+    """A master and ``WORKERS`` workers in a temporary directory."""
     with tempfile.TemporaryDirectory(prefix="sparkflight-cluster-") as work_dir:
         with StandaloneCluster(Path(work_dir), on_spawn=outlives_modules).start(WORKERS) as started:
             yield started
+
+
+@pytest.fixture(scope="package")
+def cluster() -> Iterator[StandaloneCluster]:
+    with started_cluster() as started:
+        yield started
 
 
 @dataclass(frozen=True)
@@ -86,8 +94,8 @@ def pytest_runtest_makereport(
     return report
 
 
-@pytest.fixture(scope="package")
-def cluster_server(cluster: StandaloneCluster) -> Iterator[ClusterServer]:
+@contextlib.contextmanager
+def serving_on(cluster: StandaloneCluster) -> Iterator[ClusterServer]:
     """``sparkflight serve --master spark://...``, once both workers run an executor."""
     global _running
     conf = CLUSTER_CONF | {"spark.sparkflight.master.webUrl": cluster.web_url}
@@ -95,6 +103,7 @@ def cluster_server(cluster: StandaloneCluster) -> Iterator[ClusterServer]:
     with tempfile.NamedTemporaryFile(prefix="sparkflight-cluster-server-", suffix=".log") as log:
         server = ServerProcess(serve_command(*extra, master=cluster.url), log)
         outlives_modules(server.process.pid)
+        before = _running
         try:
             url = server.read_url(SERVER_START_TIMEOUT_S)
             client = fl.connect(url)
@@ -105,12 +114,18 @@ def cluster_server(cluster: StandaloneCluster) -> Iterator[ClusterServer]:
             _running = ClusterServer(server, url)
             yield _running
         finally:
-            _running = None
+            _running = before
             returncode = server.stop()
             if returncode != 0:
                 sys.stderr.write(
                     f"\nsparkflight cluster server exited with {returncode}:\n{server.log_tail()}\n"
                 )
+
+
+@pytest.fixture(scope="package")
+def cluster_server(cluster: StandaloneCluster) -> Iterator[ClusterServer]:
+    with serving_on(cluster) as served:
+        yield served
 
 
 @pytest.fixture(scope="package")

@@ -1,6 +1,7 @@
 """A worker lost in the middle of a multi-stage query: Spark re-runs its tasks elsewhere.
 
-The test replaces the worker it kills, so the package's tests run in any order after it.
+It runs on a cluster and server of its own, which it leaves with one worker and a lost
+executor: the package's shared cluster stays whole whatever order its tests run in.
 """
 
 from __future__ import annotations
@@ -8,12 +9,22 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from collections.abc import Iterator
 
 import pyarrow.flight as fl
+import pytest
 
-from tests.cluster.conftest import WORKERS, active_executors, cluster_status, wait_for_executors
+from tests.cluster.conftest import (
+    WORKERS,
+    ClusterServer,
+    active_executors,
+    cluster_status,
+    serving_on,
+    started_cluster,
+)
 from tests.cluster.standalone import StandaloneCluster
 from tests.conftest import SERVER_START_TIMEOUT_S
+from tests.flight_server.plan_builder import connect
 
 ROWS = 10_000_000
 PARTITIONS = 8
@@ -27,6 +38,35 @@ GROUP BY b.k
 ORDER BY b.k
 """
 _POLL_S = 0.2
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[StandaloneCluster]:
+    """This module's own cluster, not the package's."""
+    with started_cluster() as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def cluster_server(cluster: StandaloneCluster) -> Iterator[ClusterServer]:
+    with serving_on(cluster) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def flight_client(cluster_server: ClusterServer) -> Iterator[fl.FlightClient]:
+    client = connect(cluster_server.url)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="module")
+def spark(cluster_server: ClusterServer) -> Iterator[object]:
+    from sparkflight.client import SparkSession
+
+    session = SparkSession.builder.remote(cluster_server.url).getOrCreate()
+    yield session
+    session.stop()
 
 
 def expected_rows() -> list[tuple[int, int, int]]:
@@ -64,17 +104,12 @@ def test_query_survives_a_worker_killed_mid_flight(
         time.sleep(_POLL_S)
     victim = cluster.workers[0]
     victim.kill_group(signal.SIGKILL)
-    try:
-        assert running.is_alive(), "the query ended before the worker was lost"
-        running.join()
+    assert running.is_alive(), "the query ended before the worker was lost"
+    running.join()
 
-        assert "error" not in outcome, outcome.get("error")
-        assert outcome["rows"] == expected_rows()
-        status = cluster_status(flight_client)
-        executors = [e for e in status.executors if e.id != "driver"]
-        assert [e.active for e in executors].count(False) == 1
-        assert len(cluster.alive_workers()) == WORKERS - 1
-    finally:
-        running.join()
-        cluster.add_workers(1)
-        wait_for_executors(flight_client, WORKERS)
+    assert "error" not in outcome, outcome.get("error")
+    assert outcome["rows"] == expected_rows()
+    status = cluster_status(flight_client)
+    executors = [e for e in status.executors if e.id != "driver"]
+    assert [e.active for e in executors].count(False) == 1
+    assert len(cluster.alive_workers()) == WORKERS - 1

@@ -45,17 +45,19 @@ def tpch_views(flight_client: flight.FlightClient, tpch_dir: Path) -> None:
         sf.CommandResponse.FromString(results[0].body.to_pybytes())
 
 
-#: Arrow types that are one Substrait type: layouts (DataFusion's views, Spark's plain
-#: buffers), and DataFusion's unsigned integers, which Substrait has not (its plan says
-#: i64 where DataFusion computes a UINT64).
+#: Arrow types that are one SQL type in different layouts (DataFusion's views, Spark's
+#: plain buffers): the same type for the comparison.
 _SAME_TYPE = {pa.large_string(): pa.string(), pa.string_view(): pa.string()}
 _SAME_TYPE |= {pa.large_binary(): pa.binary(), pa.binary_view(): pa.binary()}
-_SAME_TYPE |= {pa.uint8(): pa.int8(), pa.uint16(): pa.int16(), pa.uint32(): pa.int32()}
-_SAME_TYPE |= {pa.uint64(): pa.int64()}
+_RANKING = (pa.int32(), pa.uint64())
 #: Column types that differ by each engine's own typing rule, by column: (Spark's type,
 #: DataFusion's type). Spark's decimal division keeps 6 fractional digits where a result
-#: needs all 38 digits of precision; DataFusion keeps 8.
-_KNOWN_TYPE_DIFFERENCES = {"mkt_share": (pa.decimal128(38, 6), pa.decimal128(38, 8))}
+#: needs all 38 digits of precision, DataFusion 8. DataFusion's plans declare no type for
+#: ranking functions: Spark's are INT, DataFusion's own UINT64 (which Substrait has not).
+_KNOWN_TYPE_DIFFERENCES = {
+    "mkt_share": (pa.decimal128(38, 6), pa.decimal128(38, 8)),
+    **dict.fromkeys(("rn", "r", "d", "t"), _RANKING),
+}
 
 
 def _sql_type(arrow_type: pa.DataType) -> pa.DataType:
