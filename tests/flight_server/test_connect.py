@@ -113,24 +113,6 @@ def test_literals_keep_their_spark_type():
     assert kinds == ["integer", "long", "double", "string", "null"]
 
 
-@pytest.mark.parametrize(
-    "relation",
-    [
-        pytest.param(
-            P.Project(
-                child=P.Range(end=1),
-                expressions=[Subquery("scalar", P.Range(end=1))],
-            ),
-            id="subquery",
-        ),
-        pytest.param(P.DataSource(format="parquet", paths=["/tmp/x"]), id="file source"),
-    ],
-)
-def test_forms_not_translated_yet_say_so(relation: P.Relation):
-    with pytest.raises(NotTranslatable):
-        _connect(relation)
-
-
 def test_a_subquery_travels_beside_the_relation_whose_expression_holds_it():
     inner = P.Range(end=1)
     top = _connect(P.Project(child=P.Range(end=1), expressions=[Subquery("scalar", inner)]))
