@@ -7,6 +7,9 @@ the planner builds the unresolved logical plan and ``Dataset.ofRows`` analyses i
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from pyspark.sql import DataFrame
@@ -55,3 +58,17 @@ def dataframe(session: Session, relation: cr.Relation) -> DataFrame:
         plan = _planner(session).transformRelation(parsed, True)
         jdf = jvm.static(spark, _DATASET, "ofRows")(spark._jsparkSession, plan)
     return DataFrame(jdf, spark)
+
+
+@contextmanager
+def cached(session: Session, df: DataFrame) -> Iterator[cr.Relation]:
+    """A Spark Connect relation that stands for ``df`` (however it was built) while the
+    block runs: ``df`` waits in the session holder's DataFrame cache, as Spark Connect's
+    cached remote relations do."""
+    holder = _planner(session).sessionHolder()
+    relation_id = str(uuid.uuid4())
+    holder.cacheDataFrameById(relation_id, df._jdf)
+    try:
+        yield cr.Relation(cached_remote_relation=cr.CachedRemoteRelation(relation_id=relation_id))
+    finally:
+        holder.removeCachedDataFrame(relation_id)

@@ -20,10 +20,11 @@ from pyspark.sql import types as T
 from pyspark.sql.connect.proto import expressions_pb2 as ce
 from pyspark.sql.connect.proto import relations_pb2 as cr
 from pyspark.sql.connect.types import pyspark_types_to_proto_types
+from pyspark.util import PythonEvalType
 from substrait import algebra_pb2, plan_pb2
 
 from sparkflight.flight_server import sources
-from sparkflight.flight_server.connect import NotTranslatable
+from sparkflight.flight_server.connect import NotTranslatable, planner, python
 from sparkflight.flight_server.connect.expressions import (
     Context,
     aggregate_function,
@@ -348,6 +349,33 @@ def _data_source(ctx: Context, m: sf.DataSourceRelation) -> Relation:
     return result
 
 
+def _stream_source(ctx: Context, m: sf.StreamSourceRelation) -> Relation:
+    """``spark.readStream``: a streaming read of a source or a table."""
+    if m.changes:
+        raise NotTranslatable("a streaming read of a table's changes")
+    result = Relation()
+    result.read.is_streaming = True
+    if m.table_name:
+        if m.format or m.path or m.schema:
+            raise SparkFlightError(INVALID_PLAN, "a streaming table source has no format or path")
+        if m.source_name:
+            raise NotTranslatable("a named streaming table source")
+        result.read.named_table.unparsed_identifier = m.table_name
+        result.read.named_table.options.update(m.options)
+        return result
+    source = result.read.data_source
+    if m.format:
+        source.format = m.format
+    if m.schema:
+        source.schema = m.schema
+    if m.source_name:
+        source.source_name = m.source_name
+    source.options.update(m.options)
+    if m.path:
+        source.paths.append(m.path)
+    return result
+
+
 #: The table-valued functions of ``spark.tvf`` a TableFunctionRelation may name.
 TABLE_FUNCTIONS = frozenset(
     "explode explode_outer inline inline_outer json_tuple posexplode posexplode_outer stack "
@@ -533,9 +561,208 @@ def _watermark(ctx: Context, m: sf.WatermarkRelation, child: Relation) -> Relati
     )
 
 
+def _show_string(ctx: Context, m: sf.ShowStringRelation, child: Relation) -> Relation:
+    if m.html:
+        return _into("html_string", child, num_rows=m.num_rows, truncate=m.truncate)
+    return _into(
+        "show_string", child, num_rows=m.num_rows, truncate=m.truncate, vertical=m.vertical
+    )
+
+
 def _to_schema(ctx: Context, m: sf.ToSchemaRelation, child: Relation) -> Relation:
     schema = T.StructType.fromJson(json.loads(m.schema_json))
     return _into("to_schema", child, schema=pyspark_types_to_proto_types(schema))
+
+
+# ---------------------------------------------------------- Python functions
+
+
+def _session(ctx: Context, function: sf.PythonFunction) -> Session:
+    return python.check_session(ctx.session, function)
+
+
+def input_columns(session: Session, child: Relation) -> list[Connect]:
+    """The columns of ``child``, which Spark hands a relation's Python function (planned
+    here, as PySpark's Connect client asks for them: the session's plan cache keeps the
+    planned ``child`` for the plan around it)."""
+    names = planner.dataframe(session, child).columns
+    return [
+        Connect(unresolved_attribute=Connect.UnresolvedAttribute(unparsed_identifier=_quoted(n)))
+        for n in names
+    ]
+
+
+def _columns(ctx: Context, child: Relation) -> list[Connect]:
+    assert ctx.session is not None  # checked with the function
+    return input_columns(ctx.session, child)
+
+
+def _map_partitions(ctx: Context, m: sf.MapPartitionsRelation, child: Relation) -> Relation:
+    _session(ctx, m.function)
+    func = python.relation_function(
+        m.function, python.MAP_PARTITIONS, "mapInPandas/mapInArrow", _columns(ctx, child)
+    )
+    return _into("map_partitions", child, func=func, is_barrier=m.barrier)
+
+
+def _group_map(ctx: Context, m: sf.GroupMapRelation, child: Relation) -> Relation:
+    _session(ctx, m.function)
+    func = python.relation_function(
+        m.function, python.GROUP_MAP, "applyInPandas/applyInArrow", _columns(ctx, child)
+    )
+    keys = expressions(ctx, m.grouping_expressions)
+    return _into("group_map", child, func=func, grouping_expressions=keys)
+
+
+def _apply_in_pandas_with_state(
+    ctx: Context, m: sf.StatefulGroupMapRelation, child: Relation
+) -> Relation:
+    function = m.function
+    if not m.state_schema:
+        raise SparkFlightError(INVALID_PLAN, "applyInPandasWithState needs a state schema")
+    python.parsed_type(m.state_schema)  # refused here when it is no type
+    schema = python.function_type(function)
+    func = python.inline_function(function, function.eval_type, schema, _columns(ctx, child))
+    return _into(
+        "apply_in_pandas_with_state",
+        child,
+        func=func,
+        grouping_expressions=expressions(ctx, m.grouping_expressions),
+        output_schema=function.return_type,
+        state_schema=m.state_schema,
+        output_mode=m.output_mode,
+        timeout_conf=m.timeout_conf,
+    )
+
+
+def _transform_with_state(
+    ctx: Context,
+    m: sf.StatefulGroupMapRelation,
+    child: Relation,
+    initial: Relation | None = None,
+) -> Relation:
+    """``transformWithState(InPandas)``: the client's StatefulProcessor, wrapped (in the
+    pickle) as PySpark wraps it for Spark's workers."""
+    function = m.function
+    plain, with_initial_state = python.TRANSFORM_WITH_STATE[function.eval_type]
+    schema = python.function_type(function)
+    command = python.transform_with_state_command(
+        function.command, m.time_mode, initial is not None, schema
+    )
+    eval_type = plain if initial is None else with_initial_state
+    func = python.inline_function(function, eval_type, schema, _columns(ctx, child), command)
+    info = cr.TransformWithStateInfo(
+        time_mode=m.time_mode,
+        event_time_column_name=m.event_time_column,
+        output_schema=pyspark_types_to_proto_types(schema),
+    )
+    result = _into(
+        "group_map",
+        child,
+        func=func,
+        grouping_expressions=expressions(ctx, m.grouping_expressions),
+        output_mode=m.output_mode,
+        transform_with_state_info=info,
+    )
+    if initial is not None:
+        result.group_map.initial_input.CopyFrom(initial)
+        keys = expressions(ctx, m.initial_state_grouping_expressions)
+        result.group_map.initial_grouping_expressions.extend(keys)
+    return result
+
+
+def _stateful_group_map(ctx: Context, m: sf.StatefulGroupMapRelation, child: Relation) -> Relation:
+    _session(ctx, m.function)
+    if m.function.eval_type == PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF_WITH_STATE:
+        return _apply_in_pandas_with_state(ctx, m, child)
+    if m.function.eval_type in python.TRANSFORM_WITH_STATE:
+        return _transform_with_state(ctx, m, child)
+    raise SparkFlightError(
+        INVALID_PLAN, f"eval type {m.function.eval_type} does not fit a stateful relation"
+    )
+
+
+def _stateful_group_map_with_initial_state(
+    ctx: Context, m: sf.StatefulGroupMapRelation, inputs: list[Relation]
+) -> Relation:
+    _session(ctx, m.function)
+    if m.function.eval_type not in python.TRANSFORM_WITH_STATE:
+        raise SparkFlightError(
+            INVALID_PLAN,
+            f"eval type {m.function.eval_type} takes no initial state: only "
+            "transformWithState(InPandas) does",
+        )
+    child, initial = inputs
+    return _transform_with_state(ctx, m, child, initial)
+
+
+def _cogroup_map(ctx: Context, m: sf.CoGroupMapRelation, inputs: list[Relation]) -> Relation:
+    _session(ctx, m.function)
+    func = python.relation_function(
+        m.function, python.COGROUP_MAP, "cogroup().applyInPandas/applyInArrow"
+    )
+    result = Relation()
+    cogroup = result.co_group_map
+    cogroup.input.CopyFrom(inputs[0])
+    cogroup.other.CopyFrom(inputs[1])
+    cogroup.input_grouping_expressions.extend(expressions(ctx, m.left_grouping_expressions))
+    cogroup.other_grouping_expressions.extend(expressions(ctx, m.right_grouping_expressions))
+    cogroup.func.CopyFrom(func)
+    return result
+
+
+def _table_argument(ctx: Context, m: sf.TableArgument, table_id: int) -> Connect:
+    """``df.asTable()`` shaped by the argument's fields: a table-argument subquery of the
+    relation whose plan id is ``table_id``."""
+    if m.partition_by and m.with_single_partition:
+        raise SparkFlightError(
+            INVALID_PLAN, "a table argument takes partition_by or with_single_partition, not both"
+        )
+    if m.order_by and not (m.partition_by or m.with_single_partition):
+        raise SparkFlightError(
+            INVALID_PLAN,
+            "a table argument's order_by needs partition_by or with_single_partition",
+        )
+    options = ce.SubqueryExpression.TableArgOptions(
+        partition_spec=expressions(ctx, m.partition_by),
+        order_spec=[sort_field(ctx, o) for o in m.order_by],
+    )
+    if m.with_single_partition:
+        options.with_single_partition = True
+    return Connect(
+        subquery_expression=ce.SubqueryExpression(
+            plan_id=table_id,
+            subquery_type=ce.SubqueryExpression.SUBQUERY_TYPE_TABLE_ARG,
+            table_arg_options=options,
+        )
+    )
+
+
+def _python_table_function(ctx: Context, m: sf.PythonTableFunctionRelation) -> Relation:
+    """A UDTF call; its table arguments are relations the call references by plan id."""
+    _session(ctx, m.function)
+    slots: list[Connect | None] = [None] * (len(m.arguments) + len(m.table_arguments))
+    tables = []
+    for argument in m.table_arguments:
+        position = argument.position
+        if not 0 <= position < len(slots) or slots[position] is not None:
+            raise SparkFlightError(
+                INVALID_PLAN,
+                f"table argument position {position} is out of range or taken: the call has "
+                f"{len(slots)} arguments",
+            )
+        table = relation(ctx, argument.input)
+        if not table.common.HasField("plan_id"):
+            table.common.plan_id = min(ctx.plan_ids | {0}) - 1
+            ctx.plan_ids.add(table.common.plan_id)
+        tables.append(table)
+        slots[position] = _table_argument(ctx, argument, table.common.plan_id)
+    scalars = iter(expressions(ctx, m.arguments))
+    arguments = [slot if slot is not None else next(scalars) for slot in slots]
+    result = Relation(common_inline_user_defined_table_function=python.udtf(m.function, arguments))
+    if not tables:
+        return result
+    return Relation(with_relations=cr.WithRelations(root=result, references=tables))
 
 
 _Leaf = Callable[[Context, Any], Relation]
@@ -550,6 +777,8 @@ _LEAVES: dict[str, tuple[type[Message], _Leaf]] = {
         (sf.LocalRelation, _local),
         (sf.DataSourceRelation, _data_source),
         (sf.TableFunctionRelation, _table_function),
+        (sf.PythonTableFunctionRelation, _python_table_function),
+        (sf.StreamSourceRelation, _stream_source),
     )
 }
 
@@ -572,6 +801,22 @@ _SINGLES: dict[str, tuple[type[Message], _Single]] = {
         (sf.TailRelation, _tail),
         (sf.WatermarkRelation, _watermark),
         (sf.ToSchemaRelation, _to_schema),
+        (sf.ShowStringRelation, _show_string),
+        (sf.MapPartitionsRelation, _map_partitions),
+        (sf.GroupMapRelation, _group_map),
+        (sf.StatefulGroupMapRelation, _stateful_group_map),
+    )
+}
+
+
+_Multi = Callable[[Context, Any, list[Relation]], Relation]
+
+#: Extension relations of two inputs (ExtensionMultiRel) by detail message.
+_MULTIS: dict[str, tuple[type[Message], _Multi]] = {
+    message.DESCRIPTOR.full_name: (message, rule)
+    for message, rule in (
+        (sf.CoGroupMapRelation, _cogroup_map),
+        (sf.StatefulGroupMapRelation, _stateful_group_map_with_initial_state),
     )
 }
 
@@ -596,7 +841,11 @@ def _extension_single(ctx: Context, rel: algebra_pb2.ExtensionSingleRel) -> Rela
 
 
 def _extension_multi(ctx: Context, rel: algebra_pb2.ExtensionMultiRel) -> Relation:
-    raise NotTranslatable("an extension relation of several inputs")
+    message, rule = _detail(_MULTIS, rel.detail)
+    if len(rel.inputs) != 2:
+        name = rel.detail.TypeName()
+        raise SparkFlightError(INVALID_PLAN, f"{name} needs two inputs, got {len(rel.inputs)}")
+    return rule(ctx, message, [relation(ctx, r) for r in rel.inputs])
 
 
 _RELATIONS: dict[str, Callable[[Context, Any], Relation]] = {
