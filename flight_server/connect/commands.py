@@ -72,39 +72,66 @@ def _jvm_function(session: Session, command: bytes, python_version: str) -> Any:
     )
 
 
+def jvm_udf(
+    session: Session,
+    message: sf.PythonFunction,
+    eval_type: int,
+    data_type: T.DataType,
+    command: bytes | None = None,
+) -> Any:
+    """Spark's ``UserDefinedPythonFunction`` of ``message`` (checked runnable), run under
+    ``eval_type``; ``command`` is what the workers unpickle, by default
+    ``(function, data_type)``, as PySpark's classic API builds it."""
+    spark = session.spark
+    if command is None:
+        command = python.udf_command(message.command, data_type)
+    return jvm.java_class(spark, f"{_PYTHON}.UserDefinedPythonFunction")(
+        message.name or "<lambda>",
+        _jvm_function(session, command, message.python_version),
+        jvm.data_type(spark, data_type),
+        eval_type,
+        message.deterministic,
+        jvm.java_list(spark, []),
+        jvm.java_list(spark, []),
+    )
+
+
+def jvm_udtf(session: Session, message: sf.PythonFunction) -> Any:
+    """Spark's ``UserDefinedPythonTableFunction`` of the UDTF ``message`` (checked
+    runnable): its workers unpickle the client's pickle of the class as it is."""
+    spark = session.spark
+    udtf = python.udtf(message).python_udtf
+    returns = jvm.static(spark, "scala.Option", "empty")()
+    if message.return_type:
+        data_type = jvm.data_type(spark, python.function_type(message))
+        returns = jvm.static(spark, "scala.Option", "apply")(data_type)
+    return jvm.java_class(spark, f"{_PYTHON}.UserDefinedPythonTableFunction")(
+        message.name,
+        _jvm_function(session, udtf.command, message.python_version),
+        returns,
+        udtf.eval_type,
+        message.deterministic,
+    )
+
+
+def jvm_scalar_udf(session: Session, message: sf.PythonFunction) -> Any:
+    """The scalar UDF ``message`` (checked runnable) as Spark's JVM function."""
+    arrow = session.spark.conf.get(python.ARROW_UDF_CONF) == "true"
+    udf = python.scalar_udf(message, [], arrow)
+    data_type = python.parsed_type(message.return_type) if message.return_type else T.StringType()
+    return jvm_udf(session, message, udf.python_udf.eval_type, data_type)
+
+
 def register(session: Session, message: sf.PythonFunction) -> None:
     """``spark.udf.register`` or ``spark.udtf.register``, by the eval type."""
     if not message.name:
         raise SparkFlightError(INVALID_PLAN, "a registered Python function needs a name")
     check_runnable(session, message)
-    spark = session.spark
+    jsession = session.spark._jsparkSession
     if message.eval_type in python.UDTF_EVAL_TYPES:
-        udtf = python.udtf(message).python_udtf
-        function = _jvm_function(session, udtf.command, message.python_version)
-        returns = jvm.static(spark, "scala.Option", "empty")()
-        if message.return_type:
-            returns = jvm.static(spark, "scala.Option", "apply")(
-                jvm.data_type(spark, python.function_type(message))
-            )
-        judtf = jvm.java_class(spark, f"{_PYTHON}.UserDefinedPythonTableFunction")(
-            message.name, function, returns, udtf.eval_type, message.deterministic
-        )
-        spark._jsparkSession.udtf().registerPython(message.name, judtf)
-        return
-    arrow = spark.conf.get(python.ARROW_UDF_CONF) == "true"
-    udf = python.scalar_udf(message, [], arrow).python_udf
-    data_type = python.parsed_type(message.return_type) if message.return_type else T.StringType()
-    function = _jvm_function(session, udf.command, message.python_version)
-    judf = jvm.java_class(spark, f"{_PYTHON}.UserDefinedPythonFunction")(
-        message.name,
-        function,
-        jvm.data_type(spark, data_type),
-        udf.eval_type,
-        message.deterministic,
-        jvm.java_list(spark, []),
-        jvm.java_list(spark, []),
-    )
-    spark._jsparkSession.udf().registerPython(message.name, judf)
+        jsession.udtf().registerPython(message.name, jvm_udtf(session, message))
+    else:
+        jsession.udf().registerPython(message.name, jvm_scalar_udf(session, message))
 
 
 def register_data_source(session: Session, message: sf.PythonFunction) -> None:
