@@ -31,6 +31,16 @@ _CODED_INPUT = "org.sparkproject.connect.protobuf.CodedInputStream"
 _DATASET = "org.apache.spark.sql.classic.Dataset"
 
 
+def _report_to_pyspark(spark: Any, holder: Any) -> None:
+    """Make the Python functions the planner builds report to PySpark's accumulator, as
+    those of PySpark's own API do (UDF profiles gather there), not to the holder's own,
+    which only Spark Connect's service reads."""
+    field = holder.getClass().getDeclaredField("pythonAccumulator")
+    field.setAccessible(True)
+    accumulator = spark.sparkContext._javaAccumulator
+    field.set(holder, jvm.static(spark, "scala.Option", "apply")(accumulator))
+
+
 def _planner(session: Session) -> Any:
     """The session's planner, made on first use."""
     if session.planner is None:
@@ -38,6 +48,7 @@ def _planner(session: Session) -> Any:
         holder = jvm.static(spark, _HOLDER, "apply")(
             session.user or "sparkflight", session.id, spark._jsparkSession
         )
+        _report_to_pyspark(spark, holder)
         none = jvm.static(spark, "scala.Option", "empty")()
         session.planner = jvm.java_class(spark, _PLANNER)(holder, none)
     return session.planner

@@ -24,7 +24,6 @@ from pyspark.util import PythonEvalType
 
 from sparkflight.flight_server.connect import NotTranslatable
 from sparkflight.flight_server.errors import INVALID_PLAN, SparkFlightError
-from sparkflight.flight_server.profiles import PROFILER_CONF
 from sparkflight.flight_server.python_functions import check_runnable, return_type
 from sparkflight.plans import sparkflight_pb2 as sf
 
@@ -89,14 +88,9 @@ _FRAMING = frozenset({"PROTO", "FRAME", "STOP"})
 
 
 def check_session(session: Session | None, message: sf.PythonFunction) -> Session:
-    """``session``, once it runs ``message`` (refused as :func:`check_runnable` says) through
-    Spark Connect's planner."""
+    """``session``, once it runs ``message`` (refused as :func:`check_runnable` says)."""
     if session is None:
         raise NotTranslatable("a Python function outside a session")
-    with session.lock:
-        profiling = PROFILER_CONF in session.conf_set
-    if profiling:  # the planner's functions report to Spark Connect's accumulator
-        raise NotTranslatable("a Python function of a session that profiles its UDFs")
     check_runnable(session, message)
     return session
 
