@@ -518,3 +518,39 @@ def test_a_streaming_foreach_is_unpickled_only_in_python_workers(spark: Any, tmp
     assert sorted(int(line) for line in rows.read_text().split()) == [0, 1, 2, 3]
     pids = {int(line) for line in marks.read_text().split()}
     assert pids and server_pid() not in pids
+
+
+def test_python_functions_built_step_by_step_are_unpickled_only_in_python_workers(
+    spark: Any, tmp_path: Any
+) -> None:
+    """``explain`` builds its plan step by step through PySpark's API; the Python functions
+    on that path are Spark's JVM functions around the client's pickle too: explaining
+    never unpickles them, running the same DataFrames unpickles them in workers only."""
+    from tests.client.harness import engines_for
+    from tests.conftest import server_pid
+
+    engine = engines_for(spark, None).client
+    marks = tmp_path / "unpickled-in"
+    marker = _Marker(str(marks))
+
+    def double(frames: Any) -> Any:
+        assert marker is not None
+        for frame in frames:
+            yield frame.assign(id=frame.id * 2)
+
+    frames = [
+        spark.range(4).mapInPandas(double, "id long"),
+        spark.range(6)
+        .selectExpr("id % 3 as k", "id as v")
+        .groupBy("k")
+        .applyInPandas(lambda frame: frame.head(1) if marker else frame, "k long, v long"),
+        _udtf_class(engine, marker)(F.lit(2)),
+        spark.range(3).select(F.udf(lambda x: x if marker else x, "long")("id")),
+    ]
+    for df in frames:
+        df.explain()
+    assert not marks.exists()
+    for df in frames:
+        df.collect()
+    pids = {int(line) for line in marks.read_text().split()}
+    assert pids and server_pid() not in pids
