@@ -13,6 +13,7 @@ from pyspark.sql.readwriter import DataFrameWriterV2
 
 from sparkflight.flight_server import profiles, stream_events, streams
 from sparkflight.flight_server.cluster import cluster_status
+from sparkflight.flight_server.connect import commands, planner
 from sparkflight.flight_server.errors import (
     INVALID_ACTION_BODY,
     STACK_TRACES,
@@ -26,7 +27,6 @@ from sparkflight.flight_server.sessions import CallHeaders, CallLifetime, Sessio
 from sparkflight.flight_server.translate import (
     PlanWithExpressions,
     plan_with_expressions,
-    python,
     translate_for_explain,
     translate_plan,
 )
@@ -330,16 +330,17 @@ def _checkpoint(session: Session, command: sf.CheckpointCommand) -> None:
 
 
 def _register_function(session: Session, command: sf.RegisterFunctionCommand) -> None:
-    python.register(session, command.function)
+    commands.register(session, command.function)
 
 
 def _register_data_source(session: Session, command: sf.RegisterDataSourceCommand) -> None:
-    python.register_data_source(session, command.data_source)
+    commands.register_data_source(session, command.data_source)
 
 
 def _foreach(session: Session, command: sf.ForeachCommand) -> None:
     df = translate_plan(session, command.plan)
-    python.foreach(session, df, command.function, command.partitions)
+    with planner.cached(session, df) as relation:
+        commands.foreach(session, relation, command.function, command.partitions)
 
 
 _COMMANDS: dict[str, Callable[[Session, Message], None]] = {

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pyspark.sql import DataFrame
 from pyspark.sql.streaming import DataStreamWriter, StreamingQuery, StreamingQueryManager
 
+from sparkflight.flight_server.connect import commands
 from sparkflight.flight_server.errors import (
     STREAMING_QUERY_NOT_FOUND,
     SparkFlightError,
@@ -86,7 +87,7 @@ def start(session: Session, request: sf.StreamStartRequest) -> sf.StreamingQuery
     if request.HasField("foreach_batch"):
         writer = writer.foreachBatch(_foreach_batch(session, request.foreach_batch))
     if request.HasField("foreach"):
-        writer = writer.foreach(python.function_of(session, request.foreach))
+        writer._jwrite.foreach(commands.foreach_writer(session, df, request.foreach))
     if request.table_name:
         query = writer.toTable(request.table_name)
     else:

@@ -26,15 +26,13 @@ from substrait import algebra_pb2
 from sparkflight.flight_server.connect import NotTranslatable
 from sparkflight.flight_server.connect.columns import Columns, quoted
 from sparkflight.flight_server.connect.literals import alias, call, literal_expression
-from sparkflight.flight_server.connect.python import udf_call
+from sparkflight.flight_server.connect.python import ARROW_UDF_CONF, check_session, udf_call
 from sparkflight.flight_server.errors import (
     INVALID_PLAN,
     PLAN_ID_NOT_FOUND,
     UNKNOWN_FUNCTION,
     SparkFlightError,
 )
-from sparkflight.flight_server.profiles import PROFILER_CONF
-from sparkflight.flight_server.python_functions import check_runnable
 from sparkflight.flight_server.spark_types import literal_value, spark_type
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.extensions import EXPRESSIONS_URN, SPARK_FUNCTIONS_URN, FunctionRef
@@ -66,10 +64,6 @@ class Scope:
     columns: Columns
     subqueries: list[cr.Relation] = field(default_factory=list)
     qualifier: str | None = None
-
-
-#: Whether a session runs plain Python UDFs through Arrow.
-_ARROW_UDF_CONF = "spark.sql.execution.pythonUDF.arrow.enabled"
 
 
 @dataclass
@@ -573,13 +567,6 @@ def _lambda(ctx: Context, args: list[Expression]) -> Connect:
 
 def _python_udf(ctx: Context, args: list[Expression]) -> Connect:
     """``python_udf(function, args...)``: a Python UDF, its PythonFunction a binary literal."""
-    session = ctx.session
-    if session is None or session.python_includes:
-        raise NotTranslatable("a Python UDF outside a session, or with the session's pyfiles")
-    with session.lock:
-        profiling = PROFILER_CONF in session.conf_set
-    if profiling:  # the planner's UDFs report to Spark Connect's accumulator, not PySpark's
-        raise NotTranslatable("a Python UDF of a session that profiles its UDFs")
     if args[0].literal.WhichOneof("literal_type") != "binary":
         raise SparkFlightError(INVALID_PLAN, "python_udf takes its PythonFunction as binary")
     message = sf.PythonFunction()
@@ -587,8 +574,8 @@ def _python_udf(ctx: Context, args: list[Expression]) -> Connect:
         message.ParseFromString(args[0].literal.binary)
     except DecodeError:
         raise SparkFlightError(INVALID_PLAN, "malformed PythonFunction in python_udf") from None
-    check_runnable(session, message)
-    arrow = session.spark.conf.get(_ARROW_UDF_CONF) == "true"
+    session = check_session(ctx.session, message)
+    arrow = session.spark.conf.get(ARROW_UDF_CONF) == "true"
     return udf_call(message, expressions(ctx, args[1:]), arrow)
 
 

@@ -8,7 +8,8 @@ the planner builds the unresolved logical plan and ``Dataset.ofRows`` analyses i
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from pyspark.sql import Column, DataFrame
@@ -33,6 +34,16 @@ _CODED_INPUT = "org.sparkproject.connect.protobuf.CodedInputStream"
 _DATASET = "org.apache.spark.sql.classic.Dataset"
 
 
+def _report_to_pyspark(spark: Any, holder: Any) -> None:
+    """Make the Python functions the planner builds report to PySpark's accumulator, as
+    those of PySpark's own API do (UDF profiles gather there), not to the holder's own,
+    which only Spark Connect's service reads."""
+    field = holder.getClass().getDeclaredField("pythonAccumulator")
+    field.setAccessible(True)
+    accumulator = spark.sparkContext._javaAccumulator
+    field.set(holder, jvm.static(spark, "scala.Option", "apply")(accumulator))
+
+
 def _planner(session: Session) -> Any:
     """The session's planner, made on first use."""
     if session.planner is None:
@@ -41,6 +52,7 @@ def _planner(session: Session) -> Any:
             session.user or "sparkflight", session.id, spark._jsparkSession
         )
         holder.initializeSession()
+        _report_to_pyspark(spark, holder)
         none = jvm.static(spark, "scala.Option", "empty")()
         session.planner = jvm.java_class(spark, _PLANNER)(holder, none)
     return session.planner
@@ -119,3 +131,17 @@ def cached_dataframe(session: Session, key: str, build: Callable[[], DataFrame])
     if not holder.dataFrameCache().containsKey(key):
         holder.cacheDataFrameById(key, build()._jdf)
     return key
+
+
+@contextmanager
+def cached(session: Session, df: DataFrame) -> Iterator[cr.Relation]:
+    """A Spark Connect relation that stands for ``df`` (however it was built) while the
+    block runs: ``df`` waits in the session holder's DataFrame cache, as Spark Connect's
+    cached remote relations do."""
+    holder = _planner(session).sessionHolder()
+    relation_id = str(uuid.uuid4())
+    holder.cacheDataFrameById(relation_id, df._jdf)
+    try:
+        yield cr.Relation(cached_remote_relation=cr.CachedRemoteRelation(relation_id=relation_id))
+    finally:
+        holder.removeCachedDataFrame(relation_id)

@@ -22,10 +22,11 @@ from pyspark.sql import types as T
 from pyspark.sql.connect.proto import expressions_pb2 as ce
 from pyspark.sql.connect.proto import relations_pb2 as cr
 from pyspark.sql.connect.types import pyspark_types_to_proto_types
+from pyspark.util import PythonEvalType
 from substrait import algebra_pb2, plan_pb2
 
 from sparkflight.flight_server import sources
-from sparkflight.flight_server.connect import NotTranslatable, planner
+from sparkflight.flight_server.connect import NotTranslatable, planner, python
 from sparkflight.flight_server.connect.columns import (
     Columns,
     Ref,
@@ -1223,6 +1224,197 @@ def _to_schema(ctx: Context, m: sf.ToSchemaRelation, child: Relation) -> Relatio
     return _into("to_schema", child, schema=pyspark_types_to_proto_types(schema))
 
 
+# ---------------------------------------------------------- Python functions
+
+
+def _session(ctx: Context, function: sf.PythonFunction) -> Session:
+    return python.check_session(ctx.session, function)
+
+
+def input_columns(session: Session, child: Relation) -> list[Connect]:
+    """The columns of ``child``, which Spark hands a relation's Python function (planned
+    here, as PySpark's Connect client asks for them: the session's plan cache keeps the
+    planned ``child`` for the plan around it)."""
+    names = planner.dataframe(session, child).columns
+    return [
+        Connect(unresolved_attribute=Connect.UnresolvedAttribute(unparsed_identifier=quoted(n)))
+        for n in names
+    ]
+
+
+def _columns(ctx: Context, child: Relation) -> list[Connect]:
+    assert ctx.session is not None  # checked with the function
+    return input_columns(ctx.session, child)
+
+
+def _map_partitions(ctx: Context, m: sf.MapPartitionsRelation, child: Relation) -> Relation:
+    _session(ctx, m.function)
+    func = python.relation_function(
+        m.function, python.MAP_PARTITIONS, "mapInPandas/mapInArrow", _columns(ctx, child)
+    )
+    return _into("map_partitions", child, func=func, is_barrier=m.barrier)
+
+
+def _group_map(ctx: Context, m: sf.GroupMapRelation, child: Relation) -> Relation:
+    _session(ctx, m.function)
+    func = python.relation_function(
+        m.function, python.GROUP_MAP, "applyInPandas/applyInArrow", _columns(ctx, child)
+    )
+    keys = expressions(ctx, m.grouping_expressions)
+    return _into("group_map", child, func=func, grouping_expressions=keys)
+
+
+def _apply_in_pandas_with_state(
+    ctx: Context, m: sf.StatefulGroupMapRelation, child: Relation
+) -> Relation:
+    function = m.function
+    if not m.state_schema:
+        raise SparkFlightError(INVALID_PLAN, "applyInPandasWithState needs a state schema")
+    python.parsed_type(m.state_schema)  # refused here when it is no type
+    schema = python.function_type(function)
+    func = python.inline_function(function, function.eval_type, schema, _columns(ctx, child))
+    return _into(
+        "apply_in_pandas_with_state",
+        child,
+        func=func,
+        grouping_expressions=expressions(ctx, m.grouping_expressions),
+        output_schema=function.return_type,
+        state_schema=m.state_schema,
+        output_mode=m.output_mode,
+        timeout_conf=m.timeout_conf,
+    )
+
+
+def _transform_with_state(
+    ctx: Context,
+    m: sf.StatefulGroupMapRelation,
+    child: Relation,
+    initial: Relation | None = None,
+) -> Relation:
+    """``transformWithState(InPandas)``: the client's StatefulProcessor, wrapped (in the
+    pickle) as PySpark wraps it for Spark's workers."""
+    function = m.function
+    plain, with_initial_state = python.TRANSFORM_WITH_STATE[function.eval_type]
+    schema = python.function_type(function)
+    command = python.transform_with_state_command(
+        function.command, m.time_mode, initial is not None, schema
+    )
+    eval_type = plain if initial is None else with_initial_state
+    func = python.inline_function(function, eval_type, schema, _columns(ctx, child), command)
+    info = cr.TransformWithStateInfo(
+        time_mode=m.time_mode,
+        event_time_column_name=m.event_time_column,
+        output_schema=pyspark_types_to_proto_types(schema),
+    )
+    result = _into(
+        "group_map",
+        child,
+        func=func,
+        grouping_expressions=expressions(ctx, m.grouping_expressions),
+        output_mode=m.output_mode,
+        transform_with_state_info=info,
+    )
+    if initial is not None:
+        result.group_map.initial_input.CopyFrom(initial)
+        keys = expressions(ctx, m.initial_state_grouping_expressions)
+        result.group_map.initial_grouping_expressions.extend(keys)
+    return result
+
+
+def _stateful_group_map(ctx: Context, m: sf.StatefulGroupMapRelation, child: Relation) -> Relation:
+    _session(ctx, m.function)
+    if m.function.eval_type == PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF_WITH_STATE:
+        return _apply_in_pandas_with_state(ctx, m, child)
+    if m.function.eval_type in python.TRANSFORM_WITH_STATE:
+        return _transform_with_state(ctx, m, child)
+    raise SparkFlightError(
+        INVALID_PLAN, f"eval type {m.function.eval_type} does not fit a stateful relation"
+    )
+
+
+def _stateful_group_map_with_initial_state(
+    ctx: Context, m: sf.StatefulGroupMapRelation, inputs: list[Relation]
+) -> Relation:
+    _session(ctx, m.function)
+    if m.function.eval_type not in python.TRANSFORM_WITH_STATE:
+        raise SparkFlightError(
+            INVALID_PLAN,
+            f"eval type {m.function.eval_type} takes no initial state: only "
+            "transformWithState(InPandas) does",
+        )
+    child, initial = inputs
+    return _transform_with_state(ctx, m, child, initial)
+
+
+def _cogroup_map(ctx: Context, m: sf.CoGroupMapRelation, inputs: list[Relation]) -> Relation:
+    _session(ctx, m.function)
+    func = python.relation_function(
+        m.function, python.COGROUP_MAP, "cogroup().applyInPandas/applyInArrow"
+    )
+    result = Relation()
+    cogroup = result.co_group_map
+    cogroup.input.CopyFrom(inputs[0])
+    cogroup.other.CopyFrom(inputs[1])
+    cogroup.input_grouping_expressions.extend(expressions(ctx, m.left_grouping_expressions))
+    cogroup.other_grouping_expressions.extend(expressions(ctx, m.right_grouping_expressions))
+    cogroup.func.CopyFrom(func)
+    return result
+
+
+def _table_argument(ctx: Context, m: sf.TableArgument, table_id: int) -> Connect:
+    """``df.asTable()`` shaped by the argument's fields: a table-argument subquery of the
+    relation whose plan id is ``table_id``."""
+    if m.partition_by and m.with_single_partition:
+        raise SparkFlightError(
+            INVALID_PLAN, "a table argument takes partition_by or with_single_partition, not both"
+        )
+    if m.order_by and not (m.partition_by or m.with_single_partition):
+        raise SparkFlightError(
+            INVALID_PLAN,
+            "a table argument's order_by needs partition_by or with_single_partition",
+        )
+    options = ce.SubqueryExpression.TableArgOptions(
+        partition_spec=expressions(ctx, m.partition_by),
+        order_spec=[sort_field(ctx, o) for o in m.order_by],
+    )
+    if m.with_single_partition:
+        options.with_single_partition = True
+    return Connect(
+        subquery_expression=ce.SubqueryExpression(
+            plan_id=table_id,
+            subquery_type=ce.SubqueryExpression.SUBQUERY_TYPE_TABLE_ARG,
+            table_arg_options=options,
+        )
+    )
+
+
+def _python_table_function(ctx: Context, m: sf.PythonTableFunctionRelation) -> Relation:
+    """A UDTF call; its table arguments are relations the call references by plan id."""
+    _session(ctx, m.function)
+    slots: list[Connect | None] = [None] * (len(m.arguments) + len(m.table_arguments))
+    tables = []
+    for argument in m.table_arguments:
+        position = argument.position
+        if not 0 <= position < len(slots) or slots[position] is not None:
+            raise SparkFlightError(
+                INVALID_PLAN,
+                f"table argument position {position} is out of range or taken: the call has "
+                f"{len(slots)} arguments",
+            )
+        table = relation(ctx, argument.input)
+        if not table.common.HasField("plan_id"):
+            table.common.plan_id = min(ctx.plan_ids | {0}) - 1
+            ctx.plan_ids.add(table.common.plan_id)
+        tables.append(table)
+        slots[position] = _table_argument(ctx, argument, table.common.plan_id)
+    scalars = iter(expressions(ctx, m.arguments))
+    arguments = [slot if slot is not None else next(scalars) for slot in slots]
+    result = Relation(common_inline_user_defined_table_function=python.udtf(m.function, arguments))
+    if not tables:
+        return result
+    return Relation(with_relations=cr.WithRelations(root=result, references=tables))
+
+
 _Leaf = Callable[[Context, Any], Relation]
 _Single = Callable[[Context, Any, Relation], Relation]
 
@@ -1238,6 +1430,7 @@ _LEAVES: dict[str, tuple[type[Message], _Leaf]] = {
         (sf.ChangesRelation, _changes),
         (sf.StreamSourceRelation, _stream_source),
         (sf.CatalogRelation, _catalog),
+        (sf.PythonTableFunctionRelation, _python_table_function),
     )
 }
 
@@ -1267,20 +1460,23 @@ _SINGLES: dict[str, tuple[type[Message], _Single]] = {
         (sf.StatApproxQuantileRelation, _approx_quantile),
         (sf.StatSampleByRelation, _sample_by),
         (sf.ZipWithIndexRelation, _zip_with_index),
+        (sf.MapPartitionsRelation, _map_partitions),
+        (sf.GroupMapRelation, _group_map),
+        (sf.StatefulGroupMapRelation, _stateful_group_map),
     )
 }
 
 
-def _zip(ctx: Context, m: sf.ZipRelation, left: Relation, right: Relation) -> Relation:
+def _zip(ctx: Context, m: sf.ZipRelation, inputs: list[Relation]) -> Relation:
+    left, right = inputs
     result = Relation()
     result.zip.left.CopyFrom(left)
     result.zip.right.CopyFrom(right)
     return result
 
 
-def _nearest_by_join(
-    ctx: Context, m: sf.NearestByJoinRelation, left: Relation, right: Relation
-) -> Relation:
+def _nearest_by_join(ctx: Context, m: sf.NearestByJoinRelation, inputs: list[Relation]) -> Relation:
+    left, right = inputs
     result = Relation()
     join = result.nearest_by_join
     join.left.CopyFrom(left)
@@ -1293,14 +1489,16 @@ def _nearest_by_join(
     return result
 
 
-_Binary = Callable[[Context, Any, Relation, Relation], Relation]
+_Multi = Callable[[Context, Any, list[Relation]], Relation]
 
-#: Extension relations of two inputs by detail message.
-_BINARY: dict[str, tuple[type[Message], _Binary]] = {
+#: Extension relations of two inputs (ExtensionMultiRel) by detail message.
+_MULTIS: dict[str, tuple[type[Message], _Multi]] = {
     message.DESCRIPTOR.full_name: (message, rule)
     for message, rule in (
         (sf.ZipRelation, _zip),
         (sf.NearestByJoinRelation, _nearest_by_join),
+        (sf.CoGroupMapRelation, _cogroup_map),
+        (sf.StatefulGroupMapRelation, _stateful_group_map_with_initial_state),
     )
 }
 
@@ -1344,11 +1542,11 @@ def _extension_single(
 def _extension_multi(
     ctx: Context, rel: algebra_pb2.ExtensionMultiRel, plan_id: int
 ) -> tuple[Relation, Columns]:
-    message, rule = _detail(_BINARY, rel.detail)
+    message, rule = _detail(_MULTIS, rel.detail)
     if len(rel.inputs) != 2:
         name = rel.detail.TypeName()
         raise SparkFlightError(INVALID_PLAN, f"{name} needs two inputs, got {len(rel.inputs)}")
-    result = rule(ctx, message, relation(ctx, rel.inputs[0]), relation(ctx, rel.inputs[1]))
+    result = rule(ctx, message, [relation(ctx, r) for r in rel.inputs])
     if any(command_relations(i) for i in rel.inputs):
         return result, unknown("a relation over SQL text or a catalog call")
     return result, _analysed(ctx, result, plan_id)

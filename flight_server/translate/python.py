@@ -1,39 +1,34 @@
-"""Python functions of the client, handed to PySpark's own APIs.
+"""Python functions of the client on the stepwise path, as Spark's JVM functions.
 
 A ``PythonFunction`` message carries a function pickled by the client with cloudpickle.
 The server refuses it when it runs no client code (``--no-python``) or when the client's
-Python version differs from its own (pickled code is tied to the version), and otherwise
-builds the PySpark object (a UDF, a UDTF) or passes the function to the DataFrame API;
-Spark's Python workers run it.
+Python version differs from its own, and otherwise builds Spark's JVM function around a
+pickle composed from the client's bytes (:mod:`sparkflight.flight_server.connect.python`),
+as PySpark's classic API builds it: the function is only ever unpickled in Spark's Python
+workers, never in the server process. Only ``foreachBatch``, which runs in the server
+(:func:`function_of`), unpickles it here.
 """
 
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pyspark.sql import Column, DataFrame, GroupedData
-from pyspark.sql import types as T
-from pyspark.sql.datasource import DataSource as PythonDataSource
 from pyspark.sql.streaming.state import GroupStateTimeout
 from pyspark.sql.table_arg import TableArg
-from pyspark.sql.udf import UserDefinedFunction
-from pyspark.sql.udtf import UserDefinedTableFunction
 from pyspark.util import PythonEvalType
 
 from sparkflight.flight_server import jvm
-from sparkflight.flight_server.errors import (
-    INVALID_PLAN,
-    SparkFlightError,
-)
-from sparkflight.flight_server.python_functions import check_runnable, return_type
+from sparkflight.flight_server.connect import commands
+from sparkflight.flight_server.connect import python as connect_python
+from sparkflight.flight_server.errors import INVALID_PLAN, SparkFlightError
+from sparkflight.flight_server.python_functions import check_runnable
 from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
     from sparkflight.flight_server.sessions import Session
 
-_ARROW_UDF_CONF = "spark.sql.execution.pythonUDF.arrow.enabled"
 _TIMEOUTS = frozenset(
     {
         GroupStateTimeout.NoTimeout,
@@ -41,26 +36,14 @@ _TIMEOUTS = frozenset(
         GroupStateTimeout.EventTimeTimeout,
     }
 )
-_UDTF_EVAL_TYPES = frozenset(
-    {
-        PythonEvalType.SQL_TABLE_UDF,
-        PythonEvalType.SQL_ARROW_TABLE_UDF,
-        PythonEvalType.SQL_ARROW_UDTF,
-    }
-)
-
-
-def unpickled(data: bytes) -> Any:
-    """A function pickled by the client (cloudpickle's format is pickle's); the client wrote
-    its own classes as their PySpark twins."""
-    return pickle.loads(data)
 
 
 def function_of(session: Session, message: sf.PythonFunction) -> Any:
-    """The unpickled function of ``message``, once the server agrees to run it."""
+    """The unpickled function of ``message``, once the server agrees to run it: only
+    ``foreachBatch``'s, which the server calls itself."""
     check_runnable(session, message)
     try:
-        return unpickled(message.command)
+        return pickle.loads(message.command)
     except Exception as exc:  # noqa: BLE001 - any failure to unpickle is the client's
         name = message.name or "<unnamed>"
         raise SparkFlightError(
@@ -70,39 +53,8 @@ def function_of(session: Session, message: sf.PythonFunction) -> Any:
         ) from None
 
 
-def _udf(session: Session, message: sf.PythonFunction) -> UserDefinedFunction:
-    if message.eval_type in _UDTF_EVAL_TYPES:
-        raise SparkFlightError(
-            INVALID_PLAN, f"{message.name!r} is a UDTF, not a UDF", function=message.name
-        )
-    func = function_of(session, message)
-    eval_type = message.eval_type
-    if eval_type == PythonEvalType.NON_UDF:
-        arrow = session.spark.conf.get(_ARROW_UDF_CONF) == "true"
-        eval_type = (
-            PythonEvalType.SQL_ARROW_BATCHED_UDF if arrow else PythonEvalType.SQL_BATCHED_UDF
-        )
-    return UserDefinedFunction(
-        func,
-        returnType=return_type(message) or T.StringType(),
-        name=message.name or None,
-        evalType=eval_type,
-        deterministic=message.deterministic,
-    )
-
-
-def _udtf(session: Session, message: sf.PythonFunction) -> UserDefinedTableFunction:
-    if message.eval_type not in _UDTF_EVAL_TYPES:
-        raise SparkFlightError(
-            INVALID_PLAN, f"{message.name!r} is not a UDTF", function=message.name
-        )
-    return UserDefinedTableFunction(
-        function_of(session, message),
-        returnType=return_type(message),
-        name=message.name or None,
-        evalType=message.eval_type,
-        deterministic=message.deterministic,
-    )
+def _call(judf: Any, spark: Any, columns: list[Column]) -> Column:
+    return Column(judf.apply(jvm.scala_seq(spark, [c._jc for c in columns])))
 
 
 def udf_column(session: Session, payload: bytes, args: list[Column]) -> Column:
@@ -112,7 +64,8 @@ def udf_column(session: Session, payload: bytes, args: list[Column]) -> Column:
         message.ParseFromString(payload)
     except Exception:  # noqa: BLE001 - DecodeError and friends
         raise SparkFlightError(INVALID_PLAN, "malformed PythonFunction in python_udf") from None
-    return _udf(session, message)(*args)
+    check_runnable(session, message)
+    return _call(commands.jvm_scalar_udf(session, message), session.spark, args)
 
 
 #: How a ``TableArgument``'s fields shape ``df.asTable()``, in the order PySpark's
@@ -173,81 +126,69 @@ def udtf_dataframe(
 ) -> DataFrame:
     """The rows of a UDTF call, in the session's Spark; ``tables`` are the table arguments
     with their positions among all arguments."""
+    check_runnable(session, message)
     spark = session.spark
-    judtf = _udtf(session, message)._judtf
+    judtf = commands.jvm_udtf(session, message)
     seq = jvm.scala_seq(spark, _call_arguments(args, tables))
     return DataFrame(judtf.apply(spark._jsparkSession, seq), spark)
 
 
-def register(session: Session, message: sf.PythonFunction) -> None:
-    """``spark.udf.register`` or ``spark.udtf.register``, by the eval type."""
-    if not message.name:
-        raise SparkFlightError(INVALID_PLAN, "a registered Python function needs a name")
-    if message.eval_type in _UDTF_EVAL_TYPES:
-        session.spark.udtf.register(message.name, _udtf(session, message))
-    else:
-        session.spark.udf.register(message.name, _udf(session, message))
-
-
-def register_data_source(session: Session, message: sf.PythonFunction) -> None:
-    """``spark.dataSource.register``: the class, under its ``name()``, in the session."""
-    source = function_of(session, message)
-    if not (isinstance(source, type) and issubclass(source, PythonDataSource)):
-        raise SparkFlightError(
-            INVALID_PLAN,
-            f"{message.name!r} is not a Python data source (a subclass of DataSource)",
-            function=message.name,
-        )
-    session.spark.dataSource.register(source)
-
-
-def _checked_schema(message: sf.PythonFunction) -> T.DataType | str:
-    schema = return_type(message)
-    if schema is None:
-        raise SparkFlightError(INVALID_PLAN, f"{message.name!r} needs a schema")
-    return schema
-
-
-_MAPS: dict[int, str] = {
-    PythonEvalType.SQL_MAP_PANDAS_ITER_UDF: "mapInPandas",
-    PythonEvalType.SQL_MAP_ARROW_ITER_UDF: "mapInArrow",
-    PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF: "applyInPandas",
-    PythonEvalType.SQL_GROUPED_MAP_ARROW_UDF: "applyInArrow",
-    PythonEvalType.SQL_COGROUPED_MAP_PANDAS_UDF: "applyInPandas",
-    PythonEvalType.SQL_COGROUPED_MAP_ARROW_UDF: "applyInArrow",
-}
-
-
-def applied(
-    session: Session, message: sf.PythonFunction, target: Any, allowed: frozenset[int]
-) -> Callable[..., DataFrame]:
-    """``target``'s method for the function's eval type (``df.mapInPandas``, ...), bound to
-    the unpickled function and its schema."""
-    if message.eval_type not in allowed:
+def _function(
+    session: Session, message: sf.PythonFunction, methods: dict[int, str], *dfs: DataFrame
+) -> tuple[str, Column]:
+    """The JVM method for the function's eval type, and the function's call on the
+    columns of ``dfs``, as PySpark calls it."""
+    check_runnable(session, message)
+    method = methods.get(message.eval_type)
+    if method is None:
         raise SparkFlightError(
             INVALID_PLAN, f"eval type {message.eval_type} does not fit this relation"
         )
-    method = getattr(target, _MAPS[message.eval_type])
-    func, schema = function_of(session, message), _checked_schema(message)
-    return lambda *args: method(func, schema, *args)
+    schema = connect_python.function_type(message)
+    judf = commands.jvm_udf(session, message, message.eval_type, schema)
+    return method, _call(judf, session.spark, [df[c] for df in dfs for c in df.columns])
 
 
-MAP_PARTITIONS = frozenset(
-    {PythonEvalType.SQL_MAP_PANDAS_ITER_UDF, PythonEvalType.SQL_MAP_ARROW_ITER_UDF}
-)
-GROUP_MAP = frozenset(
-    {PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF, PythonEvalType.SQL_GROUPED_MAP_ARROW_UDF}
-)
-COGROUP_MAP = frozenset(
-    {PythonEvalType.SQL_COGROUPED_MAP_PANDAS_UDF, PythonEvalType.SQL_COGROUPED_MAP_ARROW_UDF}
-)
+_MAP_METHODS: dict[int, str] = {
+    PythonEvalType.SQL_MAP_PANDAS_ITER_UDF: "mapInPandas",
+    PythonEvalType.SQL_MAP_ARROW_ITER_UDF: "mapInArrow",
+}
+_GROUP_METHODS: dict[int, str] = {
+    PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF: "flatMapGroupsInPandas",
+    PythonEvalType.SQL_GROUPED_MAP_ARROW_UDF: "flatMapGroupsInArrow",
+}
+_COGROUP_METHODS: dict[int, str] = {
+    PythonEvalType.SQL_COGROUPED_MAP_PANDAS_UDF: "flatMapCoGroupsInPandas",
+    PythonEvalType.SQL_COGROUPED_MAP_ARROW_UDF: "flatMapCoGroupsInArrow",
+}
 
 
-#: The PySpark method of each stateful eval type, and whether it takes an initial state.
-_STATEFUL: dict[int, tuple[str, bool]] = {
-    PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF_WITH_STATE: ("applyInPandasWithState", False),
-    PythonEvalType.SQL_TRANSFORM_WITH_STATE_PANDAS_UDF: ("transformWithStateInPandas", True),
-    PythonEvalType.SQL_TRANSFORM_WITH_STATE_PYTHON_ROW_UDF: ("transformWithState", True),
+def map_partitions(
+    session: Session, message: sf.PythonFunction, df: DataFrame, barrier: bool
+) -> DataFrame:
+    """``df.mapInPandas`` or ``df.mapInArrow``."""
+    method, column = _function(session, message, _MAP_METHODS, df)
+    return DataFrame(getattr(df._jdf, method)(column._jc, barrier, None), session.spark)
+
+
+def group_map(session: Session, message: sf.PythonFunction, grouped: GroupedData) -> DataFrame:
+    """``grouped.applyInPandas`` or ``applyInArrow``."""
+    method, column = _function(session, message, _GROUP_METHODS, grouped._df)
+    return DataFrame(getattr(grouped._jgd, method)(column._jc), session.spark)
+
+
+def cogroup_map(
+    session: Session, message: sf.PythonFunction, left: GroupedData, right: GroupedData
+) -> DataFrame:
+    """``left.cogroup(right).applyInPandas`` or ``applyInArrow``."""
+    method, column = _function(session, message, _COGROUP_METHODS, left._df, right._df)
+    return DataFrame(getattr(left._jgd, method)(right._jgd, column._jc), session.spark)
+
+
+#: The JVM method of each transformWithState eval type.
+_TRANSFORMS: dict[int, str] = {
+    PythonEvalType.SQL_TRANSFORM_WITH_STATE_PANDAS_UDF: "transformWithStateInPandas",
+    PythonEvalType.SQL_TRANSFORM_WITH_STATE_PYTHON_ROW_UDF: "transformWithStateInPySpark",
 }
 
 
@@ -257,33 +198,44 @@ def stateful(
     grouped: GroupedData,
     initial_state: GroupedData | None = None,
 ) -> DataFrame:
-    """``grouped.applyInPandasWithState`` or ``transformWithState(InPandas)`` with the
-    unpickled function or processor."""
-    known = _STATEFUL.get(m.function.eval_type)
-    if known is None:
-        raise SparkFlightError(
-            INVALID_PLAN, f"eval type {m.function.eval_type} does not fit a stateful relation"
-        )
-    method_name, takes_initial_state = known
-    if initial_state is not None and not takes_initial_state:
-        raise SparkFlightError(INVALID_PLAN, f"{method_name} takes no initial state")
-    method = getattr(grouped, method_name)
-    func, schema = function_of(session, m.function), _checked_schema(m.function)
-    if not takes_initial_state:
-        state_schema = return_type(sf.PythonFunction(return_type=m.state_schema))
-        if state_schema is None:
-            raise SparkFlightError(INVALID_PLAN, f"{method_name} needs a state schema")
+    """``grouped.applyInPandasWithState`` or ``transformWithState(InPandas)``."""
+    message = m.function
+    check_runnable(session, message)
+    spark = session.spark
+    schema = connect_python.function_type(message)
+    columns = [grouped._df[c] for c in grouped._df.columns]
+    jschema = jvm.data_type(spark, schema)
+    if message.eval_type == PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF_WITH_STATE:
+        if initial_state is not None:
+            raise SparkFlightError(INVALID_PLAN, "applyInPandasWithState takes no initial state")
+        if not m.state_schema:
+            raise SparkFlightError(INVALID_PLAN, "applyInPandasWithState needs a state schema")
         if m.timeout_conf not in _TIMEOUTS:
             raise SparkFlightError(
                 INVALID_PLAN,
-                f"unknown timeout {m.timeout_conf!r} of {method_name}: expected one of "
-                f"{sorted(_TIMEOUTS)}",
+                f"unknown timeout {m.timeout_conf!r} of applyInPandasWithState: expected one "
+                f"of {sorted(_TIMEOUTS)}",
             )
-        return method(func, schema, state_schema, m.output_mode, m.timeout_conf)
-    return method(func, schema, m.output_mode, m.time_mode, initial_state, m.event_time_column)
-
-
-def foreach(session: Session, df: DataFrame, message: sf.PythonFunction, partitions: bool) -> None:
-    """``df.foreach(f)`` or ``df.foreachPartition(f)``."""
-    func = function_of(session, message)
-    (df.foreachPartition if partitions else df.foreach)(func)
+        state = jvm.data_type(spark, connect_python.parsed_type(m.state_schema))
+        judf = commands.jvm_udf(session, message, message.eval_type, schema)
+        column = _call(judf, spark, columns)
+        jdf = grouped._jgd.applyInPandasWithState(
+            column._jc, jschema, state, m.output_mode, m.timeout_conf
+        )
+        return DataFrame(jdf, spark)
+    method = _TRANSFORMS.get(message.eval_type)
+    if method is None:
+        raise SparkFlightError(
+            INVALID_PLAN, f"eval type {message.eval_type} does not fit a stateful relation"
+        )
+    plain, with_initial_state = connect_python.TRANSFORM_WITH_STATE[message.eval_type]
+    command = connect_python.transform_with_state_command(
+        message.command, m.time_mode, initial_state is not None, schema
+    )
+    eval_type = plain if initial_state is None else with_initial_state
+    column = _call(commands.jvm_udf(session, message, eval_type, schema, command), spark, columns)
+    initial = initial_state._jgd if initial_state is not None else None
+    jdf = getattr(grouped._jgd, method)(
+        column._jc, jschema, m.output_mode, m.time_mode, initial, m.event_time_column
+    )
+    return DataFrame(jdf, spark)

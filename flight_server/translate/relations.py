@@ -620,12 +620,12 @@ def _observe(ctx: Context, m: sf.ObserveRelation, f: Frame, s: Scope) -> DataFra
 
 
 def _map_partitions(ctx: Context, m: sf.MapPartitionsRelation, f: Frame, s: Scope) -> DataFrame:
-    return python.applied(ctx.session, m.function, f.df, python.MAP_PARTITIONS)(m.barrier)
+    return python.map_partitions(ctx.session, m.function, f.df, m.barrier)
 
 
 def _group_map(ctx: Context, m: sf.GroupMapRelation, f: Frame, s: Scope) -> DataFrame:
     grouped = f.df.groupBy(*expressions(ctx, m.grouping_expressions, s))
-    return python.applied(ctx.session, m.function, grouped, python.GROUP_MAP)()
+    return python.group_map(ctx.session, m.function, grouped)
 
 
 def _stateful_group_map(
@@ -729,8 +729,8 @@ def _extension_single(
 def _cogroup_map(ctx: Context, m: sf.CoGroupMapRelation, left: Frame, right: Frame) -> DataFrame:
     left_keys = expressions(ctx, m.left_grouping_expressions, Scope(left))
     right_keys = expressions(ctx, m.right_grouping_expressions, Scope(right))
-    cogrouped = left.df.groupBy(*left_keys).cogroup(right.df.groupBy(*right_keys))
-    return python.applied(ctx.session, m.function, cogrouped, python.COGROUP_MAP)()
+    grouped = left.df.groupBy(*left_keys), right.df.groupBy(*right_keys)
+    return python.cogroup_map(ctx.session, m.function, *grouped)
 
 
 _Binary = Callable[[Context, Any, Frame, Frame], DataFrame]

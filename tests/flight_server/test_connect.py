@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import pickle
+from typing import Any
 
+import pandas as pd
 import pytest
 from google.protobuf import any_pb2
 from pyspark.sql import types as T
@@ -583,3 +585,271 @@ def test_output_names_on_grouping_keys_name_them():
     top = plan_relation(_standard_plan(aggregate))
     (key,) = top.deduplicate.input.project.expressions
     assert list(key.alias.name) == ["group"]
+
+
+# ------------------------------------------- every Python function, never unpickled here
+
+
+def _data_source_base(engine: Any) -> tuple[type, type]:
+    if engine.name == "client":
+        from sparkflight.client.datasource import DataSource, DataSourceReader
+    else:
+        from pyspark.sql.datasource import DataSource, DataSourceReader
+    return DataSource, DataSourceReader
+
+
+def _processor_base(engine: Any) -> type:
+    if engine.name == "client":
+        from sparkflight.client.streaming import StatefulProcessor
+    else:
+        from pyspark.sql.streaming import StatefulProcessor
+    return StatefulProcessor
+
+
+def _sorted(df: Any) -> list[tuple[Any, ...]]:
+    return sorted(tuple(row) for row in df.collect())
+
+
+def _grouped_aggregate(engine: Any, marker: _Marker) -> Any:
+    @engine.F.pandas_udf("double")
+    def mean(v: pd.Series) -> float:
+        assert marker is not None
+        return float(v.mean())
+
+    df = engine.spark.range(6).selectExpr("id % 2 as k", "cast(id as double) as v")
+    return _sorted(df.groupBy("k").agg(mean("v").alias("m")))
+
+
+def _map_in_pandas(engine: Any, marker: _Marker) -> Any:
+    def double(frames: Any) -> Any:
+        assert marker is not None
+        for frame in frames:
+            yield frame.assign(id=frame.id * 2)
+
+    return _sorted(engine.spark.range(4).mapInPandas(double, "id long"))
+
+
+def _map_in_arrow(engine: Any, marker: _Marker) -> Any:
+    def keep(batches: Any) -> Any:
+        assert marker is not None
+        yield from batches
+
+    return _sorted(engine.spark.range(4).mapInArrow(keep, "id long"))
+
+
+def _apply_in_pandas(engine: Any, marker: _Marker) -> Any:
+    def total(frame: Any) -> Any:
+        assert marker is not None
+        return frame.groupby("k", as_index=False).v.sum()
+
+    df = engine.spark.range(6).selectExpr("id % 3 as k", "id as v")
+    return _sorted(df.groupBy("k").applyInPandas(total, "k long, v long"))
+
+
+def _apply_in_arrow(engine: Any, marker: _Marker) -> Any:
+    def first(table: Any) -> Any:
+        assert marker is not None
+        return table.slice(0, 1)
+
+    df = engine.spark.range(6).selectExpr("id % 3 as k", "id as v")
+    return _sorted(df.groupBy("k").applyInArrow(first, "k long, v long"))
+
+
+def _cogroup(engine: Any, marker: _Marker) -> Any:
+    def merged(left: Any, right: Any) -> Any:
+        assert marker is not None
+        return pd.DataFrame({"k": left.k[:1], "n": [len(left) + len(right)]})
+
+    left = engine.spark.range(6).selectExpr("id % 2 as k")
+    right = engine.spark.range(3).selectExpr("id % 2 as k")
+    cogrouped = left.groupBy("k").cogroup(right.groupBy("k"))
+    return _sorted(cogrouped.applyInPandas(merged, "k long, n long"))
+
+
+def _udtf_class(engine: Any, marker: _Marker) -> type:
+    class Repeat:
+        def eval(self, n: int) -> Any:
+            assert marker is not None
+            for i in range(n):
+                yield (i,)
+
+    return engine.F.udtf(Repeat, returnType="i int")
+
+
+def _udtf(engine: Any, marker: _Marker) -> Any:
+    return _sorted(_udtf_class(engine, marker)(engine.F.lit(3)))
+
+
+def _udtf_of_a_table(engine: Any, marker: _Marker) -> Any:
+    @engine.F.udtf(returnType="id long")
+    class Evens:
+        def eval(self, row: Any) -> Any:
+            assert marker is not None
+            if row.id % 2 == 0:
+                yield (row.id,)
+
+    return _sorted(Evens(engine.spark.range(5).asTable()))
+
+
+def _registered_udf(engine: Any, marker: _Marker) -> Any:
+    def plus_one(x: int) -> int:
+        assert marker is not None
+        return x + 1
+
+    engine.spark.udf.register("plus_one_marked", plus_one, "long")
+    return _sorted(engine.spark.sql("select plus_one_marked(id) from range(3)"))
+
+
+def _registered_udtf(engine: Any, marker: _Marker) -> Any:
+    engine.spark.udtf.register("repeat_marked", _udtf_class(engine, marker))
+    return _sorted(engine.spark.sql("select * from repeat_marked(2)"))
+
+
+def _data_source(engine: Any, marker: _Marker) -> Any:
+    base, reader_base = _data_source_base(engine)
+
+    class Reader(reader_base):  # type: ignore[misc, valid-type]
+        def read(self, partition: Any) -> Any:
+            assert marker is not None
+            yield (1, "a")
+            yield (2, "b")
+
+    class Source(base):  # type: ignore[misc, valid-type]
+        @classmethod
+        def name(cls) -> str:
+            return "marked_source"
+
+        def schema(self) -> str:
+            return "n int, s string"
+
+        def reader(self, schema: Any) -> Any:
+            return Reader()
+
+    engine.spark.dataSource.register(Source)
+    return _sorted(engine.spark.read.format("marked_source").load())
+
+
+def _foreach(engine: Any, marker: _Marker) -> Any:
+    def seen(row: Any) -> None:
+        assert marker is not None and row.id >= 0
+
+    def seen_all(rows: Any) -> None:
+        assert marker is not None and all(row.id >= 0 for row in rows)
+
+    engine.spark.range(3).foreach(seen)
+    engine.spark.range(3).foreachPartition(seen_all)
+    return None
+
+
+def _transform_with_state(engine: Any, marker: _Marker) -> Any:
+    T, Row = engine.T, engine.Row
+
+    class Counter(_processor_base(engine)):  # type: ignore[misc]
+        def init(self, handle: Any) -> None:
+            schema = T.StructType([T.StructField("c", T.LongType())])
+            self.count = handle.getValueState("count", schema)
+
+        def handleInputRows(self, key: Any, rows: Any, timerValues: Any) -> Any:
+            assert marker is not None
+            total = (self.count.get()[0] if self.count.exists() else 0) + len(list(rows))
+            self.count.update((total,))
+            yield Row(k=key[0], n=total)
+
+    grouped = engine.spark.range(10).selectExpr("id % 3 as k", "id as v").groupBy("k")
+    return _sorted(grouped.transformWithState(Counter(), "k long, n long", "Append", "None"))
+
+
+_KINDS = {
+    "grouped aggregate pandas_udf": _grouped_aggregate,
+    "mapInPandas": _map_in_pandas,
+    "mapInArrow": _map_in_arrow,
+    "applyInPandas": _apply_in_pandas,
+    "applyInArrow": _apply_in_arrow,
+    "cogroup applyInPandas": _cogroup,
+    "udtf": _udtf,
+    "udtf of a table": _udtf_of_a_table,
+    "registered udf": _registered_udf,
+    "registered udtf": _registered_udtf,
+    "python data source": _data_source,
+    "foreach and foreachPartition": _foreach,
+    "transformWithState": _transform_with_state,
+}
+
+
+@pytest.mark.parametrize("kind", list(_KINDS))
+def test_every_python_function_is_unpickled_only_in_python_workers(
+    spark: Any, classic: Any, tmp_path: Any, kind: str
+) -> None:
+    from tests.client.harness import engines_for
+    from tests.conftest import server_pid
+
+    engines = engines_for(spark, classic)
+    if kind == "transformWithState":
+        state_store = "spark.sql.streaming.stateStore.providerClass"
+        rocksdb = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"
+        for session in (spark, classic):
+            session.conf.set(state_store, rocksdb)
+    marks = tmp_path / "unpickled-in"
+    got = _KINDS[kind](engines.client, _Marker(str(marks)))
+    pids = {int(line) for line in marks.read_text().split()}
+    assert pids and server_pid() not in pids
+    expected = _KINDS[kind](engines.classic, _Marker(str(tmp_path / "classic")))
+    assert got == expected
+
+
+def test_a_streaming_foreach_is_unpickled_only_in_python_workers(spark: Any, tmp_path: Any):
+    from tests.conftest import server_pid
+
+    marks = tmp_path / "unpickled-in"
+    marker = _Marker(str(marks))
+    rows = tmp_path / "rows"
+
+    def write(row: Any) -> None:
+        assert marker is not None
+        with open(rows, "a") as out:
+            out.write(f"{row.id}\n")
+
+    source = tmp_path / "source"
+    spark.range(4).write.parquet(str(source))
+    stream = spark.readStream.schema("id long").parquet(str(source))
+    query = stream.writeStream.foreach(write).trigger(availableNow=True).start()
+    query.awaitTermination(60)
+    assert sorted(int(line) for line in rows.read_text().split()) == [0, 1, 2, 3]
+    pids = {int(line) for line in marks.read_text().split()}
+    assert pids and server_pid() not in pids
+
+
+def test_python_functions_built_step_by_step_are_unpickled_only_in_python_workers(
+    spark: Any, tmp_path: Any
+) -> None:
+    """``explain`` builds its plan step by step through PySpark's API; the Python functions
+    on that path are Spark's JVM functions around the client's pickle too: explaining
+    never unpickles them, running the same DataFrames unpickles them in workers only."""
+    from tests.client.harness import engines_for
+    from tests.conftest import server_pid
+
+    engine = engines_for(spark, None).client
+    marks = tmp_path / "unpickled-in"
+    marker = _Marker(str(marks))
+
+    def double(frames: Any) -> Any:
+        assert marker is not None
+        for frame in frames:
+            yield frame.assign(id=frame.id * 2)
+
+    frames = [
+        spark.range(4).mapInPandas(double, "id long"),
+        spark.range(6)
+        .selectExpr("id % 3 as k", "id as v")
+        .groupBy("k")
+        .applyInPandas(lambda frame: frame.head(1) if marker else frame, "k long, v long"),
+        _udtf_class(engine, marker)(F.lit(2)),
+        spark.range(3).select(F.udf(lambda x: x if marker else x, "long")("id")),
+    ]
+    for df in frames:
+        df.explain()
+    assert not marks.exists()
+    for df in frames:
+        df.collect()
+    pids = {int(line) for line in marks.read_text().split()}
+    assert pids and server_pid() not in pids
