@@ -1,7 +1,7 @@
 """Whether the server runs a client's Python function, and the type it returns.
 
-Both translations of plans ask this before a ``PythonFunction`` reaches Spark; neither
-needs the function itself for it.
+The translation of plans asks this before a ``PythonFunction`` reaches Spark, without
+the function itself.
 """
 
 from __future__ import annotations

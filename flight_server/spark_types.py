@@ -1,6 +1,6 @@
 """Substrait types as Spark's data types, and the plain values of Substrait literals.
 
-No JVM: both translations of plans use these."""
+No JVM: the translation of plans uses these."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ early when the client cancels the call; the client calls again until its own tim
 from __future__ import annotations
 
 import json
+import pickle
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,12 +22,14 @@ from pyspark.sql.streaming import DataStreamWriter, StreamingQuery, StreamingQue
 
 from sparkflight.flight_server.connect import commands
 from sparkflight.flight_server.errors import (
+    INVALID_PLAN,
     STREAMING_QUERY_NOT_FOUND,
     SparkFlightError,
     error_details,
     operation_in,
 )
-from sparkflight.flight_server.translate import python, translate_plan
+from sparkflight.flight_server.python_functions import check_runnable
+from sparkflight.flight_server.translate import translate_plan
 from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
@@ -55,8 +58,21 @@ def info(query: StreamingQuery) -> sf.StreamingQueryInfo:
 
 
 def _foreach_batch(session: Session, function: sf.PythonFunction) -> Callable[[Any, int], None]:
-    """The user's function, called with each micro-batch as a DataFrame of ``session``."""
-    func = python.function_of(session, function)
+    """The user's function, called with each micro-batch as a DataFrame of ``session``.
+
+    Unlike every other Python function, it runs in the server process (Spark calls it on
+    the driver with a DataFrame of the server's session), so the server unpickles it.
+    """
+    check_runnable(session, function)
+    try:
+        func = pickle.loads(function.command)
+    except Exception as exc:  # noqa: BLE001 - any failure to unpickle is the client's
+        name = function.name or "<unnamed>"
+        raise SparkFlightError(
+            INVALID_PLAN,
+            f"cannot unpickle the Python function {name!r}: {type(exc).__name__}: {exc}",
+            function=name,
+        ) from None
     spark = session.spark
 
     def call(batch: DataFrame, batch_id: int) -> None:

@@ -10,5 +10,5 @@ from __future__ import annotations
 
 
 class NotTranslatable(Exception):  # noqa: N818 - a signal, not an error of the client's
-    """A plan uses a form this translation does not cover yet; the DataFrame-API
-    translation (:mod:`sparkflight.flight_server.translate`) builds it instead."""
+    """A plan uses a form this translation does not cover; the server refuses the plan,
+    naming the form (:func:`sparkflight.flight_server.translate.connect_relation`)."""

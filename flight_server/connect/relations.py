@@ -16,6 +16,7 @@ from functools import cache, reduce
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
+import pyarrow as pa
 from google.protobuf import any_pb2
 from google.protobuf.message import DecodeError, Message
 from pyspark.sql import types as T
@@ -820,8 +821,34 @@ def _local(ctx: Context, m: sf.LocalRelation) -> Relation:
         raise SparkFlightError(INVALID_PLAN, "LocalRelation without data")
     result.local_relation.data = m.arrow_ipc
     if m.schema_json:
+        result.local_relation.data = _declared_non_null(m.arrow_ipc, m.schema_json)
         result.local_relation.schema = m.schema_json
     return result
+
+
+def _declared_non_null(data: bytes, schema_json: str) -> bytes:
+    """Arrow IPC ``data`` whose top-level columns the Spark schema declares non-nullable
+    are marked so when they hold no null (Spark's planner refuses a nullable column for a
+    non-nullable field; one that holds nulls stays nullable, for Spark to refuse)."""
+    try:
+        declared = json.loads(schema_json).get("fields", [])
+        table = pa.ipc.open_stream(data).read_all()
+    except (ValueError, AttributeError, pa.ArrowInvalid) as exc:
+        raise SparkFlightError(INVALID_PLAN, f"malformed local data or schema: {exc}") from None
+    fields = list(table.schema)
+    changed = False
+    for i, (field, spark_field) in enumerate(zip(fields, declared, strict=False)):
+        required = isinstance(spark_field, dict) and spark_field.get("nullable") is False
+        if required and field.nullable and table.column(i).null_count == 0:
+            fields[i] = field.with_nullable(False)
+            changed = True
+    if not changed:
+        return data
+    table = table.cast(pa.schema(fields, metadata=table.schema.metadata))
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
 
 
 def _data_source(ctx: Context, m: sf.DataSourceRelation) -> Relation:

@@ -320,8 +320,8 @@ def _programs(spark):  # noqa: ANN001, ANN202 - the client's session, its DataFr
 
 
 def test_the_clients_common_programs_are_planned_in_one_call(spark):
-    """Each program goes through the Spark Connect translation, none step by step (UDFs,
-    which need the session, are shown to by the test of where they are unpickled)."""
+    """Each program goes through the Spark Connect translation, none refused (UDFs, which
+    need the session, are shown to by the test of where they are unpickled)."""
     for name, df in _programs(spark).items():
         parsed = plan_pb2.Plan()
         parsed.ParseFromString(df._plan())
@@ -819,12 +819,11 @@ def test_a_streaming_foreach_is_unpickled_only_in_python_workers(spark: Any, tmp
     assert pids and server_pid() not in pids
 
 
-def test_python_functions_built_step_by_step_are_unpickled_only_in_python_workers(
+def test_explaining_python_functions_never_unpickles_them(
     spark: Any, tmp_path: Any
 ) -> None:
-    """``explain`` builds its plan step by step through PySpark's API; the Python functions
-    on that path are Spark's JVM functions around the client's pickle too: explaining
-    never unpickles them, running the same DataFrames unpickles them in workers only."""
+    """``explain`` plans the root over its analysed inputs: explaining never unpickles the
+    Python functions, running the same DataFrames unpickles them in workers only."""
     from tests.client.harness import engines_for
     from tests.conftest import server_pid
 

@@ -1,4 +1,5 @@
-"""Substrait plans as PySpark DataFrames (see docs/protocol.md)."""
+"""Substrait plans as PySpark DataFrames, planned by Spark's Spark Connect planner
+(:mod:`sparkflight.flight_server.connect`; see docs/protocol.md)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from google.protobuf.message import DecodeError
 from py4j.protocol import Py4JError, Py4JJavaError
 from pyspark.errors.exceptions.captured import CapturedException
 from pyspark.sql import Column, DataFrame
-from pyspark.sql import types as T
+from pyspark.sql.connect.proto import relations_pb2 as cr
 from substrait import plan_pb2
 from substrait.algebra_pb2 import Expression
 
@@ -23,11 +24,15 @@ from sparkflight.flight_server.connect.relations import (
     plan_id_of,
     plan_relation,
 )
-from sparkflight.flight_server.errors import INVALID_PLAN, SparkFlightError, attribute, attributed
-from sparkflight.flight_server.limits import check_at_most, exceeded, message_depth
+from sparkflight.flight_server.errors import (
+    INVALID_PLAN,
+    UNSUPPORTED_RELATION,
+    SparkFlightError,
+    attribute,
+    attributed,
+)
+from sparkflight.flight_server.limits import check_at_most, message_depth
 from sparkflight.flight_server.sessions import Session
-from sparkflight.flight_server.translate.expressions import Context
-from sparkflight.flight_server.translate.relations import relation
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.legacy import check_unknown_fields
 from sparkflight.plans.subtrees import SubtreeError, inlined
@@ -66,29 +71,6 @@ def parse_plan(data: bytes) -> plan_pb2.Plan:
         raise SparkFlightError(INVALID_PLAN, f"malformed plan: {exc}") from None
 
 
-def _nested_names(data_type: T.DataType) -> int:
-    """How many names a type's nested struct fields take in a depth-first name list."""
-    if isinstance(data_type, T.StructType):
-        return sum(1 + _nested_names(f.dataType) for f in data_type.fields)
-    if isinstance(data_type, T.ArrayType):
-        return _nested_names(data_type.elementType)
-    if isinstance(data_type, T.MapType):
-        return _nested_names(data_type.keyType) + _nested_names(data_type.valueType)
-    return 0
-
-
-def _top_level(names: list[str], schema: T.StructType) -> list[str]:
-    if len(names) == len(schema.fields):
-        return names
-    result, position = [], 0
-    for f in schema.fields:
-        if position >= len(names):
-            break
-        result.append(names[position])
-        position += 1 + _nested_names(f.dataType)
-    return result
-
-
 def checked_plan(session: Session, plan: plan_pb2.Plan | bytes) -> plan_pb2.Plan:
     """``plan`` parsed, refused when larger or deeper than the session's limits allow."""
     limits = session.limits
@@ -112,15 +94,11 @@ def root_plan_id(plan: plan_pb2.Plan) -> sf.PlanId | None:
 def translate_plan(session: Session, plan: plan_pb2.Plan | bytes) -> DataFrame:
     """The DataFrame of ``plan`` in ``session`` (analysed by Spark, not run).
 
-    A plan the Spark Connect translation covers is planned in one JVM call; an analysis
-    error names the DataFrame whose expression it is about. Any other plan is built step
-    by step through PySpark's DataFrame API.
+    The plan is translated into a Spark Connect relation and planned in one JVM call; an
+    analysis error names the DataFrame whose expression it is about.
     """
     plan = checked_plan(session, plan)
-    try:
-        relation = plan_relation(plan, session)
-    except NotTranslatable:
-        return _translated(session, plan)
+    relation = connect_relation(session, plan)
     root = plan.relations[0]
     commands = command_relations(
         root.rel if root.WhichOneof("rel_type") == "rel" else root.root.input
@@ -133,6 +111,17 @@ def translate_plan(session: Session, plan: plan_pb2.Plan | bytes) -> DataFrame:
         if origin is not None:
             attribute(exc, origin)
         raise
+
+
+def connect_relation(session: Session, plan: plan_pb2.Plan) -> cr.Relation:
+    """The Spark Connect relation of ``plan``; a form Spark Connect's planner cannot be
+    given is refused, naming it."""
+    try:
+        return plan_relation(plan, session)
+    except NotTranslatable as exc:
+        raise SparkFlightError(
+            UNSUPPORTED_RELATION, f"the server cannot plan {exc}", form=str(exc)
+        ) from None
 
 
 def _expression_origin(exc: Exception, plan: plan_pb2.Plan) -> sf.PlanId | None:
@@ -160,11 +149,7 @@ def translate_for_explain(session: Session, plan: bytes) -> DataFrame:
     its inputs' analysed DataFrames (:func:`planner.dataframe_on_inputs`): ``explain``
     then prints what classic PySpark prints for the same program."""
     checked = checked_plan(session, plan)
-    try:
-        relation = plan_relation(checked, session)
-    except NotTranslatable:
-        return _translated(session, checked)
-    return planner.dataframe_on_inputs(session, relation)
+    return planner.dataframe_on_inputs(session, connect_relation(session, checked))
 
 
 @dataclass(frozen=True)
@@ -189,29 +174,3 @@ def plan_with_expressions(session: Session, plan: bytes) -> PlanWithExpressions:
     return PlanWithExpressions(
         translate_plan(session, checked), session, expression_context(checked, session)
     )
-
-
-def _translated(session: Session, plan: plan_pb2.Plan | bytes) -> DataFrame:
-    plan = checked_plan(session, plan)
-    ctx = Context.for_plan(session, plan, relation)
-    try:
-        return _translate(ctx, plan)
-    except RecursionError:
-        raise exceeded("plan_depth", session.limits.plan_depth or 0, "the plan's nesting") from None
-
-
-def _translate(ctx: Context, plan: plan_pb2.Plan) -> DataFrame:
-    root = plan.relations[0]
-    if root.WhichOneof("rel_type") == "rel":
-        return relation(ctx, root.rel).df
-    frame = relation(ctx, root.root.input)
-    names = list(root.root.names)
-    if not names:
-        return frame.df
-    top = _top_level(names, frame.schema)
-    if len(top) != len(frame.schema.fields):
-        raise SparkFlightError(
-            INVALID_PLAN,
-            f"RelRoot names {len(top)} columns but the relation has {len(frame.schema.fields)}",
-        )
-    return frame.df.select(*(c.alias(n) for c, n in zip(frame.columns, top, strict=True)))
