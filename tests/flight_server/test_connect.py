@@ -40,7 +40,8 @@ def _connect(relation: P.Relation) -> cr.Relation:
     return plan_relation(inlined(P.to_plan(relation)))
 
 
-def test_a_chain_of_steps_keeps_every_plan_id_and_names_unresolved():
+def _chain_of_three() -> tuple[P.Relation, P.Relation, P.Relation]:
+    """A range, a column computed from its ``id`` by plan id, and a filter by name."""
     source = P.Range(start=0, end=10)
     doubled = P.WithColumns(
         child=source,
@@ -48,6 +49,11 @@ def test_a_chain_of_steps_keeps_every_plan_id_and_names_unresolved():
         expressions=[Call("*", (ColumnRef("id", source.plan_id), Literal(2)))],
     )
     kept = P.Filter(child=doubled, condition=Call(">", (ColumnRef("twice"), Literal(4))))
+    return source, doubled, kept
+
+
+def test_a_chain_of_steps_keeps_every_plan_id_and_names_unresolved():
+    source, doubled, kept = _chain_of_three()
     top = _connect(kept)
 
     assert top.common.plan_id == kept.plan_id
@@ -68,13 +74,7 @@ def test_a_chain_of_steps_keeps_every_plan_id_and_names_unresolved():
 
 
 def test_every_expression_names_the_dataframe_it_belongs_to_in_its_origin():
-    source = P.Range(start=0, end=10)
-    doubled = P.WithColumns(
-        child=source,
-        names=["twice"],
-        expressions=[Call("*", (ColumnRef("id", source.plan_id), Literal(2)))],
-    )
-    kept = P.Filter(child=doubled, condition=Call(">", (ColumnRef("twice"), Literal(4))))
+    source, doubled, kept = _chain_of_three()
     top = _connect(kept)
 
     def named(e: ce.Expression) -> int | None:
@@ -819,9 +819,7 @@ def test_a_streaming_foreach_is_unpickled_only_in_python_workers(spark: Any, tmp
     assert pids and server_pid() not in pids
 
 
-def test_explaining_python_functions_never_unpickles_them(
-    spark: Any, tmp_path: Any
-) -> None:
+def test_explaining_python_functions_never_unpickles_them(spark: Any, tmp_path: Any) -> None:
     """``explain`` plans the root over its analysed inputs: explaining never unpickles the
     Python functions, running the same DataFrames unpickles them in workers only."""
     from tests.client.harness import engines_for
