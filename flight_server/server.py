@@ -317,7 +317,11 @@ class SparkFlightServer(fl.FlightServerBase):
         headers = self._headers(context)
 
         def build() -> DataFrame:
-            return translate_plan(session, plan)
+            started = time.monotonic()
+            try:
+                return translate_plan(session, plan)
+            finally:
+                record.plan_ms += round((time.monotonic() - started) * 1000, 3)
 
         if headers.resumable and self.limits.resume_seconds is not None:
             window = self.limits.replay_window_bytes

@@ -48,6 +48,9 @@ class CallRecord:
     bytes: int = 0
     outcome: str = "ok"
     duration_ms: float = 0.0
+    #: Of ``duration_ms``, the time spent translating the call's plan and having Spark
+    #: plan and analyse it (``DoGet``).
+    plan_ms: float = 0.0
     started: float = field(default_factory=time.monotonic, repr=False)
 
     def line(self) -> str:

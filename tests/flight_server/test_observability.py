@@ -57,6 +57,7 @@ def test_one_structured_log_line_per_request(served, caplog):
     assert query["operation"] == "op-logged"
     assert query["rows"] == 3 and query["bytes"] > 0
     assert query["outcome"] == "ok" and query["duration_ms"] >= 0
+    assert 0 < query["plan_ms"] <= query["duration_ms"]
     assert set(query) >= {"user", "session", "action"}
     failed = next(line for line in logged() if line["method"] == "DO_ACTION")
     assert failed["action"] == "no.such.action"
