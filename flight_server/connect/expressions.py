@@ -51,8 +51,12 @@ Connect = ce.Expression
 Sort = ce.Expression.SortOrder
 
 
-#: Where the plan ids this translation gives relations start (the client's count up from 0).
+#: Where the plan ids the translation gives relations start (the client's count up from 0).
 FIRST_PLAN_ID = 1 << 48
+#: The plan ids given so far: unique in the server's life, so that no two plans share
+#: one. Spark Connect's plan cache keys on relations with their plan ids, and a catalog
+#: call or SQL command is run when planned: a repeated id would answer it from the cache.
+_FRESH_IDS = count(FIRST_PLAN_ID)
 
 
 @dataclass
@@ -105,8 +109,8 @@ class Context:
     producer: str = ""
     #: Translates the relation of a subquery (set by the relations module).
     relation: Callable[[Context, algebra_pb2.Rel], cr.Relation] | None = None
-    #: Plan ids this translation gives relations that have none.
-    fresh_ids: Iterator[int] = field(default_factory=lambda: count(FIRST_PLAN_ID))
+    #: Plan ids for relations that have none (:data:`_FRESH_IDS`).
+    fresh_ids: Iterator[int] = field(default_factory=lambda: _FRESH_IDS)
 
     @property
     def from_datafusion(self) -> bool:

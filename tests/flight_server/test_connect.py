@@ -850,3 +850,14 @@ def test_explaining_python_functions_never_unpickles_them(spark: Any, tmp_path: 
         df.collect()
     pids = {int(line) for line in marks.read_text().split()}
     assert pids and server_pid() not in pids
+
+
+def test_relations_without_a_plan_id_never_share_one_across_plans():
+    """Spark Connect's plan cache keys on plan ids: a catalog call given the same id twice
+    would be answered from the cache instead of being run again."""
+    detail = any_pb2.Any()
+    detail.Pack(sf.CatalogRelation(current_database=sf.CatalogRelation.CurrentDatabase()))
+    plan = plan_pb2.Plan()
+    plan.relations.add().rel.extension_leaf.detail.CopyFrom(detail)
+    first, second = plan_relation(plan), plan_relation(plan)
+    assert first.common.plan_id != second.common.plan_id
