@@ -53,6 +53,8 @@ def _keep_files_in_run_dir() -> None:
     temp.mkdir()
     os.environ["TMPDIR"] = str(temp)
     tempfile.tempdir = None  # tempfile reads TMPDIR again
+    # Hypothesis's example database and caches (read when first used, after this).
+    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(RUN_DIR / "hypothesis")
     java_tmp = f"-Djava.io.tmpdir={temp} -Dderby.system.home={RUN_DIR / 'derby'}"
     RUN_SPARK_CONF.update(
         {

@@ -296,26 +296,6 @@ def test_command_create_view_write_sql(
     assert result.to_pylist() == [{"two": 2}]
 
 
-def test_the_default_session_is_not_the_reference(
-    client: fl.FlightClient, classic: SparkSession, served_spark: SparkSession
-) -> None:
-    """A view and a conf set through the in-process server stay out of ``classic``, the
-    reference the tests compare with."""
-    view = sf.CommandRequest(
-        create_view=sf.CreateViewCommand(plan=SELECT_ONE, name="served_only", replace=True)
-    )
-    action(client, "command", view, "")
-    conf = sf.CommandRequest(sql=sf.SqlCommand(query="SET spark.sql.ansi.enabled=false"))
-    action(client, "command", conf, "")
-    try:
-        assert served_spark.catalog.tableExists("served_only")
-        assert not classic.catalog.tableExists("served_only")
-        assert classic.conf.get("spark.sql.ansi.enabled") == "true"
-    finally:
-        served_spark.catalog.dropTempView("served_only")
-        served_spark.conf.unset("spark.sql.ansi.enabled")
-
-
 def test_interrupt_running_query(client: fl.FlightClient, server) -> None:
     session = open_session(client)
     slow = Plans().plan(sql("select max(id * 2) from range(0, 100000000000, 1, 2)"))
