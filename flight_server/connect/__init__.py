@@ -1,9 +1,13 @@
 """Substrait plans as Spark Connect relations, planned by Spark's own Spark Connect planner.
 
-The translation (:mod:`.relations`, :mod:`.expressions`, :mod:`.literals`) is pure Python:
-a Substrait plan becomes Spark Connect's protobuf ``Relation``, with names left unresolved.
-:mod:`.planner` hands its bytes to the JVM in one call, where ``SparkConnectPlanner`` builds
-the logical plan and Spark analyses it once.
+The translation is pure Python: a Substrait plan becomes Spark Connect's protobuf
+``Relation`` (:mod:`.relations`, :mod:`.expressions`, :mod:`.literals`), with names left
+unresolved; :mod:`.columns` derives the columns ordinal references name, :mod:`.python`
+composes Python functions' pickles without unpickling them (:mod:`.in_workers` holds what
+runs in Spark's Python workers), :mod:`.commands` registers functions and data sources,
+:mod:`.uploads` keeps uploaded data. :mod:`.planner` hands the relation's bytes to the JVM
+in one call, where ``SparkConnectPlanner`` builds the logical plan and Spark analyses it
+once.
 """
 
 from __future__ import annotations
