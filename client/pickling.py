@@ -71,25 +71,28 @@ def _is_users_module(module: ModuleType) -> bool:
     return not os.path.abspath(file).startswith(_INSTALLED)
 
 
-def _dumps(obj: Any) -> bytes:
+def _dumps(obj: Any, twins: bool) -> bytes:
     with io.BytesIO() as buffer:
-        _TwinPickler(buffer).dump(obj)
+        (_TwinPickler if twins else cloudpickle.Pickler)(buffer).dump(obj)
         return buffer.getvalue()
 
 
-def pickled(f: Any) -> bytes:
+def pickled(f: Any, twins: bool = True) -> bytes:
     """``f`` pickled for Spark's Python workers. A function or class defined at the top of
     the user's own module travels by value, with the module's helpers it uses, so that the
-    server needs no copy of that module; installed packages travel by reference."""
+    server needs no copy of that module; installed packages travel by reference.
+
+    Without ``twins``, client classes stay client classes: for a function that runs in a
+    client process beside the server (``foreachBatch``), not in a Python worker."""
     module = sys.modules.get(getattr(f, "__module__", None) or "")
     if (
         module is None
         or not _is_users_module(module)
         or module.__name__ in cloudpickle.list_registry_pickle_by_value()
     ):
-        return _dumps(f)
+        return _dumps(f, twins)
     cloudpickle.register_pickle_by_value(module)
     try:
-        return _dumps(f)
+        return _dumps(f, twins)
     finally:
         cloudpickle.unregister_pickle_by_value(module)

@@ -161,6 +161,17 @@ class Range(Relation):
 
 
 @dataclass(eq=False, kw_only=True)
+class MicroBatch(Relation):
+    """A streaming query's micro-batch, which the server keeps under ``relation_id`` while
+    the query's ``foreachBatch`` function runs."""
+
+    relation_id: str
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        return _leaf(sf.MicroBatchRelation(relation_id=self.relation_id))
+
+
+@dataclass(eq=False, kw_only=True)
 class LocalData(Relation):
     """Local rows: an inline Arrow IPC stream or the id of an upload."""
 

@@ -121,10 +121,12 @@ def python_function(
     return_type: DataType | str | None,
     name: str | None = None,
     deterministic: bool = True,
+    twins: bool = True,
 ) -> sf.PythonFunction:
-    """The wire message of ``f``: :func:`pickled`, with what the server needs to run it."""
+    """The wire message of ``f``: :func:`pickled` (with ``twins``), with what the server
+    needs to run it."""
     return sf.PythonFunction(
-        command=pickled(f),
+        command=pickled(f, twins),
         eval_type=eval_type,
         return_type=_type_text(return_type),
         python_version=python_version(),

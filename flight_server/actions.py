@@ -15,6 +15,7 @@ from sparkflight.flight_server import profiles, stream_events, streams
 from sparkflight.flight_server.cluster import cluster_status
 from sparkflight.flight_server.connect import commands, planner
 from sparkflight.flight_server.errors import (
+    INTERNAL_ERROR,
     INVALID_ACTION_BODY,
     STACK_TRACES,
     UNKNOWN_ACTION,
@@ -413,7 +414,9 @@ def _release_result(call: ActionCall) -> Message:
 def _stream_start(call: ActionCall) -> Message:
     request: sf.StreamStartRequest = call.request  # type: ignore[assignment]
     # Not an operation: the query's thread would inherit the operation's job tag.
-    return streams.start(call.session, request)
+    if call.sessions.loopback is None:
+        raise SparkFlightError(INTERNAL_ERROR, "the server is not listening yet")
+    return streams.start(call.session, request, call.sessions.loopback)
 
 
 def _stream_query(call: ActionCall) -> Message:

@@ -26,7 +26,15 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.pandas.types import to_arrow_schema
 from pyspark.util import _load_from_socket, _local_iterator_from_socket
 
-from sparkflight.flight_server import artifacts, health, jvm, profiles, stream_events, workers
+from sparkflight.flight_server import (
+    artifacts,
+    foreach_batch,
+    health,
+    jvm,
+    profiles,
+    stream_events,
+    workers,
+)
 from sparkflight.flight_server.connect import planner
 from sparkflight.flight_server.errors import (
     OPERATION_ALREADY_EXISTS,
@@ -225,6 +233,7 @@ def release(session: Session) -> None:
         queries = list(session.streams.values())
         session.uploads.clear()
     for query in queries if not session.limits.keep_streams else ():
+        foreach_batch.RUNNERS.end(query.id)
         if query.isActive:
             query.stop()
     stream_events.unsubscribe(session)

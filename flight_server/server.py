@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -15,7 +17,7 @@ from pyspark.sql import DataFrame, SparkSession
 
 from sparkflight.flight_server import artifacts, flight_sql
 from sparkflight.flight_server.actions import ACTIONS, run_action
-from sparkflight.flight_server.auth import caller
+from sparkflight.flight_server.auth import AUTH_MIDDLEWARE, caller
 from sparkflight.flight_server.errors import (
     INVALID_ARTIFACT,
     INVALID_PLAN,
@@ -28,6 +30,7 @@ from sparkflight.flight_server.errors import (
     spark_stopped_error,
 )
 from sparkflight.flight_server.execute import arrow_schema, interrupt, release, stream_of
+from sparkflight.flight_server.foreach_batch import Loopback, loopback_location
 from sparkflight.flight_server.health import WATCH_INTERVAL_S, Health, watch_of
 from sparkflight.flight_server.limits import Limits, check_at_most
 from sparkflight.flight_server.resume import (
@@ -134,6 +137,17 @@ class SparkFlightServer(fl.FlightServerBase):
         middleware[TELEMETRY_MIDDLEWARE] = TelemetryMiddlewareFactory(self.metrics)
         super().__init__(location, middleware=middleware, **flight_kwargs)
         self.versions = versions or ServerVersions()
+        self._local: _LocalListener | None = None
+        local_location = loopback_location(location, self.port)
+        if "tls_certificates" in flight_kwargs:
+            self._local = _LocalListener(self, middleware, flight_kwargs.get("auth_handler"))
+            local_location = self._local.location
+        factory = middleware.get(AUTH_MIDDLEWARE)
+        self.sessions.loopback = Loopback(
+            local_location,
+            factory.authenticator.issue_token if factory is not None else None,
+            self.versions.info,
+        )
         self.flight_sql = flight_sql.FlightSqlEndpoint(self.sessions)
         spark.sparkContext.setInterruptOnCancel(True)
         self._watchdog = threading.Thread(
@@ -238,6 +252,8 @@ class SparkFlightServer(fl.FlightServerBase):
     def shutdown(self) -> None:
         self._stopping.set()
         self.metrics.close()
+        if self._local is not None:
+            self._local.close()
         super().shutdown()
 
     def _headers(self, context: fl.ServerCallContext) -> CallHeaders:
@@ -426,3 +442,42 @@ class SparkFlightServer(fl.FlightServerBase):
         own.append(fl.ActionType(HEALTH_ACTION, _HEALTH_DESCRIPTION))
         sql = [fl.ActionType(name, text) for name, text in flight_sql.ACTION_DESCRIPTIONS.items()]
         return own + sql
+
+
+class _LocalListener(fl.FlightServerBase):
+    """The server's calls on a Unix socket in a directory only the server's user can
+    enter, for the server's own processes (foreachBatch functions) where the server
+    speaks TLS: the same handlers, middleware and authentication, without TLS."""
+
+    def __init__(
+        self, server: SparkFlightServer, middleware: dict[str, Any], auth_handler: Any
+    ) -> None:
+        self._directory = tempfile.mkdtemp(prefix="sparkflight-local-")
+        self.location = f"grpc+unix://{self._directory}/flight.sock"
+        options: dict[str, Any] = {"middleware": middleware}
+        if auth_handler is not None:
+            options["auth_handler"] = auth_handler
+        super().__init__(self.location, **options)
+        self._server = server
+
+    def close(self) -> None:
+        self.shutdown()
+        shutil.rmtree(self._directory, ignore_errors=True)
+
+    def get_flight_info(self, context: Any, descriptor: Any) -> Any:
+        return self._server.get_flight_info(context, descriptor)
+
+    def get_schema(self, context: Any, descriptor: Any) -> Any:
+        return self._server.get_schema(context, descriptor)
+
+    def do_get(self, context: Any, ticket: Any) -> Any:
+        return self._server.do_get(context, ticket)
+
+    def do_put(self, context: Any, descriptor: Any, reader: Any, writer: Any) -> Any:
+        return self._server.do_put(context, descriptor, reader, writer)
+
+    def do_action(self, context: Any, action: Any) -> Any:
+        return self._server.do_action(context, action)
+
+    def list_actions(self, context: Any) -> Any:
+        return self._server.list_actions(context)

@@ -31,6 +31,7 @@ from sparkflight.flight_server.progress import ProgressBoard
 from sparkflight.plans.protocol import PROTOCOL_VERSION
 
 if TYPE_CHECKING:
+    from sparkflight.flight_server.foreach_batch import Loopback
     from sparkflight.flight_server.resume import HeldResult
 
 #: Request header naming the session a call belongs to.
@@ -166,6 +167,9 @@ class SessionManager:
         self._default = Session(self.DEFAULT_ID, spark, self.limits)
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
+        #: How processes beside the server (foreachBatch functions) reach it as clients;
+        #: the server sets it once it listens.
+        self.loopback: Loopback | None = None
 
     @property
     def default(self) -> Session:

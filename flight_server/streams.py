@@ -11,23 +11,21 @@ early when the client cancels the call; the client calls again until its own tim
 from __future__ import annotations
 
 import json
-import pickle
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from pyspark.sql import DataFrame
 from pyspark.sql.streaming import DataStreamWriter, StreamingQuery, StreamingQueryManager
 
 from sparkflight.flight_server.connect import commands
 from sparkflight.flight_server.errors import (
-    INVALID_PLAN,
     STREAMING_QUERY_NOT_FOUND,
     SparkFlightError,
     error_details,
     operation_in,
 )
+from sparkflight.flight_server.foreach_batch import RUNNERS, BatchRunner, Loopback
 from sparkflight.flight_server.python_functions import check_runnable
 from sparkflight.flight_server.translate import translate_plan
 from sparkflight.plans import sparkflight_pb2 as sf
@@ -57,32 +55,11 @@ def info(query: StreamingQuery) -> sf.StreamingQueryInfo:
     return message
 
 
-def _foreach_batch(session: Session, function: sf.PythonFunction) -> Callable[[Any, int], None]:
-    """The user's function, called with each micro-batch as a DataFrame of ``session``.
-
-    Unlike every other Python function, it runs in the server process (Spark calls it on
-    the driver with a DataFrame of the server's session), so the server unpickles it.
-    """
-    check_runnable(session, function)
-    try:
-        func = pickle.loads(function.command)
-    except Exception as exc:  # noqa: BLE001 - any failure to unpickle is the client's
-        name = function.name or "<unnamed>"
-        raise SparkFlightError(
-            INVALID_PLAN,
-            f"cannot unpickle the Python function {name!r}: {type(exc).__name__}: {exc}",
-            function=name,
-        ) from None
-    spark = session.spark
-
-    def call(batch: DataFrame, batch_id: int) -> None:
-        func(DataFrame(batch._jdf, spark), batch_id)
-
-    return call
-
-
-def start(session: Session, request: sf.StreamStartRequest) -> sf.StreamingQueryInfo:
-    """Start the query ``request`` describes; the session keeps it."""
+def start(
+    session: Session, request: sf.StreamStartRequest, loopback: Loopback
+) -> sf.StreamingQueryInfo:
+    """Start the query ``request`` describes; the session keeps it. A ``foreachBatch``
+    function runs in a process of its own, which reaches the server through ``loopback``."""
     df = translate_plan(session, request.plan)
     writer: DataStreamWriter = df.writeStream
     if request.format:
@@ -100,14 +77,24 @@ def start(session: Session, request: sf.StreamStartRequest) -> sf.StreamingQuery
     trigger = request.WhichOneof("trigger")
     if trigger is not None:
         writer = writer.trigger(**{_TRIGGERS[trigger]: getattr(request, trigger)})
+    runner = None
     if request.HasField("foreach_batch"):
-        writer = writer.foreachBatch(_foreach_batch(session, request.foreach_batch))
+        check_runnable(session, request.foreach_batch)
+        runner = BatchRunner(session, request.foreach_batch, loopback)
+        writer = writer.foreachBatch(runner)
     if request.HasField("foreach"):
         writer._jwrite.foreach(commands.foreach_writer(session, df, request.foreach))
-    if request.table_name:
-        query = writer.toTable(request.table_name)
-    else:
-        query = writer.start(request.path or None)
+    try:
+        if request.table_name:
+            query = writer.toTable(request.table_name)
+        else:
+            query = writer.start(request.path or None)
+    except BaseException:
+        if runner is not None:
+            runner.close()
+        raise
+    if runner is not None:
+        RUNNERS.keep(query, runner)
     with session.lock:
         session.streams[query.id] = query
     return info(query)
@@ -215,6 +202,7 @@ def _exception(call: _QueryCall) -> None:
 
 
 def _stop(call: _QueryCall) -> None:
+    RUNNERS.end(call.query.id)  # first: a function that hangs would hold the stop
     call.query.stop()
 
 

@@ -83,6 +83,12 @@ class ChangesRelation(_message.Message):
     options: _containers.ScalarMap[str, str]
     def __init__(self, table_name: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
+class MicroBatchRelation(_message.Message):
+    __slots__ = ("relation_id",)
+    RELATION_ID_FIELD_NUMBER: _ClassVar[int]
+    relation_id: str
+    def __init__(self, relation_id: _Optional[str] = ...) -> None: ...
+
 class StreamSourceRelation(_message.Message):
     __slots__ = ("format", "path", "options", "schema", "table_name", "changes", "source_name")
     class OptionsEntry(_message.Message):
@@ -1616,3 +1622,31 @@ class ErrorDetails(_message.Message):
     call_site: CallSite
     error_id: str
     def __init__(self, exception_class: _Optional[str] = ..., error_class: _Optional[str] = ..., sql_state: _Optional[str] = ..., message: _Optional[str] = ..., message_parameters: _Optional[_Mapping[str, str]] = ..., plan_id: _Optional[int] = ..., call_site: _Optional[_Union[CallSite, _Mapping]] = ..., error_id: _Optional[str] = ...) -> None: ...
+
+class ForeachBatchSetup(_message.Message):
+    __slots__ = ("location", "token", "session", "function")
+    LOCATION_FIELD_NUMBER: _ClassVar[int]
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    SESSION_FIELD_NUMBER: _ClassVar[int]
+    FUNCTION_FIELD_NUMBER: _ClassVar[int]
+    location: str
+    token: str
+    session: SessionInfo
+    function: PythonFunction
+    def __init__(self, location: _Optional[str] = ..., token: _Optional[str] = ..., session: _Optional[_Union[SessionInfo, _Mapping]] = ..., function: _Optional[_Union[PythonFunction, _Mapping]] = ...) -> None: ...
+
+class ForeachBatchCall(_message.Message):
+    __slots__ = ("relation_id", "batch_id", "token")
+    RELATION_ID_FIELD_NUMBER: _ClassVar[int]
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    relation_id: str
+    batch_id: int
+    token: str
+    def __init__(self, relation_id: _Optional[str] = ..., batch_id: _Optional[int] = ..., token: _Optional[str] = ...) -> None: ...
+
+class ForeachBatchDone(_message.Message):
+    __slots__ = ("error",)
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    error: str
+    def __init__(self, error: _Optional[str] = ...) -> None: ...

@@ -281,13 +281,16 @@ class DataStreamWriter(_Options):
     def foreachBatch(self, func: Callable[[Any, int], None]) -> DataStreamWriter:
         """The server calls ``func(batch_df, batch_id)`` with each micro-batch.
 
-        ``func`` runs in the server's Python process and gets a PySpark DataFrame of the
-        client's session on the server (not a client DataFrame): it can use the whole
-        PySpark API, and what it writes (tables, files) is visible to the client.
+        As in Spark Connect, ``func`` runs in a Python process of its own beside the
+        server, as a client of the query's session: ``batch_df`` is a DataFrame of this
+        library over the micro-batch, and what ``func`` writes (tables, files, temp views)
+        is visible to the session. An error it raises fails the query.
         """
         if not callable(func):
             raise udf.not_callable(func)
-        self._request.foreach_batch.CopyFrom(self._function("DataStreamWriter.foreachBatch", func))
+        udf.check_protocol(self._df._session, "DataStreamWriter.foreachBatch")
+        function = udf.python_function(func, udf.PythonEvalType.NON_UDF, None, twins=False)
+        self._request.foreach_batch.CopyFrom(function)
         return self
 
     def _start(

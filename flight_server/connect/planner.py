@@ -133,13 +133,18 @@ def cached_dataframe(session: Session, key: str, build: Callable[[], DataFrame])
     return key
 
 
+def holds(session: Session, key: str) -> bool:
+    """Whether the session's planner keeps a DataFrame under ``key``."""
+    return bool(_planner(session).sessionHolder().dataFrameCache().containsKey(key))
+
+
 @contextmanager
-def cached(session: Session, df: DataFrame) -> Iterator[cr.Relation]:
+def cached(session: Session, df: DataFrame, prefix: str = "") -> Iterator[cr.Relation]:
     """A Spark Connect relation that stands for ``df`` (however it was built) while the
-    block runs: ``df`` waits in the session holder's DataFrame cache, as Spark Connect's
-    cached remote relations do."""
+    block runs: ``df`` waits in the session holder's DataFrame cache, under an id that
+    starts with ``prefix``, as Spark Connect's cached remote relations do."""
     holder = _planner(session).sessionHolder()
-    relation_id = str(uuid.uuid4())
+    relation_id = f"{prefix}{uuid.uuid4()}"
     holder.cacheDataFrameById(relation_id, df._jdf)
     try:
         yield cr.Relation(cached_remote_relation=cr.CachedRemoteRelation(relation_id=relation_id))

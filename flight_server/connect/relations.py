@@ -57,6 +57,7 @@ from sparkflight.flight_server.errors import (
     SparkFlightError,
     attributed,
 )
+from sparkflight.flight_server.foreach_batch import BATCH_PREFIX
 from sparkflight.flight_server.spark_types import spark_schema
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.extensions import read_declarations
@@ -826,6 +827,23 @@ def _local(ctx: Context, m: sf.LocalRelation) -> Relation:
     return result
 
 
+def _micro_batch(ctx: Context, m: sf.MicroBatchRelation) -> Relation:
+    """A micro-batch the session's planner keeps while a foreachBatch function runs."""
+    if (
+        ctx.session is None
+        or not m.relation_id.startswith(BATCH_PREFIX)
+        or not planner.holds(ctx.session, m.relation_id)
+    ):
+        raise SparkFlightError(
+            INVALID_PLAN,
+            f"no micro-batch {m.relation_id!r} in this session: a micro-batch exists only "
+            "while the foreachBatch call it was handed to runs",
+        )
+    result = Relation()
+    result.cached_remote_relation.relation_id = m.relation_id
+    return result
+
+
 def _declared_non_null(data: bytes, schema_json: str) -> bytes:
     """Arrow IPC ``data`` whose top-level columns the Spark schema declares non-nullable
     are marked so when they hold no null (Spark's planner refuses a nullable column for a
@@ -1452,6 +1470,7 @@ _LEAVES: dict[str, tuple[type[Message], _Leaf]] = {
         (sf.SqlRelation, _sql),
         (sf.RangeRelation, _range),
         (sf.LocalRelation, _local),
+        (sf.MicroBatchRelation, _micro_batch),
         (sf.DataSourceRelation, _data_source),
         (sf.TableFunctionRelation, _table_function),
         (sf.ChangesRelation, _changes),

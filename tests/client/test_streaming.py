@@ -27,6 +27,7 @@ from sparkflight.client.errors import (
 )
 from sparkflight.client.streaming import StreamingQuery
 from sparkflight.plans import sparkflight_pb2 as sf
+from tests.conftest import server_pid
 
 EVENTS_SCHEMA = "id INT, name STRING, ts TIMESTAMP"
 
@@ -142,7 +143,7 @@ def test_foreach_batch_writes_each_batch_to_a_table(spark: Any, tmp_path: Path) 
     table = _name("batches")
 
     def write(batch: Any, batch_id: int) -> None:
-        batch.withColumn("batch", PF.lit(batch_id)).write.mode("append").saveAsTable(table)
+        batch.withColumn("batch", F.lit(batch_id)).write.mode("append").saveAsTable(table)
 
     source = tmp_path / "in"
     source.mkdir()
@@ -158,6 +159,80 @@ def test_foreach_batch_writes_each_batch_to_a_table(spark: Any, tmp_path: Path) 
         assert got == [(1, 0), (2, 0), (3, 1)]
     finally:
         spark.sql(f"DROP TABLE IF EXISTS {table}")
+
+
+def _file_stream(spark: Any, tmp_path: Path) -> Any:
+    """A stream over a directory of JSON files that holds one file of two events."""
+    source = tmp_path / "in"
+    source.mkdir()
+    _write_json(source, "1.json", [{"id": 1, "name": "a"}, {"id": 2, "name": "b"}])
+    return spark.readStream.schema(EVENTS_SCHEMA).json(str(source))
+
+
+def test_foreach_batch_function_runs_in_a_client_process_of_its_own(
+    spark: Any, tmp_path: Path
+) -> None:
+    table = _name("where")
+
+    def record(batch: Any, batch_id: int) -> None:
+        import os
+        import sys
+
+        batch.groupBy().count().select(
+            F.lit(os.getpid()).alias("pid"),
+            F.lit(type(batch).__module__).alias("kind"),
+            F.lit(batch.sparkSession.sessionId).alias("session"),
+            F.lit(
+                any(m.startswith(("pyspark", "sparkflight.flight_server")) for m in sys.modules)
+            ).alias("server_modules"),
+            "count",
+        ).write.mode("append").saveAsTable(table)
+
+    query = _file_stream(spark, tmp_path).writeStream.foreachBatch(record)
+    assert query.trigger(availableNow=True).start().awaitTermination(60)
+    try:
+        [(pid, kind, session, server_modules, count)] = spark.table(table).collect()
+        assert pid not in (server_pid(), os.getpid())
+        assert kind == "sparkflight.client.dataframe"
+        assert session == spark.sessionId
+        assert server_modules is False
+        assert count == 2
+    finally:
+        spark.sql(f"DROP TABLE IF EXISTS {table}")
+
+
+def test_foreach_batch_failure_fails_the_query_with_its_error(spark: Any, tmp_path: Path) -> None:
+    def fail(batch: Any, batch_id: int) -> None:
+        raise ValueError(f"no room for batch {batch_id} of {batch.count()} rows")
+
+    query = _file_stream(spark, tmp_path).writeStream.foreachBatch(fail).start()
+    with pytest.raises(StreamingQueryException) as raised:
+        query.awaitTermination(60)
+    assert "ValueError: no room for batch 0 of 2 rows" in str(raised.value)
+    assert not query.isActive
+    spark.streams.resetTerminated()
+    assert spark.range(3).count() == 3
+
+
+def test_stop_ends_a_foreach_batch_function_that_hangs(spark: Any, tmp_path: Path) -> None:
+    started = tmp_path / "started"
+
+    def hang(batch: Any, batch_id: int) -> None:
+        import time
+
+        started.write_text(str(batch_id))
+        time.sleep(3600)
+
+    query = _file_stream(spark, tmp_path).writeStream.foreachBatch(hang).start()
+    for _ in range(600):
+        if started.exists() or not query.isActive:
+            break
+        time.sleep(0.1)
+    assert started.read_text() == "0"
+    query.stop()
+    assert not query.isActive
+    spark.streams.resetTerminated()
+    assert spark.range(3).count() == 3
 
 
 def test_handle_stop_await_and_failure(spark: Any, stopped: list) -> None:

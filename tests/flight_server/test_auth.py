@@ -88,6 +88,26 @@ def test_dataframe_client_token_in_url(url: str) -> None:
         session.stop()
 
 
+def test_foreach_batch_runs_as_the_sessions_user(url: str, tmp_path: Path) -> None:
+    """The process that runs a foreachBatch function reaches the server as the user
+    whose session runs the query, in that session."""
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "1.json").write_text('{"id": 1}\n{"id": 2}\n')
+    session = RemoteSession.builder.remote(f"{url}/;token={TOKEN}").create()
+
+    def view(batch: Any, batch_id: int) -> None:
+        batch.createOrReplaceTempView("seen_by_foreach_batch")
+
+    try:
+        stream = session.readStream.schema("id INT").json(str(source))
+        query = stream.writeStream.foreachBatch(view).trigger(availableNow=True).start()
+        assert query.awaitTermination(60)
+        assert session.sql("SELECT sum(id) FROM seen_by_foreach_batch").first()[0] == 3
+    finally:
+        session.stop()
+
+
 def test_sessions_belong_to_their_user(url: str) -> None:
     session = RemoteSession.builder.remote(f"{url}/;token={TOKEN}").create()
     client = fl.connect(url)

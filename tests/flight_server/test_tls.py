@@ -129,3 +129,25 @@ def test_serve_needs_the_tls_key_with_the_certificate(server_pem):
     result = CliRunner().invoke(app, ["serve", "--tls-cert", str(server_pem.cert)])
     assert result.exit_code == 2
     assert "go together" in result.output
+
+
+def test_foreach_batch_reaches_a_mutual_tls_server(mtls_url, authority, client_pem, tmp_path):
+    """The process that runs a foreachBatch function is a client of the server: under
+    mutual TLS it presents a certificate the server made and trusts."""
+    files = {"tls_cert_chain": client_pem.cert, "tls_private_key": client_pem.key}
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "1.json").write_text('{"id": 1}\n{"id": 2}\n')
+    table = "foreach_batch_over_mtls"
+    with _remote(mtls_url, tls_root_certs=authority.pem.cert, **files) as spark:
+
+        def write(batch, batch_id):
+            batch.write.mode("append").saveAsTable(table)
+
+        stream = spark.readStream.schema("id INT").json(str(source))
+        query = stream.writeStream.foreachBatch(write).trigger(availableNow=True).start()
+        try:
+            assert query.awaitTermination(60)
+            assert sorted(r.id for r in spark.table(table).collect()) == [1, 2]
+        finally:
+            spark.sql(f"DROP TABLE IF EXISTS {table}")
