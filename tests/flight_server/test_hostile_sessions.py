@@ -38,6 +38,7 @@ from sparkflight.flight_server.auth import (
     LOGOUT_ACTION,
     Authenticator,
     Credentials,
+    authenticator_of,
     authenticator_options,
     hash_password,
     token_digest,
@@ -637,3 +638,26 @@ def test_sighup_reads_the_auth_file_again(capsys: pytest.CaptureFixture[str]) ->
     launch.wait_for_stop_signal("url", stopped, reload=reloaded.set)
     assert reloaded.is_set()
     assert capsys.readouterr().out == "url\n"
+
+
+def test_serve_takes_the_token_lifetime(auth_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sparkflight.flight_server.runtime as runtime
+
+    seen: dict[str, Any] = {}
+
+    class Stopped(Exception):
+        pass
+
+    class FakeSpark:
+        def stop(self) -> None:
+            seen["stopped"] = True
+
+    def fake_start_server(*args: Any) -> None:
+        seen["authenticator"] = authenticator_of(args[-1])
+        raise Stopped
+
+    monkeypatch.setattr(runtime, "start_spark", lambda master, conf: FakeSpark())
+    monkeypatch.setattr(launch, "start_server", fake_start_server)
+    ran = CliRunner().invoke(app, ["serve", "--auth-file", str(auth_file), "--token-ttl", "120"])
+    assert isinstance(ran.exception, Stopped)
+    assert seen["authenticator"].token_ttl == 120 and seen["stopped"]
