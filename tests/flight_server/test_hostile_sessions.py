@@ -51,7 +51,7 @@ from sparkflight.flight_server.sessions import SESSION_COOKIE, SESSION_HEADER, S
 from sparkflight.plans import flight_pb2 as flight
 from sparkflight.plans import flight_sql_pb2 as fsql
 from sparkflight.plans import sparkflight_pb2 as sf
-from tests.flight_server.plan_builder import Plans, connect, details, read_chunks, sql
+from tests.flight_server.plan_builder import Plans, connect, details, leaf, read_chunks, sql
 
 PASSWORDS = {
     "alice": "alice password",
@@ -304,6 +304,24 @@ def test_request_log_names_the_caller(
     _query(client, "SELECT 1 AS one", user="bob")
     lines = [r.getMessage() for r in caplog.records if '"method"' in r.getMessage()]
     assert any('"user":"bob"' in line for line in lines), lines
+
+
+def test_upload_in_the_default_session_is_the_callers_own(client: fl.FlightClient) -> None:
+    table = pa.table({"x": pa.array([1, 2, 3], pa.int64())})
+    descriptor = fl.FlightDescriptor.for_command(sf.UploadRequest().SerializeToString())
+    writer, reader = client.do_put(descriptor, table.schema, _options("alice"))
+    writer.write_table(table)
+    writer.done_writing()
+    upload_id = sf.UploadResponse.FromString(reader.read().to_pybytes()).upload_id
+    writer.close()
+    plan = Plans().plan(leaf(sf.LocalRelation(upload_id=upload_id)))
+
+    def read(user: str) -> list[dict]:
+        return client.do_get(fl.Ticket(plan), _options(user)).read_all().to_pylist()
+
+    assert _refused(lambda: read("bob")).error_class == "UPLOAD_NOT_FOUND"
+    assert read("alice") == table.to_pylist()
+    _still_answers(client, "bob")
 
 
 # ------------------------------------------------------------------ finding 5: ids of others
