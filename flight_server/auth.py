@@ -190,8 +190,19 @@ class FailedLogins:
                 lockout = self._first * 2.0 ** min(count - self._allowed, 32)
                 until = self._clock() + min(self._longest, lockout)
             self._failures[name] = (count, until)
-            while len(self._failures) > _FAILURES_KEPT:
-                self._failures.popitem(last=False)
+            if len(self._failures) > _FAILURES_KEPT:
+                self._forget_some()
+
+    def _forget_some(self) -> None:
+        """Make room (the lock is held): the names not refused now go first, so that
+        failing with many names cannot lift another name's refusal."""
+        now = self._clock()
+        for old in [n for n, (_, until) in self._failures.items() if until <= now]:
+            del self._failures[old]
+            if len(self._failures) <= _FAILURES_KEPT:
+                return
+        while len(self._failures) > _FAILURES_KEPT:
+            self._failures.popitem(last=False)
 
     def succeeded(self, name: str) -> None:
         with self._lock:

@@ -31,7 +31,7 @@ from typer.testing import CliRunner
 from sparkflight.cli import app
 from sparkflight.client import SparkSession as RemoteSession
 from sparkflight.client.errors import AnalysisException
-from sparkflight.flight_server import launch
+from sparkflight.flight_server import auth, launch
 from sparkflight.flight_server.auth import (
     FAILED_LOGINS_ALLOWED,
     LOCKOUT_FIRST_S,
@@ -572,6 +572,16 @@ def test_failed_logins_lock_a_name_known_or_not(
     clock.now += LOCKOUT_FIRST_S + 1
     assert _login(url, "carol", PASSWORDS["carol"])
     _still_answers(client)
+
+
+def test_failing_with_many_names_lifts_no_lock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(auth, "_FAILURES_KEPT", 10)
+    logins = auth.FailedLogins(Clock())
+    for _ in range(FAILED_LOGINS_ALLOWED):
+        logins.failed("carol")
+    for index in range(50):
+        logins.failed(f"name-{index}")
+    assert logins.wait("carol") == LOCKOUT_FIRST_S
 
 
 def test_basic_credentials_reuse_their_token(
