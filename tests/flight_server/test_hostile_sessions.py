@@ -131,6 +131,7 @@ def _options(
     operation: str | None = None,
     cookie: str | None = None,
     bearer: str | None = None,
+    tag: str | None = None,
 ) -> fl.FlightCallOptions:
     headers = []
     token = bearer or (TOKENS[user] if user else None)
@@ -142,6 +143,8 @@ def _options(
         headers.append((b"x-sparkflight-operation-id", operation.encode()))
     if cookie is not None:
         headers.append((b"cookie", f"{SESSION_COOKIE}={cookie}".encode()))
+    if tag is not None:
+        headers.append((b"x-sparkflight-tag", tag.encode()))
     return fl.FlightCallOptions(headers=headers)
 
 
@@ -212,9 +215,10 @@ def _login(url: str, user: str, password: str) -> str:
     return value.decode().removeprefix("Bearer ")
 
 
-def _run_long(client: fl.FlightClient, user: str, operation: str) -> None:
+def _run_long(client: fl.FlightClient, user: str, operation: str, tag: str = "long") -> None:
     """Run :data:`LONG_QUERY` until interrupted (read chunk by chunk: see ``read_chunks``)."""
-    read_chunks(client.do_get(fl.Ticket(_plan(LONG_QUERY)), _options(user, operation=operation)))
+    options = _options(user, operation=operation, tag=tag)
+    read_chunks(client.do_get(fl.Ticket(_plan(LONG_QUERY)), options))
 
 
 def _eventually(condition: Callable[[], object]) -> None:
@@ -280,7 +284,11 @@ def test_interrupt_all_in_default_session_spares_another_users_query(
         sf.InterruptResponse,
         user="bob",
     )
-    assert list(everything.interrupted_ids) == [] and list(by_id.interrupted_ids) == []
+    by_tag = _action(
+        client, "interrupt", sf.InterruptRequest(tag="long"), sf.InterruptResponse, user="bob"
+    )
+    assert list(everything.interrupted_ids) == list(by_id.interrupted_ids) == []
+    assert list(by_tag.interrupted_ids) == []
     progress = _action(
         client,
         "progress",
