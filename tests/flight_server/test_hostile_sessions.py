@@ -659,21 +659,50 @@ def test_revoke_ends_a_users_access_on_the_running_server(
     _still_answers(client)
 
 
-def test_sighup_reads_the_auth_file_again(capsys: pytest.CaptureFixture[str]) -> None:
+def test_sighup_reads_the_auth_file_again(
+    auth_file: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     assert signal.getsignal(signal.SIGHUP) is signal.SIG_DFL
-    reloaded = threading.Event()
+    caplog.set_level(logging.INFO, logger="sparkflight.flight_server.auth")
+    copy = tmp_path / "auth.json"
+    Credentials.load(auth_file).save(copy)
+    options = authenticator_options(Authenticator.from_file(copy))
     stopped = threading.Event()
+
+    def reloaded() -> bool:
+        return any("reloaded" in record.getMessage() for record in caplog.records)
 
     def hang_up() -> None:
         _eventually(lambda: signal.getsignal(signal.SIGHUP) is not signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGHUP)
-        reloaded.wait(GUARD_S)
+        _eventually(reloaded)
         stopped.set()
 
     threading.Thread(target=hang_up, daemon=True).start()
-    launch.wait_for_stop_signal("url", stopped, reload=reloaded.set)
-    assert reloaded.is_set()
-    assert capsys.readouterr().out == "url\n"
+    launch.wait_for_stop_signal("url", stopped, reload=launch._auth_reload(options))
+    assert reloaded()
+    assert signal.getsignal(signal.SIGHUP) is signal.SIG_DFL
+
+
+def test_password_change_ends_issued_tokens_and_a_broken_file_changes_nothing(
+    auth_file: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "auth.json"
+    Credentials.load(auth_file).save(copy)
+    store = Authenticator.from_file(copy)
+    encoded = base64.b64encode(f"erin:{PASSWORDS['erin']}".encode()).decode()
+    _, erin = store.basic_login(encoded)
+    frank = store.basic_login(base64.b64encode(f"frank:{PASSWORDS['frank']}".encode()).decode())[1]
+    copy.write_text("{not json")
+    store.refresh()
+    assert store.bearer_user(erin) == "erin" and store.bearer_user(frank) == "frank"
+    credentials = Credentials.load(auth_file)
+    credentials.passwords["erin"] = hash_password("a new password")
+    credentials.save(copy)
+    store.refresh()
+    assert store.bearer_user(erin) is None and store.bearer_user(frank) == "frank"
+    with pytest.raises(auth.LoginRefused):
+        store.basic_login(encoded)
 
 
 def test_serve_takes_the_token_lifetime(auth_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
