@@ -76,10 +76,9 @@ def _open(call: ActionCall) -> Message:
 
 def _close(call: ActionCall) -> Message:
     request: sf.CloseSessionRequest = call.request  # type: ignore[assignment]
-    session_id = request.session_id or call.session.id
-    if not session_id:
+    if not request.session_id and call.session.is_default:
         raise SparkFlightError(INVALID_ACTION_BODY, "the default session cannot be closed")
-    release(call.sessions.close(session_id, call.user))
+    release(call.sessions.close(request.session_id or call.session.id, call.user))
     return sf.CommandResponse()
 
 
@@ -436,7 +435,7 @@ def _stream_events(call: ActionCall) -> Message:
 
 def _stack_trace(call: ActionCall) -> Message:
     request: sf.StackTraceRequest = call.request  # type: ignore[assignment]
-    return sf.StackTraceResponse(stack_trace=STACK_TRACES.get(request.error_id))
+    return sf.StackTraceResponse(stack_trace=STACK_TRACES.get(request.error_id, call.user))
 
 
 @dataclass(frozen=True)

@@ -379,27 +379,30 @@ class _StackTraces:
 
     def __init__(self, kept: int) -> None:
         self._kept = kept
-        self._traces: OrderedDict[str, str] = OrderedDict()
+        self._traces: OrderedDict[str, tuple[str, str]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def add(self, trace: str) -> str:
+    def add(self, trace: str, owner: str = "") -> str:
+        """Keep the trace of an error of user ``owner``; its error id."""
         error_id = uuid.uuid4().hex
         with self._lock:
-            self._traces[error_id] = trace
+            self._traces[error_id] = (owner, trace)
             while len(self._traces) > self._kept:
                 self._traces.popitem(last=False)
         return error_id
 
-    def get(self, error_id: str) -> str:
+    def get(self, error_id: str, owner: str = "") -> str:
+        """The trace of an error of ``owner``; another user's is answered as unknown."""
         with self._lock:
-            trace = self._traces.get(error_id)
-        if trace is None:
+            kept = self._traces.get(error_id)
+        if kept is None or kept[0] != owner:
             raise SparkFlightError(
                 ERROR_NOT_FOUND,
-                f"no stack trace for error {error_id!r}: only the last {self._kept} are kept",
+                f"no stack trace for error {error_id!r}: only the last {self._kept} are kept, "
+                "each for the user whose call failed",
                 error_id=error_id,
             )
-        return trace
+        return kept[1]
 
 
 STACK_TRACES = _StackTraces(STACK_TRACES_KEPT)
@@ -415,8 +418,9 @@ def _stack_trace(exc: BaseException) -> str:
     return "".join(traceback.format_exception(exc))
 
 
-def error_details(exc: BaseException) -> sf.ErrorDetails:
-    """The ``ErrorDetails`` describing ``exc``, with its origin and stack trace id."""
+def error_details(exc: BaseException, owner: str = "") -> sf.ErrorDetails:
+    """The ``ErrorDetails`` describing ``exc``, with its origin and the id of its stack
+    trace, which only ``owner`` (the user whose call failed) can fetch."""
     details = _details(exc)
     origin: sf.PlanId | None = getattr(exc, _ORIGIN, None)
     if origin is not None:
@@ -424,7 +428,7 @@ def error_details(exc: BaseException) -> sf.ErrorDetails:
         if origin.HasField("call_site"):
             details.call_site.CopyFrom(origin.call_site)
     if not isinstance(exc, SparkFlightError):
-        details.error_id = STACK_TRACES.add(_stack_trace(exc))
+        details.error_id = STACK_TRACES.add(_stack_trace(exc), owner)
     return details
 
 
@@ -530,6 +534,8 @@ class CallErrors:
         self._context: fl.ServerCallContext | None = None
         self.flight_sql = False
         self.legacy = False
+        #: The call's user, the only one who can fetch the stack trace of its failure.
+        self.owner = ""
 
     def watch(self, context: fl.ServerCallContext | None) -> CallErrors:
         """Send the trailers of a failure on ``context`` (None once the call has ended)."""
@@ -545,7 +551,7 @@ class CallErrors:
         stopped = health.spark_stopped()
         if stopped is not None:
             exc = spark_stopped_error(stopped)
-        details = error_details(exc)
+        details = error_details(exc, self.owner)
         code = status_code(details)
         if code == Code.INTERNAL:
             _log.error("internal error", exc_info=exc)

@@ -74,9 +74,10 @@ def arrow_schema(df: DataFrame) -> pa.Schema:
     )
 
 
-def operation_tag(operation_id: str) -> str:
-    """The Spark job tag of the jobs of one operation."""
-    return f"sparkflight-operation-{operation_id}"
+def operation_tag(session: Session, operation_id: str) -> str:
+    """The Spark job tag of the jobs of one operation of ``session``: it names the
+    session, so that another session's operation of the same id has other jobs."""
+    return f"sparkflight-operation-{session.key}-{operation_id}"
 
 
 @contextlib.contextmanager
@@ -87,7 +88,7 @@ def job_context(session: Session, operation_id: str) -> Iterator[None]:
     the Spark confs the client set in the session (as Spark's own actions give their
     tasks the session's conf), and the session's artifacts (:func:`artifacts.scope`)."""
     sc = session.spark.sparkContext
-    tag = operation_tag(operation_id)
+    tag = operation_tag(session, operation_id)
     with session.lock:
         confs = [(k, v) for k, v in session.conf_set.items() if k.startswith("spark.")]
     before = [(key, sc.getLocalProperty(key)) for key, _ in confs]
@@ -137,7 +138,7 @@ def operation(
         )
         timer.daemon = True
         timer.start()
-    progress = session.progress.start(running.id, operation_tag(running.id))
+    progress = session.progress.start(running.id, operation_tag(session, running.id))
     done = threading.Event()
     if cancelled is not None:
         threading.Thread(
@@ -197,7 +198,7 @@ def interrupt(
     for operation_id, target in running.items():
         target.reason, target.error_class = reason, error_class
         target.interrupted.set()
-        _cancel_jobs(sc, operation_id)
+        _cancel_jobs(sc, operation_tag(session, operation_id))
 
     def keep_cancelling() -> None:
         while True:
@@ -206,7 +207,7 @@ def interrupt(
             if not pending:
                 return
             for operation_id in pending:
-                _cancel_jobs(sc, operation_id)
+                _cancel_jobs(sc, operation_tag(session, operation_id))
             time.sleep(_CANCEL_INTERVAL_S)
 
     if running:
@@ -214,10 +215,11 @@ def interrupt(
     return sorted(running)
 
 
-def _cancel_jobs(sc: SparkContext, operation_id: str) -> None:
-    """Cancel the Spark jobs of an operation; once Spark has stopped there are none."""
+def _cancel_jobs(sc: SparkContext, tag: str) -> None:
+    """Cancel the Spark jobs of an operation (by its tag); once Spark has stopped there
+    are none."""
     try:
-        sc.cancelJobsWithTag(operation_tag(operation_id))
+        sc.cancelJobsWithTag(tag)
     except (Py4JError, OSError):
         if health.spark_stopped() is None:
             raise

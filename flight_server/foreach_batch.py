@@ -103,7 +103,8 @@ class BatchRunner:
         self._lock = threading.Lock()
         self._token_at = time.monotonic()
         info = loopback.session_info()
-        info.session_id = session.id
+        # A default session is reached by naming none (each user has their own).
+        info.session_id = "" if session.is_default else session.id
         setup = sf.ForeachBatchSetup(
             location=loopback.location,
             token=loopback.token(session.user),

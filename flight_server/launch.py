@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from sparkflight.flight_server.limits import Limits
@@ -84,7 +85,9 @@ def serve_until_stopped(
                     host,
                     listening,
                 )
-            wait_for_stop_signal(announce=url, stopped=server.spark_stopped)
+            wait_for_stop_signal(
+                announce=url, stopped=server.spark_stopped, reload=_auth_reload(auth_options)
+            )
             if not server.spark_stopped.is_set():
                 log.info("Shutting down: running queries have %g s to finish", shutdown_grace)
                 server.drain(shutdown_grace)
@@ -135,12 +138,24 @@ def configure_logging(server_level: int = logging.INFO) -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
-def wait_for_stop_signal(announce: str, stopped: threading.Event) -> None:
+def _auth_reload(auth_options: dict[str, Any]) -> Callable[[], object] | None:
+    """What reads the auth file again on SIGHUP, when the server authenticates."""
+    from sparkflight.flight_server.auth import authenticator_of
+
+    authenticator = authenticator_of(auth_options)
+    return authenticator.reload if authenticator is not None else None
+
+
+def wait_for_stop_signal(
+    announce: str, stopped: threading.Event, reload: Callable[[], object] | None = None
+) -> None:
     """Print ``announce`` on stdout, then block until SIGINT or SIGTERM arrives or
-    ``stopped`` is set."""
+    ``stopped`` is set; SIGHUP calls ``reload`` meanwhile (reads the auth file again)."""
     stop = threading.Event()
     signals = (signal.SIGINT, signal.SIGTERM)
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in signals}
+    if reload is not None:
+        previous[signal.SIGHUP] = signal.signal(signal.SIGHUP, lambda *_: reload())
     try:
         print(announce, flush=True)
         while not (stop.wait(_STOP_POLL_S) or stopped.is_set()):

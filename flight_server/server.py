@@ -17,7 +17,7 @@ from pyspark.sql import DataFrame, SparkSession
 
 from sparkflight.flight_server import artifacts, flight_sql
 from sparkflight.flight_server.actions import ACTIONS, run_action
-from sparkflight.flight_server.auth import AUTH_MIDDLEWARE, caller
+from sparkflight.flight_server.auth import AUTH_MIDDLEWARE, LOGOUT_ACTION, caller, logout
 from sparkflight.flight_server.errors import (
     INVALID_ARTIFACT,
     INVALID_PLAN,
@@ -265,11 +265,17 @@ class SparkFlightServer(fl.FlightServerBase):
         return middleware.lifetime.watch(context)
 
     def call_errors(self, context: fl.ServerCallContext) -> CallErrors:
-        """How the failures of the call reach its client (see :func:`.errors.reported`)."""
+        """How the failures of the call reach its client (see :func:`.errors.reported`);
+        the call's record and errors name its caller."""
+        user = caller(context) or ""
+        self._record(context).user = user
         middleware: SessionMiddleware | None = context.get_middleware(_SESSION_MIDDLEWARE)
         if middleware is None:
-            return CallErrors().watch(context)
-        return middleware.lifetime.watch(context).errors
+            errors = CallErrors().watch(context)
+        else:
+            errors = middleware.lifetime.watch(context).errors
+        errors.owner = user
+        return errors
 
     def _record(self, context: fl.ServerCallContext) -> CallRecord:
         middleware = context.get_middleware(TELEMETRY_MIDDLEWARE)
@@ -289,12 +295,13 @@ class SparkFlightServer(fl.FlightServerBase):
         if headers.session_id is not None or middleware is None:
             session = self.sessions.get(headers.session_id, user)
         else:
-            session = self.sessions.find(middleware.cookie_id, user) or self.sessions.default
+            found = self.sessions.find(middleware.cookie_id, user)
+            session = found or self.sessions.default_of(user)
         if middleware is not None:
             legacy = session.client_protocol < STATUS_CODES_PROTOCOL
             middleware.lifetime.errors.legacy = legacy
         record = self._record(context)
-        record.user, record.session = session.user, session.id
+        record.session = session.id
         record.operation = headers.operation_id or ""
         for result_id in headers.released:
             release_result(session, result_id, user)
@@ -418,6 +425,8 @@ class SparkFlightServer(fl.FlightServerBase):
         self._record(context).action = action.type
         if action.type == HEALTH_ACTION:
             return iter([fl.Result(pa.py_buffer(self.health().response().SerializeToString()))])
+        if action.type == LOGOUT_ACTION:
+            return iter([fl.Result(pa.py_buffer(logout(context)))])
         body = action.body.to_pybytes() if action.body is not None else b""
         check_at_most("plan_bytes", self.limits.plan_bytes, len(body), "the action body")
         if action.type in self.flight_sql.actions:
@@ -440,6 +449,7 @@ class SparkFlightServer(fl.FlightServerBase):
     def list_actions(self, context: fl.ServerCallContext) -> list[fl.ActionType]:
         own = [fl.ActionType(name, action.description) for name, action in ACTIONS.items()]
         own.append(fl.ActionType(HEALTH_ACTION, _HEALTH_DESCRIPTION))
+        own.append(fl.ActionType(LOGOUT_ACTION, "End the token the call authenticated with"))
         sql = [fl.ActionType(name, text) for name, text in flight_sql.ACTION_DESCRIPTIONS.items()]
         return own + sql
 

@@ -92,6 +92,12 @@ class Session:
     limits: Limits = field(default_factory=Limits)
     #: The user who opened the session ("" without authentication).
     user: str = ""
+    #: Whether this is a default session: the one of calls naming no session (the
+    #: server's own without authentication, one per user with it).
+    is_default: bool = False
+    #: What the server's own tables and Spark's job tags know the session by, unique in
+    #: the server's life (``id`` is the client's name of it, unique per user only).
+    key: str = field(default_factory=lambda: uuid.uuid4().hex)
     #: The protocol version of the client that opened the session (``session.open``);
     #: the server's own for the default session and the sessions of Flight SQL clients.
     client_protocol: int = PROTOCOL_VERSION
@@ -158,22 +164,47 @@ def _unknown(session_id: str) -> SparkFlightError:
 
 
 class SessionManager:
-    """The server's sessions: the default one (no header) and those opened by clients."""
+    """The server's sessions: the default ones (of calls naming no session) and those
+    opened by clients, each known by its user and id (another user's id is unknown).
+
+    Without authentication (user ``""``) the default session is the server's own; with
+    it, each user gets a default session of their own on first use, which expires as
+    any session does and is made again on the next call.
+    """
 
     DEFAULT_ID = ""
 
     def __init__(self, spark: SparkSession, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
-        self._default = Session(self.DEFAULT_ID, spark, self.limits)
-        self._sessions: dict[str, Session] = {}
+        self._default = Session(self.DEFAULT_ID, spark, self.limits, is_default=True)
+        self._sessions: dict[tuple[str, str], Session] = {}
+        self._defaults: dict[str, Session] = {}
         self._lock = threading.Lock()
+        self._making_default = threading.Lock()
         #: How processes beside the server (foreachBatch functions) reach it as clients;
         #: the server sets it once it listens.
         self.loopback: Loopback | None = None
 
     @property
     def default(self) -> Session:
+        """The server's own default session, the one of unauthenticated calls."""
         return self._default
+
+    def default_of(self, user: str) -> Session:
+        """The default session of ``user``: the server's own without authentication."""
+        if not user:
+            return self._default
+        with self._making_default:
+            with self._lock:
+                session = self._defaults.get(user)
+            if session is None:
+                spark = self._default.spark.newSession()
+                enable_isolation(spark)
+                session = Session(uuid.uuid4().hex, spark, self.limits, user, is_default=True)
+                with self._lock:
+                    self._defaults[user] = session
+        session.touch()
+        return session
 
     def open(
         self, conf: dict[str, str] | None = None, user: str = "", session_id: str | None = None
@@ -192,43 +223,40 @@ class SessionManager:
         session = Session(session_id or uuid.uuid4().hex, spark, self.limits, user)
         session.conf_set.update(conf or {})
         with self._lock:
-            if session.id in self._sessions:
+            if (user, session.id) in self._sessions:
                 raise SparkFlightError(
                     INVALID_SESSION_ID,
                     "a session with this id is already open",
                     session_id=session.id,
                 )
-            self._sessions[session.id] = session
+            self._sessions[user, session.id] = session
         return session
 
     def find(self, session_id: str, user: str = "") -> Session | None:
         """The session named ``session_id``, if it is open and ``user`` opened it."""
         with self._lock:
-            session = self._sessions.get(session_id)
-        if session is None or session.user != user:
-            return None
-        session.touch()
+            session = self._sessions.get((user, session_id))
+        if session is not None:
+            session.touch()
         return session
 
     def get(self, session_id: str | None, user: str = "") -> Session:
-        """The session named ``session_id`` if ``user`` opened it; the default session when
-        the id is empty. Another user's session is answered as unknown, revealing nothing."""
+        """The session named ``session_id`` if ``user`` opened it; the default session of
+        ``user`` when the id is empty. Another user's session is answered as unknown,
+        revealing nothing."""
         if not session_id:
-            return self._default
-        with self._lock:
-            session = self._sessions.get(session_id)
-        if session is None or session.user != user:
+            return self.default_of(user)
+        session = self.find(session_id, user)
+        if session is None:
             raise _unknown(session_id)
-        session.touch()
         return session
 
     def close(self, session_id: str, user: str = "") -> Session:
         """Forget a session of ``user``; the caller releases what it holds."""
         with self._lock:
-            session = self._sessions.get(session_id)
-            if session is None or session.user != user:
-                raise _unknown(session_id)
-            del self._sessions[session_id]
+            session = self._sessions.pop((user, session_id), None)
+        if session is None:
+            raise _unknown(session_id)
         return session
 
     def expire(self, now: float | None = None) -> list[Session]:
@@ -239,10 +267,15 @@ class SessionManager:
         now = time.monotonic() if now is None else now
         with self._lock:
             expired = [
-                s for s in self._sessions.values() if now - s.last_used > idle and not s.operations
+                s
+                for s in [*self._sessions.values(), *self._defaults.values()]
+                if now - s.last_used > idle and not s.operations
             ]
             for session in expired:
-                del self._sessions[session.id]
+                if session.is_default:
+                    del self._defaults[session.user]
+                else:
+                    del self._sessions[session.user, session.id]
         return expired
 
     def __len__(self) -> int:
@@ -250,9 +283,9 @@ class SessionManager:
             return len(self._sessions)
 
     def every(self) -> list[Session]:
-        """The default session and every open one."""
+        """The default sessions and every open one."""
         with self._lock:
-            return [self._default, *self._sessions.values()]
+            return [self._default, *self._defaults.values(), *self._sessions.values()]
 
     def running(self) -> int:
         """How many operations run in all sessions."""

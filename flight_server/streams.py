@@ -198,7 +198,8 @@ def _recent_progress(call: _QueryCall) -> None:
 def _exception(call: _QueryCall) -> None:
     failure = call.query.exception()
     if failure is not None:
-        call.out.exception.CopyFrom(error_details(failure))
+        owner = call.lifetime.errors.owner if call.lifetime is not None else ""
+        call.out.exception.CopyFrom(error_details(failure, owner))
 
 
 def _stop(call: _QueryCall) -> None:

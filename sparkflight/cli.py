@@ -96,6 +96,14 @@ def serve(
             **_PEM,
         ),
     ] = None,
+    token_ttl: Annotated[
+        float,
+        typer.Option(
+            min=1,
+            help="Seconds a token issued at login (user name and password) stays valid; "
+            "SIGHUP reads the auth file again.",
+        ),
+    ] = 3600.0,
     insecure_allow_unauthenticated: Annotated[
         bool,
         typer.Option(
@@ -192,7 +200,7 @@ def serve(
     except InsecureBindError as exc:
         raise typer.BadParameter(str(exc), param_hint="--host") from None
     try:
-        auth_options = server_options(auth_file)
+        auth_options = server_options(auth_file, token_ttl)
     except AuthFileError as exc:
         raise typer.BadParameter(str(exc), param_hint="--auth-file") from None
     launch.configure_logging()
@@ -294,6 +302,20 @@ def add_token(
     credentials.tokens[token_digest(token)] = user
     credentials.save(auth_file)
     typer.echo(token)
+
+
+@auth_app.command("revoke")
+def revoke(
+    auth_file: Annotated[Path, typer.Argument(help="The auth file.", exists=True, dir_okay=False)],
+    user: Annotated[str, typer.Argument(help="The user whose access ends.")],
+) -> None:
+    """Remove a user's password and API tokens. A running server reads the changed file on
+    its next call and ends the tokens it issued to the user."""
+    credentials = _credentials(auth_file)
+    if user not in credentials.passwords and user not in credentials.tokens.values():
+        raise typer.BadParameter(f"no user {user!r} in {auth_file}", param_hint="USER")
+    credentials.without_user(user).save(auth_file)
+    typer.echo(f"user {user} revoked in {auth_file}")
 
 
 @app.command(name="version")

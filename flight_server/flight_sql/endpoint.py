@@ -161,10 +161,10 @@ class FlightSqlEndpoint:
         session = call.session
         if command.name == "CommandStatementQuery":
             _no_transactions(message)
-            return Prepared(b"", session.id, query=message.query)
+            return Prepared(b"", session.key, query=message.query)
         if command.name == "CommandStatementSubstraitPlan":
             _no_transactions(message)
-            return Prepared(b"", session.id, plan=message.plan.plan)
+            return Prepared(b"", session.key, plan=message.plan.plan)
         if command.name == "CommandPreparedStatementQuery":
             return self.statements.prepared(session, message.prepared_statement_handle)
         return None
@@ -199,7 +199,8 @@ class FlightSqlEndpoint:
             return fl.RecordBatchStream(table_of(call.session.spark, command.message))
         if command.name != "TicketStatementQuery":
             raise _unsupported(command.name)
-        result, piece = self.statements.take_slice(*_result_handle(command.message))
+        user = call.session.user
+        result, piece = self.statements.take_slice(user, *_result_handle(command.message))
 
         def cancelled() -> bool:
             return result.cancelled.is_set() or call.lifetime.cancelled()
@@ -241,7 +242,7 @@ class FlightSqlEndpoint:
         elif command.name in ("CommandStatementUpdate", "CommandPreparedStatementUpdate"):
             if command.name == "CommandStatementUpdate":
                 _no_transactions(message)
-                prepared, parameters = Prepared(b"", session.id, query=message.query), None
+                prepared, parameters = Prepared(b"", session.key, query=message.query), None
             else:
                 prepared = self.statements.prepared(session, message.prepared_statement_handle)
                 parameters = reader.read_all()
@@ -288,7 +289,7 @@ class FlightSqlEndpoint:
         self.statements.close(call.session, request.prepared_statement_handle)
         return []
 
-    def _cancel(self, serialized_info: bytes) -> bool:
+    def _cancel(self, call: Call, serialized_info: bytes) -> bool:
         try:
             info = fl.FlightInfo.deserialize(serialized_info)
         except Exception:  # noqa: BLE001 - pyarrow raises several kinds for bad bytes
@@ -298,11 +299,11 @@ class FlightSqlEndpoint:
             command = unpack(endpoint.ticket.ticket)
             if command is not None and command.name == "TicketStatementQuery":
                 result_ids.append(_result_handle(command.message)[0])
-        return self.statements.cancel(result_ids)
+        return self.statements.cancel(call.session.user, result_ids)
 
     def _cancel_flight_info(self, call: Call, body: bytes) -> list[bytes]:
         request: Any = _parse(flight.CancelFlightInfoRequest(), body, "CancelFlightInfo")
-        cancelled = self._cancel(request.info)
+        cancelled = self._cancel(call, request.info)
         status = (
             flight.CANCEL_STATUS_CANCELLED if cancelled else flight.CANCEL_STATUS_NOT_CANCELLABLE
         )
@@ -311,40 +312,40 @@ class FlightSqlEndpoint:
     def _cancel_query(self, call: Call, body: bytes) -> list[bytes]:
         request: Any = _any_body(body, "CancelQuery", fsql.ActionCancelQueryRequest)
         codes = fsql.ActionCancelQueryResult
-        cancelled = self._cancel(request.info)
+        cancelled = self._cancel(call, request.info)
         code = codes.CANCEL_RESULT_CANCELLED if cancelled else codes.CANCEL_RESULT_NOT_CANCELLABLE
         return [pack(fsql.ActionCancelQueryResult(result=code))]
 
     def _set_session_options(self, call: Call, body: bytes) -> list[bytes]:
         request: Any = _parse(flight.SetSessionOptionsRequest(), body, "SetSessionOptions")
         session = call.session
-        if session.id == SessionManager.DEFAULT_ID and call.middleware is not None:
+        if session.is_default and call.middleware is not None:
             # Setting options starts a session of the client's own, named by its cookie.
             user = caller(call.context) or ""
             session = self.sessions.open(user=user, session_id=call.middleware.cookie_id)
         result, conf_keys = session_options.set_options(session.spark, request)
-        self._conf_keys.setdefault(session.id, set()).update(conf_keys)
+        self._conf_keys.setdefault(session.key, set()).update(conf_keys)
         return [result.SerializeToString()]
 
     def _get_session_options(self, call: Call, body: bytes) -> list[bytes]:
         session = call.session
-        keys = sorted(self._conf_keys.get(session.id, ()))
+        keys = sorted(self._conf_keys.get(session.key, ()))
         return [session_options.get_options(session.spark, keys).SerializeToString()]
 
     def _close_session(self, call: Call, body: bytes) -> list[bytes]:
         session = call.session
         status = flight.CloseSessionResult.NOT_CLOSEABLE
-        if session.id != SessionManager.DEFAULT_ID:
+        if not session.is_default:
             self.sessions.close(session.id, session.user)
-            self.forget_session(session.id)
+            self.forget_session(session)
             release(session)
             status = flight.CloseSessionResult.CLOSED
         return [flight.CloseSessionResult(status=status).SerializeToString()]
 
-    def forget_session(self, session_id: str) -> None:
+    def forget_session(self, session: Session) -> None:
         """Drop what this endpoint keeps for a closed session."""
-        self.statements.forget_session(session_id)
-        self._conf_keys.pop(session_id, None)
+        self.statements.forget_session(session)
+        self._conf_keys.pop(session.key, None)
 
     def do_action(self, call: Call, action_type: str, body: bytes) -> list[bytes]:
         handler = self.actions.get(action_type)

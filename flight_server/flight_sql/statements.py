@@ -59,7 +59,8 @@ class Prepared:
     """A prepared statement: SQL text with its parameter count, or a Substrait plan."""
 
     handle: bytes
-    session_id: str
+    #: The :attr:`Session.key` of the session that prepared it.
+    session_key: str
     query: str = ""
     plan: bytes = b""
     parameter_count: int = 0
@@ -131,7 +132,7 @@ class Statements:
         count = parameter_count(session, query) if query else 0
         if plan:
             translate_plan(session, plan)  # a bad plan fails now, not at execution
-        prepared = Prepared(uuid.uuid4().bytes, session.id, query, plan, count)
+        prepared = Prepared(uuid.uuid4().bytes, session.key, query, plan, count)
         with self._lock:
             self._prepared[prepared.handle] = prepared
             while len(self._prepared) > MAX_PREPARED:
@@ -141,7 +142,7 @@ class Statements:
     def prepared(self, session: Session, handle: bytes) -> Prepared:
         with self._lock:
             prepared = self._prepared.get(handle)
-        if prepared is None or prepared.session_id != session.id:
+        if prepared is None or prepared.session_key != session.key:
             raise SparkFlightError(
                 STATEMENT_NOT_FOUND, "no such prepared statement in this session (closed?)"
             )
@@ -200,10 +201,13 @@ class Statements:
                 self._results.pop(next(iter(self._results))).cancelled.set()
         return result_id, result
 
-    def take_slice(self, result_id: str, index: int) -> tuple[PendingResult, Slice]:
-        """Remove and return one endpoint of a pending result (each is served once)."""
+    def take_slice(self, user: str, result_id: str, index: int) -> tuple[PendingResult, Slice]:
+        """Remove and return one endpoint of a pending result of ``user`` (each is served
+        once); another user's is answered as unknown."""
         with self._lock:
             result = self._results.get(result_id)
+            if result is not None and result.session.user != user:
+                result = None
             piece = result.slices.pop(index, None) if result is not None else None
             if result is not None and not result.slices:
                 self._results.pop(result_id, None)
@@ -213,20 +217,24 @@ class Statements:
             )
         return result, piece
 
-    def cancel(self, result_ids: list[str]) -> bool:
-        """Forget results and stop their running endpoints; whether any was known."""
+    def cancel(self, user: str, result_ids: list[str]) -> bool:
+        """Forget results of ``user`` and stop their running endpoints; whether any was
+        known (another user's are not)."""
         with self._lock:
-            results = [self._results.pop(i) for i in result_ids if i in self._results]
+            mine = [i for i in result_ids if i in self._results]
+            mine = [i for i in mine if self._results[i].session.user == user]
+            results = [self._results.pop(i) for i in mine]
         for result in results:
             result.cancelled.set()
         return bool(results)
 
-    def forget_session(self, session_id: str) -> None:
+    def forget_session(self, session: Session) -> None:
         """Drop the prepared statements and results of a closed session."""
+        key = session.key
         with self._lock:
-            for handle in [h for h, p in self._prepared.items() if p.session_id == session_id]:
+            for handle in [h for h, p in self._prepared.items() if p.session_key == key]:
                 del self._prepared[handle]
-            for result_id in [i for i, r in self._results.items() if r.session.id == session_id]:
+            for result_id in [i for i, r in self._results.items() if r.session.key == key]:
                 self._results.pop(result_id).cancelled.set()
 
 

@@ -209,7 +209,7 @@ def test_release_frees_the_window_and_the_query(
     server: SparkFlightServer, classic: SparkSession
 ) -> None:
     connection = _connection(f"grpc://127.0.0.1:{server.port}", "alice")
-    session = server.sessions.default
+    session = server.sessions.default_of("alice")
     result = Result(connection, _plan(ROWS), "released-early")
     assert result.read_batch() is not None
     assert [r.id for r in held_results(server.sessions)] == ["released-early"]
@@ -239,7 +239,7 @@ def test_an_abandoned_result_is_cancelled_after_the_resume_timeout(
     server: SparkFlightServer, proxy: TcpProxy, classic: SparkSession
 ) -> None:
     connection = _connection(proxy.url, "alice")
-    session = server.sessions.default
+    session = server.sessions.default_of("alice")
     result = Result(connection, _plan(ROWS), "abandoned")
     assert result.read_batch() is not None
     proxy.cut()  # the client is gone and never comes back

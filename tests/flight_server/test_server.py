@@ -183,6 +183,7 @@ def test_list_actions(client: fl.FlightClient) -> None:
         "version",
         "status",
         "health",
+        "logout",
     } | set(ACTION_DESCRIPTIONS)
     assert all(actions.values())
 
