@@ -37,7 +37,6 @@ from sparkflight.flight_server.connect.columns import (
     of_schema,
     quoted,
     top_level,
-    top_level_names,
     unknown,
 )
 from sparkflight.flight_server.connect.expressions import (
@@ -50,6 +49,7 @@ from sparkflight.flight_server.connect.expressions import (
     sort_order,
 )
 from sparkflight.flight_server.connect.literals import alias, call, literal_expression
+from sparkflight.flight_server.connect.reads import declared_read
 from sparkflight.flight_server.connect.uploads import uploaded_relation_id
 from sparkflight.flight_server.errors import (
     INVALID_PLAN,
@@ -242,18 +242,8 @@ def _read_named(ctx: Context, read: algebra_pb2.ReadRel, plan_id: int) -> tuple[
     result = Relation()
     result.read.named_table.unparsed_identifier = identifier
     if read.base_schema.names:
-        return result, _base_columns(read, plan_id)
+        return declared_read(ctx, result, read, plan_id, f"table {identifier}")
     return result, _analysed(ctx, result, plan_id)
-
-
-def _base_columns(read: algebra_pb2.ReadRel, plan_id: int) -> Columns:
-    """The columns a read's base schema names (and types, where Spark has them)."""
-    names = top_level_names(read.base_schema)
-    try:
-        schema = spark_schema(read.base_schema)
-    except SparkFlightError:
-        return known(anchored(names, plan_id))
-    return known(of_schema(schema, plan_id))
 
 
 def _analysed(
@@ -355,7 +345,7 @@ def _read_files(ctx: Context, read: algebra_pb2.ReadRel, plan_id: int) -> tuple[
 
     result = reduce(union, reads)
     if read.base_schema.names:
-        return result, _base_columns(read, plan_id)
+        return declared_read(ctx, result, read, plan_id, f"the files of {path}")
     return result, _analysed(ctx, result, plan_id)
 
 
