@@ -15,11 +15,12 @@ import pyarrow.flight as flight
 import pytest
 from pyspark.sql import functions as F
 from substrait import algebra_pb2 as A
+from substrait import plan_pb2
 from substrait import type_pb2 as T
 
 from sparkflight.plans.extensions import STANDARD_URN_PREFIX
 from tests import tpch
-from tests.flight_server.plan_builder import Plans, details, field, run
+from tests.flight_server.plan_builder import Plans, details, field, lit_of, run
 
 NULLABLE = T.Type.NULLABILITY_NULLABLE
 AGGREGATES = STANDARD_URN_PREFIX + "functions_arithmetic"
@@ -116,4 +117,124 @@ def test_read_refuses_a_column_the_table_lacks(
         run(flight_client, p.plan(_read("lineitem", columns)))
     found = details(raised.value)
     assert found.error_class == "INVALID_PLAN"
+    assert all(word in found.message for word in words), found.message
+
+
+def _as_producer(plan: bytes, producer: str) -> bytes:
+    parsed = plan_pb2.Plan.FromString(plan)
+    parsed.version.producer = producer
+    parsed.version.minor_number = 53
+    return parsed.SerializeToString()
+
+
+_NATION = {"n_nationkey": _I64, "n_name": _STRING, "n_regionkey": _I64}
+
+
+@pytest.mark.parametrize(
+    ("producer", "columns"),
+    [("DuckDB", ["n_name"]), ("", ["n_nationkey", "n_name", "n_regionkey", "n_name"])],
+)
+def test_project_without_emit(
+    producer: str, columns: list[str], flight_client: flight.FlightClient, tpch_views: None
+) -> None:
+    """A ProjectRel without emit appends its expressions to its input (DuckDB's replace it:
+    the quirk of DuckDB's plans)."""
+    p = Plans()
+    rel = A.Rel(project=A.ProjectRel(input=_read("nation", _NATION), expressions=[field(1)]))
+    actual = run(flight_client, _as_producer(p.plan(_sorted(rel, 0)), producer))
+    assert actual.column_names == columns
+    assert actual.num_rows == 25
+
+
+@pytest.mark.parametrize(
+    ("producer", "layout"), [("DataFusion", ["k", "index", "n"]), ("", ["k", "n", "index"])]
+)
+def test_grouping_set_index(
+    producer: str, layout: list[str], flight_client: flight.FlightClient, tpch_views: None
+) -> None:
+    """Of several grouping sets, the grouping set index comes after the measures
+    (DataFusion's plans put it right after the keys: the quirk of DataFusion's plans)."""
+    p = Plans()
+    count = p.aggregate(STANDARD_URN_PREFIX + "functions_aggregate_generic", "count", field(0))
+    aggregate = A.Rel(
+        aggregate=A.AggregateRel(
+            input=_read("nation", {"n_regionkey": _I64}),
+            grouping_expressions=[field(0)],
+            groupings=[
+                A.AggregateRel.Grouping(expression_references=[0]),
+                A.AggregateRel.Grouping(),
+            ],
+            measures=[A.AggregateRel.Measure(measure=count)],
+        )
+    )
+    plan = _as_producer(p.plan(aggregate, layout), producer)
+    rows = sorted(run(flight_client, plan).to_pylist(), key=lambda r: (r["index"], r["k"] or 0))
+    assert rows == [{"k": k, "n": 5, "index": 0} for k in range(5)] + [
+        {"k": None, "n": 25, "index": 1}
+    ]
+
+
+def test_multi_or_list(flight_client: flight.FlightClient, tpch_views: None) -> None:
+    """``(n_regionkey, n_nationkey) IN ((1, 1), (2, 8), (3, NULL))``: a null compares as
+    unknown, so the third option matches no row."""
+    p = Plans()
+    options = [(1, 1), (2, 8), (3, None)]
+    records = [
+        A.Expression.MultiOrList.Record(
+            fields=[lit_of(i64=a), lit_of(i64=b) if b is not None else lit_of(null=_I64)]
+        )
+        for a, b in options
+    ]
+    condition = A.Expression(
+        multi_or_list=A.Expression.MultiOrList(value=[field(2), field(0)], options=records)
+    )
+    rel = A.Rel(filter=A.FilterRel(input=_read("nation", _NATION), condition=condition))
+    actual = run(flight_client, p.plan(_sorted(rel, 0)))
+    assert actual.column("n_nationkey").to_pylist() == [1, 8]
+
+
+def _join(kind: int) -> A.Rel:
+    return A.Rel(
+        join=A.JoinRel(
+            left=_read("nation", {"n_regionkey": _I64}),
+            right=_read("region", {"r_regionkey": _I64}),
+            expression=A.Expression(literal=A.Expression.Literal(boolean=True)),
+            type=kind,
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("rel", "words"),
+    [
+        (_join(A.JoinRel.JOIN_TYPE_LEFT_SINGLE), ["JOIN_TYPE_LEFT_SINGLE", "second match"]),
+        (_join(A.JoinRel.JOIN_TYPE_RIGHT_MARK), ["JOIN_TYPE_RIGHT_MARK", "mark join"]),
+        (
+            A.Rel(
+                project=A.ProjectRel(
+                    input=_read("nation", {"n_regionkey": _I64}),
+                    expressions=[
+                        A.Expression(
+                            dynamic_parameter=A.DynamicParameter(type=_I64, parameter_reference=0)
+                        )
+                    ],
+                )
+            ),
+            ["dynamic_parameter"],
+        ),
+        (
+            A.Rel(top_n=A.TopNRel(input=_read("nation", {"n_regionkey": _I64}))),
+            ["top_n"],
+        ),
+    ],
+    ids=["single-join", "mark-join", "unknown-expression", "unknown-relation"],
+)
+def test_refused_constructs(
+    rel: A.Rel, words: list[str], flight_client: flight.FlightClient, tpch_views: None
+) -> None:
+    """What Spark has no twin for is refused, naming the construct."""
+    with pytest.raises(pa.ArrowException) as raised:
+        run(flight_client, Plans().plan(rel))
+    found = details(raised.value)
+    assert found.error_class == "UNSUPPORTED_RELATION"
     assert all(word in found.message for word in words), found.message
