@@ -20,7 +20,7 @@ from substrait import type_pb2 as T
 
 from sparkflight.plans.extensions import STANDARD_URN_PREFIX
 from tests import tpch
-from tests.flight_server.plan_builder import Plans, details, field, lit_of, run
+from tests.flight_server.plan_builder import Plans, details, field, lit, lit_of, run
 
 NULLABLE = T.Type.NULLABILITY_NULLABLE
 AGGREGATES = STANDARD_URN_PREFIX + "functions_arithmetic"
@@ -238,3 +238,16 @@ def test_refused_constructs(
     found = details(raised.value)
     assert found.error_class == "UNSUPPORTED_RELATION"
     assert all(word in found.message for word in words), found.message
+
+
+def test_duckdb_function_names(flight_client: flight.FlightClient, tpch_views: None) -> None:
+    """DuckDB's plans call concat ``||`` and negate ``subtract`` of one argument."""
+    p = Plans()
+    values = [
+        p.std("functions_string", "||:string_string", field(1), lit("!")),
+        p.std("functions_arithmetic", "subtract:i64", field(0)),
+    ]
+    rel = A.Rel(project=A.ProjectRel(input=_read("nation", _NATION), expressions=values))
+    plan = _as_producer(p.plan(rel, ["shout", "negated"]), "DuckDB")
+    rows = sorted(tuple(r.values()) for r in run(flight_client, plan).to_pylist())
+    assert rows[:2] == [("ALGERIA!", 0), ("ARGENTINA!", -1)]
