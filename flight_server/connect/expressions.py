@@ -26,6 +26,7 @@ from substrait import algebra_pb2
 from sparkflight.flight_server.connect import NotTranslatable
 from sparkflight.flight_server.connect.columns import Columns, quoted
 from sparkflight.flight_server.connect.literals import alias, call, literal_expression
+from sparkflight.flight_server.connect.options import check_options
 from sparkflight.flight_server.connect.producers import Quirk, standard_name
 from sparkflight.flight_server.connect.python import ARROW_UDF_CONF, check_session, udf_call
 from sparkflight.flight_server.errors import (
@@ -433,6 +434,7 @@ _STANDARD_RULES: dict[str, _Standard] = {
 
 
 def _standard(ctx: Context, ref: FunctionRef, fc: FunctionCall) -> Connect:
+    check_options(ref.name, fc.options)
     spark_name = spark_name_for(standard_name(ctx.quirks, ref.name, len(fc.values)))
     args = expressions(ctx, fc.values)
     rule = _STANDARD_RULES.get(spark_name)

@@ -251,3 +251,20 @@ def test_duckdb_function_names(flight_client: flight.FlightClient, tpch_views: N
     plan = _as_producer(p.plan(rel, ["shout", "negated"]), "DuckDB")
     rows = sorted(tuple(r.values()) for r in run(flight_client, plan).to_pylist())
     assert rows[:2] == [("ALGERIA!", 0), ("ARGENTINA!", -1)]
+
+
+def test_option_spark_has_not_is_refused(
+    flight_client: flight.FlightClient, tpch_views: None
+) -> None:
+    """An overflow behaviour Spark lacks is refused naming the option, not approximated."""
+    p = Plans()
+    saturating = A.FunctionOption(name="overflow", preference=["SATURATE"])
+    added = p.std("functions_arithmetic", "add:i64_i64", field(0), field(0), options=[saturating])
+    rel = A.Rel(
+        project=A.ProjectRel(input=_read("nation", {"n_regionkey": _I64}), expressions=[added])
+    )
+    with pytest.raises(pa.ArrowException) as raised:
+        run(flight_client, p.plan(rel))
+    found = details(raised.value)
+    assert found.error_class == "UNSUPPORTED_RELATION"
+    assert "overflow (SATURATE)" in found.message and "'add:i64_i64'" in found.message
