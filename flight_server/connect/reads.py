@@ -75,8 +75,11 @@ def declared_read(
     as relation ``plan_id``; ``what`` names the table in errors."""
     table_id = next(ctx.fresh_ids)
     names = top_level_names(read.base_schema)
-    if len(set(names)) != len(names):
-        raise SparkFlightError(INVALID_PLAN, f"the read of {what} declares a name twice")
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise SparkFlightError(
+            INVALID_PLAN, f"the base_schema of the read of {what} repeats {repeated[0]!r}"
+        )
     declared: list[T.DataType | None] = [None] * len(names)
     if read.base_schema.struct.types:
         try:
