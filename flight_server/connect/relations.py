@@ -633,11 +633,43 @@ def _sort(ctx: Context, rel: algebra_pb2.SortRel, plan_id: int) -> tuple[Relatio
     return _with_subqueries(result, scope), columns
 
 
+def _evaluated(ctx: Context, e: algebra_pb2.Expression, what: str) -> int | None:
+    """A FetchRel's count or offset given as an expression (of no column): Spark evaluates
+    it once, as the number its limit or offset takes."""
+    if ctx.session is None:
+        raise NotTranslatable(f"a FetchRel {what} computed by an expression, outside a session")
+    with ctx.scope(unknown("a FetchRel's count or offset")):
+        value = expression(ctx, e)
+    number = planner.dataframe(ctx.session, _into("project", _one_row(), expressions=[value]))
+    found = number.collect()[0][0]
+    if found is not None and (type(found) is not int or found < 0):
+        raise SparkFlightError(
+            INVALID_PLAN, f"FetchRel {what} must be a number of rows, not {found!r}"
+        )
+    return found
+
+
 def _fetch(ctx: Context, rel: algebra_pb2.FetchRel, plan_id: int) -> tuple[Relation, Columns]:
+    computed = {
+        name: getattr(rel, f"{name}_expr")
+        for name in ("count", "offset")
+        if rel.HasField(f"{name}_expr")
+        and getattr(rel, f"{name}_expr").WhichOneof("rex_type") != "literal"
+    }
+    literal = rel
+    if computed:
+        literal = algebra_pb2.FetchRel()
+        literal.CopyFrom(rel)
+        for name in computed:
+            literal.ClearField(f"{name}_expr")
     try:
-        count, offset = fetch_count_offset(rel)
+        count, offset = fetch_count_offset(literal)
     except ValueError as exc:
         raise SparkFlightError(INVALID_PLAN, str(exc)) from None
+    if "count" in computed:
+        count = _evaluated(ctx, computed["count"], "count")
+    if "offset" in computed:
+        offset = _evaluated(ctx, computed["offset"], "offset") or 0
     result, columns = translated(ctx, rel.input)
     if offset:
         result = _into("offset", result, offset=offset)

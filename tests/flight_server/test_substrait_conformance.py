@@ -268,3 +268,17 @@ def test_option_spark_has_not_is_refused(
     found = details(raised.value)
     assert found.error_class == "UNSUPPORTED_RELATION"
     assert "overflow (SATURATE)" in found.message and "'add:i64_i64'" in found.message
+
+
+def test_fetch_with_expressions(flight_client: flight.FlightClient, tpch_views: None) -> None:
+    """A FetchRel's count and offset may be expressions of no column."""
+    p = Plans()
+    count = p.std("functions_arithmetic", "add:i64_i64", lit_of(i64=2), lit_of(i64=1))
+    offset = A.Expression(cast=A.Expression.Cast(type=_I64, input=lit("1")))
+    fetch = A.Rel(
+        fetch=A.FetchRel(
+            input=_sorted(_read("nation", _NATION), 0), count_expr=count, offset_expr=offset
+        )
+    )
+    actual = run(flight_client, p.plan(fetch))
+    assert actual.column("n_nationkey").to_pylist() == [1, 2, 3]
