@@ -2,7 +2,10 @@
 
 The translation is pure Python: a Substrait plan becomes Spark Connect's protobuf
 ``Relation`` (:mod:`.relations`, :mod:`.expressions`, :mod:`.literals`), with names left
-unresolved; :mod:`.columns` derives the columns ordinal references name, :mod:`.python`
+unresolved; :mod:`.columns` derives the columns ordinal references name, :mod:`.reads` a
+read's columns from its ``base_schema``, :mod:`.producers` lists other producers'
+deviations from the specification, :mod:`.options` the function options Spark's twins
+honour; :mod:`.python`
 composes Python functions' pickles without unpickling them (:mod:`.in_workers` holds what
 runs in Spark's Python workers), :mod:`.commands` registers functions and data sources,
 :mod:`.uploads` keeps uploaded data. :mod:`.planner` hands the relation's bytes to the JVM

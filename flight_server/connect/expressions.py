@@ -26,6 +26,8 @@ from substrait import algebra_pb2
 from sparkflight.flight_server.connect import NotTranslatable
 from sparkflight.flight_server.connect.columns import Columns, quoted
 from sparkflight.flight_server.connect.literals import alias, call, literal_expression
+from sparkflight.flight_server.connect.options import check_options
+from sparkflight.flight_server.connect.producers import Quirk, standard_name
 from sparkflight.flight_server.connect.python import ARROW_UDF_CONF, check_session, udf_call
 from sparkflight.flight_server.errors import (
     INVALID_PLAN,
@@ -105,16 +107,15 @@ class Context:
     #: Whether the plan's root names its output columns, so that the names of columns
     #: computed on the way are free to choose.
     renamed_output: bool = False
-    #: ``Plan.version.producer``, for the few layouts where producers differ from the spec.
-    producer: str = ""
+    #: The deviations from the specification of the plan's producer (:mod:`.producers`).
+    quirks: frozenset[Quirk] = frozenset()
+    #: The output columns of the relations with a ``rel_anchor``, by anchor: what outer
+    #: references by relation anchor name.
+    anchors: dict[int, Columns] = field(default_factory=dict)
     #: Translates the relation of a subquery (set by the relations module).
     relation: Callable[[Context, algebra_pb2.Rel], cr.Relation] | None = None
     #: Plan ids for relations that have none (:data:`_FRESH_IDS`).
     fresh_ids: Iterator[int] = field(default_factory=lambda: _FRESH_IDS)
-
-    @property
-    def from_datafusion(self) -> bool:
-        return "datafusion" in self.producer.lower()
 
     @contextmanager
     def scope(self, columns: Columns) -> Iterator[Scope]:
@@ -150,6 +151,24 @@ class Context:
         if scope.qualifier is None:
             scope.qualifier = f"_outer{next(self.fresh_ids)}"
         return ref.qualified(scope.qualifier), ref.data_type
+
+    def steps_to(self, anchor: int) -> int:
+        """How many subquery boundaries out the input of relation ``anchor`` is seen (an
+        outer reference by relation anchor)."""
+        columns = self.anchors.get(anchor)
+        if columns is None:
+            raise SparkFlightError(
+                INVALID_PLAN,
+                f"an outer reference to relation anchor {anchor}, which no relation "
+                "translated before it has",
+            )
+        for steps, scope in enumerate(reversed(self.scopes)):
+            if scope.columns is columns:
+                return steps
+        raise NotTranslatable(
+            f"an outer reference to relation anchor {anchor}, whose output is not the input "
+            "of a relation enclosing the reference"
+        )
 
     def function(self, anchor: int) -> FunctionRef:
         ref = self.functions.get(anchor)
@@ -415,7 +434,8 @@ _STANDARD_RULES: dict[str, _Standard] = {
 
 
 def _standard(ctx: Context, ref: FunctionRef, fc: FunctionCall) -> Connect:
-    spark_name = spark_name_for(ref.name)
+    check_options(ref.name, fc.options)
+    spark_name = spark_name_for(standard_name(ctx.quirks, ref.name, len(fc.values)))
     args = expressions(ctx, fc.values)
     rule = _STANDARD_RULES.get(spark_name)
     if rule is not None:
@@ -874,6 +894,27 @@ def _singular_or_list(ctx: Context, e: Expression) -> Connect:
     return call("in", expression(ctx, s.value), *expressions(ctx, s.options))
 
 
+def _multi_or_list(ctx: Context, e: Expression) -> Connect:
+    """``(a, b) IN ((1, 2), (3, 4))`` as ``(a = 1 AND b = 2) OR (a = 3 AND b = 4)``: each
+    comparison keeps SQL's three-valued logic, where Spark's equality of structs does
+    not (it takes two nulls as equal)."""
+    m = e.multi_or_list
+    values = expressions(ctx, m.value)
+    if not values or not m.options:
+        raise SparkFlightError(INVALID_PLAN, "MultiOrList needs values and options")
+    alternatives = []
+    for position, record in enumerate(m.options):
+        if len(record.fields) != len(values):
+            raise SparkFlightError(
+                INVALID_PLAN,
+                f"MultiOrList option {position} has {len(record.fields)} values for {len(values)}",
+            )
+        options = expressions(ctx, record.fields)
+        equal = [call("=", v, o) for v, o in zip(values, options, strict=True)]
+        alternatives.append(reduce(lambda a, b: call("and", a, b), equal))
+    return reduce(lambda a, b: call("or", a, b), alternatives)
+
+
 def _cast(ctx: Context, e: Expression) -> Connect:
     c = e.cast
     mode = (
@@ -920,9 +961,17 @@ def _selection(ctx: Context, e: Expression) -> Connect:
         raise SparkFlightError(INVALID_PLAN, "field references into expressions are not supported")
     if root not in ("root_reference", "outer_reference"):
         raise SparkFlightError(INVALID_PLAN, f"unsupported field reference root {root!r}")
-    steps = ref.outer_reference.steps_out if root == "outer_reference" else 0
-    if root == "outer_reference" and steps == 0:
-        raise SparkFlightError(INVALID_PLAN, "outer references by relation id are not supported")
+    steps = 0
+    if root == "outer_reference":
+        outer = ref.outer_reference
+        if outer.WhichOneof("outer_reference_type") == "rel_reference":
+            steps = ctx.steps_to(outer.rel_reference)
+        elif outer.steps_out <= 0:
+            raise SparkFlightError(
+                INVALID_PLAN, "an outer reference needs steps_out of at least 1 or a rel_reference"
+            )
+        else:
+            steps = outer.steps_out
     segment = ref.direct_reference
     if segment.WhichOneof("reference_type") != "struct_field":
         raise SparkFlightError(INVALID_PLAN, "a field reference must start with a struct field")
@@ -1014,6 +1063,7 @@ _EXPRESSIONS: dict[str, Callable[[Context, Expression], Connect]] = {
     "if_then": _if_then,
     "switch_expression": _switch,
     "singular_or_list": _singular_or_list,
+    "multi_or_list": _multi_or_list,
     "cast": _cast,
     "nested": _nested,
 }

@@ -37,7 +37,6 @@ from sparkflight.flight_server.connect.columns import (
     of_schema,
     quoted,
     top_level,
-    top_level_names,
     unknown,
 )
 from sparkflight.flight_server.connect.expressions import (
@@ -50,6 +49,12 @@ from sparkflight.flight_server.connect.expressions import (
     sort_order,
 )
 from sparkflight.flight_server.connect.literals import alias, call, literal_expression
+from sparkflight.flight_server.connect.producers import (
+    GROUPING_SET_INDEX_AFTER_KEYS,
+    PROJECT_REPLACES_INPUT,
+    quirks,
+)
+from sparkflight.flight_server.connect.reads import declared_read
 from sparkflight.flight_server.connect.uploads import uploaded_relation_id
 from sparkflight.flight_server.errors import (
     INVALID_PLAN,
@@ -167,6 +172,8 @@ def translated(ctx: Context, rel: Rel) -> tuple[Relation, Columns]:
     names = list(common.hint.output_names)
     if names and kind != "aggregate":
         result, columns = _renamed(ctx, result, columns(), names)
+    if common.rel_anchor:
+        ctx.anchors[common.rel_anchor] = columns
     return result, columns
 
 
@@ -243,18 +250,8 @@ def _read_named(ctx: Context, read: algebra_pb2.ReadRel, plan_id: int) -> tuple[
     result = Relation()
     result.read.named_table.unparsed_identifier = identifier
     if read.base_schema.names:
-        return result, _base_columns(read, plan_id)
+        return declared_read(ctx, result, read, plan_id, f"table {identifier}")
     return result, _analysed(ctx, result, plan_id)
-
-
-def _base_columns(read: algebra_pb2.ReadRel, plan_id: int) -> Columns:
-    """The columns a read's base schema names (and types, where Spark has them)."""
-    names = top_level_names(read.base_schema)
-    try:
-        schema = spark_schema(read.base_schema)
-    except SparkFlightError:
-        return known(anchored(names, plan_id))
-    return known(of_schema(schema, plan_id))
 
 
 def _analysed(
@@ -356,7 +353,7 @@ def _read_files(ctx: Context, read: algebra_pb2.ReadRel, plan_id: int) -> tuple[
 
     result = reduce(union, reads)
     if read.base_schema.names:
-        return result, _base_columns(read, plan_id)
+        return declared_read(ctx, result, read, plan_id, f"the files of {path}")
     return result, _analysed(ctx, result, plan_id)
 
 
@@ -470,6 +467,15 @@ def _project(ctx: Context, rel: algebra_pb2.ProjectRel, plan_id: int) -> tuple[R
     if annotation(rel, sf.ProjectExpressionsOnly) is not None:
         result = _with_subqueries(_into("project", source, expressions=values), scope)
         return result, _analysed(ctx, result, plan_id)
+    if PROJECT_REPLACES_INPUT in ctx.quirks and rel.common.WhichOneof("emit_kind") != "emit":
+        inputs = _maybe(columns)
+        if inputs is None:
+            result = _with_subqueries(_into("project", source, expressions=values), scope)
+            return result, _analysed(ctx, result, plan_id)
+        taken = {c.name for c in inputs if c.name is not None}
+        named, refs = _named_outputs(ctx, values, list(rel.expressions), inputs, taken, 0, plan_id)
+        result = _with_subqueries(_into("project", source, expressions=named), scope)
+        return result, _filled(ctx, result, plan_id, refs)
     try:
         inputs = columns()
     except NotTranslatable:  # an input whose columns are not known: Spark names them
@@ -560,7 +566,7 @@ def _aggregate(
         if ctx.renamed_output:
             name = fresh_name(first + len(measures), taken)
             index, index_ref = alias(index, name), Ref(name, plan_id)
-        if ctx.from_datafusion:  # DataFusion's layout: keys, grouping set index, measures
+        if GROUPING_SET_INDEX_AFTER_KEYS in ctx.quirks:
             measures, refs = [index, *measures], [index_ref, *refs]
         else:
             measures, refs = [*measures, index], [*refs, index_ref]
@@ -628,11 +634,43 @@ def _sort(ctx: Context, rel: algebra_pb2.SortRel, plan_id: int) -> tuple[Relatio
     return _with_subqueries(result, scope), columns
 
 
+def _evaluated(ctx: Context, e: algebra_pb2.Expression, what: str) -> int | None:
+    """A FetchRel's count or offset given as an expression (of no column): Spark evaluates
+    it once, as the number its limit or offset takes."""
+    if ctx.session is None:
+        raise NotTranslatable(f"a FetchRel {what} computed by an expression, outside a session")
+    with ctx.scope(unknown("a FetchRel's count or offset")):
+        value = expression(ctx, e)
+    number = planner.dataframe(ctx.session, _into("project", _one_row(), expressions=[value]))
+    found = number.collect()[0][0]
+    if found is not None and (type(found) is not int or found < 0):
+        raise SparkFlightError(
+            INVALID_PLAN, f"FetchRel {what} must be a number of rows, not {found!r}"
+        )
+    return found
+
+
 def _fetch(ctx: Context, rel: algebra_pb2.FetchRel, plan_id: int) -> tuple[Relation, Columns]:
+    computed = {
+        name: getattr(rel, f"{name}_expr")
+        for name in ("count", "offset")
+        if rel.HasField(f"{name}_expr")
+        and getattr(rel, f"{name}_expr").WhichOneof("rex_type") != "literal"
+    }
+    literal = rel
+    if computed:
+        literal = algebra_pb2.FetchRel()
+        literal.CopyFrom(rel)
+        for name in computed:
+            literal.ClearField(f"{name}_expr")
     try:
-        count, offset = fetch_count_offset(rel)
+        count, offset = fetch_count_offset(literal)
     except ValueError as exc:
         raise SparkFlightError(INVALID_PLAN, str(exc)) from None
+    if "count" in computed:
+        count = _evaluated(ctx, computed["count"], "count")
+    if "offset" in computed:
+        offset = _evaluated(ctx, computed["offset"], "offset") or 0
     result, columns = translated(ctx, rel.input)
     if offset:
         result = _into("offset", result, offset=offset)
@@ -654,6 +692,18 @@ _JOIN_TYPES: dict[int, tuple[int, bool]] = {
     algebra_pb2.JoinRel.JOIN_TYPE_RIGHT_ANTI: (_JoinType.JOIN_TYPE_LEFT_ANTI, True),
 }
 
+#: The join types Spark has no twin for, and why.
+_REFUSED_JOINS: dict[int, str] = {
+    **dict.fromkeys(
+        (algebra_pb2.JoinRel.JOIN_TYPE_LEFT_SINGLE, algebra_pb2.JoinRel.JOIN_TYPE_RIGHT_SINGLE),
+        "Spark has no join that fails when a row finds a second match",
+    ),
+    **dict.fromkeys(
+        (algebra_pb2.JoinRel.JOIN_TYPE_LEFT_MARK, algebra_pb2.JoinRel.JOIN_TYPE_RIGHT_MARK),
+        "Spark has no mark join (a match flag that is null where the condition is unknown)",
+    ),
+}
+
 #: The join types whose output is one side's columns only.
 _ONE_SIDED = frozenset({_JoinType.JOIN_TYPE_LEFT_SEMI, _JoinType.JOIN_TYPE_LEFT_ANTI})
 
@@ -665,7 +715,10 @@ def _join(ctx: Context, rel: algebra_pb2.JoinRel, plan_id: int) -> tuple[Relatio
     spec = _JOIN_TYPES.get(rel.type)
     if spec is None:
         name = algebra_pb2.JoinRel.JoinType.Name(rel.type)
-        raise SparkFlightError(UNSUPPORTED_RELATION, f"unsupported join type {name}")
+        why = _REFUSED_JOINS.get(rel.type)
+        raise SparkFlightError(
+            UNSUPPORTED_RELATION, f"unsupported join type {name}" + (f": {why}" if why else "")
+        )
     join_type, swapped = spec
     if annotation(rel, sf.LateralJoin) is not None:
         return _lateral_join(ctx, rel, join_type, swapped)
@@ -750,9 +803,19 @@ _SET_OPS: dict[int, tuple[int, bool]] = {
     algebra_pb2.SetRel.SET_OP_UNION_DISTINCT: (_SetOp.SET_OP_TYPE_UNION, True),
     algebra_pb2.SetRel.SET_OP_MINUS_PRIMARY: (_SetOp.SET_OP_TYPE_EXCEPT, False),
     algebra_pb2.SetRel.SET_OP_MINUS_PRIMARY_ALL: (_SetOp.SET_OP_TYPE_EXCEPT, True),
+    algebra_pb2.SetRel.SET_OP_INTERSECTION_PRIMARY: (_SetOp.SET_OP_TYPE_INTERSECT, False),
     algebra_pb2.SetRel.SET_OP_INTERSECTION_MULTISET: (_SetOp.SET_OP_TYPE_INTERSECT, False),
     algebra_pb2.SetRel.SET_OP_INTERSECTION_MULTISET_ALL: (_SetOp.SET_OP_TYPE_INTERSECT, True),
 }
+
+
+def _union_all(left: Relation, right: Relation) -> Relation:
+    result = Relation()
+    result.set_op.left_input.CopyFrom(left)
+    result.set_op.right_input.CopyFrom(right)
+    result.set_op.set_op_type = _SetOp.SET_OP_TYPE_UNION
+    result.set_op.is_all = True
+    return result
 
 
 def _set(ctx: Context, rel: algebra_pb2.SetRel, plan_id: int) -> tuple[Relation, Columns]:
@@ -778,7 +841,12 @@ def _set(ctx: Context, rel: algebra_pb2.SetRel, plan_id: int) -> tuple[Relation,
         return result
 
     inputs = [translated(ctx, r) for r in rel.inputs]
-    result = reduce(combine, (r for r, _ in inputs))
+    if rel.op == algebra_pb2.SetRel.SET_OP_INTERSECTION_PRIMARY:
+        # The primary input's distinct rows found in any secondary input.
+        secondary = reduce(_union_all, (r for r, _ in inputs[1:]))
+        result = combine(inputs[0][0], secondary)
+    else:
+        result = reduce(combine, (r for r, _ in inputs))
     if rel.op == algebra_pb2.SetRel.SET_OP_UNION_DISTINCT:
         result = _into("deduplicate", result, all_columns_as_keys=True)
     first = inputs[0][1]
@@ -1618,7 +1686,7 @@ def plan_relation(plan: plan_pb2.Plan, session: Session | None = None) -> Relati
     """The Spark Connect relation of a Substrait plan's one root (checked and parsed), to run
     in ``session``."""
     root = plan.relations[0]
-    ctx = Context(read_declarations(plan), session, producer=plan.version.producer)
+    ctx = Context(read_declarations(plan), session, quirks=quirks(plan.version))
     ctx.relation = relation
     ctx.renamed_output = root.WhichOneof("rel_type") == "root" and bool(root.root.names)
     with recursion_room():

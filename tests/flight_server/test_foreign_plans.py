@@ -19,7 +19,6 @@ import pytest
 from google.protobuf.message import Message
 from substrait import algebra_pb2, plan_pb2
 
-from sparkflight.plans import sparkflight_pb2 as sf
 from tests import tpch
 from tests.flight_server.plan_builder import details as error_details
 from tests.plans.unknown_fields import field, with_fields
@@ -32,17 +31,6 @@ RELATIVE_TOLERANCE = 1e-9
 @pytest.fixture(scope="module")
 def datafusion_context(tpch_dir: Path) -> datafusion.SessionContext:
     return tpch.datafusion_context(tpch.tables(tpch_dir))
-
-
-@pytest.fixture(scope="module")
-def tpch_views(flight_client: flight.FlightClient, tpch_dir: Path) -> None:
-    """The TPC-H tables as temp views of the server's default session."""
-    for table, path in tpch.tables(tpch_dir).items():
-        query = f"CREATE OR REPLACE TEMP VIEW {table} USING parquet OPTIONS (path '{path}')"
-        body = sf.CommandRequest(sql=sf.SqlCommand(query=query)).SerializeToString()
-        results = list(flight_client.do_action(flight.Action("command", body)))
-        assert len(results) == 1
-        sf.CommandResponse.FromString(results[0].body.to_pybytes())
 
 
 #: Arrow types that are one SQL type in different layouts (DataFusion's views, Spark's
