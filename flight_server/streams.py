@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pyspark.sql import DataFrame
 from pyspark.sql.streaming import DataStreamWriter, StreamingQuery, StreamingQueryManager
 
+from sparkflight.flight_server import restrictions
 from sparkflight.flight_server.connect import commands
 from sparkflight.flight_server.errors import (
     INVALID_PLAN,
@@ -83,6 +84,11 @@ def _foreach_batch(session: Session, function: sf.PythonFunction) -> Callable[[A
 
 def start(session: Session, request: sf.StreamStartRequest) -> sf.StreamingQueryInfo:
     """Start the query ``request`` describes; the session keeps it."""
+    options = dict(request.options)
+    if request.table_name:
+        restrictions.check_table_options(session, options)
+    else:
+        restrictions.check_write(session, request.format, request.path, options)
     df = translate_plan(session, request.plan)
     writer: DataStreamWriter = df.writeStream
     if request.format:
