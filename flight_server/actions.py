@@ -216,7 +216,7 @@ def _create_view(session: Session, command: sf.CreateViewCommand) -> None:
 def _write(session: Session, command: sf.WriteCommand) -> None:
     options = dict(command.options)
     if command.table_name:
-        restrictions.check_table_options(session, options)
+        restrictions.check_table(session, command.format or None, options)
     else:
         restrictions.check_write(session, command.format, command.path, options)
     writer = translate_plan(session, command.plan).write
@@ -259,7 +259,8 @@ def _write_v2(session: Session, command: sf.WriteV2Command) -> None:
         raise SparkFlightError(INVALID_ACTION_BODY, f"unknown V2 write mode {command.mode}")
     if command.mode == _V2.MODE_OVERWRITE and not command.HasField("overwrite_condition"):
         raise SparkFlightError(INVALID_ACTION_BODY, "a V2 overwrite needs a condition")
-    restrictions.check_table_options(session, {**command.options, **command.table_properties})
+    provider = command.provider if command.HasField("provider") else None
+    restrictions.check_table(session, provider, {**command.options, **command.table_properties})
     plan = plan_with_expressions(session, command.plan)
     writer = plan.df.writeTo(command.table_name)
     if command.HasField("provider"):

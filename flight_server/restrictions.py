@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from py4j.protocol import Py4JError, Py4JJavaError
+from pyspark.errors import AnalysisException
 from pyspark.sql.types import NullType
 
 from sparkflight.flight_server import jvm
@@ -222,11 +223,19 @@ def check_write(
         raise refused(f"the data source {file_format!r}", "only file sinks are written")
 
 
-def check_table_options(session: Session, options: Mapping[str, str]) -> None:
-    """Options and properties of a table created or written: a ``path`` or
-    ``location`` only under the allowed directories."""
-    if session.limits.restricted:
-        _check_paths(session.limits, _path_options(options), "a table at the path")
+def check_table(session: Session, provider: str | None, options: Mapping[str, str]) -> None:
+    """A table created or written by name: in restricted mode its data source (when it
+    names one) must be files, and a ``path`` or ``location`` option or property must be
+    under the allowed directories."""
+    if not session.limits.restricted:
+        return
+    _check_paths(session.limits, _path_options(options), "a table at the path")
+    _check_provider(provider)
+
+
+def _check_provider(provider: str | None) -> None:
+    if provider and provider.lower() not in FILE_FORMATS:
+        raise refused(f"a table of the data source {provider!r}", "only file tables are made")
 
 
 # ------------------------------------------------------------------ confs
@@ -330,12 +339,9 @@ def check_sql(session: Session, text: str) -> None:
         parsed = parser.parsePlan(text)
         nodes = _nodes(parsed)
         _check_parsed(session, parsed, nodes)
-        bound = _bound(session, parsed, nodes)
-        spark = session.spark
-        skip = jvm.java_class(spark, _SKIP).SKIP()
-        with jvm.active(spark):
-            analysed = spark._jsparkSession.sessionState().executePlan(bound, skip).analyzed()
-        _check_analysed(session, analysed)
+        analysed = _analysed(session, parsed, nodes)
+        if analysed is not None:
+            _check_analysed(session, analysed)
     except Py4JJavaError as exc:
         if exc.java_exception.getClass().getName() == "java.lang.StackOverflowError":
             raise SparkFlightError(
@@ -434,6 +440,7 @@ def _check_root(session: Session, root: Any) -> None:
             check_conf(session, [pair._1()])
     elif name in ("CreateTable", "CreateTableAsSelect", "ReplaceTable", "ReplaceTableAsSelect"):
         spec = root.tableSpec()
+        _check_provider(_option(spec.provider()))
         location = _option(spec.location())
         if location is not None:
             _check_paths(limits, [location], "a table at the path")
@@ -454,6 +461,36 @@ def _check_root(session: Session, root: Any) -> None:
         language = str(root.language().toString())
         if "sql" not in language.lower():
             raise refused(f"a function in {language}")
+
+
+def _analysed(session: Session, parsed: Any, nodes: list[dict[str, Any]]) -> Any:
+    """``parsed`` analysed without running any command, its parameter markers bound to
+    NULL. ``None`` for a query with parameters that NULL does not analyse (``LIMIT ?``):
+    its DataFrame is checked before it runs (:func:`check_dataframe`), and only commands
+    run as their DataFrame is made."""
+    spark = session.spark
+    skip = jvm.java_class(spark, _SKIP).SKIP()
+    bound = _bound(session, parsed, nodes)
+    try:
+        with jvm.active(spark):
+            return spark._jsparkSession.sessionState().executePlan(bound, skip).analyzed()
+    except (Py4JJavaError, AnalysisException) as exc:
+        analysis = isinstance(exc, AnalysisException) or (
+            "AnalysisException" in exc.java_exception.getClass().getName()
+        )
+        if bound is parsed or not analysis or _runs_at_once(session, parsed):
+            raise
+        return None
+
+
+def _runs_at_once(session: Session, parsed: Any) -> bool:
+    """Whether Spark runs the parsed statement as it makes its DataFrame (a command)."""
+    command = jvm.static(session.spark, "java.lang.Class", "forName")(
+        "org.apache.spark.sql.catalyst.plans.logical.Command"
+    )
+    return bool(command.isInstance(parsed)) or parsed.getClass().getSimpleName().startswith(
+        "InsertInto"
+    )
 
 
 def _bound(session: Session, parsed: Any, nodes: list[dict[str, Any]]) -> Any:

@@ -86,7 +86,7 @@ def start(session: Session, request: sf.StreamStartRequest) -> sf.StreamingQuery
     """Start the query ``request`` describes; the session keeps it."""
     options = dict(request.options)
     if request.table_name:
-        restrictions.check_table_options(session, options)
+        restrictions.check_table(session, request.format or None, options)
     else:
         restrictions.check_write(session, request.format, request.path, options)
     df = translate_plan(session, request.plan)

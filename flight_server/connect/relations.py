@@ -957,9 +957,10 @@ def _catalog(ctx: Context, m: sf.CatalogRelation) -> Relation:
         raise SparkFlightError(INVALID_PLAN, "CatalogRelation without a known operation")
     if kind == "create_table" and ctx.session is not None:
         table = m.create_table
-        restrictions.check_table_options(ctx.session, {"path": table.path, **table.options})
+        options = {"path": table.path, **table.options}
+        restrictions.check_table(ctx.session, table.source or None, options)
     if kind == "create_database" and ctx.session is not None:
-        restrictions.check_table_options(ctx.session, dict(m.create_database.properties))
+        restrictions.check_table(ctx.session, None, dict(m.create_database.properties))
     result = Relation()
     operation, target = getattr(m, kind), getattr(result.catalog, kind)
     target.SetInParent()

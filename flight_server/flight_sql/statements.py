@@ -172,7 +172,9 @@ class Statements:
         )
         restrictions.check_sql(session, prepared.query)
         for row in rows:
-            yield session.spark.sql(prepared.query, args=row or None)
+            df = session.spark.sql(prepared.query, args=row or None)
+            restrictions.check_dataframe(session, df._jdf)
+            yield df
 
     def plan(
         self, session: Session, prepared: Prepared, cancelled: Cancelled | None = None

@@ -32,6 +32,7 @@ from sparkflight.client.errors import SparkFlightException
 from sparkflight.flight_server.auth import Credentials, hash_password, server_options, token_digest
 from sparkflight.flight_server.limits import Limits
 from sparkflight.flight_server.restrictions import REDACTED
+from sparkflight.flight_server.security import restricted_by_default
 from sparkflight.flight_server.server import SparkFlightServer
 from sparkflight.plans import sparkflight_pb2 as sf
 from tests.conftest import serve_command
@@ -220,6 +221,17 @@ def test_python_function(spark: Any) -> None:
     _refused(spark, df.collect, condition="PYTHON_DISABLED")
 
 
+def test_reflect_with_parameters(spark: Any) -> None:
+    query = "SELECT reflect(:c, :m, :a)"
+    args = {"c": "java.lang.System", "m": "getenv", "a": "HOME"}
+    _refused(spark, lambda: spark.sql(query, args=args).collect(), "reflect")
+
+
+def test_parameterized_query_is_allowed(spark: Any) -> None:
+    found = spark.sql("SELECT id FROM range(10) WHERE id > ? ORDER BY id LIMIT ?", args=[6, 2])
+    assert [r.id for r in found.collect()] == [7, 8]
+
+
 def test_sql_function_is_allowed(spark: Any) -> None:
     spark.sql("CREATE TEMPORARY FUNCTION plus_one(x INT) RETURNS INT RETURN x + 1")
     assert spark.sql("SELECT plus_one(41) AS answer").collect()[0].answer == 42
@@ -292,6 +304,16 @@ def test_create_table_location_outside(spark: Any) -> None:
 def test_create_table_path_option(spark: Any) -> None:
     query = "CREATE TABLE evil (value STRING) USING text OPTIONS (path '/etc')"
     _refused(spark, lambda: spark.sql(query), "path")
+
+
+def test_create_table_of_a_jdbc_source(spark: Any) -> None:
+    query = "CREATE TABLE evil USING jdbc OPTIONS (url 'jdbc:derby:memory:x', dbtable 't')"
+    _refused(spark, lambda: spark.sql(query), "jdbc")
+
+
+def test_write_to_a_jdbc_table(spark: Any) -> None:
+    writer = spark.range(1).writeTo("evil").using("jdbc").option("url", "jdbc:derby:memory:x")
+    _refused(spark, writer.create, "jdbc")
 
 
 def test_catalog_create_table_at_a_path(spark: Any) -> None:
@@ -487,6 +509,14 @@ def test_sql_too_complex_to_check(spark: Any) -> None:
 
 
 # ------------------------------------------------------------------ loopback
+
+
+def test_restricted_by_default_beyond_loopback_with_authentication() -> None:
+    assert restricted_by_default("0.0.0.0", authenticated=True)
+    assert restricted_by_default("10.1.2.3", authenticated=True)
+    assert not restricted_by_default("127.0.0.1", authenticated=True)
+    assert not restricted_by_default("0.0.0.0", authenticated=False)
+    assert Limits(restricted=True).python is False
 
 
 def _listening(process: psutil.Process) -> list[Any]:
