@@ -189,6 +189,9 @@ def serve(
     max_sql_bytes: Annotated[
         int, _limit("UTF-8 bytes of one SQL text or expression string.")
     ] = _DEFAULTS.sql_bytes,
+    max_sql_depth: Annotated[
+        int, _limit("Nesting of parentheses and CASE in one SQL text.")
+    ] = _DEFAULTS.sql_depth,
     keep_streams: Annotated[
         bool,
         typer.Option(
@@ -244,6 +247,7 @@ def serve(
         ),
         allow_paths=tuple(allow_path or ()),
         sql_bytes=max_sql_bytes or None,
+        sql_depth=max_sql_depth or None,
     )
     launch.serve_until_stopped(
         master, settings, host, port, tls, limits, auth_options, metrics_port, shutdown_grace
