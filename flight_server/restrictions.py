@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 
 from py4j.protocol import Py4JError, Py4JJavaError
 from pyspark.errors import AnalysisException
+from pyspark.errors.exceptions.captured import CapturedException
 from pyspark.sql.types import NullType
 
 from sparkflight.flight_server import jvm
@@ -133,6 +134,8 @@ _SQL_REDACTION_DEFAULT = r"(?i)url"
 REDACTED = "*********(redacted)"
 _PARAMETERS = {"PosParameter", "NamedParameter"}
 _SKIP = "org.apache.spark.sql.execution.CommandExecutionMode"
+_COMMAND = "org.apache.spark.sql.catalyst.plans.logical.Command"
+_FILE_TABLE = "org.apache.spark.sql.execution.datasources.v2.FileTable"
 
 
 def refused(what: str, detail: str = "") -> SparkFlightError:
@@ -357,19 +360,9 @@ def _nodes(plan: Any) -> list[dict[str, Any]]:
     fields (subqueries, the queries of commands)."""
     try:
         tree = json.loads(plan.toJSON())
-    except (Py4JError, ValueError) as exc:
+    except (Py4JError, CapturedException, ValueError) as exc:
         raise refused("a plan that cannot be checked", str(exc).splitlines()[0]) from None
-    found: list[dict[str, Any]] = []
-    pending: list[Any] = [tree]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, dict):
-            if "class" in value:
-                found.append(value)
-            pending.extend(value.values())
-        elif isinstance(value, list):
-            pending.extend(value)
-    return found
+    return list(_nodes_of(tree))
 
 
 def _simple(node: Mapping[str, Any]) -> str:
@@ -404,7 +397,7 @@ def _check_parsed(session: Session, parsed: Any, nodes: list[dict[str, Any]]) ->
         identifier = node.get("multipartIdentifier")
         if isinstance(identifier, str):
             parts = _identifier_parts(identifier)
-            if len(parts) == 2 and parts[0].lower() in FILE_FORMATS | {"binaryfile"}:
+            if len(parts) == 2 and parts[0].lower() in FILE_FORMATS:
                 _check_paths(limits, [parts[1]], "reading the path")
         if name.endswith("UnresolvedIdentifier") and any(
             _simple(n) in _PARAMETERS for n in _nodes_of(node)
@@ -413,7 +406,8 @@ def _check_parsed(session: Session, parsed: Any, nodes: list[dict[str, Any]]) ->
     _check_root(session, parsed)
 
 
-def _nodes_of(node: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+def _nodes_of(node: Any) -> Iterator[dict[str, Any]]:
+    """The nodes (objects with a ``class``) of a plan's JSON form, however nested."""
     pending: list[Any] = [node]
     while pending:
         value = pending.pop()
@@ -483,14 +477,16 @@ def _analysed(session: Session, parsed: Any, nodes: list[dict[str, Any]]) -> Any
         return None
 
 
+def _is_a(session: Session, class_name: str, value: Any) -> bool:
+    return bool(
+        jvm.static(session.spark, "java.lang.Class", "forName")(class_name).isInstance(value)
+    )
+
+
 def _runs_at_once(session: Session, parsed: Any) -> bool:
     """Whether Spark runs the parsed statement as it makes its DataFrame (a command)."""
-    command = jvm.static(session.spark, "java.lang.Class", "forName")(
-        "org.apache.spark.sql.catalyst.plans.logical.Command"
-    )
-    return bool(command.isInstance(parsed)) or parsed.getClass().getSimpleName().startswith(
-        "InsertInto"
-    )
+    simple = parsed.getClass().getSimpleName()
+    return _is_a(session, _COMMAND, parsed) or simple.startswith("InsertInto")
 
 
 def _bound(session: Session, parsed: Any, nodes: list[dict[str, Any]]) -> Any:
@@ -529,25 +525,24 @@ def _check_analysed(session: Session, plan: Any) -> None:
         raise refused(what)
     names = {_simple(n) for n in nodes}
     if names & _SOURCE_RELATIONS:
-        for relation in _plans(plan):
-            _check_relation(session, relation)
+        for node in _plans(plan):
+            if node.getClass().getSimpleName() in _SOURCE_RELATIONS:
+                _check_relation(session, node)
 
 
 def _plans(plan: Any) -> Iterator[Any]:
     """Every logical plan node under ``plan``: children, inner children (the queries of
     commands) and the plans of subqueries."""
     pending = [plan]
-    seen = 0
     while pending:
         node = pending.pop()
-        seen += 1
         yield node
-        for field in ("children", "innerChildren"):
-            sequence = getattr(node, field)()
+        for field in ("children", "innerChildren", "subqueries"):
+            try:
+                sequence = getattr(node, field)()
+            except Py4JError:  # an inner child that is no query plan has no subqueries
+                continue
             pending.extend(sequence.apply(i) for i in range(sequence.size()))
-        if hasattr(node, "subqueries"):
-            subqueries = node.subqueries()
-            pending.extend(subqueries.apply(i) for i in range(subqueries.size()))
 
 
 def _check_relation(session: Session, node: Any) -> None:
@@ -567,7 +562,7 @@ def _check_relation(session: Session, node: Any) -> None:
         if relation.catalog().isDefined() and relation.identifier().isDefined():
             return
         table = relation.table()
-        if not hasattr(table, "paths"):
+        if not _is_a(session, _FILE_TABLE, table):
             raise refused(f"reading {table.getClass().getSimpleName()} outside the catalog")
         paths = table.paths()
         _check_paths(limits, [paths.apply(i) for i in range(paths.size())], "reading the path")
@@ -577,9 +572,11 @@ def _check_relation(session: Session, node: Any) -> None:
         every = [paths.apply(i) for i in range(paths.size())]
         path = _option(source.options().get("path"))
         check_source(session, source.className(), every + ([path] if path else []), {})
-    elif name in _SOURCE_RELATIONS:
-        if name == "StreamingRelationV2" and node.catalog().isDefined():
+    elif name == "StreamingRelationV2":
+        if node.catalog().isDefined() and node.identifier().isDefined():
             return
-        source = str(node.toString()).split("\n", 1)[0]
-        if not any(free in source.lower() for free in ("rate",)):
-            raise refused(f"a streaming source outside the catalog ({source[:80]})")
+        source = str(node.sourceName())
+        if source.lower() not in _FREE_FORMATS:
+            raise refused(f"the streaming source {source!r} outside the catalog")
+    else:
+        raise refused(f"reading {name} outside the catalog")

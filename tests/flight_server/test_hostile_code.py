@@ -342,6 +342,14 @@ def test_stream_checkpoint_outside(spark: Any, tmp_path: Path) -> None:
     assert spark.streams.active == []
 
 
+def test_stream_of_a_rate_source_is_allowed(spark: Any) -> None:
+    query = spark.readStream.format("rate").load().writeStream.format("noop").start()
+    try:
+        assert query.isActive
+    finally:
+        query.stop()
+
+
 def test_substrait_read_of_local_files(url: str, spark: Any) -> None:
     """A plan of another Substrait producer reading a file of the server's."""
     schema = type_pb2.NamedStruct(
