@@ -447,6 +447,13 @@ def _check_root(session: Session, root: Any) -> None:
         location = _option(properties.get("location"))
         if location is not None:
             _check_paths(limits, [location], "a table at the path")
+    elif name == "CreateTempViewUsing":
+        _check_provider(root.provider())
+        options = root.options()
+        keys = options.keys().toSeq()
+        names = [keys.apply(i) for i in range(keys.size())]
+        paths = [options.apply(k) for k in names if k.lower() in _PATH_OPTIONS]
+        _check_paths(limits, paths, "a view of the path")
     elif name == "CreateNamespace":
         location = _option(root.properties().get("location"))
         if location is not None:

@@ -311,6 +311,16 @@ def test_create_table_of_a_jdbc_source(spark: Any) -> None:
     _refused(spark, lambda: spark.sql(query), "jdbc")
 
 
+def test_temp_view_using_a_jdbc_source(spark: Any) -> None:
+    query = "CREATE TEMPORARY VIEW evil USING jdbc OPTIONS (url 'jdbc:derby:memory:x;create=true')"
+    _refused(spark, lambda: spark.sql(query), "jdbc")
+
+
+def test_temp_view_using_a_file_outside(spark: Any) -> None:
+    query = "CREATE TEMPORARY VIEW evil USING text OPTIONS (PATH '/etc/passwd')"
+    _refused(spark, lambda: spark.sql(query), "/etc/passwd")
+
+
 def test_write_to_a_jdbc_table(spark: Any) -> None:
     writer = spark.range(1).writeTo("evil").using("jdbc").option("url", "jdbc:derby:memory:x")
     _refused(spark, writer.create, "jdbc")
