@@ -11,7 +11,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql.conf import RuntimeConfig
 from pyspark.sql.readwriter import DataFrameWriterV2
 
-from sparkflight.flight_server import profiles, stream_events, streams
+from sparkflight.flight_server import profiles, restrictions, stream_events, streams
 from sparkflight.flight_server.cluster import cluster_status
 from sparkflight.flight_server.connect import commands, planner
 from sparkflight.flight_server.errors import (
@@ -67,6 +67,7 @@ def _status(call: ActionCall) -> Message:
 def _open(call: ActionCall) -> Message:
     request: sf.OpenSessionRequest = call.request  # type: ignore[assignment]
     call.versions.check_client(request)
+    restrictions.check_conf(call.session, request.conf)
     session = call.sessions.open(dict(request.conf), call.user)
     session.client_protocol = effective(request.protocol_version)
     info = call.versions.info()
@@ -118,6 +119,14 @@ def _config_get_all(conf: RuntimeConfig, request: sf.ConfigRequest, out: sf.Conf
             out.values.append(_optional(value))
 
 
+def _redact(call: ActionCall, response: sf.ConfigResponse) -> None:
+    """Replace the values Spark redacts (``spark.redaction.regex``) in ``response``."""
+    values = [v.value if v.HasField("value") else None for v in response.values]
+    pairs = restrictions.redacted(call.session.spark, zip(response.keys, values, strict=True))
+    del response.values[:]
+    response.values.extend(_optional(value) for _, value in pairs)
+
+
 def _config_is_modifiable(
     conf: RuntimeConfig, request: sf.ConfigRequest, out: sf.ConfigResponse
 ) -> None:
@@ -140,7 +149,10 @@ def _config(call: ActionCall) -> Message:
     operation = operation_in(_CONFIG, request.operation, "config")
     response = sf.ConfigResponse()
     session = call.session
+    if request.operation == sf.ConfigRequest.OPERATION_SET:
+        restrictions.check_conf(session, request.keys)
     operation(session.spark.conf, request, response)
+    _redact(call, response)
     if request.operation == sf.ConfigRequest.OPERATION_SET:
         with session.lock:
             for key, value in zip(request.keys, request.values, strict=True):
@@ -202,6 +214,11 @@ def _create_view(session: Session, command: sf.CreateViewCommand) -> None:
 
 
 def _write(session: Session, command: sf.WriteCommand) -> None:
+    options = dict(command.options)
+    if command.table_name:
+        restrictions.check_table(session, command.format or None, options)
+    else:
+        restrictions.check_write(session, command.format, command.path, options)
     writer = translate_plan(session, command.plan).write
     if command.format:
         writer = writer.format(command.format)
@@ -242,6 +259,8 @@ def _write_v2(session: Session, command: sf.WriteV2Command) -> None:
         raise SparkFlightError(INVALID_ACTION_BODY, f"unknown V2 write mode {command.mode}")
     if command.mode == _V2.MODE_OVERWRITE and not command.HasField("overwrite_condition"):
         raise SparkFlightError(INVALID_ACTION_BODY, "a V2 overwrite needs a condition")
+    provider = command.provider if command.HasField("provider") else None
+    restrictions.check_table(session, provider, {**command.options, **command.table_properties})
     plan = plan_with_expressions(session, command.plan)
     writer = plan.df.writeTo(command.table_name)
     if command.HasField("provider"):
@@ -300,6 +319,7 @@ def _merge_into(session: Session, command: sf.MergeIntoCommand) -> None:
 
 
 def _sql_command(session: Session, command: sf.SqlCommand) -> None:
+    restrictions.check_sql(session, command.query)
     session.spark.sql(command.query)
 
 

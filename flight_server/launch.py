@@ -73,6 +73,11 @@ def serve_until_stopped(
     from sparkflight.flight_server.runtime import start_spark
 
     log = logging.getLogger(__name__)
+    if limits.restricted:
+        allowed = ", ".join(limits.allow_paths) or "none"
+        log.info(
+            "Restricted mode: no user code; files only through the catalog or under: %s", allowed
+        )
     spark = start_spark(master, conf)
     try:
         server, url = start_server(spark, host, port, tls, limits, auth_options)

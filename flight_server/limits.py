@@ -44,6 +44,21 @@ class Limits:
     #: Whether a session's streaming queries keep running once the session is closed or
     #: expires (by default they stop with it).
     keep_streams: bool = False
+    #: Restricted mode for untrusted users (flight_server/restrictions.py): no user code
+    #: of any kind (it implies ``python=False``), files only through the catalog or under
+    #: ``allow_paths``, no setting that reaches code or files.
+    restricted: bool = False
+    #: Directories (or URI prefixes) whose files restricted mode lets plans read and write.
+    allow_paths: tuple[str, ...] = ()
+    #: UTF-8 bytes of one SQL text (a statement, or an expression string).
+    sql_bytes: int | None = 1 * _MIB
+    #: Nesting of parentheses and CASE expressions in one SQL text: Spark's parser takes
+    #: time that grows steeply with it (a second at 1000 levels, minutes beyond 2000).
+    sql_depth: int | None = 500
+
+    def __post_init__(self) -> None:
+        if self.restricted and self.python:
+            object.__setattr__(self, "python", False)
 
 
 def exceeded(name: str, limit: float, what: str) -> SparkFlightError:

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["InsecureBindError", "TlsFiles", "check_bind_address", "is_loopback"]
+__all__ = [
+    "InsecureBindError",
+    "TlsFiles",
+    "check_bind_address",
+    "is_loopback",
+    "restricted_by_default",
+]
 
 
 class InsecureBindError(ValueError):
@@ -53,3 +59,9 @@ def check_bind_address(host: str, authenticated: bool, insecure: bool) -> None:
         "run queries. Configure authentication, listen on 127.0.0.1, or pass "
         "--insecure-allow-unauthenticated to accept the risk."
     )
+
+
+def restricted_by_default(host: str, authenticated: bool) -> bool:
+    """Whether a server runs in restricted mode unless told otherwise: when it
+    authenticates its users and listens beyond loopback (users it does not trust)."""
+    return authenticated and not is_loopback(host)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from pyspark.sql.streaming import DataStreamWriter, StreamingQuery, StreamingQueryManager
 
+from sparkflight.flight_server import restrictions
 from sparkflight.flight_server.connect import commands
 from sparkflight.flight_server.errors import (
     STREAMING_QUERY_NOT_FOUND,
@@ -60,6 +61,11 @@ def start(
 ) -> sf.StreamingQueryInfo:
     """Start the query ``request`` describes; the session keeps it. A ``foreachBatch``
     function runs in a process of its own, which reaches the server through ``loopback``."""
+    options = dict(request.options)
+    if request.table_name:
+        restrictions.check_table(session, request.format or None, options)
+    else:
+        restrictions.check_write(session, request.format, request.path, options)
     df = translate_plan(session, request.plan)
     writer: DataStreamWriter = df.writeStream
     if request.format:

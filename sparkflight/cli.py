@@ -173,6 +173,33 @@ def serve(
             "allowing them lets every authenticated user run code on the server and cluster.",
         ),
     ] = False,
+    restricted: Annotated[
+        bool | None,
+        typer.Option(
+            "--restricted/--no-restricted",
+            help="Restricted mode for untrusted users: no user code of any kind (implies "
+            "--no-python; no reflect/java_method, TRANSFORM, ADD JAR/FILE/ARCHIVE, CREATE "
+            "FUNCTION by class), files only through the catalog or under --allow-path, no "
+            "setting that names a class, file or directory. On by default when the server "
+            "listens beyond loopback with --auth-file.",
+            show_default=False,
+        ),
+    ] = None,
+    allow_path: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-path",
+            metavar="DIR",
+            help="A directory (or URI prefix) whose files restricted mode lets plans read and "
+            "write (repeatable).",
+        ),
+    ] = None,
+    max_sql_bytes: Annotated[
+        int, _limit("UTF-8 bytes of one SQL text or expression string.")
+    ] = _DEFAULTS.sql_bytes,
+    max_sql_depth: Annotated[
+        int, _limit("Nesting of parentheses and CASE in one SQL text.")
+    ] = _DEFAULTS.sql_depth,
     keep_streams: Annotated[
         bool,
         typer.Option(
@@ -191,7 +218,11 @@ def serve(
     _require_server_extra()
     from sparkflight.flight_server import launch
     from sparkflight.flight_server.auth import AuthFileError, server_options
-    from sparkflight.flight_server.security import InsecureBindError, check_bind_address
+    from sparkflight.flight_server.security import (
+        InsecureBindError,
+        check_bind_address,
+        restricted_by_default,
+    )
 
     try:
         check_bind_address(
@@ -217,6 +248,14 @@ def serve(
         replay_window_bytes=replay_window_bytes,
         python=not no_python,
         keep_streams=keep_streams,
+        restricted=(
+            restricted
+            if restricted is not None
+            else restricted_by_default(host, authenticated=auth_file is not None)
+        ),
+        allow_paths=tuple(allow_path or ()),
+        sql_bytes=max_sql_bytes or None,
+        sql_depth=max_sql_depth or None,
     )
     launch.serve_until_stopped(
         master, settings, host, port, tls, limits, auth_options, metrics_port, shutdown_grace

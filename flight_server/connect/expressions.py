@@ -23,6 +23,7 @@ from pyspark.sql.connect.proto import relations_pb2 as cr
 from pyspark.sql.connect.types import pyspark_types_to_proto_types
 from substrait import algebra_pb2
 
+from sparkflight.flight_server import restrictions
 from sparkflight.flight_server.connect import NotTranslatable
 from sparkflight.flight_server.connect.columns import Columns, quoted
 from sparkflight.flight_server.connect.literals import alias, call, literal_expression
@@ -492,7 +493,10 @@ def _alias_with_metadata(ctx: Context, args: list[Expression]) -> Connect:
 
 
 def _sql_expression(ctx: Context, args: list[Expression]) -> Connect:
-    return Connect(expression_string=Connect.ExpressionString(expression=_text(args[0])))
+    text = _text(args[0])
+    if ctx.session is not None:
+        restrictions.check_sql_expression(ctx.session, text)
+    return Connect(expression_string=Connect.ExpressionString(expression=text))
 
 
 def _cast_to(mode: int) -> Callable[[Context, list[Expression]], Connect]:

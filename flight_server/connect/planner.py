@@ -16,7 +16,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql.connect.proto import expressions_pb2 as ce
 from pyspark.sql.connect.proto import relations_pb2 as cr
 
-from sparkflight.flight_server import jvm
+from sparkflight.flight_server import jvm, restrictions
 
 if TYPE_CHECKING:
     from sparkflight.flight_server.sessions import Session
@@ -88,6 +88,7 @@ def dataframe(session: Session, relation: cr.Relation) -> DataFrame:
     with jvm.active(spark):
         plan = _planner(session).transformRelation(parsed, True)
         jdf = jvm.static(spark, _DATASET, "ofRows")(spark._jsparkSession, plan)
+    restrictions.check_dataframe(session, jdf)
     return DataFrame(jdf, spark)
 
 

@@ -26,7 +26,7 @@ from pyspark.sql.connect.types import pyspark_types_to_proto_types
 from pyspark.util import PythonEvalType
 from substrait import algebra_pb2, plan_pb2
 
-from sparkflight.flight_server import sources
+from sparkflight.flight_server import restrictions, sources
 from sparkflight.flight_server.connect import NotTranslatable, planner, python
 from sparkflight.flight_server.connect.columns import (
     Columns,
@@ -326,6 +326,8 @@ def _read_files(ctx: Context, read: algebra_pb2.ReadRel, plan_id: int) -> tuple[
             raise SparkFlightError(
                 UNSUPPORTED_RELATION, f"unsupported file format {kind!r} for {path}"
             )
+        if ctx.session is not None:
+            restrictions.check_source(ctx.session, spark_format, [path], {})
         one = Relation()
         source = one.read.data_source
         source.format = spark_format
@@ -857,6 +859,10 @@ def _set(ctx: Context, rel: algebra_pb2.SetRel, plan_id: int) -> tuple[Relation,
 
 
 def _sql(ctx: Context, m: sf.SqlRelation) -> Relation:
+    """``spark.sql``: checked before Spark's planner parses it (and runs it if it is a
+    command, see :func:`.restrictions.check_sql`)."""
+    if ctx.session is not None:
+        restrictions.check_sql(ctx.session, m.query)
     result = Relation()
     result.sql.query = m.query
     for name, value in m.named_arguments.items():
@@ -940,6 +946,8 @@ def _declared_non_null(data: bytes, schema_json: str) -> bytes:
 def _data_source(ctx: Context, m: sf.DataSourceRelation) -> Relation:
     """``spark.read``; a file source whose schema Spark infers is read with the schema the
     session keeps for its files (:mod:`sparkflight.flight_server.sources`)."""
+    if ctx.session is not None:
+        restrictions.check_source(ctx.session, m.format, m.paths, m.options)
     schema = m.schema
     inferring = m.format.lower() in sources.INFERRING_FORMATS and not m.predicates
     if not schema and inferring and ctx.session is not None:
@@ -982,6 +990,9 @@ def _stream_source(ctx: Context, m: sf.StreamSourceRelation) -> Relation:
         result.read.named_table.unparsed_identifier = m.table_name
         result.read.named_table.options.update(m.options)
     else:
+        if ctx.session is not None:
+            paths = [m.path] if m.path else []
+            restrictions.check_source(ctx.session, m.format, paths, m.options)
         source = result.read.data_source
         if m.format:
             source.format = m.format
@@ -1030,6 +1041,12 @@ def _catalog(ctx: Context, m: sf.CatalogRelation) -> Relation:
     kind = m.WhichOneof("operation")
     if kind is None or kind not in _CATALOG_OPERATIONS:
         raise SparkFlightError(INVALID_PLAN, "CatalogRelation without a known operation")
+    if kind == "create_table" and ctx.session is not None:
+        table = m.create_table
+        options = {"path": table.path, **table.options}
+        restrictions.check_table(ctx.session, table.source or None, options)
+    if kind == "create_database" and ctx.session is not None:
+        restrictions.check_table(ctx.session, None, dict(m.create_database.properties))
     result = Relation()
     operation, target = getattr(m, kind), getattr(result.catalog, kind)
     target.SetInParent()

@@ -323,7 +323,8 @@ class FlightSqlEndpoint:
             # Setting options starts a session of the client's own, named by its cookie.
             user = caller(call.context) or ""
             session = self.sessions.open(user=user, session_id=call.middleware.cookie_id)
-        result, conf_keys = session_options.set_options(session.spark, request)
+        restricted = session.limits.restricted
+        result, conf_keys = session_options.set_options(session.spark, request, restricted)
         self._conf_keys.setdefault(session.key, set()).update(conf_keys)
         return [result.SerializeToString()]
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from pyspark.sql import SparkSession
 
+from sparkflight.flight_server import restrictions
 from sparkflight.plans import flight_pb2 as flight
 
 CATALOG = "catalog"
@@ -34,9 +35,14 @@ def _text(value: flight.SessionOptionValue) -> str | None:
 
 
 def set_options(
-    spark: SparkSession, request: flight.SetSessionOptionsRequest
+    spark: SparkSession, request: flight.SetSessionOptionsRequest, restricted: bool = False
 ) -> tuple[_Result, list[str]]:
-    """Apply the options; the result (with an error per option not set) and the conf keys set."""
+    """Apply the options; the result (with an error per option not set) and the conf keys
+    set. In ``restricted`` mode a conf key restricted mode refuses fails them all."""
+    confs = [name for name in request.session_options if name not in _SETTERS]
+    refused = [name for name in confs if restricted and not restrictions.conf_allowed(name)]
+    if refused:
+        raise restrictions.refused(f"setting {refused[0]!r}", "see the server's security model")
     result = _Result()
     conf_keys = []
     for name, value in sorted(request.session_options.items()):
@@ -67,8 +73,8 @@ def get_options(spark: SparkSession, conf_keys: Iterable[str]) -> flight.GetSess
     result = flight.GetSessionOptionsResult()
     result.session_options[CATALOG].string_value = spark.catalog.currentCatalog()
     result.session_options[SCHEMA].string_value = spark.catalog.currentDatabase()
-    for key in conf_keys:
-        value = spark.conf.get(key, None)
+    values = [(key, spark.conf.get(key, None)) for key in conf_keys]
+    for key, value in restrictions.redacted(spark, values):
         if value is not None:
             result.session_options[key].string_value = value
     return result

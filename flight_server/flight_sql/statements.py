@@ -18,6 +18,7 @@ from typing import Any
 import pyarrow as pa
 from pyspark.sql import DataFrame
 
+from sparkflight.flight_server import restrictions
 from sparkflight.flight_server.errors import (
     INCONSISTENT_RESULT_SCHEMA,
     RESULT_NOT_FOUND,
@@ -129,6 +130,8 @@ class Statements:
     # Prepared statements.
 
     def prepare(self, session: Session, query: str = "", plan: bytes = b"") -> Prepared:
+        if query:
+            restrictions.check_sql(session, query)
         count = parameter_count(session, query) if query else 0
         if plan:
             translate_plan(session, plan)  # a bad plan fails now, not at execution
@@ -168,8 +171,11 @@ class Statements:
         rows = parameter_rows(
             prepared.parameters if parameters is None else parameters, prepared.parameter_count
         )
+        restrictions.check_sql(session, prepared.query)
         for row in rows:
-            yield session.spark.sql(prepared.query, args=row or None)
+            df = session.spark.sql(prepared.query, args=row or None)
+            restrictions.check_dataframe(session, df._jdf)
+            yield df
 
     def plan(
         self, session: Session, prepared: Prepared, cancelled: Cancelled | None = None
