@@ -26,6 +26,7 @@ from sparkflight.client.environment import in_notebook
 from sparkflight.client.errors import (
     AnalysisException,
     IllegalArgumentException,
+    PySparkIndexError,
     PySparkTypeError,
     PySparkValueError,
     UnsupportedOperationException,
@@ -107,8 +108,45 @@ def _expected_type(arg_name: str, expected: str, value: Any) -> PySparkTypeError
     )
 
 
-def _sort_orders(cols: tuple[Any, ...], ascending: bool | list[bool] | None) -> list[Expr]:
-    orders = [column_expr(c) for c in flatten(cols)]
+def _index_error(error_class: str, message: str, **parameters: str) -> PySparkIndexError:
+    return PySparkIndexError(
+        message=f"[{error_class}] {message}", errorClass=error_class, messageParameters=parameters
+    )
+
+
+def _grouping_exprs(df: DataFrame, cols: tuple[Any, ...]) -> list[Expr]:
+    """Columns, names and 1-based column ordinals (PySpark 4), as groupBy takes them."""
+    exprs = []
+    for c in flatten(cols):
+        if isinstance(c, int) and not isinstance(c, bool):
+            if c < 1:
+                raise _index_error(
+                    "INDEX_NOT_POSITIVE", f"Index must be positive, got '{c}'.", index=str(c)
+                )
+            exprs.append(df[c - 1]._expr)
+        else:
+            exprs.append(column_expr(c))
+    return exprs
+
+
+def _sort_exprs(df: DataFrame, cols: tuple[Any, ...]) -> list[Expr]:
+    """Columns, names and 1-based column ordinals, a negative one sorting descending."""
+    exprs = []
+    for c in flatten(cols):
+        if isinstance(c, int) and not isinstance(c, bool):
+            if c == 0:
+                raise _index_error("ZERO_INDEX", "Index must be non-zero.")
+            column = df[abs(c) - 1]
+            exprs.append(column._expr if c > 0 else SortOrder(column._expr, False))
+        else:
+            exprs.append(column_expr(c))
+    return exprs
+
+
+def _sort_orders(
+    df: DataFrame, cols: tuple[Any, ...], ascending: bool | list[bool] | None
+) -> list[Expr]:
+    orders = _sort_exprs(df, cols)
     if ascending is None:
         return orders
     flags = [ascending] * len(orders) if isinstance(ascending, (bool, int)) else list(ascending)
@@ -487,25 +525,24 @@ class DataFrame:
     # ------------------------------------------------------------- aggregation
 
     def groupBy(self, *cols: ColumnOrName | list[ColumnOrName]) -> GroupedData:
-        return GroupedData(self, "groupby", [column_expr(c) for c in flatten(cols)])
+        return GroupedData(self, "groupby", _grouping_exprs(self, cols))
 
     groupby = groupBy
 
     def rollup(self, *cols: ColumnOrName | list[ColumnOrName]) -> GroupedData:
-        return GroupedData(self, "rollup", [column_expr(c) for c in flatten(cols)])
+        return GroupedData(self, "rollup", _grouping_exprs(self, cols))
 
     def cube(self, *cols: ColumnOrName | list[ColumnOrName]) -> GroupedData:
-        return GroupedData(self, "cube", [column_expr(c) for c in flatten(cols)])
+        return GroupedData(self, "cube", _grouping_exprs(self, cols))
 
     def groupingSets(
         self, groupingSets: list[list[ColumnOrName]], *cols: ColumnOrName
     ) -> GroupedData:
-        keys: list[Expr] = [column_expr(c) for c in cols]
+        keys: list[Expr] = _grouping_exprs(self, cols)
         indexes: list[list[int]] = []
         for grouping_set in groupingSets:
             members = []
-            for c in grouping_set:
-                expr = column_expr(c)
+            for expr in _grouping_exprs(self, tuple(grouping_set)):
                 if expr not in keys:
                     keys.append(expr)
                 members.append(keys.index(expr))
@@ -892,7 +929,8 @@ class DataFrame:
     def orderBy(
         self, *cols: ColumnOrName | list[ColumnOrName], ascending: bool | list[bool] | None = None
     ) -> DataFrame:
-        return self._with(plan.Sort(child=self._relation, orders=_sort_orders(cols, ascending)))
+        orders = _sort_orders(self, cols, ascending)
+        return self._with(plan.Sort(child=self._relation, orders=orders))
 
     sort = orderBy
 
@@ -926,7 +964,7 @@ class DataFrame:
     def sortWithinPartitions(
         self, *cols: ColumnOrName | list[ColumnOrName], ascending: bool | list[bool] | None = None
     ) -> DataFrame:
-        orders = _sort_orders(cols, ascending)
+        orders = _sort_orders(self, cols, ascending)
         return self._with(plan.Sort(child=self._relation, orders=orders, within_partitions=True))
 
     def withWatermark(self, eventTime: str, delayThreshold: str) -> DataFrame:
