@@ -1015,12 +1015,14 @@ def _to_df(ctx: Context, m: sf.ToDFRelation, child: Relation) -> Relation:
 
 
 def _deduplicate(ctx: Context, m: sf.DeduplicateRelation, child: Relation) -> Relation:
+    """``distinct()``, ``dropDuplicates(subset)``: an empty subset keeps one row, as in
+    Spark."""
     subset = [] if m.all_columns else list(m.column_names)
     return _into(
         "deduplicate",
         child,
         column_names=subset,
-        all_columns_as_keys=not subset,
+        all_columns_as_keys=m.all_columns,
         within_watermark=m.within_watermark,
     )
 

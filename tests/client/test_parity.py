@@ -388,3 +388,11 @@ def drop_duplicates_row_order(spark, F, T, Window, Row):
 @pytest.mark.parametrize("case", CASES.params())
 def test_case(engines: Engines, case: Any) -> None:
     case.check(engines)
+
+
+def test_drop_duplicates_of_no_columns_is_refused_not_answered_for_all(spark: Any) -> None:
+    """Spark keeps one row for an empty subset; Spark Connect's planner cannot say so and
+    refuses, as it refuses PySpark's Connect client: never every column's duplicates."""
+    df = spark.createDataFrame([(1, 2), (1, 3)], "a int, b int")
+    condition = error_of(lambda: df.dropDuplicates([]).collect())[1]
+    assert condition == "CONNECT_INVALID_PLAN.DEDUPLICATE_REQUIRES_COLUMNS_OR_ALL"
