@@ -176,7 +176,10 @@ class Column:
         from sparkflight.client.dataframe import DataFrame
 
         if len(cols) == 1 and isinstance(cols[0], DataFrame):
-            return Column(Subquery("in", cols[0]._relation, self._expr))
+            expr = self._expr
+            struct = isinstance(expr, Call) and expr.name == "struct"
+            needles = expr.args if struct else (expr,)
+            return Column(Subquery("in", cols[0]._relation, needles))
         if len(cols) == 1 and isinstance(cols[0], (list, set, tuple)):
             cols = tuple(cols[0])
         return Column(InList(self._expr, tuple(to_expr(c) for c in cols)))

@@ -24,11 +24,10 @@ from sparkflight.client.column import (
 from sparkflight.client.conversion import arrow_to_pandas, arrow_to_rows
 from sparkflight.client.environment import in_notebook
 from sparkflight.client.errors import (
-    AnalysisException,
     IllegalArgumentException,
+    PySparkIndexError,
     PySparkTypeError,
     PySparkValueError,
-    UnsupportedOperationException,
     needs_jvm,
     not_supported,
     unavailable_method,
@@ -37,11 +36,10 @@ from sparkflight.client.errors import (
 from sparkflight.client.expressions import (
     Alias,
     Call,
-    CaseWhen,
     Cast,
-    ColumnRef,
     Expr,
     Literal,
+    PlanContext,
     Pseudo,
     SortOrder,
     SqlExpression,
@@ -55,13 +53,7 @@ from sparkflight.client.row import Row
 from sparkflight.client.storagelevel import StorageLevel, storage_level_message
 from sparkflight.client.table_arg import TableArg
 from sparkflight.client.types import (
-    BooleanType,
-    DataType,
     DoubleType,
-    FloatType,
-    NumericType,
-    StringType,
-    StructField,
     StructType,
     from_arrow_schema,
 )
@@ -107,8 +99,45 @@ def _expected_type(arg_name: str, expected: str, value: Any) -> PySparkTypeError
     )
 
 
-def _sort_orders(cols: tuple[Any, ...], ascending: bool | list[bool] | None) -> list[Expr]:
-    orders = [column_expr(c) for c in flatten(cols)]
+def _index_error(error_class: str, message: str, **parameters: str) -> PySparkIndexError:
+    return PySparkIndexError(
+        message=f"[{error_class}] {message}", errorClass=error_class, messageParameters=parameters
+    )
+
+
+def _grouping_exprs(df: DataFrame, cols: tuple[Any, ...]) -> list[Expr]:
+    """Columns, names and 1-based column ordinals (PySpark 4), as groupBy takes them."""
+    exprs = []
+    for c in flatten(cols):
+        if isinstance(c, int) and not isinstance(c, bool):
+            if c < 1:
+                raise _index_error(
+                    "INDEX_NOT_POSITIVE", f"Index must be positive, got '{c}'.", index=str(c)
+                )
+            exprs.append(df[c - 1]._expr)
+        else:
+            exprs.append(column_expr(c))
+    return exprs
+
+
+def _sort_exprs(df: DataFrame, cols: tuple[Any, ...]) -> list[Expr]:
+    """Columns, names and 1-based column ordinals, a negative one sorting descending."""
+    exprs = []
+    for c in flatten(cols):
+        if isinstance(c, int) and not isinstance(c, bool):
+            if c == 0:
+                raise _index_error("ZERO_INDEX", "Index must be non-zero.")
+            column = df[abs(c) - 1]
+            exprs.append(column._expr if c > 0 else SortOrder(column._expr, False))
+        else:
+            exprs.append(column_expr(c))
+    return exprs
+
+
+def _sort_orders(
+    df: DataFrame, cols: tuple[Any, ...], ascending: bool | list[bool] | None
+) -> list[Expr]:
+    orders = _sort_exprs(df, cols)
     if ascending is None:
         return orders
     flags = [ascending] * len(orders) if isinstance(ascending, (bool, int)) else list(ascending)
@@ -131,57 +160,14 @@ def _subset(subset: str | list[str] | tuple[str, ...]) -> list[str]:
     return list(subset)
 
 
-def _is_floating(data_type: DataType | None) -> bool:
-    return isinstance(data_type, (DoubleType, FloatType))
+def _plain_literal(value: Any) -> Any:
+    """A boolean, number, string or null as the plain literal NA relations carry."""
+    return Literal(value).to_proto(PlanContext()).literal
 
 
-def _non_null(ref: Expr, data_type: DataType | None) -> Expr:
-    """1 when the value is neither null nor NaN, else 0 (Spark's AtLeastNNonNulls)."""
-    present: Expr = Call("isnotnull", (ref,))
-    if _is_floating(data_type):
-        present = Call("and", (present, Call("not", (Call("isnan", (ref,)),))))
-    return CaseWhen(((present, Literal(1)),), Literal(0))
-
-
-def _fills(value: Any, data_type: DataType) -> bool:
-    """Whether ``na.fill(value)`` fills a column of ``data_type``, as Spark decides."""
-    if isinstance(value, bool):
-        return isinstance(data_type, BooleanType)
-    if isinstance(value, str):
-        return isinstance(data_type, StringType)
-    return isinstance(data_type, NumericType)
-
-
-def _fill(ref: Expr, data_type: DataType, value: Any) -> Expr:
-    """``coalesce(col, cast(value))``, NaN counted as missing in floating point columns."""
-    if _is_floating(data_type):
-        ref = Call("nanvl", (ref, Literal(None)))
-    return Call("coalesce", (ref, Cast(Literal(value), data_type)))
-
-
-def _name_parts(name: str) -> list[str] | None:
-    """The parts of a column name as Spark parses it (dots outside backticks separate
-    parts, a doubled backtick inside them is one), or None when it does not parse."""
-    parts, current, quoted, i = [], "", False, 0
-    while i < len(name):
-        char = name[i]
-        if char == "`" and quoted and name[i + 1 : i + 2] == "`":
-            current += "`"
-            i += 1
-        elif char == "`":
-            quoted = not quoted
-        elif char == "." and not quoted:
-            parts.append(current)
-            current = ""
-        else:
-            current += char
-        i += 1
-    return None if quoted else [*parts, current]
-
-
-def _matching(fields: list[StructField], name: str) -> list[int]:
-    """Positions of the fields named ``name``, ignoring case as Spark does by default."""
-    return [i for i, f in enumerate(fields) if f.name.lower() == name.lower()]
+def _as_float(value: Any) -> Any:
+    """``na.replace`` compares numbers as doubles, as PySpark sends them."""
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 _NO_VALUE = object()
@@ -197,13 +183,6 @@ def _replacement_kind(values: list[Any]) -> type | None:
         if all(test(v) for v in values):
             return kind
     return None
-
-
-def _replaces(kind: type, data_type: DataType) -> bool:
-    """Whether ``na.replace`` with keys of ``kind`` rewrites a column of ``data_type``."""
-    if kind is float:
-        return isinstance(data_type, NumericType)
-    return isinstance(data_type, BooleanType if kind is bool else StringType)
 
 
 class DataFrameNaFunctions:
@@ -322,6 +301,10 @@ class DataFrame:
         if name not in self.columns:
             raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
         return self._col(name)
+
+    def _ipython_key_completions_(self) -> list[str]:
+        """The column names, which IPython completes after ``df[``."""
+        return self.columns
 
     def __dir__(self) -> list[str]:
         names = set(super().__dir__())
@@ -487,25 +470,24 @@ class DataFrame:
     # ------------------------------------------------------------- aggregation
 
     def groupBy(self, *cols: ColumnOrName | list[ColumnOrName]) -> GroupedData:
-        return GroupedData(self, "groupby", [column_expr(c) for c in flatten(cols)])
+        return GroupedData(self, "groupby", _grouping_exprs(self, cols))
 
     groupby = groupBy
 
     def rollup(self, *cols: ColumnOrName | list[ColumnOrName]) -> GroupedData:
-        return GroupedData(self, "rollup", [column_expr(c) for c in flatten(cols)])
+        return GroupedData(self, "rollup", _grouping_exprs(self, cols))
 
     def cube(self, *cols: ColumnOrName | list[ColumnOrName]) -> GroupedData:
-        return GroupedData(self, "cube", [column_expr(c) for c in flatten(cols)])
+        return GroupedData(self, "cube", _grouping_exprs(self, cols))
 
     def groupingSets(
         self, groupingSets: list[list[ColumnOrName]], *cols: ColumnOrName
     ) -> GroupedData:
-        keys: list[Expr] = [column_expr(c) for c in cols]
+        keys: list[Expr] = _grouping_exprs(self, cols)
         indexes: list[list[int]] = []
         for grouping_set in groupingSets:
             members = []
-            for c in grouping_set:
-                expr = column_expr(c)
+            for expr in _grouping_exprs(self, tuple(grouping_set)):
                 if expr not in keys:
                     keys.append(expr)
                 members.append(keys.index(expr))
@@ -639,6 +621,50 @@ class DataFrame:
             )
         )
 
+    def _joinAsOf(
+        self,
+        other: DataFrame,
+        leftAsOfColumn: ColumnOrName,
+        rightAsOfColumn: ColumnOrName,
+        on: str | list[str] | Column | list[Column] | None = None,
+        how: str | None = None,
+        *,
+        tolerance: Column | None = None,
+        allowExactMatches: bool = True,
+        direction: str = "backward",
+    ) -> DataFrame:
+        """For each row, the row of ``other`` nearest in the as-of columns (Spark's as-of
+        join, which pandas-on-Spark's ``merge_asof`` uses)."""
+        if not isinstance(other, DataFrame):
+            raise _type_error("other", "DataFrame", other)
+        if tolerance is not None and not isinstance(tolerance, Column):
+            raise _type_error("tolerance", "column", tolerance)
+        detail = sf.AsOfJoinRelation(
+            join_type=how or "inner", allow_exact_matches=allowExactMatches, direction=direction
+        )
+        expressions = {
+            "left_as_of": self._as_of_column(leftAsOfColumn),
+            "right_as_of": other._as_of_column(rightAsOfColumn),
+        }
+        conditions = [on] if isinstance(on, (str, Column)) else list(on or [])
+        if conditions and all(isinstance(c, str) for c in conditions):
+            detail.using_columns.extend(conditions)
+        elif conditions:
+            for c in conditions:
+                if not isinstance(c, Column):
+                    raise _type_error("on", "column, str or list", c)
+            expressions["join_expression"] = reduce(lambda a, b: a & b, conditions)._expr
+        if tolerance is not None:
+            expressions["tolerance"] = tolerance._expr
+        return self._with(
+            plan.Binary(
+                left=self._relation, right=other._relation, detail=detail, expressions=expressions
+            )
+        )
+
+    def _as_of_column(self, col: ColumnOrName) -> Expr:
+        return col._expr if isinstance(col, Column) else self._col(col)._expr
+
     def crossJoin(self, other: DataFrame) -> DataFrame:
         return self._with(plan.Cross(left=self._relation, right=other._relation))
 
@@ -676,39 +702,22 @@ class DataFrame:
         variableColumnName: str,
         valueColumnName: str,
     ) -> DataFrame:
-        """Turn value columns into rows of (variable, value); Spark widens the value types.
+        """Turn value columns into rows of (variable, value), as Spark's Unpivot (which
+        widens the values to their common type); without values, every column but the ids."""
 
-        Built as ``inline(array(struct(name, value), ...))``: ``array`` coerces its
-        elements to their wider common type, as Spark's Unpivot does.
-        """
-        id_list = [ids] if isinstance(ids, (str, Column)) else list(ids)
-        if values is None:
-            id_names = {
-                c if isinstance(c, str) else getattr(c._expr, "name", None) for c in id_list
-            }
-            value_list: list[ColumnOrName] = [c for c in self.columns if c not in id_names]
-        else:
-            value_list = [values] if isinstance(values, (str, Column)) else list(values)
-        if not value_list:
-            raise AnalysisException(
-                message="[UNPIVOT_REQUIRES_VALUE_COLUMNS] At least one value column needs to be "
-                "specified for UNPIVOT, all columns specified as ids.",
-                errorClass="UNPIVOT_REQUIRES_VALUE_COLUMNS",
-            )
-        entries = tuple(
-            Call(
-                "struct",
-                (
-                    Alias(
-                        Literal(c if isinstance(c, str) else str(c._expr)), (variableColumnName,)
-                    ),
-                    Alias(column_expr(c), (valueColumnName,)),
-                ),
-            )
-            for c in value_list
+        def exprs(cols: Any) -> list[Expr]:
+            cols = [cols] if isinstance(cols, (str, Column)) else list(cols)
+            return [column_expr(c) for c in cols]
+
+        value_exprs = [] if values is None else exprs(values)
+        detail = sf.UnpivotRelation(
+            values_given=values is not None,
+            variable_column_name=variableColumnName,
+            value_column_name=valueColumnName,
         )
-        exprs = [column_expr(c) for c in id_list] + [Call("inline", (Call("array", entries),))]
-        return self._with(plan.Project(child=self._relation, expressions=exprs))
+        return self._with(
+            plan.Unpivot(child=self._relation, ids=exprs(ids), values=value_exprs, detail=detail)
+        )
 
     melt = unpivot
 
@@ -740,6 +749,8 @@ class DataFrame:
     def dropna(
         self, how: str = "any", thresh: int | None = None, subset: str | list[str] | None = None
     ) -> DataFrame:
+        """Drop the rows with fewer than ``thresh`` non-null, non-NaN values in ``subset``
+        (default: all columns); Spark's ``na.drop`` decides."""
         if how not in ("any", "all"):
             raise PySparkValueError(
                 message="[VALUE_NOT_ALLOWED] Value for `how` has to be amongst the following "
@@ -747,16 +758,14 @@ class DataFrame:
                 errorClass="VALUE_NOT_ALLOWED",
                 messageParameters={"arg_name": "how", "allowed_values": "['any', 'all']"},
             )
-        names = self.columns if subset is None else _subset(subset)
-        if thresh is None:
-            thresh = len(names) if how == "any" else 1
-        types = {f.name: f.dataType for f in self.schema.fields}
-        present: Expr = Literal(0)
-        for name in names:
-            present = Call("+", (present, _non_null(self._field(name), types.get(name))))
-        return self._with(
-            plan.Filter(child=self._relation, condition=Call(">=", (present, Literal(thresh))))
-        )
+        if thresh is not None and (not isinstance(thresh, int) or isinstance(thresh, bool)):
+            raise _expected_type("thresh", "int", thresh)
+        detail = sf.DropNaRelation(columns=[] if subset is None else _subset(subset))
+        if thresh is not None:
+            detail.min_non_nulls = thresh
+        elif how == "all":
+            detail.min_non_nulls = 1
+        return self._detail(detail)
 
     def fillna(
         self,
@@ -766,71 +775,28 @@ class DataFrame:
         """Replace nulls (and NaN in floating point columns), as Spark's ``na.fill``.
 
         A scalar fills the columns of its kind (numbers fill every numeric column); a dict
-        fills each named column with its value cast to the column's type, and ``subset``
-        is then ignored, as in PySpark.
+        fills each named column with its value, and ``subset`` is then ignored, as in
+        PySpark. Spark applies its own rules on the server.
         """
         if not isinstance(value, (float, int, str, bool, dict)):
             raise _expected_type("value", "bool, dict, float, int or str", value)
-        if isinstance(value, dict):
-            return self._fill_map(value)
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        fields = self.schema.fields
-        names = [f.name for f in fields] if subset is None else _subset(subset)
-        fills = {f.name for f in fields if f.name in names and _fills(value, f.dataType)}
-        exprs: list[Expr] = []
-        for f in fields:
-            ref = self._field(f.name)
-            if f.name in fills:
-                exprs.append(Alias(_fill(ref, f.dataType, value), (f.name,)))
-            else:
-                exprs.append(ref)
-        return self._with(plan.Project(child=self._relation, expressions=exprs))
-
-    def _fill_map(self, values: dict[str, Any]) -> DataFrame:
-        """``na.fill(dict)``: each key names a column as ``df[key]`` does."""
-        fields = self.schema.fields
-        fills: dict[int, Expr] = {}
-        for name, value in values.items():
+        if not isinstance(value, dict):
+            columns = [] if subset is None else _subset(subset)
+            if isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)  # as PySpark hands it to Spark
+            detail = sf.FillNaRelation(columns=columns, values=[_plain_literal(value)])
+            return self._detail(detail)
+        for name, item in value.items():
             if not isinstance(name, str):
-                raise _expected_type("value", "a dict with str keys", values)
-            if not isinstance(value, (bool, int, float, str)):
+                raise _expected_type("value", "a dict with str keys", value)
+            if not isinstance(item, (bool, int, float, str)):
                 raise IllegalArgumentException(
-                    message=f"Unsupported value type {type(value).__name__} ({value!r})."
+                    message=f"Unsupported value type {type(item).__name__} ({item!r})."
                 )
-            index = self._fill_target(name, fields)
-            field = fields[index]
-            ref = ColumnRef(name, self._plan_id)
-            fills[index] = Alias(_fill(ref, field.dataType, value), (field.name,))
-        exprs = [fills.get(i, self._field(f.name)) for i, f in enumerate(fields)]
-        return self._with(plan.Project(child=self._relation, expressions=exprs))
-
-    def _fill_target(self, name: str, fields: list[StructField]) -> int:
-        """The position of the top-level column ``name`` names, or Spark's error about it."""
-        parts = _name_parts(name)
-        matches = [] if parts is None else _matching(fields, parts[0])
-        if parts is not None and len(parts) > 1:
-            if len(matches) == 1 and isinstance(fields[matches[0]].dataType, StructType):
-                quoted = ".".join("`" + p.replace("`", "``") + "`" for p in parts)
-                raise UnsupportedOperationException(
-                    message="[UNSUPPORTED_FEATURE.REPLACE_NESTED_COLUMN] The feature is not "
-                    f"supported: The replace function does not support nested column {quoted}. "
-                    "SQLSTATE: 0A000",
-                    errorClass="UNSUPPORTED_FEATURE.REPLACE_NESTED_COLUMN",
-                    messageParameters={"colName": quoted},
-                    sqlState="0A000",
-                )
-            # A name qualified by the DataFrame's alias, such as ``t.id``.
-            matches = _matching(fields, parts[1]) if len(parts) == 2 else []
-        if len(matches) != 1:
-            # Unresolved or ambiguous: Spark's analysis raises the error PySpark raises.
-            probe = self._with(plan.Project(child=self._relation, expressions=[ColumnRef(name)]))
-            probe._analyze(sf.AnalyzeRequest.MODE_SCHEMA)
-            raise AnalysisException(
-                message=f"[UNRESOLVED_COLUMN] The column {name} cannot be resolved.",
-                errorClass="UNRESOLVED_COLUMN",
-            )
-        return matches[0]
+        detail = sf.FillNaRelation(
+            columns=list(value), values=[_plain_literal(v) for v in value.values()], by_column=True
+        )
+        return self._detail(detail)
 
     def replace(
         self, to_replace: Any, value: Any = _NO_VALUE, subset: str | list[str] | None = None
@@ -866,33 +832,20 @@ class DataFrame:
                 message="[MIXED_TYPE_REPLACEMENT] Mixed type replacements are not supported.",
                 errorClass="MIXED_TYPE_REPLACEMENT",
             )
-        names = None if subset is None else set(_subset(subset))
-        exprs: list[Expr] = []
-        for f in self.schema.fields:
-            ref = self._field(f.name)
-            if (names is None or f.name in names) and _replaces(kind, f.dataType):
-                branches = tuple(
-                    (
-                        Call("=", (ref, Literal(float(k) if kind is float else k))),
-                        Cast(Literal(v), f.dataType),
-                    )
-                    for k, v in mapping.items()
-                )
-                exprs.append(Alias(CaseWhen(branches, ref), (f.name,)))
-            else:
-                exprs.append(ref)
-        return self._with(plan.Project(child=self._relation, expressions=exprs))
-
-    def _field(self, name: str) -> Expr:
-        """A top-level column of this DataFrame by its exact name (dots are not paths)."""
-        return ColumnRef("`" + name.replace("`", "``") + "`", self._plan_id)
+        detail = sf.ReplaceRelation(columns=[] if subset is None else _subset(subset))
+        for old, new in mapping.items():
+            detail.replacements.add(
+                old_value=_plain_literal(_as_float(old)), new_value=_plain_literal(_as_float(new))
+            )
+        return self._detail(detail)
 
     # ------------------------------------------------------------- ordering and limits
 
     def orderBy(
         self, *cols: ColumnOrName | list[ColumnOrName], ascending: bool | list[bool] | None = None
     ) -> DataFrame:
-        return self._with(plan.Sort(child=self._relation, orders=_sort_orders(cols, ascending)))
+        orders = _sort_orders(self, cols, ascending)
+        return self._with(plan.Sort(child=self._relation, orders=orders))
 
     sort = orderBy
 
@@ -926,7 +879,7 @@ class DataFrame:
     def sortWithinPartitions(
         self, *cols: ColumnOrName | list[ColumnOrName], ascending: bool | list[bool] | None = None
     ) -> DataFrame:
-        orders = _sort_orders(cols, ascending)
+        orders = _sort_orders(self, cols, ascending)
         return self._with(plan.Sort(child=self._relation, orders=orders, within_partitions=True))
 
     def withWatermark(self, eventTime: str, delayThreshold: str) -> DataFrame:

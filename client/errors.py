@@ -188,6 +188,10 @@ class PySparkAttributeError(PySparkException, AttributeError):
     pass
 
 
+class PySparkIndexError(PySparkException, IndexError):
+    pass
+
+
 class PySparkNotImplementedError(PySparkException, NotImplementedError):
     pass
 

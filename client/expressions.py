@@ -567,11 +567,12 @@ class WindowExpr(Expr):
 
 @dataclass(frozen=True, eq=False)
 class Subquery(Expr):
-    """A DataFrame used as an expression: ``df.scalar()``, ``df.exists()``, ``x.isin(df)``."""
+    """A DataFrame used as an expression: ``df.scalar()``, ``df.exists()``, ``x.isin(df)``
+    (several values, one per column of ``df``, for ``struct(a, b).isin(df)``)."""
 
     kind: str  # "scalar", "exists" or "in"
     relation: Relation
-    needle: Expr | None = None
+    needles: tuple[Expr, ...] = ()
 
     def to_proto(self, ctx: PlanContext) -> Expression:
         with ctx.subquery():
@@ -584,19 +585,17 @@ class Subquery(Expr):
                 predicate_op=subquery.SetPredicate.PREDICATE_OP_EXISTS, tuples=rel
             )
             return Expression(subquery=subquery(set_predicate=predicate))
-        assert self.needle is not None
+        needles = [n.to_proto(ctx) for n in self.needles]
         return Expression(
-            subquery=subquery(
-                in_predicate=subquery.InPredicate(needles=[self.needle.to_proto(ctx)], haystack=rel)
-            )
+            subquery=subquery(in_predicate=subquery.InPredicate(needles=needles, haystack=rel))
         )
 
     def children(self) -> Sequence[Expr]:
-        return () if self.needle is None else (self.needle,)
+        return self.needles
 
     def __str__(self) -> str:
         if self.kind == "in":
-            return f"({self.needle} IN (listquery()))"
+            return f"({', '.join(str(n) for n in self.needles)} IN (listquery()))"
         return "scalarsubquery()" if self.kind == "scalar" else "exists()"
 
 

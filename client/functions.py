@@ -11,7 +11,10 @@ UDTFs come from :mod:`sparkflight.client.udf`; the Arrow UDFs and the UDTF analy
 
 from __future__ import annotations
 
+import decimal
 import inspect
+import random
+import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +70,28 @@ def _column_arg(value: Any) -> Expr:
     return _literal_arg(value)
 
 
+_ZERO_SECONDS = decimal.Decimal(0)
+_INTERVAL_PARTS = {
+    "years": 0,
+    "months": 0,
+    "weeks": 0,
+    "days": 0,
+    "hours": 0,
+    "mins": 0,
+    "secs": _ZERO_SECONDS,
+}
+#: The literals PySpark sends for omitted optional arguments, where Spark's own default
+#: would name the column otherwise (``0.000000`` seconds for PySpark's ``0``).
+_OMITTED: dict[str, dict[str, Any]] = {
+    "make_interval": _INTERVAL_PARTS,
+    "try_make_interval": _INTERVAL_PARTS,
+    "make_dt_interval": {"days": 0, "hours": 0, "mins": 0, "secs": _ZERO_SECONDS},
+    "make_ym_interval": {"years": 0, "months": 0},
+}
+#: Parameters whose ``str`` PySpark sends as a string value, though typed ColumnOrName.
+_KINDS: dict[tuple[str, str], str] = {("st_asbinary", "endianness"): "literal"}
+
+
 def _type_error(function: str, message: str) -> PySparkTypeError:
     return PySparkTypeError(message=f"{function}() {message}", errorClass="WRONG_ARGUMENTS")
 
@@ -74,14 +99,16 @@ def _type_error(function: str, message: str) -> PySparkTypeError:
 def _bind(
     name: str, parameters: tuple[tuple[str, str, Any], ...], args: tuple, kwargs: dict
 ) -> list[Expr]:
-    """The argument expressions of a call, by the parameter kinds of ``name``."""
+    """The argument expressions of a call, by the parameter kinds of ``name``; an omitted
+    optional argument is what PySpark sends for it (:data:`_OMITTED`), or left out."""
     positional = list(args)
-    values: list[tuple[str, Any]] = []
+    values: list[tuple[str, Any, bool]] = []
+    omitted = _OMITTED.get(name, {})
     for parameter, kind, default in parameters:
         if kind.endswith("s"):  # *args
             rest = _flatten_args(tuple(positional))
             positional = []
-            values += [(kind[:-1], v) for v in rest]
+            values += [(kind[:-1], v, True) for v in rest]
             continue
         if positional:
             value = positional.pop(0)
@@ -91,13 +118,16 @@ def _bind(
             raise _type_error(name, f"missing required argument: '{parameter}'")
         else:
             value = default
-        values.append((kind, value))
+        if value is None and parameter in omitted:
+            value = omitted[parameter]
+        kind = _KINDS.get((name, parameter), kind)
+        values.append((kind, value, default == _REQUIRED))
     if positional or kwargs:
         raise _type_error(name, "got unexpected arguments")
-    while values and values[-1][1] is None:
+    while values and values[-1][1] is None and not values[-1][2]:
         values.pop()
     exprs: list[Expr] = []
-    for kind, value in values:
+    for kind, value, _ in values:
         if kind == "function":
             exprs.append(_lambda(value))
         else:
@@ -252,11 +282,40 @@ listagg_distinct = _distinct_concat("listagg")
 string_agg_distinct = _distinct_concat("string_agg")
 
 
+def _trimming(sql_name: str) -> Callable[..., Column]:
+    """``trim``, ``ltrim``, ``rtrim``: Spark's two-argument form takes the characters to
+    trim first, as PySpark sends it."""
+
+    def function(col: ColumnOrName, trim: ColumnOrName | None = None) -> Column:
+        if trim is None:
+            return Column(Call(sql_name, (column_expr(col),)))
+        return Column(Call(sql_name, (column_expr(trim), column_expr(col))))
+
+    function.__name__ = function.__qualname__ = sql_name
+    return function
+
+
+trim = _trimming("trim")
+ltrim = _trimming("ltrim")
+rtrim = _trimming("rtrim")
+
+
 def log(arg1: ColumnOrName | float, arg2: ColumnOrName | None = None) -> Column:
     """``log(col)`` is the natural logarithm; ``log(base, col)`` takes a base."""
     if arg2 is None:
         return Column(Call("ln", (_column_arg(arg1),)))
     return Column(Call("log", (_column_arg(arg1), _column_arg(arg2))))
+
+
+def chr(n: ColumnOrName) -> Column:
+    return Column(Call("chr", (column_expr(n),)))
+
+
+def uuid(seed: Column | int | None = None) -> Column:
+    """A random UUID string per row; PySpark seeds it at random unless given a seed."""
+    if seed is None:
+        seed = random.randint(0, sys.maxsize)
+    return Column(Call("uuid", (_literal_arg(seed),), display="uuid()"))
 
 
 def call_function(funcName: str, *cols: ColumnOrName) -> Column:

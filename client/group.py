@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sparkflight.client import plan, udf
 from sparkflight.client.column import Column, column_expr
 from sparkflight.client.errors import PySparkTypeError, PySparkValueError
-from sparkflight.client.expressions import Alias, Call, Expr, Literal, Star
+from sparkflight.client.expressions import Alias, Call, Expr, Literal
 from sparkflight.client.streaming.state import TIMEOUTS
 from sparkflight.client.streaming.stateful_processor import StatefulProcessor
 from sparkflight.client.types import NumericType, StructType
@@ -16,69 +16,6 @@ from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
     from sparkflight.client.dataframe import DataFrame
-
-
-def _int32(value: int) -> int:
-    value &= 0xFFFFFFFF
-    return value - (1 << 32) if value & 0x80000000 else value
-
-
-def _java_string_hash(text: str) -> int:
-    h = 0
-    for unit in text.encode("utf-16-be").hex(" ", 2).split():
-        h = _int32(31 * h + int(unit, 16))
-    return h
-
-
-def _java_hash_map_order(keys: list[str]) -> list[str]:
-    """The iteration order of a ``java.util.HashMap`` with ``keys`` put in this order."""
-    capacity = 16
-    while len(keys) > capacity * 3 // 4:
-        capacity *= 2
-
-    def bucket(key: str) -> int:
-        h = _java_string_hash(key) & 0xFFFFFFFF
-        return (h ^ (h >> 16)) & (capacity - 1)
-
-    return sorted(keys, key=bucket)  # sorted() is stable: insertion order within a bucket
-
-
-def _scala_improve(h: int) -> int:
-    h = _int32(h + ~_int32(h << 9))
-    h = _int32(h ^ ((h & 0xFFFFFFFF) >> 14))
-    h = _int32(h + _int32(h << 4))
-    return _int32(h ^ ((h & 0xFFFFFFFF) >> 10))
-
-
-def _scala_hash_map_order(keys: list[str], shift: int = 0) -> list[str]:
-    """The iteration order of Scala 2.13's immutable HashMap (a CHAMP trie) of ``keys``."""
-    if shift >= 32:
-        return keys
-    groups: dict[int, list[str]] = {}
-    for key in keys:
-        mask = ((_scala_improve(_java_string_hash(key)) & 0xFFFFFFFF) >> shift) & 31
-        groups.setdefault(mask, []).append(key)
-    payload = [group[0] for _, group in sorted(groups.items()) if len(group) == 1]
-    nodes = [group for _, group in sorted(groups.items()) if len(group) > 1]
-    return payload + [k for group in nodes for k in _scala_hash_map_order(group, shift + 5)]
-
-
-def spark_map_order(keys: list[str]) -> list[str]:
-    """The order in which Spark reads a Python dict of ``agg({...})``.
-
-    PySpark hands the dict to the JVM as a ``java.util.HashMap``, which Spark turns into
-    a Scala immutable ``Map``: insertion ordered up to four entries, a hash trie above.
-    """
-    ordered = _java_hash_map_order(keys)
-    return ordered if len(ordered) <= 4 else _scala_hash_map_order(ordered)
-
-
-def _dict_aggregate(column: str, function: str) -> Expr:
-    """``{"x": "max"}`` as PySpark reads it: ``max(x)``; ``{"*": "count"}`` is count(1)."""
-    argument = column_expr(column)
-    if isinstance(argument, Star) and function.lower() == "count":
-        argument = Literal(1)
-    return Call(function, (argument,))
 
 
 class GroupedData:
@@ -108,8 +45,7 @@ class GroupedData:
                 messageParameters={"item": "exprs"},
             )
         if len(exprs) == 1 and isinstance(exprs[0], dict):
-            mapping = exprs[0]
-            aggregates = [_dict_aggregate(c, mapping[c]) for c in spark_map_order(list(mapping))]
+            return self._aggregate([], by_name=list(exprs[0].items()))
         else:
             aggregates = []
             for e in exprs:
@@ -123,8 +59,13 @@ class GroupedData:
                 aggregates.append(e._expr)
         return self._aggregate(aggregates)
 
-    def _aggregate(self, aggregates: list[Expr]) -> DataFrame:
+    def _aggregate(
+        self, aggregates: list[Expr], by_name: list[tuple[str, str]] | None = None
+    ) -> DataFrame:
+        """``aggregates`` of the groups; ``by_name``, ``agg(dict)``'s entries, Spark orders
+        and reads on the server."""
         relation = plan.Aggregate(
+            by_name=by_name or [],
             child=self._df._relation,
             group_type=self._group_type,
             grouping=self._keys,

@@ -441,6 +441,23 @@ class Detail(Relation):
 
 
 @dataclass(eq=False, kw_only=True)
+class Unpivot(Relation):
+    """``df.unpivot``: the id and value expressions set into ``detail`` when built."""
+
+    child: Relation
+    ids: Sequence[Expr] = ()
+    values: Sequence[Expr] = ()
+    detail: sf.UnpivotRelation
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.UnpivotRelation()
+        message.CopyFrom(self.detail)
+        message.ids.extend(e.to_proto(ctx) for e in self.ids)
+        message.values.extend(e.to_proto(ctx) for e in self.values)
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False, kw_only=True)
 class SampleBy(Relation):
     child: Relation
     column: Expr
@@ -536,10 +553,13 @@ class Aggregate(Relation):
     pivot_column: Expr | None = None
     pivot_values: Sequence[Expr] = ()
     grouping_sets: Sequence[Sequence[int]] = ()
+    #: ``agg({column: function})``: the dict's entries, which Spark reads in its own order.
+    by_name: Sequence[tuple[str, str]] = ()
 
     def _build(self, ctx: PlanContext) -> Rel:
         measures = [m for m in map(_measure, self.aggregates) if m is not None]
-        if self.group_type == "groupby" and len(measures) == len(self.aggregates):
+        standard = len(measures) == len(self.aggregates) and not self.by_name
+        if self.group_type == "groupby" and standard:
             return self._standard(ctx, measures)
         message = sf.AggregateRelation(
             group_type=_GROUP_TYPES[self.group_type],
@@ -549,6 +569,7 @@ class Aggregate(Relation):
             grouping_sets=[
                 sf.AggregateRelation.GroupingSet(indexes=list(s)) for s in self.grouping_sets
             ],
+            by_name=[sf.AggregateRelation.ByName(column=c, function=f) for c, f in self.by_name],
         )
         if self.pivot_column is not None:
             message.pivot_column.CopyFrom(self.pivot_column.to_proto(ctx))

@@ -97,9 +97,21 @@ class DataFrameReader(_Options):
         )
         return DataFrame(relation, self._session)
 
-    def _load_format(self, source: str, path: PathOrPaths, options: dict[str, Any]) -> DataFrame:
+    def _load_format(
+        self, source: str, path: PathOrPaths | DataFrame, options: dict[str, Any]
+    ) -> DataFrame:
+        """Read ``path`` as ``source``; a DataFrame's one string column is parsed instead
+        (json, csv and xml)."""
+        from sparkflight.client.dataframe import DataFrame
+
         schema = options.pop("schema", None)
-        return self.load(path, format=source, schema=schema, **options)
+        if not isinstance(path, DataFrame):
+            return self.load(path, format=source, schema=schema, **options)
+        if schema is not None:
+            self.schema(schema)
+        self.options(**options)
+        parse = sf.ParseRelation(format=source, schema=self._schema, options=self._options)
+        return DataFrame(plan.Detail(child=path._relation, detail=parse), self._session)
 
     def parquet(self, *paths: str, **options: Any) -> DataFrame:
         return self._load_format("parquet", list(paths), options)
@@ -108,12 +120,18 @@ class DataFrameReader(_Options):
         return self._load_format("orc", path, options)
 
     def json(
-        self, path: PathOrPaths, schema: StructType | str | None = None, **options: Any
+        self,
+        path: PathOrPaths | DataFrame,
+        schema: StructType | str | None = None,
+        **options: Any,
     ) -> DataFrame:
         return self._load_format("json", path, {"schema": schema, **options})
 
     def csv(
-        self, path: PathOrPaths, schema: StructType | str | None = None, **options: Any
+        self,
+        path: PathOrPaths | DataFrame,
+        schema: StructType | str | None = None,
+        **options: Any,
     ) -> DataFrame:
         return self._load_format("csv", path, {"schema": schema, **options})
 
@@ -122,7 +140,7 @@ class DataFrameReader(_Options):
 
     def xml(
         self,
-        path: PathOrPaths,
+        path: PathOrPaths | DataFrame,
         rowTag: str | None = None,
         schema: StructType | str | None = None,
         **options: Any,

@@ -286,15 +286,17 @@ _PYTHON_RDD = "org.apache.spark.api.python.PythonRDD"
 
 
 def _partition_messages(
-    session: Session, operation_id: str, rdd: Any, partitions: range
+    session: Session, operation_id: str, rdd: Any, partitions: range, together: bool = False
 ) -> Iterator[bytes]:
-    """The Arrow messages of some partitions of ``rdd``, one Spark job per partition."""
+    """The Arrow messages of some partitions of ``rdd``, one Spark job per partition, or
+    one job for them all (``together``)."""
     spark = session.spark
     run_job = jvm.static(spark, _PYTHON_RDD, "runJob")
     context, java_rdd = spark.sparkContext._jsc.sc(), rdd.toJavaRDD()
-    for partition in partitions:
+    jobs = [list(partitions)] if together else [[p] for p in partitions]
+    for job in jobs:
         with job_context(session, operation_id):
-            served = run_job(context, java_rdd, [partition])
+            served = run_job(context, java_rdd, job)
         with _load_from_socket(served, NoOpSerializer()) as stream:
             yield from stream
 
@@ -381,7 +383,10 @@ def _start(
         if held is not None:
             return _driver_batches(df, held, schema)
         rdd = arrow_batch_rdd(df)
-    if partitions is None and session.artifacts:
+    # A barrier stage (mapInPandas(barrier=True)) runs all its tasks at once: Spark
+    # refuses a job over some of its partitions, so one job computes them all.
+    barrier = bool(rdd.isBarrier())
+    if partitions is None and (session.artifacts or barrier):
         partitions = range(rdd.getNumPartitions())
     if partitions is None:
         check_running(running)
@@ -389,7 +394,7 @@ def _start(
         served = jvm.static(session.spark, _PYTHON_RDD, "toLocalIteratorAndServe")(rdd, True)
         messages = _local_iterator_from_socket(served, NoOpSerializer())
     else:
-        messages = _partition_messages(session, running.id, rdd, partitions)
+        messages = _partition_messages(session, running.id, rdd, partitions, barrier)
     return (pa.ipc.read_record_batch(pa.py_buffer(m), schema) for m in messages)
 
 

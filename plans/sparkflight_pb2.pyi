@@ -519,7 +519,7 @@ class RepartitionRelation(_message.Message):
     def __init__(self, num_partitions: _Optional[int] = ..., partition_expressions: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., shuffle: _Optional[bool] = ..., by_range: _Optional[bool] = ..., by_id: _Optional[bool] = ...) -> None: ...
 
 class AggregateRelation(_message.Message):
-    __slots__ = ("group_type", "grouping_expressions", "aggregate_expressions", "pivot_column", "pivot_values", "grouping_sets")
+    __slots__ = ("group_type", "grouping_expressions", "aggregate_expressions", "pivot_column", "pivot_values", "grouping_sets", "by_name")
     class GroupType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         GROUP_TYPE_GROUPBY: _ClassVar[AggregateRelation.GroupType]
@@ -537,19 +537,28 @@ class AggregateRelation(_message.Message):
         INDEXES_FIELD_NUMBER: _ClassVar[int]
         indexes: _containers.RepeatedScalarFieldContainer[int]
         def __init__(self, indexes: _Optional[_Iterable[int]] = ...) -> None: ...
+    class ByName(_message.Message):
+        __slots__ = ("column", "function")
+        COLUMN_FIELD_NUMBER: _ClassVar[int]
+        FUNCTION_FIELD_NUMBER: _ClassVar[int]
+        column: str
+        function: str
+        def __init__(self, column: _Optional[str] = ..., function: _Optional[str] = ...) -> None: ...
     GROUP_TYPE_FIELD_NUMBER: _ClassVar[int]
     GROUPING_EXPRESSIONS_FIELD_NUMBER: _ClassVar[int]
     AGGREGATE_EXPRESSIONS_FIELD_NUMBER: _ClassVar[int]
     PIVOT_COLUMN_FIELD_NUMBER: _ClassVar[int]
     PIVOT_VALUES_FIELD_NUMBER: _ClassVar[int]
     GROUPING_SETS_FIELD_NUMBER: _ClassVar[int]
+    BY_NAME_FIELD_NUMBER: _ClassVar[int]
     group_type: AggregateRelation.GroupType
     grouping_expressions: _containers.RepeatedCompositeFieldContainer[_algebra_pb2.Expression]
     aggregate_expressions: _containers.RepeatedCompositeFieldContainer[_algebra_pb2.Expression]
     pivot_column: _algebra_pb2.Expression
     pivot_values: _containers.RepeatedCompositeFieldContainer[_algebra_pb2.Expression]
     grouping_sets: _containers.RepeatedCompositeFieldContainer[AggregateRelation.GroupingSet]
-    def __init__(self, group_type: _Optional[_Union[AggregateRelation.GroupType, str]] = ..., grouping_expressions: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., aggregate_expressions: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., pivot_column: _Optional[_Union[_algebra_pb2.Expression, _Mapping]] = ..., pivot_values: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., grouping_sets: _Optional[_Iterable[_Union[AggregateRelation.GroupingSet, _Mapping]]] = ...) -> None: ...
+    by_name: _containers.RepeatedCompositeFieldContainer[AggregateRelation.ByName]
+    def __init__(self, group_type: _Optional[_Union[AggregateRelation.GroupType, str]] = ..., grouping_expressions: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., aggregate_expressions: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., pivot_column: _Optional[_Union[_algebra_pb2.Expression, _Mapping]] = ..., pivot_values: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., grouping_sets: _Optional[_Iterable[_Union[AggregateRelation.GroupingSet, _Mapping]]] = ..., by_name: _Optional[_Iterable[_Union[AggregateRelation.ByName, _Mapping]]] = ...) -> None: ...
 
 class ShowStringRelation(_message.Message):
     __slots__ = ("num_rows", "truncate", "vertical", "html")
@@ -640,6 +649,90 @@ class NearestByJoinRelation(_message.Message):
     direction: str
     join_type: str
     def __init__(self, ranking_expression: _Optional[_Union[_algebra_pb2.Expression, _Mapping]] = ..., num_results: _Optional[int] = ..., mode: _Optional[str] = ..., direction: _Optional[str] = ..., join_type: _Optional[str] = ...) -> None: ...
+
+class AsOfJoinRelation(_message.Message):
+    __slots__ = ("left_as_of", "right_as_of", "join_expression", "using_columns", "join_type", "tolerance", "allow_exact_matches", "direction")
+    LEFT_AS_OF_FIELD_NUMBER: _ClassVar[int]
+    RIGHT_AS_OF_FIELD_NUMBER: _ClassVar[int]
+    JOIN_EXPRESSION_FIELD_NUMBER: _ClassVar[int]
+    USING_COLUMNS_FIELD_NUMBER: _ClassVar[int]
+    JOIN_TYPE_FIELD_NUMBER: _ClassVar[int]
+    TOLERANCE_FIELD_NUMBER: _ClassVar[int]
+    ALLOW_EXACT_MATCHES_FIELD_NUMBER: _ClassVar[int]
+    DIRECTION_FIELD_NUMBER: _ClassVar[int]
+    left_as_of: _algebra_pb2.Expression
+    right_as_of: _algebra_pb2.Expression
+    join_expression: _algebra_pb2.Expression
+    using_columns: _containers.RepeatedScalarFieldContainer[str]
+    join_type: str
+    tolerance: _algebra_pb2.Expression
+    allow_exact_matches: bool
+    direction: str
+    def __init__(self, left_as_of: _Optional[_Union[_algebra_pb2.Expression, _Mapping]] = ..., right_as_of: _Optional[_Union[_algebra_pb2.Expression, _Mapping]] = ..., join_expression: _Optional[_Union[_algebra_pb2.Expression, _Mapping]] = ..., using_columns: _Optional[_Iterable[str]] = ..., join_type: _Optional[str] = ..., tolerance: _Optional[_Union[_algebra_pb2.Expression, _Mapping]] = ..., allow_exact_matches: _Optional[bool] = ..., direction: _Optional[str] = ...) -> None: ...
+
+class ParseRelation(_message.Message):
+    __slots__ = ("format", "schema", "options")
+    class OptionsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    SCHEMA_FIELD_NUMBER: _ClassVar[int]
+    OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    format: str
+    schema: str
+    options: _containers.ScalarMap[str, str]
+    def __init__(self, format: _Optional[str] = ..., schema: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
+class FillNaRelation(_message.Message):
+    __slots__ = ("columns", "values", "by_column")
+    COLUMNS_FIELD_NUMBER: _ClassVar[int]
+    VALUES_FIELD_NUMBER: _ClassVar[int]
+    BY_COLUMN_FIELD_NUMBER: _ClassVar[int]
+    columns: _containers.RepeatedScalarFieldContainer[str]
+    values: _containers.RepeatedCompositeFieldContainer[_algebra_pb2.Expression.Literal]
+    by_column: bool
+    def __init__(self, columns: _Optional[_Iterable[str]] = ..., values: _Optional[_Iterable[_Union[_algebra_pb2.Expression.Literal, _Mapping]]] = ..., by_column: _Optional[bool] = ...) -> None: ...
+
+class DropNaRelation(_message.Message):
+    __slots__ = ("columns", "min_non_nulls")
+    COLUMNS_FIELD_NUMBER: _ClassVar[int]
+    MIN_NON_NULLS_FIELD_NUMBER: _ClassVar[int]
+    columns: _containers.RepeatedScalarFieldContainer[str]
+    min_non_nulls: int
+    def __init__(self, columns: _Optional[_Iterable[str]] = ..., min_non_nulls: _Optional[int] = ...) -> None: ...
+
+class ReplaceRelation(_message.Message):
+    __slots__ = ("columns", "replacements")
+    class Replacement(_message.Message):
+        __slots__ = ("old_value", "new_value")
+        OLD_VALUE_FIELD_NUMBER: _ClassVar[int]
+        NEW_VALUE_FIELD_NUMBER: _ClassVar[int]
+        old_value: _algebra_pb2.Expression.Literal
+        new_value: _algebra_pb2.Expression.Literal
+        def __init__(self, old_value: _Optional[_Union[_algebra_pb2.Expression.Literal, _Mapping]] = ..., new_value: _Optional[_Union[_algebra_pb2.Expression.Literal, _Mapping]] = ...) -> None: ...
+    COLUMNS_FIELD_NUMBER: _ClassVar[int]
+    REPLACEMENTS_FIELD_NUMBER: _ClassVar[int]
+    columns: _containers.RepeatedScalarFieldContainer[str]
+    replacements: _containers.RepeatedCompositeFieldContainer[ReplaceRelation.Replacement]
+    def __init__(self, columns: _Optional[_Iterable[str]] = ..., replacements: _Optional[_Iterable[_Union[ReplaceRelation.Replacement, _Mapping]]] = ...) -> None: ...
+
+class UnpivotRelation(_message.Message):
+    __slots__ = ("ids", "values", "values_given", "variable_column_name", "value_column_name")
+    IDS_FIELD_NUMBER: _ClassVar[int]
+    VALUES_FIELD_NUMBER: _ClassVar[int]
+    VALUES_GIVEN_FIELD_NUMBER: _ClassVar[int]
+    VARIABLE_COLUMN_NAME_FIELD_NUMBER: _ClassVar[int]
+    VALUE_COLUMN_NAME_FIELD_NUMBER: _ClassVar[int]
+    ids: _containers.RepeatedCompositeFieldContainer[_algebra_pb2.Expression]
+    values: _containers.RepeatedCompositeFieldContainer[_algebra_pb2.Expression]
+    values_given: bool
+    variable_column_name: str
+    value_column_name: str
+    def __init__(self, ids: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., values: _Optional[_Iterable[_Union[_algebra_pb2.Expression, _Mapping]]] = ..., values_given: _Optional[bool] = ..., variable_column_name: _Optional[str] = ..., value_column_name: _Optional[str] = ...) -> None: ...
 
 class TailRelation(_message.Message):
     __slots__ = ("limit",)

@@ -670,9 +670,12 @@ def function_call(ctx: Context, fc: FunctionCall) -> Connect:
 
 
 def _scalar_function(ctx: Context, e: Expression) -> Connect:
+    """A function call; an aggregate the client calls in an expression says ``DISTINCT``
+    with its ``distinct`` option, whatever extension its function is of."""
     f = e.scalar_function
+    distinct = any(o.name == "distinct" and list(o.preference)[:1] == ["true"] for o in f.options)
     return function_call(
-        ctx, FunctionCall(f.function_reference, f.arguments, f.options, f.output_type, False)
+        ctx, FunctionCall(f.function_reference, f.arguments, f.options, f.output_type, distinct)
     )
 
 

@@ -26,7 +26,7 @@ from pyspark.sql.connect.types import pyspark_types_to_proto_types
 from pyspark.util import PythonEvalType
 from substrait import algebra_pb2, plan_pb2
 
-from sparkflight.flight_server import restrictions, sources
+from sparkflight.flight_server import jvm, restrictions, sources
 from sparkflight.flight_server.connect import NotTranslatable, planner, python
 from sparkflight.flight_server.connect.columns import (
     Columns,
@@ -63,7 +63,7 @@ from sparkflight.flight_server.errors import (
     attributed,
 )
 from sparkflight.flight_server.foreach_batch import BATCH_PREFIX
-from sparkflight.flight_server.spark_types import spark_schema
+from sparkflight.flight_server.spark_types import literal_value, spark_schema
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.extensions import read_declarations
 from sparkflight.plans.legacy import fetch_count_offset, groupings
@@ -75,6 +75,8 @@ if TYPE_CHECKING:
 Rel = algebra_pb2.Rel
 Relation = cr.Relation
 Connect = ce.Expression
+#: The type of an untyped null literal.
+_NULL_TYPE = pyspark_types_to_proto_types(T.NullType())
 
 
 def unpack(detail: any_pb2.Any, message_class: type[Message]) -> Any:
@@ -1116,12 +1118,14 @@ def _to_df(ctx: Context, m: sf.ToDFRelation, child: Relation) -> Relation:
 
 
 def _deduplicate(ctx: Context, m: sf.DeduplicateRelation, child: Relation) -> Relation:
+    """``distinct()``, ``dropDuplicates(subset)``: an empty subset keeps one row, as in
+    Spark."""
     subset = [] if m.all_columns else list(m.column_names)
     return _into(
         "deduplicate",
         child,
         column_names=subset,
-        all_columns_as_keys=not subset,
+        all_columns_as_keys=m.all_columns,
         within_watermark=m.within_watermark,
     )
 
@@ -1209,19 +1213,63 @@ _GROUP_TYPES: dict[int, int] = {
 }
 
 
+#: The function names ``agg({column: function})`` reads as another function
+#: (``RelationalGroupedDataset.strToExpr``), in lower case.
+_BY_NAME_FUNCTIONS = {"average": "avg", "mean": "avg", "std": "stddev", "size": "count"}
+
+
+def _by_name_order(ctx: Context, entries: list[sf.AggregateRelation.ByName]) -> list[Any]:
+    """The entries of ``agg(dict)`` in the order Spark reads PySpark's dict: a
+    ``java.util.HashMap`` of them, made a Scala ``Map`` (Spark's own conversion, asked of
+    the JVM); without a session (translation alone), the dict's order."""
+    if ctx.session is None:
+        return entries
+    spark = ctx.session.spark
+    java_map = jvm.java_class(spark, "java.util.HashMap")()
+    for entry in entries:
+        java_map.put(entry.column, entry.function)
+    keys = (
+        jvm.static(spark, "org.apache.spark.api.python.PythonUtils", "toScalaMap")(java_map)
+        .keys()
+        .iterator()
+    )
+    by_column = {entry.column: entry for entry in entries}
+    ordered = []
+    while keys.hasNext():
+        ordered.append(by_column[keys.next()])
+    return ordered
+
+
+def _by_name(entry: sf.AggregateRelation.ByName) -> Connect:
+    """``{column: function}`` as Spark reads it: a count of ``*`` counts rows."""
+    name = entry.function.lower()
+    name = _BY_NAME_FUNCTIONS.get(name, name)
+    if entry.column == "*":
+        argument = Connect(unresolved_star=Connect.UnresolvedStar())
+        if name == "count":
+            argument = Connect(literal=Connect.Literal(integer=1))
+    else:
+        argument = Connect(
+            unresolved_attribute=Connect.UnresolvedAttribute(unparsed_identifier=entry.column)
+        )
+    return call(name, argument)
+
+
 def _group_aggregate(ctx: Context, m: sf.AggregateRelation, child: Relation) -> Relation:
     group_type = _GROUP_TYPES.get(m.group_type)
     if group_type is None:
         raise SparkFlightError(INVALID_PLAN, f"unknown aggregate group type {m.group_type}")
-    if not m.aggregate_expressions:
+    if not m.aggregate_expressions and not m.by_name:
         raise SparkFlightError(INVALID_PLAN, "AggregateRelation without aggregate expressions")
     keys = expressions(ctx, m.grouping_expressions)
+    aggregates = expressions(ctx, m.aggregate_expressions)
+    aggregates += [_by_name(entry) for entry in _by_name_order(ctx, list(m.by_name))]
     result = _into(
         "aggregate",
         child,
         group_type=group_type,
         grouping_expressions=keys,
-        aggregate_expressions=expressions(ctx, m.aggregate_expressions),
+        aggregate_expressions=aggregates,
     )
     aggregate = result.aggregate
     for grouping_set in m.grouping_sets:
@@ -1335,6 +1383,113 @@ def _literal_value(value: Connect) -> ce.Expression.Literal:
 def _transpose(ctx: Context, m: sf.TransposeRelation, child: Relation) -> Relation:
     index = [expression(ctx, m.index_column)] if m.HasField("index_column") else []
     return _into("transpose", child, index_columns=index)
+
+
+_PARSE_FORMATS = {
+    "csv": cr.Parse.PARSE_FORMAT_CSV,
+    "json": cr.Parse.PARSE_FORMAT_JSON,
+    "xml": cr.Parse.PARSE_FORMAT_XML,
+}
+
+
+def _parse(ctx: Context, m: sf.ParseRelation, child: Relation) -> Relation:
+    """``spark.read.json(df)`` (csv, xml): Spark parses the input's string column."""
+    parse_format = _PARSE_FORMATS.get(m.format.lower())
+    if parse_format is None:
+        raise SparkFlightError(INVALID_PLAN, f"no parser for the format {m.format!r}")
+    result = _into("parse", child, format=parse_format)
+    if m.schema:
+        result.parse.schema.CopyFrom(pyspark_types_to_proto_types(python.parsed_type(m.schema)))
+    result.parse.options.update(m.options)
+    return result
+
+
+def _plain_literal(literal: algebra_pb2.Expression.Literal) -> ce.Expression.Literal:
+    """A literal of ``na.fill`` or ``na.replace`` as PySpark's Connect client sends it:
+    integers as longs, floating point as doubles, null as a null of no type."""
+    value = literal_value(literal)
+    if value is None:
+        return ce.Expression.Literal(null=_NULL_TYPE)
+    if isinstance(value, bool):
+        return ce.Expression.Literal(boolean=value)
+    if isinstance(value, int):
+        return ce.Expression.Literal(long=value)
+    if isinstance(value, float):
+        return ce.Expression.Literal(double=value)
+    if isinstance(value, str):
+        return ce.Expression.Literal(string=value)
+    raise SparkFlightError(INVALID_PLAN, f"not a boolean, number or string: {value!r}")
+
+
+def _fill_na(ctx: Context, m: sf.FillNaRelation, child: Relation) -> Relation:
+    """``df.na.fill``: Spark fills the columns of each value's type, or (a dict) each
+    column with its value (an empty dict fills nothing). Spark Connect's planner reads
+    one value as the former, so the one entry of a dict goes twice, which Spark's map of
+    columns to values keeps once."""
+    entries = list(zip(m.columns, m.values, strict=False)) if m.by_column else []
+    if m.by_column and not entries:
+        return _into(
+            "project", child, expressions=[Connect(unresolved_star=Connect.UnresolvedStar())]
+        )
+    if m.by_column:
+        entries = _last_of_each_column(ctx, entries)
+        columns, values = [c for c, _ in entries], [_plain_literal(v) for _, v in entries]
+        if len(values) == 1:
+            columns, values = columns * 2, values * 2
+    else:
+        columns, values = list(m.columns), [_plain_literal(v) for v in m.values]
+    return _into("fill_na", child, cols=columns, values=values)
+
+
+def _last_of_each_column(ctx: Context, entries: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """A dict's entries less those a later entry for the same column overrides, later in
+    the order Spark reads PySpark's dict (a ``java.util.HashMap``): Spark Connect's planner
+    reads them in another order. Names equal but for case are one column unless Spark is
+    case sensitive."""
+    if ctx.session is None or len(entries) < 2:
+        return entries
+    spark = ctx.session.spark
+    java_map = jvm.java_class(spark, "java.util.HashMap")()
+    for position, (column, _) in enumerate(entries):
+        java_map.put(column, position)
+    keys = java_map.keySet().iterator()
+    order = []
+    while keys.hasNext():
+        order.append(keys.next())
+    sensitive = spark.conf.get("spark.sql.caseSensitive", "false").lower() == "true"
+    last = {(c if sensitive else c.lower()): c for c in order}
+    kept = set(last.values())
+    return [(c, v) for c, v in entries if c in kept]
+
+
+def _drop_na(ctx: Context, m: sf.DropNaRelation, child: Relation) -> Relation:
+    result = _into("drop_na", child, cols=list(m.columns))
+    if m.HasField("min_non_nulls"):
+        result.drop_na.min_non_nulls = m.min_non_nulls
+    return result
+
+
+def _replace(ctx: Context, m: sf.ReplaceRelation, child: Relation) -> Relation:
+    result = _into("replace", child, cols=list(m.columns))
+    for r in m.replacements:
+        result.replace.replacements.add(
+            old_value=_plain_literal(r.old_value), new_value=_plain_literal(r.new_value)
+        )
+    return result
+
+
+def _unpivot(ctx: Context, m: sf.UnpivotRelation, child: Relation) -> Relation:
+    """``df.unpivot``: Spark's Unpivot, which widens the values to their common type."""
+    result = _into(
+        "unpivot",
+        child,
+        ids=expressions(ctx, m.ids),
+        variable_column_name=m.variable_column_name,
+        value_column_name=m.value_column_name,
+    )
+    if m.values_given:
+        result.unpivot.values.values.extend(expressions(ctx, m.values))
+    return result
 
 
 def _tail(ctx: Context, m: sf.TailRelation, child: Relation) -> Relation:
@@ -1574,6 +1729,11 @@ _SINGLES: dict[str, tuple[type[Message], _Single]] = {
         (sf.RenameRelation, _rename),
         (sf.DropRelation, _drop),
         (sf.ToDFRelation, _to_df),
+        (sf.ParseRelation, _parse),
+        (sf.FillNaRelation, _fill_na),
+        (sf.DropNaRelation, _drop_na),
+        (sf.ReplaceRelation, _replace),
+        (sf.UnpivotRelation, _unpivot),
         (sf.DeduplicateRelation, _deduplicate),
         (sf.SampleRelation, _sample),
         (sf.RepartitionRelation, _repartition),
@@ -1620,6 +1780,25 @@ def _nearest_by_join(ctx: Context, m: sf.NearestByJoinRelation, inputs: list[Rel
     return result
 
 
+def _as_of_join(ctx: Context, m: sf.AsOfJoinRelation, inputs: list[Relation]) -> Relation:
+    left, right = inputs
+    result = Relation()
+    join = result.as_of_join
+    join.left.CopyFrom(left)
+    join.right.CopyFrom(right)
+    join.left_as_of.CopyFrom(expression(ctx, m.left_as_of))
+    join.right_as_of.CopyFrom(expression(ctx, m.right_as_of))
+    if m.HasField("join_expression"):
+        join.join_expr.CopyFrom(expression(ctx, m.join_expression))
+    join.using_columns.extend(m.using_columns)
+    join.join_type = m.join_type or "inner"
+    if m.HasField("tolerance"):
+        join.tolerance.CopyFrom(expression(ctx, m.tolerance))
+    join.allow_exact_matches = m.allow_exact_matches
+    join.direction = m.direction or "backward"
+    return result
+
+
 _Multi = Callable[[Context, Any, list[Relation]], Relation]
 
 #: Extension relations of two inputs (ExtensionMultiRel) by detail message.
@@ -1628,6 +1807,7 @@ _MULTIS: dict[str, tuple[type[Message], _Multi]] = {
     for message, rule in (
         (sf.ZipRelation, _zip),
         (sf.NearestByJoinRelation, _nearest_by_join),
+        (sf.AsOfJoinRelation, _as_of_join),
         (sf.CoGroupMapRelation, _cogroup_map),
         (sf.StatefulGroupMapRelation, _stateful_group_map_with_initial_state),
     )

@@ -419,43 +419,25 @@ def test_column_is_a_column() -> None:
     assert isinstance(F.col("a") + 1, Column)
 
 
-def test_agg_dict_follows_the_order_spark_reads_a_python_dict() -> None:
-    from sparkflight.client.group import spark_map_order
-
-    # Orders observed on PySpark 4.3: a java.util.HashMap, then Scala's Map.
-    assert spark_map_order(["age", "salary"]) == ["salary", "age"]
-    assert spark_map_order(["a", "b", "c", "d", "e", "f", "salary", "age"]) == [
-        "e",
-        "f",
-        "a",
-        "age",
-        "salary",
-        "b",
-        "c",
-        "d",
-    ]
+def test_agg_dict_travels_as_its_entries_for_spark_to_order(spark: SparkSession) -> None:
+    df = spark.range(1).groupBy("id").agg({"salary": "max", "*": "count", "age": "mean"})
+    aggregate = _detail(_root(df), sf.AggregateRelation())
+    entries = [(e.column, e.function) for e in aggregate.by_name]
+    assert entries == [("salary", "max"), ("*", "count"), ("age", "mean")]
+    assert not aggregate.aggregate_expressions
 
 
-def test_fillna_and_dropna_follow_the_column_types(spark: SparkSession) -> None:
-    from sparkflight.client.types import DoubleType, LongType
-
-    df = spark.range(1)
-    df._schema = StructType(
-        [
-            StructField("n", LongType()),
-            StructField("s", StringType()),
-            StructField("d", DoubleType()),
-        ]
-    )
-    filled = df.fillna(0)
-    functions = _functions(filled)
-    exprs = [_call(e, functions) for e in _root(filled).project.expressions]
-    assert exprs[0][0] == "alias" and exprs[0][1][0] == "coalesce"
-    assert exprs[1] == ("column", "`s`", df._plan_id)
-    assert exprs[2][1][1][0] == "nanvl"
-    dropped = df.dropna(subset=["s"])
-    condition = _call(_root(dropped).filter.condition, _functions(dropped))
-    assert condition[0] == "gte" and condition[2] == 1
+def test_fillna_and_dropna_travel_as_the_operations(spark: SparkSession) -> None:
+    df = spark.range(1)  # no schema is asked for: Spark applies its rules on the server
+    fill = _detail(_root(df.fillna(0, subset="n")), sf.FillNaRelation())
+    assert list(fill.columns) == ["n"] and fill.values[0].fp64 == 0.0 and not fill.by_column
+    by_column = _detail(_root(df.na.fill({"s": "x", "d": 1.5})), sf.FillNaRelation())
+    assert list(by_column.columns) == ["s", "d"] and by_column.by_column
+    assert [v.WhichOneof("literal_type") for v in by_column.values] == ["string", "fp64"]
+    drop = _detail(_root(df.dropna(subset=["s"])), sf.DropNaRelation())
+    assert list(drop.columns) == ["s"] and not drop.HasField("min_non_nulls")
+    assert _detail(_root(df.na.drop("all")), sf.DropNaRelation()).min_non_nulls == 1
+    assert _detail(_root(df.na.drop(thresh=2)), sf.DropNaRelation()).min_non_nulls == 2
 
 
 def test_dataframes_as_subquery_expressions(spark: SparkSession) -> None:
@@ -470,26 +452,27 @@ def test_dataframes_as_subquery_expressions(spark: SparkSession) -> None:
     assert _plan_id(scalar.input) == other._plan_id
 
 
-def test_replace_rewrites_columns_of_the_replaced_type(spark: SparkSession) -> None:
-    from sparkflight.client.types import LongType
-
+def test_replace_travels_as_the_operation(spark: SparkSession) -> None:
     df = spark.range(1)
-    df._schema = StructType([StructField("n", LongType()), StructField("s", StringType())])
-    exprs = _root(df.replace({"a": "b"})).project.expressions
-    assert exprs[0].scalar_function.arguments[0].value.literal.string == "`n`"
-    alias = exprs[1].scalar_function
-    assert alias.arguments[0].value.if_then.ifs[0].then.cast.input.literal.string == "b"
+    replace = _detail(_root(df.replace({"a": "b", "c": None})), sf.ReplaceRelation())
+    assert list(replace.columns) == []
+    pairs = [
+        (r.old_value.string, r.new_value.WhichOneof("literal_type")) for r in replace.replacements
+    ]
+    assert pairs == [("a", "string"), ("c", "null")]
+    numbers = _detail(_root(df.replace(1, 2, subset="n")), sf.ReplaceRelation())
+    assert numbers.replacements[0].old_value.fp64 == 1.0 and list(numbers.columns) == ["n"]
     with pytest.raises(ValueError):
         df.replace([1, "a"], [2, "b"])
 
 
-def test_unpivot_is_inline_of_an_array_of_structs(spark: SparkSession) -> None:
+def test_unpivot_travels_as_the_operation(spark: SparkSession) -> None:
     df = spark.range(1).unpivot("id", ["a", "b"], "var", "val")
-    functions = _functions(df)
-    exprs = [_call(e, functions) for e in _root(df).project.expressions]
-    assert exprs[0] == ("column", "id")
-    assert exprs[1][0] == "inline" and exprs[1][1][0] == "array"
-    assert exprs[1][1][1] == ("struct", ("alias", "a", "var"), ("alias", ("column", "a"), "val"))
+    unpivot = _detail(_root(df), sf.UnpivotRelation())
+    assert unpivot.values_given and len(unpivot.ids) == 1 and len(unpivot.values) == 2
+    assert (unpivot.variable_column_name, unpivot.value_column_name) == ("var", "val")
+    every = _detail(_root(spark.range(1).melt(["id"], None, "v", "x")), sf.UnpivotRelation())
+    assert not every.values_given and not every.values
 
 
 def test_udtf_table_argument_travels_at_its_position_and_needs_protocol_7(
