@@ -12,10 +12,12 @@ UDTFs come from :mod:`sparkflight.client.udf`; the Arrow UDFs and the UDTF analy
 from __future__ import annotations
 
 import inspect
+import random
+import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from sparkflight.client._function_signatures import SIGNATURES
+from sparkflight.client._function_signatures import OMITTED, SIGNATURES
 from sparkflight.client.column import Column, ColumnOrName, column_expr, name_to_expr, to_expr
 from sparkflight.client.column import flatten as _flatten_args
 from sparkflight.client.errors import PySparkTypeError, PySparkValueError, not_supported
@@ -44,6 +46,14 @@ if TYPE_CHECKING:
     from sparkflight.client.dataframe import DataFrame
 
 _REQUIRED = "<required>"
+_RANDOM_SEED = "<random seed>"
+
+#: The argument PySpark passes for a parameter left out when a later one is given:
+#: (function, parameter) -> the value, or ``(parameter,)`` to repeat that one's argument.
+_BEFORE_LATER: dict[tuple[str, str], Any] = {
+    ("instr", "start"): 1,
+    ("window", "slideDuration"): ("windowDuration",),
+}
 
 
 def _literal_arg(value: Any) -> Expr:
@@ -77,6 +87,8 @@ def _bind(
     """The argument expressions of a call, by the parameter kinds of ``name``."""
     positional = list(args)
     values: list[tuple[str, Any]] = []
+    given: dict[str, Any] = {}
+    omitted = OMITTED.get(name, {})
     for parameter, kind, default in parameters:
         if kind.endswith("s"):  # *args
             rest = _flatten_args(tuple(positional))
@@ -91,11 +103,20 @@ def _bind(
             raise _type_error(name, f"missing required argument: '{parameter}'")
         else:
             value = default
+        if value is None and parameter in omitted:
+            seed = omitted[parameter] == _RANDOM_SEED
+            value = lit(random.randint(0, sys.maxsize) if seed else omitted[parameter])
+        given[parameter] = value
         values.append((kind, value))
     if positional or kwargs:
         raise _type_error(name, "got unexpected arguments")
     while values and values[-1][1] is None:
         values.pop()
+    for index, parameter in enumerate(list(given)[: len(values)]):
+        fill = _BEFORE_LATER.get((name, parameter))
+        if values[index][1] is None and fill is not None:
+            value = given[fill[0]] if isinstance(fill, tuple) else fill
+            values[index] = (values[index][0], value)
     exprs: list[Expr] = []
     for kind, value in values:
         if kind == "function":
@@ -257,6 +278,21 @@ def log(arg1: ColumnOrName | float, arg2: ColumnOrName | None = None) -> Column:
     if arg2 is None:
         return Column(Call("ln", (_column_arg(arg1),)))
     return Column(Call("log", (_column_arg(arg1), _column_arg(arg2))))
+
+
+def unix_timestamp(
+    timestamp: ColumnOrName | None = None, format: str = "yyyy-MM-dd HH:mm:ss"
+) -> Column:
+    """``unix_timestamp()`` is the current time's, whatever ``format``, as in PySpark."""
+    if timestamp is None:
+        return Column(Call("unix_timestamp", ()))
+    return Column(Call("unix_timestamp", (column_expr(timestamp), Literal(format))))
+
+
+def convert_timezone(sourceTz: Column | None, targetTz: Column, sourceTs: ColumnOrName) -> Column:
+    """Without ``sourceTz``, Spark converts from the session's time zone."""
+    zones = [_literal_arg(tz) for tz in (sourceTz, targetTz) if tz is not None]
+    return Column(Call("convert_timezone", (*zones, _column_arg(sourceTs))))
 
 
 def call_function(funcName: str, *cols: ColumnOrName) -> Column:
