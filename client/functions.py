@@ -274,10 +274,11 @@ string_agg_distinct = _distinct_concat("string_agg")
 
 
 def log(arg1: ColumnOrName | float, arg2: ColumnOrName | None = None) -> Column:
-    """``log(col)`` is the natural logarithm; ``log(base, col)`` takes a base."""
+    """``log(col)`` is the natural logarithm; ``log(base, col)`` takes a base, a value (a
+    ``str`` base is a string, as in PySpark, not a column's name)."""
     if arg2 is None:
         return Column(Call("ln", (_column_arg(arg1),)))
-    return Column(Call("log", (_column_arg(arg1), _column_arg(arg2))))
+    return Column(Call("log", (_literal_arg(arg1), _column_arg(arg2))))
 
 
 def unix_timestamp(
