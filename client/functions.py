@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from sparkflight.client._function_signatures import SIGNATURES
+from sparkflight.client._function_signatures import OMITTED, SIGNATURES
 from sparkflight.client.column import Column, ColumnOrName, column_expr, name_to_expr, to_expr
 from sparkflight.client.column import flatten as _flatten_args
 from sparkflight.client.errors import PySparkTypeError, PySparkValueError, not_supported
@@ -47,6 +47,14 @@ if TYPE_CHECKING:
     from sparkflight.client.dataframe import DataFrame
 
 _REQUIRED = "<required>"
+_RANDOM_SEED = "<random seed>"
+
+#: The argument PySpark passes for a parameter left out when a later one is given:
+#: (function, parameter) -> the value, or ``(parameter,)`` to repeat that one's argument.
+_BEFORE_LATER: dict[tuple[str, str], Any] = {
+    ("instr", "start"): 1,
+    ("window", "slideDuration"): ("windowDuration",),
+}
 
 
 def _literal_arg(value: Any) -> Expr:
@@ -70,24 +78,18 @@ def _column_arg(value: Any) -> Expr:
     return _literal_arg(value)
 
 
-_ZERO_SECONDS = decimal.Decimal(0)
-_INTERVAL_PARTS = {
-    "years": 0,
-    "months": 0,
-    "weeks": 0,
-    "days": 0,
-    "hours": 0,
-    "mins": 0,
-    "secs": _ZERO_SECONDS,
-}
-#: The literals PySpark sends for omitted optional arguments, where Spark's own default
-#: would name the column otherwise (``0.000000`` seconds for PySpark's ``0``).
-_OMITTED: dict[str, dict[str, Any]] = {
-    "make_interval": _INTERVAL_PARTS,
-    "try_make_interval": _INTERVAL_PARTS,
-    "make_dt_interval": {"days": 0, "hours": 0, "mins": 0, "secs": _ZERO_SECONDS},
-    "make_ym_interval": {"years": 0, "months": 0},
-}
+#: Omitted arguments that :data:`OMITTED` (read from PySpark's source) cannot say: the
+#: decimal zero seconds PySpark sends, which Spark's own default would name ``0.000000``.
+_OMITTED_SECONDS = {"secs": decimal.Decimal(0)}
+_WITH_SECONDS = ("make_interval", "try_make_interval", "make_dt_interval")
+
+
+def _omitted(name: str) -> dict[str, Any]:
+    """What PySpark sends for each optional argument of ``name`` left out."""
+    table = OMITTED.get(name, {})
+    return {**table, **_OMITTED_SECONDS} if name in _WITH_SECONDS else table
+
+
 #: Parameters whose ``str`` PySpark sends as a string value, though typed ColumnOrName.
 _KINDS: dict[tuple[str, str], str] = {("st_asbinary", "endianness"): "literal"}
 
@@ -100,10 +102,11 @@ def _bind(
     name: str, parameters: tuple[tuple[str, str, Any], ...], args: tuple, kwargs: dict
 ) -> list[Expr]:
     """The argument expressions of a call, by the parameter kinds of ``name``; an omitted
-    optional argument is what PySpark sends for it (:data:`_OMITTED`), or left out."""
+    optional argument is what PySpark sends for it (:func:`_omitted`), or left out."""
     positional = list(args)
     values: list[tuple[str, Any, bool]] = []
-    omitted = _OMITTED.get(name, {})
+    given: dict[str, Any] = {}
+    omitted = _omitted(name)
     for parameter, kind, default in parameters:
         if kind.endswith("s"):  # *args
             rest = _flatten_args(tuple(positional))
@@ -119,13 +122,20 @@ def _bind(
         else:
             value = default
         if value is None and parameter in omitted:
-            value = omitted[parameter]
+            seed = omitted[parameter] == _RANDOM_SEED
+            value = lit(random.randint(0, sys.maxsize) if seed else omitted[parameter])
+        given[parameter] = value
         kind = _KINDS.get((name, parameter), kind)
         values.append((kind, value, default == _REQUIRED))
     if positional or kwargs:
         raise _type_error(name, "got unexpected arguments")
     while values and values[-1][1] is None and not values[-1][2]:
         values.pop()
+    for index, parameter in enumerate(list(given)[: len(values)]):
+        fill = _BEFORE_LATER.get((name, parameter))
+        if values[index][1] is None and fill is not None:
+            value = given[fill[0]] if isinstance(fill, tuple) else fill
+            values[index] = (values[index][0], value, values[index][2])
     exprs: list[Expr] = []
     for kind, value, _ in values:
         if kind == "function":
@@ -301,10 +311,26 @@ rtrim = _trimming("rtrim")
 
 
 def log(arg1: ColumnOrName | float, arg2: ColumnOrName | None = None) -> Column:
-    """``log(col)`` is the natural logarithm; ``log(base, col)`` takes a base."""
+    """``log(col)`` is the natural logarithm; ``log(base, col)`` takes a base, a value (a
+    ``str`` base is a string, as in PySpark, not a column's name)."""
     if arg2 is None:
         return Column(Call("ln", (_column_arg(arg1),)))
-    return Column(Call("log", (_column_arg(arg1), _column_arg(arg2))))
+    return Column(Call("log", (_literal_arg(arg1), _column_arg(arg2))))
+
+
+def unix_timestamp(
+    timestamp: ColumnOrName | None = None, format: str = "yyyy-MM-dd HH:mm:ss"
+) -> Column:
+    """``unix_timestamp()`` is the current time's, whatever ``format``, as in PySpark."""
+    if timestamp is None:
+        return Column(Call("unix_timestamp", ()))
+    return Column(Call("unix_timestamp", (column_expr(timestamp), Literal(format))))
+
+
+def convert_timezone(sourceTz: Column | None, targetTz: Column, sourceTs: ColumnOrName) -> Column:
+    """Without ``sourceTz``, Spark converts from the session's time zone."""
+    zones = [_literal_arg(tz) for tz in (sourceTz, targetTz) if tz is not None]
+    return Column(Call("convert_timezone", (*zones, _column_arg(sourceTs))))
 
 
 def chr(n: ColumnOrName) -> Column:

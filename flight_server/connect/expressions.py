@@ -374,10 +374,11 @@ def _truncate(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
 
 def _int_argument(position: int) -> _Standard:
     """A call whose argument ``position`` Spark wants as an int, where producers send an
-    i64: ``ntile``'s bucket count, ``lag``/``lead``'s offset."""
+    i64: ``ntile``'s bucket count, ``lag``/``lead``'s offset. An int literal stays as it is
+    (Spark names the column after it, ``ntile(2)``)."""
 
     def build(name: str, args: list[Connect], fc: FunctionCall) -> Connect:
-        if len(args) > position:
+        if len(args) > position and not _is_int_literal(args[position]):
             cast = Connect(
                 cast=Connect.Cast(
                     expr=args[position], type=pyspark_types_to_proto_types(T.IntegerType())
@@ -387,6 +388,10 @@ def _int_argument(position: int) -> _Standard:
         return call(name, *args)
 
     return build
+
+
+def _is_int_literal(arg: Connect) -> bool:
+    return arg.HasField("literal") and arg.literal.WhichOneof("literal_type") == "integer"
 
 
 def _variadic(spark_name: str) -> _Standard:
