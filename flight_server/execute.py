@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -275,17 +275,41 @@ _PYTHON_RDD = "org.apache.spark.api.python.PythonRDD"
 
 
 def _partition_messages(
-    session: Session, operation_id: str, rdd: Any, partitions: range
+    session: Session, operation_id: str, rdd: Any, jobs: Iterable[list[int]]
 ) -> Iterator[bytes]:
-    """The Arrow messages of some partitions of ``rdd``, one Spark job per partition."""
+    """The Arrow messages of some partitions of ``rdd``, in order: one Spark job per list
+    of partitions in ``jobs`` (each job's task results gather on the driver)."""
     spark = session.spark
     run_job = jvm.static(spark, _PYTHON_RDD, "runJob")
     context, java_rdd = spark.sparkContext._jsc.sc(), rdd.toJavaRDD()
-    for partition in partitions:
+    for partitions in jobs:
         with job_context(session, operation_id):
-            served = run_job(context, java_rdd, [partition])
+            served = run_job(context, java_rdd, partitions)
         with _load_from_socket(served, NoOpSerializer()) as stream:
             yield from stream
+
+
+#: Most rows of a result computed by one Spark job for all its partitions at once, whose
+#: task results all gather on the driver: only results whose optimized plan bounds their
+#: rows (``LogicalPlan.maxRows``: limits, global aggregates, ranges, local data) to at most
+#: this many. Other results are computed a partition at a time, which keeps the driver's
+#: memory flat whatever their size.
+ONE_JOB_MAX_ROWS = 100_000
+
+
+def bounded_rows(df: DataFrame) -> int | None:
+    """The most rows ``df``'s result can have, as its optimized plan bounds them; None
+    when unbounded."""
+    most = df._jdf.queryExecution().optimizedPlan().maxRows()
+    return most.get() if most.isDefined() else None
+
+
+def _one_job(df: DataFrame, rdd: Any) -> bool:
+    """Whether ``df``'s result (``rdd``) is computed by one job for all its partitions."""
+    if rdd.getNumPartitions() < 2:
+        return False  # a partition at a time is one job
+    most = bounded_rows(df)
+    return most is not None and most <= ONE_JOB_MAX_ROWS
 
 
 #: Physical plans whose rows the driver already holds: literal rows and command results.
@@ -361,24 +385,30 @@ def _start(
     """Start computing ``df``'s result, all partitions or those of ``partitions``; its
     batches, made on the driver when it holds the rows, else by Spark jobs.
 
-    A session with artifacts runs a job per partition from the thread pulling the
-    batches, which carries the session's artifacts (the serving thread of
-    ``toLocalIteratorAndServe`` would not).
+    A result of few rows (:func:`_one_job`) is computed by one job for all its
+    partitions. Otherwise a session with artifacts runs a job per partition from the
+    thread pulling the batches, which carries the session's artifacts (the serving thread
+    of ``toLocalIteratorAndServe`` would not).
     """
     if rdd is None:
         held = _driver_rows(df)
         if held is not None:
             return _driver_batches(df, held, schema)
         rdd = arrow_batch_rdd(df)
-    if partitions is None and session.artifacts:
-        partitions = range(rdd.getNumPartitions())
-    if partitions is None:
+    jobs: Iterable[list[int]] | None = None
+    if partitions is not None:
+        jobs = ([partition] for partition in partitions)
+    elif _one_job(df, rdd):
+        jobs = [list(range(rdd.getNumPartitions()))]
+    elif session.artifacts:
+        jobs = ([partition] for partition in range(rdd.getNumPartitions()))
+    if jobs is None:
         check_running(running)
         # The serving thread starts here and inherits this thread's job tags.
         served = jvm.static(session.spark, _PYTHON_RDD, "toLocalIteratorAndServe")(rdd, True)
         messages = _local_iterator_from_socket(served, NoOpSerializer())
     else:
-        messages = _partition_messages(session, running.id, rdd, partitions)
+        messages = _partition_messages(session, running.id, rdd, jobs)
     return (pa.ipc.read_record_batch(pa.py_buffer(m), schema) for m in messages)
 
 
