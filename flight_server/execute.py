@@ -26,7 +26,15 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.pandas.types import to_arrow_schema
 from pyspark.util import _load_from_socket, _local_iterator_from_socket
 
-from sparkflight.flight_server import artifacts, health, jvm, profiles, stream_events, workers
+from sparkflight.flight_server import (
+    artifacts,
+    health,
+    jvm,
+    parts,
+    profiles,
+    stream_events,
+    workers,
+)
 from sparkflight.flight_server.connect import planner
 from sparkflight.flight_server.errors import (
     OPERATION_ALREADY_EXISTS,
@@ -304,12 +312,15 @@ def bounded_rows(df: DataFrame) -> int | None:
     return most.get() if most.isDefined() else None
 
 
-def _one_job(df: DataFrame, rdd: Any) -> bool:
-    """Whether ``df``'s result (``rdd``) is computed by one job for all its partitions."""
-    if rdd.getNumPartitions() < 2:
-        return False  # a partition at a time is one job
+def few_rows(df: DataFrame) -> bool:
+    """Whether ``df``'s plan bounds its result to at most :data:`ONE_JOB_MAX_ROWS` rows."""
     most = bounded_rows(df)
     return most is not None and most <= ONE_JOB_MAX_ROWS
+
+
+def _one_job(df: DataFrame, rdd: Any) -> bool:
+    """Whether ``df``'s result (``rdd``) is computed by one job for all its partitions."""
+    return rdd.getNumPartitions() > 1 and few_rows(df)  # one partition is one job anyway
 
 
 #: Physical plans whose rows the driver already holds: literal rows and command results.
@@ -385,15 +396,20 @@ def _start(
     """Start computing ``df``'s result, all partitions or those of ``partitions``; its
     batches, made on the driver when it holds the rows, else by Spark jobs.
 
-    A result of few rows (:func:`_one_job`) is computed by one job for all its
-    partitions. Otherwise a session with artifacts runs a job per partition from the
-    thread pulling the batches, which carries the session's artifacts (the serving thread
-    of ``toLocalIteratorAndServe`` would not).
+    A large result is computed into parts by one job (:mod:`.parts`), a result of few
+    rows (:func:`_one_job`) by one job for all its partitions. Otherwise a session with
+    artifacts runs a job per partition from the thread pulling the batches, which carries
+    the session's artifacts (the serving thread of ``toLocalIteratorAndServe`` would not).
     """
     if rdd is None:
         held = _driver_rows(df)
         if held is not None:
             return _driver_batches(df, held, schema)
+        store = parts.configured()
+        if store is not None and not few_rows(df) and parts.chosen(df):
+            check_running(running)
+            found = parts.compute(df, schema, uuid.uuid4().hex, store)
+            return parts.batches(store, found)
         rdd = arrow_batch_rdd(df)
     jobs: Iterable[list[int]] | None = None
     if partitions is not None:
@@ -565,3 +581,19 @@ def result_stream(
 ) -> fl.GeneratorStream:
     """A Flight stream of ``df``'s result (see :func:`stream_of`)."""
     return stream_of(session, lambda: df, headers, sent, origin)
+
+
+def result_parts(
+    session: Session,
+    build: Callable[[], DataFrame],
+    store: parts.ResultStore,
+    headers: CallHeaders | None = None,
+) -> parts.Parts | None:
+    """Compute the result of the DataFrame ``build`` makes into parts of ``store``, as an
+    operation of ``session``; None (and nothing run) when it is not one computed in parts
+    (:func:`.parts.chosen`)."""
+    with operation(session, headers) as running, job_context(session, running.id):
+        df = build()
+        if few_rows(df) or not parts.chosen(df):
+            return None
+        return parts.compute(df, arrow_schema(df), uuid.uuid4().hex, store)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -13,7 +16,7 @@ import pyarrow.flight as fl
 from google.protobuf.message import DecodeError
 from pyspark.sql import DataFrame, SparkSession
 
-from sparkflight.flight_server import artifacts, flight_sql
+from sparkflight.flight_server import artifacts, flight_sql, parts
 from sparkflight.flight_server.actions import ACTIONS, run_action
 from sparkflight.flight_server.auth import caller
 from sparkflight.flight_server.errors import (
@@ -27,9 +30,16 @@ from sparkflight.flight_server.errors import (
     reported,
     spark_stopped_error,
 )
-from sparkflight.flight_server.execute import arrow_schema, interrupt, release, stream_of
+from sparkflight.flight_server.execute import (
+    arrow_schema,
+    interrupt,
+    release,
+    result_parts,
+    stream_of,
+)
 from sparkflight.flight_server.health import WATCH_INTERVAL_S, Health, watch_of
 from sparkflight.flight_server.limits import Limits, check_at_most
+from sparkflight.flight_server.result_store import ResultStore, new_key
 from sparkflight.flight_server.resume import (
     SWEEP_INTERVAL_S,
     held_results,
@@ -114,9 +124,19 @@ class SparkFlightServer(fl.FlightServerBase):
         location: str = "grpc://127.0.0.1:0",
         limits: Limits | None = None,
         versions: ServerVersions | None = None,
+        result_store: ResultStore | None = None,
         **flight_kwargs: Any,
     ) -> None:
         self.sessions = SessionManager(spark, limits)
+        if result_store is None and spark.sparkContext.master.startswith("local"):
+            directory = Path(tempfile.mkdtemp(prefix="sparkflight-results-"))
+            result_store = ResultStore(directory, new_key())
+            self._own_store: Path | None = directory
+        else:
+            self._own_store = None
+        #: Where large results are computed into parts (None: never; see parts.py).
+        self.result_store = result_store
+        parts.configure(result_store)
         self.limits = self.sessions.limits
         self.spark_watch = watch_of(spark.sparkContext)
         #: Set once the watchdog found that Spark stopped under the server.
@@ -180,6 +200,8 @@ class SparkFlightServer(fl.FlightServerBase):
         while not self._stopping.wait(min(timeout / 4, SWEEP_INTERVAL_S)):
             try:
                 sweep(self.sessions, timeout)
+                if self.result_store is not None:
+                    self.result_store.sweep()
             except Exception:  # noqa: BLE001 - one failed release must not stop the sweeps
                 _log.exception("freeing held results failed")
 
@@ -239,6 +261,8 @@ class SparkFlightServer(fl.FlightServerBase):
         self._stopping.set()
         self.metrics.close()
         super().shutdown()
+        if self._own_store is not None:
+            shutil.rmtree(self._own_store, ignore_errors=True)
 
     def _headers(self, context: fl.ServerCallContext) -> CallHeaders:
         middleware = context.get_middleware(_SESSION_MIDDLEWARE)
@@ -298,6 +322,11 @@ class SparkFlightServer(fl.FlightServerBase):
     @reported
     @on_worker
     def do_get(self, context: fl.ServerCallContext, ticket: fl.Ticket) -> fl.FlightDataStream:
+        if self.result_store is not None:
+            part = self.result_store.serve(ticket.ticket)
+            if part is not None:
+                self._session(context)  # the caller must be able to use the server
+                return fl.GeneratorStream(*part)
         sql_command = flight_sql.unpack(ticket.ticket)
         if sql_command is not None:
             return self.flight_sql.do_get(self._sql_call(context), sql_command)
@@ -344,8 +373,25 @@ class SparkFlightServer(fl.FlightServerBase):
         sql_command = flight_sql.unpack(self._command(descriptor))
         if sql_command is not None:
             return self.flight_sql.get_flight_info(self._sql_call(context), sql_command, descriptor)
-        schema = self._schema(context, descriptor)
-        endpoint = fl.FlightEndpoint(descriptor.command, [])
+        session = self._session(context)
+        command = self._command(descriptor)
+        if self.result_store is not None:
+            plan = checked_plan(session, command)
+            found = result_parts(
+                session,
+                lambda: translate_plan(session, plan),
+                self.result_store,
+                self._headers(context),
+            )
+            if found is not None:
+                rows = sum(p.rows for p in found.parts)
+                size = sum(p.bytes for p in found.parts)
+                ends = parts.endpoints(self.result_store, found)
+                return fl.FlightInfo(found.schema, descriptor, ends, rows, size, ordered=True)
+            schema = arrow_schema(translate_plan(session, plan))
+        else:
+            schema = self._schema(context, descriptor)
+        endpoint = fl.FlightEndpoint(command, [])
         return fl.FlightInfo(schema, descriptor, [endpoint], -1, -1)
 
     @reported

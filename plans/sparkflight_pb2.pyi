@@ -1616,3 +1616,23 @@ class ErrorDetails(_message.Message):
     call_site: CallSite
     error_id: str
     def __init__(self, exception_class: _Optional[str] = ..., error_class: _Optional[str] = ..., sql_state: _Optional[str] = ..., message: _Optional[str] = ..., message_parameters: _Optional[_Mapping[str, str]] = ..., plan_id: _Optional[int] = ..., call_site: _Optional[_Union[CallSite, _Mapping]] = ..., error_id: _Optional[str] = ...) -> None: ...
+
+class PartTicket(_message.Message):
+    __slots__ = ("part", "signature")
+    PART_FIELD_NUMBER: _ClassVar[int]
+    SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    part: bytes
+    signature: bytes
+    def __init__(self, part: _Optional[bytes] = ..., signature: _Optional[bytes] = ...) -> None: ...
+
+class PartRef(_message.Message):
+    __slots__ = ("result_id", "index", "name", "expires_ms")
+    RESULT_ID_FIELD_NUMBER: _ClassVar[int]
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_MS_FIELD_NUMBER: _ClassVar[int]
+    result_id: str
+    index: int
+    name: str
+    expires_ms: int
+    def __init__(self, result_id: _Optional[str] = ..., index: _Optional[int] = ..., name: _Optional[str] = ..., expires_ms: _Optional[int] = ...) -> None: ...

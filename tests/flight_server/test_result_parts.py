@@ -1,0 +1,111 @@
+"""Large results in parts: one job writes every partition into the server's result store;
+DoGet streams them in order, GetFlightInfo answers one endpoint per part with a signed
+ticket, served once; forged, unknown and already-read tickets are refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.flight as fl
+import pytest
+from google.protobuf import any_pb2
+
+from sparkflight.client import SparkSession
+from sparkflight.client import functions as F
+from sparkflight.plans import sparkflight_pb2 as sf
+from tests.flight_server.plan_builder import SERVER_ERRORS, Plans, details, sql
+
+ROWS = 800_000
+#: Ten string columns over a range: Spark estimates 86 MB, above the parts threshold.
+QUERY = (
+    "SELECT id, concat('row ', CAST(id AS STRING)) AS label, "
+    + ", ".join(f"'x{i}' AS s{i}" for i in range(9))
+    + f" FROM range(0, {ROWS}, 1, 4)"
+)
+
+
+def _expected(classic: Any) -> pa.Table:
+    return classic.sql(QUERY).toArrow()
+
+
+def _final_stages(spark: SparkSession, run: Any) -> list[Any]:
+    events: list[dict[str, Any]] = []
+    spark.registerProgressHandler(lambda **event: events.append(event))
+    try:
+        run()
+    finally:
+        spark.clearProgressHandlers()
+    return list(events[-1]["stages"])
+
+
+def test_a_large_result_streams_in_order_through_the_client(
+    spark: SparkSession, classic: Any
+) -> None:
+    tables: list[pa.Table] = []
+    stages = _final_stages(spark, lambda: tables.append(spark.sql(QUERY).toArrow()))
+    assert tables[0].equals(_expected(classic))
+    assert [s.num_tasks for s in stages] == [4]  # one job wrote the four parts
+    rows = spark.sql(QUERY).filter(F.col("id") >= ROWS - 3).collect()
+    assert [r.id for r in rows] == [ROWS - 3, ROWS - 2, ROWS - 1]
+
+
+@pytest.fixture(scope="module")
+def info(flight_client: fl.FlightClient) -> fl.FlightInfo:
+    plan = Plans().plan(sql(QUERY))
+    return flight_client.get_flight_info(fl.FlightDescriptor.for_command(plan))
+
+
+def test_endpoints_are_the_parts_in_order(
+    flight_client: fl.FlightClient, info: fl.FlightInfo, classic: Any
+) -> None:
+    assert len(info.endpoints) == 4
+    assert all(not e.locations for e in info.endpoints)  # the server's own store
+    assert info.total_records == ROWS
+    tables = [flight_client.do_get(e.ticket).read_all() for e in info.endpoints]
+    assert [t.num_rows for t in tables] == [ROWS // 4] * 4
+    assert pa.concat_tables(tables).equals(_expected(classic))
+
+    with pytest.raises(SERVER_ERRORS) as read_again:
+        flight_client.do_get(info.endpoints[0].ticket).read_all()
+    assert details(read_again.value).error_class == "PART_NOT_FOUND"
+    assert "already read" in details(read_again.value).message
+
+
+def _forged(ticket: bytes, change: Any) -> fl.Ticket:
+    wrapper = any_pb2.Any.FromString(ticket)
+    signed = sf.PartTicket.FromString(wrapper.value)
+    ref = sf.PartRef.FromString(signed.part)
+    change(signed, ref)
+    wrapper.value = signed.SerializeToString()
+    return fl.Ticket(wrapper.SerializeToString())
+
+
+def _other_part(signed: sf.PartTicket, ref: sf.PartRef) -> None:
+    ref.name = "1-1.arrows"
+    signed.part = ref.SerializeToString()
+
+
+def _bad_signature(signed: sf.PartTicket, ref: sf.PartRef) -> None:
+    signed.signature = bytes(32)
+
+
+def _malformed(signed: sf.PartTicket, ref: sf.PartRef) -> None:
+    signed.part = b"\xff\xff"
+
+
+@pytest.mark.parametrize(
+    ("change", "error_class"),
+    [
+        (_other_part, "INVALID_TICKET"),
+        (_bad_signature, "INVALID_TICKET"),
+        (_malformed, "INVALID_TICKET"),
+    ],
+)
+def test_forged_tickets_are_refused(
+    flight_client: fl.FlightClient, info: fl.FlightInfo, change: Any, error_class: str
+) -> None:
+    forged = _forged(info.endpoints[0].ticket.ticket, change)
+    with pytest.raises(fl.FlightUnauthorizedError) as refused:
+        flight_client.do_get(forged).read_all()
+    assert details(refused.value).error_class == error_class
