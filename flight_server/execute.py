@@ -588,12 +588,12 @@ def result_parts(
     build: Callable[[], DataFrame],
     store: parts.ResultStore,
     headers: CallHeaders | None = None,
-) -> parts.Parts | None:
+) -> tuple[parts.Parts | None, DataFrame]:
     """Compute the result of the DataFrame ``build`` makes into parts of ``store``, as an
-    operation of ``session``; None (and nothing run) when it is not one computed in parts
-    (:func:`.parts.chosen`)."""
+    operation of ``session``; the parts (None, and nothing run, when it is not a result
+    computed in parts: :func:`.parts.chosen`) and the DataFrame."""
     with operation(session, headers) as running, job_context(session, running.id):
         df = build()
         if few_rows(df) or not parts.chosen(df):
-            return None
-        return parts.compute(df, arrow_schema(df), uuid.uuid4().hex, store)
+            return None, df
+        return parts.compute(df, arrow_schema(df), uuid.uuid4().hex, store), df

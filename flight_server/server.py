@@ -352,11 +352,36 @@ class SparkFlightServer(fl.FlightServerBase):
             finally:
                 record.plan_ms += round((time.monotonic() - started) * 1000, 3)
 
+        if headers.parts and self.result_store is not None:
+            found, df = result_parts(session, build, self.result_store, headers)
+            if found is not None:
+                return self._parts_redirect(found, headers)
+            build = lambda: df  # noqa: E731 - translated once
+
         if headers.resumable and self.limits.resume_seconds is not None:
             window = self.limits.replay_window_bytes
             origin, call = root_plan_id(plan), self._lifetime(context)
             return held_stream(session, build, headers, user, window, sent, origin, call)
         return stream_of(session, build, headers, sent, root_plan_id(plan), self._lifetime(context))
+
+    def _parts_info(self, found: parts.Parts, descriptor: fl.FlightDescriptor) -> fl.FlightInfo:
+        """The FlightInfo of a result computed in parts: one endpoint per part, in order."""
+        assert self.result_store is not None
+        rows = sum(p.rows for p in found.parts)
+        size = sum(p.bytes for p in found.parts)
+        ends = parts.endpoints(self.result_store, found)
+        return fl.FlightInfo(found.schema, descriptor, ends, rows, size, ordered=True)
+
+    def _parts_redirect(self, found: parts.Parts, headers: CallHeaders) -> fl.GeneratorStream:
+        """The answer to a DoGet asking for parts: one empty batch whose metadata holds the
+        result's FlightInfo (``ResultBatch.flight_info``)."""
+        info = self._parts_info(found, fl.FlightDescriptor.for_command(b""))
+        metadata = sf.ResultBatch(
+            result_id=headers.operation_id or "", index=0, flight_info=info.serialize()
+        )
+        empty = pa.RecordBatch.from_pylist([], schema=found.schema)
+        answer = [(empty, pa.py_buffer(metadata.SerializeToString()))]
+        return fl.GeneratorStream(found.schema, iter(answer))
 
     def _schema(self, context: fl.ServerCallContext, descriptor: fl.FlightDescriptor) -> pa.Schema:
         command = self._command(descriptor)
@@ -377,18 +402,15 @@ class SparkFlightServer(fl.FlightServerBase):
         command = self._command(descriptor)
         if self.result_store is not None:
             plan = checked_plan(session, command)
-            found = result_parts(
+            found, df = result_parts(
                 session,
                 lambda: translate_plan(session, plan),
                 self.result_store,
                 self._headers(context),
             )
             if found is not None:
-                rows = sum(p.rows for p in found.parts)
-                size = sum(p.bytes for p in found.parts)
-                ends = parts.endpoints(self.result_store, found)
-                return fl.FlightInfo(found.schema, descriptor, ends, rows, size, ordered=True)
-            schema = arrow_schema(translate_plan(session, plan))
+                return self._parts_info(found, descriptor)
+            schema = arrow_schema(df)
         else:
             schema = self._schema(context, descriptor)
         endpoint = fl.FlightEndpoint(command, [])

@@ -1320,12 +1320,14 @@ class ResumeTicket(_message.Message):
     def __init__(self, result_id: _Optional[str] = ..., next_batch: _Optional[int] = ...) -> None: ...
 
 class ResultBatch(_message.Message):
-    __slots__ = ("result_id", "index")
+    __slots__ = ("result_id", "index", "flight_info")
     RESULT_ID_FIELD_NUMBER: _ClassVar[int]
     INDEX_FIELD_NUMBER: _ClassVar[int]
+    FLIGHT_INFO_FIELD_NUMBER: _ClassVar[int]
     result_id: str
     index: int
-    def __init__(self, result_id: _Optional[str] = ..., index: _Optional[int] = ...) -> None: ...
+    flight_info: bytes
+    def __init__(self, result_id: _Optional[str] = ..., index: _Optional[int] = ..., flight_info: _Optional[bytes] = ...) -> None: ...
 
 class ReleaseResultRequest(_message.Message):
     __slots__ = ("result_id",)

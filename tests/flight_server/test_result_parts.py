@@ -45,9 +45,21 @@ def test_a_large_result_streams_in_order_through_the_client(
     tables: list[pa.Table] = []
     stages = _final_stages(spark, lambda: tables.append(spark.sql(QUERY).toArrow()))
     assert tables[0].equals(_expected(classic))
-    assert [s.num_tasks for s in stages] == [4]  # one job wrote the four parts
     rows = spark.sql(QUERY).filter(F.col("id") >= ROWS - 3).collect()
     assert [r.id for r in rows] == [ROWS - 3, ROWS - 2, ROWS - 1]
+    assert [s.num_tasks for s in stages] == [4]  # one job wrote the four parts
+
+
+def test_a_large_result_is_read_lazily_in_order(spark: SparkSession) -> None:
+    ids = [row.id for row in spark.sql(QUERY).select("id").toLocalIterator()]
+    assert ids == list(range(ROWS))
+
+
+def test_a_plain_doget_streams_the_parts_from_the_server(
+    flight_client: fl.FlightClient, classic: Any
+) -> None:
+    plan = Plans().plan(sql(QUERY))
+    assert flight_client.do_get(fl.Ticket(plan)).read_all().equals(_expected(classic))
 
 
 @pytest.fixture(scope="module")
