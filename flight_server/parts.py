@@ -163,3 +163,13 @@ def endpoints(store: ResultStore, found: Parts) -> list[fl.FlightEndpoint]:
         )
         for part in found.parts
     ]
+
+
+def flight_info(store: ResultStore, found: Parts, descriptor: fl.FlightDescriptor) -> fl.FlightInfo:
+    """The FlightInfo of a result computed in parts: its endpoints, in order, its rows and
+    its bytes."""
+    rows = sum(part.rows for part in found.parts)
+    size = sum(part.bytes for part in found.parts)
+    return fl.FlightInfo(
+        found.schema, descriptor, endpoints(store, found), rows, size, ordered=True
+    )

@@ -364,18 +364,11 @@ class SparkFlightServer(fl.FlightServerBase):
             return held_stream(session, build, headers, user, window, sent, origin, call)
         return stream_of(session, build, headers, sent, root_plan_id(plan), self._lifetime(context))
 
-    def _parts_info(self, found: parts.Parts, descriptor: fl.FlightDescriptor) -> fl.FlightInfo:
-        """The FlightInfo of a result computed in parts: one endpoint per part, in order."""
-        assert self.result_store is not None
-        rows = sum(p.rows for p in found.parts)
-        size = sum(p.bytes for p in found.parts)
-        ends = parts.endpoints(self.result_store, found)
-        return fl.FlightInfo(found.schema, descriptor, ends, rows, size, ordered=True)
-
     def _parts_redirect(self, found: parts.Parts, headers: CallHeaders) -> fl.GeneratorStream:
         """The answer to a DoGet asking for parts: one empty batch whose metadata holds the
         result's FlightInfo (``ResultBatch.flight_info``)."""
-        info = self._parts_info(found, fl.FlightDescriptor.for_command(b""))
+        assert self.result_store is not None
+        info = parts.flight_info(self.result_store, found, fl.FlightDescriptor.for_command(b""))
         metadata = sf.ResultBatch(
             result_id=headers.operation_id or "", index=0, flight_info=info.serialize()
         )
@@ -409,7 +402,7 @@ class SparkFlightServer(fl.FlightServerBase):
                 self._headers(context),
             )
             if found is not None:
-                return self._parts_info(found, descriptor)
+                return parts.flight_info(self.result_store, found, descriptor)
             schema = arrow_schema(df)
         else:
             schema = self._schema(context, descriptor)

@@ -121,3 +121,19 @@ def test_forged_tickets_are_refused(
     with pytest.raises(fl.FlightUnauthorizedError) as refused:
         flight_client.do_get(forged).read_all()
     assert details(refused.value).error_class == error_class
+
+
+def test_flight_sql_answers_the_parts_as_endpoints(server_url: str, classic: Any) -> None:
+    import adbc_driver_flightsql.dbapi as adbc
+
+    with adbc.connect(server_url, autocommit=True) as conn, conn.cursor() as cur:
+        partitions, _ = cur.adbc_execute_partitions(QUERY)
+        assert len(partitions) == 4
+        tables = []
+        for partition in partitions:
+            cur.adbc_read_partition(partition)
+            tables.append(cur.fetch_arrow_table())
+        assert pa.concat_tables(tables).equals(_expected(classic))
+        # Executed as usual, the driver fetches the endpoints in parallel, in order.
+        cur.execute(QUERY)
+        assert cur.fetch_arrow_table().equals(_expected(classic))
