@@ -596,4 +596,5 @@ def result_parts(
         df = build()
         if few_rows(df) or not parts.chosen(df):
             return None, df
-        return parts.compute(df, arrow_schema(df), uuid.uuid4().hex, store), df
+        most = session.limits.result_bytes
+        return parts.compute(df, arrow_schema(df), uuid.uuid4().hex, store, most), df

@@ -22,6 +22,7 @@ from pyspark.sql import types as T
 
 from sparkflight.flight_server import result_store
 from sparkflight.flight_server.errors import PART_NOT_FOUND, SparkFlightError
+from sparkflight.flight_server.limits import check_at_most
 from sparkflight.flight_server.result_store import ResultStore
 
 #: Smallest result, by Spark's estimate of its size (``sizeInBytes`` of its optimized
@@ -106,10 +107,17 @@ def chosen(df: DataFrame) -> bool:
     return estimated_bytes(df) >= PARTS_MIN_BYTES and _writable(df.schema)
 
 
-def compute(df: DataFrame, schema: pa.Schema, result_id: str, store: ResultStore) -> Parts:
+def compute(
+    df: DataFrame,
+    schema: pa.Schema,
+    result_id: str,
+    store: ResultStore,
+    most_bytes: int | None = None,
+) -> Parts:
     """Run the one job writing ``df``'s result into parts (on the calling thread, under
     the operation's job context); the parts, in order. A part missing from the tasks'
-    reports fails the result rather than leave rows out."""
+    reports fails the result rather than leave rows out; parts of more than
+    ``most_bytes`` in all fail it with ``LIMIT_EXCEEDED`` (the ``result_bytes`` limit)."""
     write = functools.partial(
         result_store.write_part,
         str(store.directory),
@@ -121,6 +129,11 @@ def compute(df: DataFrame, schema: pa.Schema, result_id: str, store: ResultStore
     parts = sorted(
         (Part(r.part, r.location, r.name, r.rows, r.bytes) for r in rows), key=lambda p: p.index
     )
+    try:
+        check_at_most("result_bytes", most_bytes, sum(p.bytes for p in parts), "the result")
+    except SparkFlightError:
+        store.release(result_id)
+        raise
     if [p.index for p in parts] != list(range(len(parts))):
         store.release(result_id)
         raise SparkFlightError(

@@ -32,6 +32,9 @@ from sparkflight.plans import sparkflight_pb2 as sf
 PART_TYPE_URL = "type.googleapis.com/sparkflight.v1.PartTicket"
 #: The file of a store directory naming the Flight service that serves it.
 LOCATION_FILE = "location"
+#: Environment variable of an executor naming the store directory of its machine, over
+#: the server's ``--result-store`` (for machines, or workers, with stores of their own).
+STORE_ENV = "SPARKFLIGHT_RESULT_STORE"
 #: The row each task reports for its part, as a Spark DDL schema.
 PART_ROW = "part int, location string, name string, rows long, bytes long"
 _SUFFIX = ".arrows"
@@ -68,8 +71,10 @@ def write_part(
     the part of result ``result_id``; yield one row of :data:`PART_ROW` describing it.
 
     Runs in a Spark Python worker, once per task attempt: each attempt writes a file of
-    its own, and only the reported one is ever served (the others expire).
+    its own, and only the reported one is ever served (the others expire). An executor
+    whose environment has :data:`STORE_ENV` writes into that directory instead.
     """
+    directory = os.environ.get(STORE_ENV) or directory
     from pyspark import TaskContext
 
     task = TaskContext.get()

@@ -186,7 +186,8 @@ class Statements:
             if store is not None and len(frames) == 1:
                 df = frames[0]
                 if not few_rows(df) and parts.chosen(df):
-                    return parts.compute(df, arrow_schema(df), uuid.uuid4().hex, store)
+                    most = session.limits.result_bytes
+                    return parts.compute(df, arrow_schema(df), uuid.uuid4().hex, store, most)
             for df in frames:
                 df_schema = arrow_schema(df)
                 if schema is None:
