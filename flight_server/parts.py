@@ -4,8 +4,9 @@ writing its partition into the result store of its own machine
 run even where client Python is refused) and reporting only where it is, how many rows
 and bytes. Nothing of the result passes through the driver's JVM.
 
-A result is computed in parts when Spark's estimate of its size is at least
-:data:`PARTS_MIN_BYTES`, its rows are not bounded to few (those take one job,
+A result is computed in parts when Spark's estimate of its size is at least the server's
+threshold (:data:`PARTS_MIN_BYTES` on a cluster, :data:`LOCAL_HEAP_SHARE` of the driver's
+heap in local mode), its rows are not bounded to few (those take one job,
 :func:`.execute.few_rows`) and its columns are of types Spark's Python workers take.
 """
 
@@ -26,10 +27,15 @@ from sparkflight.flight_server.limits import check_at_most
 from sparkflight.flight_server.result_store import ResultStore
 
 #: Smallest result, by Spark's estimate of its size (``sizeInBytes`` of its optimized
-#: plan's statistics), computed in parts; smaller ones stream from the driver, where a
-#: job writing parts would only add latency. An estimate too low only costs speed: the
-#: other paths keep the driver's memory bounded too.
+#: plan's statistics), computed in parts on a cluster with result stores; smaller ones
+#: stream from the driver, where a job writing parts would only add latency. An estimate
+#: too low only costs speed: the other paths keep the driver's memory bounded too.
 PARTS_MIN_BYTES = 64 * 1024 * 1024
+#: In local mode, the smallest result computed in parts as a share of the driver's heap:
+#: on one machine, Spark's Python workers writing parts cost more than streaming the
+#: partitions through the driver (benchmarks/RESULTS.md), so only results whose
+#: partitions could crowd the heap take parts.
+LOCAL_HEAP_SHARE = 0.5
 #: Largest record batch written into a part, in bytes.
 PART_BATCH_BYTES = 8 * 1024 * 1024
 
@@ -52,12 +58,14 @@ _ATOMIC = (
 
 
 _store: ResultStore | None = None
+_min_bytes = PARTS_MIN_BYTES
 
 
-def configure(store: ResultStore | None) -> None:
-    """Compute large results into parts in ``store`` (None: never)."""
-    global _store
-    _store = store
+def configure(store: ResultStore | None, min_bytes: int = PARTS_MIN_BYTES) -> None:
+    """Compute results Spark estimates at ``min_bytes`` or more into parts in ``store``
+    (None: never)."""
+    global _store, _min_bytes
+    _store, _min_bytes = store, min_bytes
 
 
 def configured() -> ResultStore | None:
@@ -104,7 +112,7 @@ def estimated_bytes(df: DataFrame) -> int:
 
 def chosen(df: DataFrame) -> bool:
     """Whether ``df``'s result is large enough to compute in parts, and can be."""
-    return estimated_bytes(df) >= PARTS_MIN_BYTES and _writable(df.schema)
+    return estimated_bytes(df) >= _min_bytes and _writable(df.schema)
 
 
 def compute(
