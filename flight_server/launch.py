@@ -81,7 +81,9 @@ def serve_until_stopped(
     log = logging.getLogger(__name__)
     spark = start_spark(master, conf)
     try:
-        server, url = start_server(spark, host, port, tls, limits, auth_options, result_store)
+        server, url = start_server(
+            spark, host, port, tls, limits, auth_options, result_store=result_store
+        )
         try:
             if metrics_port is not None:
                 listening = server.metrics.serve(host, metrics_port)
