@@ -1,8 +1,10 @@
-"""Running DataFrames: Arrow schemas and partition-at-a-time result streams.
+"""Running DataFrames: Arrow schemas and result streams.
 
-Results never gather on the driver: ``Dataset.toArrowBatchRdd`` is served to Python one
-partition at a time (``PythonRDD.toLocalIteratorAndServe``) and each Arrow batch is
-passed on as it arrives, sliced to at most :data:`MAX_BATCH_BYTES`.
+Large results never gather on the driver: they are computed into parts by one job
+(:mod:`.parts`), or ``Dataset.toArrowBatchRdd`` is served to Python one partition at a
+time (``PythonRDD.toLocalIteratorAndServe``); a result whose plan bounds it to few rows is
+computed by one job for all its partitions. Each Arrow batch is passed on as it arrives,
+sliced to at most :data:`MAX_BATCH_BYTES`.
 """
 
 from __future__ import annotations
