@@ -47,6 +47,7 @@ from sparkflight.flight_server.errors import (
     guarded,
 )
 from sparkflight.flight_server.limits import check_at_most
+from sparkflight.flight_server.result_store import slices
 from sparkflight.flight_server.sessions import CallHeaders, CallLifetime, Operation, Session
 from sparkflight.plans import sparkflight_pb2 as sf
 
@@ -266,15 +267,6 @@ def check_running(running: Operation) -> None:
         )
 
 
-def _slices(batch: pa.RecordBatch, limit: int) -> Iterator[pa.RecordBatch]:
-    if batch.nbytes <= limit or batch.num_rows <= 1:
-        yield batch
-        return
-    half = batch.num_rows // 2
-    yield from _slices(batch.slice(0, half), limit)
-    yield from _slices(batch.slice(half), limit)
-
-
 def arrow_batch_rdd(df: DataFrame) -> Any:
     """The JVM RDD of ``df``'s result as serialized Arrow batches (plans, may run shuffles).
 
@@ -456,7 +448,7 @@ def _batches(
         check_running(running)
         size += batch.nbytes
         check_at_most("result_bytes", most, size, "the result")
-        for piece in _slices(batch, limit):
+        for piece in slices(batch, limit):
             if progress is not None:
                 progress.sent(piece.num_rows, piece.nbytes)
             if sent is not None:

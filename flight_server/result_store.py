@@ -41,13 +41,14 @@ _SUFFIX = ".arrows"
 _log = logging.getLogger(__name__)
 
 
-def _slices(batch: pa.RecordBatch, limit: int) -> Iterator[pa.RecordBatch]:
+def slices(batch: pa.RecordBatch, limit: int) -> Iterator[pa.RecordBatch]:
+    """``batch`` split in halves until each piece holds at most ``limit`` bytes (or one row)."""
     if batch.nbytes <= limit or batch.num_rows <= 1:
         yield batch
         return
     half = batch.num_rows // 2
-    yield from _slices(batch.slice(0, half), limit)
-    yield from _slices(batch.slice(half), limit)
+    yield from slices(batch.slice(0, half), limit)
+    yield from slices(batch.slice(half), limit)
 
 
 def _conform(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
@@ -89,7 +90,7 @@ def write_part(
     with open(partial, "wb") as sink, pa.ipc.new_stream(sink, schema) as writer:
         for batch in batches:
             rows += batch.num_rows
-            for piece in _slices(_conform(batch, schema), max_batch_bytes):
+            for piece in slices(_conform(batch, schema), max_batch_bytes):
                 writer.write_batch(piece)
     os.replace(partial, folder / name)
     location_file = Path(directory) / LOCATION_FILE

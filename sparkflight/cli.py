@@ -68,6 +68,17 @@ SERVE_EXIT_STATUSES = (
 )
 
 
+#: TLS options of the commands that serve (``serve``, ``worker``).
+_TlsCert = Annotated[
+    Path | None, typer.Option(help="PEM certificate chain: serve over TLS.", **_PEM)
+]
+_TlsKey = Annotated[Path | None, typer.Option(help="PEM private key of --tls-cert.", **_PEM)]
+_TlsClientCa = Annotated[
+    Path | None,
+    typer.Option(help="PEM CA certificates: require client certificates they sign.", **_PEM),
+]
+
+
 @app.command(epilog=SERVE_EXIT_STATUSES)
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -77,16 +88,9 @@ def serve(
         list[str] | None,
         typer.Option("--conf", metavar="KEY=VALUE", help="Spark setting (repeatable)."),
     ] = None,
-    tls_cert: Annotated[
-        Path | None, typer.Option(help="PEM certificate chain: serve over TLS.", **_PEM)
-    ] = None,
-    tls_key: Annotated[
-        Path | None, typer.Option(help="PEM private key of --tls-cert.", **_PEM)
-    ] = None,
-    tls_client_ca: Annotated[
-        Path | None,
-        typer.Option(help="PEM CA certificates: require client certificates they sign.", **_PEM),
-    ] = None,
+    tls_cert: _TlsCert = None,
+    tls_key: _TlsKey = None,
+    tls_client_ca: _TlsClientCa = None,
     auth_file: Annotated[
         Path | None,
         typer.Option(
@@ -320,16 +324,9 @@ def worker(
         str | None,
         typer.Option(help="The URL clients reach this service at (default: from host and port)."),
     ] = None,
-    tls_cert: Annotated[
-        Path | None, typer.Option(help="PEM certificate chain: serve over TLS.", **_PEM)
-    ] = None,
-    tls_key: Annotated[
-        Path | None, typer.Option(help="PEM private key of --tls-cert.", **_PEM)
-    ] = None,
-    tls_client_ca: Annotated[
-        Path | None,
-        typer.Option(help="PEM CA certificates: require client certificates they sign.", **_PEM),
-    ] = None,
+    tls_cert: _TlsCert = None,
+    tls_key: _TlsKey = None,
+    tls_client_ca: _TlsClientCa = None,
     auth_file: Annotated[
         Path | None,
         typer.Option(
