@@ -250,12 +250,12 @@ def test_default_session_temp_view_is_the_callers_own(client: fl.FlightClient) -
 
 def test_default_session_conf_is_the_callers_own(client: fl.FlightClient) -> None:
     key = "spark.sparkflight.test.hostile"
-    _set_conf(client, key, "alice secret", user="alice")
+    _set_conf(client, key, "alice value", user="alice")
     every = _config(client, sf.ConfigRequest.OPERATION_GET_ALL, [], user="bob")
     assert key not in every.keys
     _set_conf(client, key, "bob value", user="bob")
     mine = _config(client, sf.ConfigRequest.OPERATION_GET, [key], user="alice")
-    assert mine.values[0].value == "alice secret"
+    assert mine.values[0].value == "alice value"
     _still_answers(client)
 
 
@@ -717,7 +717,7 @@ def test_serve_takes_the_token_lifetime(auth_file: Path, monkeypatch: pytest.Mon
         def stop(self) -> None:
             seen["stopped"] = True
 
-    def fake_start_server(*args: Any) -> None:
+    def fake_start_server(*args: Any, **kwargs: Any) -> None:
         seen["authenticator"] = authenticator_of(args[-1])
         raise Stopped
 
