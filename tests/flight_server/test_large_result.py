@@ -1,6 +1,6 @@
 """A result several times the Spark driver's memory streams through a plain Flight client.
 
-The test server runs with ``spark.driver.memory=1g``; this query returns about
+The test server runs with ``spark.driver.memory=1536m``; this query returns about
 3.5 GiB of Arrow. It is read batch by batch and checked as it arrives, so neither
 side ever holds it whole.
 """
