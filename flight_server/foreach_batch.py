@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import struct
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from google.protobuf.message import Message
 from pyspark.sql import DataFrame
@@ -32,6 +31,7 @@ from pyspark.sql.streaming import StreamingQuery
 from sparkflight.flight_server.connect import planner
 from sparkflight.flight_server.errors import INTERNAL_ERROR, INVALID_PLAN, SparkFlightError
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.framing import read_message, write_message
 
 if TYPE_CHECKING:
     from sparkflight.flight_server.sessions import Session
@@ -45,9 +45,7 @@ TOKEN_RENEWAL_S = 600.0
 #: The longest wait for a process to load the function before the query is refused.
 SETUP_TIMEOUT_S = 120.0
 
-_LENGTH = struct.Struct(">I")
 _log = logging.getLogger(__name__)
-M = TypeVar("M", bound=Message)
 
 
 @dataclass(frozen=True)
@@ -76,20 +74,6 @@ def loopback_location(location: str, port: int) -> str:
         address = ipaddress.ip_address("::1" if address.version == 6 else "127.0.0.1")
     text = f"[{address}]" if address.version == 6 else str(address)
     return f"{scheme}://{text}:{port}"
-
-
-def _write(stream: IO[bytes], message: Message) -> None:
-    body = message.SerializeToString()
-    stream.write(_LENGTH.pack(len(body)) + body)
-    stream.flush()
-
-
-def _read(stream: IO[bytes], message_type: type[M]) -> M | None:
-    head = stream.read(_LENGTH.size)
-    if len(head) < _LENGTH.size:
-        return None
-    body = stream.read(_LENGTH.unpack(head)[0])
-    return message_type.FromString(body)
 
 
 class BatchRunner:
@@ -133,8 +117,8 @@ class BatchRunner:
         """Send ``message`` and wait for the process's answer."""
         assert self._process.stdin is not None and self._process.stdout is not None
         try:
-            _write(self._process.stdin, message)
-            done = _read(self._process.stdout, sf.ForeachBatchDone)
+            write_message(self._process.stdin, message)
+            done = read_message(self._process.stdout, sf.ForeachBatchDone)
         except (OSError, ValueError):
             done = None
         if done is None:

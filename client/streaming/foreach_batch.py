@@ -12,39 +12,15 @@ from __future__ import annotations
 
 import os
 import pickle
-import struct
 import sys
 import traceback
-from typing import IO, Any, TypeVar
-
-from google.protobuf.message import Message
+from typing import IO, Any
 
 from sparkflight.client import plan
 from sparkflight.client.session import SparkSession
 from sparkflight.client.transport import Connection
 from sparkflight.plans import sparkflight_pb2 as sf
-
-M = TypeVar("M", bound=Message)
-_LENGTH = struct.Struct(">I")
-
-
-def read_message(stream: IO[bytes], message_type: type[M]) -> M | None:
-    """The next length-prefixed message of ``stream``; None at its end."""
-    head = stream.read(_LENGTH.size)
-    if len(head) < _LENGTH.size:
-        return None
-    (size,) = _LENGTH.unpack(head)
-    body = stream.read(size)
-    if len(body) < size:
-        return None
-    return message_type.FromString(body)
-
-
-def write_message(stream: IO[bytes], message: Message) -> None:
-    """Write ``message`` to ``stream``, preceded by its length."""
-    body = message.SerializeToString()
-    stream.write(_LENGTH.pack(len(body)) + body)
-    stream.flush()
+from sparkflight.plans.framing import read_message, write_message
 
 
 def _session(setup: sf.ForeachBatchSetup) -> SparkSession:
