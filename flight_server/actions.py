@@ -22,8 +22,9 @@ from sparkflight.flight_server.errors import (
     SparkFlightError,
     operation_in,
 )
-from sparkflight.flight_server.execute import interrupt, job_context, operation, release, tagged
+from sparkflight.flight_server.operations import interrupt, job_context, operation, tagged
 from sparkflight.flight_server.resume import release_result
+from sparkflight.flight_server.session_teardown import free_session
 from sparkflight.flight_server.sessions import CallHeaders, CallLifetime, Session, SessionManager
 from sparkflight.flight_server.translate import (
     PlanWithExpressions,
@@ -79,7 +80,7 @@ def _close(call: ActionCall) -> Message:
     request: sf.CloseSessionRequest = call.request  # type: ignore[assignment]
     if not request.session_id and call.session.is_default:
         raise SparkFlightError(INVALID_ACTION_BODY, "the default session cannot be closed")
-    release(call.sessions.close(request.session_id or call.session.id, call.user))
+    free_session(call.sessions.close(request.session_id or call.session.id, call.user))
     return sf.CommandResponse()
 
 

@@ -1,6 +1,6 @@
 """Progress of running operations: Spark's stages and tasks, and the result sent so far.
 
-An operation's Spark jobs carry its job tag (:func:`.execute.operation_tag`);
+An operation's Spark jobs carry its job tag (:func:`.operations.operation_tag`);
 the stages of those jobs are read from Spark's status store when a client asks (the
 ``progress`` action), so reporting costs nothing while nobody asks. Stages that ended
 are remembered per operation and not read again. Only stages that ran or run are

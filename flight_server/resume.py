@@ -36,7 +36,8 @@ from sparkflight.flight_server.errors import (
     SparkFlightError,
     guarded,
 )
-from sparkflight.flight_server.execute import StartedResult, interrupt, start_result
+from sparkflight.flight_server.operations import interrupt
+from sparkflight.flight_server.results import StartedResult, start_result
 from sparkflight.flight_server.sessions import CallHeaders, CallLifetime, Session, SessionManager
 from sparkflight.plans import sparkflight_pb2 as sf
 
@@ -293,7 +294,7 @@ def held_stream(
     origin: sf.PlanId | None = None,
     call: CallLifetime | None = None,
 ) -> fl.GeneratorStream:
-    """A Flight stream of a resumable result (see :func:`.execute.stream_of`):
+    """A Flight stream of a resumable result (see :meth:`.results.StartedResult.flight_stream`):
     the result is held past ``call``'s end, until released or expired."""
     if headers.operation_id is not None:
         with session.lock:

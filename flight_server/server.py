@@ -29,10 +29,11 @@ from sparkflight.flight_server.errors import (
     reported,
     spark_stopped_error,
 )
-from sparkflight.flight_server.execute import arrow_schema, interrupt, release, stream_of
 from sparkflight.flight_server.foreach_batch import Loopback, loopback_location
 from sparkflight.flight_server.health import WATCH_INTERVAL_S, Health, watch_of
 from sparkflight.flight_server.limits import Limits, check_at_most
+from sparkflight.flight_server.operations import interrupt
+from sparkflight.flight_server.results import arrow_schema, start_result
 from sparkflight.flight_server.resume import (
     SWEEP_INTERVAL_S,
     held_results,
@@ -42,6 +43,7 @@ from sparkflight.flight_server.resume import (
     resume_ticket,
     sweep,
 )
+from sparkflight.flight_server.session_teardown import free_session
 from sparkflight.flight_server.sessions import (
     CallHeaders,
     CallLifetime,
@@ -206,7 +208,7 @@ class SparkFlightServer(fl.FlightServerBase):
             for session in self.sessions.expire():
                 _log.info("session %s of user %r expired", session.id, session.user)
                 try:
-                    release(session)
+                    free_session(session)
                 except Exception:  # noqa: BLE001 - one failed release must not stop expiry
                     _log.exception("releasing expired session %s failed", session.id)
 
@@ -350,7 +352,9 @@ class SparkFlightServer(fl.FlightServerBase):
             window = self.limits.replay_window_bytes
             origin, call = root_plan_id(plan), self._lifetime(context)
             return held_stream(session, build, headers, user, window, sent, origin, call)
-        return stream_of(session, build, headers, sent, root_plan_id(plan), self._lifetime(context))
+        call = self._lifetime(context)
+        started = start_result(session, build, headers, sent, call.cancelled)
+        return started.flight_stream(root_plan_id(plan), call)
 
     def _schema(self, context: fl.ServerCallContext, descriptor: fl.FlightDescriptor) -> pa.Schema:
         command = self._command(descriptor)

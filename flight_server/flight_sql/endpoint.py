@@ -15,21 +15,12 @@ import pyarrow.flight as fl
 from google.protobuf.message import DecodeError, Message
 from pyspark.sql import SparkSession
 
-from sparkflight.flight_server import workers
 from sparkflight.flight_server.auth import caller
 from sparkflight.flight_server.errors import (
     INVALID_ACTION_BODY,
     RESULT_NOT_FOUND,
     UNSUPPORTED_COMMAND,
     SparkFlightError,
-    guarded,
-)
-from sparkflight.flight_server.execute import (
-    arrow_schema,
-    job_context,
-    operation,
-    record_batches,
-    release,
 )
 from sparkflight.flight_server.flight_sql import metadata, session_options
 from sparkflight.flight_server.flight_sql.ingest import ingest
@@ -40,6 +31,9 @@ from sparkflight.flight_server.flight_sql.statements import (
     Statements,
     update_count,
 )
+from sparkflight.flight_server.operations import job_context, operation
+from sparkflight.flight_server.results import arrow_schema, start_result
+from sparkflight.flight_server.session_teardown import free_session
 from sparkflight.flight_server.sessions import (
     CallLifetime,
     Session,
@@ -205,15 +199,15 @@ class FlightSqlEndpoint:
         def cancelled() -> bool:
             return result.cancelled.is_set() or call.lifetime.cancelled()
 
-        batches = record_batches(
+        started = start_result(
             result.session,
-            piece.df,
-            result.schema,
+            lambda: piece.df,
+            cancelled=cancelled,
+            schema=result.schema,
             rdd=piece.rdd,
             partitions=piece.partitions,
-            cancelled=cancelled,
         )
-        return workers.stream(result.schema, guarded(batches, None, call.lifetime.errors))
+        return started.flight_stream(None, call.lifetime)
 
     # DoPut: updates, parameters and ingest.
 
@@ -339,7 +333,7 @@ class FlightSqlEndpoint:
         if not session.is_default:
             self.sessions.close(session.id, session.user)
             self.forget_session(session)
-            release(session)
+            free_session(session)
             status = flight.CloseSessionResult.CLOSED
         return [flight.CloseSessionResult(status=status).SerializeToString()]
 

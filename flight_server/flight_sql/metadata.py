@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 import pyarrow as pa
 from pyspark.sql import SparkSession
 
-from sparkflight.flight_server.execute import arrow_schema
 from sparkflight.flight_server.flight_sql import schemas
+from sparkflight.flight_server.results import arrow_schema
 from sparkflight.plans import flight_sql_pb2 as fsql
 
 #: Flight SQL table type of each Spark table type (JDBC's names).

@@ -26,13 +26,8 @@ from sparkflight.flight_server.errors import (
     WRONG_PARAMETER_COUNT,
     SparkFlightError,
 )
-from sparkflight.flight_server.execute import (
-    Cancelled,
-    arrow_batch_rdd,
-    arrow_schema,
-    job_context,
-    operation,
-)
+from sparkflight.flight_server.operations import Cancelled, job_context, operation
+from sparkflight.flight_server.results import arrow_batch_rdd, arrow_schema
 from sparkflight.flight_server.sessions import Session
 from sparkflight.flight_server.translate import translate_plan
 

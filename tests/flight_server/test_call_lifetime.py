@@ -3,7 +3,7 @@ ends its operation, and a call's context is never asked anything once the call e
 
 from __future__ import annotations
 
-from sparkflight.flight_server.execute import stream_of
+from sparkflight.flight_server.results import start_result
 from sparkflight.flight_server.server import SparkFlightServer
 from sparkflight.flight_server.sessions import CallLifetime
 from tests.flight_server.plan_builder import server  # noqa: F401 - fixture
@@ -45,7 +45,8 @@ def test_work_registered_after_the_end_runs_at_once() -> None:
 def test_a_stream_dropped_unstarted_ends_its_operation(server: SparkFlightServer) -> None:  # noqa: F811
     session = server.sessions.default
     lifetime = CallLifetime()
-    stream = stream_of(session, lambda: session.spark.range(10), call=lifetime)
+    started = start_result(session, lambda: session.spark.range(10), cancelled=lifetime.cancelled)
+    stream = started.flight_stream(call=lifetime)
     assert len(session.operations) == 1
     del stream
     assert len(session.operations) == 1  # nothing of the stream ran

@@ -8,7 +8,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from sparkflight.flight_server.execute import _driver_batches, _driver_rows, arrow_schema
+from sparkflight.flight_server.results import _driver_batches, _driver_rows, arrow_schema
 
 VALUES = """
 VALUES (1, 'a', TIMESTAMP'2020-01-01 10:00:00', DATE'2020-01-02', 1.5BD, array(1, 2),

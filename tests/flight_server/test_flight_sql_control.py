@@ -16,8 +16,8 @@ import pyarrow.flight as fl
 import pytest
 from pyspark.sql import SparkSession
 
-from sparkflight.flight_server.execute import MAX_BATCH_BYTES
 from sparkflight.flight_server.flight_sql.protocol import pack
+from sparkflight.flight_server.results import MAX_BATCH_BYTES
 from sparkflight.flight_server.server import SparkFlightServer
 from sparkflight.plans import flight_pb2 as flight
 from sparkflight.plans import flight_sql_pb2 as fsql

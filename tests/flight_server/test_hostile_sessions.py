@@ -43,8 +43,8 @@ from sparkflight.flight_server.auth import (
     hash_password,
     token_digest,
 )
-from sparkflight.flight_server.execute import operation_tag
 from sparkflight.flight_server.flight_sql.protocol import pack
+from sparkflight.flight_server.operations import operation_tag
 from sparkflight.flight_server.resume import RESUME_TYPE_URL
 from sparkflight.flight_server.server import SparkFlightServer
 from sparkflight.flight_server.sessions import SESSION_COOKIE, SESSION_HEADER, Session

@@ -12,8 +12,8 @@ from pyspark.sql import SparkSession
 from pyspark.sql.types import LongType, StringType, StructField, StructType, VarcharType
 from substrait import algebra_pb2 as A
 
-from sparkflight.flight_server.execute import MAX_BATCH_BYTES
 from sparkflight.flight_server.flight_sql import ACTION_DESCRIPTIONS
+from sparkflight.flight_server.results import MAX_BATCH_BYTES
 from sparkflight.flight_server.sessions import SESSION_HEADER
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.protocol import PROTOCOL_VERSION

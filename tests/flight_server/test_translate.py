@@ -15,7 +15,7 @@ from pyspark.sql.types import IntegerType, StringType, StructField, StructType
 from substrait import algebra_pb2 as A
 from substrait import type_pb2 as T
 
-from sparkflight.flight_server.execute import arrow_schema
+from sparkflight.flight_server.results import arrow_schema
 from sparkflight.plans import sparkflight_pb2 as sf
 from tests.flight_server.plan_builder import (
     Plans,

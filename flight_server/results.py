@@ -1,0 +1,314 @@
+"""Results of DataFrames: Arrow schemas and partition-at-a-time result streams.
+
+Results never gather on the driver: ``Dataset.toArrowBatchRdd`` is served to Python one
+partition at a time (``PythonRDD.toLocalIteratorAndServe``) and each Arrow batch is
+passed on as it arrives, sliced to at most :data:`MAX_BATCH_BYTES`. Every result starts
+with :func:`start_result`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.flight as fl
+from pyspark.serializers import NoOpSerializer
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql.pandas.types import to_arrow_schema
+from pyspark.util import _load_from_socket, _local_iterator_from_socket
+
+from sparkflight.flight_server import jvm, profiles, workers
+from sparkflight.flight_server.errors import guarded
+from sparkflight.flight_server.limits import check_at_most
+from sparkflight.flight_server.operations import (
+    Cancelled,
+    check_running,
+    interrupt,
+    job_context,
+    operation,
+)
+from sparkflight.flight_server.sessions import CallHeaders, CallLifetime, Operation, Session
+from sparkflight.plans import sparkflight_pb2 as sf
+
+#: Largest record batch sent to a client, in bytes (a single larger row goes alone).
+MAX_BATCH_BYTES = 8 * 1024 * 1024
+
+_LARGE_VAR_TYPES = "spark.sql.execution.arrow.useLargeVarTypes"
+
+
+def _large_types(df: DataFrame) -> bool:
+    return df.sparkSession.conf.get(_LARGE_VAR_TYPES, "false") == "true"
+
+
+def arrow_schema(df: DataFrame) -> pa.Schema:
+    """The Arrow schema of ``df``'s result, as PySpark's ``toArrow`` gives it."""
+    return to_arrow_schema(
+        df.schema,
+        error_on_duplicated_field_names_in_struct=True,
+        timezone="UTC",
+        prefers_large_types=_large_types(df),
+    )
+
+
+def arrow_batch_rdd(df: DataFrame) -> Any:
+    """The JVM RDD of ``df``'s result as serialized Arrow batches (plans, may run shuffles).
+
+    Spark prepares the physical plan here outside the session's own scope, reading the
+    conf of the thread's active session (Python data sources do): ``df``'s is made active.
+    """
+    with jvm.active(df.sparkSession):
+        return df._jdf.toArrowBatchRdd()
+
+
+_PYTHON_RDD = "org.apache.spark.api.python.PythonRDD"
+
+
+def _partition_messages(
+    session: Session, operation_id: str, rdd: Any, partitions: range, together: bool = False
+) -> Iterator[bytes]:
+    """The Arrow messages of some partitions of ``rdd``, one Spark job per partition, or
+    one job for them all (``together``)."""
+    spark = session.spark
+    run_job = jvm.static(spark, _PYTHON_RDD, "runJob")
+    context, java_rdd = spark.sparkContext._jsc.sc(), rdd.toJavaRDD()
+    jobs = [list(partitions)] if together else [[p] for p in partitions]
+    for job in jobs:
+        with job_context(session, operation_id):
+            served = run_job(context, java_rdd, job)
+        with _load_from_socket(served, NoOpSerializer()) as stream:
+            yield from stream
+
+
+#: Physical plans whose rows the driver already holds: literal rows and command results.
+_DRIVER_PLANS = frozenset({"LocalTableScanExec", "CommandResultExec"})
+#: The only expressions of a constant row: ``SELECT 1 AS one, 'a'`` once optimized.
+_CONSTANT_EXPRESSIONS = frozenset(
+    f"org.apache.spark.sql.catalyst.expressions.{name}" for name in ("Alias", "Literal")
+)
+
+
+def _driver_rows(df: DataFrame) -> Any:
+    """A JVM iterator over the rows of ``df``'s result if the driver holds them or they
+    are constants (``None`` if a job computes them)."""
+    execution = df._jdf.queryExecution()
+    constant = _constant_row(df.sparkSession, execution.optimizedPlan())
+    if constant is not None:
+        return jvm.scala_seq(df.sparkSession, [constant]).iterator()
+    plan = execution.executedPlan()
+    if plan.getClass().getSimpleName() in _DRIVER_PLANS:
+        return plan.rows().iterator()
+    return None
+
+
+def _constant_row(spark: SparkSession, plan: Any) -> Any:
+    """The one row of an optimized plan that projects literals over no input (what
+    constant folding leaves of ``SELECT 1``), computed on the driver; else ``None``.
+
+    Spark would plan and run a job for it, which takes longer than everything else.
+    """
+    if plan.nodeName() != "Project" or plan.child().nodeName() != "OneRowRelation":
+        return None
+    nodes = json.loads(plan.toJSON())[0]["projectList"]
+    if not all(node["class"] in _CONSTANT_EXPRESSIONS for tree in nodes for node in tree):
+        return None
+    create = jvm.static(spark, _INTERPRETED_PROJECTION, "createProjection")
+    empty = jvm.static(spark, "org.apache.spark.sql.catalyst.InternalRow", "empty")()
+    return create(plan.projectList()).apply(empty)
+
+
+_INTERPRETED_PROJECTION = "org.apache.spark.sql.catalyst.expressions.InterpretedUnsafeProjection"
+
+
+def _driver_batches(df: DataFrame, rows: Any, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    """Rows the driver holds (a JVM iterator) as Arrow batches made on the driver,
+    without a Spark job (as Spark Connect answers them)."""
+    spark = df.sparkSession
+    converters = jvm.java_class(spark, "org.apache.spark.sql.execution.arrow.ArrowConverters$")
+    streams = getattr(converters, "MODULE$").toBatchWithSchemaIterator(
+        rows,
+        df._jdf.schema(),
+        -1,
+        MAX_BATCH_BYTES,
+        "UTC",
+        True,
+        _large_types(df),
+    )
+    while streams.hasNext():
+        # Each is an IPC stream: its schema message, then batches read with ``schema`` as
+        # the partitions' messages are (Spark's nested field names may differ from it).
+        for message in pa.ipc.MessageReader.open_stream(streams.next()):
+            if message.type == "record batch":
+                yield pa.ipc.read_record_batch(message, schema)
+
+
+def _start(
+    session: Session,
+    df: DataFrame,
+    schema: pa.Schema,
+    running: Operation,
+    rdd: Any,
+    partitions: range | None,
+) -> Iterator[pa.RecordBatch]:
+    """Start computing ``df``'s result, all partitions or those of ``partitions``; its
+    batches, made on the driver when it holds the rows, else by Spark jobs.
+
+    A session with artifacts runs a job per partition from the thread pulling the
+    batches, which carries the session's artifacts (the serving thread of
+    ``toLocalIteratorAndServe`` would not).
+    """
+    if rdd is None:
+        held = _driver_rows(df)
+        if held is not None:
+            return _driver_batches(df, held, schema)
+        rdd = arrow_batch_rdd(df)
+    # A barrier stage (mapInPandas(barrier=True)) runs all its tasks at once: Spark
+    # refuses a job over some of its partitions, so one job computes them all.
+    barrier = bool(rdd.isBarrier())
+    if partitions is None and (session.artifacts or barrier):
+        partitions = range(rdd.getNumPartitions())
+    if partitions is None:
+        check_running(running)
+        # The serving thread starts here and inherits this thread's job tags.
+        served = jvm.static(session.spark, _PYTHON_RDD, "toLocalIteratorAndServe")(rdd, True)
+        messages = _local_iterator_from_socket(served, NoOpSerializer())
+    else:
+        messages = _partition_messages(session, running.id, rdd, partitions, barrier)
+    return (pa.ipc.read_record_batch(pa.py_buffer(m), schema) for m in messages)
+
+
+def _batches(
+    session: Session,
+    df: DataFrame,
+    schema: pa.Schema,
+    limit: int,
+    running: Operation,
+    sent: Callable[[pa.RecordBatch], None] | None,
+    rdd: Any = None,
+    partitions: range | None = None,
+) -> Iterator[pa.RecordBatch]:
+    progress = session.progress.get(running.id)
+    # Planning may run jobs (shuffles) and plans Python UDFs for the session's artifacts.
+    with job_context(session, running.id):
+        batches = _start(session, df, schema, running, rdd, partitions)
+    size, most = 0, session.limits.result_bytes
+    for batch in batches:
+        check_running(running)
+        size += batch.nbytes
+        check_at_most("result_bytes", most, size, "the result")
+        for piece in _slices(batch, limit):
+            if progress is not None:
+                progress.sent(piece.num_rows, piece.nbytes)
+            if sent is not None:
+                sent(piece)
+            yield piece
+
+
+def _slices(batch: pa.RecordBatch, limit: int) -> Iterator[pa.RecordBatch]:
+    if batch.nbytes <= limit or batch.num_rows <= 1:
+        yield batch
+        return
+    half = batch.num_rows // 2
+    yield from _slices(batch.slice(0, half), limit)
+    yield from _slices(batch.slice(half), limit)
+
+
+@dataclass(frozen=True)
+class StartedResult:
+    """A result whose operation runs: its batches, pulled one at a time, end the operation
+    when they end; ``finish`` ends it earlier (once; a result never pulled runs no code)."""
+
+    session: Session
+    running: Operation
+    schema: pa.Schema
+    batches: Generator[pa.RecordBatch, None, None]
+    finish: Callable[..., bool]
+
+    def abandon(self, reason: str) -> None:
+        """Interrupt the operation if it still runs, and end it."""
+        interrupt(self.session, [self.running.id], reason)
+        self.finish(None, None, None)
+
+    def flight_stream(
+        self, origin: sf.PlanId | None = None, call: CallLifetime | None = None
+    ) -> fl.GeneratorStream:
+        """The result as a Flight stream, sent to ``call``'s client.
+
+        Failures while the result runs are attributed to ``origin``, the plan's root. An
+        empty result still carries the schema. The operation ends with ``call`` at the
+        latest (a stream the call drops unstarted runs no code).
+        """
+        if call is not None:
+            call.at_end(lambda: self.abandon("was abandoned by its client"))
+        errors = call.errors if call is not None else None
+        return workers.stream(self.schema, guarded(self.batches, origin, errors))
+
+
+def start_result(
+    session: Session,
+    build: Callable[[], DataFrame],
+    headers: CallHeaders | None = None,
+    sent: Callable[[pa.RecordBatch], None] | None = None,
+    cancelled: Cancelled | None = None,
+    *,
+    schema: pa.Schema | None = None,
+    rdd: Any = None,
+    partitions: range | None = None,
+) -> StartedResult:
+    """Start the operation of the result of the DataFrame ``build`` makes.
+
+    ``build`` runs within the operation, under its job tag: translating a plan may run
+    Spark jobs (``show`` renders its rows then), which are then reported and interrupted
+    with the operation. ``sent`` is called with each batch as it is made. The operation
+    is interrupted as soon as ``cancelled`` answers true (its client went away).
+
+    ``schema`` is the result's Arrow schema when the caller has it (else
+    :func:`arrow_schema`), ``rdd`` the DataFrame's :func:`arrow_batch_rdd` when already
+    planned; ``partitions`` (which needs ``rdd``) limits the result to those partitions
+    of it. Once a whole result has been streamed, the observations in its plan complete
+    and its Python functions are noted for profiling.
+    """
+    with contextlib.ExitStack() as stack:
+        running = stack.enter_context(operation(session, headers, cancelled))
+        with job_context(session, running.id):
+            df = build()
+        result_schema = arrow_schema(df) if schema is None else schema
+        ending = stack.pop_all()
+
+    finish = _once(ending.__exit__)
+
+    def batches() -> Generator[pa.RecordBatch, None, None]:
+        try:
+            yield from _batches(
+                session, df, result_schema, MAX_BATCH_BYTES, running, sent, rdd, partitions
+            )
+            if partitions is None:
+                session.observations.complete(df)
+                profiles.note_functions(session, df)
+        except BaseException as exc:
+            if not finish(type(exc), exc, exc.__traceback__):
+                raise
+        else:
+            finish(None, None, None)
+
+    return StartedResult(session, running, result_schema, batches(), finish)
+
+
+def _once(function: Callable[..., bool]) -> Callable[..., bool]:
+    """``function``, called at most once; later calls answer False."""
+    lock = threading.Lock()
+    called = False
+
+    def call(*args: Any) -> bool:
+        nonlocal called
+        with lock:
+            if called:
+                return False
+            called = True
+        return function(*args)
+
+    return call
