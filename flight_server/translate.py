@@ -14,7 +14,7 @@ from substrait import plan_pb2
 from substrait.algebra_pb2 import Expression
 
 from sparkflight.flight_server.connect import NotTranslatable, planner
-from sparkflight.flight_server.connect.expressions import Context as ConnectContext
+from sparkflight.flight_server.connect.context import Context as ConnectContext
 from sparkflight.flight_server.connect.expressions import expression as connect_expression
 from sparkflight.flight_server.connect.expressions import origin_plan_id
 from sparkflight.flight_server.connect.relations import (

@@ -11,7 +11,8 @@ from pyspark.sql.connect.types import pyspark_types_to_proto_types
 from substrait.algebra_pb2 import Expression
 
 from sparkflight.flight_server.connect import NotTranslatable
-from sparkflight.flight_server.spark_types import nullable, spark_type
+from sparkflight.flight_server.errors import INVALID_PLAN, SparkFlightError
+from sparkflight.flight_server.spark_types import literal_value, nullable, spark_type
 
 Literal = Expression.Literal
 Connect = ce.Expression
@@ -187,3 +188,10 @@ def literal_expression(literal: Literal) -> Connect:
     if rule is None:
         raise NotTranslatable(f"literal kind {kind!r}")
     return rule(literal)
+
+
+def plain_value(e: Expression) -> object:
+    """The value of a literal argument (names, plan ids, type strings)."""
+    if e.WhichOneof("rex_type") != "literal":
+        raise SparkFlightError(INVALID_PLAN, "expected a literal argument")
+    return literal_value(e.literal)

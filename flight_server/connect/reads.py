@@ -21,7 +21,7 @@ from sparkflight.flight_server.connect.columns import (
     known,
     top_level_names,
 )
-from sparkflight.flight_server.connect.expressions import Context
+from sparkflight.flight_server.connect.context import Context
 from sparkflight.flight_server.connect.literals import alias
 from sparkflight.flight_server.errors import INVALID_PLAN, SparkFlightError
 from sparkflight.flight_server.spark_types import spark_schema

@@ -39,9 +39,8 @@ from sparkflight.flight_server.connect.columns import (
     top_level,
     unknown,
 )
+from sparkflight.flight_server.connect.context import Context, Scope
 from sparkflight.flight_server.connect.expressions import (
-    Context,
-    Scope,
     aggregate_function,
     expression,
     expressions,
