@@ -66,13 +66,11 @@ class Result:
         self.schema: pa.Schema = self._attempt(lambda reader: reader.schema)
 
     def _start(self) -> flight.FlightStreamReader:
-        options = self._connection._options(self.id, resumable=self._resumable)
-        return self._connection._client.do_get(flight.Ticket(self._plan), options)
+        return self._connection.do_get(flight.Ticket(self._plan), self.id, self._resumable)
 
     def _resume(self) -> flight.FlightStreamReader:
-        options = self._connection._options()
         try:
-            reader = self._connection._client.do_get(resume_ticket(self.id, self._next), options)
+            reader = self._connection.do_get(resume_ticket(self.id, self._next))
             reader.schema  # noqa: B018 - the server's answer: the schema, or why not
         except (flight.FlightError, pa.ArrowException) as error:
             details = error_details(error)

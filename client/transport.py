@@ -143,7 +143,8 @@ class Connection:
             middleware = [DetailsTrailers(), *client_settings.pop("middleware", [])]
             client = flight.FlightClient(url, middleware=middleware, **client_settings)
         self._client = client
-        self._token = token
+        #: The bearer token every call carries (None: no ``authorization`` header).
+        self.token = token
         self._thread = threading.local()
         self.session_id: str | None = None
         self.progress: ProgressReporting | None = None
@@ -181,8 +182,8 @@ class Connection:
         timeout: float | None = None,
     ) -> flight.FlightCallOptions:
         headers = [] if self.session_id is None else [(SESSION_HEADER, self.session_id.encode())]
-        if self._token is not None:
-            headers.append((b"authorization", f"Bearer {self._token}".encode()))
+        if self.token is not None:
+            headers.append((b"authorization", f"Bearer {self.token}".encode()))
         if operation_id is not None:
             headers.append((OPERATION_HEADER, operation_id.encode()))
             headers += [(TAG_HEADER, quote(tag).encode()) for tag in sorted(self.tags)]
@@ -241,7 +242,7 @@ class Connection:
 
     def for_session(self, session_id: str) -> Connection:
         """A connection sharing this one's Flight client, bound to ``session_id``."""
-        connection = Connection(self.url, self._client, token=self._token)
+        connection = Connection(self.url, self._client, token=self.token)
         connection.session_id = session_id
         return connection
 
@@ -256,31 +257,30 @@ class Connection:
     def stream(self, plan: bytes) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
         """Run a serialized plan; its schema and its record batches as they arrive."""
         operation_id = str(uuid.uuid4())
-        progress = self._progress(operation_id)
-        progress.__enter__()
-        try:
+        with ExitStack() as stack:
+            stack.enter_context(self._progress(operation_id))
             with self._interruptible(operation_id), self._errors():
                 result = _blocking(lambda: Result(self, plan, operation_id))
-        except BaseException as exc:
-            progress.__exit__(type(exc), exc, exc.__traceback__)
-            raise
+            progress = stack.pop_all()  # reported until the batches end
 
         def batches() -> Iterator[pa.RecordBatch]:
-            try:
-                with result:
-                    while True:
-                        with self._interruptible(operation_id), self._errors():
-                            batch = _blocking(result.read_batch)
-                        if batch is None:
-                            break
-                        yield batch
-            except BaseException as exc:
-                if not progress.__exit__(type(exc), exc, exc.__traceback__):
-                    raise
-            else:
-                progress.__exit__(None, None, None)
+            with progress, result:
+                while True:
+                    with self._interruptible(operation_id), self._errors():
+                        batch = _blocking(result.read_batch)
+                    if batch is None:
+                        break
+                    yield batch
 
         return result.schema, batches()
+
+    def do_get(
+        self, ticket: flight.Ticket, operation_id: str | None = None, resumable: bool = False
+    ) -> flight.FlightStreamReader:
+        """Start reading the result of ``ticket`` (a DoGet) with this connection's headers,
+        as operation ``operation_id``, asking the server to hold it if ``resumable``."""
+        options = self._options(operation_id, resumable=resumable)
+        return self._client.do_get(ticket, options)
 
     def release_read(self, result_id: str) -> None:
         """Free a resumable result read to the end: at once, or with the next call's headers

@@ -57,7 +57,7 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
     write_message(answers, sf.ForeachBatchDone())
     while (call := read_message(requests, sf.ForeachBatchCall)) is not None:
         if call.token:
-            session._connection._token = call.token
+            session._connection.token = call.token
         batch = session._df(plan.MicroBatch(relation_id=call.relation_id))
         try:
             func(batch, call.batch_id)
