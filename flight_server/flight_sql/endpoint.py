@@ -23,6 +23,7 @@ from sparkflight.flight_server.errors import (
     UNSUPPORTED_COMMAND,
     SparkFlightError,
     guarded,
+    malformed_action_body,
 )
 from sparkflight.flight_server.execute import (
     arrow_schema,
@@ -117,10 +118,7 @@ def _parse(message: Message, body: bytes, action: str) -> Message:
     try:
         message.ParseFromString(body)
     except DecodeError as exc:
-        raise SparkFlightError(
-            INVALID_ACTION_BODY,
-            f"body of action {action!r} is not a serialized {message.DESCRIPTOR.full_name} ({exc})",
-        ) from None
+        raise malformed_action_body(action, message.DESCRIPTOR.full_name, exc) from None
     return message
 
 
