@@ -2,7 +2,8 @@
 
 Read from the source of every client module: each error the client raises names an error
 class that has a template, gives exactly the parameters that template names, and writes
-no message of its own. Then the registry itself: its PySpark classes carry PySpark's text.
+no message of its own. Then the registry itself: every template is used, and those of
+PySpark's classes carry PySpark's text.
 """
 
 from __future__ import annotations
@@ -23,16 +24,16 @@ from sparkflight.client.errors import template_parameters
 from tests.conftest import REPO_ROOT
 
 CLIENT = REPO_ROOT / "client"
-#: The argument-error helpers of client/errors.py: the position of their error class
-#: argument (None: a fixed class) and the message parameters they give.
-HELPERS: dict[str, tuple[int | None, set[str]]] = {
+#: The argument-error helpers of client/errors.py: their error class (or the position of
+#: the argument giving it) and the message parameters they give.
+HELPERS: dict[str, tuple[str | int, set[str]]] = {
     "wrong_type": (0, {"arg_name", "arg_type"}),
-    "expected_type": (None, {"arg_name", "expected_type", "arg_type"}),
+    "expected_type": ("NOT_EXPECTED_TYPE", {"arg_name", "expected_type", "arg_type"}),
     "wrong_value": (0, {"arg_name", "arg_value"}),
-    "value_not_allowed": (None, {"arg_name", "allowed_values"}),
-    "value_disallowed": (None, {"arg_name", "disallowed_value"}),
-    "cannot_be_none": (None, {"arg_name"}),
-    "cannot_be_empty": (None, {"item"}),
+    "value_not_allowed": ("VALUE_NOT_ALLOWED", {"arg_name", "allowed_values"}),
+    "value_disallowed": ("VALUE_ALLOWED", {"arg_name", "disallowed_value"}),
+    "cannot_be_none": ("CANNOT_BE_NONE", {"arg_name"}),
+    "cannot_be_empty": ("CANNOT_BE_EMPTY", {"item"}),
 }
 #: Error classes given as a variable, by module: what the variable can hold.
 DYNAMIC: dict[str, set[str]] = {
@@ -97,10 +98,11 @@ def _sites() -> Iterator[Site]:
                     parameters = None
                 yield Site(where, error_class, pattern, parameters, "message" in keywords)
             elif name in HELPERS and path.name != "errors.py":
-                position, parameters = HELPERS[name]
-                if position is None:
-                    continue  # its class is checked with the helper's own body
-                error_class, pattern = _error_class(node.args[position])
+                fixed, parameters = HELPERS[name]
+                if isinstance(fixed, str):
+                    error_class, pattern = fixed, False
+                else:
+                    error_class, pattern = _error_class(node.args[fixed])
                 yield Site(where, error_class, pattern, set(parameters), False)
 
 
@@ -133,6 +135,11 @@ def test_every_error_class_has_a_template_and_its_parameters(site: Site) -> None
             assert site.parameters == template_parameters(error_class), site.where
     is_types = site.where.startswith("client/types.py")
     assert not site.message or is_types, f"{site.where} writes its message by hand"
+
+
+def test_every_template_is_used() -> None:
+    used = set().union(*(_classes(site) for site in SITES))
+    assert sorted(set(ERROR_CONDITIONS) - used) == []
 
 
 def test_helpers_fill_their_templates() -> None:
