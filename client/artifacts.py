@@ -22,6 +22,7 @@ from sparkflight.client.errors import (
     PySparkRuntimeError,
     PySparkValueError,
     not_supported,
+    value_disallowed,
 )
 from sparkflight.plans import sparkflight_pb2 as sf
 
@@ -51,7 +52,6 @@ class LocalArtifact:
 
 def _unsupported(operation: str) -> PySparkRuntimeError:
     return PySparkRuntimeError(
-        message=f"[UNSUPPORTED_OPERATION] {operation} is not supported.",
         errorClass="UNSUPPORTED_OPERATION",
         messageParameters={"operation": operation},
     )
@@ -61,8 +61,6 @@ def check_flags(pyfile: bool, archive: bool, file: bool) -> None:
     """At most one of the flags, with PySpark's error."""
     if sum([file, pyfile, archive]) > 1:
         raise PySparkValueError(
-            message="[INVALID_MULTIPLE_ARGUMENT_CONDITIONS] ['pyfile', 'archive' and/or "
-            "'file'] cannot be True together.",
             errorClass="INVALID_MULTIPLE_ARGUMENT_CONDITIONS",
             messageParameters={
                 "arg_names": "'pyfile', 'archive' and/or 'file'",
@@ -94,14 +92,9 @@ def parse(path_or_uri: str, pyfile: bool, archive: bool, file: bool) -> LocalArt
         raise _unsupported(f"{path} file format")
     fragment = parsed.fragment if kind == _KIND.KIND_ARCHIVE else ""
     if fragment and "#" in str(path):
-        raise PySparkValueError(
-            message="[VALUE_ALLOWED] Value for `artifact path` does not allow #.",
-            errorClass="VALUE_ALLOWED",
-            messageParameters={"arg_name": "artifact path", "disallowed_value": "#"},
-        )
+        raise value_disallowed("artifact path", "#")
     if not path.is_file():
         raise PySparkFileNotFoundError(
-            message=f"[PATH_NOT_FOUND] Path does not exist: {path}.",
             errorClass="PATH_NOT_FOUND",
             messageParameters={"path": str(path)},
         )

@@ -14,7 +14,7 @@ import pyarrow as pa
 from google.protobuf import any_pb2
 from substrait import algebra_pb2, plan_pb2
 
-from sparkflight.client.errors import PySparkTypeError
+from sparkflight.client.errors import expected_type
 from sparkflight.client.storagelevel import storage_level_message
 from sparkflight.client.types import StructType
 from sparkflight.plans import sparkflight_pb2 as sf
@@ -199,16 +199,7 @@ class Catalog:
         **options: str,
     ) -> DataFrame:
         if schema is not None and not isinstance(schema, StructType):
-            raise PySparkTypeError(
-                message="[NOT_EXPECTED_TYPE] Argument `schema` should be a struct type, got "
-                f"{type(schema).__name__}.",
-                errorClass="NOT_EXPECTED_TYPE",
-                messageParameters={
-                    "arg_name": "schema",
-                    "expected_type": "struct type",
-                    "arg_type": type(schema).__name__,
-                },
-            )
+            raise expected_type("schema", "struct type", schema)
         message = C.CreateTable(
             table_name=tableName,
             path=path,

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Union
 
-from sparkflight.client.errors import PySparkTypeError, PySparkValueError
+from sparkflight.client.errors import PySparkTypeError, PySparkValueError, wrong_type
 from sparkflight.client.expressions import (
     Alias,
     Call,
@@ -45,14 +45,7 @@ def column_expr(value: ColumnOrName) -> Expr:
         return value._expr
     if isinstance(value, str):
         return name_to_expr(value)
-    raise PySparkTypeError(
-        message=(
-            "[NOT_COLUMN_OR_STR] Argument `col` should be a Column or str, "
-            f"got {type(value).__name__}."
-        ),
-        errorClass="NOT_COLUMN_OR_STR",
-        messageParameters={"arg_name": "col", "arg_type": type(value).__name__},
-    )
+    raise wrong_type("NOT_COLUMN_OR_STR", "col", value)
 
 
 def flatten(values: tuple[Any, ...]) -> list[Any]:
@@ -69,16 +62,6 @@ def name_to_expr(name: str, plan_id: int | None = None) -> Expr:
     if name.endswith(".*"):
         return Star(target=name[:-2], plan_id=plan_id)
     return ColumnRef(name, plan_id)
-
-
-def _type_error(arg_name: str, expected: str, value: Any) -> PySparkTypeError:
-    error_class = "NOT_" + expected.upper()
-    return PySparkTypeError(
-        message=f"[{error_class}] Argument `{arg_name}` should be a {expected}, "
-        f"got {type(value).__name__}.",
-        errorClass=error_class,
-        messageParameters={"arg_name": arg_name, "arg_type": type(value).__name__},
-    )
 
 
 def _binary(name: str, reverse: bool = False) -> Callable[[Column, Any], Column]:
@@ -160,8 +143,6 @@ class Column:
     def substr(self, startPos: int | Column, length: int | Column) -> Column:
         if type(startPos) is not type(length):
             raise PySparkTypeError(
-                message="[NOT_SAME_TYPE] Argument `startPos` and `length` should be the same "
-                f"type, got {type(startPos).__name__} and {type(length).__name__}.",
                 errorClass="NOT_SAME_TYPE",
                 messageParameters={
                     "arg_name1": "startPos",
@@ -196,9 +177,9 @@ class Column:
 
     def withField(self, fieldName: str, col: Column) -> Column:
         if not isinstance(fieldName, str):
-            raise _type_error("fieldName", "str", fieldName)
+            raise wrong_type("NOT_STR", "fieldName", fieldName)
         if not isinstance(col, Column):
-            raise _type_error("col", "column", col)
+            raise wrong_type("NOT_COLUMN", "col", col)
         display = f"update_field({self._expr}, {fieldName}, {col._expr})"
         return Column(Pseudo("with_field", (self._expr, Literal(fieldName), col._expr), display))
 
@@ -212,10 +193,7 @@ class Column:
     def __getitem__(self, key: Any) -> Column:
         if isinstance(key, slice):
             if key.step is not None:
-                raise PySparkValueError(
-                    message="[SLICE_WITH_STEP] Slice with step is not supported.",
-                    errorClass="SLICE_WITH_STEP",
-                )
+                raise PySparkValueError(errorClass="SLICE_WITH_STEP", messageParameters={})
             return self.substr(key.start, key.stop)
         return self.getItem(key)
 
@@ -227,12 +205,7 @@ class Column:
     # types and names
     def cast(self, dataType: DataType | str) -> Column:
         if not isinstance(dataType, (DataType, str)):
-            raise PySparkTypeError(
-                message="[NOT_DATATYPE_OR_STR] Argument `dataType` should be a DataType or "
-                f"str, got {type(dataType).__name__}.",
-                errorClass="NOT_DATATYPE_OR_STR",
-                messageParameters={"arg_name": "dataType", "arg_type": type(dataType).__name__},
-            )
+            raise wrong_type("NOT_DATATYPE_OR_STR", "dataType", dataType)
         return Column(Cast(self._expr, dataType))
 
     astype = cast
@@ -243,17 +216,17 @@ class Column:
     def alias(self, *alias: str, **kwargs: Any) -> Column:
         metadata = kwargs.pop("metadata", None)
         if kwargs:
-            raise PySparkValueError(
-                message=f"[ONLY_ALLOWED_FOR_SINGLE_COLUMN] Argument `metadata` is the only "
-                f"keyword argument of alias, got {sorted(kwargs)}.",
-                errorClass="ONLY_ALLOWED_FOR_SINGLE_COLUMN",
+            raise PySparkTypeError(
+                errorClass="WRONG_ARGUMENTS",
+                messageParameters={
+                    "function": "alias",
+                    "detail": f"takes the keyword argument `metadata` only, got {sorted(kwargs)}",
+                },
             )
         if metadata is None:
             return Column(Alias(self._expr, tuple(alias)))
         if len(alias) != 1:
             raise PySparkValueError(
-                message="[ONLY_ALLOWED_FOR_SINGLE_COLUMN] Argument `metadata` can only be "
-                "provided for a single column.",
                 errorClass="ONLY_ALLOWED_FOR_SINGLE_COLUMN",
                 messageParameters={"arg_name": "metadata"},
             )
@@ -290,24 +263,14 @@ class Column:
     def when(self, condition: Column, value: Any) -> Column:
         expr = self._expr
         if not isinstance(expr, CaseWhen) or expr.otherwise is not None:
-            raise PySparkValueError(
-                message="[INVALID_WHEN_USAGE] when() can only be applied on a Column previously "
-                "generated by when() function, and cannot be applied once otherwise() is "
-                "applied.",
-                errorClass="INVALID_WHEN_USAGE",
-            )
+            raise PySparkValueError(errorClass="INVALID_WHEN_USAGE", messageParameters={})
         branch = (to_expr(condition), to_expr(value))
         return Column(CaseWhen(expr.branches + (branch,)))
 
     def otherwise(self, value: Any) -> Column:
         expr = self._expr
         if not isinstance(expr, CaseWhen) or expr.otherwise is not None:
-            raise PySparkValueError(
-                message="[INVALID_WHEN_USAGE] otherwise() can only be applied on a Column "
-                "previously generated by when(), and cannot be applied once otherwise() is "
-                "applied.",
-                errorClass="INVALID_WHEN_USAGE",
-            )
+            raise PySparkValueError(errorClass="INVALID_WHEN_USAGE", messageParameters={})
         return Column(CaseWhen(expr.branches, to_expr(value)))
 
     def over(self, window: WindowSpec | None = None) -> Column:
@@ -315,9 +278,7 @@ class Column:
 
         if not isinstance(self._expr, (Call, PythonUDF)):
             raise PySparkTypeError(
-                message=f"[NOT_WINDOW_FUNCTION] {self._expr} is not a window function or an "
-                "aggregate function.",
-                errorClass="NOT_WINDOW_FUNCTION",
+                errorClass="NOT_WINDOW_FUNCTION", messageParameters={"expression": str(self._expr)}
             )
         return Column(WindowExpr(self._expr, window if window is not None else WindowSpec()))
 
@@ -335,28 +296,20 @@ class Column:
     # Python protocol guards, as in PySpark
     def __bool__(self) -> bool:
         raise PySparkValueError(
-            message="[CANNOT_CONVERT_COLUMN_INTO_BOOL] Cannot convert column into bool: please "
-            "use '&' for 'and', '|' for 'or', '~' for 'not' when building DataFrame boolean "
-            "expressions.",
             errorClass="CANNOT_CONVERT_COLUMN_INTO_BOOL",
+            messageParameters={"column": str(self._expr)},
         )
 
     __nonzero__ = __bool__
 
     def __iter__(self) -> None:
         raise PySparkTypeError(
-            message="[NOT_ITERABLE] Column is not iterable.",
             errorClass="NOT_ITERABLE",
             messageParameters={"objectName": "Column"},
         )
 
     def __contains__(self, item: Any) -> None:
-        raise PySparkValueError(
-            message="[CANNOT_APPLY_IN_FOR_COLUMN] Cannot apply 'in' operator against a column: "
-            "please use 'contains' in a string column or 'array_contains' function for an "
-            "array column.",
-            errorClass="CANNOT_APPLY_IN_FOR_COLUMN",
-        )
+        raise PySparkValueError(errorClass="CANNOT_APPLY_IN_FOR_COLUMN", messageParameters={})
 
     def __repr__(self) -> str:
         return f"Column<'{self._expr}'>"

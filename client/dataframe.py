@@ -28,10 +28,15 @@ from sparkflight.client.errors import (
     PySparkIndexError,
     PySparkTypeError,
     PySparkValueError,
+    cannot_be_empty,
+    expected_type,
     needs_jvm,
     not_supported,
     unavailable_method,
     unavailable_property,
+    value_not_allowed,
+    wrong_type,
+    wrong_value,
 )
 from sparkflight.client.expressions import (
     Alias,
@@ -76,32 +81,20 @@ _EAGER_EVAL = {
 _HTML_PROTOCOL = 2
 
 
-def _type_error(arg_name: str, expected: str, value: Any) -> PySparkTypeError:
-    error_class = "NOT_" + expected.upper().replace(" ", "_")
-    return PySparkTypeError(
-        message=f"[{error_class}] Argument `{arg_name}` should be a {expected}, "
-        f"got {type(value).__name__}.",
-        errorClass=error_class,
-        messageParameters={"arg_name": arg_name, "arg_type": type(value).__name__},
-    )
+#: The join types join() takes, in the order its error lists them, as PySpark's.
+_JOIN_TYPES = (
+    "inner", "outer", "full", "fullouter", "full_outer", "leftouter", "left", "left_outer",
+    "rightouter", "right", "right_outer", "leftsemi", "left_semi", "semi", "leftanti",
+    "left_anti", "anti", "cross",
+)  # fmt: skip
+#: The join types lateralJoin() takes.
+_LATERAL_JOIN_TYPES = ("inner", "leftouter", "left", "left_outer", "cross")
 
 
-def _expected_type(arg_name: str, expected: str, value: Any) -> PySparkTypeError:
-    return PySparkTypeError(
-        message=f"[NOT_EXPECTED_TYPE] Argument `{arg_name}` should be {expected}, "
-        f"got {type(value).__name__}.",
-        errorClass="NOT_EXPECTED_TYPE",
-        messageParameters={
-            "arg_name": arg_name,
-            "expected_type": expected,
-            "arg_type": type(value).__name__,
-        },
-    )
-
-
-def _index_error(error_class: str, message: str, **parameters: str) -> PySparkIndexError:
-    return PySparkIndexError(
-        message=f"[{error_class}] {message}", errorClass=error_class, messageParameters=parameters
+def _unsupported_join_type(how: str, supported: tuple[str, ...]) -> IllegalArgumentException:
+    return IllegalArgumentException(
+        errorClass="UNSUPPORTED_JOIN_TYPE",
+        messageParameters={"typ": how, "supported": ", ".join(f"'{t}'" for t in supported)},
     )
 
 
@@ -111,8 +104,8 @@ def _grouping_exprs(df: DataFrame, cols: tuple[Any, ...]) -> list[Expr]:
     for c in flatten(cols):
         if isinstance(c, int) and not isinstance(c, bool):
             if c < 1:
-                raise _index_error(
-                    "INDEX_NOT_POSITIVE", f"Index must be positive, got '{c}'.", index=str(c)
+                raise PySparkIndexError(
+                    errorClass="INDEX_NOT_POSITIVE", messageParameters={"index": str(c)}
                 )
             exprs.append(df[c - 1]._expr)
         else:
@@ -126,7 +119,7 @@ def _sort_exprs(df: DataFrame, cols: tuple[Any, ...]) -> list[Expr]:
     for c in flatten(cols):
         if isinstance(c, int) and not isinstance(c, bool):
             if c == 0:
-                raise _index_error("ZERO_INDEX", "Index must be non-zero.")
+                raise PySparkIndexError(errorClass="ZERO_INDEX", messageParameters={})
             column = df[abs(c) - 1]
             exprs.append(column._expr if c > 0 else SortOrder(column._expr, False))
         else:
@@ -143,8 +136,13 @@ def _sort_orders(
     flags = [ascending] * len(orders) if isinstance(ascending, (bool, int)) else list(ascending)
     if len(flags) != len(orders):
         raise PySparkValueError(
-            message="[LENGTH_SHOULD_BE_THE_SAME] ascending should have the same length as cols.",
             errorClass="LENGTH_SHOULD_BE_THE_SAME",
+            messageParameters={
+                "arg1": "ascending",
+                "arg2": "cols",
+                "arg1_length": str(len(flags)),
+                "arg2_length": str(len(orders)),
+            },
         )
     return [
         o if flag else SortOrder(o.child if isinstance(o, SortOrder) else o, False)
@@ -156,7 +154,7 @@ def _subset(subset: str | list[str] | tuple[str, ...]) -> list[str]:
     if isinstance(subset, str):
         return [subset]
     if not isinstance(subset, (list, tuple)):
-        raise _type_error("subset", "list, str or tuple", subset)
+        raise wrong_type("NOT_LIST_OR_STR_OR_TUPLE", "subset", subset)
     return list(subset)
 
 
@@ -293,7 +291,7 @@ class DataFrame:
             return self.select(*item)
         if isinstance(item, int):
             return self._col(self.columns[item])
-        raise _type_error("item", "column, int, list or str", item)
+        raise wrong_type("NOT_COLUMN_OR_INT_OR_LIST_OR_STR", "item", item)
 
     def __getattr__(self, name: str) -> Column:
         if name.startswith("_"):
@@ -339,14 +337,13 @@ class DataFrame:
         """Print Spark's plan text; the server's Spark rejects an unknown mode, as in PySpark."""
         if extended is not None and mode is not None:
             raise PySparkValueError(
-                message="[CANNOT_SET_TOGETHER] extended and mode should not be set together.",
                 errorClass="CANNOT_SET_TOGETHER",
                 messageParameters={"arg_list": "extended and mode"},
             )
         if extended is not None and not isinstance(extended, (bool, str)):
-            raise _expected_type("extended", "bool or str", extended)
+            raise expected_type("extended", "bool or str", extended)
         if mode is not None and not isinstance(mode, str):
-            raise _expected_type("mode", "str", mode)
+            raise expected_type("mode", "str", mode)
         if isinstance(extended, str):
             mode = extended
         elif mode is None:
@@ -411,23 +408,23 @@ class DataFrame:
         elif isinstance(condition, Column):
             expr = condition._expr
         else:
-            raise _type_error("condition", "column or str", condition)
+            raise wrong_type("NOT_COLUMN_OR_STR", "condition", condition)
         return self._with(plan.Filter(child=self._relation, condition=expr))
 
     where = filter
 
     def withColumn(self, colName: str, col: Column) -> DataFrame:
         if not isinstance(col, Column):
-            raise _type_error("col", "column", col)
+            raise wrong_type("NOT_COLUMN", "col", col)
         return self.withColumns({colName: col})
 
     def withColumns(self, *colsMap: dict[str, Column]) -> DataFrame:
         if len(colsMap) != 1 or not isinstance(colsMap[0], dict):
-            raise _type_error("colsMap", "dict", colsMap[0] if colsMap else None)
+            raise wrong_type("NOT_DICT", "colsMap", colsMap[0] if colsMap else None)
         mapping = colsMap[0]
         for value in mapping.values():
             if not isinstance(value, Column):
-                raise _type_error("col", "column", value)
+                raise wrong_type("NOT_COLUMN", "col", value)
         return self._with(
             plan.WithColumns(
                 child=self._relation,
@@ -441,7 +438,7 @@ class DataFrame:
 
     def withColumnsRenamed(self, colsMap: dict[str, str]) -> DataFrame:
         if not isinstance(colsMap, dict):
-            raise _type_error("colsMap", "dict", colsMap)
+            raise wrong_type("NOT_DICT", "colsMap", colsMap)
         return self._with(plan.Rename(child=self._relation, renames=dict(colsMap)))
 
     def drop(self, *cols: ColumnOrName) -> DataFrame:
@@ -449,7 +446,7 @@ class DataFrame:
         exprs = [c._expr for c in cols if isinstance(c, Column)]
         for c in cols:
             if not isinstance(c, (str, Column)):
-                raise _type_error("col", "column or str", c)
+                raise wrong_type("NOT_COLUMN_OR_STR", "col", c)
         return self._with(plan.Drop(child=self._relation, column_names=names, columns=exprs))
 
     def alias(self, alias: str) -> DataFrame:
@@ -458,13 +455,13 @@ class DataFrame:
     def toDF(self, *cols: str) -> DataFrame:
         for c in cols:
             if not isinstance(c, str):
-                raise _type_error("cols", "list of str", c)
+                raise wrong_type("NOT_LIST_OF_STR", "cols", c)
         return self._with(plan.ToDF(child=self._relation, names=list(cols)))
 
     def transform(self, func: Callable[..., DataFrame], *args: Any, **kwargs: Any) -> DataFrame:
         result = func(self, *args, **kwargs)
         if not isinstance(result, DataFrame):
-            raise _type_error("func", "function returning a DataFrame", result)
+            raise wrong_type("NOT_FUNCTION_RETURNING_A_DATAFRAME", "func", result)
         return result
 
     # ------------------------------------------------------------- aggregation
@@ -506,16 +503,10 @@ class DataFrame:
         how: str | None = None,
     ) -> DataFrame:
         if not isinstance(other, DataFrame):
-            raise _type_error("other", "DataFrame", other)
+            raise wrong_type("NOT_DATAFRAME", "other", other)
         how = "inner" if how is None else how.lower()
         if how not in plan.JOIN_TYPES:
-            raise IllegalArgumentException(
-                message=f"Unsupported join type '{how}'. Supported join types include: "
-                "'inner', 'outer', 'full', 'fullouter', 'full_outer', 'leftouter', 'left', "
-                "'left_outer', 'rightouter', 'right', 'right_outer', 'leftsemi', 'left_semi', "
-                "'semi', 'leftanti', 'left_anti', 'anti', 'cross'.",
-                errorClass="UNSUPPORTED_JOIN_TYPE",
-            )
+            raise _unsupported_join_type(how, _JOIN_TYPES)
         if isinstance(on, str):
             on = [on]
         if on is None or (isinstance(on, list) and not on):
@@ -529,7 +520,7 @@ class DataFrame:
         conditions = on if isinstance(on, list) else [on]
         for c in conditions:
             if not isinstance(c, Column):
-                raise _type_error("on", "column, str or list", c)
+                raise wrong_type("NOT_COLUMN_OR_STR_OR_LIST", "on", c)
         condition = reduce(lambda a, b: a & b, conditions)._expr
         return self._with(
             plan.Join(left=self._relation, right=other._relation, how=how, condition=condition)
@@ -540,16 +531,12 @@ class DataFrame:
     ) -> DataFrame:
         """Join each row with the rows ``other`` computes for it (``Column.outer()`` refs)."""
         if not isinstance(other, DataFrame):
-            raise _type_error("other", "DataFrame", other)
+            raise wrong_type("NOT_DATAFRAME", "other", other)
         how = "inner" if how is None else how.lower()
-        if how not in ("inner", "cross", "left", "leftouter", "left_outer"):
-            raise IllegalArgumentException(
-                message=f"Unsupported lateral join type '{how}'. Supported lateral join types "
-                "include: 'inner', 'leftouter', 'left', 'left_outer', 'cross'.",
-                errorClass="UNSUPPORTED_JOIN_TYPE",
-            )
+        if how not in _LATERAL_JOIN_TYPES:
+            raise _unsupported_join_type(how, _LATERAL_JOIN_TYPES)
         if on is not None and not isinstance(on, Column):
-            raise _type_error("on", "column", on)
+            raise wrong_type("NOT_COLUMN", "on", on)
         return self._with(
             plan.Join(
                 left=self._relation,
@@ -563,27 +550,27 @@ class DataFrame:
     def colRegex(self, colName: str) -> Column:
         """The columns whose names match the regex ``colName`` (quoted in backticks)."""
         if not isinstance(colName, str):
-            raise _type_error("colName", "str", colName)
+            raise wrong_type("NOT_STR", "colName", colName)
         args = (Literal(colName), Literal(self._plan_id))
         return Column(Pseudo("column_regex", args, f"UnresolvedRegex({colName})"))
 
     def metadataColumn(self, colName: str) -> Column:
         """The metadata column ``colName`` of this DataFrame's data source."""
         if not isinstance(colName, str):
-            raise _type_error("colName", "str", colName)
+            raise wrong_type("NOT_STR", "colName", colName)
         args = (Literal(colName), Literal(self._plan_id))
         return Column(Pseudo("metadata_column", args, colName))
 
     def withMetadata(self, columnName: str, metadata: dict[str, Any]) -> DataFrame:
         if not isinstance(metadata, dict):
-            raise _type_error("metadata", "dict", metadata)
+            raise wrong_type("NOT_DICT", "metadata", metadata)
         column = self._col(columnName).alias(columnName, metadata=metadata)
         return self.withColumn(columnName, column)
 
     def zip(self, other: DataFrame) -> DataFrame:
         """Both DataFrames' columns side by side; both must project one common input."""
         if not isinstance(other, DataFrame):
-            raise _type_error("other", "DataFrame", other)
+            raise wrong_type("NOT_DATAFRAME", "other", other)
         return self._with(
             plan.Binary(left=self._relation, right=other._relation, detail=sf.ZipRelation())
         )
@@ -591,7 +578,7 @@ class DataFrame:
     def zipWithIndex(self, indexColName: str = "index") -> DataFrame:
         """The rows with their 0-based position appended as ``indexColName``."""
         if not isinstance(indexColName, str):
-            raise _type_error("indexColName", "str", indexColName)
+            raise wrong_type("NOT_STR", "indexColName", indexColName)
         return self._detail(sf.ZipWithIndexRelation(index_column=indexColName))
 
     def nearestByJoin(
@@ -606,9 +593,9 @@ class DataFrame:
     ) -> DataFrame:
         """For each row, up to ``numResults`` rows of ``other`` ranked by ``rankingExpression``."""
         if not isinstance(other, DataFrame):
-            raise _type_error("other", "DataFrame", other)
+            raise wrong_type("NOT_DATAFRAME", "other", other)
         if not isinstance(rankingExpression, Column):
-            raise _type_error("rankingExpression", "column", rankingExpression)
+            raise wrong_type("NOT_COLUMN", "rankingExpression", rankingExpression)
         detail = sf.NearestByJoinRelation(
             num_results=int(numResults), mode=mode, direction=direction, join_type=joinType
         )
@@ -636,9 +623,9 @@ class DataFrame:
         """For each row, the row of ``other`` nearest in the as-of columns (Spark's as-of
         join, which pandas-on-Spark's ``merge_asof`` uses)."""
         if not isinstance(other, DataFrame):
-            raise _type_error("other", "DataFrame", other)
+            raise wrong_type("NOT_DATAFRAME", "other", other)
         if tolerance is not None and not isinstance(tolerance, Column):
-            raise _type_error("tolerance", "column", tolerance)
+            raise wrong_type("NOT_COLUMN", "tolerance", tolerance)
         detail = sf.AsOfJoinRelation(
             join_type=how or "inner", allow_exact_matches=allowExactMatches, direction=direction
         )
@@ -652,7 +639,7 @@ class DataFrame:
         elif conditions:
             for c in conditions:
                 if not isinstance(c, Column):
-                    raise _type_error("on", "column, str or list", c)
+                    raise wrong_type("NOT_COLUMN_OR_STR_OR_LIST", "on", c)
             expressions["join_expression"] = reduce(lambda a, b: a & b, conditions)._expr
         if tolerance is not None:
             expressions["tolerance"] = tolerance._expr
@@ -670,7 +657,7 @@ class DataFrame:
 
     def _set(self, other: DataFrame, op: str, **options: bool) -> DataFrame:
         if not isinstance(other, DataFrame):
-            raise _type_error("other", "DataFrame", other)
+            raise wrong_type("NOT_DATAFRAME", "other", other)
         return self._with(
             plan.SetOperation(left=self._relation, right=other._relation, op=op, **options)
         )
@@ -752,14 +739,9 @@ class DataFrame:
         """Drop the rows with fewer than ``thresh`` non-null, non-NaN values in ``subset``
         (default: all columns); Spark's ``na.drop`` decides."""
         if how not in ("any", "all"):
-            raise PySparkValueError(
-                message="[VALUE_NOT_ALLOWED] Value for `how` has to be amongst the following "
-                "values: ['any', 'all'].",
-                errorClass="VALUE_NOT_ALLOWED",
-                messageParameters={"arg_name": "how", "allowed_values": "['any', 'all']"},
-            )
+            raise value_not_allowed("how", ["any", "all"])
         if thresh is not None and (not isinstance(thresh, int) or isinstance(thresh, bool)):
-            raise _expected_type("thresh", "int", thresh)
+            raise expected_type("thresh", "int", thresh)
         detail = sf.DropNaRelation(columns=[] if subset is None else _subset(subset))
         if thresh is not None:
             detail.min_non_nulls = thresh
@@ -779,7 +761,7 @@ class DataFrame:
         PySpark. Spark applies its own rules on the server.
         """
         if not isinstance(value, (float, int, str, bool, dict)):
-            raise _expected_type("value", "bool, dict, float, int or str", value)
+            raise expected_type("value", "bool, dict, float, int or str", value)
         if not isinstance(value, dict):
             columns = [] if subset is None else _subset(subset)
             if isinstance(value, int) and not isinstance(value, bool):
@@ -788,7 +770,7 @@ class DataFrame:
             return self._detail(detail)
         for name, item in value.items():
             if not isinstance(name, str):
-                raise _expected_type("value", "a dict with str keys", value)
+                raise expected_type("value", "a dict with str keys", value)
             if not isinstance(item, (bool, int, float, str)):
                 raise IllegalArgumentException(
                     message=f"Unsupported value type {type(item).__name__} ({item!r})."
@@ -805,8 +787,6 @@ class DataFrame:
         if value is _NO_VALUE:
             if not isinstance(to_replace, dict):
                 raise PySparkTypeError(
-                    message="[ARGUMENT_REQUIRED] Argument `value` is required when argument "
-                    "`to_replace` is not a dict.",
                     errorClass="ARGUMENT_REQUIRED",
                     messageParameters={"arg_name": "value", "condition": "to_replace is not dict"},
                 )
@@ -820,18 +800,19 @@ class DataFrame:
                 value = [value] * len(to_replace)
             if len(value) != len(to_replace):
                 raise PySparkValueError(
-                    message="[LENGTH_SHOULD_BE_THE_SAME] to_replace and value should be of the "
-                    f"same length, got {len(to_replace)} and {len(value)}.",
                     errorClass="LENGTH_SHOULD_BE_THE_SAME",
+                    messageParameters={
+                        "arg1": "to_replace",
+                        "arg2": "value",
+                        "arg1_length": str(len(to_replace)),
+                        "arg2_length": str(len(value)),
+                    },
                 )
             mapping = dict(zip(to_replace, value, strict=True))
         kind = _replacement_kind(list(mapping))
         targets = [v for v in mapping.values() if v is not None]
         if kind is None or (targets and _replacement_kind(targets) is not kind):
-            raise PySparkValueError(
-                message="[MIXED_TYPE_REPLACEMENT] Mixed type replacements are not supported.",
-                errorClass="MIXED_TYPE_REPLACEMENT",
-            )
+            raise PySparkValueError(errorClass="MIXED_TYPE_REPLACEMENT", messageParameters={})
         detail = sf.ReplaceRelation(columns=[] if subset is None else _subset(subset))
         for old, new in mapping.items():
             detail.replacements.add(
@@ -860,7 +841,7 @@ class DataFrame:
 
     def dropDuplicates(self, subset: list[str] | None = None) -> DataFrame:
         if subset is not None and not isinstance(subset, (list, tuple)):
-            raise _type_error("subset", "list or tuple", subset)
+            raise wrong_type("NOT_LIST_OR_TUPLE", "subset", subset)
         names = None if subset is None else list(subset)
         return self._with(plan.Deduplicate(child=self._relation, column_names=names))
 
@@ -868,7 +849,7 @@ class DataFrame:
 
     def dropDuplicatesWithinWatermark(self, subset: list[str] | None = None) -> DataFrame:
         if subset is not None and not isinstance(subset, (list, tuple)):
-            raise _type_error("subset", "list or tuple", subset)
+            raise wrong_type("NOT_LIST_OR_TUPLE", "subset", subset)
         names = None if subset is None else list(subset)
         return self._with(
             plan.Deduplicate(child=self._relation, column_names=names, within_watermark=True)
@@ -884,9 +865,9 @@ class DataFrame:
 
     def withWatermark(self, eventTime: str, delayThreshold: str) -> DataFrame:
         if not isinstance(eventTime, str):
-            raise _type_error("eventTime", "str", eventTime)
+            raise wrong_type("NOT_STR", "eventTime", eventTime)
         if not isinstance(delayThreshold, str):
-            raise _type_error("delayThreshold", "str", delayThreshold)
+            raise wrong_type("NOT_STR", "delayThreshold", delayThreshold)
         return self._detail(
             sf.WatermarkRelation(event_time=eventTime, delay_threshold=delayThreshold)
         )
@@ -894,19 +875,14 @@ class DataFrame:
     def to(self, schema: StructType) -> DataFrame:
         """Reorder, cast and check the columns against ``schema``, as Spark does."""
         if not isinstance(schema, StructType):
-            raise _type_error("schema", "StructType", schema)
+            raise wrong_type("NOT_STRUCTTYPE", "schema", schema)
         return self._detail(sf.ToSchemaRelation(schema_json=schema.json()))
 
     def randomSplit(self, weights: list[float], seed: int | None = None) -> list[DataFrame]:
         """Disjoint random samples with the given relative sizes, as Spark splits."""
         for w in weights:
             if w < 0.0:
-                raise PySparkValueError(
-                    message=f"[VALUE_NOT_POSITIVE] Value for `weights` must be positive, got "
-                    f"'{w}'.",
-                    errorClass="VALUE_NOT_POSITIVE",
-                    messageParameters={"arg_name": "weights", "arg_value": str(w)},
-                )
+                raise wrong_value("VALUE_NOT_POSITIVE", "weights", w)
         total = sum(float(w) for w in weights)
         if total <= 0:
             raise IllegalArgumentException(
@@ -943,7 +919,7 @@ class DataFrame:
         elif isinstance(withReplacement, (int, float)) and not isinstance(withReplacement, bool):
             replace, frac, seed = False, float(withReplacement), fraction  # type: ignore[assignment]
         else:
-            raise _type_error("fraction", "float", fraction)
+            raise wrong_type("NOT_FLOAT", "fraction", fraction)
         seed = int(seed) if seed is not None else random.randint(0, sys.maxsize)
         return self._with(
             plan.Sample(child=self._relation, fraction=frac, with_replacement=replace, seed=seed)
@@ -972,14 +948,9 @@ class DataFrame:
     def repartitionById(self, numPartitions: int, partitionIdCol: ColumnOrName) -> DataFrame:
         """Each row goes to the partition its ``partitionIdCol`` value names."""
         if not isinstance(numPartitions, int) or isinstance(numPartitions, bool):
-            raise _type_error("numPartitions", "int", numPartitions)
+            raise wrong_type("NOT_INT", "numPartitions", numPartitions)
         if numPartitions <= 0:
-            raise PySparkValueError(
-                message="[VALUE_NOT_POSITIVE] Value for `numPartitions` must be positive, got "
-                f"'{numPartitions}'.",
-                errorClass="VALUE_NOT_POSITIVE",
-                messageParameters={"arg_name": "numPartitions", "arg_value": str(numPartitions)},
-            )
+            raise wrong_value("VALUE_NOT_POSITIVE", "numPartitions", numPartitions)
         return self._with(
             plan.Repartition(
                 child=self._relation,
@@ -1008,18 +979,14 @@ class DataFrame:
         """This DataFrame with metrics Spark computes while an action runs it; an
         :class:`Observation` reads them afterwards."""
         if not exprs:
-            raise PySparkValueError(
-                message="[CANNOT_BE_EMPTY] At least one exprs must be specified.",
-                errorClass="CANNOT_BE_EMPTY",
-                messageParameters={"item": "exprs"},
-            )
+            raise cannot_be_empty("exprs")
         if not all(isinstance(c, Column) for c in exprs):
-            raise _expected_type("exprs", "list[Column]", exprs)
+            raise expected_type("exprs", "list[Column]", exprs)
         if isinstance(observation, Observation):
             return observation._on(self, *exprs)
         if isinstance(observation, str):
             return self._observe(observation, exprs)
-        raise _expected_type("observation", "Observation or str", observation)
+        raise expected_type("observation", "Observation or str", observation)
 
     def _observe(self, name: str, exprs: tuple[Column, ...], observation_id: str = "") -> DataFrame:
         if self._session._server_protocol < OBSERVE_PROTOCOL:
@@ -1075,7 +1042,7 @@ class DataFrame:
     def tail(self, num: int) -> list[Row]:
         """The last ``num`` rows."""
         if not isinstance(num, int) or isinstance(num, bool):
-            raise _type_error("num", "int", num)
+            raise wrong_type("NOT_INT", "num", num)
         return self._detail(sf.TailRelation(limit=num)).collect()
 
     def toJSON(self, use_unicode: bool = True) -> DataFrame:
@@ -1085,9 +1052,9 @@ class DataFrame:
 
     def _show_string(self, n: int = 20, truncate: bool | int = True, vertical: bool = False) -> str:
         if not isinstance(n, int) or isinstance(n, bool):
-            raise _type_error("n", "int", n)
+            raise wrong_type("NOT_INT", "n", n)
         if not isinstance(vertical, bool):
-            raise _type_error("vertical", "bool", vertical)
+            raise wrong_type("NOT_BOOL", "vertical", vertical)
         width = 20 if truncate is True else int(truncate)
         relation = plan.ShowString(
             child=self._relation, num_rows=n, truncate=width, vertical=vertical
@@ -1107,7 +1074,7 @@ class DataFrame:
     def _pair_statistic(self, function: str, col1: str, col2: str) -> float | None:
         for name, value in (("col1", col1), ("col2", col2)):
             if not isinstance(value, str):
-                raise _type_error(name, "str", value)
+                raise wrong_type("NOT_STR", name, value)
         # Spark reads each value as a primitive double: a null counts as 0.0.
         args = tuple(
             Call("coalesce", (Cast(name_to_expr(c), DoubleType()), Literal(0.0)))
@@ -1119,12 +1086,7 @@ class DataFrame:
     def corr(self, col1: str, col2: str, method: str | None = None) -> float | None:
         """The Pearson correlation coefficient of two numeric columns."""
         if method not in (None, "pearson"):
-            raise PySparkValueError(
-                message="[VALUE_NOT_PEARSON] Value for `method` only supports 'pearson', "
-                f"got '{method}'.",
-                errorClass="VALUE_NOT_PEARSON",
-                messageParameters={"arg_name": "method", "arg_value": str(method)},
-            )
+            raise wrong_value("VALUE_NOT_PEARSON", "method", method)
         return self._pair_statistic("corr", col1, col2)
 
     def cov(self, col1: str, col2: str) -> float | None:
@@ -1139,7 +1101,7 @@ class DataFrame:
         columns = flatten(cols)
         for c in columns:
             if not isinstance(c, str):
-                raise _type_error("cols", "str", c)
+                raise wrong_type("NOT_STR", "cols", c)
         return self._detail(sf.StatSummaryRelation(describe=True, columns=columns))
 
     def summary(self, *statistics: str) -> DataFrame:
@@ -1149,7 +1111,7 @@ class DataFrame:
     def crosstab(self, col1: str, col2: str) -> DataFrame:
         for name, value in (("col1", col1), ("col2", col2)):
             if not isinstance(value, str):
-                raise _type_error(name, "str", value)
+                raise wrong_type("NOT_STR", name, value)
         return self._detail(sf.StatCrosstabRelation(col1=col1, col2=col2))
 
     def freqItems(
@@ -1158,7 +1120,7 @@ class DataFrame:
         if isinstance(cols, tuple):
             cols = list(cols)
         if not isinstance(cols, list):
-            raise _type_error("cols", "list or tuple", cols)
+            raise wrong_type("NOT_LIST_OR_TUPLE", "cols", cols)
         detail = sf.StatFreqItemsRelation(columns=cols)
         if support is not None:
             detail.support = float(support)
@@ -1172,25 +1134,20 @@ class DataFrame:
     ) -> list[float] | list[list[float]]:
         """Approximate quantiles of numeric columns (Greenwald-Khanna, as Spark computes them)."""
         if not isinstance(col, (str, list, tuple)):
-            raise _type_error("col", "list, str or tuple", col)
+            raise wrong_type("NOT_LIST_OR_STR_OR_TUPLE", "col", col)
         columns = [col] if isinstance(col, str) else list(col)
         for c in columns:
             if not isinstance(c, str):
-                raise _type_error("columns", "str", c)
+                raise wrong_type("NOT_STR", "columns", c)
         if not isinstance(probabilities, (list, tuple)):
-            raise _type_error("probabilities", "list or tuple", probabilities)
+            raise wrong_type("NOT_LIST_OR_TUPLE", "probabilities", probabilities)
         for p in probabilities:
             if not isinstance(p, (float, int)) or not 0 <= p <= 1:
-                raise _type_error("probabilities", "float", p)
+                raise wrong_type("NOT_FLOAT", "probabilities", p)
         if not isinstance(relativeError, (float, int)):
-            raise _type_error("relativeError", "float", relativeError)
+            raise wrong_type("NOT_FLOAT", "relativeError", relativeError)
         if relativeError < 0:
-            raise PySparkValueError(
-                message="[NEGATIVE_VALUE] Value for `relativeError` must be greater than or "
-                f"equal to 0, got '{relativeError}'.",
-                errorClass="NEGATIVE_VALUE",
-                messageParameters={"arg_name": "relativeError", "arg_value": str(relativeError)},
-            )
+            raise wrong_value("NEGATIVE_VALUE", "relativeError", relativeError)
         detail = sf.StatApproxQuantileRelation(
             columns=columns,
             probabilities=[float(p) for p in probabilities],
@@ -1204,12 +1161,12 @@ class DataFrame:
     ) -> DataFrame:
         """A stratified sample: each stratum of ``col`` sampled with its fraction."""
         if not isinstance(col, (str, Column)):
-            raise _type_error("col", "column or str", col)
+            raise wrong_type("NOT_COLUMN_OR_STR", "col", col)
         if not isinstance(fractions, dict):
-            raise _type_error("fractions", "dict", fractions)
+            raise wrong_type("NOT_DICT", "fractions", fractions)
         for stratum, fraction in fractions.items():
             if not isinstance(stratum, (float, int, str)):
-                raise _type_error("fractions", "float, int or str", stratum)
+                raise wrong_type("NOT_FLOAT_OR_INT_OR_STR", "fractions", stratum)
             fractions[stratum] = float(fraction)
         seed = int(seed) if seed is not None else random.randint(0, sys.maxsize)
         return self._with(
@@ -1338,7 +1295,7 @@ class DataFrame:
     def sameSemantics(self, other: DataFrame) -> bool:
         """Whether both logical plans return the same results, as Spark judges."""
         if not isinstance(other, DataFrame):
-            raise _type_error("other", "DataFrame", other)
+            raise wrong_type("NOT_DATAFRAME", "other", other)
         request = sf.AnalyzeRequest(
             mode=sf.AnalyzeRequest.MODE_SAME_SEMANTICS, plan=self._plan(), other_plan=other._plan()
         )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sparkflight.client import udf
-from sparkflight.client.errors import PySparkNotImplementedError, PySparkTypeError
+from sparkflight.client.errors import expected_type, not_supported
 from sparkflight.client.row import Row
 from sparkflight.client.types import StructType
 from sparkflight.plans import sparkflight_pb2 as sf
@@ -54,14 +54,6 @@ __all__ = [
 ColumnPath = tuple[str, ...]
 
 
-def _not_implemented(feature: str) -> PySparkNotImplementedError:
-    return PySparkNotImplementedError(
-        message=f"[NOT_IMPLEMENTED] {feature} is not implemented.",
-        errorClass="NOT_IMPLEMENTED",
-        messageParameters={"feature": feature},
-    )
-
-
 class DataSource(ABC):  # noqa: B024 - readable or writable: either part may be left out
     """A data source that Spark reads (:meth:`reader`) and/or writes (:meth:`writer`)."""
 
@@ -76,22 +68,22 @@ class DataSource(ABC):  # noqa: B024 - readable or writable: either part may be 
 
     def schema(self) -> StructType | str:
         """The schema when the reader gives none."""
-        raise _not_implemented("schema")
+        raise not_supported("schema")
 
     def reader(self, schema: StructType) -> DataSourceReader:
-        raise _not_implemented("reader")
+        raise not_supported("reader")
 
     def writer(self, schema: StructType, overwrite: bool) -> DataSourceWriter:
-        raise _not_implemented("writer")
+        raise not_supported("writer")
 
     def streamWriter(self, schema: StructType, overwrite: bool) -> DataSourceStreamWriter:
-        raise _not_implemented("streamWriter")
+        raise not_supported("streamWriter")
 
     def simpleStreamReader(self, schema: StructType) -> SimpleDataSourceStreamReader:
-        raise _not_implemented("simpleStreamReader")
+        raise not_supported("simpleStreamReader")
 
     def streamReader(self, schema: StructType) -> DataSourceStreamReader:
-        raise _not_implemented("streamReader")
+        raise not_supported("streamReader")
 
 
 @dataclass(frozen=True)
@@ -204,13 +196,13 @@ class DataSourceStreamReader(ABC):
     """Reads a streaming data source by offsets."""
 
     def initialOffset(self) -> dict[str, Any]:
-        raise _not_implemented("initialOffset")
+        raise not_supported("initialOffset")
 
     def latestOffset(self, start: dict[str, Any], limit: Any) -> dict[str, Any]:
-        raise _not_implemented("latestOffset")
+        raise not_supported("latestOffset")
 
     def partitions(self, start: dict[str, Any], end: dict[str, Any]) -> Sequence[InputPartition]:
-        raise _not_implemented("partitions")
+        raise not_supported("partitions")
 
     @abstractmethod
     def read(self, partition: InputPartition) -> Iterator[Any]:
@@ -227,15 +219,15 @@ class SimpleDataSourceStreamReader(ABC):  # noqa: B024 - every method has a defa
     """Reads a streaming data source on the driver, without partitions."""
 
     def initialOffset(self) -> dict[str, Any]:
-        raise _not_implemented("initialOffset")
+        raise not_supported("initialOffset")
 
     def read(self, start: dict[str, Any]) -> tuple[Iterator[tuple[Any, ...]], dict[str, Any]]:
-        raise _not_implemented("read")
+        raise not_supported("read")
 
     def readBetweenOffsets(
         self, start: dict[str, Any], end: dict[str, Any]
     ) -> Iterator[tuple[Any, ...]]:
-        raise _not_implemented("readBetweenOffsets")
+        raise not_supported("readBetweenOffsets")
 
     def commit(self, end: dict[str, Any]) -> None:  # noqa: B027 - optional, as in PySpark
         """Everything up to ``end`` was processed."""
@@ -302,15 +294,7 @@ class DataSourceRegistration:
     def register(self, dataSource: type[DataSource]) -> None:
         """Register ``dataSource`` under its ``name()`` in the session on the server."""
         if not (isinstance(dataSource, type) and issubclass(dataSource, DataSource)):
-            raise PySparkTypeError(
-                message="[INVALID_TYPE] Argument `dataSource` should be a subclass of "
-                f"DataSource, got {type(dataSource).__name__}.",
-                errorClass="INVALID_TYPE",
-                messageParameters={
-                    "arg_name": "dataSource",
-                    "arg_type": type(dataSource).__name__,
-                },
-            )
+            raise expected_type("dataSource", "a subclass of DataSource", dataSource)
         session = self.sparkSession
         udf.check_protocol(session, "A Python data source", udf.DATA_SOURCE_PROTOCOL)
         function = udf.python_function(dataSource, 0, None, name=dataSource.name())

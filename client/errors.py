@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -11,6 +12,7 @@ import pyarrow.flight as flight
 from google.protobuf.message import DecodeError
 
 from sparkflight.client.callsite import describe
+from sparkflight.client.error_conditions import ERROR_CONDITIONS
 from sparkflight.plans import sparkflight_pb2 as sf
 
 
@@ -61,8 +63,31 @@ class DataFrameQueryContext:
         return f"DataFrameQueryContext({self.callSite()}, {self.fragment()})"
 
 
+#: A message parameter in a template: ``<name>``.
+_PARAMETER = re.compile(r"<([a-zA-Z0-9_-]+)>")
+
+
+def template_parameters(error_class: str) -> set[str]:
+    """The message parameters the template of ``error_class`` names."""
+    return set(_PARAMETER.findall(ERROR_CONDITIONS[error_class]))
+
+
+def error_message(error_class: str, parameters: dict[str, str]) -> str:
+    """The message of an error of the client: ``[ERROR_CLASS]`` and the class's template
+    (:data:`ERROR_CONDITIONS`) with ``parameters``, which must be exactly those it names."""
+    if error_class not in ERROR_CONDITIONS:
+        raise KeyError(f"no message template for the error class {error_class}")
+    missing = template_parameters(error_class) ^ set(parameters)
+    if missing:
+        raise KeyError(f"message parameters of {error_class} given or missing: {sorted(missing)}")
+    text = _PARAMETER.sub(lambda m: str(parameters[m.group(1)]), ERROR_CONDITIONS[error_class])
+    return f"[{error_class}] {text}"
+
+
 class PySparkException(Exception):
-    """Base of every error the client raises for Spark or for itself."""
+    """Base of every error the client raises for Spark or for itself: an error of the
+    client's own is made of its error class and message parameters, and its message comes
+    from the class's template (:func:`error_message`), as in PySpark."""
 
     def __init__(
         self,
@@ -71,6 +96,8 @@ class PySparkException(Exception):
         messageParameters: dict[str, str] | None = None,
         sqlState: str | None = None,
     ) -> None:
+        if message is None and errorClass is not None:
+            message = error_message(errorClass, messageParameters or {})
         self._message = message or ""
         self._error_class = errorClass
         self._message_parameters = dict(messageParameters or {})
@@ -264,21 +291,13 @@ def from_error_details(
 def malformed(kind: str) -> PySparkValueError:
     """PySpark's error for a value that is not a valid ``kind``: ``Variant``, ``Geometry``
     or ``Geography`` (``MALFORMED_VARIANT``, ...)."""
-    error_class = f"MALFORMED_{kind.upper()}"
-    return PySparkValueError(
-        message=f"[{error_class}] {kind} binary is malformed. Please check the data source "
-        "is valid.",
-        errorClass=error_class,
-        messageParameters={},
-    )
+    return PySparkValueError(errorClass=f"MALFORMED_{kind.upper()}", messageParameters={})
 
 
 def not_supported(feature: str) -> PySparkNotImplementedError:
     """The error raised for a PySpark feature sparkflight does not support yet."""
     return PySparkNotImplementedError(
-        message=f"[NOT_IMPLEMENTED] {feature} is not supported by sparkflight yet.",
-        errorClass="NOT_IMPLEMENTED",
-        messageParameters={"feature": feature},
+        errorClass="NOT_IMPLEMENTED", messageParameters={"feature": feature}
     )
 
 
@@ -286,21 +305,73 @@ def server_unavailable(url: str, detail: str) -> SparkFlightException:
     """The error of a call that could not reach the server at ``url`` (it stopped, or the
     network failed): ``SERVER_UNAVAILABLE``, with ``detail`` of what failed."""
     return SparkFlightException(
-        message=f"[SERVER_UNAVAILABLE] The server at {url} is unavailable: {detail}",
-        errorClass="SERVER_UNAVAILABLE",
-        messageParameters={"url": url, "detail": detail},
+        errorClass="SERVER_UNAVAILABLE", messageParameters={"url": url, "detail": detail}
     )
 
 
 def needs_jvm(attribute: str) -> PySparkNotImplementedError:
     """The error raised for a PySpark attribute that only exists with a local JVM."""
     return PySparkNotImplementedError(
-        message=f"[JVM_ATTRIBUTE_NOT_SUPPORTED] Attribute `{attribute}` is not supported by "
-        "sparkflight as it depends on a JVM in the client process. Use a classic PySpark "
-        "session if you need it.",
-        errorClass="JVM_ATTRIBUTE_NOT_SUPPORTED",
-        messageParameters={"attr_name": attribute},
+        errorClass="JVM_ATTRIBUTE_NOT_SUPPORTED", messageParameters={"attr_name": attribute}
     )
+
+
+# ------------------------------------------------------------ argument errors
+
+
+def wrong_type(error_class: str, arg_name: str, value: Any) -> PySparkTypeError:
+    """An argument of another type than the ``NOT_<TYPES>`` error class names
+    (``NOT_COLUMN``, ``NOT_LIST_OR_TUPLE``, ...)."""
+    return PySparkTypeError(
+        errorClass=error_class,
+        messageParameters={"arg_name": arg_name, "arg_type": type(value).__name__},
+    )
+
+
+def expected_type(arg_name: str, expected: str, value: Any) -> PySparkTypeError:
+    """An argument that should be ``expected`` (``NOT_EXPECTED_TYPE``)."""
+    return PySparkTypeError(
+        errorClass="NOT_EXPECTED_TYPE",
+        messageParameters={
+            "arg_name": arg_name,
+            "expected_type": expected,
+            "arg_type": type(value).__name__,
+        },
+    )
+
+
+def wrong_value(error_class: str, arg_name: str, value: Any) -> PySparkValueError:
+    """An argument of the right type and a wrong value (``VALUE_NOT_POSITIVE``,
+    ``VALUE_NOT_NON_EMPTY_STR``, ``NEGATIVE_VALUE``, ...)."""
+    return PySparkValueError(
+        errorClass=error_class, messageParameters={"arg_name": arg_name, "arg_value": str(value)}
+    )
+
+
+def value_not_allowed(arg_name: str, allowed: Any) -> PySparkValueError:
+    """An argument that is none of the ``allowed`` values (``VALUE_NOT_ALLOWED``)."""
+    return PySparkValueError(
+        errorClass="VALUE_NOT_ALLOWED",
+        messageParameters={"arg_name": arg_name, "allowed_values": str(allowed)},
+    )
+
+
+def value_disallowed(arg_name: str, disallowed: str) -> PySparkValueError:
+    """An argument holding a value it must not (``VALUE_ALLOWED``)."""
+    return PySparkValueError(
+        errorClass="VALUE_ALLOWED",
+        messageParameters={"arg_name": arg_name, "disallowed_value": disallowed},
+    )
+
+
+def cannot_be_none(arg_name: str) -> PySparkValueError:
+    """A required argument given as None (``CANNOT_BE_NONE``)."""
+    return PySparkValueError(errorClass="CANNOT_BE_NONE", messageParameters={"arg_name": arg_name})
+
+
+def cannot_be_empty(item: str) -> PySparkValueError:
+    """No ``item`` given where at least one is needed (``CANNOT_BE_EMPTY``)."""
+    return PySparkValueError(errorClass="CANNOT_BE_EMPTY", messageParameters={"item": item})
 
 
 def unavailable_method(feature: str, error: Callable[[str], PySparkException]) -> Any:

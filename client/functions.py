@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sparkflight.client._function_signatures import OMITTED, SIGNATURES
 from sparkflight.client.column import Column, ColumnOrName, column_expr, name_to_expr, to_expr
 from sparkflight.client.column import flatten as _flatten_args
-from sparkflight.client.errors import PySparkTypeError, PySparkValueError, not_supported
+from sparkflight.client.errors import PySparkTypeError, PySparkValueError, not_supported, wrong_type
 from sparkflight.client.expressions import (
     Call,
     CaseWhen,
@@ -94,10 +94,6 @@ def _omitted(name: str) -> dict[str, Any]:
 _KINDS: dict[tuple[str, str], str] = {("st_asbinary", "endianness"): "literal"}
 
 
-def _type_error(function: str, message: str) -> PySparkTypeError:
-    return PySparkTypeError(message=f"{function}() {message}", errorClass="WRONG_ARGUMENTS")
-
-
 def _bind(
     name: str, parameters: tuple[tuple[str, str, Any], ...], args: tuple, kwargs: dict
 ) -> list[Expr]:
@@ -118,7 +114,13 @@ def _bind(
         elif parameter in kwargs:
             value = kwargs.pop(parameter)
         elif default == _REQUIRED:
-            raise _type_error(name, f"missing required argument: '{parameter}'")
+            raise PySparkTypeError(
+                errorClass="WRONG_ARGUMENTS",
+                messageParameters={
+                    "function": name,
+                    "detail": f"missing required argument: '{parameter}'",
+                },
+            )
         else:
             value = default
         if value is None and parameter in omitted:
@@ -128,7 +130,10 @@ def _bind(
         kind = _KINDS.get((name, parameter), kind)
         values.append((kind, value, default == _REQUIRED))
     if positional or kwargs:
-        raise _type_error(name, "got unexpected arguments")
+        raise PySparkTypeError(
+            errorClass="WRONG_ARGUMENTS",
+            messageParameters={"function": name, "detail": "got unexpected arguments"},
+        )
     while values and values[-1][1] is None and not values[-1][2]:
         values.pop()
     for index, parameter in enumerate(list(given)[: len(values)]):
@@ -153,25 +158,16 @@ _POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_O
 def _lambda(f: Callable[..., Column]) -> Expr:
     """A Python function of 1 to 3 Columns as a lambda expression Spark resolves."""
     if not callable(f):
-        raise PySparkTypeError(
-            message=f"[NOT_CALLABLE] Argument `f` should be a callable, got {type(f).__name__}.",
-            errorClass="NOT_CALLABLE",
-            messageParameters={"arg_name": "f", "arg_type": type(f).__name__},
-        )
+        raise wrong_type("NOT_CALLABLE", "f", f)
     parameters = inspect.signature(f).parameters.values()
     func_name = getattr(f, "__name__", repr(f))
     if not 1 <= len(parameters) <= len(_LAMBDA_VARIABLES):
         raise PySparkValueError(
-            message=f"[WRONG_NUM_ARGS_FOR_HIGHER_ORDER_FUNCTION] Function `{func_name}` should "
-            f"take between 1 and 3 arguments, but the provided function takes "
-            f"{len(parameters)}.",
             errorClass="WRONG_NUM_ARGS_FOR_HIGHER_ORDER_FUNCTION",
             messageParameters={"func_name": func_name, "num_args": str(len(parameters))},
         )
     if not all(p.kind in _POSITIONAL for p in parameters):
         raise PySparkValueError(
-            message=f"[UNSUPPORTED_PARAM_TYPE_FOR_HIGHER_ORDER_FUNCTION] Function `{func_name}` "
-            "should use only POSITIONAL or POSITIONAL OR KEYWORD arguments.",
             errorClass="UNSUPPORTED_PARAM_TYPE_FOR_HIGHER_ORDER_FUNCTION",
             messageParameters={"func_name": func_name},
         )
@@ -179,8 +175,6 @@ def _lambda(f: Callable[..., Column]) -> Expr:
     result = f(*(Column(Pseudo("lambda_variable", (Literal(n),), n)) for n in names))
     if not isinstance(result, Column):
         raise PySparkValueError(
-            message=f"[HIGHER_ORDER_FUNCTION_SHOULD_RETURN_COLUMN] Function `{func_name}` "
-            f"should return Column, got {type(result).__name__}.",
             errorClass="HIGHER_ORDER_FUNCTION_SHOULD_RETURN_COLUMN",
             messageParameters={"func_name": func_name, "return_type": type(result).__name__},
         )
@@ -229,12 +223,7 @@ def expr(str: str) -> Column:
 
 def when(condition: Column, value: Any) -> Column:
     if not isinstance(condition, Column):
-        raise PySparkTypeError(
-            message="[NOT_COLUMN] Argument `condition` should be a Column, got "
-            f"{type(condition).__name__}.",
-            errorClass="NOT_COLUMN",
-            messageParameters={"arg_name": "condition", "arg_type": type(condition).__name__},
-        )
+        raise wrong_type("NOT_COLUMN", "condition", condition)
     return Column(CaseWhen(((condition._expr, to_expr(value)),)))
 
 

@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from sparkflight.client import plan, udf
 from sparkflight.client.column import Column, column_expr
-from sparkflight.client.errors import PySparkTypeError, PySparkValueError
+from sparkflight.client.errors import (
+    PySparkTypeError,
+    PySparkValueError,
+    cannot_be_empty,
+    expected_type,
+    wrong_type,
+)
 from sparkflight.client.expressions import Alias, Call, Expr, Literal
 from sparkflight.client.streaming.state import TIMEOUTS
 from sparkflight.client.streaming.stateful_processor import StatefulProcessor
@@ -39,23 +45,14 @@ class GroupedData:
 
     def agg(self, *exprs: Column | dict[str, str]) -> DataFrame:
         if not exprs:
-            raise PySparkValueError(
-                message="[CANNOT_BE_EMPTY] At least one agg expression should be provided.",
-                errorClass="CANNOT_BE_EMPTY",
-                messageParameters={"item": "exprs"},
-            )
+            raise cannot_be_empty("exprs")
         if len(exprs) == 1 and isinstance(exprs[0], dict):
             return self._aggregate([], by_name=list(exprs[0].items()))
         else:
             aggregates = []
             for e in exprs:
                 if not isinstance(e, Column):
-                    raise PySparkTypeError(
-                        message="[NOT_COLUMN] Argument `exprs` should be a Column, got "
-                        f"{type(e).__name__}.",
-                        errorClass="NOT_COLUMN",
-                        messageParameters={"arg_name": "exprs", "arg_type": type(e).__name__},
-                    )
+                    raise wrong_type("NOT_COLUMN", "exprs", e)
                 aggregates.append(e._expr)
         return self._aggregate(aggregates)
 
@@ -103,8 +100,7 @@ class GroupedData:
     def pivot(self, pivot_col: str | Column, values: list[Any] | None = None) -> GroupedData:
         if self._group_type != "groupby":
             raise PySparkValueError(
-                message="[NOT_SUPPORTED] pivot() follows groupBy() only.",
-                errorClass="NOT_SUPPORTED",
+                errorClass="NOT_SUPPORTED", messageParameters={"feature": "pivot()"}
             )
         pivot_values = [v._expr if isinstance(v, Column) else Literal(v) for v in values or ()]
         return GroupedData(
@@ -121,8 +117,7 @@ class GroupedData:
         udf.check_protocol(self._df._session, feature)
         if self._group_type != "groupby":
             raise PySparkValueError(
-                message=f"[NOT_SUPPORTED] {feature} follows groupBy() only.",
-                errorClass="NOT_SUPPORTED",
+                errorClass="NOT_SUPPORTED", messageParameters={"feature": feature}
             )
         if not callable(func):
             raise udf.not_callable(func)
@@ -152,8 +147,6 @@ class GroupedData:
             or udf_.evalType != udf.PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF
         ):
             raise PySparkTypeError(
-                message="[INVALID_UDF_EVAL_TYPE] Eval type for UDF must be "
-                "SQL_GROUPED_MAP_PANDAS_UDF.",
                 errorClass="INVALID_UDF_EVAL_TYPE",
                 messageParameters={"eval_type": "SQL_GROUPED_MAP_PANDAS_UDF"},
             )
@@ -176,10 +169,11 @@ class GroupedData:
         DataFrames of ``outputStructType``."""
         if timeoutConf not in TIMEOUTS:
             raise PySparkValueError(
-                message=f"[INVALID_TIMEOUT_CONF] timeoutConf must be one of {list(TIMEOUTS)}, "
-                f"got {timeoutConf!r}.",
                 errorClass="INVALID_TIMEOUT_CONF",
-                messageParameters={"timeout_conf": str(timeoutConf)},
+                messageParameters={
+                    "timeout_conf": repr(timeoutConf),
+                    "allowed_values": str(list(TIMEOUTS)),
+                },
             )
         eval_type = udf.PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF_WITH_STATE
         feature = "GroupedData.applyInPandasWithState"
@@ -210,25 +204,9 @@ class GroupedData:
         eventTimeColumnName: str,
     ) -> DataFrame:
         if not isinstance(processor, StatefulProcessor):
-            raise PySparkTypeError(
-                message="[NOT_EXPECTED_TYPE] Argument `statefulProcessor` should be a "
-                f"StatefulProcessor, got {type(processor).__name__}.",
-                errorClass="NOT_EXPECTED_TYPE",
-                messageParameters={
-                    "arg_name": "statefulProcessor",
-                    "arg_type": type(processor).__name__,
-                },
-            )
+            raise expected_type("statefulProcessor", "a StatefulProcessor", processor)
         if initialState is not None and not isinstance(initialState, GroupedData):
-            raise PySparkTypeError(
-                message="[NOT_EXPECTED_TYPE] Argument `initialState` should be a GroupedData, "
-                f"got {type(initialState).__name__}.",
-                errorClass="NOT_EXPECTED_TYPE",
-                messageParameters={
-                    "arg_name": "initialState",
-                    "arg_type": type(initialState).__name__,
-                },
-            )
+            raise expected_type("initialState", "a GroupedData", initialState)
         udf.check_protocol(self._df._session, feature, udf.STATEFUL_PROTOCOL)
         function = udf.python_function(processor, eval_type, schema)
         relation = plan.StatefulGroupMap(

@@ -14,7 +14,11 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from sparkflight.client.conversion import arrow_to_rows
-from sparkflight.client.errors import PySparkAssertionError, PySparkTypeError, PySparkValueError
+from sparkflight.client.errors import (
+    PySparkAssertionError,
+    PySparkValueError,
+    expected_type,
+)
 from sparkflight.client.types import StructType
 from sparkflight.plans import sparkflight_pb2 as sf
 
@@ -33,20 +37,9 @@ class Observation:
     def __init__(self, name: str | None = None) -> None:
         if name is not None:
             if not isinstance(name, str):
-                raise PySparkTypeError(
-                    message="[NOT_EXPECTED_TYPE] Argument `name` should be str, got "
-                    f"{type(name).__name__}.",
-                    errorClass="NOT_EXPECTED_TYPE",
-                    messageParameters={
-                        "arg_name": "name",
-                        "expected_type": "str",
-                        "arg_type": type(name).__name__,
-                    },
-                )
+                raise expected_type("name", "str", name)
             if name == "":
                 raise PySparkValueError(
-                    message="[VALUE_NOT_NON_EMPTY_STR] Value for `name` must be a non-empty "
-                    "string, got ''.",
                     errorClass="VALUE_NOT_NON_EMPTY_STR",
                     messageParameters={"arg_name": "name", "arg_value": name},
                 )
@@ -59,8 +52,7 @@ class Observation:
         """``df`` observed by this Observation (which observes one DataFrame only)."""
         if self._session is not None:
             raise PySparkAssertionError(
-                message="[REUSE_OBSERVATION] An Observation can be used with a DataFrame "
-                "only once.",
+                messageParameters={},
                 errorClass="REUSE_OBSERVATION",
             )
         observed = df._observe(self._name, exprs, self._id)
@@ -72,8 +64,7 @@ class Observation:
         """The metrics of the first action that ran the observed DataFrame."""
         if self._session is None:
             raise PySparkAssertionError(
-                message="[NO_OBSERVE_BEFORE_GET] Should observe by calling `DataFrame.observe` "
-                "before `get`.",
+                messageParameters={},
                 errorClass="NO_OBSERVE_BEFORE_GET",
             )
         if self._metrics is None:
@@ -82,10 +73,7 @@ class Observation:
             response = connection.action("observation", request, sf.ObservationResponse)
             if not response.available:
                 raise PySparkAssertionError(
-                    message="[NO_ACTION_BEFORE_GET] No action has finished running the "
-                    f"DataFrame that Observation {self._name!r} observes: run one (collect(), "
-                    "count(), show(), a write...) before `get`.",
-                    errorClass="NO_ACTION_BEFORE_GET",
+                    errorClass="NO_ACTION_BEFORE_GET", messageParameters={"name": repr(self._name)}
                 )
             table = pa.ipc.open_stream(response.arrow_ipc).read_all()
             schema = StructType.fromJson(json.loads(response.schema_json))

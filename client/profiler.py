@@ -14,7 +14,7 @@ import pstats
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sparkflight.client.errors import PySparkValueError, not_supported
+from sparkflight.client.errors import PySparkValueError, not_supported, value_not_allowed
 from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
@@ -26,12 +26,7 @@ KINDS = ("perf", "memory")
 
 
 def _type_not_allowed() -> PySparkValueError:
-    return PySparkValueError(
-        message=f"[VALUE_NOT_ALLOWED] Value for `type` has to be amongst the following "
-        f"values: {list(KINDS)}.",
-        errorClass="VALUE_NOT_ALLOWED",
-        messageParameters={"arg_name": "type", "allowed_values": str(list(KINDS))},
-    )
+    return value_not_allowed("type", list(KINDS))
 
 
 def _kinds(type: str | None) -> tuple[str, ...]:
@@ -74,8 +69,6 @@ def _render_flameprof(stats: pstats.Stats) -> Any:
         from flameprof import render  # type: ignore[import-not-found]
     except ImportError:
         raise PySparkValueError(
-            message="[PACKAGE_NOT_INSTALLED] flameprof >= 0.4 must be installed; however, "
-            "it was not found.",
             errorClass="PACKAGE_NOT_INSTALLED",
             messageParameters={"package_name": "flameprof", "minimum_version": "0.4"},
         ) from None
@@ -172,15 +165,7 @@ class Profile:
             raise _type_not_allowed()
         render = renderer if callable(renderer) else _RENDERERS.get((kind, renderer))
         if render is None:
-            raise PySparkValueError(
-                message="[VALUE_NOT_ALLOWED] Value for `(type, renderer)` has to be amongst "
-                f"the following values: {list(_RENDERERS)}.",
-                errorClass="VALUE_NOT_ALLOWED",
-                messageParameters={
-                    "arg_name": "(type, renderer)",
-                    "allowed_values": str(list(_RENDERERS)),
-                },
-            )
+            raise value_not_allowed("(type, renderer)", list(_RENDERERS))
         entry = self._results(id=id).get(id, {})
         result = self._perf(entry) if kind == "perf" else entry.get("memory")
         if result is None:

@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING, Any, Self
 
 from sparkflight.client import plan
 from sparkflight.client.column import ColumnOrName, column_expr
-from sparkflight.client.errors import PySparkTypeError, PySparkValueError
+from sparkflight.client.errors import (
+    cannot_be_none,
+    wrong_type,
+)
 from sparkflight.client.expressions import PlanContext
 from sparkflight.client.types import StructType
 from sparkflight.plans import sparkflight_pb2 as sf
@@ -67,12 +70,7 @@ class DataFrameReader(_Options):
         elif isinstance(schema, str):
             self._schema = schema
         else:
-            raise PySparkTypeError(
-                message="[NOT_STR_OR_STRUCT] Argument `schema` should be a str or struct, got "
-                f"{type(schema).__name__}.",
-                errorClass="NOT_STR_OR_STRUCT",
-                messageParameters={"arg_name": "schema", "arg_type": type(schema).__name__},
-            )
+            raise wrong_type("NOT_STR_OR_STRUCT", "schema", schema)
         return self
 
     def load(
@@ -170,12 +168,7 @@ class DataFrameReader(_Options):
             }
             for name, value in bounds.items():
                 if value is None:
-                    raise PySparkValueError(
-                        message=f"[CANNOT_BE_NONE] Argument `{name}` cannot be None when "
-                        "`column` is given.",
-                        errorClass="CANNOT_BE_NONE",
-                        messageParameters={"arg_name": name},
-                    )
+                    raise cannot_be_none(name)
             self.options(partitionColumn=column, **bounds)
         elif predicates is not None:
             relation = plan.DataSource(

@@ -116,10 +116,11 @@ class Result:
         else:
             position = sf.ResultBatch.FromString(chunk.app_metadata.to_pybytes())
             if position.index != self._next:
+                detail = (
+                    f"result {self.id} sent batch {position.index} where batch {self._next} was due"
+                )
                 raise SparkFlightException(
-                    message=f"result {self.id} sent batch {position.index} where batch "
-                    f"{self._next} was due",
-                    errorClass="FLIGHT_ERROR",
+                    errorClass="FLIGHT_ERROR", messageParameters={"detail": detail}
                 )
         self._next += 1
         return chunk.data

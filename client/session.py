@@ -22,10 +22,13 @@ from sparkflight.client.errors import (
     PySparkTypeError,
     PySparkValueError,
     SparkNoSuchElementException,
+    cannot_be_none,
     needs_jvm,
     not_supported,
     unavailable_method,
     unavailable_property,
+    value_disallowed,
+    wrong_type,
 )
 from sparkflight.client.expressions import ColumnRef, Expr, Literal
 from sparkflight.client.profiler import Profile
@@ -139,9 +142,8 @@ class _SqlFormatter(string.Formatter):
             if isinstance(value._expr, ColumnRef):
                 return value._expr.name
             raise PySparkValueError(
-                message=f"{value} in {field_name} should be a plain column reference such as "
-                "`df.col` or `col('column')`",
                 errorClass="INVALID_SQL_ARGUMENT",
+                messageParameters={"value": str(value), "field_name": field_name},
             )
         if isinstance(value, str):
             return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
@@ -180,8 +182,7 @@ class _Builder:
     def create(self) -> SparkSession:
         if self._url is None:
             raise PySparkValueError(
-                message="[NO_REMOTE_URL] Call remote(url) with the sparkflight server's URL, "
-                "such as grpc://localhost:8815.",
+                messageParameters={},
                 errorClass="NO_REMOTE_URL",
             )
         session = SparkSession._open(Connection.open(self._url), self._conf, owner=True)
@@ -407,12 +408,7 @@ class SparkSession:
 
     def table(self, tableName: str) -> DataFrame:
         if not isinstance(tableName, str):
-            raise PySparkTypeError(
-                message="[NOT_STR] Argument `tableName` should be a str, got "
-                f"{type(tableName).__name__}.",
-                errorClass="NOT_STR",
-                messageParameters={"arg_name": "tableName", "arg_type": type(tableName).__name__},
-            )
+            raise wrong_type("NOT_STR", "tableName", tableName)
         return self._df(plan.NamedTable(name=tableName))
 
     @property
@@ -445,12 +441,7 @@ class SparkSession:
     def emptyDataFrame(self, schema: StructType | str) -> DataFrame:
         """A DataFrame with no rows and the given schema."""
         if not isinstance(schema, (StructType, str)):
-            raise PySparkTypeError(
-                message="[NOT_STR_OR_STRUCT] Argument `schema` should be a str or StructType, "
-                f"got {type(schema).__name__}.",
-                errorClass="NOT_STR_OR_STRUCT",
-                messageParameters={"arg_name": "schema", "arg_type": type(schema).__name__},
-            )
+            raise wrong_type("NOT_STR_OR_STRUCT", "schema", schema)
         return self.createDataFrame([], schema)
 
     def sql(
@@ -480,8 +471,6 @@ class SparkSession:
             relation = plan.Sql(query=sqlQuery)
         else:
             raise PySparkTypeError(
-                message="[INVALID_TYPE] Argument `args` should be a dict or list, got "
-                f"{type(args).__name__}.",
                 errorClass="INVALID_TYPE",
                 messageParameters={"arg_name": "args", "arg_type": type(args).__name__},
             )
@@ -496,7 +485,6 @@ class SparkSession:
     ) -> DataFrame:
         if isinstance(data, DataFrame):
             raise PySparkTypeError(
-                message="[INVALID_TYPE] Argument `data` should not be a DataFrame.",
                 errorClass="INVALID_TYPE",
                 messageParameters={"arg_name": "data", "arg_type": "DataFrame"},
             )
@@ -512,27 +500,13 @@ class SparkSession:
 def _check_tag(tag: str) -> None:
     """Refuse the tags PySpark refuses: None, empty, or containing Spark's separator ','."""
     if tag is None:
-        raise PySparkValueError(
-            message="[CANNOT_BE_NONE] Argument `Spark Connect tag` cannot be None.",
-            errorClass="CANNOT_BE_NONE",
-            messageParameters={"arg_name": "Spark Connect tag"},
-        )
+        raise cannot_be_none("Spark Connect tag")
     if not isinstance(tag, str):
-        raise PySparkTypeError(
-            message=f"[NOT_STR] Argument `tag` should be a str, got {type(tag).__name__}.",
-            errorClass="NOT_STR",
-            messageParameters={"arg_name": "tag", "arg_type": type(tag).__name__},
-        )
+        raise wrong_type("NOT_STR", "tag", tag)
     if "," in tag:
-        raise PySparkValueError(
-            message="[VALUE_ALLOWED] Value for `Spark Connect tag` does not allow ','.",
-            errorClass="VALUE_ALLOWED",
-            messageParameters={"arg_name": "Spark Connect tag", "disallowed_value": ","},
-        )
+        raise value_disallowed("Spark Connect tag", ",")
     if not tag:
         raise PySparkValueError(
-            message="[VALUE_NOT_NON_EMPTY_STR] Value for `Spark Connect tag` must be a "
-            "non-empty string.",
             errorClass="VALUE_NOT_NON_EMPTY_STR",
             messageParameters={"arg_name": "Spark Connect tag", "arg_value": tag},
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from sparkflight.client.errors import PySparkTypeError
+from sparkflight.client.errors import wrong_type
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans import storage
 
@@ -68,9 +68,4 @@ def storage_level_message(level: Any) -> sf.StorageLevel:
     try:
         return storage.storage_level_message(level)
     except AttributeError:
-        raise PySparkTypeError(
-            message="[NOT_STORAGELEVEL] Argument `storageLevel` should be a StorageLevel, got "
-            f"{type(level).__name__}.",
-            errorClass="NOT_STORAGELEVEL",
-            messageParameters={"arg_name": "storageLevel", "arg_type": type(level).__name__},
-        ) from None
+        raise wrong_type("NOT_STORAGELEVEL", "storageLevel", level) from None

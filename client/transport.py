@@ -93,7 +93,6 @@ def parse_remote(url: str) -> tuple[str, dict[str, Any]]:
 
 def _bad_url(url: str, problem: str) -> PySparkValueError:
     return PySparkValueError(
-        message=f"[INVALID_CONNECT_URL] {problem} in the remote URL.",
         errorClass="INVALID_CONNECT_URL",
         messageParameters={"detail": problem},
     )
@@ -232,7 +231,9 @@ class Connection:
         if isinstance(error, flight.FlightUnavailableError):
             return server_unavailable(self.url, str(error))
         if isinstance(error, flight.FlightError):
-            return SparkFlightException(message=str(error), errorClass="FLIGHT_ERROR")
+            return SparkFlightException(
+                errorClass="FLIGHT_ERROR", messageParameters={"detail": str(error)}
+            )
         return None
 
     def stack_trace(self, error_id: str) -> str:

@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING
 
 from sparkflight.client import plan
 from sparkflight.client.column import Column, column_expr
-from sparkflight.client.errors import PySparkTypeError, PySparkValueError
+from sparkflight.client.errors import (
+    PySparkTypeError,
+    cannot_be_empty,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from sparkflight.client.dataframe import DataFrame
@@ -21,17 +25,16 @@ def _table_function(name: str, arity: int | None) -> Callable[..., DataFrame]:
     def method(self: TableValuedFunction, *args: Column) -> DataFrame:
         if arity is not None and len(args) != arity:
             raise PySparkTypeError(
-                message=f"{name}() takes {arity} Column arguments, got {len(args)}.",
                 errorClass="WRONG_NUM_ARGS",
+                messageParameters={
+                    "function": name,
+                    "expected": str(arity),
+                    "given": str(len(args)),
+                },
             )
         for arg in args:
             if not isinstance(arg, Column):
-                raise PySparkTypeError(
-                    message=f"[NOT_COLUMN] Argument of {name} should be a Column, got "
-                    f"{type(arg).__name__}.",
-                    errorClass="NOT_COLUMN",
-                    messageParameters={"arg_name": name, "arg_type": type(arg).__name__},
-                )
+                raise wrong_type("NOT_COLUMN", name, arg)
         return self._session._df(
             plan.TableFunction(name=name, arguments=[column_expr(a) for a in args])
         )
@@ -67,9 +70,5 @@ class TableValuedFunction:
 
     def json_tuple(self, input: Column, *fields: Column) -> DataFrame:
         if not fields:
-            raise PySparkValueError(
-                message="[CANNOT_BE_EMPTY] At least one field must be specified.",
-                errorClass="CANNOT_BE_EMPTY",
-                messageParameters={"item": "field"},
-            )
+            raise cannot_be_empty("field")
         return _table_function("json_tuple", None)(self, input, *fields)

@@ -23,7 +23,9 @@ from sparkflight.client.errors import (
     PySparkAttributeError,
     PySparkTypeError,
     PySparkValueError,
+    cannot_be_none,
     not_supported,
+    wrong_type,
 )
 from sparkflight.client.expressions import PYTHON_PROTOCOL, PythonUDF
 from sparkflight.client.pickling import pickled
@@ -103,12 +105,7 @@ def _type_text(data_type: DataType | str | None) -> str:
         return data_type.json()
     if isinstance(data_type, str):
         return data_type
-    raise PySparkTypeError(
-        message="[NOT_DATATYPE_OR_STR] Argument `returnType` should be a DataType or str, got "
-        f"{type(data_type).__name__}.",
-        errorClass="NOT_DATATYPE_OR_STR",
-        messageParameters={"arg_name": "returnType", "arg_type": type(data_type).__name__},
-    )
+    raise wrong_type("NOT_DATATYPE_OR_STR", "returnType", data_type)
 
 
 def _name(f: Any) -> str:
@@ -136,12 +133,7 @@ def python_function(
 
 
 def not_callable(f: Any, arg_name: str = "func") -> PySparkTypeError:
-    return PySparkTypeError(
-        message=f"[NOT_CALLABLE] Argument `{arg_name}` should be a callable, got "
-        f"{type(f).__name__}.",
-        errorClass="NOT_CALLABLE",
-        messageParameters={"arg_name": arg_name, "arg_type": type(f).__name__},
-    )
+    return wrong_type("NOT_CALLABLE", arg_name, f)
 
 
 class UserDefinedFunction:
@@ -325,22 +317,18 @@ def _vectorized(kind: _Kind, api: str, values: str) -> Callable[..., Any]:
         else:
             return_type, eval_type = returnType, functionType
         if return_type is None:
-            raise PySparkValueError(
-                message="[CANNOT_BE_NONE] Argument `returnType` cannot be None.",
-                errorClass="CANNOT_BE_NONE",
-                messageParameters={"arg_name": "returnType"},
-            )
+            raise cannot_be_none("returnType")
 
         def create(func: Callable[..., Any]) -> UserDefinedFunction:
             chosen = eval_type if eval_type is not None else infer_eval_type(func, (kind,))
             if chosen is None:
-                error = f"INVALID_{api.split('_')[0].upper()}_UDF"
+                detail = (
+                    f"Type hints for the {api} `{_name(func)}` are missing or unsupported; "
+                    f"give {values} (or an iterator of them) as hints, or a functionType."
+                )
                 raise PySparkValueError(
-                    message=f"[{error}] Invalid function: Type hints for the {api} "
-                    f"`{_name(func)}` are missing or unsupported; give {values} (or an "
-                    "iterator of them) as hints, or a functionType.",
-                    errorClass=error,
-                    messageParameters={"detail": "unsupported type hints"},
+                    errorClass=f"INVALID_{api.split('_')[0].upper()}_UDF",
+                    messageParameters={"detail": detail},
                 )
             return UserDefinedFunction(func, return_type, evalType=chosen)
 
@@ -375,8 +363,6 @@ class UDFRegistration:
         if isinstance(f, UserDefinedFunction):
             if returnType is not None:
                 raise PySparkTypeError(
-                    message="[CANNOT_SPECIFY_RETURN_TYPE_FOR_UDF] returnType can not be "
-                    f"specified when `f` is a user-defined function, but got {returnType}.",
                     errorClass="CANNOT_SPECIFY_RETURN_TYPE_FOR_UDF",
                     messageParameters={"arg_name": "f", "return_type": str(returnType)},
                 )
@@ -420,30 +406,22 @@ def _register(session: SparkSession, function: sf.PythonFunction) -> None:
 # ---------------------------------------------------------------- UDTFs
 
 
-#: What PySpark checks of a UDTF class, in order: the error class, what the class lacks
-#: for it (given the class and its return type), and the message.
-_UDTF_CHECKS: tuple[tuple[str, Callable[[type, Any], bool], str], ...] = (
+#: What PySpark checks of a UDTF class, in order: the error class and what the class lacks
+#: for it (given the class and its return type).
+_UDTF_CHECKS: tuple[tuple[str, Callable[[type, Any], bool]], ...] = (
     (
         "INVALID_UDTF_NO_EVAL",
         lambda c, r: not hasattr(c, "eval"),
-        "The UDTF '{name}' is invalid. It does not implement the required 'eval' method. "
-        "Please implement the 'eval' method in '{name}' and try again.",
     ),
     (
         "INVALID_UDTF_RETURN_TYPE",
         lambda c, r: (
             r is None and not isinstance(inspect.getattr_static(c, "analyze", None), staticmethod)
         ),
-        "The UDTF '{name}' is invalid. It does not specify its return type or implement the "
-        "required 'analyze' static method. Please specify the return type or implement the "
-        "'analyze' static method in '{name}' and try again.",
     ),
     (
         "INVALID_UDTF_BOTH_RETURN_TYPE_AND_ANALYZE",
         lambda c, r: r is not None and hasattr(c, "analyze"),
-        "The UDTF '{name}' is invalid. It has both its return type and an 'analyze' "
-        "attribute. Please make it have one of either the return type or the 'analyze' "
-        "static method in '{name}' and try again.",
     ),
 )
 
@@ -452,19 +430,12 @@ def _validate_udtf(cls: Any, return_type: Any) -> None:
     """Refuse a UDTF class as PySpark does."""
     if not isinstance(cls, type):
         raise PySparkTypeError(
-            message="[INVALID_UDTF_HANDLER_TYPE] The UDTF is invalid. The function handler "
-            f"must be a class, but got '{type(cls).__name__}'. Please provide a class as the "
-            "function handler.",
             errorClass="INVALID_UDTF_HANDLER_TYPE",
             messageParameters={"type": type(cls).__name__},
         )
-    for error, fails, text in _UDTF_CHECKS:
+    for error, fails in _UDTF_CHECKS:
         if fails(cls, return_type):
-            raise PySparkAttributeError(
-                message=f"[{error}] " + text.format(name=cls.__name__),
-                errorClass=error,
-                messageParameters={"name": cls.__name__},
-            )
+            raise PySparkAttributeError(errorClass=error, messageParameters={"name": cls.__name__})
 
 
 class UserDefinedTableFunction:
@@ -501,7 +472,7 @@ class UserDefinedTableFunction:
         session = tables[0] if tables else SparkSession.getActiveSession()
         if session is None:
             raise PySparkValueError(
-                message="[NO_ACTIVE_SESSION] No active Spark session found.",
+                messageParameters={},
                 errorClass="NO_ACTIVE_SESSION",
             )
         check_protocol(session, "A Python UDTF")
@@ -538,9 +509,6 @@ def arrow_udtf(cls: type | None = None, *, returnType: DataType | str | None = N
         _validate_udtf(c, returnType)
         if hasattr(c, "analyze"):
             raise PySparkAttributeError(
-                message=f"[INVALID_ARROW_UDTF_WITH_ANALYZE] The arrow UDTF '{_name(c)}' is "
-                "invalid. Arrow UDTFs do not support the 'analyze' method. Please remove the "
-                f"'analyze' method from '{_name(c)}' and specify a returnType instead.",
                 errorClass="INVALID_ARROW_UDTF_WITH_ANALYZE",
                 messageParameters={"name": _name(c)},
             )
@@ -558,8 +526,6 @@ class UDTFRegistration:
     def register(self, name: str, f: UserDefinedTableFunction) -> UserDefinedTableFunction:
         if not isinstance(f, UserDefinedTableFunction):
             raise PySparkTypeError(
-                message=f"[CANNOT_REGISTER_UDTF] Cannot register the UDTF '{name}': expected a "
-                "'UserDefinedTableFunction'.",
                 errorClass="CANNOT_REGISTER_UDTF",
                 messageParameters={"name": name},
             )

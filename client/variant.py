@@ -406,7 +406,6 @@ def from_json(text: str) -> tuple[bytes, bytes]:
     metadata = writer.metadata()
     if max(len(value), len(metadata)) > SIZE_LIMIT:
         raise PySparkValueError(
-            message=f"[VARIANT_SIZE_LIMIT] Cannot build variant bigger than {SIZE_LIMIT} bytes.",
             errorClass="VARIANT_SIZE_LIMIT",
             messageParameters={"sizeLimit": str(SIZE_LIMIT)},
             sqlState="22023",

@@ -25,13 +25,13 @@ def server_protocol(info: sf.SessionInfo) -> int:
     if server >= MIN_SERVER_PROTOCOL:
         return server
     raise SparkFlightException(
-        message=f"[PROTOCOL_VERSION_MISMATCH] The server (sparkflight "
-        f"{info.server_version or 'unknown'}, Spark {info.spark_version or 'unknown'}) speaks "
-        f"protocol {server}, but this client ({CLIENT_VERSION}, protocol {PROTOCOL_VERSION}) "
-        f"needs protocol {MIN_SERVER_PROTOCOL} or newer: upgrade the server.",
         errorClass="PROTOCOL_VERSION_MISMATCH",
         messageParameters={
             "client_protocol": str(PROTOCOL_VERSION),
             "server_protocol": str(server),
+            "server_version": info.server_version or "unknown",
+            "spark_version": info.spark_version or "unknown",
+            "client_version": CLIENT_VERSION,
+            "min_server_protocol": str(MIN_SERVER_PROTOCOL),
         },
     )

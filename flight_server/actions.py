@@ -20,6 +20,7 @@ from sparkflight.flight_server.errors import (
     STACK_TRACES,
     UNKNOWN_ACTION,
     SparkFlightError,
+    malformed_action_body,
     operation_in,
 )
 from sparkflight.flight_server.operations import interrupt, job_context, operation, tagged
@@ -570,12 +571,7 @@ def run_action(
         try:
             request.ParseFromString(body)
         except DecodeError as exc:
-            raise SparkFlightError(
-                INVALID_ACTION_BODY,
-                f"body of action {kind!r} is not a serialized "
-                f"{action.request.DESCRIPTOR.full_name} ({exc})",
-                action=kind,
-            ) from None
+            raise malformed_action_body(kind, action.request.DESCRIPTOR.full_name, exc) from None
     call = ActionCall(
         sessions,
         session,

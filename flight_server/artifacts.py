@@ -33,7 +33,11 @@ from typing import TYPE_CHECKING, Any
 from py4j.clientserver import ClientServer
 from pyspark.sql import SparkSession
 
-from sparkflight.flight_server.errors import INVALID_ARTIFACT, PYTHON_DISABLED, SparkFlightError
+from sparkflight.flight_server.errors import (
+    INVALID_ARTIFACT,
+    SparkFlightError,
+    python_disabled,
+)
 from sparkflight.flight_server.limits import check_at_most
 from sparkflight.plans import sparkflight_pb2 as sf
 
@@ -87,9 +91,7 @@ def enable_isolation(spark: SparkSession) -> None:
 
 def _python_allowed(session: Session, kind: Kind, name: str) -> None:
     if kind.needs_python and not session.limits.python:
-        raise SparkFlightError(
-            PYTHON_DISABLED,
-            f"this server does not run Python functions (it was started with --no-python); "
+        raise python_disabled(
             f"it takes no {kind.directory} artifact such as {name!r}",
             artifact=name,
         )

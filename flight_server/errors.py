@@ -119,6 +119,44 @@ class SparkFlightError(Exception):
         return f"[{self.error_class}] {self.message}"
 
 
+# The errors many places raise, each with one message.
+
+
+def malformed(what: str, problem: object, **parameters: str) -> SparkFlightError:
+    """``INVALID_PLAN``: a ``what`` of a request that does not parse, and ``problem``."""
+    return SparkFlightError(INVALID_PLAN, f"malformed {what}: {problem}", **parameters)
+
+
+def malformed_action_body(action: str, expected: str, problem: object) -> SparkFlightError:
+    """``INVALID_ACTION_BODY``: the body of ``action`` is not its request message
+    ``expected`` (a message's full name)."""
+    return SparkFlightError(
+        INVALID_ACTION_BODY,
+        f"body of action {action!r} is not a serialized {expected} ({problem})",
+        action=action,
+    )
+
+
+def python_disabled(refused: str, **parameters: str) -> SparkFlightError:
+    """``PYTHON_DISABLED``: the server runs no client code, and ``refused`` says what of
+    the request needs it."""
+    return SparkFlightError(
+        PYTHON_DISABLED,
+        f"this server does not run Python functions (it was started with --no-python); {refused}",
+        **parameters,
+    )
+
+
+def unsupported_kind(
+    error_class: str, what: str, kind: str | None, parameter: str
+) -> SparkFlightError:
+    """A ``what`` (such as ``relation type``) of a kind the server does not know (``kind``
+    empty: none is set), with ``kind`` as the message parameter ``parameter``."""
+    return SparkFlightError(
+        error_class, f"unsupported {what} {kind or '<unset>'!r}", **{parameter: kind or ""}
+    )
+
+
 class Code(enum.IntEnum):
     """The gRPC status codes errors get (with gRPC's numbers)."""
 
@@ -459,7 +497,7 @@ def _details(exc: BaseException) -> sf.ErrorDetails:
             message_parameters=exc.getMessageParameters() or {},
         )
     if isinstance(exc, DecodeError):
-        return _details(SparkFlightError(INVALID_PLAN, f"malformed message: {exc}"))
+        return _details(malformed("message", exc))
     if isinstance(exc, Py4JError):
         return sf.ErrorDetails(exception_class="SparkException", message=str(exc))
     return sf.ErrorDetails(

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 from pyspark.sql import types as T
 
 from sparkflight.flight_server.errors import (
-    PYTHON_DISABLED,
     PYTHON_VERSION_MISMATCH,
     SparkFlightError,
+    python_disabled,
 )
 from sparkflight.plans import sparkflight_pb2 as sf
 
@@ -31,12 +31,7 @@ def check_runnable(session: Session, message: sf.PythonFunction) -> None:
     client's Python version differs from the server's (pickled code is tied to it)."""
     name = message.name or "<unnamed>"
     if not session.limits.python:
-        raise SparkFlightError(
-            PYTHON_DISABLED,
-            f"this server does not run Python functions (it was started with --no-python); "
-            f"the plan calls {name!r}",
-            function=name,
-        )
+        raise python_disabled(f"the plan calls {name!r}", function=name)
     server = server_python_version()
     if message.python_version != server:
         raise SparkFlightError(

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pyspark.sql import types as T
 from substrait import algebra_pb2, type_pb2
 
-from sparkflight.flight_server.errors import INVALID_PLAN, SparkFlightError
+from sparkflight.flight_server.errors import INVALID_PLAN, SparkFlightError, unsupported_kind
 
 Literal = algebra_pb2.Expression.Literal
 
@@ -67,9 +67,7 @@ def spark_type(message: type_pb2.Type, names: Iterator[str] | None = None) -> T.
     kind = message.WhichOneof("kind")
     rule = _TYPES.get(kind or "")
     if rule is None:
-        raise SparkFlightError(
-            INVALID_PLAN, f"unsupported Substrait type {kind or '<unset>'!r}", type=kind or ""
-        )
+        raise unsupported_kind(INVALID_PLAN, "Substrait type", kind, "type")
     return rule(message, names)
 
 

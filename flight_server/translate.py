@@ -30,6 +30,7 @@ from sparkflight.flight_server.errors import (
     SparkFlightError,
     attribute,
     attributed,
+    malformed,
 )
 from sparkflight.flight_server.limits import check_at_most, message_depth
 from sparkflight.flight_server.sessions import Session
@@ -54,21 +55,21 @@ def parse_plan(data: bytes) -> plan_pb2.Plan:
     try:
         plan.ParseFromString(data)
     except DecodeError as exc:
-        raise SparkFlightError(
-            INVALID_PLAN,
-            f"malformed plan: not a serialized substrait.Plan, or nested deeper than the "
-            f"100 levels protobuf parses ({exc})",
+        raise malformed(
+            "plan",
+            "not a serialized substrait.Plan, or nested deeper than the 100 levels protobuf "
+            f"parses ({exc})",
         ) from None
     try:
         check_unknown_fields(plan)
     except ValueError as exc:
-        raise SparkFlightError(INVALID_PLAN, f"malformed plan: {exc}") from None
+        raise malformed("plan", exc) from None
     if not plan.relations:
         raise SparkFlightError(INVALID_PLAN, "a plan needs exactly one relation, this one has 0")
     try:
         return inlined(plan)
     except SubtreeError as exc:
-        raise SparkFlightError(INVALID_PLAN, f"malformed plan: {exc}") from None
+        raise malformed("plan", exc) from None
 
 
 def checked_plan(session: Session, plan: plan_pb2.Plan | bytes) -> plan_pb2.Plan:

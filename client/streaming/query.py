@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from sparkflight.client.errors import (
     PySparkTypeError,
-    PySparkValueError,
     StreamingQueryException,
     from_error_details,
     not_supported,
+    wrong_value,
 )
 from sparkflight.plans import sparkflight_pb2 as sf
 
@@ -42,11 +42,7 @@ def _positive_timeout(timeout: float | None) -> float | None:
     if timeout is not None and (
         isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
     ):
-        raise PySparkValueError(
-            message=f"[VALUE_NOT_POSITIVE] Value for `timeout` must be positive, got '{timeout}'.",
-            errorClass="VALUE_NOT_POSITIVE",
-            messageParameters={"arg_name": "timeout", "arg_value": str(timeout)},
-        )
+        raise wrong_value("VALUE_NOT_POSITIVE", "timeout", timeout)
     return timeout
 
 
@@ -230,8 +226,6 @@ class StreamingQueryManager:
             )
         if not isinstance(listener, StreamingQueryListener):
             raise PySparkTypeError(
-                message="[NOT_STREAMING_QUERY_LISTENER] listener should be a "
-                f"StreamingQueryListener, got {type(listener).__name__}.",
                 errorClass="NOT_STREAMING_QUERY_LISTENER",
                 messageParameters={"arg_type": type(listener).__name__},
             )

@@ -10,8 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from sparkflight.client import plan, udf
 from sparkflight.client.errors import (
-    PySparkTypeError,
     PySparkValueError,
+    expected_type,
+    value_not_allowed,
+    wrong_type,
+    wrong_value,
 )
 from sparkflight.client.readwriter import _Options
 from sparkflight.client.streaming.query import StreamingQuery, check_protocol
@@ -28,22 +31,12 @@ def _schema_text(schema: StructType | str) -> str:
         return schema.json()
     if isinstance(schema, str):
         return schema
-    raise PySparkTypeError(
-        message="[NOT_STR_OR_STRUCT] Argument `schema` should be a str or struct, got "
-        f"{type(schema).__name__}.",
-        errorClass="NOT_STR_OR_STRUCT",
-        messageParameters={"arg_name": "schema", "arg_type": type(schema).__name__},
-    )
+    raise wrong_type("NOT_STR_OR_STRUCT", "schema", schema)
 
 
 def _non_empty(name: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise PySparkValueError(
-            message=f"[VALUE_NOT_NON_EMPTY_STR] Value for `{name}` must be a non-empty string, "
-            f"got '{value}'.",
-            errorClass="VALUE_NOT_NON_EMPTY_STR",
-            messageParameters={"arg_name": name, "arg_value": str(value)},
-        )
+        raise wrong_value("VALUE_NOT_NON_EMPTY_STR", name, value)
     return value.strip()
 
 
@@ -72,20 +65,9 @@ class DataStreamReader(_Options):
     def name(self, source_name: str) -> DataStreamReader:
         """Name the source, so that its offsets in the checkpoint survive plan changes."""
         if not isinstance(source_name, str):
-            raise PySparkTypeError(
-                message="[NOT_EXPECTED_TYPE] Argument `source_name` should be a str, got "
-                f"{type(source_name).__name__}.",
-                errorClass="NOT_EXPECTED_TYPE",
-                messageParameters={
-                    "arg_name": "source_name",
-                    "expected_type": "str",
-                    "arg_type": type(source_name).__name__,
-                },
-            )
+            raise expected_type("source_name", "str", source_name)
         if not re.fullmatch(r"[a-zA-Z0-9_]+", source_name):
             raise PySparkValueError(
-                message=f"[INVALID_STREAMING_SOURCE_NAME] Invalid streaming source name "
-                f"'{source_name}': only ASCII letters, digits and underscores.",
                 errorClass="INVALID_STREAMING_SOURCE_NAME",
                 messageParameters={"source_name": source_name},
             )
@@ -126,11 +108,7 @@ class DataStreamReader(_Options):
         self, source: str, path: str, schema: StructType | str | None, options: dict[str, Any]
     ) -> DataFrame:
         if not isinstance(path, str):
-            raise PySparkTypeError(
-                message=f"[NOT_STR] Argument `path` should be a str, got {type(path).__name__}.",
-                errorClass="NOT_STR",
-                messageParameters={"arg_name": "path", "arg_type": type(path).__name__},
-            )
+            raise wrong_type("NOT_STR", "path", path)
         return self.load(path, format=source, schema=schema, **options)
 
     def json(self, path: str, schema: StructType | str | None = None, **options: Any) -> DataFrame:
@@ -243,19 +221,13 @@ class DataStreamWriter(_Options):
         }
         if len(given) != 1:
             raise PySparkValueError(
-                message="[ONLY_ALLOW_SINGLE_TRIGGER] Only a single trigger is allowed.",
                 errorClass="ONLY_ALLOW_SINGLE_TRIGGER",
                 messageParameters={},
             )
         ((name, value),) = given.items()
         if name in ("once", "availableNow"):
             if value is not True:
-                raise PySparkValueError(
-                    message=f"[VALUE_NOT_ALLOWED] Value for `{name}` has to be amongst the "
-                    "following values: [True].",
-                    errorClass="VALUE_NOT_ALLOWED",
-                    messageParameters={"arg_name": name, "allowed_values": "[True]"},
-                )
+                raise value_not_allowed(name, "[True]")
         else:
             value = _non_empty(name, value)
         setattr(self._request, _TRIGGERS[name], value)
@@ -269,12 +241,7 @@ class DataStreamWriter(_Options):
         """Spark's Python workers call ``f`` with every row (or ``f.open``/``process``/
         ``close`` of a writer object)."""
         if not callable(f) and not callable(getattr(f, "process", None)):
-            raise PySparkTypeError(
-                message="[NOT_CALLABLE] Argument `f` should be a callable or have a `process` "
-                f"method, got {type(f).__name__}.",
-                errorClass="NOT_CALLABLE",
-                messageParameters={"arg_name": "f", "arg_type": type(f).__name__},
-            )
+            raise wrong_type("NOT_CALLABLE", "f", f)
         self._request.foreach.CopyFrom(self._function("DataStreamWriter.foreach", f))
         return self
 

@@ -23,7 +23,7 @@ from pyspark.sql.streaming.stateful_processor_util import TransformWithStateInPa
 from pyspark.util import PythonEvalType
 
 from sparkflight.flight_server.connect import NotTranslatable
-from sparkflight.flight_server.errors import INVALID_PLAN, SparkFlightError
+from sparkflight.flight_server.errors import INVALID_PLAN, SparkFlightError, malformed
 from sparkflight.flight_server.python_functions import check_runnable, return_type
 from sparkflight.plans import sparkflight_pb2 as sf
 
@@ -100,9 +100,9 @@ def _body(data: bytes) -> bytes:
     try:
         ops = list(pickletools.genops(data))
     except Exception as exc:  # noqa: BLE001 - any malformed pickle is the client's
-        raise SparkFlightError(INVALID_PLAN, f"malformed pickled Python function: {exc}") from None
+        raise malformed("pickled Python function", exc) from None
     if not ops or ops[-1][0].name != "STOP":
-        raise SparkFlightError(INVALID_PLAN, "malformed pickled Python function: no STOP")
+        raise malformed("pickled Python function", "no STOP")
     ends = [position for _, _, position in ops[1:]] + [len(data)]
     return b"".join(
         data[start:end]

@@ -60,6 +60,8 @@ from sparkflight.flight_server.errors import (
     UNSUPPORTED_RELATION,
     SparkFlightError,
     attributed,
+    malformed,
+    unsupported_kind,
 )
 from sparkflight.flight_server.foreach_batch import BATCH_PREFIX
 from sparkflight.flight_server.spark_types import literal_value, spark_schema
@@ -83,9 +85,7 @@ def unpack(detail: any_pb2.Any, message_class: type[Message]) -> Any:
     try:
         detail.Unpack(message)
     except DecodeError as exc:
-        raise SparkFlightError(
-            INVALID_PLAN, f"malformed {detail.TypeName()}: {exc}", type=detail.TypeName()
-        ) from None
+        raise malformed(detail.TypeName(), exc, type=detail.TypeName()) from None
     return message
 
 
@@ -144,11 +144,7 @@ def translated(ctx: Context, rel: Rel) -> tuple[Relation, Columns]:
     kind = rel.WhichOneof("rel_type")
     rule = _RELATIONS.get(kind or "")
     if rule is None:
-        raise SparkFlightError(
-            UNSUPPORTED_RELATION,
-            f"unsupported relation type {kind or '<unset>'!r}",
-            relation=kind or "",
-        )
+        raise unsupported_kind(UNSUPPORTED_RELATION, "relation type", kind, "relation")
     message = getattr(rel, kind)
     annotated = plan_id_of(rel)
     plan_id = annotated.id if annotated is not None else next(ctx.fresh_ids)
@@ -371,9 +367,7 @@ def _read(ctx: Context, read: algebra_pb2.ReadRel, plan_id: int) -> tuple[Relati
     kind = read.WhichOneof("read_type")
     rule = _READS.get(kind or "")
     if rule is None:
-        raise SparkFlightError(
-            UNSUPPORTED_RELATION, f"unsupported read type {kind or '<unset>'!r}", read=kind or ""
-        )
+        raise unsupported_kind(UNSUPPORTED_RELATION, "read type", kind, "read")
     if not read.HasField("filter") and not read.HasField("projection"):
         return rule(ctx, read, plan_id)
     base_id = next(ctx.fresh_ids)
@@ -927,7 +921,7 @@ def _declared_non_null(data: bytes, schema_json: str) -> bytes:
         declared = json.loads(schema_json).get("fields", [])
         table = pa.ipc.open_stream(data).read_all()
     except (ValueError, AttributeError, pa.ArrowInvalid) as exc:
-        raise SparkFlightError(INVALID_PLAN, f"malformed local data or schema: {exc}") from None
+        raise malformed("local data or schema", exc) from None
     fields = list(table.schema)
     changed = False
     for i, (field, spark_field) in enumerate(zip(fields, declared, strict=False)):

@@ -21,6 +21,7 @@ from sparkflight.flight_server.errors import (
     RESULT_NOT_FOUND,
     UNSUPPORTED_COMMAND,
     SparkFlightError,
+    malformed_action_body,
 )
 from sparkflight.flight_server.flight_sql import metadata, session_options
 from sparkflight.flight_server.flight_sql.ingest import ingest
@@ -111,10 +112,7 @@ def _parse(message: Message, body: bytes, action: str) -> Message:
     try:
         message.ParseFromString(body)
     except DecodeError as exc:
-        raise SparkFlightError(
-            INVALID_ACTION_BODY,
-            f"body of action {action!r} is not a serialized {message.DESCRIPTOR.full_name} ({exc})",
-        ) from None
+        raise malformed_action_body(action, message.DESCRIPTOR.full_name, exc) from None
     return message
 
 

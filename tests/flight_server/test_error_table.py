@@ -146,3 +146,35 @@ def test_every_error_class_of_the_server_has_a_row() -> None:
 )  # fmt: skip
 def test_lookup_order(details: sf.ErrorDetails, code: Code) -> None:
     assert status_code(details) == code
+
+
+def test_errors_raised_in_many_places_have_one_message() -> None:
+    cases = [
+        (errors.malformed("plan", "no root"), errors.INVALID_PLAN, "malformed plan: no root", {}),
+        (
+            errors.malformed_action_body("config", "sparkflight.v1.ConfigRequest", "truncated"),
+            errors.INVALID_ACTION_BODY,
+            "body of action 'config' is not a serialized sparkflight.v1.ConfigRequest (truncated)",
+            {"action": "config"},
+        ),
+        (
+            errors.python_disabled("the plan calls 'f'", function="f"),
+            errors.PYTHON_DISABLED,
+            "this server does not run Python functions (it was started with --no-python); "
+            "the plan calls 'f'",
+            {"function": "f"},
+        ),
+        (
+            errors.unsupported_kind(errors.UNSUPPORTED_RELATION, "read type", None, "read"),
+            errors.UNSUPPORTED_RELATION,
+            "unsupported read type '<unset>'",
+            {"read": ""},
+        ),
+    ]
+    for error, error_class, message, parameters in cases:
+        assert (error.error_class, error.message, error.parameters) == (
+            error_class,
+            message,
+            parameters,
+        )
+        assert str(error) == f"[{error_class}] {message}"
