@@ -13,6 +13,7 @@ from sparkflight.client.streaming.state import TIMEOUTS
 from sparkflight.client.streaming.stateful_processor import StatefulProcessor
 from sparkflight.client.types import NumericType, StructType
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.protocol import STATEFUL_GROUPS
 
 if TYPE_CHECKING:
     from sparkflight.client.dataframe import DataFrame
@@ -183,7 +184,7 @@ class GroupedData:
             )
         eval_type = udf.PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF_WITH_STATE
         feature = "GroupedData.applyInPandasWithState"
-        udf.check_protocol(self._df._session, feature, udf.STATEFUL_PROTOCOL)
+        udf.check_protocol(self._df._session, feature, STATEFUL_GROUPS.version)
         function = self._function(feature, func, outputStructType, eval_type)
         state_schema = (
             stateStructType.json() if isinstance(stateStructType, StructType) else stateStructType
@@ -229,7 +230,7 @@ class GroupedData:
                     "arg_type": type(initialState).__name__,
                 },
             )
-        udf.check_protocol(self._df._session, feature, udf.STATEFUL_PROTOCOL)
+        udf.check_protocol(self._df._session, feature, STATEFUL_GROUPS.version)
         function = udf.python_function(processor, eval_type, schema)
         relation = plan.StatefulGroupMap(
             child=self._df._relation,

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from sparkflight.client.errors import SparkFlightException
+from sparkflight.plans import protocol
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.protocol import PROTOCOL_VERSION, effective, package_version
 
-#: The oldest server protocol version this client works with.
-MIN_SERVER_PROTOCOL = 1
 #: How the client names itself in the handshake.
 CLIENT_VERSION = f"sparkflight client {package_version()}"
 
@@ -22,13 +21,14 @@ def open_request(conf: dict[str, str]) -> sf.OpenSessionRequest:
 def server_protocol(info: sf.SessionInfo) -> int:
     """The protocol version of a server, refusing one older than this client works with."""
     server = effective(info.protocol_version)
-    if server >= MIN_SERVER_PROTOCOL:
+    oldest = protocol.MIN_SERVER_PROTOCOL
+    if server >= oldest:
         return server
     raise SparkFlightException(
         message=f"[PROTOCOL_VERSION_MISMATCH] The server (sparkflight "
         f"{info.server_version or 'unknown'}, Spark {info.spark_version or 'unknown'}) speaks "
         f"protocol {server}, but this client ({CLIENT_VERSION}, protocol {PROTOCOL_VERSION}) "
-        f"needs protocol {MIN_SERVER_PROTOCOL} or newer: upgrade the server.",
+        f"needs protocol {oldest} or newer: upgrade the server.",
         errorClass="PROTOCOL_VERSION_MISMATCH",
         messageParameters={
             "client_protocol": str(PROTOCOL_VERSION),
