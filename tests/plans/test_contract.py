@@ -100,8 +100,11 @@ def test_the_feature_table_gives_the_protocol_version() -> None:
 def test_extension_messages_with_a_feature_exist() -> None:
     for name, feature in protocol.MESSAGE_FEATURES.items():
         assert name.startswith("sparkflight.v1.")
-        assert name.removeprefix("sparkflight.v1.") in sf.DESCRIPTOR.message_types_by_name
+        message = name.removeprefix("sparkflight.v1.")
+        assert message in sf.DESCRIPTOR.message_types_by_name
         assert feature in protocol.FEATURES
+        row = re.search(rf"^\| `{message}` \|(.*)$", PROTOCOL_DOC, re.M)
+        assert row is not None and f"(protocol {feature.version})" in row.group(1), message
 
 
 def test_protocol_versions_are_no_literals_outside_the_contract() -> None:
