@@ -1001,7 +1001,9 @@ class DataFrame:
     def mergeInto(self, table: str, condition: ColumnOrName) -> MergeIntoWriter:
         """A MERGE INTO ``table`` from this DataFrame, built clause by clause."""
         if self._session._server_protocol < MERGE_INTO.version:
-            raise not_supported("DataFrame.mergeInto with a server of protocol older than 3")
+            raise not_supported(
+                f"DataFrame.mergeInto with a server of protocol older than {MERGE_INTO.version}"
+            )
         return MergeIntoWriter(self, table, condition)
 
     def observe(self, observation: Observation | str, *exprs: Column) -> DataFrame:
@@ -1023,7 +1025,9 @@ class DataFrame:
 
     def _observe(self, name: str, exprs: tuple[Column, ...], observation_id: str = "") -> DataFrame:
         if self._session._server_protocol < OBSERVATIONS.version:
-            raise not_supported("DataFrame.observe with a server of protocol older than 3")
+            raise not_supported(
+                f"DataFrame.observe with a server of protocol older than {OBSERVATIONS.version}"
+            )
         relation = plan.Observe(
             child=self._relation,
             name=name,
