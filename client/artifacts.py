@@ -25,12 +25,11 @@ from sparkflight.client.errors import (
     value_disallowed,
 )
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.protocol import ARTIFACTS
 
 if TYPE_CHECKING:
     from sparkflight.client.transport import Connection
 
-#: The first protocol version with artifacts.
-ARTIFACTS_PROTOCOL = 6
 #: Bytes per chunk of an upload.
 CHUNK_BYTES = 1024 * 1024
 
@@ -143,9 +142,9 @@ def add_artifacts(
 ) -> None:
     """Check every path, then upload them one after the other."""
     check_flags(pyfile, archive, file)
-    if server_protocol < ARTIFACTS_PROTOCOL:
+    if server_protocol < ARTIFACTS.version:
         raise not_supported(
-            f"addArtifacts with a server of protocol older than {ARTIFACTS_PROTOCOL}"
+            f"addArtifacts with a server of protocol older than {ARTIFACTS.version}"
         )
     for artifact in [parse(p, pyfile, archive, file) for p in paths]:
         upload(connection, artifact)

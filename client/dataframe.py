@@ -52,8 +52,8 @@ from sparkflight.client.expressions import (
     Subquery,
 )
 from sparkflight.client.group import GroupedData
-from sparkflight.client.merge import MERGE_PROTOCOL, MergeIntoWriter
-from sparkflight.client.observation import OBSERVE_PROTOCOL, Observation
+from sparkflight.client.merge import MergeIntoWriter
+from sparkflight.client.observation import Observation
 from sparkflight.client.row import Row
 from sparkflight.client.storagelevel import StorageLevel, storage_level_message
 from sparkflight.client.table_arg import TableArg
@@ -63,6 +63,8 @@ from sparkflight.client.types import (
     from_arrow_schema,
 )
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.actions import ANALYZE, COMMAND
+from sparkflight.plans.protocol import HTML_TABLES, MERGE_INTO, OBSERVATIONS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,8 +79,6 @@ _EAGER_EVAL = {
     "spark.sql.repl.eagerEval.maxNumRows": "20",
     "spark.sql.repl.eagerEval.truncate": "20",
 }
-#: First server protocol version that renders HTML tables.
-_HTML_PROTOCOL = 2
 
 
 #: The join types join() takes, in the order its error lists them, as PySpark's.
@@ -313,7 +313,7 @@ class DataFrame:
 
     def _analyze(self, mode: int, explain_mode: str = "") -> sf.AnalyzeResponse:
         request = sf.AnalyzeRequest(mode=mode, plan=self._plan(), explain_mode=explain_mode)
-        return self._session._connection.action("analyze", request, sf.AnalyzeResponse)
+        return self._session._connection.action(ANALYZE, request)
 
     @property
     def schema(self) -> StructType:
@@ -383,7 +383,7 @@ class DataFrame:
         """The first rows as an HTML table in notebooks, with eager evaluation on."""
         self._support_repr_html = True
         eager = self._eager_eval()
-        if eager is None or self._session._server_protocol < _HTML_PROTOCOL:
+        if eager is None or self._session._server_protocol < HTML_TABLES.version:
             return None
         num_rows, truncate = eager
         relation = plan.ShowString(
@@ -971,8 +971,10 @@ class DataFrame:
 
     def mergeInto(self, table: str, condition: ColumnOrName) -> MergeIntoWriter:
         """A MERGE INTO ``table`` from this DataFrame, built clause by clause."""
-        if self._session._server_protocol < MERGE_PROTOCOL:
-            raise not_supported("DataFrame.mergeInto with a server of protocol older than 3")
+        if self._session._server_protocol < MERGE_INTO.version:
+            raise not_supported(
+                f"DataFrame.mergeInto with a server of protocol older than {MERGE_INTO.version}"
+            )
         return MergeIntoWriter(self, table, condition)
 
     def observe(self, observation: Observation | str, *exprs: Column) -> DataFrame:
@@ -989,8 +991,10 @@ class DataFrame:
         raise expected_type("observation", "Observation or str", observation)
 
     def _observe(self, name: str, exprs: tuple[Column, ...], observation_id: str = "") -> DataFrame:
-        if self._session._server_protocol < OBSERVE_PROTOCOL:
-            raise not_supported("DataFrame.observe with a server of protocol older than 3")
+        if self._session._server_protocol < OBSERVATIONS.version:
+            raise not_supported(
+                f"DataFrame.observe with a server of protocol older than {OBSERVATIONS.version}"
+            )
         relation = plan.Observe(
             child=self._relation,
             name=name,
@@ -1241,7 +1245,7 @@ class DataFrame:
     # ------------------------------------------------------------- caching
 
     def _command(self, command: sf.CommandRequest) -> None:
-        self._session._connection.action("command", command, sf.CommandResponse)
+        self._session._connection.action(COMMAND, command)
 
     def persist(self, storageLevel: StorageLevel = StorageLevel.MEMORY_AND_DISK_DESER) -> DataFrame:
         """Have Spark cache the result when first computed and reuse it in later queries."""
@@ -1299,7 +1303,7 @@ class DataFrame:
         request = sf.AnalyzeRequest(
             mode=sf.AnalyzeRequest.MODE_SAME_SEMANTICS, plan=self._plan(), other_plan=other._plan()
         )
-        return self._session._connection.action("analyze", request, sf.AnalyzeResponse).flag
+        return self._session._connection.action(ANALYZE, request).flag
 
     def semanticHash(self) -> int:
         return self._analyze(sf.AnalyzeRequest.MODE_SEMANTIC_HASH).number
@@ -1312,7 +1316,7 @@ class DataFrame:
                 plan=self._plan(), name=name, replace=replace, **{"global": global_}
             )
         )
-        self._session._connection.action("command", command, sf.CommandResponse)
+        self._session._connection.action(COMMAND, command)
 
     def createTempView(self, name: str) -> None:
         self._create_view(name, replace=False, global_=False)

@@ -18,6 +18,8 @@ from sparkflight.client.errors import expected_type, not_supported
 from sparkflight.client.row import Row
 from sparkflight.client.types import StructType
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.actions import COMMAND
+from sparkflight.plans.protocol import PYTHON_DATA_SOURCES
 
 if TYPE_CHECKING:
     from sparkflight.client.session import SparkSession
@@ -296,9 +298,9 @@ class DataSourceRegistration:
         if not (isinstance(dataSource, type) and issubclass(dataSource, DataSource)):
             raise expected_type("dataSource", "a subclass of DataSource", dataSource)
         session = self.sparkSession
-        udf.check_protocol(session, "A Python data source", udf.DATA_SOURCE_PROTOCOL)
+        udf.check_protocol(session, "A Python data source", PYTHON_DATA_SOURCES.version)
         function = udf.python_function(dataSource, 0, None, name=dataSource.name())
         command = sf.CommandRequest(
             register_data_source=sf.RegisterDataSourceCommand(data_source=function)
         )
-        session._connection.action("command", command, sf.CommandResponse)
+        session._connection.action(COMMAND, command)

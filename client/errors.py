@@ -14,6 +14,7 @@ from google.protobuf.message import DecodeError
 from sparkflight.client.callsite import describe
 from sparkflight.client.error_conditions import ERROR_CONDITIONS
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.headers import DETAILS_TRAILER
 
 
 class QueryContextType(enum.Enum):
@@ -394,8 +395,6 @@ def unavailable_property(feature: str, error: Callable[[str], PySparkException])
     return property(getter, doc=f"Not available in sparkflight: raises {error.__name__}.")
 
 
-#: The trailer of a server's error that holds its serialized ``ErrorDetails``.
-DETAILS_TRAILER = "x-sparkflight-error-details-bin"
 _ATTRIBUTE = "sparkflight_error_details"
 _last = threading.local()
 

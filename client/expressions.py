@@ -24,6 +24,7 @@ from sparkflight.client.literals import literal as _literal
 from sparkflight.client.literals import to_substrait_type
 from sparkflight.plans.extensions import EXPRESSIONS_URN, SPARK_FUNCTIONS_URN, FunctionAnchors
 from sparkflight.plans.functions import standard_twin
+from sparkflight.plans.protocol import PYTHON_FUNCTIONS, SUBTREES
 
 if TYPE_CHECKING:
     from sparkflight.client.plan import Relation
@@ -88,15 +89,9 @@ def literal_text(value: Any) -> str:
     return str(value)
 
 
-#: The protocol version that brings Python functions.
-PYTHON_PROTOCOL = 5
-
-
 #: Relation levels of one subtree of a plan on the wire (each level is two or three
 #: message levels; the rest of protobuf's 100 is left to expressions).
 SUBTREE_DEPTH = 16
-#: The protocol version that brings subtrees that travel apart (``ReferenceRel``).
-SUBTREE_PROTOCOL = 10
 
 
 class PlanContext:
@@ -133,7 +128,7 @@ class PlanContext:
         a deep plan travels as shallow subtrees that point to each other."""
         depth = self._depths.pop() + 1
         if depth >= SUBTREE_DEPTH and not self._subqueries:
-            self.require(SUBTREE_PROTOCOL, f"A plan nested deeper than {SUBTREE_DEPTH} relations")
+            self.require(SUBTREES.version, f"A plan nested deeper than {SUBTREE_DEPTH} relations")
             self.subtrees.append(rel)
             reference = algebra_pb2.ReferenceRel(subtree_ordinal=len(self.subtrees) - 1)
             rel, depth = algebra_pb2.Rel(reference=reference), 1
@@ -360,7 +355,7 @@ class PythonUDF(Expr):
 
     def reference(self, ctx: PlanContext) -> int:
         """The anchor of ``python_udf``; the plan then needs a server of Python functions."""
-        ctx.require(PYTHON_PROTOCOL, f"The Python UDF {self.name!r}")
+        ctx.require(PYTHON_FUNCTIONS.version, f"The Python UDF {self.name!r}")
         return ctx.pseudo_function("python_udf")
 
     @property

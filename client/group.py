@@ -19,6 +19,7 @@ from sparkflight.client.streaming.state import TIMEOUTS
 from sparkflight.client.streaming.stateful_processor import StatefulProcessor
 from sparkflight.client.types import NumericType, StructType
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.protocol import STATEFUL_GROUPS
 
 if TYPE_CHECKING:
     from sparkflight.client.dataframe import DataFrame
@@ -177,7 +178,7 @@ class GroupedData:
             )
         eval_type = udf.PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF_WITH_STATE
         feature = "GroupedData.applyInPandasWithState"
-        udf.check_protocol(self._df._session, feature, udf.STATEFUL_PROTOCOL)
+        udf.check_protocol(self._df._session, feature, STATEFUL_GROUPS.version)
         function = self._function(feature, func, outputStructType, eval_type)
         state_schema = (
             stateStructType.json() if isinstance(stateStructType, StructType) else stateStructType
@@ -207,7 +208,7 @@ class GroupedData:
             raise expected_type("statefulProcessor", "a StatefulProcessor", processor)
         if initialState is not None and not isinstance(initialState, GroupedData):
             raise expected_type("initialState", "a GroupedData", initialState)
-        udf.check_protocol(self._df._session, feature, udf.STATEFUL_PROTOCOL)
+        udf.check_protocol(self._df._session, feature, STATEFUL_GROUPS.version)
         function = udf.python_function(processor, eval_type, schema)
         relation = plan.StatefulGroupMap(
             child=self._df._relation,

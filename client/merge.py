@@ -15,14 +15,12 @@ from sparkflight.client import plan
 from sparkflight.client.column import Column, ColumnOrName, column_expr
 from sparkflight.client.expressions import PlanContext
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.actions import COMMAND
 
 if TYPE_CHECKING:
     from sparkflight.client.dataframe import DataFrame
 
 _Action = sf.MergeAction
-
-#: The protocol version of the servers that run MERGE INTO commands.
-MERGE_PROTOCOL = 3
 
 
 class MergeIntoWriter:
@@ -77,9 +75,7 @@ class MergeIntoWriter:
         command.plan = plan.to_plan(
             self._df._relation, ctx, self._df._session._server_protocol
         ).SerializeToString()
-        self._df._session._connection.action(
-            "command", sf.CommandRequest(merge_into=command), sf.CommandResponse
-        )
+        self._df._session._connection.action(COMMAND, sf.CommandRequest(merge_into=command))
 
     class WhenMatched:
         """``WHEN MATCHED [AND condition]``: update or delete the matched target rows."""

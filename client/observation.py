@@ -21,14 +21,12 @@ from sparkflight.client.errors import (
 )
 from sparkflight.client.types import StructType
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.actions import OBSERVATION
 
 if TYPE_CHECKING:
     from sparkflight.client.column import Column
     from sparkflight.client.dataframe import DataFrame
     from sparkflight.client.session import SparkSession
-
-#: The protocol version of the servers that compute observed metrics.
-OBSERVE_PROTOCOL = 3
 
 
 class Observation:
@@ -70,7 +68,7 @@ class Observation:
         if self._metrics is None:
             request = sf.ObservationRequest(observation_id=self._id)
             connection = self._session._connection
-            response = connection.action("observation", request, sf.ObservationResponse)
+            response = connection.action(OBSERVATION, request)
             if not response.available:
                 raise PySparkAssertionError(
                     errorClass="NO_ACTION_BEFORE_GET", messageParameters={"name": repr(self._name)}

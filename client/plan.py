@@ -20,7 +20,6 @@ from substrait import algebra_pb2, plan_pb2
 
 from sparkflight.client.callsite import CallSite
 from sparkflight.client.expressions import (
-    PYTHON_PROTOCOL,
     Alias,
     Call,
     Expr,
@@ -31,6 +30,7 @@ from sparkflight.client.expressions import (
     sort_order,
 )
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.protocol import MESSAGE_FEATURES, PYTHON_FUNCTIONS, UDTF_TABLE_ARGUMENTS
 from sparkflight.plans.subtrees import recursion_room
 
 Rel = algebra_pb2.Rel
@@ -55,6 +55,17 @@ def _single(input_: Rel, message: Message) -> Rel:
     return Rel(extension_single=algebra_pb2.ExtensionSingleRel(input=input_, detail=_any(message)))
 
 
+def _require_extension(ctx: PlanContext, rel: Rel) -> None:
+    """Note the protocol an extension relation's message needs of the server, when the
+    message alone tells (``MESSAGE_FEATURES``)."""
+    kind = rel.WhichOneof("rel_type")
+    if kind not in ("extension_leaf", "extension_single", "extension_multi"):
+        return
+    feature = MESSAGE_FEATURES.get(getattr(rel, kind).detail.TypeName())
+    if feature is not None:
+        ctx.require(feature.version, feature.name)
+
+
 def _common(rel: Rel) -> algebra_pb2.RelCommon:
     return getattr(rel, rel.WhichOneof("rel_type")).common
 
@@ -70,6 +81,7 @@ class Relation:
         """This relation as Substrait, or a reference to it (:meth:`PlanContext.leave_relation`)."""
         ctx.enter_relation()
         rel = self._build(ctx)
+        _require_extension(ctx, rel)
         plan_id = sf.PlanId(id=self.plan_id)
         if self.call_site is not None:
             plan_id.call_site.CopyFrom(self.call_site.to_proto())
@@ -748,8 +760,6 @@ class CoGroupMap(Relation):
         )
 
 
-#: The protocol version that brings table arguments and arrow_udtf.
-UDTF_TABLE_PROTOCOL = 7
 #: PySpark's eval type of arrow_udtf.
 ARROW_UDTF_EVAL_TYPE = 302
 
@@ -764,7 +774,7 @@ class TableArgument:
     with_single_partition: bool = False
 
     def to_proto(self, ctx: PlanContext, position: int) -> sf.TableArgument:
-        ctx.require(UDTF_TABLE_PROTOCOL, "A table argument of a Python UDTF")
+        ctx.require(UDTF_TABLE_ARGUMENTS.version, "A table argument of a Python UDTF")
         return sf.TableArgument(
             input=self.relation.to_rel(ctx),
             partition_by=[p.to_proto(ctx) for p in self.partition_by],
@@ -819,9 +829,9 @@ class PythonTableFunction(Relation):
     arguments: Sequence[Expr | TableArgument] = ()
 
     def _build(self, ctx: PlanContext) -> Rel:
-        ctx.require(PYTHON_PROTOCOL, f"The Python UDTF {self.function.name!r}")
+        ctx.require(PYTHON_FUNCTIONS.version, f"The Python UDTF {self.function.name!r}")
         if self.function.eval_type == ARROW_UDTF_EVAL_TYPE:
-            ctx.require(UDTF_TABLE_PROTOCOL, f"The arrow_udtf {self.function.name!r}")
+            ctx.require(UDTF_TABLE_ARGUMENTS.version, f"The arrow_udtf {self.function.name!r}")
         message = sf.PythonTableFunctionRelation(function=self.function)
         for position, argument in enumerate(self.arguments):
             if isinstance(argument, TableArgument):

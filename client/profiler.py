@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from sparkflight.client.errors import PySparkValueError, not_supported, value_not_allowed
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.actions import PROFILE
+from sparkflight.plans.protocol import PROFILES
 
 if TYPE_CHECKING:
     from sparkflight.client.session import SparkSession
 
-#: The protocol version that brings ``spark.profile``.
-PROFILE_PROTOCOL = 9
 KINDS = ("perf", "memory")
 
 
@@ -96,14 +96,14 @@ class Profile:
 
     def _results(self, clear: bool = False, id: int | None = None, type: str = "") -> dict:
         session = self._session
-        if session._server_protocol < PROFILE_PROTOCOL:
+        if session._server_protocol < PROFILES.version:
             raise not_supported(
-                f"spark.profile with a server of protocol older than {PROFILE_PROTOCOL}"
+                f"spark.profile with a server of protocol older than {PROFILES.version}"
             )
         request = sf.ProfileRequest(clear=clear, type=type)
         if id is not None:
             request.id = id
-        response = session._connection.action("profile", request, sf.ProfileResponse)
+        response = session._connection.action(PROFILE, request)
         return {int(k): v for k, v in json.loads(response.results_json or "{}").items()}
 
     @staticmethod

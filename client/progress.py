@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sparkflight.client.environment import in_notebook
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.actions import PROGRESS
+from sparkflight.plans.protocol import PROGRESS_REPORTS
 
 if TYPE_CHECKING:
     from sparkflight.client.transport import Connection
@@ -35,8 +37,6 @@ if TYPE_CHECKING:
 POLL_INTERVAL_S = 0.2
 #: Environment variable forcing the progress display on (``1``) or off (``0``).
 PROGRESS_ENV = "SPARKFLIGHT_PROGRESS"
-#: First server protocol version with client-chosen operation ids and ``progress``.
-PROGRESS_PROTOCOL = 2
 _BAR_WIDTH = 30
 
 _log = logging.getLogger(__name__)
@@ -190,7 +190,7 @@ class ProgressReporting:
     def operation(self, connection: Connection, operation_id: str) -> Iterator[None]:
         """Report the progress of operation ``operation_id`` while the block runs (servers
         older than protocol 2 report none: handlers only hear the end)."""
-        supported = self.server_protocol >= PROGRESS_PROTOCOL
+        supported = self.server_protocol >= PROGRESS_REPORTS.version
         reported_id = operation_id if supported else None
         handlers = list(self.handlers)
         display = _display(self.show) if supported else None
@@ -246,7 +246,7 @@ class _Poller:
     def _poll(self) -> sf.ProgressResponse | None:
         request = sf.ProgressRequest(operation_id=self._operation_id)
         try:
-            report = self._connection.action("progress", request, sf.ProgressResponse)
+            report = self._connection.action(PROGRESS, request)
         except Exception:  # noqa: BLE001 - progress is best effort; the query goes on
             _log.debug("progress of %s unavailable", self._operation_id, exc_info=True)
             return None

@@ -14,6 +14,7 @@ from sparkflight.client.errors import (
 from sparkflight.client.expressions import PlanContext
 from sparkflight.client.types import StructType
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.actions import COMMAND
 
 if TYPE_CHECKING:
     from sparkflight.client.dataframe import DataFrame
@@ -247,9 +248,7 @@ class DataFrameWriter(_Options):
             save_as_table=save_as_table,
             cluster_by=self._cluster_by,
         )
-        self._df._session._connection.action(
-            "command", sf.CommandRequest(write=command), sf.CommandResponse
-        )
+        self._df._session._connection.action(COMMAND, sf.CommandRequest(write=command))
 
     def _configure(
         self, format: str | None, mode: str | None, partitionBy: Any, options: dict[str, Any]
@@ -389,9 +388,7 @@ class DataFrameWriterV2(_Options):
         command.plan = plan.to_plan(
             self._df._relation, ctx, self._df._session._server_protocol
         ).SerializeToString()
-        self._df._session._connection.action(
-            "command", sf.CommandRequest(write_v2=command), sf.CommandResponse
-        )
+        self._df._session._connection.action(COMMAND, sf.CommandRequest(write_v2=command))
 
     def create(self) -> None:
         self._write(_V2.MODE_CREATE)

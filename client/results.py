@@ -13,15 +13,11 @@ from google.protobuf import any_pb2
 
 from sparkflight.client.errors import SparkFlightException, error_details, server_unavailable
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans import tickets
 
 if TYPE_CHECKING:
     from sparkflight.client.transport import Connection
 
-#: First server protocol version with resumable results.
-RESUME_PROTOCOL = 4
-#: First server protocol version freeing results named by the ``x-sparkflight-release``
-#: header of a later call.
-RELEASE_HEADER_PROTOCOL = 9
 #: Resumes tried after a connection drops mid-result, and the wait before the first one
 #: (doubling with each try).
 RESUME_TRIES = 5
@@ -38,9 +34,13 @@ def _dropped(error: BaseException) -> bool:
     return error_details(error) is None
 
 
-def resume_ticket(result_id: str, next_batch: int) -> flight.Ticket:
-    wrapper = any_pb2.Any()
-    wrapper.Pack(sf.ResumeTicket(result_id=result_id, next_batch=next_batch))
+def resume_ticket(result_id: str, next_batch: int, tagged: bool = True) -> flight.Ticket:
+    """The ticket resuming a result at batch ``next_batch``: tagged (plans/tickets.py), or
+    for a server older than protocol 11 the ``Any`` it reads."""
+    resume = sf.ResumeTicket(result_id=result_id, next_batch=next_batch)
+    if tagged:
+        return flight.Ticket(tickets.tagged(tickets.RESUME, resume.SerializeToString()))
+    wrapper = any_pb2.Any(type_url=tickets.LEGACY_RESUME_TYPE_URL, value=resume.SerializeToString())
     return flight.Ticket(wrapper.SerializeToString())
 
 
@@ -70,7 +70,8 @@ class Result:
 
     def _resume(self) -> flight.FlightStreamReader:
         try:
-            reader = self._connection.do_get(resume_ticket(self.id, self._next))
+            ticket = resume_ticket(self.id, self._next, self._connection.tagged_tickets)
+            reader = self._connection.do_get(ticket)
             reader.schema  # noqa: B018 - the server's answer: the schema, or why not
         except (flight.FlightError, pa.ArrowException) as error:
             details = error_details(error)

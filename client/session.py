@@ -34,7 +34,6 @@ from sparkflight.client.expressions import ColumnRef, Expr, Literal
 from sparkflight.client.profiler import Profile
 from sparkflight.client.progress import ProgressHandler, ProgressReporting
 from sparkflight.client.readwriter import DataFrameReader
-from sparkflight.client.results import RELEASE_HEADER_PROTOCOL, RESUME_PROTOCOL
 from sparkflight.client.streaming import DataStreamReader, StreamingQueryManager
 from sparkflight.client.streaming.listener import ListenerBus
 from sparkflight.client.transport import Connection, parse_remote
@@ -43,6 +42,8 @@ from sparkflight.client.types import DataType, StructType
 from sparkflight.client.udf import UDFRegistration, UDTFRegistration
 from sparkflight.client.versions import open_request, server_protocol
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.actions import COMMAND, CONFIG, SESSION_CLOSE, SESSION_OPEN
+from sparkflight.plans.protocol import RELEASE_HEADER, RESUMABLE_RESULTS, TICKET_KINDS
 
 #: Local data larger than this is uploaded with DoPut rather than sent in the plan.
 INLINE_LIMIT_BYTES = 4 * 1024 * 1024
@@ -73,7 +74,7 @@ class RuntimeConfig:
         self, operation: int, keys: Iterable[str] = (), values: Iterable[sf.OptionalString] = ()
     ) -> sf.ConfigResponse:
         request = sf.ConfigRequest(operation=operation, keys=list(keys), values=list(values))
-        return self._connection.action("config", request, sf.ConfigResponse)
+        return self._connection.action(CONFIG, request)
 
     def set(self, key: str, value: str | int | bool) -> None:
         self._call(sf.ConfigRequest.OPERATION_SET, [key], [_optional(_conf_value(value))])
@@ -219,8 +220,9 @@ class SparkSession:
         self._server_protocol = server_protocol(info)
         self._progress = ProgressReporting(self._server_protocol)
         connection.progress = self._progress
-        connection.resumable = self._server_protocol >= RESUME_PROTOCOL
-        connection.release_in_headers = self._server_protocol >= RELEASE_HEADER_PROTOCOL
+        connection.resumable = self._server_protocol >= RESUMABLE_RESULTS.version
+        connection.release_in_headers = self._server_protocol >= RELEASE_HEADER.version
+        connection.tagged_tickets = self._server_protocol >= TICKET_KINDS.version
         self._conf = RuntimeConfig(connection)
         self._listener_bus = ListenerBus(self)
 
@@ -228,13 +230,13 @@ class SparkSession:
     def _open(cls, connection: Connection, conf: dict[str, str], owner: bool) -> SparkSession:
         """Open a server session, exchanging versions; a server too old for this client is
         refused at once (and its new session closed)."""
-        info = connection.action("session.open", open_request(conf), sf.SessionInfo)
+        info = connection.action(SESSION_OPEN, open_request(conf))
         session_connection = connection.for_session(info.session_id)
         try:
             return cls(session_connection, info, owner)
         except Exception:
             close = sf.CloseSessionRequest(session_id=info.session_id)
-            session_connection.action("session.close", close, sf.CommandResponse)
+            session_connection.action(SESSION_CLOSE, close)
             if owner:
                 connection.close()
             raise
@@ -313,9 +315,7 @@ class SparkSession:
         self._listener_bus.close()
         try:
             self._connection.action(
-                "session.close",
-                sf.CloseSessionRequest(session_id=self._info.session_id),
-                sf.CommandResponse,
+                SESSION_CLOSE, sf.CloseSessionRequest(session_id=self._info.session_id)
             )
         finally:
             if self._owner:
@@ -459,7 +459,7 @@ class SparkSession:
 
         if args is None and _COMMAND.match(sqlQuery):
             command = sf.CommandRequest(sql=sf.SqlCommand(query=sqlQuery))
-            self._connection.action("command", command, sf.CommandResponse)
+            self._connection.action(COMMAND, command)
             return self._df(plan.LocalData(arrow_ipc=_ipc(pa.table({}))))
         if isinstance(args, dict):
             relation = plan.Sql(

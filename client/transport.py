@@ -34,18 +34,15 @@ from sparkflight.client.errors import (
 )
 from sparkflight.client.progress import ProgressReporting
 from sparkflight.client.results import Result
+from sparkflight.plans import actions
+from sparkflight.plans import headers as wire
 from sparkflight.plans import sparkflight_pb2 as sf
 
-SESSION_HEADER = b"x-sparkflight-session"
-OPERATION_HEADER = b"x-sparkflight-operation-id"
-TAG_HEADER = b"x-sparkflight-tag"
-RESUMABLE_HEADER = b"x-sparkflight-resumable"
-RELEASE_HEADER = b"x-sparkflight-release"
 #: The stream of an artifact upload: one binary column, each value a chunk of the file.
 ARTIFACT_SCHEMA = pa.schema([pa.field("chunk", pa.binary(), nullable=False)])
 #: Longest wait for the server to free a result the client is done with.
 RELEASE_TIMEOUT_S = 10.0
-M = TypeVar("M", bound=Message)
+R = TypeVar("R", bound=Message)
 T = TypeVar("T")
 
 #: URL parameters naming PEM files, and the ``FlightClient`` argument each one fills.
@@ -152,6 +149,9 @@ class Connection:
         #: Whether results read to the end are freed by the next call's headers (protocol
         #: 9 or newer) rather than by a ``result.release`` call of their own.
         self.release_in_headers = False
+        #: Whether resume tickets are tagged with their kind (a server of protocol 11 or
+        #: newer); a session's handshake sets it false for an older server.
+        self.tagged_tickets = True
         self._read: list[str] = []
         self._read_lock = threading.Lock()
 
@@ -180,18 +180,21 @@ class Connection:
         resumable: bool = False,
         timeout: float | None = None,
     ) -> flight.FlightCallOptions:
-        headers = [] if self.session_id is None else [(SESSION_HEADER, self.session_id.encode())]
+        headers: list[tuple[str, str]] = []
+        if self.session_id is not None:
+            headers.append((wire.SESSION, self.session_id))
         if self.token is not None:
-            headers.append((b"authorization", f"Bearer {self.token}".encode()))
+            headers.append(("authorization", f"Bearer {self.token}"))
         if operation_id is not None:
-            headers.append((OPERATION_HEADER, operation_id.encode()))
-            headers += [(TAG_HEADER, quote(tag).encode()) for tag in sorted(self.tags)]
+            headers.append((wire.OPERATION_ID, operation_id))
+            headers += [(wire.TAG, quote(tag)) for tag in sorted(self.tags)]
         if resumable:
-            headers.append((RESUMABLE_HEADER, b"1"))
+            headers.append((wire.RESUMABLE, "1"))
         with self._read_lock:
             read, self._read = self._read, []
-        headers += [(RELEASE_HEADER, result_id.encode()) for result_id in read]
-        return flight.FlightCallOptions(headers=headers, timeout=timeout)
+        headers += [(wire.RELEASE, result_id) for result_id in read]
+        encoded = [(name.encode(), value.encode()) for name, value in headers]
+        return flight.FlightCallOptions(headers=encoded, timeout=timeout)
 
     @contextmanager
     def _interruptible(self, operation_id: str) -> Iterator[None]:
@@ -205,7 +208,7 @@ class Connection:
 
     def interrupt(self, request: sf.InterruptRequest) -> list[str]:
         """Interrupt operations of the session; the ids of those that were running."""
-        return list(self.action("interrupt", request, sf.InterruptResponse).interrupted_ids)
+        return list(self.action(actions.INTERRUPT, request).interrupted_ids)
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -239,7 +242,7 @@ class Connection:
     def stack_trace(self, error_id: str) -> str:
         """The server-side stack trace of a recent error (the ``error.stacktrace`` action)."""
         request = sf.StackTraceRequest(error_id=error_id)
-        return self.action("error.stacktrace", request, sf.StackTraceResponse).stack_trace
+        return self.action(actions.STACK_TRACE, request).stack_trace
 
     def for_session(self, session_id: str) -> Connection:
         """A connection sharing this one's Flight client, bound to ``session_id``."""
@@ -298,27 +301,27 @@ class Connection:
         request = sf.ReleaseResultRequest(result_id=result_id)
         options = self._options(timeout=RELEASE_TIMEOUT_S)
         with self._errors():
-            action = flight.Action("result.release", request.SerializeToString())
+            action = flight.Action(actions.RESULT_RELEASE.name, request.SerializeToString())
             results = list(self._client.do_action(action, options))
         response = sf.ReleaseResultResponse()
         if results:
             response.ParseFromString(results[0].body.to_pybytes())
         return response.released
 
-    def action(self, action_type: str, body: Message | None, response: Callable[[], M]) -> M:
-        """Run an action and parse its one result into ``response()``; a ``command`` runs
-        as an operation."""
+    def action(self, action: actions.ActionType[R], body: Message | None) -> R:
+        """Run an action and parse its one result into its response message; a ``command``
+        runs as an operation."""
         payload = body.SerializeToString() if body is not None else b""
         operation_id = str(uuid.uuid4())
         with ExitStack() as stack:
-            if action_type == "command":
+            if action is actions.COMMAND:
                 stack.enter_context(self._progress(operation_id))
                 stack.enter_context(self._interruptible(operation_id))
             stack.enter_context(self._errors())
             options = self._options(operation_id)
-            action = flight.Action(action_type, payload)
-            results = _blocking(lambda: list(self._client.do_action(action, options)))
-        message = response()
+            call = flight.Action(action.name, payload)
+            results = _blocking(lambda: list(self._client.do_action(call, options)))
+        message = action.response()
         if results:
             message.ParseFromString(results[0].body.to_pybytes())
         return message

@@ -27,21 +27,18 @@ from sparkflight.client.errors import (
     not_supported,
     wrong_type,
 )
-from sparkflight.client.expressions import PYTHON_PROTOCOL, PythonUDF
+from sparkflight.client.expressions import PythonUDF
 from sparkflight.client.pickling import pickled
-from sparkflight.client.plan import ARROW_UDTF_EVAL_TYPE, UDTF_TABLE_PROTOCOL, PythonTableFunction
+from sparkflight.client.plan import ARROW_UDTF_EVAL_TYPE, PythonTableFunction
 from sparkflight.client.table_arg import TableArg
 from sparkflight.client.types import DataType, StringType, parse_ddl_type
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.actions import COMMAND
+from sparkflight.plans.protocol import PYTHON_FUNCTIONS, UDTF_TABLE_ARGUMENTS
 
 if TYPE_CHECKING:
     from sparkflight.client.dataframe import DataFrame
     from sparkflight.client.session import SparkSession
-
-#: The protocol versions that bring state per key (transformWithState,
-#: applyInPandasWithState) and Python data sources.
-STATEFUL_PROTOCOL = 9
-DATA_SOURCE_PROTOCOL = 9
 
 
 class PythonEvalType:
@@ -388,7 +385,9 @@ class UDFRegistration:
         raise not_supported("spark.udf.registerJavaUDAF")
 
 
-def check_protocol(session: SparkSession, feature: str, protocol: int = PYTHON_PROTOCOL) -> None:
+def check_protocol(
+    session: SparkSession, feature: str, protocol: int = PYTHON_FUNCTIONS.version
+) -> None:
     """Refuse ``feature`` on a server older than ``protocol`` (by default the one that
     brings Python functions)."""
     if session._server_protocol < protocol:
@@ -398,9 +397,9 @@ def check_protocol(session: SparkSession, feature: str, protocol: int = PYTHON_P
 def _register(session: SparkSession, function: sf.PythonFunction) -> None:
     check_protocol(session, "Registering a Python function")
     if function.eval_type == PythonEvalType.SQL_ARROW_UDTF:
-        check_protocol(session, "Registering an arrow_udtf", UDTF_TABLE_PROTOCOL)
+        check_protocol(session, "Registering an arrow_udtf", UDTF_TABLE_ARGUMENTS.version)
     command = sf.CommandRequest(register_function=sf.RegisterFunctionCommand(function=function))
-    session._connection.action("command", command, sf.CommandResponse)
+    session._connection.action(COMMAND, command)
 
 
 # ---------------------------------------------------------------- UDTFs

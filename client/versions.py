@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from sparkflight.client.errors import SparkFlightException
+from sparkflight.plans import protocol
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.protocol import PROTOCOL_VERSION, effective, package_version
 
-#: The oldest server protocol version this client works with.
-MIN_SERVER_PROTOCOL = 1
 #: How the client names itself in the handshake.
 CLIENT_VERSION = f"sparkflight client {package_version()}"
 
@@ -22,7 +21,8 @@ def open_request(conf: dict[str, str]) -> sf.OpenSessionRequest:
 def server_protocol(info: sf.SessionInfo) -> int:
     """The protocol version of a server, refusing one older than this client works with."""
     server = effective(info.protocol_version)
-    if server >= MIN_SERVER_PROTOCOL:
+    oldest = protocol.MIN_SERVER_PROTOCOL
+    if server >= oldest:
         return server
     raise SparkFlightException(
         errorClass="PROTOCOL_VERSION_MISMATCH",
@@ -32,6 +32,6 @@ def server_protocol(info: sf.SessionInfo) -> int:
             "server_version": info.server_version or "unknown",
             "spark_version": info.spark_version or "unknown",
             "client_version": CLIENT_VERSION,
-            "min_server_protocol": str(MIN_SERVER_PROTOCOL),
+            "min_server_protocol": str(oldest),
         },
     )

@@ -1,4 +1,4 @@
-"""The DoAction table: action type -> (request message, handler, description)."""
+"""The DoAction table: the handler of each action type of the contract (plans/actions.py)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ from sparkflight.flight_server.translate import (
     translate_plan,
 )
 from sparkflight.flight_server.versions import ServerVersions
+from sparkflight.plans import actions as contract
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.protocol import effective
 from sparkflight.plans.storage import storage_level_message
@@ -460,94 +461,28 @@ def _stack_trace(call: ActionCall) -> Message:
     return sf.StackTraceResponse(stack_trace=STACK_TRACES.get(request.error_id, call.user))
 
 
-@dataclass(frozen=True)
-class Action:
-    request: type[Message] | None
-    handler: Callable[[ActionCall], Message]
-    description: str
+Handler = Callable[[ActionCall], Message]
 
-
-ACTIONS: dict[str, Action] = {
-    "session.open": Action(
-        sf.OpenSessionRequest, _open, "Open a session (OpenSessionRequest -> SessionInfo)"
-    ),
-    "session.close": Action(
-        sf.CloseSessionRequest, _close, "Close a session and drop its uploads (CloseSessionRequest)"
-    ),
-    "config": Action(
-        sf.ConfigRequest, _config, "Get, set or unset SQL conf (ConfigRequest -> ConfigResponse)"
-    ),
-    "analyze": Action(
-        sf.AnalyzeRequest,
-        _analyze,
-        "Schema, explain text and other facts of a plan (AnalyzeRequest -> AnalyzeResponse)",
-    ),
-    "command": Action(
-        sf.CommandRequest,
-        _command,
-        "Create a view, write data or run an SQL command (CommandRequest -> CommandResponse)",
-    ),
-    "interrupt": Action(
-        sf.InterruptRequest,
-        _interrupt,
-        "Cancel running operations of the session (InterruptRequest -> InterruptResponse)",
-    ),
-    "progress": Action(
-        sf.ProgressRequest,
-        _progress,
-        "Stages, tasks, rows and bytes of a running or recently ended operation "
-        "(ProgressRequest -> ProgressResponse)",
-    ),
-    "profile": Action(
-        sf.ProfileRequest,
-        _profile,
-        "The UDF profiles of the session's Python functions, cleared first if asked "
-        "(ProfileRequest -> ProfileResponse)",
-    ),
-    "observation": Action(
-        sf.ObservationRequest,
-        _observation,
-        "The metrics of an Observation once an action ran its plan "
-        "(ObservationRequest -> ObservationResponse)",
-    ),
-    "result.release": Action(
-        sf.ReleaseResultRequest,
-        _release_result,
-        "Free a resumable result once read or abandoned: its replay window, and its query "
-        "if it still runs (ReleaseResultRequest -> ReleaseResultResponse)",
-    ),
-    "stream.start": Action(
-        sf.StreamStartRequest,
-        _stream_start,
-        "Start a streaming query in the session (StreamStartRequest -> StreamingQueryInfo)",
-    ),
-    "stream.query": Action(
-        sf.StreamQueryRequest,
-        _stream_query,
-        "Status, progress, failure, waits, stop and explain of a streaming query of the "
-        "session (StreamQueryRequest -> StreamQueryResponse)",
-    ),
-    "stream.manager": Action(
-        sf.StreamManagerRequest,
-        _stream_manager,
-        "The session's streaming queries: active, get, awaitAnyTermination, "
-        "resetTerminated (StreamManagerRequest -> StreamManagerResponse)",
-    ),
-    "stream.events": Action(
-        sf.StreamEventsRequest,
-        _stream_events,
-        "The session's streaming query events for its listeners: subscribe, poll after a "
-        "cursor, unsubscribe (StreamEventsRequest -> StreamEventsResponse)",
-    ),
-    "error.stacktrace": Action(
-        sf.StackTraceRequest,
-        _stack_trace,
-        "The server-side stack trace of a recent error (StackTraceRequest -> StackTraceResponse)",
-    ),
-    "version": Action(None, _version, "Protocol, Spark and server versions (-> SessionInfo)"),
-    "status": Action(
-        None, _status, "The Spark application, its executors and the cluster (-> ClusterStatus)"
-    ),
+#: The handler of each action of the contract (plans/actions.py) that runs in a session
+#: (``health`` and ``logout`` are the server's own: flight_server/server.py).
+ACTIONS: dict[str, Handler] = {
+    contract.SESSION_OPEN.name: _open,
+    contract.SESSION_CLOSE.name: _close,
+    contract.CONFIG.name: _config,
+    contract.ANALYZE.name: _analyze,
+    contract.COMMAND.name: _command,
+    contract.INTERRUPT.name: _interrupt,
+    contract.PROGRESS.name: _progress,
+    contract.PROFILE.name: _profile,
+    contract.OBSERVATION.name: _observation,
+    contract.RESULT_RELEASE.name: _release_result,
+    contract.STREAM_START.name: _stream_start,
+    contract.STREAM_QUERY.name: _stream_query,
+    contract.STREAM_MANAGER.name: _stream_manager,
+    contract.STREAM_EVENTS.name: _stream_events,
+    contract.STACK_TRACE.name: _stack_trace,
+    contract.VERSION.name: _version,
+    contract.STATUS.name: _status,
 }
 
 
@@ -562,9 +497,10 @@ def run_action(
     lifetime: CallLifetime | None = None,
 ) -> bytes:
     """Run action ``kind`` with its serialized request ``body``; the serialized response."""
-    action = ACTIONS.get(kind)
-    if action is None:
+    handler = ACTIONS.get(kind)
+    if handler is None:
         raise SparkFlightError(UNKNOWN_ACTION, f"unknown action {kind!r}", action=kind)
+    action = contract.ACTIONS[kind]
     request: Message = sf.CommandResponse()
     if action.request is not None:
         request = action.request()
@@ -581,4 +517,4 @@ def run_action(
         versions or ServerVersions(),
         lifetime,
     )
-    return action.handler(call).SerializeToString()
+    return handler(call).SerializeToString()

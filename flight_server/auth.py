@@ -54,8 +54,6 @@ _log = logging.getLogger(__name__)
 
 #: Name of the authentication middleware (``ServerCallContext.get_middleware``).
 AUTH_MIDDLEWARE = "sparkflight-auth"
-#: Name of the action that ends the caller's issued token.
-LOGOUT_ACTION = "logout"
 #: How long a token issued for Basic credentials is valid, unless the operator says.
 DEFAULT_TOKEN_TTL_S = 3600.0
 #: Most issued tokens kept; beyond that the oldest go first.

@@ -46,6 +46,7 @@ from pyspark.errors.exceptions.captured import (
 
 from sparkflight.flight_server import health
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.headers import DETAILS_TRAILER, ERROR_CLASS_TRAILER, SQLSTATE_TRAILER
 
 _log = logging.getLogger(__name__)
 
@@ -88,15 +89,6 @@ TABLE_NOT_FOUND = "TABLE_NOT_FOUND"
 INVALID_SESSION_ID = "INVALID_SESSION_ID"
 STREAMING_QUERY_NOT_FOUND = "STREAMING_QUERY_NOT_FOUND"
 
-#: The first protocol version whose errors carry the error table's status codes; a
-#: session opened by an older client gets every error as ``UNKNOWN`` with its details in
-#: ``extra_info``, as before.
-STATUS_CODES_PROTOCOL = 10
-#: Trailers of every error: the serialized ``ErrorDetails``, and for Flight SQL clients
-#: (which show trailers as error details) the error class and the SQLSTATE as text.
-DETAILS_TRAILER = "x-sparkflight-error-details-bin"
-ERROR_CLASS_TRAILER = "x-sparkflight-error-class"
-SQLSTATE_TRAILER = "x-sparkflight-sqlstate"
 #: Attribute of a sent error naming its error class (else exception class), for the
 #: request log (flight_server/telemetry.py).
 OUTCOME_ATTRIBUTE = "sparkflight_outcome"
@@ -567,8 +559,8 @@ class CallErrors:
     The error gets the status code of the error table, and the call the error's trailers
     while it runs (``watch``). ``flight_sql`` calls get no ``extra_info`` (Flight SQL
     clients read the status details as a ``google.rpc.Status``); ``legacy`` calls, of a
-    session opened by a client older than :data:`STATUS_CODES_PROTOCOL`, get every error
-    as ``UNKNOWN`` with its details in ``extra_info``, as that client expects.
+    session opened by a client older than protocol 10 (``protocol.STATUS_CODES``), get every
+    error as ``UNKNOWN`` with its details in ``extra_info``, as that client expects.
     """
 
     def __init__(self) -> None:

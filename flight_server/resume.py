@@ -7,7 +7,7 @@ the server's ``replay_window_bytes``, and is pulled from Spark only as a call re
 so while no call reads it the Spark job keeps its place in the partition stream.
 
 When its call ends (or its client goes away while Spark computes), the result waits
-``resume_seconds`` for a DoGet whose ticket is a ``ResumeTicket`` (an ``Any``); that call
+``resume_seconds`` for a DoGet whose ticket is a resume ticket (plans/tickets.py); that call
 gets the batches from the one it names on: replayed from the window, then live. Once the
 wait is over, once the session closes, or at the ``result.release`` action, the result's
 operation is interrupted if it still runs and everything it holds is freed.
@@ -40,9 +40,8 @@ from sparkflight.flight_server.operations import interrupt
 from sparkflight.flight_server.results import StartedResult, start_result
 from sparkflight.flight_server.sessions import CallHeaders, CallLifetime, Session, SessionManager
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.tickets import LEGACY_RESUME_TYPE_URL
 
-#: Type URL of the ``Any`` holding a ``ResumeTicket`` in a DoGet ticket.
-RESUME_TYPE_URL = "type.googleapis.com/sparkflight.v1.ResumeTicket"
 #: Longest wait between two looks at the held results.
 SWEEP_INTERVAL_S = 0.2
 
@@ -52,14 +51,15 @@ _END = object()
 Sent = Callable[[pa.RecordBatch], None]
 
 
-def resume_ticket(ticket: bytes) -> sf.ResumeTicket | None:
-    """The ``ResumeTicket`` a DoGet ticket holds, or None when it holds something else."""
+def legacy_resume_ticket(ticket: bytes) -> sf.ResumeTicket | None:
+    """The ``ResumeTicket`` of an untagged ticket of a client of protocol 4 to 10 (an
+    ``Any``), or None when the ticket holds something else."""
     wrapper = any_pb2.Any()
     try:
         wrapper.ParseFromString(ticket)
     except DecodeError:
         return None
-    if wrapper.type_url != RESUME_TYPE_URL:
+    if wrapper.type_url != LEGACY_RESUME_TYPE_URL:
         return None
     resume = sf.ResumeTicket()
     resume.ParseFromString(wrapper.value)

@@ -7,7 +7,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pyarrow as pa
@@ -16,14 +16,13 @@ from google.protobuf.message import DecodeError
 from pyspark.sql import DataFrame, SparkSession
 
 from sparkflight.flight_server import artifacts, flight_sql
-from sparkflight.flight_server.actions import ACTIONS, run_action
-from sparkflight.flight_server.auth import AUTH_MIDDLEWARE, LOGOUT_ACTION, caller, logout
+from sparkflight.flight_server.actions import run_action
+from sparkflight.flight_server.auth import AUTH_MIDDLEWARE, caller, logout
 from sparkflight.flight_server.errors import (
     INVALID_ARTIFACT,
     INVALID_PLAN,
     SERVER_SHUTTING_DOWN,
     SPARK_STOPPED,
-    STATUS_CODES_PROTOCOL,
     CallErrors,
     SparkFlightError,
     reported,
@@ -38,9 +37,9 @@ from sparkflight.flight_server.resume import (
     SWEEP_INTERVAL_S,
     held_results,
     held_stream,
+    legacy_resume_ticket,
     release_result,
     resume_stream,
-    resume_ticket,
     sweep,
 )
 from sparkflight.flight_server.session_teardown import free_session
@@ -61,15 +60,12 @@ from sparkflight.flight_server.telemetry import (
 from sparkflight.flight_server.translate import checked_plan, root_plan_id, translate_plan
 from sparkflight.flight_server.versions import ServerVersions
 from sparkflight.flight_server.workers import on_worker
+from sparkflight.plans import actions as contract
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans import tickets
+from sparkflight.plans.protocol import STATUS_CODES, TICKET_KINDS
 
 _SESSION_MIDDLEWARE = "sparkflight-session"
-#: The action the server answers without a session and whatever the state of its Spark.
-HEALTH_ACTION = "health"
-_HEALTH_DESCRIPTION = (
-    "Whether Spark's JVM and context run (live) and the server takes new calls (ready), "
-    "and why not (-> HealthResponse)"
-)
 #: Longest wait between two looks for idle sessions.
 _EXPIRY_CHECK_S = 30.0
 _DRAIN_POLL_S = 0.1
@@ -300,7 +296,7 @@ class SparkFlightServer(fl.FlightServerBase):
             found = self.sessions.find(middleware.cookie_id, user)
             session = found or self.sessions.default_of(user)
         if middleware is not None:
-            legacy = session.client_protocol < STATUS_CODES_PROTOCOL
+            legacy = session.client_protocol < STATUS_CODES.version
             middleware.lifetime.errors.legacy = legacy
         record = self._record(context)
         record.session = session.id
@@ -323,22 +319,55 @@ class SparkFlightServer(fl.FlightServerBase):
     @reported
     @on_worker
     def do_get(self, context: fl.ServerCallContext, ticket: fl.Ticket) -> fl.FlightDataStream:
-        sql_command = flight_sql.unpack(ticket.ticket)
-        if sql_command is not None:
-            return self.flight_sql.do_get(self._sql_call(context), sql_command)
-        session = self._session(context)
+        told = tickets.read_ticket(ticket.ticket)
+        serve = TICKETS.get(told.kind)
+        if serve is None:
+            raise SparkFlightError(
+                INVALID_PLAN, f"a ticket of unknown kind {told.kind!r} (docs/protocol.md)"
+            )
+        return serve(self, context, told.body)
+
+    def _sent(self, context: fl.ServerCallContext) -> Callable[[pa.RecordBatch], None]:
+        """Counts the rows and bytes a DoGet sends into its call's record."""
         record = self._record(context)
 
         def sent(batch: pa.RecordBatch) -> None:
             record.rows += batch.num_rows
             record.bytes += batch.nbytes
 
+        return sent
+
+    def _resume(
+        self, context: fl.ServerCallContext, resume: sf.ResumeTicket, session: Session
+    ) -> fl.FlightDataStream:
+        self._record(context).operation = resume.result_id
         user = caller(context) or ""
-        resume = resume_ticket(ticket.ticket)
-        if resume is not None:
-            record.operation = resume.result_id
-            return resume_stream(session, resume, user, sent, self._lifetime(context))
-        plan = checked_plan(session, ticket.ticket)
+        return resume_stream(session, resume, user, self._sent(context), self._lifetime(context))
+
+    def _resume_ticket(self, context: fl.ServerCallContext, body: bytes) -> fl.FlightDataStream:
+        session = self._session(context)
+        try:
+            resume = sf.ResumeTicket.FromString(body)
+        except DecodeError as exc:
+            raise SparkFlightError(INVALID_PLAN, f"a malformed resume ticket ({exc})") from None
+        return self._resume(context, resume, session)
+
+    def _flight_sql_ticket(self, context: fl.ServerCallContext, body: bytes) -> fl.FlightDataStream:
+        command = flight_sql.unpack(body)
+        if command is None:
+            raise SparkFlightError(INVALID_PLAN, "a Flight SQL ticket holds no Flight SQL message")
+        return self.flight_sql.do_get(self._sql_call(context), command)
+
+    def _plan_ticket(self, context: fl.ServerCallContext, body: bytes) -> fl.FlightDataStream:
+        session = self._session(context)
+        if session.client_protocol < TICKET_KINDS.version:
+            resume = legacy_resume_ticket(body)
+            if resume is not None:
+                return self._resume(context, resume, session)
+        record = self._record(context)
+        sent = self._sent(context)
+        user = caller(context) or ""
+        plan = checked_plan(session, body)
         headers = self._headers(context)
 
         def build() -> DataFrame:
@@ -427,10 +456,9 @@ class SparkFlightServer(fl.FlightServerBase):
     @on_worker
     def do_action(self, context: fl.ServerCallContext, action: fl.Action) -> Iterator[fl.Result]:
         self._record(context).action = action.type
-        if action.type == HEALTH_ACTION:
-            return iter([fl.Result(pa.py_buffer(self.health().response().SerializeToString()))])
-        if action.type == LOGOUT_ACTION:
-            return iter([fl.Result(pa.py_buffer(logout(context)))])
+        sessionless = SESSIONLESS_ACTIONS.get(action.type)
+        if sessionless is not None:
+            return iter([fl.Result(pa.py_buffer(sessionless(self, context)))])
         body = action.body.to_pybytes() if action.body is not None else b""
         check_at_most("plan_bytes", self.limits.plan_bytes, len(body), "the action body")
         if action.type in self.flight_sql.actions:
@@ -451,11 +479,25 @@ class SparkFlightServer(fl.FlightServerBase):
         return iter([fl.Result(pa.py_buffer(result))])
 
     def list_actions(self, context: fl.ServerCallContext) -> list[fl.ActionType]:
-        own = [fl.ActionType(name, action.description) for name, action in ACTIONS.items()]
-        own.append(fl.ActionType(HEALTH_ACTION, _HEALTH_DESCRIPTION))
-        own.append(fl.ActionType(LOGOUT_ACTION, "End the token the call authenticated with"))
+        own = [fl.ActionType(a.name, contract.described(a)) for a in contract.ACTIONS.values()]
         sql = [fl.ActionType(name, text) for name, text in flight_sql.ACTION_DESCRIPTIONS.items()]
         return own + sql
+
+
+#: How the server serves each ticket kind of the contract (plans/tickets.py).
+TICKETS: dict[
+    str, Callable[[SparkFlightServer, fl.ServerCallContext, bytes], fl.FlightDataStream]
+] = {
+    tickets.PLAN: SparkFlightServer._plan_ticket,
+    tickets.RESUME: SparkFlightServer._resume_ticket,
+    tickets.FLIGHT_SQL: SparkFlightServer._flight_sql_ticket,
+}
+#: The actions of the contract (plans/actions.py) the server answers without a session,
+#: ``health`` whatever the state of its Spark; flight_server/actions.py has the others.
+SESSIONLESS_ACTIONS: dict[str, Callable[[SparkFlightServer, fl.ServerCallContext], bytes]] = {
+    contract.HEALTH.name: lambda server, _: server.health().response().SerializeToString(),
+    contract.LOGOUT.name: lambda _, context: logout(context),
+}
 
 
 class _LocalListener(fl.FlightServerBase):

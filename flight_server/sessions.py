@@ -28,26 +28,14 @@ from sparkflight.flight_server.errors import (
 from sparkflight.flight_server.limits import Limits, check_at_most
 from sparkflight.flight_server.observations import Observations
 from sparkflight.flight_server.progress import ProgressBoard
+from sparkflight.plans import headers as wire
+from sparkflight.plans.headers import SESSION_COOKIE
 from sparkflight.plans.protocol import PROTOCOL_VERSION
 
 if TYPE_CHECKING:
     from sparkflight.flight_server.foreach_batch import Loopback
     from sparkflight.flight_server.resume import HeldResult
 
-#: Request header naming the session a call belongs to.
-SESSION_HEADER = "x-sparkflight-session"
-#: Request header with the id the client gives the operation a call starts.
-OPERATION_HEADER = "x-sparkflight-operation-id"
-#: Request header, repeated once per tag (percent-encoded), with the tags of the operation
-#: a call starts.
-TAG_HEADER = "x-sparkflight-tag"
-#: Request header (``1``) asking that a DoGet's result be resumable (flight_server/resume.py).
-RESUMABLE_HEADER = "x-sparkflight-resumable"
-#: Request header, repeated once per result, naming resumable results the client has read
-#: to the end: the server frees them before handling the call (flight_server/resume.py).
-RELEASE_HEADER = "x-sparkflight-release"
-#: Cookie naming the session of a Flight SQL client (the name Flight's specification suggests).
-SESSION_COOKIE = "arrow_flight_session_id"
 _SESSION_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -61,6 +49,28 @@ class CallHeaders:
     tags: frozenset[str] = frozenset()
     resumable: bool = False
     released: tuple[str, ...] = ()
+
+
+def _first(values: list[str]) -> str | None:
+    return values[0] if values else None
+
+
+#: The request headers the server reads: the field of :class:`CallHeaders` each one fills,
+#: from its values.
+READ_HEADERS: dict[str, tuple[str, Callable[[list[str]], Any]]] = {
+    wire.SESSION: ("session_id", _first),
+    wire.OPERATION_ID: ("operation_id", _first),
+    wire.TAG: ("tags", lambda values: frozenset(unquote(t) for t in values if t)),
+    wire.RESUMABLE: ("resumable", lambda values: _first(values) == "1"),
+    wire.RELEASE: ("released", tuple),
+}
+
+
+def read_headers(headers: dict[str, list[str]]) -> CallHeaders:
+    """What a call's headers say."""
+    return CallHeaders(
+        **{field: read(headers.get(name) or []) for name, (field, read) in READ_HEADERS.items()}
+    )
 
 
 @dataclass
@@ -389,18 +399,4 @@ class SessionMiddlewareFactory(fl.ServerMiddlewareFactory):
     every call."""
 
     def start_call(self, info: fl.CallInfo, headers: dict[str, list[str]]) -> SessionMiddleware:
-        session = headers.get(SESSION_HEADER) or []
-        operation = headers.get(OPERATION_HEADER) or []
-        tags = frozenset(unquote(t) for t in headers.get(TAG_HEADER) or [] if t)
-        resumable = (headers.get(RESUMABLE_HEADER) or [""])[0] == "1"
-        released = tuple(headers.get(RELEASE_HEADER) or ())
-        return SessionMiddleware(
-            CallHeaders(
-                session[0] if session else None,
-                operation[0] if operation else None,
-                tags,
-                resumable,
-                released,
-            ),
-            _cookie_session(headers),
-        )
+        return SessionMiddleware(read_headers(headers), _cookie_session(headers))

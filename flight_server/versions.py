@@ -8,10 +8,12 @@ import pyspark
 
 from sparkflight.flight_server.errors import PROTOCOL_VERSION_MISMATCH, SparkFlightError
 from sparkflight.plans import sparkflight_pb2 as sf
-from sparkflight.plans.protocol import PROTOCOL_VERSION, effective, package_version
-
-#: The oldest client protocol version this server works with.
-MIN_CLIENT_PROTOCOL = 1
+from sparkflight.plans.protocol import (
+    MIN_CLIENT_PROTOCOL,
+    PROTOCOL_VERSION,
+    effective,
+    package_version,
+)
 
 
 @dataclass(frozen=True)

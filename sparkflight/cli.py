@@ -279,13 +279,13 @@ def status(
 
     from sparkflight.client.errors import PySparkException
     from sparkflight.client.transport import Connection
-    from sparkflight.plans import sparkflight_pb2 as sf
+    from sparkflight.plans.actions import STATUS
     from sparkflight.status import status_tables
 
     try:
         connection = Connection.open(url)
         try:
-            cluster = connection.action("status", None, sf.ClusterStatus)
+            cluster = connection.action(STATUS, None)
         finally:
             connection.close()
     except (PySparkException, pa.ArrowException) as exc:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sparkflight.client.streaming.query import WAIT_SLICE_MS, StreamingQueryProgress
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.actions import STREAM_EVENTS
 
 if TYPE_CHECKING:
     from sparkflight.client.session import SparkSession
@@ -202,7 +203,7 @@ class ListenerBus:
     def _call(self, operation: int, **fields: Any) -> sf.StreamEventsResponse:
         request = sf.StreamEventsRequest(operation=operation, **fields)
         connection = self._session._connection
-        return connection.action("stream.events", request, sf.StreamEventsResponse)
+        return connection.action(STREAM_EVENTS, request)
 
     def add(self, listener: StreamingQueryListener) -> None:
         with self._control:

@@ -20,22 +20,20 @@ from sparkflight.client.errors import (
     wrong_value,
 )
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.actions import STREAM_MANAGER, STREAM_QUERY
+from sparkflight.plans.protocol import STREAM_LISTENERS, STREAMING
 
 if TYPE_CHECKING:
     from sparkflight.client.session import SparkSession
     from sparkflight.client.streaming.listener import StreamingQueryListener
 
-#: The first protocol version with Structured Streaming.
-STREAMING_PROTOCOL = 8
-#: The first protocol version with streaming query listeners (the ``stream.events`` action).
-LISTENER_PROTOCOL = 9
 #: The longest one call to the server waits for a query (the server caps it too).
 WAIT_SLICE_MS = 1000
 
 
 def check_protocol(session: SparkSession, feature: str) -> None:
-    if session._server_protocol < STREAMING_PROTOCOL:
-        raise not_supported(f"{feature} with a server of protocol older than {STREAMING_PROTOCOL}")
+    if session._server_protocol < STREAMING.version:
+        raise not_supported(f"{feature} with a server of protocol older than {STREAMING.version}")
 
 
 def _positive_timeout(timeout: float | None) -> float | None:
@@ -101,7 +99,7 @@ class StreamingQuery:
 
     def _call(self, operation: int, **fields: Any) -> sf.StreamQueryResponse:
         request = sf.StreamQueryRequest(query_id=self._id, operation=operation, **fields)
-        return self._session._connection.action("stream.query", request, sf.StreamQueryResponse)
+        return self._session._connection.action(STREAM_QUERY, request)
 
     @property
     def id(self) -> str:
@@ -187,7 +185,7 @@ class StreamingQueryManager:
         check_protocol(self._session, "spark.streams")
         request = sf.StreamManagerRequest(operation=operation, **fields)
         connection = self._session._connection
-        return connection.action("stream.manager", request, sf.StreamManagerResponse)
+        return connection.action(STREAM_MANAGER, request)
 
     @property
     def active(self) -> list[StreamingQuery]:
@@ -219,10 +217,10 @@ class StreamingQueryManager:
         from sparkflight.client.streaming.listener import StreamingQueryListener
 
         check_protocol(self._session, "spark.streams.addListener")
-        if self._session._server_protocol < LISTENER_PROTOCOL:
+        if self._session._server_protocol < STREAM_LISTENERS.version:
             raise not_supported(
                 f"spark.streams.addListener with a server of protocol older than "
-                f"{LISTENER_PROTOCOL}"
+                f"{STREAM_LISTENERS.version}"
             )
         if not isinstance(listener, StreamingQueryListener):
             raise PySparkTypeError(

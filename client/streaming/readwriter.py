@@ -20,6 +20,7 @@ from sparkflight.client.readwriter import _Options
 from sparkflight.client.streaming.query import StreamingQuery, check_protocol
 from sparkflight.client.types import StructType
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.actions import STREAM_START
 
 if TYPE_CHECKING:
     from sparkflight.client.dataframe import DataFrame
@@ -287,7 +288,7 @@ class DataStreamWriter(_Options):
         request.options.update(self._options)
         request.path = path or ""
         request.table_name = table_name or ""
-        started = session._connection.action("stream.start", request, sf.StreamingQueryInfo)
+        started = session._connection.action(STREAM_START, request)
         return StreamingQuery(session, started)
 
     def start(

@@ -43,6 +43,7 @@ from sparkflight.flight_server.sessions import (
 )
 from sparkflight.plans import flight_pb2 as flight
 from sparkflight.plans import flight_sql_pb2 as fsql
+from sparkflight.plans import tickets
 
 #: Metadata commands: the result table, computed again when its ticket is redeemed.
 METADATA: dict[str, Callable[[SparkSession, Any], pa.Table]] = {
@@ -98,7 +99,9 @@ def _no_transactions(message: Message) -> None:
 
 def _ticket(result_id: str, index: int) -> bytes:
     handle = f"{result_id}:{index}".encode()
-    return pack(fsql.TicketStatementQuery(statement_handle=handle))
+    return tickets.tagged(
+        tickets.FLIGHT_SQL, pack(fsql.TicketStatementQuery(statement_handle=handle))
+    )
 
 
 def _result_handle(ticket: fsql.TicketStatementQuery) -> tuple[str, int]:
@@ -167,8 +170,8 @@ class FlightSqlEndpoint:
         table_of = METADATA.get(command.name)
         if table_of is not None:
             schema = table_of(call.session.spark, command.message).schema
-            endpoint = fl.FlightEndpoint(descriptor.command, [])
-            return fl.FlightInfo(schema, descriptor, [endpoint], -1, -1)
+            ticket = tickets.tagged(tickets.FLIGHT_SQL, descriptor.command)
+            return fl.FlightInfo(schema, descriptor, [fl.FlightEndpoint(ticket, [])], -1, -1)
         prepared = self._statement(call, command)
         if prepared is None:
             raise _unsupported(command.name)
@@ -288,7 +291,8 @@ class FlightSqlEndpoint:
             raise SparkFlightError(INVALID_ACTION_BODY, "the request holds no FlightInfo") from None
         result_ids = []
         for endpoint in info.endpoints:
-            command = unpack(endpoint.ticket.ticket)
+            told = tickets.read_ticket(endpoint.ticket.ticket)
+            command = unpack(told.body) if told.kind == tickets.FLIGHT_SQL else None
             if command is not None and command.name == "TicketStatementQuery":
                 result_ids.append(_result_handle(command.message)[0])
         return self.statements.cancel(call.session.user, result_ids)

@@ -9,7 +9,7 @@ import pyarrow.flight as fl
 import pytest
 
 from sparkflight.client.errors import PySparkValueError, SparkFlightException
-from sparkflight.client.transport import OPERATION_HEADER, SESSION_HEADER, TAG_HEADER
+from sparkflight.plans import headers as wire
 from tests.flight_server.plan_builder import Plans, connect, read_chunks, sql
 
 SLOW = "select max(id * 2) as m from range(0, 100000000000, 1, 2)"
@@ -94,9 +94,9 @@ def test_interrupt_tag_interrupts_only_operations_with_that_tag(session):
 def test_interrupt_operation_by_its_id(session, server_url):
     client = connect(server_url)
     headers = [
-        (SESSION_HEADER, session.sessionId.encode()),
-        (OPERATION_HEADER, b"op-by-id"),
-        (TAG_HEADER, b"raw"),
+        (wire.SESSION.encode(), session.sessionId.encode()),
+        (wire.OPERATION_ID.encode(), b"op-by-id"),
+        (wire.TAG.encode(), b"raw"),
     ]
     ticket = fl.Ticket(Plans().plan(sql(SLOW)))
     options = fl.FlightCallOptions(headers=headers)

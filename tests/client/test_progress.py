@@ -17,6 +17,7 @@ import pytest
 from sparkflight.client import SparkSession
 from sparkflight.client import functions as F
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.actions import PROGRESS
 from tests.conftest import REPO_ROOT
 
 #: A guard against a child that hangs, not a performance expectation.
@@ -60,9 +61,7 @@ def test_handlers_see_a_multi_stage_query_to_its_end(spark: SparkSession) -> Non
 
     # The same operation's final report from the server: the rows and bytes sent.
     report = spark._connection.action(
-        "progress",
-        sf.ProgressRequest(operation_id=events[-1]["operation_id"]),
-        sf.ProgressResponse,
+        PROGRESS, sf.ProgressRequest(operation_id=events[-1]["operation_id"])
     )
     assert report.known and report.done and report.rows == 7 and report.bytes > 0
     assert [s.stage_id for s in report.stages] == [s.stage_id for s in final]
@@ -92,7 +91,7 @@ def test_handler_registry(spark: SparkSession) -> None:
 
 def test_unknown_operation_has_no_progress(spark: SparkSession) -> None:
     report = spark._connection.action(
-        "progress", sf.ProgressRequest(operation_id="no-such-operation"), sf.ProgressResponse
+        PROGRESS, sf.ProgressRequest(operation_id="no-such-operation")
     )
     assert not report.known and not report.stages
 

@@ -21,6 +21,7 @@ from sparkflight.client.streaming.listener import (
     QueryTerminatedEvent,
 )
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.actions import STREAM_EVENTS
 
 # A guard against a listener that never hears of the end, not a performance expectation.
 EVENT_TIMEOUT_S = 120
@@ -185,7 +186,7 @@ def test_removed_listener_hears_nothing_more(spark: Any, listeners: list, tmp_pa
     # The last listener gone, the server collects no more events for the session.
     poll = sf.StreamEventsRequest(operation=sf.StreamEventsRequest.OPERATION_POLL)
     with pytest.raises(SparkFlightException, match="no streaming query listener"):
-        spark._connection.action("stream.events", poll, sf.StreamEventsResponse)
+        spark._connection.action(STREAM_EVENTS, poll)
 
 
 def test_a_listener_that_raises_still_hears_later_events(
@@ -219,7 +220,7 @@ def test_poll_before_subscribe_is_refused(spark: Any) -> None:
     try:
         poll = sf.StreamEventsRequest(operation=sf.StreamEventsRequest.OPERATION_POLL)
         with pytest.raises(SparkFlightException, match="POLL before SUBSCRIBE"):
-            other._connection.action("stream.events", poll, sf.StreamEventsResponse)
+            other._connection.action(STREAM_EVENTS, poll)
     finally:
         other.stop()
 

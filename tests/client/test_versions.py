@@ -19,6 +19,7 @@ from sparkflight.client import SparkSession
 from sparkflight.client.errors import PySparkNotImplementedError, SparkFlightException
 from sparkflight.flight_server.server import SparkFlightServer
 from sparkflight.flight_server.versions import ServerVersions
+from sparkflight.plans import protocol
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.protocol import PROTOCOL_VERSION
 
@@ -66,7 +67,7 @@ def test_server_older_than_the_client_accepts_is_refused(
     serve: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     server, url = serve(ServerVersions(protocol=2))
-    monkeypatch.setattr(client.versions, "MIN_SERVER_PROTOCOL", 3)
+    monkeypatch.setattr(protocol, "MIN_SERVER_PROTOCOL", 3)
     with pytest.raises(SparkFlightException) as info:
         SparkSession.builder.remote(url).create()
     message = str(info.value)
@@ -212,5 +213,30 @@ def test_protocol_7_server_has_no_streaming(serve: Any) -> None:
             session.streams.active  # noqa: B018 - the property is the call
         with pytest.raises(PySparkNotImplementedError, match="writeStream"):
             session.range(1).writeStream.format("noop").start()
+    finally:
+        session.stop()
+
+
+def test_protocol_10_server_has_no_na_unpivot_parse_or_as_of_join(serve: Any) -> None:
+    """The relations protocol 11 declares fail on the client against an older server,
+    naming the feature and both versions; plans without them still run."""
+    _, url = serve(ServerVersions(protocol=10))
+    session = SparkSession.builder.remote(url).create()
+    try:
+        df = session.range(3)
+        refused = {
+            "na.fill": df.na.fill(0),
+            "na.drop": df.na.drop(),
+            "na.replace": df.na.replace(1, 2),
+            "unpivot": df.unpivot("id", ["id"], "name", "value"),
+            "reading a DataFrame of strings": session.read.json(df.selectExpr("'{}' AS value")),
+            "_joinAsOf": df._joinAsOf(df, "id", "id"),
+        }
+        for feature, refused_df in refused.items():
+            with pytest.raises(PySparkNotImplementedError, match=feature) as caught:
+                refused_df.collect()
+            message = str(caught.value)
+            assert "protocol 10" in message and "needs protocol 11" in message
+        assert df.count() == 3
     finally:
         session.stop()

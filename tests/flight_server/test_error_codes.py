@@ -41,11 +41,14 @@ from sparkflight.flight_server.limits import Limits
 from sparkflight.flight_server.server import SparkFlightServer
 from sparkflight.plans import flight_sql_pb2 as fsql
 from sparkflight.plans import sparkflight_pb2 as sf
-from sparkflight.plans.protocol import PROTOCOL_VERSION
+from sparkflight.plans.actions import ActionType
+from sparkflight.plans.protocol import BASE, PROTOCOL_VERSION
 from tests.flight_server.plan_builder import Plans, details, sql
 from tests.flight_server.test_server import action, in_session, open_session
 
 DETAILS_TRAILER = "x-sparkflight-error-details-bin"
+#: An action no server has, as the client sends one.
+NO_SUCH_ACTION = ActionType("no.such.action", None, sf.CommandResponse, BASE, "none")
 #: A query that runs until it is interrupted.
 SLOW = "SELECT max(id * 2) AS m FROM range(0, 100000000000, 1, 2)"
 #: The strict server's limits: small plans, no Python functions, a query timeout (the
@@ -382,9 +385,7 @@ ROWS = {
         lambda client, servers, kind: list(client.do_action(fl.Action("BeginTransaction", b""))),
         PA.ArrowNotImplementedError,
         adbc_incremental, DB.NotSupportedError,
-        lambda servers, kind: servers.session(kind)._connection.action(
-            "no.such.action", None, sf.CommandResponse
-        ),
+        lambda servers, kind: servers.session(kind)._connection.action(NO_SUCH_ACTION, None),
         PY.SparkFlightException,
         adbc_details=False,
     ),

@@ -16,7 +16,7 @@ from substrait.extensions import extensions_pb2
 
 from sparkflight.flight_server.actions import ACTIONS
 from sparkflight.flight_server.errors import Code, status_code
-from sparkflight.flight_server.sessions import SESSION_HEADER
+from sparkflight.plans import headers as wire
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.protocol import PROTOCOL_VERSION
 from tests.flight_server.plan_builder import SERVER_ERRORS, Plans, details, sql
@@ -40,7 +40,7 @@ def fuzz_session(flight_client) -> fl.FlightCallOptions:
     results = list(flight_client.do_action(fl.Action("session.open", opening)))
     session_id = sf.SessionInfo.FromString(results[0].body.to_pybytes()).session_id
     yield fl.FlightCallOptions(
-        headers=[(SESSION_HEADER.encode(), session_id.encode())], timeout=HANG_GUARD_S
+        headers=[(wire.SESSION.encode(), session_id.encode())], timeout=HANG_GUARD_S
     )
     request = sf.CloseSessionRequest(session_id=session_id).SerializeToString()
     list(flight_client.do_action(fl.Action("session.close", request)))

@@ -21,7 +21,7 @@ from sparkflight.client import SparkSession as RemoteSession
 from sparkflight.client import functions as F
 from sparkflight.client.errors import PySparkException, SparkFlightException
 from sparkflight.flight_server.health import EXIT_OUT_OF_MEMORY, EXIT_SPARK_STOPPED
-from sparkflight.flight_server.sessions import OPERATION_HEADER
+from sparkflight.plans import headers as wire
 from sparkflight.plans import sparkflight_pb2 as sf
 from tests.conftest import SERVER_START_TIMEOUT_S, ServerProcess, serve_command
 from tests.flight_server.plan_builder import Plans, details, sql
@@ -165,7 +165,7 @@ def test_a_server_whose_spark_dies_says_so_and_exits(death):
         reader = threading.Thread(target=read_running)
         reader.start()
         held_client = fl.connect(served.url, generic_options=SMALL_WINDOW)
-        options = fl.FlightCallOptions(headers=[(OPERATION_HEADER.encode(), b"held")])
+        options = fl.FlightCallOptions(headers=[(wire.OPERATION_ID.encode(), b"held")])
         held = held_client.do_get(fl.Ticket(Plans().plan(sql(HELD))), options)
         held.read_chunk()
         wait_until(lambda: sent_rows(client, "held") == 2, "the held stream's second batch")

@@ -31,11 +31,11 @@ from typer.testing import CliRunner
 from sparkflight.cli import app
 from sparkflight.client import SparkSession as RemoteSession
 from sparkflight.client.errors import AnalysisException
+from sparkflight.client.results import resume_ticket
 from sparkflight.flight_server import auth, launch
 from sparkflight.flight_server.auth import (
     FAILED_LOGINS_ALLOWED,
     LOCKOUT_FIRST_S,
-    LOGOUT_ACTION,
     Authenticator,
     Credentials,
     authenticator_of,
@@ -45,12 +45,13 @@ from sparkflight.flight_server.auth import (
 )
 from sparkflight.flight_server.flight_sql.protocol import pack
 from sparkflight.flight_server.operations import operation_tag
-from sparkflight.flight_server.resume import RESUME_TYPE_URL
 from sparkflight.flight_server.server import SparkFlightServer
-from sparkflight.flight_server.sessions import SESSION_COOKIE, SESSION_HEADER, Session
+from sparkflight.flight_server.sessions import SESSION_COOKIE, Session
 from sparkflight.plans import flight_pb2 as flight
 from sparkflight.plans import flight_sql_pb2 as fsql
+from sparkflight.plans import headers as wire
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.actions import LOGOUT
 from tests.flight_server.plan_builder import Plans, connect, details, leaf, read_chunks, sql
 
 PASSWORDS = {
@@ -138,7 +139,7 @@ def _options(
     if token is not None:
         headers.append((b"authorization", f"Bearer {token}".encode()))
     if session is not None:
-        headers.append((SESSION_HEADER.encode(), session.encode()))
+        headers.append((wire.SESSION.encode(), session.encode()))
     if operation is not None:
         headers.append((b"x-sparkflight-operation-id", operation.encode()))
     if cookie is not None:
@@ -471,19 +472,10 @@ def test_set_session_options_tells_nothing_of_other_sessions(client: fl.FlightCl
 def test_resume_another_users_result(client: fl.FlightClient, url: str) -> None:
     with RemoteSession.builder.remote(f"{url};token={TOKENS['alice']}").create() as alice:
         assert alice.range(3).count() == 3
-        ticket = any_pb2.Any(
-            type_url=RESUME_TYPE_URL,
-            value=sf.ResumeTicket(result_id="a" * 32, next_batch=0).SerializeToString(),
-        )
-        bobs = _refused(
-            lambda: client.do_get(
-                fl.Ticket(ticket.SerializeToString()), _options("bob", alice.sessionId)
-            ).read_all()
-        )
+        ticket = resume_ticket("a" * 32, 0)
+        bobs = _refused(lambda: client.do_get(ticket, _options("bob", alice.sessionId)).read_all())
         assert bobs.error_class == "SESSION_NOT_FOUND"
-        own = _refused(
-            lambda: client.do_get(fl.Ticket(ticket.SerializeToString()), _options("bob")).read_all()
-        )
+        own = _refused(lambda: client.do_get(ticket, _options("bob")).read_all())
         assert own.error_class == "RESULT_NOT_FOUND"
         assert alice.range(2).count() == 2
 
@@ -627,7 +619,7 @@ def test_issued_token_expires(url: str, client: fl.FlightClient, clock: Clock) -
 def test_logout_ends_the_callers_token(url: str, client: fl.FlightClient) -> None:
     token = _login(url, "erin", PASSWORDS["erin"])
     other = _login(url, "frank", PASSWORDS["frank"])
-    assert list(client.do_action(fl.Action(LOGOUT_ACTION, b""), _options(bearer=token)))
+    assert list(client.do_action(fl.Action(LOGOUT.name, b""), _options(bearer=token)))
     with pytest.raises(fl.FlightUnauthenticatedError):
         _query(client, "SELECT 1 AS one", bearer=token)
     assert _query(client, "SELECT 1 AS one", bearer=other) == [{"one": 1}]
@@ -636,9 +628,7 @@ def test_logout_ends_the_callers_token(url: str, client: fl.FlightClient) -> Non
 
 
 def test_logout_with_an_api_token_is_refused(client: fl.FlightClient) -> None:
-    refused = _refused(
-        lambda: list(client.do_action(fl.Action(LOGOUT_ACTION, b""), _options("bob")))
-    )
+    refused = _refused(lambda: list(client.do_action(fl.Action(LOGOUT.name, b""), _options("bob"))))
     assert "sparkflight auth revoke" in refused.message
     _still_answers(client, "bob")
 

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pyarrow as pa
 import pyarrow.flight as fl
 
-from sparkflight.flight_server.sessions import OPERATION_HEADER, SESSION_HEADER
+from sparkflight.plans import headers as wire
 from sparkflight.plans import sparkflight_pb2 as sf
 from tests.flight_server.plan_builder import Plans, leaf, sql
 
@@ -29,9 +29,9 @@ class Worker:
         self.session = self._open()
 
     def _options(self, session: str, operation: str | None = None) -> fl.FlightCallOptions:
-        headers = [(SESSION_HEADER.encode(), session.encode())]
+        headers = [(wire.SESSION.encode(), session.encode())]
         if operation is not None:
-            headers.append((OPERATION_HEADER.encode(), operation.encode()))
+            headers.append((wire.OPERATION_ID.encode(), operation.encode()))
         return fl.FlightCallOptions(headers=headers)
 
     def _action(self, kind: str, request, session: str) -> bytes:

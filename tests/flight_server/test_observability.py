@@ -13,7 +13,7 @@ import pytest
 from pyspark.sql import SparkSession
 
 from sparkflight.flight_server.resume import held_results
-from sparkflight.flight_server.sessions import OPERATION_HEADER, RESUMABLE_HEADER
+from sparkflight.plans import headers as wire
 from sparkflight.plans import sparkflight_pb2 as sf
 from tests.flight_server.plan_builder import Plans, connect, details, sql
 from tests.flight_server.test_chaos import SLOW, active_jobs, serving, wait_until
@@ -41,7 +41,7 @@ def served(served_spark: SparkSession):
 def test_one_structured_log_line_per_request(served, caplog):
     _, client = served
     caplog.set_level(logging.INFO, logger="sparkflight.flight_server.requests")
-    options = fl.FlightCallOptions(headers=[(OPERATION_HEADER.encode(), b"op-logged")])
+    options = fl.FlightCallOptions(headers=[(wire.OPERATION_ID.encode(), b"op-logged")])
     ticket = fl.Ticket(Plans().plan(sql("select id from range(3)")))
     assert client.do_get(ticket, options).read_all().num_rows == 3
     with pytest.raises(pa.ArrowNotImplementedError):
@@ -82,7 +82,7 @@ def test_prometheus_metrics(served):
 
 
 def _options(resumable: bool) -> fl.FlightCallOptions:
-    return fl.FlightCallOptions(headers=[(RESUMABLE_HEADER.encode(), b"1")] if resumable else [])
+    return fl.FlightCallOptions(headers=[(wire.RESUMABLE.encode(), b"1")] if resumable else [])
 
 
 @pytest.mark.parametrize("resumable", [False, True], ids=["plain", "resumable"])

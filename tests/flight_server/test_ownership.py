@@ -14,6 +14,7 @@ from sparkflight.client.transport import Connection
 from sparkflight.flight_server.auth import Credentials, server_options, token_digest
 from sparkflight.flight_server.server import SparkFlightServer
 from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.actions import CONFIG, SESSION_CLOSE
 
 TOKENS = {"alice": "alice-token-0123456789", "bob": "bob-token-0123456789"}
 
@@ -42,15 +43,7 @@ def test_another_user_cannot_use_or_close_a_session(url: str) -> None:
             mallory.execute(alice.table("private")._plan())
         assert excinfo.value.getCondition() == "SESSION_NOT_FOUND"
         with pytest.raises(SparkFlightException, match="another user's"):
-            mallory.action(
-                "config",
-                sf.ConfigRequest(operation=sf.ConfigRequest.OPERATION_GET_ALL),
-                sf.ConfigResponse,
-            )
+            mallory.action(CONFIG, sf.ConfigRequest(operation=sf.ConfigRequest.OPERATION_GET_ALL))
         with pytest.raises(SparkFlightException, match="another user's"):
-            mallory.action(
-                "session.close",
-                sf.CloseSessionRequest(session_id=alice.sessionId),
-                sf.CommandResponse,
-            )
+            mallory.action(SESSION_CLOSE, sf.CloseSessionRequest(session_id=alice.sessionId))
         assert [r.s for r in alice.table("private").collect()] == ["secret"]

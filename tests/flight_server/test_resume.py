@@ -23,6 +23,8 @@ from sparkflight.flight_server.limits import Limits
 from sparkflight.flight_server.resume import held_results, sweep
 from sparkflight.flight_server.server import SparkFlightServer
 from sparkflight.flight_server.versions import ServerVersions
+from sparkflight.plans import sparkflight_pb2 as sf
+from sparkflight.plans.actions import SESSION_CLOSE, SESSION_OPEN
 from tests.flight_server.test_chaos import SLOW, active_jobs, wait_until
 from tests.tcp_proxy import TcpProxy, tcp_proxy
 
@@ -287,3 +289,26 @@ def _sql(query: str) -> bytes:
 
 def _plan(rows: int) -> bytes:
     return _sql(QUERY.format(rows=rows))
+
+
+def test_a_protocol_10_client_resumes_with_its_untagged_ticket(server: SparkFlightServer) -> None:
+    """A client older than tagged tickets sends its resume ticket as an ``Any``: the server
+    reads it so in that client's sessions, and as a plan (refused) in newer ones."""
+    url = f"grpc://127.0.0.1:{server.port}"
+    opener = _connection(url, "alice")
+    info = opener.action(SESSION_OPEN, sf.OpenSessionRequest(protocol_version=10))
+    for connection in (_connection(url, "alice", info.session_id), _connection(url, "alice")):
+        legacy = connection.session_id is not None
+        with Result(connection, _plan(1000), f"untagged-{legacy}") as result:
+            batches = list(iter(result.read_batch, None))
+            ticket = resume_ticket(result.id, len(batches) - 1, tagged=False)
+            if legacy:
+                resumed = connection._client.do_get(ticket, connection._options())
+                assert resumed.read_all().num_rows == batches[-1].num_rows
+            else:
+                with pytest.raises(SparkFlightException) as refused, connection._errors():
+                    connection._client.do_get(ticket, connection._options()).read_all()
+                assert refused.value.getCondition() == "INVALID_PLAN"
+        connection.close()
+    opener.action(SESSION_CLOSE, sf.CloseSessionRequest(session_id=info.session_id))
+    opener.close()

@@ -14,7 +14,7 @@ from substrait import algebra_pb2 as A
 
 from sparkflight.flight_server.flight_sql import ACTION_DESCRIPTIONS
 from sparkflight.flight_server.results import MAX_BATCH_BYTES
-from sparkflight.flight_server.sessions import SESSION_HEADER
+from sparkflight.plans import headers as wire
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.protocol import PROTOCOL_VERSION
 from tests.flight_server.plan_builder import (
@@ -42,7 +42,7 @@ def action(
 ) -> bytes:
     body = request.SerializeToString() if request is not None else b""
     options = (
-        fl.FlightCallOptions(headers=[(SESSION_HEADER.encode(), session.encode())])
+        fl.FlightCallOptions(headers=[(wire.SESSION.encode(), session.encode())])
         if (session)
         else None
     )
@@ -52,7 +52,7 @@ def action(
 
 
 def in_session(session_id: str) -> fl.FlightCallOptions:
-    return fl.FlightCallOptions(headers=[(SESSION_HEADER.encode(), session_id.encode())])
+    return fl.FlightCallOptions(headers=[(wire.SESSION.encode(), session_id.encode())])
 
 
 def open_session(client: fl.FlightClient, protocol: int = PROTOCOL_VERSION, **conf: str) -> str:
@@ -271,7 +271,7 @@ def test_command_create_view_write_sql(
     assert run(
         client,
         Plans().plan(sql("select * from one_view")),
-        headers=[(SESSION_HEADER.encode(), session.encode())],
+        headers=[(wire.SESSION.encode(), session.encode())],
     ).to_pylist() == [{"one": 1}]
     # Temp views belong to their session.
     with pytest.raises(pa.ArrowKeyError) as info:
@@ -292,7 +292,7 @@ def test_command_create_view_write_sql(
     result = run(
         client,
         Plans().plan(sql("select * from v2")),
-        headers=[(SESSION_HEADER.encode(), session.encode())],
+        headers=[(wire.SESSION.encode(), session.encode())],
     )
     assert result.to_pylist() == [{"two": 2}]
 
@@ -303,7 +303,7 @@ def test_interrupt_running_query(client: fl.FlightClient, server) -> None:
     errors: list[BaseException] = []
 
     def query() -> None:
-        options = fl.FlightCallOptions(headers=[(SESSION_HEADER.encode(), session.encode())])
+        options = fl.FlightCallOptions(headers=[(wire.SESSION.encode(), session.encode())])
         # Chunk by chunk: pyarrow's read_all turns CANCELLED into a KeyboardInterrupt.
         reader = client.do_get(fl.Ticket(slow), options)
         try:
@@ -350,7 +350,7 @@ def test_sessions_are_isolated_and_closed(client: fl.FlightClient) -> None:
         run(
             client,
             Plans().plan(sql("select * from mine")),
-            headers=[(SESSION_HEADER.encode(), first.encode())],
+            headers=[(wire.SESSION.encode(), first.encode())],
         ).num_rows
         == 1
     )
@@ -358,17 +358,17 @@ def test_sessions_are_isolated_and_closed(client: fl.FlightClient) -> None:
         run(
             client,
             Plans().plan(sql("select * from mine")),
-            headers=[(SESSION_HEADER.encode(), second.encode())],
+            headers=[(wire.SESSION.encode(), second.encode())],
         )
     lenient = run(
         client,
         Plans().plan(sql("select 1 / 0 as q")),
-        headers=[(SESSION_HEADER.encode(), second.encode())],
+        headers=[(wire.SESSION.encode(), second.encode())],
     )
     assert lenient.to_pylist() == [{"q": None}]
     action(client, "session.close", sf.CloseSessionRequest(session_id=first))
     with pytest.raises(pa.ArrowKeyError) as info:
-        run(client, SELECT_ONE, headers=[(SESSION_HEADER.encode(), first.encode())])
+        run(client, SELECT_ONE, headers=[(wire.SESSION.encode(), first.encode())])
     assert details(info.value).error_class == "SESSION_NOT_FOUND"
 
 
@@ -459,7 +459,7 @@ def test_bad_actions(client: fl.FlightClient) -> None:
 
 
 def test_unknown_session(client: fl.FlightClient) -> None:
-    d = _error(lambda: run(client, SELECT_ONE, headers=[(SESSION_HEADER.encode(), b"nope")]))
+    d = _error(lambda: run(client, SELECT_ONE, headers=[(wire.SESSION.encode(), b"nope")]))
     assert d.error_class == "SESSION_NOT_FOUND" and "nope" in d.message
     d = _error(lambda: action(client, "version", session="nope"))
     assert d.error_class == "SESSION_NOT_FOUND"
