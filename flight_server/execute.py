@@ -24,6 +24,7 @@ from pyspark import SparkContext
 from pyspark.serializers import NoOpSerializer
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.pandas.types import to_arrow_schema
+from pyspark.sql.types import ArrayType, DataType, MapType, StructType, UserDefinedType
 from pyspark.util import _load_from_socket, _local_iterator_from_socket
 
 from sparkflight.flight_server import (
@@ -40,6 +41,7 @@ from sparkflight.flight_server.errors import (
     OPERATION_ALREADY_EXISTS,
     OPERATION_INTERRUPTED,
     OPERATION_TIMED_OUT,
+    USER_DEFINED_TYPE_RESULT,
     SparkFlightError,
     guarded,
 )
@@ -72,6 +74,43 @@ def arrow_schema(df: DataFrame) -> pa.Schema:
         timezone="UTC",
         prefers_large_types=_large_types(df),
     )
+
+
+#: The types a type holds, by its class: where a user-defined type may hide.
+_CHILD_TYPES: dict[type[DataType], Callable[[Any], list[DataType]]] = {
+    ArrayType: lambda t: [t.elementType],
+    MapType: lambda t: [t.keyType, t.valueType],
+    StructType: lambda t: [f.dataType for f in t.fields],
+}
+
+
+def _user_defined(data_type: DataType) -> UserDefinedType | None:
+    """The first user-defined type in ``data_type``, itself or nested, else None."""
+    if isinstance(data_type, UserDefinedType):
+        return data_type
+    children = _CHILD_TYPES.get(type(data_type))
+    for child in children(data_type) if children is not None else []:
+        found = _user_defined(child)
+        if found is not None:
+            return found
+    return None
+
+
+def refuse_user_defined_types(df: DataFrame) -> None:
+    """Refuse a result with a column of a user-defined type (``VectorUDT``): PySpark
+    gives such values as objects of the type's Python class, which the client does not
+    have, and the values Spark stores for them would be a different answer."""
+    for field in df.schema.fields:
+        found = _user_defined(field.dataType)
+        if found is not None:
+            raise SparkFlightError(
+                USER_DEFINED_TYPE_RESULT,
+                f"column `{field.name}` holds values of the user-defined type "
+                f"{type(found).__name__}, which the client cannot make; select "
+                f"unwrap_udt(`{field.name}`) for the values Spark stores for them",
+                column=field.name,
+                type=type(found).__name__,
+            )
 
 
 def operation_tag(session: Session, operation_id: str) -> str:
@@ -481,6 +520,7 @@ def start_result(
     try:
         with job_context(session, running.id):
             df = build()
+        refuse_user_defined_types(df)
         schema = arrow_schema(df)
     except BaseException:
         context.__exit__(*sys.exc_info())
