@@ -145,3 +145,5 @@ def test_unwrap_udt_of_a_stored_vector_matches_pyspark(
     with pytest.raises(SparkFlightException) as raised:
         spark.read.parquet(path).collect()
     assert raised.value.getCondition() == "USER_DEFINED_TYPE_RESULT"
+    with pytest.raises(ValueError, match="user-defined type pyspark.ml.linalg.VectorUDT"):
+        _ = spark.read.parquet(path).schema
