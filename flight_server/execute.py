@@ -23,8 +23,16 @@ from py4j.protocol import Py4JError
 from pyspark import SparkContext
 from pyspark.serializers import NoOpSerializer
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql.functions import col
 from pyspark.sql.pandas.types import to_arrow_schema
-from pyspark.sql.types import ArrayType, DataType, MapType, StructType, UserDefinedType
+from pyspark.sql.types import (
+    ArrayType,
+    DataType,
+    MapType,
+    StructField,
+    StructType,
+    UserDefinedType,
+)
 from pyspark.util import _load_from_socket, _local_iterator_from_socket
 
 from sparkflight.flight_server import (
@@ -67,13 +75,56 @@ def _large_types(df: DataFrame) -> bool:
 
 
 def arrow_schema(df: DataFrame) -> pa.Schema:
-    """The Arrow schema of ``df``'s result, as PySpark's ``toArrow`` gives it."""
+    """The Arrow schema of ``df``'s result, as PySpark's ``toArrow`` gives it; a struct
+    may have two fields of one name (``struct(a, a)``), which Arrow holds."""
     return to_arrow_schema(
         df.schema,
-        error_on_duplicated_field_names_in_struct=True,
+        error_on_duplicated_field_names_in_struct=False,
         timezone="UTC",
         prefers_large_types=_large_types(df),
     )
+
+
+def _renamed_struct(data_type: StructType) -> StructType:
+    names = data_type.names
+    repeated = len(set(names)) != len(names)
+    return StructType(
+        [
+            StructField(
+                f"{f.name}_{i}" if repeated else f.name, _unique_names(f.dataType), f.nullable
+            )
+            for i, f in enumerate(data_type.fields)
+        ]
+    )
+
+
+#: How a type that holds types is rebuilt around their renamed forms.
+_RENAMED: dict[type[DataType], Callable[[Any], DataType]] = {
+    ArrayType: lambda t: ArrayType(_unique_names(t.elementType), t.containsNull),
+    MapType: lambda t: MapType(
+        _unique_names(t.keyType), _unique_names(t.valueType), t.valueContainsNull
+    ),
+    StructType: _renamed_struct,
+}
+
+
+def _unique_names(data_type: DataType) -> DataType:
+    """``data_type`` with the fields of each struct that repeats a name renamed by their
+    position (``a_0``, ``a_1``): the same values, laid out alike in Arrow."""
+    rename = _RENAMED.get(type(data_type))
+    return rename(data_type) if rename is not None else data_type
+
+
+def _with_unique_struct_names(df: DataFrame) -> DataFrame:
+    """``df``, its structs' repeated field names renamed (a struct cast to another of as
+    many fields casts them by position), which ``toArrowBatchRdd`` refuses otherwise."""
+    renamed = [_unique_names(f.dataType) for f in df.schema.fields]
+    if renamed == [f.dataType for f in df.schema.fields]:
+        return df
+    positions = [f"_{i}" for i in range(len(renamed))]
+    fields = zip(positions, renamed, df.schema.fields, strict=True)
+    columns = [col(p).cast(t).alias(f.name) for p, t, f in fields]
+    return df.toDF(*positions).select(*columns)
 
 
 #: The types a type holds, by its class: where a user-defined type may hide.
@@ -309,7 +360,7 @@ def arrow_batch_rdd(df: DataFrame) -> Any:
     conf of the thread's active session (Python data sources do): ``df``'s is made active.
     """
     with jvm.active(df.sparkSession):
-        return df._jdf.toArrowBatchRdd()
+        return _with_unique_struct_names(df)._jdf.toArrowBatchRdd()
 
 
 _PYTHON_RDD = "org.apache.spark.api.python.PythonRDD"
@@ -382,7 +433,7 @@ def _driver_batches(df: DataFrame, rows: Any, schema: pa.Schema) -> Iterator[pa.
         -1,
         MAX_BATCH_BYTES,
         "UTC",
-        True,
+        False,
         _large_types(df),
     )
     while streams.hasNext():

@@ -55,18 +55,7 @@ UNCOMPARED: dict[str, str] = {
 }
 
 #: Every call whose outcome differs from PySpark's: spec id -> (what differs, why).
-ARROW_DUPLICATES = (
-    "refused with DUPLICATED_FIELD_NAME_IN_ARROW_STRUCT: the server makes results with "
-    "Spark's Dataset.toArrowBatchRdd, which refuses a struct with two fields of one name "
-    "under spark.sql.execution.pandas.structHandlingMode=legacy (the default), so the "
-    "server refuses it before running it. Arrow itself holds such a struct, and Spark "
-    "Connect's server converts with errorOnDuplicatedFieldNames=false (renaming the fields, "
-    "which its PySpark maps back), so it gives Row(s=..., s=...) as classic PySpark (which "
-    "does not collect through Arrow) does"
-)
 DIFFERENCES: dict[str, tuple[str, str]] = {
-    "arrays_zip(arr, arr)": ("error", ARROW_DUPLICATES),
-    "struct(s, s)": ("error", ARROW_DUPLICATES),
     "try_make_timestamp_ltz(d, d, d, d, d, d, timezone=d)": (
         "error",
         "Spark itself answers a time zone '2.5' two ways: its generated code resolves the "
@@ -147,3 +136,34 @@ def test_unwrap_udt_of_a_stored_vector_matches_pyspark(
     assert raised.value.getCondition() == "USER_DEFINED_TYPE_RESULT"
     with pytest.raises(ValueError, match="user-defined type pyspark.ml.linalg.VectorUDT"):
         _ = spark.read.parquet(path).schema
+
+
+def test_structs_with_repeated_field_names_match_pyspark(spark: Any, classic: Any) -> None:
+    """A struct with two fields of one name, nested too, computed by a Spark job (not the
+    sample's local rows): the same rows as PySpark; ``toArrow`` refuses it as PySpark's."""
+    from pyspark.errors import UnsupportedOperationException as ClassicUnsupported
+    from pyspark.sql import functions as PF
+
+    from sparkflight.client import functions as F
+    from sparkflight.client.errors import UnsupportedOperationException
+
+    found = []
+    for session, functions in ((spark, F), (classic, PF)):
+        df = session.range(3).selectExpr("id", "cast(id AS string) AS s", "array(id) AS a")
+        result = df.select(
+            "id",
+            functions.struct("s", "s").alias("pair"),
+            functions.arrays_zip("a", "a").alias("zipped"),
+            functions.array(functions.struct("id", "id")).alias("nested"),
+            functions.create_map("s", functions.struct("s", "id", "s")).alias("m"),
+        )
+        rows = [repr(row) for row in result.orderBy("id").collect()]
+        found.append((result.schema.simpleString(), rows))
+    assert found[0] == found[1]
+    assert "Row(s='1', s='1')" in found[0][1][1]
+    errors = []
+    for session, raised in ((spark, UnsupportedOperationException), (classic, ClassicUnsupported)):
+        with pytest.raises(raised) as error:
+            session.range(1).selectExpr("struct(id, id) AS pair").toArrow()
+        errors.append(error.value.getCondition())
+    assert errors == ["DUPLICATED_FIELD_NAME_IN_ARROW_STRUCT"] * 2
