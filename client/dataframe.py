@@ -28,6 +28,7 @@ from sparkflight.client.errors import (
     PySparkIndexError,
     PySparkTypeError,
     PySparkValueError,
+    UnsupportedOperationException,
     cannot_be_empty,
     expected_type,
     needs_jvm,
@@ -1006,10 +1007,12 @@ class DataFrame:
     # ------------------------------------------------------------- actions
 
     def toArrow(self) -> pa.Table:
-        return self._session._connection.execute(self._plan())
+        table = self._session._connection.execute(self._plan())
+        _refuse_repeated_struct_names(table.schema)
+        return table
 
     def collect(self) -> list[Row]:
-        table = self.toArrow()
+        table = self._session._connection.execute(self._plan())
         return arrow_to_rows(table, from_arrow_schema(table.schema))
 
     def toLocalIterator(self, prefetchPartitions: bool = False) -> Iterator[Row]:
@@ -1342,3 +1345,27 @@ class DataFrame:
         from sparkflight.client.readwriter import DataFrameWriterV2
 
         return DataFrameWriterV2(self, table)
+
+
+def _refuse_repeated_struct_names(schema: pa.Schema) -> None:
+    """Refuse, as PySpark's ``toArrow`` does, a struct with two fields of one name (rows
+    of it are fine: ``collect`` reads fields by position)."""
+
+    def visit(data_type: pa.DataType) -> None:
+        if pa.types.is_struct(data_type):
+            names = [data_type.field(i).name for i in range(data_type.num_fields)]
+            if len(set(names)) != len(names):
+                raise UnsupportedOperationException(
+                    errorClass="DUPLICATED_FIELD_NAME_IN_ARROW_STRUCT",
+                    messageParameters={"field_names": str(names)},
+                )
+            for i in range(data_type.num_fields):
+                visit(data_type.field(i).type)
+        elif pa.types.is_list(data_type) or pa.types.is_large_list(data_type):
+            visit(data_type.value_type)
+        elif pa.types.is_map(data_type):
+            visit(data_type.key_type)
+            visit(data_type.item_type)
+
+    for field in schema:
+        visit(field.type)

@@ -50,6 +50,8 @@ ERROR_CONDITIONS: dict[str, str] = {
     "CANNOT_SET_TOGETHER": "<arg_list> should not be set together.",
     "CANNOT_SPECIFY_RETURN_TYPE_FOR_UDF": "returnType can not be specified when `<arg_name>` "
     "is a user-defined function, but got <return_type>.",
+    "DUPLICATED_FIELD_NAME_IN_ARROW_STRUCT": "Duplicated field names in Arrow Struct are not "
+    "allowed, got <field_names>",
     "HIGHER_ORDER_FUNCTION_SHOULD_RETURN_COLUMN": "Function `<func_name>` should return "
     "Column, got <return_type>.",
     "INDEX_NOT_POSITIVE": "Index must be positive, got '<index>'.",

@@ -941,6 +941,12 @@ def parse_json_type(
             return MapType.fromJson(value, fieldPath, collationsMap)
         if kind == "struct":
             return StructType.fromJson(value)
+        if kind == "udt":
+            name = value.get("pyClass") or value.get("class")
+            raise ValueError(
+                f"Unsupported data type in JSON: the user-defined type {name}, whose Python "
+                "class the client does not have; unwrap_udt(col) gives the values it stores"
+            )
         raise ValueError(f"Unsupported data type in JSON: {kind!r}")
     if collationsMap and fieldPath in collationsMap:
         if value != "string":

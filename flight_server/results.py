@@ -32,6 +32,10 @@ from sparkflight.flight_server.operations import (
     job_context,
     operation,
 )
+from sparkflight.flight_server.result_types import (
+    refuse_user_defined_types,
+    with_unique_struct_names,
+)
 from sparkflight.flight_server.sessions import CallHeaders, CallLifetime, Operation, Session
 from sparkflight.plans import sparkflight_pb2 as sf
 
@@ -46,10 +50,11 @@ def _large_types(df: DataFrame) -> bool:
 
 
 def arrow_schema(df: DataFrame) -> pa.Schema:
-    """The Arrow schema of ``df``'s result, as PySpark's ``toArrow`` gives it."""
+    """The Arrow schema of ``df``'s result, as PySpark's ``toArrow`` gives it; a struct
+    may have two fields of one name (``struct(a, a)``), which Arrow holds."""
     return to_arrow_schema(
         df.schema,
-        error_on_duplicated_field_names_in_struct=True,
+        error_on_duplicated_field_names_in_struct=False,
         timezone="UTC",
         prefers_large_types=_large_types(df),
     )
@@ -62,7 +67,7 @@ def arrow_batch_rdd(df: DataFrame) -> Any:
     conf of the thread's active session (Python data sources do): ``df``'s is made active.
     """
     with jvm.active(df.sparkSession):
-        return df._jdf.toArrowBatchRdd()
+        return with_unique_struct_names(df)._jdf.toArrowBatchRdd()
 
 
 _PYTHON_RDD = "org.apache.spark.api.python.PythonRDD"
@@ -135,7 +140,7 @@ def _driver_batches(df: DataFrame, rows: Any, schema: pa.Schema) -> Iterator[pa.
         -1,
         MAX_BATCH_BYTES,
         "UTC",
-        True,
+        False,
         _large_types(df),
     )
     while streams.hasNext():
@@ -276,6 +281,7 @@ def start_result(
         running = stack.enter_context(operation(session, headers, cancelled))
         with job_context(session, running.id):
             df = build()
+        refuse_user_defined_types(df)
         result_schema = arrow_schema(df) if schema is None else schema
         ending = stack.pop_all()
 

@@ -248,6 +248,12 @@ PROGRAMS: list[tuple[str, str, Program, bool]] = [
         lambda s, F, df, o, p: df.explain() is None,
         True,
     ),
+    (
+        "DataFrame.explain",
+        "explain of a range prints",
+        lambda s, F, df, o, p: s.range(3).explain() is None,
+        True,
+    ),
     ("DataFrame.fillna", "fillna(0)", lambda s, F, df, o, p: df.fillna(0), False),
     (
         "DataFrame.fillna",
@@ -305,6 +311,7 @@ PROGRAMS: list[tuple[str, str, Program, bool]] = [
     ),
     ("DataFrame.isEmpty", "isEmpty", lambda s, F, df, o, p: df.isEmpty(), True),
     ("DataFrame.isLocal", "isLocal", lambda s, F, df, o, p: df.isLocal(), True),
+    ("DataFrame.isLocal", "isLocal of a range", lambda s, F, df, o, p: s.range(3).isLocal(), True),
     ("DataFrame.isStreaming", "isStreaming", lambda s, F, df, o, p: df.isStreaming, True),
     ("DataFrame.join", "join(on, left)", lambda s, F, df, o, p: df.join(o, "id", "left"), False),
     (
@@ -469,6 +476,12 @@ PROGRAMS: list[tuple[str, str, Program, bool]] = [
     ),
     ("DataFrame.toDF", "toDF", lambda s, F, df, o, p: df.toDF("a", "b", "c", "d"), False),
     ("DataFrame.toJSON", "toJSON", lambda s, F, df, o, p: sorted(df.toJSON().collect()), True),
+    (
+        "DataFrame.toJSON",
+        "toJSON strings",
+        lambda s, F, df, o, p: sorted(_json_text(r) for r in df.toJSON().collect()),
+        True,
+    ),
     (
         "DataFrame.toLocalIterator",
         "toLocalIterator",
@@ -817,6 +830,12 @@ PROGRAMS: list[tuple[str, str, Program, bool]] = [
 ]
 
 
+def _json_text(record: Any) -> str:
+    """One JSON record of ``toJSON``: a string of classic PySpark's RDD, or the one
+    column of a row of Spark Connect's DataFrame."""
+    return record if isinstance(record, str) else record[0]
+
+
 def _persisted(df: Any) -> str:
     """The storage level of ``df`` persisted, which is then unpersisted."""
     level = str(df.persist().storageLevel)
@@ -873,26 +892,29 @@ ELSEWHERE: dict[str, str] = {
 
 #: Every call whose outcome differs from PySpark's: id -> (what differs, why).
 RDD_SCAN = (
-    "classic PySpark makes a local list an RDD (Scan ExistingRDD), Spark Connect a local "
-    "relation (LocalTableScan), as ours"
+    "classic PySpark makes a local list an RDD (LogicalRDD, Scan ExistingRDD), Spark "
+    "Connect a local relation (LocalRelation, LocalTableScan), as ours; over a plan both "
+    "build alike (spark.range) they match"
 )
 DIFFERENCES: dict[str, tuple[str, str]] = {
     "Column.__radd__(d, 2)": (
         "name",
-        "Spark Connect's PySpark builds the reflected operation as (2 + d), as ours; "
-        "classic PySpark as (d + 2)",
+        "classic PySpark's Column.__radd__ calls plus on its own column, (d + 2); Spark "
+        "Connect's PySpark builds the reflected operation, (2 + d), as ours; values and "
+        "types are equal",
     ),
     "DataFrame.explain: explain(simple) prints": ("values", RDD_SCAN),
     "DataFrame.isLocal: isLocal": ("values", RDD_SCAN),
     "DataFrame.metadataColumn: metadataColumn": (
         "error class",
         "Spark Connect resolves a DataFrame's column by the DataFrame's plan id and names "
-        "a missing one CANNOT_RESOLVE_DATAFRAME_COLUMN; classic PySpark by name",
+        "a missing one CANNOT_RESOLVE_DATAFRAME_COLUMN, as ours; classic PySpark by name "
+        "(UNRESOLVED_COLUMN.WITHOUT_SUGGESTION)",
     ),
     "DataFrame.toJSON: toJSON": (
         "values",
         "classic PySpark returns an RDD of strings; Spark Connect's PySpark, as ours, a "
-        "DataFrame of them",
+        "DataFrame of them (toJSON strings: the same JSON text)",
     ),
 }
 

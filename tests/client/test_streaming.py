@@ -453,3 +453,115 @@ def test_joins_and_deduplication_within_the_watermark(
         "stream-stream": [(2, "r2"), (2, "r2"), (3, "r3")],
         "deduplicated": [(1,), (2,), (3,)],
     }
+
+
+#: The sources of the examples in PySpark's ``DataStreamReader`` docstrings, on inputs
+#: written as those examples write them: ``example(session, inputs)`` is the stream.
+READER_EXAMPLES: dict[str, Any] = {
+    "format": lambda s, d: s.readStream.format("text").load(d["text"]),
+    "load": lambda s, d: s.readStream.schema("age INT, name STRING").format("json").load(d["json"]),
+    "json": lambda s, d: s.readStream.schema("age INT, name STRING").json(d["json"]),
+    "csv": lambda s, d: s.readStream.schema("col0 INT, col1 STRING").format("csv").load(d["csv"]),
+    "text": lambda s, d: s.readStream.text(d["text"]),
+    "parquet": lambda s, d: s.readStream.schema("id LONG").parquet(d["parquet"]),
+    "orc": lambda s, d: s.readStream.schema("id LONG").orc(d["orc"]),
+    "xml": lambda s, d: s.readStream.schema("age INT, name STRING").xml(d["xml"], rowTag="person"),
+    "option": lambda s, d: s.readStream.format("rate").option("rowsPerSecond", 10).load(),
+    "options": lambda s, d: (
+        s.readStream.format("rate").options(rowsPerSecond=10, numPartitions=10).load()
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def example_inputs(classic: Any, tmp_path_factory: Any) -> dict[str, str]:
+    """The files PySpark's reader examples write, by format."""
+    root = tmp_path_factory.mktemp("reader-examples")
+    people = classic.createDataFrame([(100, "Hyukjin Kwon")], ["age", "name"])
+    writes = {
+        "text": classic.createDataFrame([("hello",), ("this",)]).write.format("text"),
+        "json": people.write.format("json"),
+        "csv": classic.createDataFrame([(1, "2")]).write.format("csv"),
+        "parquet": classic.range(10).write.format("parquet"),
+        "orc": classic.range(10).write.format("orc"),
+        "xml": classic.createDataFrame([{"age": 100, "name": "Hyukjin Kwon"}])
+        .write.option("rowTag", "person")
+        .format("xml"),
+    }
+    paths = {}
+    for fmt, writer in writes.items():
+        paths[fmt] = str(root / fmt)
+        writer.mode("overwrite").save(paths[fmt])
+    return paths
+
+
+def _example_rows(frame: Any) -> list[tuple]:
+    """What a reader example's stream gives: a file source drained, or a rate source's
+    rows once a batch with rows has run (their values, as its times are the clock's)."""
+    if "value" not in frame.columns or "timestamp" not in frame.columns:
+        return _drain(frame)
+    table = _name("rates")
+    query = frame.writeStream.format("memory").queryName(table).start()
+    try:
+        for _ in range(240):  # at most two minutes
+            if any(p.numInputRows for p in query.recentProgress):
+                break
+            assert query.exception() is None
+            query.awaitTermination(0.5)
+    finally:
+        query.stop()
+    values = sorted(r.value for r in frame.sparkSession.table(table).collect())
+    return [(values == list(range(len(values))),)]
+
+
+@pytest.mark.parametrize("example", sorted(READER_EXAMPLES))
+def test_reader_examples_match_pyspark(
+    spark: Any, classic: Any, example_inputs: dict[str, str], example: str
+) -> None:
+    found = []
+    for session in (spark, classic):
+        stream = READER_EXAMPLES[example](session, example_inputs)
+        assert stream.isStreaming
+        found.append((stream.schema.simpleString(), _example_rows(stream)))
+    assert found[0] == found[1]
+    assert found[0][1]
+
+
+def test_reader_schema_example_prints_pysparks_schema(spark: Any, classic: Any) -> None:
+    import contextlib
+    import io
+    import tempfile
+
+    from pyspark.sql import types as classic_types
+
+    from sparkflight.client import types as client_types
+
+    printed = []
+    for session, T in ((spark, client_types), (classic, classic_types)):
+        reader = session.readStream
+        data = T.StructType([T.StructField("data", T.StringType(), True)])
+        assert reader.schema(data) is reader
+        assert session.readStream.options(**{"k1": "v1", "k2": "v2"}) is not None
+        out = io.StringIO()
+        with tempfile.TemporaryDirectory(prefix="schema") as d, contextlib.redirect_stdout(out):
+            session.readStream.schema("col0 INT, col1 STRING").format("csv").load(d).printSchema()
+        printed.append(out.getvalue())
+    assert printed[0] == printed[1]
+    assert "col0: integer" in printed[0]
+
+
+def test_reader_table_example_streams_a_table_a_stream_wrote(
+    spark: Any, classic: Any, example_inputs: dict[str, str], tmp_path: Path
+) -> None:
+    found = []
+    for session in (spark, classic):
+        table = _name("my_table")
+        checkpoint = str(tmp_path / table)
+        source = session.readStream.schema("id LONG").parquet(example_inputs["parquet"])
+        writer = source.writeStream.trigger(availableNow=True)
+        writer.toTable(table, checkpointLocation=checkpoint).awaitTermination(60)
+        try:
+            found.append(_drain(session.readStream.table(table)))
+        finally:
+            session.sql(f"DROP TABLE IF EXISTS {table}")
+    assert found[0] == found[1] == [(i,) for i in range(10)]
