@@ -77,7 +77,7 @@ class TablePartition(NamedTuple):
     partition: str
 
 
-def _plan(operation: str, message: Any) -> bytes:
+def _plan_bytes(operation: str, message: Any) -> bytes:
     relation = sf.CatalogRelation(**{operation: message})
     detail = any_pb2.Any()
     detail.Pack(relation)
@@ -106,7 +106,7 @@ class Catalog:
         self._session = session
 
     def _run(self, operation: str, message: Any) -> pa.Table:
-        return self._session._connection.execute(_plan(operation, message))
+        return self._session._connection.execute(_plan_bytes(operation, message))
 
     def _rows(self, operation: str, message: Any) -> list[dict[str, Any]]:
         return self._run(operation, message).to_pylist()

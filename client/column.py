@@ -160,7 +160,7 @@ class Column:
             expr = self._expr
             struct = isinstance(expr, Call) and expr.name == "struct"
             needles = expr.args if struct else (expr,)
-            return Column(Subquery("in", cols[0]._relation, needles))
+            return Column(Subquery("in", cols[0]._plan, needles))
         if len(cols) == 1 and isinstance(cols[0], (list, set, tuple)):
             cols = tuple(cols[0])
         return Column(InList(self._expr, tuple(to_expr(c) for c in cols)))

@@ -243,7 +243,7 @@ class DataFrame:
     def __init__(self, relation: plan.Relation, session: SparkSession) -> None:
         if relation.call_site is None:
             relation.call_site = callsite.capture()
-        self._relation = relation
+        self._plan: plan.Relation = relation
         self._session = session
         self._schema: StructType | None = None
         #: Whether :meth:`persist` (and no :meth:`unpersist` since) was called on this object.
@@ -256,11 +256,11 @@ class DataFrame:
 
     @property
     def _plan_id(self) -> int:
-        return self._relation.plan_id
+        return self._plan.plan_id
 
-    def _plan(self, relation: plan.Relation | None = None) -> bytes:
+    def _plan_bytes(self, relation: plan.Relation | None = None) -> bytes:
         """The plan of this DataFrame (or of ``relation``), for this session's server."""
-        return plan.plan_bytes(relation or self._relation, self._session._server_protocol)
+        return plan.plan_bytes(relation or self._plan, self._session._server_protocol)
 
     @property
     def sparkSession(self) -> SparkSession:
@@ -313,7 +313,7 @@ class DataFrame:
     # ------------------------------------------------------------- schema
 
     def _analyze(self, mode: int, explain_mode: str = "") -> sf.AnalyzeResponse:
-        request = sf.AnalyzeRequest(mode=mode, plan=self._plan(), explain_mode=explain_mode)
+        request = sf.AnalyzeRequest(mode=mode, plan=self._plan_bytes(), explain_mode=explain_mode)
         return self._session._connection.action(ANALYZE, request)
 
     @property
@@ -388,20 +388,20 @@ class DataFrame:
             return None
         num_rows, truncate = eager
         relation = plan.ShowString(
-            child=self._relation, num_rows=num_rows, truncate=truncate, html=True
+            child=self._plan, num_rows=num_rows, truncate=truncate, html=True
         )
-        table = self._session._connection.execute(self._plan(relation))
+        table = self._session._connection.execute(self._plan_bytes(relation))
         return table.column(0)[0].as_py()
 
     # ------------------------------------------------------------- projections
 
     def select(self, *cols: ColumnOrName | list[ColumnOrName]) -> DataFrame:
         exprs = [column_expr(c) for c in flatten(cols)]
-        return self._with(plan.Project(child=self._relation, expressions=exprs))
+        return self._with(plan.Project(child=self._plan, expressions=exprs))
 
     def selectExpr(self, *expr: str | list[str]) -> DataFrame:
         exprs: list[Expr] = [SqlExpression(e) for e in flatten(expr)]
-        return self._with(plan.Project(child=self._relation, expressions=exprs))
+        return self._with(plan.Project(child=self._plan, expressions=exprs))
 
     def filter(self, condition: ColumnOrName) -> DataFrame:
         if isinstance(condition, str):
@@ -410,7 +410,7 @@ class DataFrame:
             expr = condition._expr
         else:
             raise wrong_type("NOT_COLUMN_OR_STR", "condition", condition)
-        return self._with(plan.Filter(child=self._relation, condition=expr))
+        return self._with(plan.Filter(child=self._plan, condition=expr))
 
     where = filter
 
@@ -428,7 +428,7 @@ class DataFrame:
                 raise wrong_type("NOT_COLUMN", "col", value)
         return self._with(
             plan.WithColumns(
-                child=self._relation,
+                child=self._plan,
                 names=list(mapping),
                 expressions=[c._expr for c in mapping.values()],
             )
@@ -440,7 +440,7 @@ class DataFrame:
     def withColumnsRenamed(self, colsMap: dict[str, str]) -> DataFrame:
         if not isinstance(colsMap, dict):
             raise wrong_type("NOT_DICT", "colsMap", colsMap)
-        return self._with(plan.Rename(child=self._relation, renames=dict(colsMap)))
+        return self._with(plan.Rename(child=self._plan, renames=dict(colsMap)))
 
     def drop(self, *cols: ColumnOrName) -> DataFrame:
         names = [c for c in cols if isinstance(c, str)]
@@ -448,16 +448,16 @@ class DataFrame:
         for c in cols:
             if not isinstance(c, (str, Column)):
                 raise wrong_type("NOT_COLUMN_OR_STR", "col", c)
-        return self._with(plan.Drop(child=self._relation, column_names=names, columns=exprs))
+        return self._with(plan.Drop(child=self._plan, column_names=names, columns=exprs))
 
     def alias(self, alias: str) -> DataFrame:
-        return self._with(plan.SubqueryAlias(child=self._relation, alias=alias))
+        return self._with(plan.SubqueryAlias(child=self._plan, alias=alias))
 
     def toDF(self, *cols: str) -> DataFrame:
         for c in cols:
             if not isinstance(c, str):
                 raise wrong_type("NOT_LIST_OF_STR", "cols", c)
-        return self._with(plan.ToDF(child=self._relation, names=list(cols)))
+        return self._with(plan.ToDF(child=self._plan, names=list(cols)))
 
     def transform(self, func: Callable[..., DataFrame], *args: Any, **kwargs: Any) -> DataFrame:
         result = func(self, *args, **kwargs)
@@ -513,10 +513,10 @@ class DataFrame:
         if on is None or (isinstance(on, list) and not on):
             if how in ("inner", "cross"):
                 return self.crossJoin(other)
-            return self._with(plan.Join(left=self._relation, right=other._relation, how=how))
+            return self._with(plan.Join(left=self._plan, right=other._plan, how=how))
         if isinstance(on, list) and all(isinstance(c, str) for c in on):
             return self._with(
-                plan.Join(left=self._relation, right=other._relation, how=how, using=list(on))
+                plan.Join(left=self._plan, right=other._plan, how=how, using=list(on))
             )
         conditions = on if isinstance(on, list) else [on]
         for c in conditions:
@@ -524,7 +524,7 @@ class DataFrame:
                 raise wrong_type("NOT_COLUMN_OR_STR_OR_LIST", "on", c)
         condition = reduce(lambda a, b: a & b, conditions)._expr
         return self._with(
-            plan.Join(left=self._relation, right=other._relation, how=how, condition=condition)
+            plan.Join(left=self._plan, right=other._plan, how=how, condition=condition)
         )
 
     def lateralJoin(
@@ -540,8 +540,8 @@ class DataFrame:
             raise wrong_type("NOT_COLUMN", "on", on)
         return self._with(
             plan.Join(
-                left=self._relation,
-                right=other._relation,
+                left=self._plan,
+                right=other._plan,
                 how=how,
                 condition=None if on is None else on._expr,
                 lateral=True,
@@ -572,9 +572,7 @@ class DataFrame:
         """Both DataFrames' columns side by side; both must project one common input."""
         if not isinstance(other, DataFrame):
             raise wrong_type("NOT_DATAFRAME", "other", other)
-        return self._with(
-            plan.Binary(left=self._relation, right=other._relation, detail=sf.ZipRelation())
-        )
+        return self._with(plan.Binary(left=self._plan, right=other._plan, detail=sf.ZipRelation()))
 
     def zipWithIndex(self, indexColName: str = "index") -> DataFrame:
         """The rows with their 0-based position appended as ``indexColName``."""
@@ -602,8 +600,8 @@ class DataFrame:
         )
         return self._with(
             plan.Binary(
-                left=self._relation,
-                right=other._relation,
+                left=self._plan,
+                right=other._plan,
                 detail=detail,
                 expressions={"ranking_expression": rankingExpression._expr},
             )
@@ -645,23 +643,19 @@ class DataFrame:
         if tolerance is not None:
             expressions["tolerance"] = tolerance._expr
         return self._with(
-            plan.Binary(
-                left=self._relation, right=other._relation, detail=detail, expressions=expressions
-            )
+            plan.Binary(left=self._plan, right=other._plan, detail=detail, expressions=expressions)
         )
 
     def _as_of_column(self, col: ColumnOrName) -> Expr:
         return col._expr if isinstance(col, Column) else self._col(col)._expr
 
     def crossJoin(self, other: DataFrame) -> DataFrame:
-        return self._with(plan.Cross(left=self._relation, right=other._relation))
+        return self._with(plan.Cross(left=self._plan, right=other._plan))
 
     def _set(self, other: DataFrame, op: str, **options: bool) -> DataFrame:
         if not isinstance(other, DataFrame):
             raise wrong_type("NOT_DATAFRAME", "other", other)
-        return self._with(
-            plan.SetOperation(left=self._relation, right=other._relation, op=op, **options)
-        )
+        return self._with(plan.SetOperation(left=self._plan, right=other._plan, op=op, **options))
 
     def union(self, other: DataFrame) -> DataFrame:
         return self._set(other, "union")
@@ -704,7 +698,7 @@ class DataFrame:
             value_column_name=valueColumnName,
         )
         return self._with(
-            plan.Unpivot(child=self._relation, ids=exprs(ids), values=value_exprs, detail=detail)
+            plan.Unpivot(child=self._plan, ids=exprs(ids), values=value_exprs, detail=detail)
         )
 
     melt = unpivot
@@ -712,21 +706,21 @@ class DataFrame:
     def transpose(self, indexColumn: ColumnOrName | None = None) -> DataFrame:
         """Rows become columns: the index column's values name the new columns."""
         index = column_expr(indexColumn) if indexColumn is not None else None
-        return self._with(plan.Transpose(child=self._relation, index_column=index))
+        return self._with(plan.Transpose(child=self._plan, index_column=index))
 
     # ------------------------------------------------------------- subqueries
 
     def scalar(self) -> Column:
         """This one-row, one-column DataFrame as a scalar subquery expression."""
-        return Column(Subquery("scalar", self._relation))
+        return Column(Subquery("scalar", self._plan))
 
     def exists(self) -> Column:
         """Whether this DataFrame has rows, as an EXISTS subquery expression."""
-        return Column(Subquery("exists", self._relation))
+        return Column(Subquery("exists", self._plan))
 
     def asTable(self) -> TableArg:
         """This DataFrame as a table argument of a Python UDTF call."""
-        return TableArg(plan.TableArgument(relation=self._relation), self._session)
+        return TableArg(plan.TableArgument(relation=self._plan), self._session)
 
     # ------------------------------------------------------------- missing values
 
@@ -827,24 +821,24 @@ class DataFrame:
         self, *cols: ColumnOrName | list[ColumnOrName], ascending: bool | list[bool] | None = None
     ) -> DataFrame:
         orders = _sort_orders(self, cols, ascending)
-        return self._with(plan.Sort(child=self._relation, orders=orders))
+        return self._with(plan.Sort(child=self._plan, orders=orders))
 
     sort = orderBy
 
     def limit(self, num: int) -> DataFrame:
-        return self._with(plan.Fetch(child=self._relation, limit=num))
+        return self._with(plan.Fetch(child=self._plan, limit=num))
 
     def offset(self, num: int) -> DataFrame:
-        return self._with(plan.Fetch(child=self._relation, offset=num))
+        return self._with(plan.Fetch(child=self._plan, offset=num))
 
     def distinct(self) -> DataFrame:
-        return self._with(plan.Deduplicate(child=self._relation))
+        return self._with(plan.Deduplicate(child=self._plan))
 
     def dropDuplicates(self, subset: list[str] | None = None) -> DataFrame:
         if subset is not None and not isinstance(subset, (list, tuple)):
             raise wrong_type("NOT_LIST_OR_TUPLE", "subset", subset)
         names = None if subset is None else list(subset)
-        return self._with(plan.Deduplicate(child=self._relation, column_names=names))
+        return self._with(plan.Deduplicate(child=self._plan, column_names=names))
 
     drop_duplicates = dropDuplicates
 
@@ -853,7 +847,7 @@ class DataFrame:
             raise wrong_type("NOT_LIST_OR_TUPLE", "subset", subset)
         names = None if subset is None else list(subset)
         return self._with(
-            plan.Deduplicate(child=self._relation, column_names=names, within_watermark=True)
+            plan.Deduplicate(child=self._plan, column_names=names, within_watermark=True)
         )
 
     drop_duplicates_within_watermark = dropDuplicatesWithinWatermark
@@ -862,7 +856,7 @@ class DataFrame:
         self, *cols: ColumnOrName | list[ColumnOrName], ascending: bool | list[bool] | None = None
     ) -> DataFrame:
         orders = _sort_orders(self, cols, ascending)
-        return self._with(plan.Sort(child=self._relation, orders=orders, within_partitions=True))
+        return self._with(plan.Sort(child=self._plan, orders=orders, within_partitions=True))
 
     def withWatermark(self, eventTime: str, delayThreshold: str) -> DataFrame:
         if not isinstance(eventTime, str):
@@ -896,7 +890,7 @@ class DataFrame:
         return [
             self._with(
                 plan.Sample(
-                    child=self._relation,
+                    child=self._plan,
                     lower_bound=lower,
                     fraction=upper,
                     seed=seed,
@@ -923,7 +917,7 @@ class DataFrame:
             raise wrong_type("NOT_FLOAT", "fraction", fraction)
         seed = int(seed) if seed is not None else random.randint(0, sys.maxsize)
         return self._with(
-            plan.Sample(child=self._relation, fraction=frac, with_replacement=replace, seed=seed)
+            plan.Sample(child=self._plan, fraction=frac, with_replacement=replace, seed=seed)
         )
 
     def repartition(self, numPartitions: int | ColumnOrName, *cols: ColumnOrName) -> DataFrame:
@@ -942,7 +936,7 @@ class DataFrame:
             exprs = [e if isinstance(e, SortOrder) else SortOrder(e) for e in exprs]
         return self._with(
             plan.Repartition(
-                child=self._relation, num_partitions=count, expressions=exprs, by_range=by_range
+                child=self._plan, num_partitions=count, expressions=exprs, by_range=by_range
             )
         )
 
@@ -954,7 +948,7 @@ class DataFrame:
             raise wrong_value("VALUE_NOT_POSITIVE", "numPartitions", numPartitions)
         return self._with(
             plan.Repartition(
-                child=self._relation,
+                child=self._plan,
                 num_partitions=numPartitions,
                 expressions=[column_expr(partitionIdCol)],
                 by_id=True,
@@ -963,12 +957,12 @@ class DataFrame:
 
     def coalesce(self, numPartitions: int) -> DataFrame:
         return self._with(
-            plan.Repartition(child=self._relation, num_partitions=numPartitions, shuffle=False)
+            plan.Repartition(child=self._plan, num_partitions=numPartitions, shuffle=False)
         )
 
     def hint(self, name: str, *parameters: Any) -> DataFrame:
         params = [to_expr(p) for p in parameters]
-        return self._with(plan.Hint(child=self._relation, name=name, parameters=params))
+        return self._with(plan.Hint(child=self._plan, name=name, parameters=params))
 
     def mergeInto(self, table: str, condition: ColumnOrName) -> MergeIntoWriter:
         """A MERGE INTO ``table`` from this DataFrame, built clause by clause."""
@@ -997,7 +991,7 @@ class DataFrame:
                 f"DataFrame.observe with a server of protocol older than {OBSERVATIONS.version}"
             )
         relation = plan.Observe(
-            child=self._relation,
+            child=self._plan,
             name=name,
             metrics=[c._expr for c in exprs],
             observation_id=observation_id,
@@ -1007,17 +1001,17 @@ class DataFrame:
     # ------------------------------------------------------------- actions
 
     def toArrow(self) -> pa.Table:
-        table = self._session._connection.execute(self._plan())
+        table = self._session._connection.execute(self._plan_bytes())
         _refuse_repeated_struct_names(table.schema)
         return table
 
     def collect(self) -> list[Row]:
-        table = self._session._connection.execute(self._plan())
+        table = self._session._connection.execute(self._plan_bytes())
         return arrow_to_rows(table, from_arrow_schema(table.schema))
 
     def toLocalIterator(self, prefetchPartitions: bool = False) -> Iterator[Row]:
         """The rows, fetched batch by batch as the server streams them."""
-        schema, batches = self._session._connection.stream(self._plan())
+        schema, batches = self._session._connection.stream(self._plan_bytes())
         struct = from_arrow_schema(schema)
         for batch in batches:
             yield from arrow_to_rows(pa.Table.from_batches([batch], schema), struct)
@@ -1028,7 +1022,7 @@ class DataFrame:
         return arrow_to_pandas(table, from_arrow_schema(table.schema), timezone=timezone)
 
     def count(self) -> int:
-        table = self._session._connection.execute(self._plan(plan.count_rows(self._relation)))
+        table = self._session._connection.execute(self._plan_bytes(plan.count_rows(self._plan)))
         return int(table.column(0)[0].as_py())
 
     def take(self, num: int) -> list[Row]:
@@ -1063,10 +1057,8 @@ class DataFrame:
         if not isinstance(vertical, bool):
             raise wrong_type("NOT_BOOL", "vertical", vertical)
         width = 20 if truncate is True else int(truncate)
-        relation = plan.ShowString(
-            child=self._relation, num_rows=n, truncate=width, vertical=vertical
-        )
-        table = self._session._connection.execute(self._plan(relation))
+        relation = plan.ShowString(child=self._plan, num_rows=n, truncate=width, vertical=vertical)
+        table = self._session._connection.execute(self._plan_bytes(relation))
         return table.column(0)[0].as_py()
 
     def show(self, n: int = 20, truncate: bool | int = True, vertical: bool = False) -> None:
@@ -1101,7 +1093,7 @@ class DataFrame:
         return self._pair_statistic("covar_samp", col1, col2)
 
     def _detail(self, detail: Any) -> DataFrame:
-        return self._with(plan.Detail(child=self._relation, detail=detail))
+        return self._with(plan.Detail(child=self._plan, detail=detail))
 
     def describe(self, *cols: str | list[str]) -> DataFrame:
         """count, mean, stddev, min and max of the given (default: all) columns."""
@@ -1178,7 +1170,7 @@ class DataFrame:
         seed = int(seed) if seed is not None else random.randint(0, sys.maxsize)
         return self._with(
             plan.SampleBy(
-                child=self._relation,
+                child=self._plan,
                 column=column_expr(col),
                 fractions=list(fractions.items()),
                 seed=seed,
@@ -1200,7 +1192,7 @@ class DataFrame:
             raise udf.not_callable(func)
         function = udf.python_function(func, eval_type, schema)
         detail = sf.MapPartitionsRelation(function=function, barrier=barrier)
-        return self._with(plan.Detail(child=self._relation, detail=detail))
+        return self._with(plan.Detail(child=self._plan, detail=detail))
 
     def mapInPandas(
         self,
@@ -1234,7 +1226,9 @@ class DataFrame:
         if not callable(f):
             raise udf.not_callable(f, "f")
         function = udf.python_function(f, udf.PythonEvalType.NON_UDF, None)
-        command = sf.ForeachCommand(plan=self._plan(), function=function, partitions=partitions)
+        command = sf.ForeachCommand(
+            plan=self._plan_bytes(), function=function, partitions=partitions
+        )
         self._command(sf.CommandRequest(foreach=command))
 
     def foreach(self, f: Callable[[Row], None]) -> None:
@@ -1253,7 +1247,7 @@ class DataFrame:
     def persist(self, storageLevel: StorageLevel = StorageLevel.MEMORY_AND_DISK_DESER) -> DataFrame:
         """Have Spark cache the result when first computed and reuse it in later queries."""
         level = storage_level_message(storageLevel)
-        persist = sf.PersistCommand(plan=self._plan(), storage_level=level)
+        persist = sf.PersistCommand(plan=self._plan_bytes(), storage_level=level)
         self._command(sf.CommandRequest(persist=persist))
         self.is_cached = True
         return self
@@ -1262,7 +1256,7 @@ class DataFrame:
         return self.persist()
 
     def unpersist(self, blocking: bool = False) -> DataFrame:
-        persist = sf.PersistCommand(plan=self._plan(), unpersist=True, blocking=blocking)
+        persist = sf.PersistCommand(plan=self._plan_bytes(), unpersist=True, blocking=blocking)
         self._command(sf.CommandRequest(persist=persist))
         self.is_cached = False
         return self
@@ -1282,7 +1276,7 @@ class DataFrame:
     def _checkpoint(self, local: bool, eager: bool, level: StorageLevel | None) -> DataFrame:
         name = f"_sparkflight_checkpoint_{uuid.uuid4().hex}"
         checkpoint = sf.CheckpointCommand(
-            plan=self._plan(), view_name=name, local=local, eager=eager
+            plan=self._plan_bytes(), view_name=name, local=local, eager=eager
         )
         if level is not None:
             checkpoint.storage_level.CopyFrom(storage_level_message(level))
@@ -1304,7 +1298,9 @@ class DataFrame:
         if not isinstance(other, DataFrame):
             raise wrong_type("NOT_DATAFRAME", "other", other)
         request = sf.AnalyzeRequest(
-            mode=sf.AnalyzeRequest.MODE_SAME_SEMANTICS, plan=self._plan(), other_plan=other._plan()
+            mode=sf.AnalyzeRequest.MODE_SAME_SEMANTICS,
+            plan=self._plan_bytes(),
+            other_plan=other._plan_bytes(),
         )
         return self._session._connection.action(ANALYZE, request).flag
 
@@ -1316,7 +1312,7 @@ class DataFrame:
     def _create_view(self, name: str, replace: bool, global_: bool) -> None:
         command = sf.CommandRequest(
             create_view=sf.CreateViewCommand(
-                plan=self._plan(), name=name, replace=replace, **{"global": global_}
+                plan=self._plan_bytes(), name=name, replace=replace, **{"global": global_}
             )
         )
         self._session._connection.action(COMMAND, command)

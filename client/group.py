@@ -64,7 +64,7 @@ class GroupedData:
         and reads on the server."""
         relation = plan.Aggregate(
             by_name=by_name or [],
-            child=self._df._relation,
+            child=self._df._plan,
             group_type=self._group_type,
             grouping=self._keys,
             aggregates=aggregates,
@@ -130,7 +130,7 @@ class GroupedData:
         eval_type = udf.PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF
         function = self._function("GroupedData.applyInPandas", func, schema, eval_type)
         return self._df._with(
-            plan.GroupMap(child=self._df._relation, function=function, grouping=self._keys)
+            plan.GroupMap(child=self._df._plan, function=function, grouping=self._keys)
         )
 
     def applyInArrow(self, func: Callable[..., Any], schema: StructType | str) -> DataFrame:
@@ -138,7 +138,7 @@ class GroupedData:
         eval_type = udf.PythonEvalType.SQL_GROUPED_MAP_ARROW_UDF
         function = self._function("GroupedData.applyInArrow", func, schema, eval_type)
         return self._df._with(
-            plan.GroupMap(child=self._df._relation, function=function, grouping=self._keys)
+            plan.GroupMap(child=self._df._plan, function=function, grouping=self._keys)
         )
 
     def apply(self, udf_: udf.UserDefinedFunction) -> DataFrame:
@@ -184,7 +184,7 @@ class GroupedData:
             stateStructType.json() if isinstance(stateStructType, StructType) else stateStructType
         )
         relation = plan.StatefulGroupMap(
-            child=self._df._relation,
+            child=self._df._plan,
             function=function,
             grouping=self._keys,
             output_mode=outputMode,
@@ -211,13 +211,13 @@ class GroupedData:
         udf.check_protocol(self._df._session, feature, STATEFUL_GROUPS.version)
         function = udf.python_function(processor, eval_type, schema)
         relation = plan.StatefulGroupMap(
-            child=self._df._relation,
+            child=self._df._plan,
             function=function,
             grouping=self._keys,
             output_mode=outputMode,
             time_mode=timeMode,
             event_time_column=eventTimeColumnName,
-            initial_state=None if initialState is None else initialState._df._relation,
+            initial_state=None if initialState is None else initialState._df._plan,
             initial_state_grouping=() if initialState is None else initialState._keys,
         )
         return self._df._with(relation)
@@ -278,8 +278,8 @@ class PandasCogroupedOps:
     ) -> DataFrame:
         function = self._left._function(feature, func, schema, eval_type)
         relation = plan.CoGroupMap(
-            left=self._left._df._relation,
-            right=self._right._df._relation,
+            left=self._left._df._plan,
+            right=self._right._df._plan,
             function=function,
             left_grouping=self._left._keys,
             right_grouping=self._right._keys,

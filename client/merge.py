@@ -73,7 +73,7 @@ class MergeIntoWriter:
             for name, value in (assignments or {}).items():
                 action.assignments[name].CopyFrom(column_expr(value).to_proto(ctx))
         command.plan = plan.to_plan(
-            self._df._relation, ctx, self._df._session._server_protocol
+            self._df._plan, ctx, self._df._session._server_protocol
         ).SerializeToString()
         self._df._session._connection.action(COMMAND, sf.CommandRequest(merge_into=command))
 

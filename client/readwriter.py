@@ -110,7 +110,7 @@ class DataFrameReader(_Options):
             self.schema(schema)
         self.options(**options)
         parse = sf.ParseRelation(format=source, schema=self._schema, options=self._options)
-        return DataFrame(plan.Detail(child=path._relation, detail=parse), self._session)
+        return DataFrame(plan.Detail(child=path._plan, detail=parse), self._session)
 
     def parquet(self, *paths: str, **options: Any) -> DataFrame:
         return self._load_format("parquet", list(paths), options)
@@ -235,7 +235,7 @@ class DataFrameWriter(_Options):
 
     def _write(self, path: str = "", table_name: str = "", save_as_table: bool = False) -> None:
         command = sf.WriteCommand(
-            plan=self._df._plan(),
+            plan=self._df._plan_bytes(),
             format=self._format,
             mode=self._mode,
             options=self._options,
@@ -386,7 +386,7 @@ class DataFrameWriterV2(_Options):
         if condition is not None:
             command.overwrite_condition.CopyFrom(column_expr(condition).to_proto(ctx))
         command.plan = plan.to_plan(
-            self._df._relation, ctx, self._df._session._server_protocol
+            self._df._plan, ctx, self._df._session._server_protocol
         ).SerializeToString()
         self._df._session._connection.action(COMMAND, sf.CommandRequest(write_v2=command))
 

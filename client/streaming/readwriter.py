@@ -284,7 +284,7 @@ class DataStreamWriter(_Options):
             self.queryName(queryName)
         request = sf.StreamStartRequest()
         request.CopyFrom(self._request)
-        request.plan = self._df._plan()
+        request.plan = self._df._plan_bytes()
         request.options.update(self._options)
         request.path = path or ""
         request.table_name = table_name or ""

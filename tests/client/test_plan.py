@@ -36,7 +36,7 @@ def spark() -> SparkSession:
 
 def _plan(df: DataFrame) -> plan_pb2.Plan:
     plan = plan_pb2.Plan()
-    plan.ParseFromString(df._plan())
+    plan.ParseFromString(df._plan_bytes())
     return plan
 
 

@@ -324,7 +324,7 @@ def test_the_clients_common_programs_are_planned_in_one_call(spark):
     need the session, are shown to by the test of where they are unpickled)."""
     for name, df in _programs(spark).items():
         parsed = plan_pb2.Plan()
-        parsed.ParseFromString(df._plan())
+        parsed.ParseFromString(df._plan_bytes())
         try:
             plan_relation(inlined(parsed))
         except NotTranslatable as exc:

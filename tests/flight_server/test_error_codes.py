@@ -176,7 +176,7 @@ def _interrupt_default_session(url: str) -> Callable[[], object]:
 
 def _plan_of(servers: Servers, kind: str, build: Callable[[SparkSession], Any]) -> bytes:
     """The plan sparkflight's client sends for a DataFrame."""
-    return build(servers.session(kind))._plan()
+    return build(servers.session(kind))._plan_bytes()
 
 
 def _udf_frame(session: SparkSession) -> Any:

@@ -40,7 +40,7 @@ def test_another_user_cannot_use_or_close_a_session(url: str) -> None:
         alice.sql("select 'secret' as s").createOrReplaceTempView("private")
         mallory = _as(url, "bob", alice.sessionId)
         with pytest.raises(SparkFlightException, match="another user's") as excinfo:
-            mallory.execute(alice.table("private")._plan())
+            mallory.execute(alice.table("private")._plan_bytes())
         assert excinfo.value.getCondition() == "SESSION_NOT_FOUND"
         with pytest.raises(SparkFlightException, match="another user's"):
             mallory.action(CONFIG, sf.ConfigRequest(operation=sf.ConfigRequest.OPERATION_GET_ALL))
