@@ -9,20 +9,23 @@ from typing import TYPE_CHECKING, Any, Union
 from sparkflight.client.errors import PySparkTypeError, PySparkValueError, wrong_type
 from sparkflight.client.expressions import (
     Alias,
+    AliasWithMetadata,
     Call,
     CaseWhen,
     Cast,
     ColumnRef,
+    DropFields,
     Expr,
     ExtractValue,
     InList,
     Literal,
-    Pseudo,
+    OuterReference,
     PythonUDF,
     SortOrder,
     Star,
     Subquery,
     WindowExpr,
+    WithField,
 )
 from sparkflight.client.types import DataType
 
@@ -180,15 +183,10 @@ class Column:
             raise wrong_type("NOT_STR", "fieldName", fieldName)
         if not isinstance(col, Column):
             raise wrong_type("NOT_COLUMN", "col", col)
-        display = f"update_field({self._expr}, {fieldName}, {col._expr})"
-        return Column(Pseudo("with_field", (self._expr, Literal(fieldName), col._expr), display))
+        return Column(WithField(self._expr, fieldName, col._expr))
 
     def dropFields(self, *fieldNames: str) -> Column:
-        names = tuple(Literal(n) for n in fieldNames)
-        display = str(self._expr)
-        for name in fieldNames:
-            display = f"drop_field({display}, {name})"
-        return Column(Pseudo("drop_fields", (self._expr, *names), display))
+        return Column(DropFields(self._expr, fieldNames))
 
     def __getitem__(self, key: Any) -> Column:
         if isinstance(key, slice):
@@ -230,13 +228,7 @@ class Column:
                 errorClass="ONLY_ALLOWED_FOR_SINGLE_COLUMN",
                 messageParameters={"arg_name": "metadata"},
             )
-        return Column(
-            Pseudo(
-                "alias_with_metadata",
-                (self._expr, Literal(alias[0]), Literal(json.dumps(metadata))),
-                f"{self._expr} AS {alias[0]}",
-            )
-        )
+        return Column(AliasWithMetadata(self._expr, alias[0], json.dumps(metadata)))
 
     name = alias
 
@@ -284,7 +276,7 @@ class Column:
 
     def outer(self) -> Column:
         """This column as a reference to the outer query of a subquery or lateral join."""
-        return Column(Pseudo("outer", (self._expr,), f"outer({self._expr})"))
+        return Column(OuterReference(self._expr))
 
     def isNaN(self) -> Column:
         return Column(Call("isnan", (self._expr,)))

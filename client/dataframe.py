@@ -43,10 +43,11 @@ from sparkflight.client.expressions import (
     Alias,
     Call,
     Cast,
+    ColumnRegex,
     Expr,
     Literal,
+    MetadataColumn,
     PlanContext,
-    Pseudo,
     SortOrder,
     SqlExpression,
     Star,
@@ -552,15 +553,13 @@ class DataFrame:
         """The columns whose names match the regex ``colName`` (quoted in backticks)."""
         if not isinstance(colName, str):
             raise wrong_type("NOT_STR", "colName", colName)
-        args = (Literal(colName), Literal(self._plan_id))
-        return Column(Pseudo("column_regex", args, f"UnresolvedRegex({colName})"))
+        return Column(ColumnRegex(colName, self._plan_id))
 
     def metadataColumn(self, colName: str) -> Column:
         """The metadata column ``colName`` of this DataFrame's data source."""
         if not isinstance(colName, str):
             raise wrong_type("NOT_STR", "colName", colName)
-        args = (Literal(colName), Literal(self._plan_id))
-        return Column(Pseudo("metadata_column", args, colName))
+        return Column(MetadataColumn(colName, self._plan_id))
 
     def withMetadata(self, columnName: str, metadata: dict[str, Any]) -> DataFrame:
         if not isinstance(metadata, dict):

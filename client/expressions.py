@@ -22,6 +22,7 @@ from substrait import algebra_pb2
 from sparkflight.client.errors import not_supported
 from sparkflight.client.literals import literal as _literal
 from sparkflight.client.literals import to_substrait_type
+from sparkflight.plans import pseudo
 from sparkflight.plans.extensions import EXPRESSIONS_URN, SPARK_FUNCTIONS_URN, FunctionAnchors
 from sparkflight.plans.functions import standard_twin
 from sparkflight.plans.protocol import PYTHON_FUNCTIONS, SUBTREES
@@ -213,7 +214,7 @@ class ColumnRef(Expr):
         args: list[Expr] = [Literal(self.name)]
         if self.plan_id is not None:
             args.append(Literal(self.plan_id))
-        return _pseudo(ctx, "column", args)
+        return _pseudo(ctx, pseudo.COLUMN, args)
 
     def __str__(self) -> str:
         return self.name
@@ -233,7 +234,7 @@ class Star(Expr):
             args.append(Literal(self.target or ""))
         if self.plan_id is not None:
             args.append(Literal(self.plan_id))
-        return _pseudo(ctx, "star", args)
+        return _pseudo(ctx, pseudo.STAR, args)
 
     def __str__(self) -> str:
         return f"{self.target}.*" if self.target else "*"
@@ -244,7 +245,7 @@ class SqlExpression(Expr):
     text: str
 
     def to_proto(self, ctx: PlanContext) -> Expression:
-        return _pseudo(ctx, "sql_expression", [Literal(self.text)])
+        return _pseudo(ctx, pseudo.SQL_EXPRESSION, [Literal(self.text)])
 
     def __str__(self) -> str:
         return self.text
@@ -256,7 +257,7 @@ class Alias(Expr):
     names: tuple[str, ...]
 
     def to_proto(self, ctx: PlanContext) -> Expression:
-        return _pseudo(ctx, "alias", [self.child, *(Literal(n) for n in self.names)])
+        return _pseudo(ctx, pseudo.ALIAS, [self.child, *(Literal(n) for n in self.names)])
 
     def children(self) -> Sequence[Expr]:
         return (self.child,)
@@ -268,24 +269,140 @@ class Alias(Expr):
 
 
 @dataclass(frozen=True)
-class Pseudo(Expr):
-    """A call of one of sparkflight's unresolved forms (``outer``, ``lambda``, ...).
+class AliasWithMetadata(Expr):
+    """``col.alias(name, metadata=...)``: one name and the column's metadata as JSON."""
 
-    ``display`` is how PySpark prints the expression in ``repr(column)``.
-    """
-
+    child: Expr
     name: str
-    args: tuple[Expr, ...] = ()
-    display: str = ""
+    metadata_json: str
 
     def to_proto(self, ctx: PlanContext) -> Expression:
-        return _pseudo(ctx, self.name, self.args)
+        args = [self.child, Literal(self.name), Literal(self.metadata_json)]
+        return _pseudo(ctx, pseudo.ALIAS_WITH_METADATA, args)
 
     def children(self) -> Sequence[Expr]:
-        return self.args
+        return (self.child,)
 
     def __str__(self) -> str:
-        return self.display or f"{self.name}({', '.join(str(a) for a in self.args)})"
+        return f"{self.child} AS {self.name}"
+
+
+@dataclass(frozen=True)
+class ColumnRegex(Expr):
+    """``df.colRegex(pattern)``: the columns of the DataFrame with ``plan_id`` whose names
+    match ``pattern``."""
+
+    pattern: str
+    plan_id: int
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        return _pseudo(ctx, pseudo.COLUMN_REGEX, [Literal(self.pattern), Literal(self.plan_id)])
+
+    def __str__(self) -> str:
+        return f"UnresolvedRegex({self.pattern})"
+
+
+@dataclass(frozen=True)
+class MetadataColumn(Expr):
+    """``df.metadataColumn(name)``: a metadata column of the DataFrame with ``plan_id``."""
+
+    name: str
+    plan_id: int
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        return _pseudo(ctx, pseudo.METADATA_COLUMN, [Literal(self.name), Literal(self.plan_id)])
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class WithField(Expr):
+    """``struct.withField(name, value)``: the struct with the field added or replaced."""
+
+    child: Expr
+    field_name: str
+    value: Expr
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        args = [self.child, Literal(self.field_name), self.value]
+        return _pseudo(ctx, pseudo.WITH_FIELD, args)
+
+    def children(self) -> Sequence[Expr]:
+        return (self.child, self.value)
+
+    def __str__(self) -> str:
+        return f"update_field({self.child}, {self.field_name}, {self.value})"
+
+
+@dataclass(frozen=True)
+class DropFields(Expr):
+    """``struct.dropFields(*names)``: the struct without those fields."""
+
+    child: Expr
+    field_names: tuple[str, ...]
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        args = [self.child, *(Literal(n) for n in self.field_names)]
+        return _pseudo(ctx, pseudo.DROP_FIELDS, args)
+
+    def children(self) -> Sequence[Expr]:
+        return (self.child,)
+
+    def __str__(self) -> str:
+        display = str(self.child)
+        for name in self.field_names:
+            display = f"drop_field({display}, {name})"
+        return display
+
+
+@dataclass(frozen=True)
+class LambdaVariable(Expr):
+    """A variable of the enclosing lambda function."""
+
+    name: str
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        return _pseudo(ctx, pseudo.LAMBDA_VARIABLE, [Literal(self.name)])
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class LambdaFunction(Expr):
+    """The function a higher-order function applies: ``body`` over named ``variables``."""
+
+    body: Expr
+    variables: tuple[str, ...]
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        args = [self.body, *(Literal(n) for n in self.variables)]
+        return _pseudo(ctx, pseudo.LAMBDA, args)
+
+    def children(self) -> Sequence[Expr]:
+        return (self.body,)
+
+    def __str__(self) -> str:
+        names = self.variables
+        params = names[0] if len(names) == 1 else f"({', '.join(names)})"
+        return f"{params} -> {self.body}"
+
+
+@dataclass(frozen=True)
+class OuterReference(Expr):
+    """``col.outer()``: a column of the query enclosing a subquery or lateral join."""
+
+    child: Expr
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        return _pseudo(ctx, pseudo.OUTER, [self.child])
+
+    def children(self) -> Sequence[Expr]:
+        return (self.child,)
+
+    def __str__(self) -> str:
+        return f"outer({self.child})"
 
 
 @dataclass(frozen=True)
@@ -356,7 +473,7 @@ class PythonUDF(Expr):
     def reference(self, ctx: PlanContext) -> int:
         """The anchor of ``python_udf``; the plan then needs a server of Python functions."""
         ctx.require(PYTHON_FUNCTIONS.version, f"The Python UDF {self.name!r}")
-        return ctx.pseudo_function("python_udf")
+        return ctx.pseudo_function(pseudo.PYTHON_UDF)
 
     @property
     def call_args(self) -> tuple[Expr, ...]:
@@ -388,7 +505,9 @@ class Cast(Expr):
         target = None if isinstance(self.to, str) else to_substrait_type(self.to)
         if target is None:
             ddl = self.to if isinstance(self.to, str) else self.to.simpleString()
-            return _pseudo(ctx, "try_cast" if self.try_ else "cast", [self.child, Literal(ddl)])
+            return _pseudo(
+                ctx, pseudo.TRY_CAST if self.try_ else pseudo.CAST, [self.child, Literal(ddl)]
+            )
         behavior = (
             Expression.Cast.FAILURE_BEHAVIOR_RETURN_NULL
             if self.try_
@@ -416,7 +535,7 @@ class ExtractValue(Expr):
     key: Expr
 
     def to_proto(self, ctx: PlanContext) -> Expression:
-        return _pseudo(ctx, "extract_value", [self.child, self.key])
+        return _pseudo(ctx, pseudo.EXTRACT_VALUE, [self.child, self.key])
 
     def children(self) -> Sequence[Expr]:
         return (self.child, self.key)
@@ -449,7 +568,7 @@ class SortOrder(Expr):
 
     def to_proto(self, ctx: PlanContext) -> Expression:
         direction = Literal(self.direction, _int_type())
-        return _pseudo(ctx, "sort_order", [self.child, direction])
+        return _pseudo(ctx, pseudo.SORT_ORDER, [self.child, direction])
 
     def to_sort_field(self, ctx: PlanContext) -> algebra_pb2.SortField:
         return algebra_pb2.SortField(expr=self.child.to_proto(ctx), direction=self.direction)

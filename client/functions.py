@@ -26,8 +26,9 @@ from sparkflight.client.expressions import (
     Call,
     CaseWhen,
     Expr,
+    LambdaFunction,
+    LambdaVariable,
     Literal,
-    Pseudo,
     SortOrder,
     SqlExpression,
     Star,
@@ -172,15 +173,13 @@ def _lambda(f: Callable[..., Column]) -> Expr:
             messageParameters={"func_name": func_name},
         )
     names = _LAMBDA_VARIABLES[: len(parameters)]
-    result = f(*(Column(Pseudo("lambda_variable", (Literal(n),), n)) for n in names))
+    result = f(*(Column(LambdaVariable(n)) for n in names))
     if not isinstance(result, Column):
         raise PySparkValueError(
             errorClass="HIGHER_ORDER_FUNCTION_SHOULD_RETURN_COLUMN",
             messageParameters={"func_name": func_name, "return_type": type(result).__name__},
         )
-    params = names[0] if len(names) == 1 else f"({', '.join(names)})"
-    display = f"{params} -> {result._expr}"
-    return Pseudo("lambda", (result._expr, *(Literal(n) for n in names)), display)
+    return LambdaFunction(result._expr, tuple(names))
 
 
 def _generic(name: str) -> Callable[..., Column]:

@@ -17,7 +17,7 @@ from substrait.extensions import extensions_pb2
 
 #: Any function of Spark's function registry, by its SQL name.
 SPARK_FUNCTIONS_URN = "extension:dev.sparkflight:spark_functions"
-#: Unresolved forms Substrait lacks: column, star, alias, sql_expression, ...
+#: Unresolved forms Substrait lacks (:mod:`plans.pseudo`): column, star, alias, ...
 EXPRESSIONS_URN = "extension:dev.sparkflight:expressions"
 #: Prefix of Substrait's standard function extensions.
 STANDARD_URN_PREFIX = "extension:io.substrait:"

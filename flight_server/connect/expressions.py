@@ -38,6 +38,7 @@ from sparkflight.flight_server.errors import (
     SparkFlightError,
 )
 from sparkflight.flight_server.spark_types import spark_type
+from sparkflight.plans import pseudo
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.extensions import EXPRESSIONS_URN, SPARK_FUNCTIONS_URN, FunctionRef
 from sparkflight.plans.functions import spark_name_for
@@ -482,24 +483,25 @@ def _outer(ctx: Context, args: list[Expression]) -> Connect:
     return value
 
 
+#: Translation of each of :data:`~plans.pseudo.PSEUDO_FUNCTIONS`.
 _FORMS: dict[str, Callable[[Context, list[Expression]], Connect]] = {
-    "column": _column,
-    "star": _star,
-    "alias": _alias,
-    "alias_with_metadata": _alias_with_metadata,
-    "sql_expression": _sql_expression,
-    "cast": _cast_to(Connect.Cast.EVAL_MODE_UNSPECIFIED),
-    "try_cast": _cast_to(Connect.Cast.EVAL_MODE_TRY),
-    "extract_value": _extract_value,
-    "sort_order": _sort_order,
-    "with_field": _with_field,
-    "drop_fields": _drop_fields,
-    "column_regex": _column_regex,
-    "metadata_column": _metadata_column,
-    "lambda": _lambda,
-    "lambda_variable": _lambda_variable,
-    "outer": _outer,
-    "python_udf": _python_udf,
+    pseudo.COLUMN: _column,
+    pseudo.STAR: _star,
+    pseudo.ALIAS: _alias,
+    pseudo.ALIAS_WITH_METADATA: _alias_with_metadata,
+    pseudo.SQL_EXPRESSION: _sql_expression,
+    pseudo.CAST: _cast_to(Connect.Cast.EVAL_MODE_UNSPECIFIED),
+    pseudo.TRY_CAST: _cast_to(Connect.Cast.EVAL_MODE_TRY),
+    pseudo.EXTRACT_VALUE: _extract_value,
+    pseudo.SORT_ORDER: _sort_order,
+    pseudo.WITH_FIELD: _with_field,
+    pseudo.DROP_FIELDS: _drop_fields,
+    pseudo.COLUMN_REGEX: _column_regex,
+    pseudo.METADATA_COLUMN: _metadata_column,
+    pseudo.LAMBDA: _lambda,
+    pseudo.LAMBDA_VARIABLE: _lambda_variable,
+    pseudo.OUTER: _outer,
+    pseudo.PYTHON_UDF: _python_udf,
 }
 
 
