@@ -47,7 +47,6 @@ from sparkflight.client.expressions import (
     Expr,
     Literal,
     MetadataColumn,
-    PlanContext,
     SortOrder,
     SqlExpression,
     Star,
@@ -158,11 +157,6 @@ def _subset(subset: str | list[str] | tuple[str, ...]) -> list[str]:
     if not isinstance(subset, (list, tuple)):
         raise wrong_type("NOT_LIST_OR_STR_OR_TUPLE", "subset", subset)
     return list(subset)
-
-
-def _plain_literal(value: Any) -> Any:
-    """A boolean, number, string or null as the plain literal NA relations carry."""
-    return Literal(value).to_proto(PlanContext()).literal
 
 
 def _as_float(value: Any) -> Any:
@@ -571,13 +565,13 @@ class DataFrame:
         """Both DataFrames' columns side by side; both must project one common input."""
         if not isinstance(other, DataFrame):
             raise wrong_type("NOT_DATAFRAME", "other", other)
-        return self._with(plan.Binary(left=self._plan, right=other._plan, detail=sf.ZipRelation()))
+        return self._with(plan.Zip(left=self._plan, right=other._plan))
 
     def zipWithIndex(self, indexColName: str = "index") -> DataFrame:
         """The rows with their 0-based position appended as ``indexColName``."""
         if not isinstance(indexColName, str):
             raise wrong_type("NOT_STR", "indexColName", indexColName)
-        return self._detail(sf.ZipWithIndexRelation(index_column=indexColName))
+        return self._with(plan.ZipWithIndex(child=self._plan, index_column=indexColName))
 
     def nearestByJoin(
         self,
@@ -594,15 +588,15 @@ class DataFrame:
             raise wrong_type("NOT_DATAFRAME", "other", other)
         if not isinstance(rankingExpression, Column):
             raise wrong_type("NOT_COLUMN", "rankingExpression", rankingExpression)
-        detail = sf.NearestByJoinRelation(
-            num_results=int(numResults), mode=mode, direction=direction, join_type=joinType
-        )
         return self._with(
-            plan.Binary(
+            plan.NearestByJoin(
                 left=self._plan,
                 right=other._plan,
-                detail=detail,
-                expressions={"ranking_expression": rankingExpression._expr},
+                ranking_expression=rankingExpression._expr,
+                num_results=int(numResults),
+                mode=mode,
+                direction=direction,
+                join_type=joinType,
             )
         )
 
@@ -624,25 +618,31 @@ class DataFrame:
             raise wrong_type("NOT_DATAFRAME", "other", other)
         if tolerance is not None and not isinstance(tolerance, Column):
             raise wrong_type("NOT_COLUMN", "tolerance", tolerance)
-        detail = sf.AsOfJoinRelation(
-            join_type=how or "inner", allow_exact_matches=allowExactMatches, direction=direction
-        )
-        expressions = {
-            "left_as_of": self._as_of_column(leftAsOfColumn),
-            "right_as_of": other._as_of_column(rightAsOfColumn),
-        }
+        left_as_of = self._as_of_column(leftAsOfColumn)
+        right_as_of = other._as_of_column(rightAsOfColumn)
+        using: list[str] = []
+        join_expression = None
         conditions = [on] if isinstance(on, (str, Column)) else list(on or [])
         if conditions and all(isinstance(c, str) for c in conditions):
-            detail.using_columns.extend(conditions)
+            using = conditions
         elif conditions:
             for c in conditions:
                 if not isinstance(c, Column):
                     raise wrong_type("NOT_COLUMN_OR_STR_OR_LIST", "on", c)
-            expressions["join_expression"] = reduce(lambda a, b: a & b, conditions)._expr
-        if tolerance is not None:
-            expressions["tolerance"] = tolerance._expr
+            join_expression = reduce(lambda a, b: a & b, conditions)._expr
         return self._with(
-            plan.Binary(left=self._plan, right=other._plan, detail=detail, expressions=expressions)
+            plan.AsOfJoin(
+                left=self._plan,
+                right=other._plan,
+                left_as_of=left_as_of,
+                right_as_of=right_as_of,
+                join_expression=join_expression,
+                using_columns=using,
+                join_type=how or "inner",
+                tolerance=None if tolerance is None else tolerance._expr,
+                allow_exact_matches=allowExactMatches,
+                direction=direction,
+            )
         )
 
     def _as_of_column(self, col: ColumnOrName) -> Expr:
@@ -691,13 +691,15 @@ class DataFrame:
             return [column_expr(c) for c in cols]
 
         value_exprs = [] if values is None else exprs(values)
-        detail = sf.UnpivotRelation(
-            values_given=values is not None,
-            variable_column_name=variableColumnName,
-            value_column_name=valueColumnName,
-        )
         return self._with(
-            plan.Unpivot(child=self._plan, ids=exprs(ids), values=value_exprs, detail=detail)
+            plan.Unpivot(
+                child=self._plan,
+                ids=exprs(ids),
+                values=value_exprs,
+                values_given=values is not None,
+                variable_column_name=variableColumnName,
+                value_column_name=valueColumnName,
+            )
         )
 
     melt = unpivot
@@ -736,12 +738,11 @@ class DataFrame:
             raise value_not_allowed("how", ["any", "all"])
         if thresh is not None and (not isinstance(thresh, int) or isinstance(thresh, bool)):
             raise expected_type("thresh", "int", thresh)
-        detail = sf.DropNaRelation(columns=[] if subset is None else _subset(subset))
-        if thresh is not None:
-            detail.min_non_nulls = thresh
-        elif how == "all":
-            detail.min_non_nulls = 1
-        return self._detail(detail)
+        columns = [] if subset is None else _subset(subset)
+        min_non_nulls = thresh if thresh is not None else 1 if how == "all" else None
+        return self._with(
+            plan.DropNa(child=self._plan, columns=columns, min_non_nulls=min_non_nulls)
+        )
 
     def fillna(
         self,
@@ -760,8 +761,7 @@ class DataFrame:
             columns = [] if subset is None else _subset(subset)
             if isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)  # as PySpark hands it to Spark
-            detail = sf.FillNaRelation(columns=columns, values=[_plain_literal(value)])
-            return self._detail(detail)
+            return self._with(plan.FillNa(child=self._plan, columns=columns, values=[value]))
         for name, item in value.items():
             if not isinstance(name, str):
                 raise expected_type("value", "a dict with str keys", value)
@@ -769,10 +769,10 @@ class DataFrame:
                 raise IllegalArgumentException(
                     message=f"Unsupported value type {type(item).__name__} ({item!r})."
                 )
-        detail = sf.FillNaRelation(
-            columns=list(value), values=[_plain_literal(v) for v in value.values()], by_column=True
+        fill = plan.FillNa(
+            child=self._plan, columns=list(value), values=list(value.values()), by_column=True
         )
-        return self._detail(detail)
+        return self._with(fill)
 
     def replace(
         self, to_replace: Any, value: Any = _NO_VALUE, subset: str | list[str] | None = None
@@ -807,12 +807,11 @@ class DataFrame:
         targets = [v for v in mapping.values() if v is not None]
         if kind is None or (targets and _replacement_kind(targets) is not kind):
             raise PySparkValueError(errorClass="MIXED_TYPE_REPLACEMENT", messageParameters={})
-        detail = sf.ReplaceRelation(columns=[] if subset is None else _subset(subset))
-        for old, new in mapping.items():
-            detail.replacements.add(
-                old_value=_plain_literal(_as_float(old)), new_value=_plain_literal(_as_float(new))
-            )
-        return self._detail(detail)
+        columns = [] if subset is None else _subset(subset)
+        replacements = [(_as_float(old), _as_float(new)) for old, new in mapping.items()]
+        return self._with(
+            plan.Replace(child=self._plan, columns=columns, replacements=replacements)
+        )
 
     # ------------------------------------------------------------- ordering and limits
 
@@ -862,15 +861,15 @@ class DataFrame:
             raise wrong_type("NOT_STR", "eventTime", eventTime)
         if not isinstance(delayThreshold, str):
             raise wrong_type("NOT_STR", "delayThreshold", delayThreshold)
-        return self._detail(
-            sf.WatermarkRelation(event_time=eventTime, delay_threshold=delayThreshold)
+        return self._with(
+            plan.Watermark(child=self._plan, event_time=eventTime, delay_threshold=delayThreshold)
         )
 
     def to(self, schema: StructType) -> DataFrame:
         """Reorder, cast and check the columns against ``schema``, as Spark does."""
         if not isinstance(schema, StructType):
             raise wrong_type("NOT_STRUCTTYPE", "schema", schema)
-        return self._detail(sf.ToSchemaRelation(schema_json=schema.json()))
+        return self._with(plan.ToSchema(child=self._plan, schema_json=schema.json()))
 
     def randomSplit(self, weights: list[float], seed: int | None = None) -> list[DataFrame]:
         """Disjoint random samples with the given relative sizes, as Spark splits."""
@@ -1043,7 +1042,7 @@ class DataFrame:
         """The last ``num`` rows."""
         if not isinstance(num, int) or isinstance(num, bool):
             raise wrong_type("NOT_INT", "num", num)
-        return self._detail(sf.TailRelation(limit=num)).collect()
+        return self._with(plan.Tail(child=self._plan, limit=num)).collect()
 
     def toJSON(self, use_unicode: bool = True) -> DataFrame:
         """Each row as a JSON document: one string column ``value``, as in Spark Connect."""
@@ -1091,26 +1090,23 @@ class DataFrame:
         """The sample covariance of two numeric columns."""
         return self._pair_statistic("covar_samp", col1, col2)
 
-    def _detail(self, detail: Any) -> DataFrame:
-        return self._with(plan.Detail(child=self._plan, detail=detail))
-
     def describe(self, *cols: str | list[str]) -> DataFrame:
         """count, mean, stddev, min and max of the given (default: all) columns."""
         columns = flatten(cols)
         for c in columns:
             if not isinstance(c, str):
                 raise wrong_type("NOT_STR", "cols", c)
-        return self._detail(sf.StatSummaryRelation(describe=True, columns=columns))
+        return self._with(plan.Describe(child=self._plan, columns=columns))
 
     def summary(self, *statistics: str) -> DataFrame:
         """Spark's summary statistics (count, mean, stddev, min, quartiles, max) or those given."""
-        return self._detail(sf.StatSummaryRelation(statistics=flatten(statistics)))
+        return self._with(plan.Summary(child=self._plan, statistics=flatten(statistics)))
 
     def crosstab(self, col1: str, col2: str) -> DataFrame:
         for name, value in (("col1", col1), ("col2", col2)):
             if not isinstance(value, str):
                 raise wrong_type("NOT_STR", name, value)
-        return self._detail(sf.StatCrosstabRelation(col1=col1, col2=col2))
+        return self._with(plan.Crosstab(child=self._plan, col1=col1, col2=col2))
 
     def freqItems(
         self, cols: list[str] | tuple[str, ...], support: float | None = None
@@ -1119,10 +1115,8 @@ class DataFrame:
             cols = list(cols)
         if not isinstance(cols, list):
             raise wrong_type("NOT_LIST_OR_TUPLE", "cols", cols)
-        detail = sf.StatFreqItemsRelation(columns=cols)
-        if support is not None:
-            detail.support = float(support)
-        return self._detail(detail)
+        support = None if support is None else float(support)
+        return self._with(plan.FreqItems(child=self._plan, columns=cols, support=support))
 
     def approxQuantile(
         self,
@@ -1146,12 +1140,13 @@ class DataFrame:
             raise wrong_type("NOT_FLOAT", "relativeError", relativeError)
         if relativeError < 0:
             raise wrong_value("NEGATIVE_VALUE", "relativeError", relativeError)
-        detail = sf.StatApproxQuantileRelation(
+        relation = plan.ApproxQuantile(
+            child=self._plan,
             columns=columns,
             probabilities=[float(p) for p in probabilities],
             relative_error=float(relativeError),
         )
-        quantiles = [list(q) for q in self._detail(detail).head()[0]]
+        quantiles = [list(q) for q in self._with(relation).head()[0]]
         return quantiles[0] if isinstance(col, str) else quantiles
 
     def sampleBy(
@@ -1190,8 +1185,7 @@ class DataFrame:
         if not callable(func):
             raise udf.not_callable(func)
         function = udf.python_function(func, eval_type, schema)
-        detail = sf.MapPartitionsRelation(function=function, barrier=barrier)
-        return self._with(plan.Detail(child=self._plan, detail=detail))
+        return self._with(plan.MapPartitions(child=self._plan, function=function, barrier=barrier))
 
     def mapInPandas(
         self,

@@ -55,6 +55,10 @@ def _single(input_: Rel, message: Message) -> Rel:
     return Rel(extension_single=algebra_pb2.ExtensionSingleRel(input=input_, detail=_any(message)))
 
 
+def _multi(inputs: Sequence[Rel], message: Message) -> Rel:
+    return Rel(extension_multi=algebra_pb2.ExtensionMultiRel(inputs=inputs, detail=_any(message)))
+
+
 def _require_extension(ctx: PlanContext, rel: Rel) -> None:
     """Note the protocol an extension relation's message needs of the server, when the
     message alone tells (``MESSAGE_FEATURES``)."""
@@ -442,30 +446,201 @@ class ShowString(Relation):
 
 
 @dataclass(eq=False, kw_only=True)
-class Detail(Relation):
-    """A one-input extension relation whose detail holds no expressions."""
-
-    child: Relation
-    detail: Message
-
-    def _build(self, ctx: PlanContext) -> Rel:
-        return _single(self.child.to_rel(ctx), self.detail)
-
-
-@dataclass(eq=False, kw_only=True)
 class Unpivot(Relation):
-    """``df.unpivot``: the id and value expressions set into ``detail`` when built."""
+    """``df.unpivot``: value columns to rows of (variable, value); without
+    ``values_given``, every column but the ids is a value."""
 
     child: Relation
     ids: Sequence[Expr] = ()
     values: Sequence[Expr] = ()
-    detail: sf.UnpivotRelation
+    values_given: bool = True
+    variable_column_name: str = ""
+    value_column_name: str = ""
 
     def _build(self, ctx: PlanContext) -> Rel:
-        message = sf.UnpivotRelation()
-        message.CopyFrom(self.detail)
-        message.ids.extend(e.to_proto(ctx) for e in self.ids)
-        message.values.extend(e.to_proto(ctx) for e in self.values)
+        message = sf.UnpivotRelation(
+            ids=[e.to_proto(ctx) for e in self.ids],
+            values=[e.to_proto(ctx) for e in self.values],
+            values_given=self.values_given,
+            variable_column_name=self.variable_column_name,
+            value_column_name=self.value_column_name,
+        )
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False, kw_only=True)
+class ZipWithIndex(Relation):
+    child: Relation
+    index_column: str = "index"
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.ZipWithIndexRelation(index_column=self.index_column)
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False, kw_only=True)
+class DropNa(Relation):
+    """``df.na.drop``: rows with fewer than ``min_non_nulls`` non-null values among
+    ``columns`` (all when empty) are dropped; without it, rows with any null."""
+
+    child: Relation
+    columns: Sequence[str] = ()
+    min_non_nulls: int | None = None
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.DropNaRelation(columns=list(self.columns))
+        if self.min_non_nulls is not None:
+            message.min_non_nulls = self.min_non_nulls
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False, kw_only=True)
+class FillNa(Relation):
+    """``df.na.fill``: one value fills the columns of its type (among ``columns``, when
+    given); with ``by_column``, each value fills its column."""
+
+    child: Relation
+    columns: Sequence[str] = ()
+    values: Sequence[object] = ()
+    by_column: bool = False
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.FillNaRelation(
+            columns=list(self.columns),
+            values=[Literal(v).to_proto(ctx).literal for v in self.values],
+            by_column=self.by_column,
+        )
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False, kw_only=True)
+class Replace(Relation):
+    """``df.na.replace``: in ``columns`` (all when empty), each old value becomes its new one."""
+
+    child: Relation
+    columns: Sequence[str] = ()
+    replacements: Sequence[tuple[object, object]] = ()
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.ReplaceRelation(columns=list(self.columns))
+        for old, new in self.replacements:
+            message.replacements.add(
+                old_value=Literal(old).to_proto(ctx).literal,
+                new_value=Literal(new).to_proto(ctx).literal,
+            )
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False, kw_only=True)
+class Watermark(Relation):
+    child: Relation
+    event_time: str = ""
+    delay_threshold: str = ""
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.WatermarkRelation(
+            event_time=self.event_time, delay_threshold=self.delay_threshold
+        )
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False, kw_only=True)
+class ToSchema(Relation):
+    """``df.to(schema)``: the schema in Spark's JSON form."""
+
+    child: Relation
+    schema_json: str = ""
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        return _single(self.child.to_rel(ctx), sf.ToSchemaRelation(schema_json=self.schema_json))
+
+
+@dataclass(eq=False, kw_only=True)
+class Tail(Relation):
+    child: Relation
+    limit: int = 0
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        return _single(self.child.to_rel(ctx), sf.TailRelation(limit=self.limit))
+
+
+@dataclass(eq=False, kw_only=True)
+class Describe(Relation):
+    """``df.describe``: count, mean, stddev, min and max of ``columns`` (all when empty)."""
+
+    child: Relation
+    columns: Sequence[str] = ()
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.StatSummaryRelation(describe=True, columns=list(self.columns))
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False, kw_only=True)
+class Summary(Relation):
+    """``df.summary``: ``statistics`` (Spark's default ones when empty)."""
+
+    child: Relation
+    statistics: Sequence[str] = ()
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.StatSummaryRelation(statistics=list(self.statistics))
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False, kw_only=True)
+class Crosstab(Relation):
+    child: Relation
+    col1: str = ""
+    col2: str = ""
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.StatCrosstabRelation(col1=self.col1, col2=self.col2)
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False, kw_only=True)
+class FreqItems(Relation):
+    child: Relation
+    columns: Sequence[str] = ()
+    support: float | None = None
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.StatFreqItemsRelation(columns=list(self.columns))
+        if self.support is not None:
+            message.support = self.support
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False, kw_only=True)
+class ApproxQuantile(Relation):
+    """``df.approxQuantile``: one row holding one array of quantiles per column."""
+
+    child: Relation
+    columns: Sequence[str] = ()
+    probabilities: Sequence[float] = ()
+    relative_error: float = 0.0
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.StatApproxQuantileRelation(
+            columns=list(self.columns),
+            probabilities=list(self.probabilities),
+            relative_error=self.relative_error,
+        )
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False, kw_only=True)
+class Parse(Relation):
+    """``spark.read.json(df)`` (csv, xml): the rows parsed from ``child``'s one string column."""
+
+    child: Relation
+    format: str = ""
+    schema: str = ""
+    options: dict[str, str] = field(default_factory=dict)
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.ParseRelation(format=self.format, schema=self.schema, options=self.options)
         return _single(self.child.to_rel(ctx), message)
 
 
@@ -654,25 +829,70 @@ class Join(Relation):
 
 
 @dataclass(eq=False, kw_only=True)
-class Binary(Relation):
-    """A two-input extension relation (``zip``, ``nearestByJoin``)."""
+class Zip(Relation):
+    """``df.zip(other)``: both DataFrames' columns side by side."""
 
     left: Relation
     right: Relation
-    detail: Message
-    #: Expressions of the detail, set into it when the plan is built: field name -> expression.
-    expressions: dict[str, Expr] = field(default_factory=dict)
 
     def _build(self, ctx: PlanContext) -> Rel:
-        detail = type(self.detail)()
-        detail.CopyFrom(self.detail)
-        for name, expr in self.expressions.items():
-            getattr(detail, name).CopyFrom(expr.to_proto(ctx))
-        return Rel(
-            extension_multi=algebra_pb2.ExtensionMultiRel(
-                inputs=[self.left.to_rel(ctx), self.right.to_rel(ctx)], detail=_any(detail)
-            )
+        return _multi([self.left.to_rel(ctx), self.right.to_rel(ctx)], sf.ZipRelation())
+
+
+@dataclass(eq=False, kw_only=True)
+class NearestByJoin(Relation):
+    """``left.nearestByJoin(right, ...)``: for each left row, the ``num_results`` right rows
+    ranked first by ``ranking_expression``."""
+
+    left: Relation
+    right: Relation
+    ranking_expression: Expr
+    num_results: int = 1
+    mode: str = ""
+    direction: str = ""
+    join_type: str = "inner"
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.NearestByJoinRelation(
+            num_results=self.num_results,
+            mode=self.mode,
+            direction=self.direction,
+            join_type=self.join_type,
         )
+        message.ranking_expression.CopyFrom(self.ranking_expression.to_proto(ctx))
+        return _multi([self.left.to_rel(ctx), self.right.to_rel(ctx)], message)
+
+
+@dataclass(eq=False, kw_only=True)
+class AsOfJoin(Relation):
+    """``left._joinAsOf(right, ...)``: for each left row, the right row nearest in the
+    as-of columns, joined on ``using_columns`` or ``join_expression``."""
+
+    left: Relation
+    right: Relation
+    left_as_of: Expr
+    right_as_of: Expr
+    join_expression: Expr | None = None
+    using_columns: Sequence[str] = ()
+    join_type: str = "inner"
+    tolerance: Expr | None = None
+    allow_exact_matches: bool = True
+    direction: str = "backward"
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.AsOfJoinRelation(
+            using_columns=list(self.using_columns),
+            join_type=self.join_type,
+            allow_exact_matches=self.allow_exact_matches,
+            direction=self.direction,
+        )
+        message.left_as_of.CopyFrom(self.left_as_of.to_proto(ctx))
+        message.right_as_of.CopyFrom(self.right_as_of.to_proto(ctx))
+        if self.join_expression is not None:
+            message.join_expression.CopyFrom(self.join_expression.to_proto(ctx))
+        if self.tolerance is not None:
+            message.tolerance.CopyFrom(self.tolerance.to_proto(ctx))
+        return _multi([self.left.to_rel(ctx), self.right.to_rel(ctx)], message)
 
 
 @dataclass(eq=False, kw_only=True)
@@ -723,6 +943,19 @@ def count_rows(relation: Relation) -> Aggregate:
 
 
 @dataclass(eq=False, kw_only=True)
+class MapPartitions(Relation):
+    """``mapInPandas`` / ``mapInArrow``: ``function`` over each partition."""
+
+    child: Relation
+    function: sf.PythonFunction
+    barrier: bool = False
+
+    def _build(self, ctx: PlanContext) -> Rel:
+        message = sf.MapPartitionsRelation(function=self.function, barrier=self.barrier)
+        return _single(self.child.to_rel(ctx), message)
+
+
+@dataclass(eq=False, kw_only=True)
 class GroupMap(Relation):
     """``groupBy(...).applyInPandas`` / ``applyInArrow``."""
 
@@ -753,11 +986,7 @@ class CoGroupMap(Relation):
             left_grouping_expressions=[g.to_proto(ctx) for g in self.left_grouping],
             right_grouping_expressions=[g.to_proto(ctx) for g in self.right_grouping],
         )
-        return Rel(
-            extension_multi=algebra_pb2.ExtensionMultiRel(
-                inputs=[self.left.to_rel(ctx), self.right.to_rel(ctx)], detail=_any(message)
-            )
-        )
+        return _multi([self.left.to_rel(ctx), self.right.to_rel(ctx)], message)
 
 
 #: PySpark's eval type of arrow_udtf.
@@ -816,9 +1045,7 @@ class StatefulGroupMap(Relation):
         if self.initial_state is None:
             return _single(self.child.to_rel(ctx), message)
         inputs = [self.child.to_rel(ctx), self.initial_state.to_rel(ctx)]
-        return Rel(
-            extension_multi=algebra_pb2.ExtensionMultiRel(inputs=inputs, detail=_any(message))
-        )
+        return _multi(inputs, message)
 
 
 @dataclass(eq=False, kw_only=True)

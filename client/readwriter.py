@@ -109,8 +109,10 @@ class DataFrameReader(_Options):
         if schema is not None:
             self.schema(schema)
         self.options(**options)
-        parse = sf.ParseRelation(format=source, schema=self._schema, options=self._options)
-        return DataFrame(plan.Detail(child=path._plan, detail=parse), self._session)
+        parse = plan.Parse(
+            child=path._plan, format=source, schema=self._schema, options=self._options
+        )
+        return DataFrame(parse, self._session)
 
     def parquet(self, *paths: str, **options: Any) -> DataFrame:
         return self._load_format("parquet", list(paths), options)
