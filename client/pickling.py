@@ -23,6 +23,10 @@ import cloudpickle
 #: Client modules whose classes, functions and selves stand for PySpark's twins.
 PYSPARK_TWINS = {
     "sparkflight.client.types": "pyspark.sql.types",
+    "sparkflight.client.types.datatypes": "pyspark.sql.types",
+    "sparkflight.client.types.json_form": "pyspark.sql.types",
+    "sparkflight.client.types.ddl": "pyspark.sql.types",
+    "sparkflight.client.types.arrow": "pyspark.sql.types",
     "sparkflight.client.row": "pyspark.sql.types",
     "sparkflight.client.streaming.state": "pyspark.sql.streaming.state",
     "sparkflight.client.streaming.stateful_processor": "pyspark.sql.streaming.stateful_processor",
