@@ -18,12 +18,12 @@ from sparkflight.client.expressions import (
     Expr,
     ExtractValue,
     InList,
+    InSubquery,
     Literal,
     OuterReference,
     PythonUDF,
     SortOrder,
     Star,
-    Subquery,
     WindowExpr,
     WithField,
 )
@@ -163,7 +163,7 @@ class Column:
             expr = self._expr
             struct = isinstance(expr, Call) and expr.name == "struct"
             needles = expr.args if struct else (expr,)
-            return Column(Subquery("in", cols[0]._plan, needles))
+            return Column(InSubquery(cols[0]._plan, needles))
         if len(cols) == 1 and isinstance(cols[0], (list, set, tuple)):
             cols = tuple(cols[0])
         return Column(InList(self._expr, tuple(to_expr(c) for c in cols)))

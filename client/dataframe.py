@@ -44,13 +44,14 @@ from sparkflight.client.expressions import (
     Call,
     Cast,
     ColumnRegex,
+    ExistsSubquery,
     Expr,
     Literal,
     MetadataColumn,
+    ScalarSubquery,
     SortOrder,
     SqlExpression,
     Star,
-    Subquery,
 )
 from sparkflight.client.group import GroupedData
 from sparkflight.client.merge import MergeIntoWriter
@@ -713,11 +714,11 @@ class DataFrame:
 
     def scalar(self) -> Column:
         """This one-row, one-column DataFrame as a scalar subquery expression."""
-        return Column(Subquery("scalar", self._plan))
+        return Column(ScalarSubquery(self._plan))
 
     def exists(self) -> Column:
         """Whether this DataFrame has rows, as an EXISTS subquery expression."""
-        return Column(Subquery("exists", self._plan))
+        return Column(ExistsSubquery(self._plan))
 
     def asTable(self) -> TableArg:
         """This DataFrame as a table argument of a Python UDTF call."""

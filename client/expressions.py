@@ -679,38 +679,62 @@ class WindowExpr(Expr):
         return f"{self.function} OVER ({self.spec})"
 
 
-@dataclass(frozen=True, eq=False)
-class Subquery(Expr):
-    """A DataFrame used as an expression: ``df.scalar()``, ``df.exists()``, ``x.isin(df)``
-    (several values, one per column of ``df``, for ``struct(a, b).isin(df)``)."""
+def _subquery(ctx: PlanContext, relation: Relation) -> algebra_pb2.Rel:
+    """``relation`` as a subquery: whole, never cut into subtrees."""
+    with ctx.subquery():
+        return relation.to_rel(ctx)
 
-    kind: str  # "scalar", "exists" or "in"
+
+@dataclass(frozen=True, eq=False)
+class ScalarSubquery(Expr):
+    """``df.scalar()``: a one-row, one-column DataFrame as a value."""
+
     relation: Relation
-    needles: tuple[Expr, ...] = ()
 
     def to_proto(self, ctx: PlanContext) -> Expression:
-        with ctx.subquery():
-            rel = self.relation.to_rel(ctx)
-        subquery = Expression.Subquery
-        if self.kind == "scalar":
-            return Expression(subquery=subquery(scalar=subquery.Scalar(input=rel)))
-        if self.kind == "exists":
-            predicate = subquery.SetPredicate(
-                predicate_op=subquery.SetPredicate.PREDICATE_OP_EXISTS, tuples=rel
-            )
-            return Expression(subquery=subquery(set_predicate=predicate))
-        needles = [n.to_proto(ctx) for n in self.needles]
-        return Expression(
-            subquery=subquery(in_predicate=subquery.InPredicate(needles=needles, haystack=rel))
+        scalar = Expression.Subquery.Scalar(input=_subquery(ctx, self.relation))
+        return Expression(subquery=Expression.Subquery(scalar=scalar))
+
+    def __str__(self) -> str:
+        return "scalarsubquery()"
+
+
+@dataclass(frozen=True, eq=False)
+class ExistsSubquery(Expr):
+    """``df.exists()``: whether a DataFrame has rows."""
+
+    relation: Relation
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        predicate = Expression.Subquery.SetPredicate(
+            predicate_op=Expression.Subquery.SetPredicate.PREDICATE_OP_EXISTS,
+            tuples=_subquery(ctx, self.relation),
         )
+        return Expression(subquery=Expression.Subquery(set_predicate=predicate))
+
+    def __str__(self) -> str:
+        return "exists()"
+
+
+@dataclass(frozen=True, eq=False)
+class InSubquery(Expr):
+    """``x.isin(df)``: whether values are a row of a DataFrame (several values, one per
+    column of ``df``, for ``struct(a, b).isin(df)``)."""
+
+    relation: Relation
+    needles: tuple[Expr, ...]
+
+    def to_proto(self, ctx: PlanContext) -> Expression:
+        haystack = _subquery(ctx, self.relation)
+        needles = [n.to_proto(ctx) for n in self.needles]
+        predicate = Expression.Subquery.InPredicate(needles=needles, haystack=haystack)
+        return Expression(subquery=Expression.Subquery(in_predicate=predicate))
 
     def children(self) -> Sequence[Expr]:
         return self.needles
 
     def __str__(self) -> str:
-        if self.kind == "in":
-            return f"({', '.join(str(n) for n in self.needles)} IN (listquery()))"
-        return "scalarsubquery()" if self.kind == "scalar" else "exists()"
+        return f"({', '.join(str(n) for n in self.needles)} IN (listquery()))"
 
 
 _MIN_LONG = -(1 << 63)

@@ -23,8 +23,8 @@ from sparkflight.client.expressions import (
     Call,
     ColumnRef,
     Literal,
+    ScalarSubquery,
     Star,
-    Subquery,
 )
 from sparkflight.client.pickling import pickled
 from sparkflight.flight_server.connect import NotTranslatable
@@ -117,7 +117,7 @@ def test_literals_keep_their_spark_type():
 
 def test_a_subquery_travels_beside_the_relation_whose_expression_holds_it():
     inner = P.Range(end=1)
-    top = _connect(P.Project(child=P.Range(end=1), expressions=[Subquery("scalar", inner)]))
+    top = _connect(P.Project(child=P.Range(end=1), expressions=[ScalarSubquery(inner)]))
     (reference,) = top.with_relations.references
     assert reference.common.plan_id == inner.plan_id and reference.range.end == 1
     (value,) = top.with_relations.root.project.expressions
