@@ -775,10 +775,3 @@ def test_like_with_null_escape(client: fl.FlightClient, people: DataFrame) -> No
     like = p.std("functions_string", "like", field(1), lit("%e%"), lit(None))
     rel = A.Rel(filter=A.FilterRel(input=table("people"), condition=like))
     expect(run(client, p.plan(rel)), people.filter(F.col("name").like("%e%")))
-
-
-def test_the_server_translates_every_pseudo_function_and_no_other() -> None:
-    from sparkflight.flight_server.connect.expressions import _FORMS
-    from sparkflight.plans.pseudo import PSEUDO_FUNCTIONS
-
-    assert set(_FORMS) == set(PSEUDO_FUNCTIONS)

@@ -10,10 +10,11 @@ import pytest
 from substrait import algebra_pb2, plan_pb2
 
 from sparkflight.flight_server import actions as server_actions
+from sparkflight.flight_server.connect.expressions import _FORMS
 from sparkflight.flight_server.server import SESSIONLESS_ACTIONS, TICKETS
 from sparkflight.flight_server.sessions import READ_HEADERS, CallHeaders, read_headers
 from sparkflight.flight_server.versions import ServerVersions
-from sparkflight.plans import actions, headers, protocol, tickets
+from sparkflight.plans import actions, headers, protocol, pseudo, tickets
 from sparkflight.plans import sparkflight_pb2 as sf
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,3 +118,7 @@ def test_protocol_versions_are_no_literals_outside_the_contract() -> None:
         if literal.search(line)
     ]
     assert found == []
+
+
+def test_the_server_translates_every_pseudo_function_of_the_contract_and_no_other() -> None:
+    assert set(_FORMS) == set(pseudo.PSEUDO_FUNCTIONS)
