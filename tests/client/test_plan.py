@@ -16,6 +16,7 @@ from sparkflight.client.session import SparkSession
 from sparkflight.client.types import IntegerType, StringType, StructField, StructType
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.extensions import EXPRESSIONS_URN, SPARK_FUNCTIONS_URN, read_declarations
+from sparkflight.plans.protocol import PROTOCOL_VERSION
 
 Expression = algebra_pb2.Expression
 
@@ -31,7 +32,8 @@ class _NoServer:
 
 @pytest.fixture
 def spark() -> SparkSession:
-    return SparkSession(_NoServer(), sf.SessionInfo(session_id="s"), owner=False)  # type: ignore[arg-type]
+    info = sf.SessionInfo(session_id="s", protocol_version=PROTOCOL_VERSION)
+    return SparkSession(_NoServer(), info, owner=False)  # type: ignore[arg-type]
 
 
 def _plan(df: DataFrame) -> plan_pb2.Plan:
