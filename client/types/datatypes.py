@@ -341,19 +341,8 @@ _SRID_BY_CRS: dict[str, int] = {crs: srid for srid, (crs, _) in _SPATIAL_REFEREN
 
 
 def _illegal_spatial_value(error_class: str, name: str, value: object) -> IllegalArgumentException:
-    messages = {
-        "ST_INVALID_SRID_VALUE": f"Invalid or unsupported SRID (spatial reference identifier) "
-        f"value: {value}.",
-        "ST_INVALID_CRS_VALUE": f"Invalid or unsupported CRS (coordinate reference system) "
-        f"value: '{value}'.",
-        "ST_INVALID_ALGORITHM_VALUE": "Invalid or unsupported edge interpolation algorithm "
-        f"value: '{value}'.",
-    }
     return IllegalArgumentException(
-        message=f"[{error_class}] {messages[error_class]}",
-        errorClass=error_class,
-        messageParameters={name: str(value)},
-        sqlState="22023",
+        errorClass=error_class, messageParameters={name: str(value)}, sqlState="22023"
     )
 
 
