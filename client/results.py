@@ -12,6 +12,7 @@ import pyarrow.flight as flight
 from google.protobuf import any_pb2
 
 from sparkflight.client.errors import SparkFlightException, error_details, server_unavailable
+from sparkflight.client.parts import PartsReader
 from sparkflight.plans import sparkflight_pb2 as sf
 
 if TYPE_CHECKING:
@@ -62,12 +63,14 @@ class Result:
         self._resumable = connection.resumable
         self._next = 0
         self._ended = False
+        self._parts: PartsReader | None = None
         self._reader = self._start()
         self.schema: pa.Schema = self._attempt(lambda reader: reader.schema)
 
     def _start(self) -> flight.FlightStreamReader:
-        options = self._connection._options(self.id, resumable=self._resumable)
-        return self._connection._client.do_get(flight.Ticket(self._plan), options)
+        connection = self._connection
+        options = connection._options(self.id, resumable=self._resumable, parts=connection.parts)
+        return connection._client.do_get(flight.Ticket(self._plan), options)
 
     def _resume(self) -> flight.FlightStreamReader:
         options = self._connection._options()
@@ -108,6 +111,10 @@ class Result:
 
     def read_batch(self) -> pa.RecordBatch | None:
         """The next batch, or None after the last one."""
+        if self._parts is not None:
+            batch = self._parts.read_batch()
+            self._ended = batch is None
+            return batch
         try:
             chunk = self._attempt(lambda reader: reader.read_chunk())
         except StopIteration:
@@ -123,6 +130,11 @@ class Result:
                     f"{self._next} was due",
                     errorClass="FLIGHT_ERROR",
                 )
+            if position.flight_info:  # the result is in parts: read its endpoints
+                info = flight.FlightInfo.deserialize(position.flight_info)
+                self._parts = PartsReader(self._connection, info)
+                self._resumable = False  # the server holds no stream of it
+                return self.read_batch()
         self._next += 1
         return chunk.data
 
@@ -139,6 +151,8 @@ class Result:
         """Have the server free the result: at once when it was not read to the end (its
         query may still run), else possibly with the next call. The server frees it by
         itself later if this fails."""
+        if self._parts is not None:
+            self._parts.close()
         if not self._resumable:
             return
         with suppress(Exception):

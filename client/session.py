@@ -28,6 +28,7 @@ from sparkflight.client.errors import (
     unavailable_property,
 )
 from sparkflight.client.expressions import ColumnRef, Expr, Literal
+from sparkflight.client.parts import PARTS_PROTOCOL
 from sparkflight.client.profiler import Profile
 from sparkflight.client.progress import ProgressHandler, ProgressReporting
 from sparkflight.client.readwriter import DataFrameReader
@@ -220,6 +221,7 @@ class SparkSession:
         connection.progress = self._progress
         connection.resumable = self._server_protocol >= RESUME_PROTOCOL
         connection.release_in_headers = self._server_protocol >= RELEASE_HEADER_PROTOCOL
+        connection.parts = self._server_protocol >= PARTS_PROTOCOL
         self._conf = RuntimeConfig(connection)
         self._listener_bus = ListenerBus(self)
 

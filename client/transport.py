@@ -41,6 +41,7 @@ OPERATION_HEADER = b"x-sparkflight-operation-id"
 TAG_HEADER = b"x-sparkflight-tag"
 RESUMABLE_HEADER = b"x-sparkflight-resumable"
 RELEASE_HEADER = b"x-sparkflight-release"
+PARTS_HEADER = b"x-sparkflight-parts"
 #: The stream of an artifact upload: one binary column, each value a chunk of the file.
 ARTIFACT_SCHEMA = pa.schema([pa.field("chunk", pa.binary(), nullable=False)])
 #: Longest wait for the server to free a result the client is done with.
@@ -141,8 +142,12 @@ class Connection:
         self.url = url
         if client is None:
             middleware = [DetailsTrailers(), *client_settings.pop("middleware", [])]
-            client = flight.FlightClient(url, middleware=middleware, **client_settings)
+            client_settings["middleware"] = middleware
+            client = flight.FlightClient(url, **client_settings)
         self._client = client
+        self._client_settings = client_settings
+        #: Clients of the other services holding parts of results, by location.
+        self._clients: dict[str, flight.FlightClient] = {}
         self._token = token
         self._thread = threading.local()
         self.session_id: str | None = None
@@ -152,6 +157,8 @@ class Connection:
         #: Whether results read to the end are freed by the next call's headers (protocol
         #: 9 or newer) rather than by a ``result.release`` call of their own.
         self.release_in_headers = False
+        #: Whether large results are read in parts from their endpoints (protocol 11).
+        self.parts = False
         self._read: list[str] = []
         self._read_lock = threading.Lock()
 
@@ -179,6 +186,7 @@ class Connection:
         operation_id: str | None = None,
         resumable: bool = False,
         timeout: float | None = None,
+        parts: bool = False,
     ) -> flight.FlightCallOptions:
         headers = [] if self.session_id is None else [(SESSION_HEADER, self.session_id.encode())]
         if self._token is not None:
@@ -188,6 +196,8 @@ class Connection:
             headers += [(TAG_HEADER, quote(tag).encode()) for tag in sorted(self.tags)]
         if resumable:
             headers.append((RESUMABLE_HEADER, b"1"))
+        if parts:
+            headers.append((PARTS_HEADER, b"1"))
         with self._read_lock:
             read, self._read = self._read, []
         headers += [(RELEASE_HEADER, result_id.encode()) for result_id in read]
@@ -239,9 +249,22 @@ class Connection:
         request = sf.StackTraceRequest(error_id=error_id)
         return self.action("error.stacktrace", request, sf.StackTraceResponse).stack_trace
 
+    def client_at(self, locations: list[str]) -> flight.FlightClient:
+        """A Flight client of the service at the first of ``locations`` (this connection's
+        own for none), with this connection's TLS settings."""
+        if not locations:
+            return self._client
+        with self._read_lock:
+            if locations[0] not in self._clients:
+                self._clients[locations[0]] = flight.FlightClient(
+                    locations[0], **self._client_settings
+                )
+            return self._clients[locations[0]]
+
     def for_session(self, session_id: str) -> Connection:
         """A connection sharing this one's Flight client, bound to ``session_id``."""
         connection = Connection(self.url, self._client, token=self._token)
+        connection._client_settings = self._client_settings
         connection.session_id = session_id
         return connection
 
@@ -354,4 +377,6 @@ class Connection:
         return self._put(sf.UploadRequest(artifact=request), ARTIFACT_SCHEMA, batches).bytes
 
     def close(self) -> None:
+        for other in self._clients.values():
+            other.close()
         self._client.close()

@@ -1,8 +1,10 @@
-"""Running DataFrames: Arrow schemas and partition-at-a-time result streams.
+"""Running DataFrames: Arrow schemas and result streams.
 
-Results never gather on the driver: ``Dataset.toArrowBatchRdd`` is served to Python one
-partition at a time (``PythonRDD.toLocalIteratorAndServe``) and each Arrow batch is
-passed on as it arrives, sliced to at most :data:`MAX_BATCH_BYTES`.
+Large results never gather on the driver: they are computed into parts by one job
+(:mod:`.parts`), or ``Dataset.toArrowBatchRdd`` is served to Python one partition at a
+time (``PythonRDD.toLocalIteratorAndServe``); a result whose plan bounds it to few rows is
+computed by one job for all its partitions. Each Arrow batch is passed on as it arrives,
+sliced to at most :data:`MAX_BATCH_BYTES`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +33,7 @@ from sparkflight.flight_server import (
     foreach_batch,
     health,
     jvm,
+    parts,
     profiles,
     stream_events,
     workers,
@@ -44,6 +47,7 @@ from sparkflight.flight_server.errors import (
     guarded,
 )
 from sparkflight.flight_server.limits import check_at_most
+from sparkflight.flight_server.result_store import slices
 from sparkflight.flight_server.sessions import CallHeaders, CallLifetime, Operation, Session
 from sparkflight.plans import sparkflight_pb2 as sf
 
@@ -277,19 +281,44 @@ _PYTHON_RDD = "org.apache.spark.api.python.PythonRDD"
 
 
 def _partition_messages(
-    session: Session, operation_id: str, rdd: Any, partitions: range, together: bool = False
+    session: Session, operation_id: str, rdd: Any, jobs: Iterable[list[int]]
 ) -> Iterator[bytes]:
-    """The Arrow messages of some partitions of ``rdd``, one Spark job per partition, or
-    one job for them all (``together``)."""
+    """The Arrow messages of some partitions of ``rdd``, in order: one Spark job per list
+    of partitions in ``jobs`` (each job's task results gather on the driver)."""
     spark = session.spark
     run_job = jvm.static(spark, _PYTHON_RDD, "runJob")
     context, java_rdd = spark.sparkContext._jsc.sc(), rdd.toJavaRDD()
-    jobs = [list(partitions)] if together else [[p] for p in partitions]
-    for job in jobs:
+    for partitions in jobs:
         with job_context(session, operation_id):
-            served = run_job(context, java_rdd, job)
+            served = run_job(context, java_rdd, partitions)
         with _load_from_socket(served, NoOpSerializer()) as stream:
             yield from stream
+
+
+#: Most rows of a result computed by one Spark job for all its partitions at once, whose
+#: task results all gather on the driver: only results whose optimized plan bounds their
+#: rows (``LogicalPlan.maxRows``: limits, global aggregates, ranges, local data) to at most
+#: this many. Other results are computed a partition at a time, which keeps the driver's
+#: memory flat whatever their size.
+ONE_JOB_MAX_ROWS = 100_000
+
+
+def bounded_rows(df: DataFrame) -> int | None:
+    """The most rows ``df``'s result can have, as its optimized plan bounds them; None
+    when unbounded."""
+    most = df._jdf.queryExecution().optimizedPlan().maxRows()
+    return most.get() if most.isDefined() else None
+
+
+def few_rows(df: DataFrame) -> bool:
+    """Whether ``df``'s plan bounds its result to at most :data:`ONE_JOB_MAX_ROWS` rows."""
+    most = bounded_rows(df)
+    return most is not None and most <= ONE_JOB_MAX_ROWS
+
+
+def _one_job(df: DataFrame, rdd: Any) -> bool:
+    """Whether ``df``'s result (``rdd``) is computed by one job for all its partitions."""
+    return rdd.getNumPartitions() > 1 and few_rows(df)  # one partition is one job anyway
 
 
 #: Physical plans whose rows the driver already holds: literal rows and command results.
@@ -365,27 +394,38 @@ def _start(
     """Start computing ``df``'s result, all partitions or those of ``partitions``; its
     batches, made on the driver when it holds the rows, else by Spark jobs.
 
-    A session with artifacts runs a job per partition from the thread pulling the
-    batches, which carries the session's artifacts (the serving thread of
-    ``toLocalIteratorAndServe`` would not).
+    A large result is computed into parts by one job (:mod:`.parts`), a result of few
+    rows (:func:`_one_job`) by one job for all its partitions. Otherwise a session with
+    artifacts runs a job per partition from the thread pulling the batches, which carries
+    the session's artifacts (the serving thread of ``toLocalIteratorAndServe`` would not).
     """
     if rdd is None:
         held = _driver_rows(df)
         if held is not None:
             return _driver_batches(df, held, schema)
+        store = parts.configured()
+        if store is not None and not few_rows(df) and parts.chosen(df):
+            check_running(running)
+            found = parts.compute(df, schema, uuid.uuid4().hex, store)
+            return parts.batches(store, found)
         rdd = arrow_batch_rdd(df)
     # A barrier stage (mapInPandas(barrier=True)) runs all its tasks at once: Spark
     # refuses a job over some of its partitions, so one job computes them all.
     barrier = bool(rdd.isBarrier())
-    if partitions is None and (session.artifacts or barrier):
-        partitions = range(rdd.getNumPartitions())
-    if partitions is None:
+    jobs: Iterable[list[int]] | None = None
+    if partitions is not None:
+        jobs = [list(partitions)] if barrier else ([p] for p in partitions)
+    elif barrier or _one_job(df, rdd):
+        jobs = [list(range(rdd.getNumPartitions()))]
+    elif session.artifacts:
+        jobs = ([partition] for partition in range(rdd.getNumPartitions()))
+    if jobs is None:
         check_running(running)
         # The serving thread starts here and inherits this thread's job tags.
         served = jvm.static(session.spark, _PYTHON_RDD, "toLocalIteratorAndServe")(rdd, True)
         messages = _local_iterator_from_socket(served, NoOpSerializer())
     else:
-        messages = _partition_messages(session, running.id, rdd, partitions, barrier)
+        messages = _partition_messages(session, running.id, rdd, jobs)
     return (pa.ipc.read_record_batch(pa.py_buffer(m), schema) for m in messages)
 
 
@@ -408,21 +448,12 @@ def _batches(
         check_running(running)
         size += batch.nbytes
         check_at_most("result_bytes", most, size, "the result")
-        for piece in _slices(batch, limit):
+        for piece in slices(batch, limit):
             if progress is not None:
                 progress.sent(piece.num_rows, piece.nbytes)
             if sent is not None:
                 sent(piece)
             yield piece
-
-
-def _slices(batch: pa.RecordBatch, limit: int) -> Iterator[pa.RecordBatch]:
-    if batch.nbytes <= limit or batch.num_rows <= 1:
-        yield batch
-        return
-    half = batch.num_rows // 2
-    yield from _slices(batch.slice(0, half), limit)
-    yield from _slices(batch.slice(half), limit)
 
 
 def record_batches(
@@ -551,3 +582,20 @@ def result_stream(
 ) -> fl.GeneratorStream:
     """A Flight stream of ``df``'s result (see :func:`stream_of`)."""
     return stream_of(session, lambda: df, headers, sent, origin)
+
+
+def result_parts(
+    session: Session,
+    build: Callable[[], DataFrame],
+    store: parts.ResultStore,
+    headers: CallHeaders | None = None,
+) -> tuple[parts.Parts | None, DataFrame]:
+    """Compute the result of the DataFrame ``build`` makes into parts of ``store``, as an
+    operation of ``session``; the parts (None, and nothing run, when it is not a result
+    computed in parts: :func:`.parts.chosen`) and the DataFrame."""
+    with operation(session, headers) as running, job_context(session, running.id):
+        df = build()
+        if few_rows(df) or not parts.chosen(df):
+            return None, df
+        most = session.limits.result_bytes
+        return parts.compute(df, arrow_schema(df), uuid.uuid4().hex, store, most), df

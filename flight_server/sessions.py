@@ -46,6 +46,9 @@ RESUMABLE_HEADER = "x-sparkflight-resumable"
 #: Request header, repeated once per result, naming resumable results the client has read
 #: to the end: the server frees them before handling the call (flight_server/resume.py).
 RELEASE_HEADER = "x-sparkflight-release"
+#: Request header (``1``) saying the client reads a result computed in parts from its
+#: endpoints (flight_server/parts.py).
+PARTS_HEADER = "x-sparkflight-parts"
 #: Cookie naming the session of a Flight SQL client (the name Flight's specification suggests).
 SESSION_COOKIE = "arrow_flight_session_id"
 _SESSION_ID = re.compile(r"[0-9a-f]{32}")
@@ -61,6 +64,7 @@ class CallHeaders:
     tags: frozenset[str] = frozenset()
     resumable: bool = False
     released: tuple[str, ...] = ()
+    parts: bool = False
 
 
 @dataclass
@@ -401,6 +405,7 @@ class SessionMiddlewareFactory(fl.ServerMiddlewareFactory):
                 tags,
                 resumable,
                 released,
+                (headers.get(PARTS_HEADER) or [""])[0] == "1",
             ),
             _cookie_session(headers),
         )

@@ -32,7 +32,10 @@ from importlib import metadata
 #: stopped; errors with the gRPC status codes of the error table, their ``ErrorDetails``
 #: in the ``x-sparkflight-error-details-bin`` trailer (older clients get ``UNKNOWN``
 #: errors with the details in ``extra_info``, as before).
-PROTOCOL_VERSION = 10
+#: 11: results in parts: the ``x-sparkflight-parts`` header, ``ResultBatch.flight_info``,
+#: ``PartTicket`` endpoints of GetFlightInfo; error classes ``PART_NOT_FOUND`` and
+#: ``INVALID_TICKET``.
+PROTOCOL_VERSION = 11
 
 
 def effective(version: int) -> int:
