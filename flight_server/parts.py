@@ -133,7 +133,10 @@ def compute(
         schema.serialize().to_pybytes(),
         PART_BATCH_BYTES,
     )
-    rows = df.mapInArrow(write, result_store.PART_ROW).collect()
+    # mapInArrow passes the columns to the writer by their names, which may repeat or
+    # name a struct's field (`a.b`): renamed by position first, each column is itself.
+    positional = df.toDF(*(f"_{i}" for i in range(len(df.columns))))
+    rows = positional.mapInArrow(write, result_store.PART_ROW).collect()
     parts = sorted(
         (Part(r.part, r.location, r.name, r.rows, r.bytes) for r in rows), key=lambda p: p.index
     )

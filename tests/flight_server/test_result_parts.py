@@ -51,6 +51,24 @@ def test_a_large_result_streams_in_order_through_the_client(
     assert sorted(s.num_tasks for s in stages) == [2, 4]
 
 
+#: A large result whose columns repeat names (``id`` twice) and whose column ``a.b`` could
+#: be taken for field ``b`` of its struct column ``a``: its parts hold each column by position.
+NAMES_QUERY = (
+    "SELECT x.id, y.id, named_struct('b', x.id + 1) AS a, x.id * 3 AS `a.b` "
+    "FROM range(0, 100000, 1, 4) x JOIN range(0, 1000) y ON x.id % 1000 = y.id"
+)
+
+
+def test_parts_hold_columns_by_position_whatever_their_names(
+    spark: SparkSession, classic: Any
+) -> None:
+    tables: list[pa.Table] = []
+    stages = _final_stages(spark, lambda: tables.append(spark.sql(NAMES_QUERY).toArrow()))
+    assert sorted(s.num_tasks for s in stages) == [2, 4]  # computed into four parts
+    assert tables[0].column_names == ["id", "id", "a", "a.b"]
+    assert tables[0].equals(classic.sql(NAMES_QUERY).toArrow())
+
+
 def test_a_large_result_is_read_lazily_in_order(spark: SparkSession) -> None:
     ids = [row.id for row in spark.sql(QUERY).select("id").toLocalIterator()]
     assert ids == list(range(ROWS))
