@@ -3,8 +3,8 @@
 Large results never gather on the driver: they are computed into parts by one job
 (:mod:`.parts`), or ``Dataset.toArrowBatchRdd`` is served to Python one partition at a
 time (``PythonRDD.toLocalIteratorAndServe``); a result whose plan bounds it to few rows is
-computed by one job for all its partitions. Each Arrow batch is passed on as it arrives,
-sliced to at most :data:`MAX_BATCH_BYTES`.
+computed by one job per wave of partitions (as many as Spark runs at once). Each Arrow
+batch is passed on as it arrives, sliced to at most :data:`MAX_BATCH_BYTES`.
 """
 
 from __future__ import annotations
@@ -295,8 +295,8 @@ def _partition_messages(
             yield from stream
 
 
-#: Most rows of a result computed by one Spark job for all its partitions at once, whose
-#: task results all gather on the driver: only results whose optimized plan bounds their
+#: Most rows of a result computed a wave at a time (:func:`_waves`), whose task results
+#: gather on the driver a wave at a time: only results whose optimized plan bounds their
 #: rows (``LogicalPlan.maxRows``: limits, global aggregates, ranges, local data) to at most
 #: this many. Other results are computed a partition at a time, which keeps the driver's
 #: memory flat whatever their size.
@@ -316,9 +316,17 @@ def few_rows(df: DataFrame) -> bool:
     return most is not None and most <= ONE_JOB_MAX_ROWS
 
 
-def _one_job(df: DataFrame, rdd: Any) -> bool:
-    """Whether ``df``'s result (``rdd``) is computed by one job for all its partitions."""
-    return rdd.getNumPartitions() > 1 and few_rows(df)  # one partition is one job anyway
+def _waves(df: DataFrame, rdd: Any) -> list[list[int]] | None:
+    """The jobs computing ``df``'s result (``rdd``) a wave at a time, when its rows are
+    few: one job for as many partitions as Spark runs tasks at once
+    (``defaultParallelism``), so that each job takes about as long as one partition and the
+    first batch comes as soon as a job per partition would bring it, in fewer jobs. None
+    for a result computed a partition at a time (one partition is one job anyway)."""
+    count = rdd.getNumPartitions()
+    if count <= 1 or not few_rows(df):
+        return None
+    slots = max(1, df.sparkSession.sparkContext.defaultParallelism)
+    return [list(range(start, min(start + slots, count))) for start in range(0, count, slots)]
 
 
 #: Physical plans whose rows the driver already holds: literal rows and command results.
@@ -395,7 +403,7 @@ def _start(
     batches, made on the driver when it holds the rows, else by Spark jobs.
 
     A large result is computed into parts by one job (:mod:`.parts`), a result of few
-    rows (:func:`_one_job`) by one job for all its partitions. Otherwise a session with
+    rows a wave of partitions at a time (:func:`_waves`). Otherwise a session with
     artifacts runs a job per partition from the thread pulling the batches, which carries
     the session's artifacts (the serving thread of ``toLocalIteratorAndServe`` would not).
     """
@@ -415,8 +423,10 @@ def _start(
     jobs: Iterable[list[int]] | None = None
     if partitions is not None:
         jobs = [list(partitions)] if barrier else ([p] for p in partitions)
-    elif barrier or _one_job(df, rdd):
+    elif barrier:
         jobs = [list(range(rdd.getNumPartitions()))]
+    elif (waves := _waves(df, rdd)) is not None:
+        jobs = waves
     elif session.artifacts:
         jobs = ([partition] for partition in range(rdd.getNumPartitions()))
     if jobs is None:
