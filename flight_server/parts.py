@@ -4,10 +4,11 @@ writing its partition into the result store of its own machine
 run even where client Python is refused) and reporting only where it is, how many rows
 and bytes. Nothing of the result passes through the driver's JVM.
 
-A result is computed in parts when Spark's estimate of its size is at least the server's
-threshold (:data:`PARTS_MIN_BYTES` on a cluster, :data:`LOCAL_HEAP_SHARE` of the driver's
-heap in local mode), its rows are not bounded to few (those take one job,
-:func:`.execute.few_rows`) and its columns are of types Spark's Python workers take.
+A result is computed in parts when Spark's estimate of its size is at least
+:data:`PARTS_MIN_BYTES` (in local mode also its estimate per partition at least
+:data:`LOCAL_PARTITION_HEAP_SHARE` of the driver's heap), its rows are not bounded to few
+(those take a job per wave, :func:`.execute.few_rows`) and its columns are of types
+Spark's Python workers take.
 """
 
 from __future__ import annotations
@@ -31,11 +32,13 @@ from sparkflight.flight_server.result_store import ResultStore
 #: stream from the driver, where a job writing parts would only add latency. An estimate
 #: too low only costs speed: the other paths keep the driver's memory bounded too.
 PARTS_MIN_BYTES = 64 * 1024 * 1024
-#: In local mode, the smallest result computed in parts as a share of the driver's heap:
-#: on one machine, Spark's Python workers writing parts cost more than streaming the
-#: partitions through the driver (benchmarks/RESULTS.md), so only results whose
-#: partitions could crowd the heap take parts.
-LOCAL_HEAP_SHARE = 0.5
+#: In local mode, the smallest partition (Spark's estimate of the result over its planned
+#: partitions) of a result computed in parts, as a share of the driver's heap: on one
+#: machine, Spark's Python workers writing parts cost as much as streaming partitions
+#: through the driver or more (benchmarks/RESULTS.md), so only results whose partitions
+#: could crowd the heap take parts. Five million mixed rows in two partitions (estimated
+#: at 72 MiB, 140 MB of Arrow each) fail a 1g driver a partition at a time.
+LOCAL_PARTITION_HEAP_SHARE = 1 / 16
 #: Largest record batch written into a part, in bytes.
 PART_BATCH_BYTES = 8 * 1024 * 1024
 
@@ -59,13 +62,16 @@ _ATOMIC = (
 
 _store: ResultStore | None = None
 _min_bytes = PARTS_MIN_BYTES
+_min_partition_bytes = 0
 
 
-def configure(store: ResultStore | None, min_bytes: int = PARTS_MIN_BYTES) -> None:
-    """Compute results Spark estimates at ``min_bytes`` or more into parts in ``store``
-    (None: never)."""
-    global _store, _min_bytes
-    _store, _min_bytes = store, min_bytes
+def configure(
+    store: ResultStore | None, min_bytes: int = PARTS_MIN_BYTES, min_partition_bytes: int = 0
+) -> None:
+    """Compute results Spark estimates at ``min_bytes`` or more, and ``min_partition_bytes``
+    or more per partition, into parts in ``store`` (None: never)."""
+    global _store, _min_bytes, _min_partition_bytes
+    _store, _min_bytes, _min_partition_bytes = store, min_bytes, min_partition_bytes
 
 
 def configured() -> ResultStore | None:
@@ -110,9 +116,23 @@ def estimated_bytes(df: DataFrame) -> int:
     return size if isinstance(size, int) else int(size.toString())  # py4j converts BigInts
 
 
+def planned_partitions(df: DataFrame) -> int:
+    """How many partitions Spark plans for ``df``'s result (at least one): its physical
+    plan's, or under adaptive execution its initial plan's (which running may change)."""
+    plan = df._jdf.queryExecution().executedPlan()
+    if plan.getClass().getSimpleName() == "AdaptiveSparkPlanExec":
+        plan = plan.inputPlan()
+    return max(1, plan.outputPartitioning().numPartitions())
+
+
 def chosen(df: DataFrame) -> bool:
     """Whether ``df``'s result is large enough to compute in parts, and can be."""
-    return estimated_bytes(df) >= _min_bytes and _writable(df.schema)
+    size = estimated_bytes(df)
+    if size < _min_bytes:
+        return False
+    if _min_partition_bytes and size < _min_partition_bytes * planned_partitions(df):
+        return False
+    return _writable(df.schema)
 
 
 def compute(

@@ -129,16 +129,16 @@ class SparkFlightServer(fl.FlightServerBase):
         **flight_kwargs: Any,
     ) -> None:
         self.sessions = SessionManager(spark, limits)
-        min_bytes = parts.PARTS_MIN_BYTES
+        min_partition_bytes = 0
         self._own_store: Path | None = None
         if result_store is None and spark.sparkContext.master.startswith("local"):
             self._own_store = Path(tempfile.mkdtemp(prefix="sparkflight-results-"))
             result_store = ResultStore(self._own_store, new_key())
             heap = spark.sparkContext._jvm.java.lang.Runtime.getRuntime().maxMemory()
-            min_bytes = max(min_bytes, int(heap * parts.LOCAL_HEAP_SHARE))
+            min_partition_bytes = int(heap * parts.LOCAL_PARTITION_HEAP_SHARE)
         #: Where large results are computed into parts (None: never; see parts.py).
         self.result_store = result_store
-        parts.configure(result_store, min_bytes)
+        parts.configure(result_store, parts.PARTS_MIN_BYTES, min_partition_bytes)
         self.limits = self.sessions.limits
         self.spark_watch = watch_of(spark.sparkContext)
         #: Set once the watchdog found that Spark stopped under the server.

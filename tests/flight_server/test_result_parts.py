@@ -18,7 +18,8 @@ from tests.flight_server.plan_builder import SERVER_ERRORS, Plans, details, sql
 
 ROWS = 800_000
 #: A join with a small table: Spark estimates its size as the product of both sides' (51
-#: GB), above the parts threshold of the test server's 1g driver, for 800,000 rows.
+#: GB over four partitions), above the test server's local parts threshold (a sixteenth of
+#: its driver's heap per partition), for 800,000 rows.
 QUERY = (
     f"SELECT a.id, concat('row ', CAST(a.id AS STRING)) AS label, b.id AS k "
     f"FROM range(0, {ROWS}, 1, 4) a JOIN range(0, 1000) b ON a.id % 1000 = b.id"
