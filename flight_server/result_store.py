@@ -198,6 +198,12 @@ class ResultStore:
         """The batches of a result's parts held here, in order, each deleted once read."""
         for name in names:
             path = self.directory / result_id / name
+            if not path.is_file():
+                raise SparkFlightError(
+                    PART_NOT_FOUND,
+                    f"part {name} of result {result_id} is not in this store: released, "
+                    "expired or lost",
+                )
             with pa.memory_map(str(path)) as source:
                 yield from pa.ipc.open_stream(source)
             path.unlink(missing_ok=True)

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.flight as fl
 import pytest
 
+from sparkflight.flight_server.errors import SparkFlightError
 from sparkflight.flight_server.part_service import PartService
 from sparkflight.flight_server.result_store import LOCATION_FILE, ResultStore, write_part
 from tests.flight_server.plan_builder import connect
@@ -62,3 +63,11 @@ def test_a_worker_refuses_tickets_of_another_key(service: PartService) -> None:
         client.do_get(fl.Ticket(other.ticket("r2", 0, name))).read_all()
     with pytest.raises(fl.FlightUnauthorizedError, match="only part tickets"):
         client.do_get(fl.Ticket(b"SELECT 1")).read_all()
+
+
+def test_a_lost_part_is_named(tmp_path: Path) -> None:
+    store = ResultStore(tmp_path / "store", KEY)
+    _, name = _write(store, "r3")
+    (store.directory / "r3" / name).unlink()  # as when its machine's disk lost it
+    with pytest.raises(SparkFlightError, match=f"part {name} of result r3 .* lost"):
+        list(store.parts("r3", [name]))
