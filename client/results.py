@@ -12,6 +12,7 @@ import pyarrow.flight as flight
 from google.protobuf import any_pb2
 
 from sparkflight.client.errors import SparkFlightException, error_details, server_unavailable
+from sparkflight.client.parts import PartsReader
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans import tickets
 
@@ -62,11 +63,15 @@ class Result:
         self._resumable = connection.resumable
         self._next = 0
         self._ended = False
+        self._parts: PartsReader | None = None
         self._reader = self._start()
         self.schema: pa.Schema = self._attempt(lambda reader: reader.schema)
 
     def _start(self) -> flight.FlightStreamReader:
-        return self._connection.do_get(flight.Ticket(self._plan), self.id, self._resumable)
+        connection = self._connection
+        return connection.do_get(
+            flight.Ticket(self._plan), self.id, self._resumable, connection.parts
+        )
 
     def _resume(self) -> flight.FlightStreamReader:
         try:
@@ -107,6 +112,10 @@ class Result:
 
     def read_batch(self) -> pa.RecordBatch | None:
         """The next batch, or None after the last one."""
+        if self._parts is not None:
+            batch = self._parts.read_batch()
+            self._ended = batch is None
+            return batch
         try:
             chunk = self._attempt(lambda reader: reader.read_chunk())
         except StopIteration:
@@ -123,6 +132,11 @@ class Result:
                 raise SparkFlightException(
                     errorClass="FLIGHT_ERROR", messageParameters={"detail": detail}
                 )
+            if position.flight_info:  # the result is in parts: read its endpoints
+                info = flight.FlightInfo.deserialize(position.flight_info)
+                self._parts = PartsReader(self._connection, info)
+                self._resumable = False  # the server holds no stream of it
+                return self.read_batch()
         self._next += 1
         return chunk.data
 
@@ -139,6 +153,8 @@ class Result:
         """Have the server free the result: at once when it was not read to the end (its
         query may still run), else possibly with the next call. The server frees it by
         itself later if this fails."""
+        if self._parts is not None:
+            self._parts.close()
         if not self._resumable:
             return
         with suppress(Exception):

@@ -43,7 +43,12 @@ from sparkflight.client.udf import UDFRegistration, UDTFRegistration
 from sparkflight.client.versions import open_request, server_protocol
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans.actions import COMMAND, CONFIG, SESSION_CLOSE, SESSION_OPEN
-from sparkflight.plans.protocol import RELEASE_HEADER, RESUMABLE_RESULTS, TICKET_KINDS
+from sparkflight.plans.protocol import (
+    RELEASE_HEADER,
+    RESULT_PARTS,
+    RESUMABLE_RESULTS,
+    TICKET_KINDS,
+)
 
 #: Local data larger than this is uploaded with DoPut rather than sent in the plan.
 INLINE_LIMIT_BYTES = 4 * 1024 * 1024
@@ -223,6 +228,7 @@ class SparkSession:
         connection.resumable = self._server_protocol >= RESUMABLE_RESULTS.version
         connection.release_in_headers = self._server_protocol >= RELEASE_HEADER.version
         connection.tagged_tickets = self._server_protocol >= TICKET_KINDS.version
+        connection.parts = self._server_protocol >= RESULT_PARTS.version
         self._conf = RuntimeConfig(connection)
         self._listener_bus = ListenerBus(self)
 

@@ -137,10 +137,14 @@ class Connection:
         self.url = url
         if client is None:
             middleware = [DetailsTrailers(), *client_settings.pop("middleware", [])]
-            client = flight.FlightClient(url, middleware=middleware, **client_settings)
+            client_settings["middleware"] = middleware
+            client = flight.FlightClient(url, **client_settings)
         self._client = client
         #: The bearer token every call carries (None: no ``authorization`` header).
         self.token = token
+        self._client_settings = client_settings
+        #: Clients of the other services holding parts of results, by location.
+        self._clients: dict[str, flight.FlightClient] = {}
         self._thread = threading.local()
         self.session_id: str | None = None
         self.progress: ProgressReporting | None = None
@@ -152,6 +156,8 @@ class Connection:
         #: Whether resume tickets are tagged with their kind (a server of protocol 11 or
         #: newer); a session's handshake sets it false for an older server.
         self.tagged_tickets = True
+        #: Whether large results are read in parts from their endpoints (protocol 12).
+        self.parts = False
         self._read: list[str] = []
         self._read_lock = threading.Lock()
 
@@ -179,6 +185,7 @@ class Connection:
         operation_id: str | None = None,
         resumable: bool = False,
         timeout: float | None = None,
+        parts: bool = False,
     ) -> flight.FlightCallOptions:
         headers: list[tuple[str, str]] = []
         if self.session_id is not None:
@@ -190,6 +197,8 @@ class Connection:
             headers += [(wire.TAG, quote(tag)) for tag in sorted(self.tags)]
         if resumable:
             headers.append((wire.RESUMABLE, "1"))
+        if parts:
+            headers.append((wire.PARTS, "1"))
         with self._read_lock:
             read, self._read = self._read, []
         headers += [(wire.RELEASE, result_id) for result_id in read]
@@ -244,9 +253,27 @@ class Connection:
         request = sf.StackTraceRequest(error_id=error_id)
         return self.action(actions.STACK_TRACE, request).stack_trace
 
+    def _client_at(self, locations: list[str]) -> flight.FlightClient:
+        """A Flight client of the service at the first of ``locations`` (this connection's
+        own for none), with this connection's TLS settings."""
+        if not locations:
+            return self._client
+        with self._read_lock:
+            if locations[0] not in self._clients:
+                self._clients[locations[0]] = flight.FlightClient(
+                    locations[0], **self._client_settings
+                )
+            return self._clients[locations[0]]
+
+    def do_get_at(self, locations: list[str], ticket: flight.Ticket) -> flight.FlightStreamReader:
+        """Read an endpoint's ``ticket`` from the service at the first of ``locations``
+        (this connection's server for none), with this connection's headers."""
+        return self._client_at(locations).do_get(ticket, self._options())
+
     def for_session(self, session_id: str) -> Connection:
         """A connection sharing this one's Flight client, bound to ``session_id``."""
         connection = Connection(self.url, self._client, token=self.token)
+        connection._client_settings = self._client_settings
         connection.session_id = session_id
         return connection
 
@@ -279,11 +306,16 @@ class Connection:
         return result.schema, batches()
 
     def do_get(
-        self, ticket: flight.Ticket, operation_id: str | None = None, resumable: bool = False
+        self,
+        ticket: flight.Ticket,
+        operation_id: str | None = None,
+        resumable: bool = False,
+        parts: bool = False,
     ) -> flight.FlightStreamReader:
         """Start reading the result of ``ticket`` (a DoGet) with this connection's headers,
-        as operation ``operation_id``, asking the server to hold it if ``resumable``."""
-        options = self._options(operation_id, resumable=resumable)
+        as operation ``operation_id``, asking the server to hold it if ``resumable`` and
+        taking a large result's endpoints if ``parts``."""
+        options = self._options(operation_id, resumable=resumable, parts=parts)
         return self._client.do_get(ticket, options)
 
     def release_read(self, result_id: str) -> None:
@@ -358,4 +390,6 @@ class Connection:
         return self._put(sf.UploadRequest(artifact=request), ARTIFACT_SCHEMA, batches).bytes
 
     def close(self) -> None:
+        for other in self._clients.values():
+            other.close()
         self._client.close()

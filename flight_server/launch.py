@@ -16,6 +16,7 @@ from sparkflight.flight_server.security import TlsFiles
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
+    from sparkflight.flight_server.result_store import ResultStore
     from sparkflight.flight_server.server import SparkFlightServer
 
 #: The logger of the server's modules (``sparkflight.flight_server.*``).
@@ -40,16 +41,21 @@ def start_server(
     tls: TlsFiles | None = None,
     limits: Limits | None = None,
     auth_options: dict[str, Any] | None = None,
+    result_store: ResultStore | None = None,
 ) -> tuple[SparkFlightServer, str]:
     """A server over ``spark`` listening on ``host:port``, and the URL it answers on.
 
-    ``auth_options`` are :func:`sparkflight.flight_server.auth.server_options`.
+    ``auth_options`` are :func:`sparkflight.flight_server.auth.server_options`;
+    ``result_store`` where large results are computed into parts (a directory of its own
+    in local mode when None).
     """
     from sparkflight.flight_server.server import SparkFlightServer
 
     kwargs = (tls.server_kwargs() if tls is not None else {}) | (auth_options or {})
     location = grpc_url(host, port, tls is not None)
-    server = SparkFlightServer(spark, location=location, limits=limits, **kwargs)
+    server = SparkFlightServer(
+        spark, location=location, limits=limits, result_store=result_store, **kwargs
+    )
     return server, grpc_url(host, server.port, tls is not None)
 
 
@@ -63,6 +69,7 @@ def serve_until_stopped(
     auth_options: dict[str, Any],
     metrics_port: int | None,
     shutdown_grace: float,
+    result_store: ResultStore | None = None,
 ) -> None:
     """Start Spark and a server, print the server's URL on stdout, serve until SIGINT or
     SIGTERM, then let running queries finish for ``shutdown_grace`` seconds and stop.
@@ -80,7 +87,9 @@ def serve_until_stopped(
         )
     spark = start_spark(master, conf)
     try:
-        server, url = start_server(spark, host, port, tls, limits, auth_options)
+        server, url = start_server(
+            spark, host, port, tls, limits, auth_options, result_store=result_store
+        )
         try:
             if metrics_port is not None:
                 listening = server.metrics.serve(host, metrics_port)

@@ -1,8 +1,10 @@
-"""Results of DataFrames: Arrow schemas and partition-at-a-time result streams.
+"""Results of DataFrames: Arrow schemas and result streams.
 
-Results never gather on the driver: ``Dataset.toArrowBatchRdd`` is served to Python one
-partition at a time (``PythonRDD.toLocalIteratorAndServe``) and each Arrow batch is
-passed on as it arrives, sliced to at most :data:`MAX_BATCH_BYTES`. Every result starts
+Large results never gather on the driver: they are computed into parts by one job
+(:mod:`.parts`), or ``Dataset.toArrowBatchRdd`` is served to Python one partition at a
+time (``PythonRDD.toLocalIteratorAndServe``); a result whose plan bounds it to few rows is
+computed by one job per wave of partitions (as many as Spark runs at once). Each Arrow
+batch is passed on as it arrives, sliced to at most :data:`MAX_BATCH_BYTES`. Every result starts
 with :func:`start_result`.
 """
 
@@ -11,7 +13,8 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from collections.abc import Callable, Generator, Iterator
+import uuid
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +25,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.pandas.types import to_arrow_schema
 from pyspark.util import _load_from_socket, _local_iterator_from_socket
 
-from sparkflight.flight_server import jvm, profiles, workers
+from sparkflight.flight_server import jvm, parts, profiles, workers
 from sparkflight.flight_server.errors import guarded
 from sparkflight.flight_server.limits import check_at_most
 from sparkflight.flight_server.operations import (
@@ -32,6 +35,7 @@ from sparkflight.flight_server.operations import (
     job_context,
     operation,
 )
+from sparkflight.flight_server.result_store import slices
 from sparkflight.flight_server.result_types import (
     refuse_user_defined_types,
     with_unique_struct_names,
@@ -74,19 +78,52 @@ _PYTHON_RDD = "org.apache.spark.api.python.PythonRDD"
 
 
 def _partition_messages(
-    session: Session, operation_id: str, rdd: Any, partitions: range, together: bool = False
+    session: Session, operation_id: str, rdd: Any, jobs: Iterable[list[int]]
 ) -> Iterator[bytes]:
-    """The Arrow messages of some partitions of ``rdd``, one Spark job per partition, or
-    one job for them all (``together``)."""
+    """The Arrow messages of some partitions of ``rdd``, in order: one Spark job per list
+    of partitions in ``jobs`` (each job's task results gather on the driver)."""
     spark = session.spark
     run_job = jvm.static(spark, _PYTHON_RDD, "runJob")
     context, java_rdd = spark.sparkContext._jsc.sc(), rdd.toJavaRDD()
-    jobs = [list(partitions)] if together else [[p] for p in partitions]
-    for job in jobs:
+    for partitions in jobs:
         with job_context(session, operation_id):
-            served = run_job(context, java_rdd, job)
+            served = run_job(context, java_rdd, partitions)
         with _load_from_socket(served, NoOpSerializer()) as stream:
             yield from stream
+
+
+#: Most rows of a result computed a wave at a time (:func:`_waves`), whose task results
+#: gather on the driver a wave at a time: only results whose optimized plan bounds their
+#: rows (``LogicalPlan.maxRows``: limits, global aggregates, ranges, local data) to at most
+#: this many. Other results are computed a partition at a time, which keeps the driver's
+#: memory flat whatever their size.
+ONE_JOB_MAX_ROWS = 100_000
+
+
+def bounded_rows(df: DataFrame) -> int | None:
+    """The most rows ``df``'s result can have, as its optimized plan bounds them; None
+    when unbounded."""
+    most = df._jdf.queryExecution().optimizedPlan().maxRows()
+    return most.get() if most.isDefined() else None
+
+
+def few_rows(df: DataFrame) -> bool:
+    """Whether ``df``'s plan bounds its result to at most :data:`ONE_JOB_MAX_ROWS` rows."""
+    most = bounded_rows(df)
+    return most is not None and most <= ONE_JOB_MAX_ROWS
+
+
+def _waves(df: DataFrame, rdd: Any) -> list[list[int]] | None:
+    """The jobs computing ``df``'s result (``rdd``) a wave at a time, when its rows are
+    few: one job for as many partitions as Spark runs tasks at once
+    (``defaultParallelism``), so that each job takes about as long as one partition and the
+    first batch comes as soon as a job per partition would bring it, in fewer jobs. None
+    for a result computed a partition at a time (one partition is one job anyway)."""
+    count = rdd.getNumPartitions()
+    if count <= 1 or not few_rows(df):
+        return None
+    slots = max(1, df.sparkSession.sparkContext.defaultParallelism)
+    return [list(range(start, min(start + slots, count))) for start in range(0, count, slots)]
 
 
 #: Physical plans whose rows the driver already holds: literal rows and command results.
@@ -162,27 +199,40 @@ def _start(
     """Start computing ``df``'s result, all partitions or those of ``partitions``; its
     batches, made on the driver when it holds the rows, else by Spark jobs.
 
-    A session with artifacts runs a job per partition from the thread pulling the
-    batches, which carries the session's artifacts (the serving thread of
-    ``toLocalIteratorAndServe`` would not).
+    A large result is computed into parts by one job (:mod:`.parts`), a result of few
+    rows a wave of partitions at a time (:func:`_waves`). Otherwise a session with
+    artifacts runs a job per partition from the thread pulling the batches, which carries
+    the session's artifacts (the serving thread of ``toLocalIteratorAndServe`` would not).
     """
     if rdd is None:
         held = _driver_rows(df)
         if held is not None:
             return _driver_batches(df, held, schema)
+        store = parts.configured()
+        if store is not None and not few_rows(df) and parts.chosen(df):
+            check_running(running)
+            found = parts.compute(df, schema, uuid.uuid4().hex, store)
+            return parts.batches(store, found)
         rdd = arrow_batch_rdd(df)
     # A barrier stage (mapInPandas(barrier=True)) runs all its tasks at once: Spark
     # refuses a job over some of its partitions, so one job computes them all.
     barrier = bool(rdd.isBarrier())
-    if partitions is None and (session.artifacts or barrier):
-        partitions = range(rdd.getNumPartitions())
-    if partitions is None:
+    jobs: Iterable[list[int]] | None = None
+    if partitions is not None:
+        jobs = [list(partitions)] if barrier else ([p] for p in partitions)
+    elif barrier:
+        jobs = [list(range(rdd.getNumPartitions()))]
+    elif (waves := _waves(df, rdd)) is not None:
+        jobs = waves
+    elif session.artifacts:
+        jobs = ([partition] for partition in range(rdd.getNumPartitions()))
+    if jobs is None:
         check_running(running)
         # The serving thread starts here and inherits this thread's job tags.
         served = jvm.static(session.spark, _PYTHON_RDD, "toLocalIteratorAndServe")(rdd, True)
         messages = _local_iterator_from_socket(served, NoOpSerializer())
     else:
-        messages = _partition_messages(session, running.id, rdd, partitions, barrier)
+        messages = _partition_messages(session, running.id, rdd, jobs)
     return (pa.ipc.read_record_batch(pa.py_buffer(m), schema) for m in messages)
 
 
@@ -205,21 +255,12 @@ def _batches(
         check_running(running)
         size += batch.nbytes
         check_at_most("result_bytes", most, size, "the result")
-        for piece in _slices(batch, limit):
+        for piece in slices(batch, limit):
             if progress is not None:
                 progress.sent(piece.num_rows, piece.nbytes)
             if sent is not None:
                 sent(piece)
             yield piece
-
-
-def _slices(batch: pa.RecordBatch, limit: int) -> Iterator[pa.RecordBatch]:
-    if batch.nbytes <= limit or batch.num_rows <= 1:
-        yield batch
-        return
-    half = batch.num_rows // 2
-    yield from _slices(batch.slice(0, half), limit)
-    yield from _slices(batch.slice(half), limit)
 
 
 @dataclass(frozen=True)
@@ -318,3 +359,20 @@ def _once(function: Callable[..., bool]) -> Callable[..., bool]:
         return function(*args)
 
     return call
+
+
+def result_parts(
+    session: Session,
+    build: Callable[[], DataFrame],
+    store: parts.ResultStore,
+    headers: CallHeaders | None = None,
+) -> tuple[parts.Parts | None, DataFrame]:
+    """Compute the result of the DataFrame ``build`` makes into parts of ``store``, as an
+    operation of ``session``; the parts (None, and nothing run, when it is not a result
+    computed in parts: :func:`.parts.chosen`) and the DataFrame."""
+    with operation(session, headers) as running, job_context(session, running.id):
+        df = build()
+        if few_rows(df) or not parts.chosen(df):
+            return None, df
+        most = session.limits.result_bytes
+        return parts.compute(df, arrow_schema(df), uuid.uuid4().hex, store, most), df

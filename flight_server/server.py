@@ -8,6 +8,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -15,12 +16,13 @@ import pyarrow.flight as fl
 from google.protobuf.message import DecodeError
 from pyspark.sql import DataFrame, SparkSession
 
-from sparkflight.flight_server import artifacts, flight_sql
+from sparkflight.flight_server import artifacts, flight_sql, parts
 from sparkflight.flight_server.actions import run_action
 from sparkflight.flight_server.auth import AUTH_MIDDLEWARE, caller, logout
 from sparkflight.flight_server.errors import (
     INVALID_ARTIFACT,
     INVALID_PLAN,
+    INVALID_TICKET,
     SERVER_SHUTTING_DOWN,
     SPARK_STOPPED,
     CallErrors,
@@ -32,7 +34,8 @@ from sparkflight.flight_server.foreach_batch import Loopback, loopback_location
 from sparkflight.flight_server.health import WATCH_INTERVAL_S, Health, watch_of
 from sparkflight.flight_server.limits import Limits, check_at_most
 from sparkflight.flight_server.operations import interrupt
-from sparkflight.flight_server.results import arrow_schema, start_result
+from sparkflight.flight_server.result_store import ResultStore, new_key
+from sparkflight.flight_server.results import arrow_schema, result_parts, start_result
 from sparkflight.flight_server.resume import (
     SWEEP_INTERVAL_S,
     held_results,
@@ -115,9 +118,20 @@ class SparkFlightServer(fl.FlightServerBase):
         location: str = "grpc://127.0.0.1:0",
         limits: Limits | None = None,
         versions: ServerVersions | None = None,
+        result_store: ResultStore | None = None,
         **flight_kwargs: Any,
     ) -> None:
         self.sessions = SessionManager(spark, limits)
+        min_partition_bytes = 0
+        self._own_store: Path | None = None
+        if result_store is None and spark.sparkContext.master.startswith("local"):
+            self._own_store = Path(tempfile.mkdtemp(prefix="sparkflight-results-"))
+            result_store = ResultStore(self._own_store, new_key())
+            heap = spark.sparkContext._jvm.java.lang.Runtime.getRuntime().maxMemory()
+            min_partition_bytes = int(heap * parts.LOCAL_PARTITION_HEAP_SHARE)
+        #: Where large results are computed into parts (None: never; see parts.py).
+        self.result_store = result_store
+        parts.configure(result_store, parts.PARTS_MIN_BYTES, min_partition_bytes)
         self.limits = self.sessions.limits
         self.spark_watch = watch_of(spark.sparkContext)
         #: Set once the watchdog found that Spark stopped under the server.
@@ -192,6 +206,8 @@ class SparkFlightServer(fl.FlightServerBase):
         while not self._stopping.wait(min(timeout / 4, SWEEP_INTERVAL_S)):
             try:
                 sweep(self.sessions, timeout)
+                if self.result_store is not None:
+                    self.result_store.sweep()
             except Exception:  # noqa: BLE001 - one failed release must not stop the sweeps
                 _log.exception("freeing held results failed")
 
@@ -253,6 +269,8 @@ class SparkFlightServer(fl.FlightServerBase):
         if self._local is not None:
             self._local.close()
         super().shutdown()
+        if self._own_store is not None:
+            shutil.rmtree(self._own_store, ignore_errors=True)
 
     def _headers(self, context: fl.ServerCallContext) -> CallHeaders:
         middleware = context.get_middleware(_SESSION_MIDDLEWARE)
@@ -352,6 +370,12 @@ class SparkFlightServer(fl.FlightServerBase):
             raise SparkFlightError(INVALID_PLAN, f"a malformed resume ticket ({exc})") from None
         return self._resume(context, resume, session)
 
+    def _part_ticket(self, context: fl.ServerCallContext, body: bytes) -> fl.FlightDataStream:
+        self._session(context)  # the caller must be able to use the server
+        if self.result_store is None:
+            raise SparkFlightError(INVALID_TICKET, "this server holds no parts of results")
+        return fl.GeneratorStream(*self.result_store.serve(body))
+
     def _flight_sql_ticket(self, context: fl.ServerCallContext, body: bytes) -> fl.FlightDataStream:
         command = flight_sql.unpack(body)
         if command is None:
@@ -377,6 +401,12 @@ class SparkFlightServer(fl.FlightServerBase):
             finally:
                 record.plan_ms += round((time.monotonic() - started) * 1000, 3)
 
+        if headers.parts and self.result_store is not None:
+            found, df = result_parts(session, build, self.result_store, headers)
+            if found is not None:
+                return self._parts_redirect(found, headers)
+            build = lambda: df  # noqa: E731 - translated once
+
         if headers.resumable and self.limits.resume_seconds is not None:
             window = self.limits.replay_window_bytes
             origin, call = root_plan_id(plan), self._lifetime(context)
@@ -384,6 +414,18 @@ class SparkFlightServer(fl.FlightServerBase):
         call = self._lifetime(context)
         started = start_result(session, build, headers, sent, call.cancelled)
         return started.flight_stream(root_plan_id(plan), call)
+
+    def _parts_redirect(self, found: parts.Parts, headers: CallHeaders) -> fl.GeneratorStream:
+        """The answer to a DoGet asking for parts: one empty batch whose metadata holds the
+        result's FlightInfo (``ResultBatch.flight_info``)."""
+        assert self.result_store is not None
+        info = parts.flight_info(self.result_store, found, fl.FlightDescriptor.for_command(b""))
+        metadata = sf.ResultBatch(
+            result_id=headers.operation_id or "", index=0, flight_info=info.serialize()
+        )
+        empty = pa.RecordBatch.from_pylist([], schema=found.schema)
+        answer = [(empty, pa.py_buffer(metadata.SerializeToString()))]
+        return fl.GeneratorStream(found.schema, iter(answer))
 
     def _schema(self, context: fl.ServerCallContext, descriptor: fl.FlightDescriptor) -> pa.Schema:
         command = self._command(descriptor)
@@ -400,8 +442,22 @@ class SparkFlightServer(fl.FlightServerBase):
         sql_command = flight_sql.unpack(self._command(descriptor))
         if sql_command is not None:
             return self.flight_sql.get_flight_info(self._sql_call(context), sql_command, descriptor)
-        schema = self._schema(context, descriptor)
-        endpoint = fl.FlightEndpoint(descriptor.command, [])
+        session = self._session(context)
+        command = self._command(descriptor)
+        if self.result_store is not None:
+            plan = checked_plan(session, command)
+            found, df = result_parts(
+                session,
+                lambda: translate_plan(session, plan),
+                self.result_store,
+                self._headers(context),
+            )
+            if found is not None:
+                return parts.flight_info(self.result_store, found, descriptor)
+            schema = arrow_schema(df)
+        else:
+            schema = self._schema(context, descriptor)
+        endpoint = fl.FlightEndpoint(command, [])
         return fl.FlightInfo(schema, descriptor, [endpoint], -1, -1)
 
     @reported
@@ -491,6 +547,7 @@ TICKETS: dict[
     tickets.PLAN: SparkFlightServer._plan_ticket,
     tickets.RESUME: SparkFlightServer._resume_ticket,
     tickets.FLIGHT_SQL: SparkFlightServer._flight_sql_ticket,
+    tickets.PART: SparkFlightServer._part_ticket,
 }
 #: The actions of the contract (plans/actions.py) the server answers without a session,
 #: ``health`` whatever the state of its Spark; flight_server/actions.py has the others.

@@ -49,6 +49,7 @@ class CallHeaders:
     tags: frozenset[str] = frozenset()
     resumable: bool = False
     released: tuple[str, ...] = ()
+    parts: bool = False
 
 
 def _first(values: list[str]) -> str | None:
@@ -63,6 +64,7 @@ READ_HEADERS: dict[str, tuple[str, Callable[[list[str]], Any]]] = {
     wire.TAG: ("tags", lambda values: frozenset(unquote(t) for t in values if t)),
     wire.RESUMABLE: ("resumable", lambda values: _first(values) == "1"),
     wire.RELEASE: ("released", tuple),
+    wire.PARTS: ("parts", lambda values: _first(values) == "1"),
 }
 
 

@@ -17,6 +17,8 @@ RESUMABLE = "x-sparkflight-resumable"
 #: Request header, repeated once per result, naming resumable results the client has read
 #: to the end: the server frees them before handling the call (protocol 9).
 RELEASE = "x-sparkflight-release"
+#: Request header: the client reads a large result in parts, from its endpoints.
+PARTS = "x-sparkflight-parts"
 
 #: Every request header of the protocol, with what it says.
 REQUEST_HEADERS: dict[str, str] = {
@@ -25,6 +27,7 @@ REQUEST_HEADERS: dict[str, str] = {
     TAG: "a tag of the operation the call starts, percent-encoded (repeated)",
     RESUMABLE: "1: the DoGet's result is to be resumable",
     RELEASE: "a resumable result read to the end, to be freed (repeated)",
+    PARTS: "1: a large result may be answered with the endpoints of its parts",
 }
 
 #: Trailer of every error: the serialized ``ErrorDetails``.

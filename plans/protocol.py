@@ -108,6 +108,12 @@ TICKET_KINDS = Feature(
     11,
     "tickets the server issues, and resume tickets, say their kind (plans/tickets.py)",
 )
+RESULT_PARTS = Feature(
+    "results in parts",
+    12,
+    "the x-sparkflight-parts header, ResultBatch.flight_info, PartTicket endpoints of "
+    "GetFlightInfo, error classes PART_NOT_FOUND and INVALID_TICKET",
+)
 
 #: Every feature, in the order of their versions: the one table of what each version adds.
 FEATURES: tuple[Feature, ...] = (
@@ -139,6 +145,7 @@ FEATURES: tuple[Feature, ...] = (
     AS_OF_JOIN,
     FOREACH_BATCH,
     TICKET_KINDS,
+    RESULT_PARTS,
 )
 
 #: The protocol version of this package: the newest version of :data:`FEATURES`.

@@ -1419,12 +1419,14 @@ class ResumeTicket(_message.Message):
     def __init__(self, result_id: _Optional[str] = ..., next_batch: _Optional[int] = ...) -> None: ...
 
 class ResultBatch(_message.Message):
-    __slots__ = ("result_id", "index")
+    __slots__ = ("result_id", "index", "flight_info")
     RESULT_ID_FIELD_NUMBER: _ClassVar[int]
     INDEX_FIELD_NUMBER: _ClassVar[int]
+    FLIGHT_INFO_FIELD_NUMBER: _ClassVar[int]
     result_id: str
     index: int
-    def __init__(self, result_id: _Optional[str] = ..., index: _Optional[int] = ...) -> None: ...
+    flight_info: bytes
+    def __init__(self, result_id: _Optional[str] = ..., index: _Optional[int] = ..., flight_info: _Optional[bytes] = ...) -> None: ...
 
 class ReleaseResultRequest(_message.Message):
     __slots__ = ("result_id",)
@@ -1743,3 +1745,23 @@ class ForeachBatchDone(_message.Message):
     ERROR_FIELD_NUMBER: _ClassVar[int]
     error: str
     def __init__(self, error: _Optional[str] = ...) -> None: ...
+
+class PartTicket(_message.Message):
+    __slots__ = ("part", "signature")
+    PART_FIELD_NUMBER: _ClassVar[int]
+    SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    part: bytes
+    signature: bytes
+    def __init__(self, part: _Optional[bytes] = ..., signature: _Optional[bytes] = ...) -> None: ...
+
+class PartRef(_message.Message):
+    __slots__ = ("result_id", "index", "name", "expires_ms")
+    RESULT_ID_FIELD_NUMBER: _ClassVar[int]
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_MS_FIELD_NUMBER: _ClassVar[int]
+    result_id: str
+    index: int
+    name: str
+    expires_ms: int
+    def __init__(self, result_id: _Optional[str] = ..., index: _Optional[int] = ..., name: _Optional[str] = ..., expires_ms: _Optional[int] = ...) -> None: ...

@@ -23,12 +23,17 @@ RESUME = "resume"
 #: ``TicketStatementQuery`` (one endpoint of the result of a statement, a prepared
 #: statement or a Substrait plan) or a metadata command (``CommandGetTables``, ...).
 FLIGHT_SQL = "flight-sql"
+#: A serialized ``PartTicket``: one part of a result computed in parts, signed by the
+#: server that computed it, served once by the server or the ``sparkflight worker``
+#: holding it (protocol 12).
+PART = "part"
 
 #: Every ticket kind, with what its body is.
 TICKET_KINDS: dict[str, str] = {
     PLAN: "a serialized substrait.Plan (untagged)",
     RESUME: "a serialized sparkflight.v1.ResumeTicket",
     FLIGHT_SQL: "a Flight SQL TicketStatementQuery or metadata command in a google.protobuf.Any",
+    PART: "a serialized sparkflight.v1.PartTicket",
 }
 
 #: Type URL of the ``Any`` in which clients of protocol 4 to 10 send a ``ResumeTicket``.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import secrets
+import threading
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -67,7 +68,7 @@ SERVE_EXIT_STATUSES = (
 )
 
 
-#: TLS options of ``serve``.
+#: TLS options of the commands that serve (``serve``, ``worker``).
 _TlsCert = Annotated[
     Path | None, typer.Option(help="PEM certificate chain: serve over TLS.", **_PEM)
 ]
@@ -212,6 +213,24 @@ def serve(
             "or expires (they stop with it by default); only the server can stop them then.",
         ),
     ] = False,
+    result_store: Annotated[
+        Path | None,
+        typer.Option(
+            help="Directory, on every machine with executors, where Spark tasks write the "
+            "parts of large results (served by `sparkflight worker` there); local mode "
+            "uses a temporary one of its own.",
+            rich_help_panel="Results in parts",
+        ),
+    ] = None,
+    result_key_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="File holding the key that signs part tickets (shared with the workers); "
+            "required with --result-store.",
+            rich_help_panel="Results in parts",
+            **_PEM,
+        ),
+    ] = None,
 ) -> None:
     """Start Spark and serve it over Arrow Flight and Flight SQL until SIGINT or SIGTERM.
 
@@ -261,9 +280,84 @@ def serve(
         sql_bytes=max_sql_bytes or None,
         sql_depth=max_sql_depth or None,
     )
+    store = _result_store(result_store, result_key_file)
     launch.serve_until_stopped(
-        master, settings, host, port, tls, limits, auth_options, metrics_port, shutdown_grace
+        master,
+        settings,
+        host,
+        port,
+        tls,
+        limits,
+        auth_options,
+        metrics_port,
+        shutdown_grace,
+        store,
     )
+
+
+def _result_store(directory: Path | None, key_file: Path | None) -> Any:
+    """The ResultStore of ``--result-store`` and ``--result-key-file`` (None without)."""
+    if directory is None:
+        if key_file is not None:
+            raise typer.BadParameter("needs --result-store", param_hint="--result-key-file")
+        return None
+    if key_file is None:
+        raise typer.BadParameter("needs --result-key-file", param_hint="--result-store")
+    from sparkflight.flight_server.part_service import read_key
+    from sparkflight.flight_server.result_store import ResultStore
+
+    try:
+        return ResultStore(directory, read_key(key_file))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--result-key-file") from None
+
+
+@app.command()
+def worker(
+    store: Annotated[
+        Path, typer.Option(help="The result store directory the server's Spark tasks write.")
+    ],
+    key_file: Annotated[Path, typer.Option(help="File holding the server's result key.", **_PEM)],
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on; 0 picks a free one.")] = 8816,
+    advertise: Annotated[
+        str | None,
+        typer.Option(help="The URL clients reach this service at (default: from host and port)."),
+    ] = None,
+    tls_cert: _TlsCert = None,
+    tls_key: _TlsKey = None,
+    tls_client_ca: _TlsClientCa = None,
+    auth_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--auth-file",
+            envvar=AUTH_FILE_ENV,
+            help="Users and tokens that callers must authenticate as, as the server's.",
+            **_PEM,
+        ),
+    ] = None,
+) -> None:
+    """Serve the parts of results that Spark tasks on this machine wrote into --store, to
+    the tickets the server signed, until SIGINT or SIGTERM. Prints its URL on stdout."""
+    tls = _tls_files(tls_cert, tls_key, tls_client_ca)
+    _require_server_extra()
+    from sparkflight.flight_server import launch
+    from sparkflight.flight_server.auth import AuthFileError, server_options
+    from sparkflight.flight_server.part_service import PartService
+
+    try:
+        auth_options = server_options(auth_file)
+    except AuthFileError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--auth-file") from None
+    result_store = _result_store(store, key_file)
+    launch.configure_logging()
+    kwargs = (tls.server_kwargs() if tls is not None else {}) | auth_options
+    location = launch.grpc_url(host, port, tls is not None)
+    service = PartService(result_store, location, advertise, **kwargs)
+    try:
+        launch.wait_for_stop_signal(announce=service.url, stopped=threading.Event())
+    finally:
+        service.shutdown()
 
 
 @app.command()

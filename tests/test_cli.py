@@ -198,7 +198,7 @@ def test_serve_no_python_makes_the_server_refuse_python_functions(flags, python,
         def stop(self):
             seen["stopped"] = True
 
-    def fake_start_server(spark, host, port, tls, limits, auth_options):
+    def fake_start_server(spark, host, port, tls, limits, auth_options, result_store=None):
         seen["python"] = limits.python
         raise Stopped
 

@@ -15,6 +15,7 @@ import pyarrow.flight as fl
 from google.protobuf.message import DecodeError, Message
 from pyspark.sql import SparkSession
 
+from sparkflight.flight_server import parts
 from sparkflight.flight_server.auth import caller
 from sparkflight.flight_server.errors import (
     INVALID_ACTION_BODY,
@@ -175,7 +176,12 @@ class FlightSqlEndpoint:
         prepared = self._statement(call, command)
         if prepared is None:
             raise _unsupported(command.name)
-        result_id, result = self.statements.plan(call.session, prepared, call.lifetime.cancelled)
+        planned = self.statements.plan(call.session, prepared, call.lifetime.cancelled)
+        store = parts.configured()
+        if isinstance(planned, parts.Parts):
+            assert store is not None
+            return parts.flight_info(store, planned, descriptor)
+        result_id, result = planned
         endpoints = [fl.FlightEndpoint(_ticket(result_id, i), []) for i in result.slices]
         return fl.FlightInfo(result.schema, descriptor, endpoints, -1, -1)
 

@@ -18,7 +18,7 @@ from typing import Any
 import pyarrow as pa
 from pyspark.sql import DataFrame
 
-from sparkflight.flight_server import restrictions
+from sparkflight.flight_server import parts, restrictions
 from sparkflight.flight_server.errors import (
     INCONSISTENT_RESULT_SCHEMA,
     RESULT_NOT_FOUND,
@@ -27,7 +27,7 @@ from sparkflight.flight_server.errors import (
     SparkFlightError,
 )
 from sparkflight.flight_server.operations import Cancelled, job_context, operation
-from sparkflight.flight_server.results import arrow_batch_rdd, arrow_schema
+from sparkflight.flight_server.results import arrow_batch_rdd, arrow_schema, few_rows
 from sparkflight.flight_server.sessions import Session
 from sparkflight.flight_server.translate import translate_plan
 
@@ -174,12 +174,21 @@ class Statements:
 
     def plan(
         self, session: Session, prepared: Prepared, cancelled: Cancelled | None = None
-    ) -> tuple[str, PendingResult]:
-        """Plan ``prepared`` (running it if it is a command): the pending result and its id."""
+    ) -> tuple[str, PendingResult] | parts.Parts:
+        """Plan ``prepared`` (running it if it is a command): the pending result and its id,
+        or, for one large result and a server with a result store, the result computed into
+        parts (:mod:`..parts`)."""
         slices: list[Slice] = []
         schema: pa.Schema | None = None
         with operation(session, cancelled=cancelled) as running, job_context(session, running.id):
-            for df in self.frames(session, prepared):
+            frames = list(self.frames(session, prepared))
+            store = parts.configured()
+            if store is not None and len(frames) == 1:
+                df = frames[0]
+                if not few_rows(df) and parts.chosen(df):
+                    most = session.limits.result_bytes
+                    return parts.compute(df, arrow_schema(df), uuid.uuid4().hex, store, most)
+            for df in frames:
                 df_schema = arrow_schema(df)
                 if schema is None:
                     schema = df_schema

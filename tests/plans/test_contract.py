@@ -46,7 +46,8 @@ def test_each_action_is_documented_with_its_messages(action: actions.ActionType)
 
 def test_the_server_reads_the_request_headers_of_the_contract() -> None:
     assert set(READ_HEADERS) == set(headers.REQUEST_HEADERS)
-    every = {name: ["x"] for name in headers.REQUEST_HEADERS} | {headers.RESUMABLE: ["1"]}
+    flags = {headers.RESUMABLE: ["1"], headers.PARTS: ["1"]}
+    every = {name: ["x"] for name in headers.REQUEST_HEADERS} | flags
     read = read_headers(every)
     for field, _ in READ_HEADERS.values():
         assert getattr(read, field) != getattr(CallHeaders(), field), field
