@@ -58,7 +58,8 @@ class Result:
 
     def __init__(self, connection: Connection, plan: bytes, operation_id: str) -> None:
         self._connection = connection
-        self._plan = plan
+        #: The DoGet ticket of the result: the serialized plan.
+        self._ticket = flight.Ticket(plan)
         self.id = operation_id
         self._resumable = connection.resumable
         self._next = 0
@@ -69,9 +70,7 @@ class Result:
 
     def _start(self) -> flight.FlightStreamReader:
         connection = self._connection
-        return connection.do_get(
-            flight.Ticket(self._plan), self.id, self._resumable, connection.parts
-        )
+        return connection.do_get(self._ticket, self.id, self._resumable, connection.parts)
 
     def _resume(self) -> flight.FlightStreamReader:
         try:
