@@ -8,16 +8,7 @@ from typing import Any
 
 from sparkflight.client import SparkSession
 from sparkflight.client import functions as F
-
-
-def _final_stages(spark: SparkSession, run: Any) -> list[Any]:
-    events: list[dict[str, Any]] = []
-    spark.registerProgressHandler(lambda **event: events.append(event))
-    try:
-        run()
-    finally:
-        spark.clearProgressHandlers()
-    return list(events[-1]["stages"])
+from tests.flight_server.stages import final_stages
 
 
 def test_a_bounded_result_of_many_partitions_is_a_job_per_wave(
@@ -26,7 +17,7 @@ def test_a_bounded_result_of_many_partitions_is_a_job_per_wave(
     df = spark.range(0, 1000, 1, 8).select("id", (F.col("id") * 2).alias("twice"))
     expected = classic.range(0, 1000, 1, 8).selectExpr("id", "id * 2 AS twice").collect()
     rows: list[Any] = []
-    stages = _final_stages(spark, lambda: rows.extend(df.collect()))
+    stages = final_stages(spark, lambda: rows.extend(df.collect()))
     assert rows == expected
     assert [s.num_tasks for s in stages] == [2, 2, 2, 2]
 
@@ -35,6 +26,6 @@ def test_an_unbounded_result_runs_a_job_per_partition(spark: SparkSession, class
     df = spark.range(0, 1000, 1, 3).select(F.explode(F.array("id", F.lit(0))).alias("v"))
     expected = classic.range(0, 1000, 1, 3).selectExpr("explode(array(id, 0)) AS v").toArrow()
     tables: list[Any] = []
-    stages = _final_stages(spark, lambda: tables.append(df.toArrow()))
+    stages = final_stages(spark, lambda: tables.append(df.toArrow()))
     assert tables[0] == expected
     assert [s.num_tasks for s in stages] == [1, 1, 1]

@@ -15,6 +15,7 @@ from sparkflight.client import functions as F
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans import tickets
 from tests.flight_server.plan_builder import SERVER_ERRORS, Plans, details, sql
+from tests.flight_server.stages import final_stages
 
 ROWS = 800_000
 #: A join with a small table: Spark estimates its size as the product of both sides' (51
@@ -30,21 +31,11 @@ def _expected(classic: Any) -> pa.Table:
     return classic.sql(QUERY).toArrow()
 
 
-def _final_stages(spark: SparkSession, run: Any) -> list[Any]:
-    events: list[dict[str, Any]] = []
-    spark.registerProgressHandler(lambda **event: events.append(event))
-    try:
-        run()
-    finally:
-        spark.clearProgressHandlers()
-    return list(events[-1]["stages"])
-
-
 def test_a_large_result_streams_in_order_through_the_client(
     spark: SparkSession, classic: Any
 ) -> None:
     tables: list[pa.Table] = []
-    stages = _final_stages(spark, lambda: tables.append(spark.sql(QUERY).toArrow()))
+    stages = final_stages(spark, lambda: tables.append(spark.sql(QUERY).toArrow()))
     assert tables[0].equals(_expected(classic))
     rows = spark.sql(QUERY).filter(F.col("id") >= ROWS - 3).collect()
     assert [r.id for r in rows] == [ROWS - 3, ROWS - 2, ROWS - 1]
@@ -64,7 +55,7 @@ def test_parts_hold_columns_by_position_whatever_their_names(
     spark: SparkSession, classic: Any
 ) -> None:
     tables: list[pa.Table] = []
-    stages = _final_stages(spark, lambda: tables.append(spark.sql(NAMES_QUERY).toArrow()))
+    stages = final_stages(spark, lambda: tables.append(spark.sql(NAMES_QUERY).toArrow()))
     assert sorted(s.num_tasks for s in stages) == [2, 4]  # computed into four parts
     assert tables[0].column_names == ["id", "id", "a", "a.b"]
     assert tables[0].equals(classic.sql(NAMES_QUERY).toArrow())
