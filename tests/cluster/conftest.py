@@ -12,7 +12,7 @@ import contextlib
 import sys
 import tempfile
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,10 +61,16 @@ def wait_for_executors(client: fl.FlightClient, count: int) -> sf.ClusterStatus:
 
 
 @contextlib.contextmanager
-def started_cluster() -> Iterator[StandaloneCluster]:
-    """A master and ``WORKERS`` workers in a temporary directory."""
+def started_cluster(
+    worker_env: Callable[[int], dict[str, str]] = lambda number: {},
+) -> Iterator[StandaloneCluster]:
+    """A master and ``WORKERS`` workers in a temporary directory, worker ``n`` (from 1)
+    with ``worker_env(n)`` in its environment."""
     with tempfile.TemporaryDirectory(prefix="sparkflight-cluster-") as work_dir:
-        with StandaloneCluster(Path(work_dir), on_spawn=outlives_modules).start(WORKERS) as started:
+        cluster = StandaloneCluster(
+            Path(work_dir), on_spawn=outlives_modules, worker_env=worker_env
+        )
+        with cluster.start(WORKERS) as started:
             yield started
 
 
@@ -95,11 +101,13 @@ def pytest_runtest_makereport(
 
 
 @contextlib.contextmanager
-def serving_on(cluster: StandaloneCluster) -> Iterator[ClusterServer]:
-    """``sparkflight serve --master spark://...``, once both workers run an executor."""
+def serving_on(cluster: StandaloneCluster, *options: str) -> Iterator[ClusterServer]:
+    """``sparkflight serve --master spark://...`` with ``options``, once both workers run
+    an executor."""
     global _running
     conf = CLUSTER_CONF | {"spark.sparkflight.master.webUrl": cluster.web_url}
     extra = [arg for key, value in conf.items() for arg in ("--conf", f"{key}={value}")]
+    extra += options
     with tempfile.NamedTemporaryFile(prefix="sparkflight-cluster-server-", suffix=".log") as log:
         server = ServerProcess(serve_command(*extra, master=cluster.url), log)
         outlives_modules(server.process.pid)

@@ -104,6 +104,9 @@ class StandaloneCluster:
     web_url: str = ""
     #: Called with the process id of each daemon started.
     on_spawn: Callable[[int], None] = lambda pid: None
+    #: The environment of worker ``n`` (from 1) beside the cluster's, which its executors
+    #: and their Python workers inherit.
+    worker_env: Callable[[int], dict[str, str]] = lambda number: {}
 
     def _env(self) -> dict[str, str]:
         java = ensure_java()
@@ -122,7 +125,7 @@ class StandaloneCluster:
             env["JAVA_HOME"] = str(java.home)
         return env
 
-    def _spawn(self, name: str, *args: str) -> Daemon:
+    def _spawn(self, name: str, *args: str, env: dict[str, str] | None = None) -> Daemon:
         log = self.work_dir / f"{name}.log"
         with log.open("wb") as out:
             process = subprocess.Popen(
@@ -130,7 +133,7 @@ class StandaloneCluster:
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
-                env=self._env(),
+                env=self._env() | (env or {}),
                 cwd=self.work_dir,
                 preexec_fn=_terminate_with_parent,
             )
@@ -158,14 +161,15 @@ class StandaloneCluster:
         """Start ``count`` more workers; return once the master has registered them all."""
         started = [
             self._spawn(
-                f"worker-{len(self.workers) + 1 + index}",
+                f"worker-{number}",
                 "org.apache.spark.deploy.worker.Worker",
                 *("--host", "127.0.0.1", "--port", "0", "--webui-port", "0"),
                 *("--cores", str(self.worker_cores), "--memory", self.worker_memory),
                 *("--work-dir", str(self.work_dir / "work")),
                 self.url,
+                env=self.worker_env(number),
             )
-            for index in range(count)
+            for number in range(len(self.workers) + 1, len(self.workers) + 1 + count)
         ]
         self.workers += started
         for worker in started:
