@@ -1,0 +1,84 @@
+"""A large result read through parts against the single-endpoint path, on one server.
+
+The server is any that computes large results into parts (on a cluster: ``--result-store``
+and a ``sparkflight worker`` beside every Spark worker; ``python -m tests.cluster.stores``
+starts the standalone test cluster so). One client session reads the same result both
+ways, alternating: asking for parts (each part read from the machine holding it, four at
+a time), and not asking (one stream from the driver, a partition at a time). Both
+answers are checked: their rows and the sum of their ids.
+
+    python -m sparkflight.benchmarks.parts_cluster grpc://127.0.0.1:PORT --rows 20000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from typing import Any
+
+import pyarrow.compute as pc
+
+#: The two ways of reading a result, by whether the client asks for parts.
+PATHS = {"parts": True, "single endpoint": False}
+
+
+def mixed(spark: Any, rows: int, partitions: int) -> Any:
+    """The throughput suite's mixed columns (integers, doubles, strings, timestamps and
+    decimals) over ``rows`` ids in ``partitions`` partitions."""
+    from sparkflight.client import functions as F
+
+    return spark.range(0, rows, 1, partitions).select(
+        F.col("id"),
+        (F.col("id") * 0.5).alias("half"),
+        F.concat(F.lit("row "), F.col("id").cast("string")).alias("label"),
+        F.timestamp_seconds(F.col("id")).alias("at"),
+        (F.col("id") / 100).cast("decimal(18,2)").alias("amount"),
+    )
+
+
+def read_once(spark: Any, rows: int, partitions: int, parts: bool) -> tuple[float, int, int]:
+    """Seconds to read the mixed result to Arrow, asking for parts or not; its rows and
+    the sum of its ids."""
+    spark._connection.parts = parts  # a client of protocol 12 asks for parts by default
+    started = time.perf_counter()
+    table = mixed(spark, rows, partitions).toArrow()
+    elapsed = time.perf_counter() - started
+    return elapsed, table.num_rows, pc.sum(table.column("id")).as_py() or 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("url", help="the server's URL")
+    parser.add_argument("--rows", type=int, default=20_000_000)
+    parser.add_argument("--partitions", type=int, default=16)
+    parser.add_argument("--runs", type=int, default=3, help="measured runs of each path")
+    args = parser.parse_args()
+    from sparkflight.client import SparkSession
+
+    spark = SparkSession.builder.remote(args.url).getOrCreate()
+    expected = (args.rows, args.rows * (args.rows - 1) // 2)
+    times: dict[str, list[float]] = {path: [] for path in PATHS}
+    print(f"load before: {os.getloadavg()}", flush=True)
+    try:
+        for run in range(args.runs + 1):  # the first round warms up
+            for path, parts in PATHS.items():
+                elapsed, *answer = read_once(spark, args.rows, args.partitions, parts)
+                if tuple(answer) != expected:
+                    raise SystemExit(f"{path}: {answer} rows and id sum, not {expected}")
+                print(f"run {run} {path}: {elapsed:.2f} s", flush=True)
+                if run:
+                    times[path].append(elapsed)
+    finally:
+        spark.stop()
+    print(f"load after: {os.getloadavg()}")
+    for path, measured in times.items():
+        print(
+            f"{path}: median {statistics.median(measured):.2f} s "
+            f"(min {min(measured):.2f}, max {max(measured):.2f}) over {len(measured)} runs"
+        )
+
+
+if __name__ == "__main__":
+    main()
