@@ -1,11 +1,13 @@
 """A large result read through parts against the single-endpoint path, on one server.
 
-The server is any that computes large results into parts (on a cluster: ``--result-store``
-and a ``sparkflight worker`` beside every Spark worker; ``python -m tests.cluster.stores``
-starts the standalone test cluster so). One client session reads the same result both
-ways, alternating: asking for parts (each part read from the machine holding it, four at
-a time), and not asking (one stream from the driver, a partition at a time). Both
-answers are checked: their rows and the sum of their ids.
+On a server that computes large results into parts (on a cluster: ``--result-store`` and
+a ``sparkflight worker`` beside every Spark worker; ``python -m tests.cluster.stores``
+starts the standalone test cluster so), one client session reads the same result both
+ways, alternating: asking for parts (each read from the machine holding it, four at a
+time), and not asking (one stream from the server, which reads the parts from the
+workers itself). On a server without result stores both ways are one stream, a
+partition at a time through the driver: ``--paths single`` measures that. Every answer
+is checked: its rows and the sum of its ids.
 
     python -m sparkflight.benchmarks.parts_cluster grpc://127.0.0.1:PORT --rows 20000000
 """
@@ -21,7 +23,7 @@ from typing import Any
 import pyarrow.compute as pc
 
 #: The two ways of reading a result, by whether the client asks for parts.
-PATHS = {"parts": True, "single endpoint": False}
+PATHS = {"parts": True, "single": False}
 
 
 def mixed(spark: Any, rows: int, partitions: int) -> Any:
@@ -54,16 +56,20 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=20_000_000)
     parser.add_argument("--partitions", type=int, default=16)
     parser.add_argument("--runs", type=int, default=3, help="measured runs of each path")
+    parser.add_argument(
+        "--paths", default=",".join(PATHS), help=f"comma-separated, of {', '.join(PATHS)}"
+    )
     args = parser.parse_args()
+    paths = {path: PATHS[path] for path in args.paths.split(",")}
     from sparkflight.client import SparkSession
 
     spark = SparkSession.builder.remote(args.url).getOrCreate()
     expected = (args.rows, args.rows * (args.rows - 1) // 2)
-    times: dict[str, list[float]] = {path: [] for path in PATHS}
+    times: dict[str, list[float]] = {path: [] for path in paths}
     print(f"load before: {os.getloadavg()}", flush=True)
     try:
         for run in range(args.runs + 1):  # the first round warms up
-            for path, parts in PATHS.items():
+            for path, parts in paths.items():
                 elapsed, *answer = read_once(spark, args.rows, args.partitions, parts)
                 if tuple(answer) != expected:
                     raise SystemExit(f"{path}: {answer} rows and id sum, not {expected}")

@@ -4,7 +4,8 @@ Each worker has its own store directory, named to its executors (and their Pytho
 workers) by ``SPARKFLIGHT_RESULT_STORE`` in the worker's environment, and its own
 ``sparkflight worker`` serving it; the server runs with ``--result-store`` and
 ``--result-key-file``. ``python -m tests.cluster.stores`` starts it all and prints the
-server's URL, for measurements (``benchmarks/parts_cluster.py``), until Ctrl-C.
+server's URL, for measurements (``benchmarks/parts_cluster.py``), until Ctrl-C or
+SIGTERM; with ``--without-stores``, the cluster and a server without result stores.
 """
 
 from __future__ import annotations
@@ -75,15 +76,24 @@ def cluster_with_stores(*server_options: str) -> Iterator[StoredCluster]:
         yield StoredCluster(cluster, server, workers)
 
 
-if __name__ == "__main__":
+def _serve_until_stopped(arguments: list[str]) -> None:
     import signal
     import threading
 
-    with cluster_with_stores(*sys.argv[1:]) as stored:
-        print(stored.server.url, flush=True)
+    with contextlib.ExitStack() as stack:
+        if arguments[:1] == ["--without-stores"]:
+            cluster = stack.enter_context(started_cluster())
+            url = stack.enter_context(serving_on(cluster, *arguments[1:])).url
+        else:
+            url = stack.enter_context(cluster_with_stores(*arguments)).server.url
+        print(url, flush=True)
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         try:
             stop.wait()
         except KeyboardInterrupt:
             pass
+
+
+if __name__ == "__main__":
+    _serve_until_stopped(sys.argv[1:])
