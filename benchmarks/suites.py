@@ -32,6 +32,8 @@ class Options:
     clients: int = 4
     #: memory: result sizes, as multiples of the driver memory (one case each).
     memory_factors: tuple[float, ...] = (5.0, 10.0, 20.0)
+    #: memory: the bytes of each partition of the result, as files would hold.
+    partition_bytes: int = 16 << 20
     driver_memory: str | None = None
     data_dir: Path = Path.home() / ".cache" / "sparkflight-bench"
 
@@ -358,8 +360,6 @@ class Concurrency(Suite):
 # Memory: a result many times the driver's memory, streamed.
 
 _PAYLOAD_BYTES = 1000
-#: The memory suite's partitions hold about this many bytes each, as files would.
-_PARTITION_BYTES = 16 << 20
 
 
 def _memory_bytes(text: str) -> int:
@@ -395,12 +395,13 @@ class Memory(Suite):
         return {case: (rows, rows * (rows - 1) // 2) for case, rows in self._rows(options).items()}
 
     def prepare(self, target: Target, options: Options) -> Any:
-        return self._rows(options)
+        return self._rows(options), options.partition_bytes
 
     def run(self, target: Target, state: Any, case: str) -> Outcome:
         F = target.functions
-        rows = state[case]
-        partitions = max(1, -(-rows * _PAYLOAD_BYTES // _PARTITION_BYTES))
+        cases, partition_bytes = state
+        rows = cases[case]
+        partitions = max(1, -(-rows * _PAYLOAD_BYTES // partition_bytes))
         df = target.spark.range(0, rows, 1, partitions).select(
             F.col("id"), F.rpad(F.col("id").cast("string"), _PAYLOAD_BYTES, "x").alias("payload")
         )

@@ -70,6 +70,9 @@ def bench(
             help="memory: comma-separated result sizes, as multiples of the driver memory."
         ),
     ] = "5,10,20",
+    partition_mib: Annotated[
+        int, typer.Option(min=1, help="memory: MiB of each partition of the result.")
+    ] = 16,
     driver_memory: Annotated[
         str | None, typer.Option(help="spark.driver.memory (default 1g; memory suite 512m).")
     ] = None,
@@ -106,6 +109,7 @@ def bench(
         queries=query_numbers,
         clients=clients,
         memory_factors=memory_factors,
+        partition_bytes=partition_mib << 20,
         driver_memory=driver_memory,
         data_dir=data_dir,
     )
