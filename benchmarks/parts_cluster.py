@@ -22,30 +22,20 @@ from typing import Any
 
 import pyarrow.compute as pc
 
+from sparkflight.benchmarks.suites import mixed_columns
+
 #: The two ways of reading a result, by whether the client asks for parts.
 PATHS = {"parts": True, "single": False}
-
-
-def mixed(spark: Any, rows: int, partitions: int) -> Any:
-    """The throughput suite's mixed columns (integers, doubles, strings, timestamps and
-    decimals) over ``rows`` ids in ``partitions`` partitions."""
-    from sparkflight.client import functions as F
-
-    return spark.range(0, rows, 1, partitions).select(
-        F.col("id"),
-        (F.col("id") * 0.5).alias("half"),
-        F.concat(F.lit("row "), F.col("id").cast("string")).alias("label"),
-        F.timestamp_seconds(F.col("id")).alias("at"),
-        (F.col("id") / 100).cast("decimal(18,2)").alias("amount"),
-    )
 
 
 def read_once(spark: Any, rows: int, partitions: int, parts: bool) -> tuple[float, int, int]:
     """Seconds to read the mixed result to Arrow, asking for parts or not; its rows and
     the sum of its ids."""
+    from sparkflight.client import functions as F
+
     spark._connection.parts = parts  # a client of protocol 12 asks for parts by default
     started = time.perf_counter()
-    table = mixed(spark, rows, partitions).toArrow()
+    table = mixed_columns(spark, F, rows, partitions).toArrow()
     elapsed = time.perf_counter() - started
     return elapsed, table.num_rows, pc.sum(table.column("id")).as_py() or 0
 

@@ -196,9 +196,10 @@ def _three_columns(spark: Any, F: Any, rows: int) -> Any:
     )
 
 
-def _mixed_columns(spark: Any, F: Any, rows: int) -> Any:
-    """Integers, doubles, strings, timestamps and decimals."""
-    return spark.range(rows).select(
+def mixed_columns(spark: Any, F: Any, rows: int, partitions: int | None = None) -> Any:
+    """Integers, doubles, strings, timestamps and decimals (over ``partitions``
+    partitions, Spark's default without)."""
+    return spark.range(0, rows, 1, partitions).select(
         F.col("id"),
         (F.col("id") * 0.5).alias("half"),
         F.concat(F.lit("row "), F.col("id").cast("string")).alias("label"),
@@ -207,7 +208,7 @@ def _mixed_columns(spark: Any, F: Any, rows: int) -> Any:
     )
 
 
-_SHAPES = {"3 cols": _three_columns, "mixed": _mixed_columns}
+_SHAPES = {"3 cols": _three_columns, "mixed": mixed_columns}
 _SINKS = ("arrow", "pandas")
 
 
