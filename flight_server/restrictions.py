@@ -26,6 +26,7 @@ server returns are redacted as Spark redacts them (:func:`redacted`).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -43,6 +44,7 @@ from sparkflight.flight_server.errors import RESTRICTED, SQL_TOO_COMPLEX, SparkF
 from sparkflight.flight_server.limits import Limits, check_at_most
 
 if TYPE_CHECKING:
+    from pyspark import SparkContext
     from pyspark.sql import SparkSession
 
     from sparkflight.flight_server.sessions import Session
@@ -262,10 +264,15 @@ def check_conf(session: Session, keys: Iterable[str]) -> None:
             )
 
 
+@functools.lru_cache(maxsize=4)
+def _app_redaction_regex(sc: SparkContext) -> str:
+    """``spark.redaction.regex`` of the application's conf, fixed once Spark started."""
+    return sc._jsc.sc().conf().get(_SPARK_REDACTION_REGEX, _SPARK_REDACTION_DEFAULT)
+
+
 def _redaction(spark: SparkSession) -> list[re.Pattern[str]]:
-    conf = spark.sparkContext.getConf()
     patterns = [
-        conf.get(_SPARK_REDACTION_REGEX, _SPARK_REDACTION_DEFAULT),
+        _app_redaction_regex(spark.sparkContext),
         spark._jsparkSession.sessionState()
         .conf()
         .getConfString(_SQL_REDACTION_REGEX, _SQL_REDACTION_DEFAULT),
