@@ -99,6 +99,9 @@ class Context:
     relation: Callable[[Context, algebra_pb2.Rel], cr.Relation] | None = None
     #: Plan ids for relations that have none (:data:`_FRESH_IDS`).
     fresh_ids: Iterator[int] = field(default_factory=lambda: _FRESH_IDS)
+    #: Whether a relation holds a relation that may run a command, by ``id`` of the
+    #: relation (kept alive beside its answer, so that the id stays its own).
+    holds_command: dict[int, tuple[algebra_pb2.Rel, bool]] = field(default_factory=dict)
 
     @contextmanager
     def scope(self, columns: Columns) -> Iterator[Scope]:

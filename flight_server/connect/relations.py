@@ -1838,7 +1838,7 @@ def _extension_single(
     if scope.qualifier is not None:
         raise NotTranslatable("an outer reference by ordinal into an extension relation")
     result = _with_subqueries(result, scope)
-    if command_relations(rel.input):
+    if _holds_command(ctx, rel.input):
         return result, unknown("a relation over SQL text or a catalog call")
     return result, _analysed(ctx, result, plan_id)
 
@@ -1851,7 +1851,7 @@ def _extension_multi(
         name = rel.detail.TypeName()
         raise SparkFlightError(INVALID_PLAN, f"{name} needs two inputs, got {len(rel.inputs)}")
     result = rule(ctx, message, [relation(ctx, r) for r in rel.inputs])
-    if any(command_relations(i) for i in rel.inputs):
+    if any(_holds_command(ctx, i) for i in rel.inputs):
         return result, unknown("a relation over SQL text or a catalog call")
     return result, _analysed(ctx, result, plan_id)
 
@@ -1899,33 +1899,63 @@ def plan_relation(plan: plan_pb2.Plan, session: Session | None = None) -> Relati
     return result
 
 
+def _inputs(rel: Rel) -> list[Rel]:
+    """The relations directly under ``rel``."""
+    kind = rel.WhichOneof("rel_type")
+    if kind is None:
+        return []
+    inputs: list[Rel] = []
+    for field, value in getattr(rel, kind).ListFields():
+        if field.message_type is not None and field.message_type.full_name == "substrait.Rel":
+            inputs.extend(value if field.is_repeated else [value])
+    return inputs
+
+
 def _relations(rel: Rel) -> Iterator[Rel]:
     """``rel`` and every relation under it."""
     pending = [rel]
     while pending:
         current = pending.pop()
-        kind = current.WhichOneof("rel_type")
-        if kind is None:
+        if current.WhichOneof("rel_type") is None:
             continue
         yield current
-        for field, value in getattr(current, kind).ListFields():
-            if field.message_type is not None and field.message_type.full_name == "substrait.Rel":
-                pending.extend(value if field.is_repeated else [value])
+        pending.extend(_inputs(current))
 
 
 #: The extension relations that may run a command when planned: SQL text, catalog calls.
 _COMMANDS = frozenset(m.DESCRIPTOR.full_name for m in (sf.SqlRelation, sf.CatalogRelation))
 
 
+def _is_command(rel: Rel) -> bool:
+    return (
+        rel.WhichOneof("rel_type") == "extension_leaf"
+        and rel.extension_leaf.detail.TypeName() in _COMMANDS
+    )
+
+
+def _holds_command(ctx: Context, rel: Rel) -> bool:
+    """Whether ``rel`` or a relation under it may run a command when planned, each
+    relation of the plan looked at once (``ctx.holds_command``), not once per step above it."""
+    known = ctx.holds_command
+    pending: list[tuple[Rel, list[Rel] | None]] = [(rel, None)]
+    while pending:
+        current, inputs = pending.pop()
+        if id(current) in known:
+            continue
+        if inputs is None:
+            inputs = _inputs(current)
+            pending.append((current, inputs))
+            pending.extend((i, None) for i in inputs if id(i) not in known)
+        else:
+            holds = _is_command(current) or any(known[id(i)][1] for i in inputs)
+            known[id(current)] = (current, holds)
+    return known[id(rel)][1]
+
+
 def command_relations(rel: Rel) -> list[Rel]:
     """The relations in ``rel`` that may run a command when planned (SQL text, catalog
     operations): a plan that holds one is never planned twice."""
-    return [
-        r
-        for r in _relations(rel)
-        if r.WhichOneof("rel_type") == "extension_leaf"
-        and r.extension_leaf.detail.TypeName() in _COMMANDS
-    ]
+    return [r for r in _relations(rel) if _is_command(r)]
 
 
 def expression_context(plan: plan_pb2.Plan, session: Session | None = None) -> Context:
