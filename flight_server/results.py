@@ -113,14 +113,14 @@ def few_rows(df: DataFrame) -> bool:
     return most is not None and most <= ONE_JOB_MAX_ROWS
 
 
-def _waves(df: DataFrame, rdd: Any) -> list[list[int]] | None:
+def _waves(df: DataFrame, rdd: Any, few: bool) -> list[list[int]] | None:
     """The jobs computing ``df``'s result (``rdd``) a wave at a time, when its rows are
-    few: one job for as many partitions as Spark runs tasks at once
+    ``few`` (:func:`few_rows`): one job for as many partitions as Spark runs tasks at once
     (``defaultParallelism``), so that each job takes about as long as one partition and the
     first batch comes as soon as a job per partition would bring it, in fewer jobs. None
     for a result computed a partition at a time (one partition is one job anyway)."""
     count = rdd.getNumPartitions()
-    if count <= 1 or not few_rows(df):
+    if count <= 1 or not few:
         return None
     slots = max(1, df.sparkSession.sparkContext.defaultParallelism)
     return [list(range(start, min(start + slots, count))) for start in range(0, count, slots)]
@@ -204,12 +204,14 @@ def _start(
     artifacts runs a job per partition from the thread pulling the batches, which carries
     the session's artifacts (the serving thread of ``toLocalIteratorAndServe`` would not).
     """
+    few: bool | None = None  # asked of Spark once, where it decides
     if rdd is None:
         held = _driver_rows(df)
         if held is not None:
             return _driver_batches(df, held, schema)
+        few = few_rows(df)
         store = parts.configured()
-        if store is not None and not few_rows(df) and parts.chosen(df):
+        if store is not None and not few and parts.chosen(df):
             check_running(running)
             found = parts.compute(df, schema, uuid.uuid4().hex, store)
             return parts.batches(store, found)
@@ -222,7 +224,7 @@ def _start(
         jobs = [list(partitions)] if barrier else ([p] for p in partitions)
     elif barrier:
         jobs = [list(range(rdd.getNumPartitions()))]
-    elif (waves := _waves(df, rdd)) is not None:
+    elif (waves := _waves(df, rdd, few_rows(df) if few is None else few)) is not None:
         jobs = waves
     elif session.artifacts:
         jobs = ([partition] for partition in range(rdd.getNumPartitions()))
