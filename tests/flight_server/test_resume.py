@@ -250,7 +250,8 @@ def test_an_abandoned_result_is_cancelled_after_the_resume_timeout(
     wait_until(lambda: _expire(server), "the cut call to end and its result to expire")
     wait_until(lambda: "abandoned" not in session.operations, "the query to be cancelled")
     assert _held_bytes(server) == 0
-    assert active_jobs(classic) == []
+    # Spark's status tracker hears of the cancelled job through its listener bus, later.
+    wait_until(lambda: not active_jobs(classic), "the query's job to be cancelled")
     with pytest.raises(SparkFlightException) as expired:
         _resume(connection, "abandoned", 1)
     assert expired.value.getCondition() == "RESULT_NOT_FOUND"
