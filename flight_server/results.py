@@ -1,11 +1,11 @@
 """Results of DataFrames: Arrow schemas and result streams.
 
-Large results never gather on the driver: they are computed into parts by one job
-(:mod:`.parts`), or ``Dataset.toArrowBatchRdd`` is served to Python one partition at a
-time (``PythonRDD.toLocalIteratorAndServe``); a result whose plan bounds it to few rows is
-computed by one job per wave of partitions (as many as Spark runs at once). Each Arrow
-batch is passed on as it arrives, sliced to at most :data:`MAX_BATCH_BYTES`. Every result starts
-with :func:`start_result`.
+Large results never gather on the driver: they are computed into parts a wave of
+partitions at a time (:func:`in_parts`), or ``Dataset.toArrowBatchRdd`` is served to
+Python one partition at a time (``PythonRDD.toLocalIteratorAndServe``); a result whose
+plan bounds it to few rows is computed by one job per wave of partitions (as many as
+Spark runs at once). Each Arrow batch is passed on as it arrives, sliced to at most
+:data:`MAX_BATCH_BYTES`. Every result starts with :func:`start_result`.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from sparkflight.flight_server.operations import (
     job_context,
     operation,
 )
-from sparkflight.flight_server.result_store import slices
+from sparkflight.flight_server.result_store import ResultStore, slices
 from sparkflight.flight_server.result_types import (
     refuse_user_defined_types,
     with_unique_struct_names,
@@ -122,7 +122,17 @@ def _waves(df: DataFrame, rdd: Any, few: bool) -> list[list[int]] | None:
     count = rdd.getNumPartitions()
     if count <= 1 or not few:
         return None
-    slots = max(1, df.sparkSession.sparkContext.defaultParallelism)
+    return _wave_jobs(df.sparkSession, count)
+
+
+def _slots(spark: SparkSession) -> int:
+    """How many tasks Spark runs at once (``defaultParallelism``)."""
+    return max(1, spark.sparkContext.defaultParallelism)
+
+
+def _wave_jobs(spark: SparkSession, count: int) -> list[list[int]]:
+    """``count`` partitions in waves: a job for each :func:`_slots` of them, in order."""
+    slots = _slots(spark)
     return [list(range(start, min(start + slots, count))) for start in range(0, count, slots)]
 
 
@@ -199,8 +209,8 @@ def _start(
     """Start computing ``df``'s result, all partitions or those of ``partitions``; its
     batches, made on the driver when it holds the rows, else by Spark jobs.
 
-    A large result is computed into parts by one job (:mod:`.parts`), a result of few
-    rows a wave of partitions at a time (:func:`_waves`). Otherwise a session with
+    A large result is computed into parts (:func:`in_parts`), a result of few rows a wave
+    of partitions at a time (:func:`_waves`). Otherwise a session with
     artifacts runs a job per partition from the thread pulling the batches, which carries
     the session's artifacts (the serving thread of ``toLocalIteratorAndServe`` would not).
     """
@@ -213,8 +223,7 @@ def _start(
         store = parts.configured()
         if store is not None and not few and parts.chosen(df):
             check_running(running)
-            found = parts.compute(df, schema, uuid.uuid4().hex, store)
-            return parts.batches(store, found)
+            return in_parts(session, running.id, df, schema, store)
         rdd = arrow_batch_rdd(df)
     # A barrier stage (mapInPandas(barrier=True)) runs all its tasks at once: Spark
     # refuses a job over some of its partitions, so one job computes them all.
@@ -236,6 +245,27 @@ def _start(
     else:
         messages = _partition_messages(session, running.id, rdd, jobs)
     return (pa.ipc.read_record_batch(pa.py_buffer(m), schema) for m in messages)
+
+
+def in_parts(
+    session: Session, operation_id: str, df: DataFrame, schema: pa.Schema, store: ResultStore
+) -> Iterator[pa.RecordBatch]:
+    """The batches of ``df``'s result computed into parts of ``store`` a wave at a time: one
+    job for as many partitions as Spark runs at once, the next wave computing while one
+    is read, so at most about two waves of parts wait on disk and the first batch comes
+    after the first wave."""
+    result_id = uuid.uuid4().hex
+    writer = parts.writer(df, schema, result_id, store)
+    rdd, reports = arrow_batch_rdd(writer), arrow_schema(writer)
+    count = rdd.getNumPartitions()
+    waves = _wave_jobs(session.spark, count)
+
+    def found() -> Iterator[parts.Part]:
+        for message in _partition_messages(session, operation_id, rdd, waves):
+            yield from parts.reported(pa.ipc.read_record_batch(pa.py_buffer(message), reports))
+
+    ahead = workers.ahead(found(), _slots(session.spark))
+    return parts.batches(store, result_id, ahead, count)
 
 
 def _batches(

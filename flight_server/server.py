@@ -131,6 +131,11 @@ class SparkFlightServer(fl.FlightServerBase):
             min_partition_bytes = int(heap * parts.LOCAL_PARTITION_HEAP_SHARE)
         #: Where large results are computed into parts (None: never; see parts.py).
         self.result_store = result_store
+        #: Whether a client asking for parts of a large result gets its endpoints (parts
+        #: on the machines of a cluster, read from each in parallel). In local mode the
+        #: server holds every part and streams them itself, a wave at a time: the first
+        #: batch comes after the first wave, and at most two waves wait on disk.
+        self.parts_as_endpoints = result_store is not None and self._own_store is None
         parts.configure(result_store, parts.PARTS_MIN_BYTES, min_partition_bytes)
         self.limits = self.sessions.limits
         self.spark_watch = watch_of(spark.sparkContext)
@@ -401,7 +406,8 @@ class SparkFlightServer(fl.FlightServerBase):
             finally:
                 record.plan_ms += round((time.monotonic() - started) * 1000, 3)
 
-        if headers.parts and self.result_store is not None:
+        if headers.parts and self.parts_as_endpoints:
+            assert self.result_store is not None
             found, df = result_parts(session, build, self.result_store, headers)
             if found is not None:
                 return self._parts_redirect(found, headers)

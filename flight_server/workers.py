@@ -71,13 +71,8 @@ def _serve(inbox: queue.SimpleQueue[_Task]) -> None:
             _idle.append(inbox)
 
 
-def call(function: Callable[..., T], *args: Any) -> T:
-    """``function(*args)`` run on a worker thread, waited for; its result or its exception.
-
-    On a worker thread it runs at once, in place.
-    """
-    if getattr(_current, "worker", False):
-        return function(*args)
+def _submit(function: Callable[..., Any], *args: Any) -> _Task:
+    """Start ``function(*args)`` on an idle worker thread (a new one if none is idle)."""
     with _lock:
         inbox = _idle.pop() if _idle else None
     if inbox is None:
@@ -87,6 +82,17 @@ def call(function: Callable[..., T], *args: Any) -> T:
         ).start()
     task = _Task(function, args)
     inbox.put(task)
+    return task
+
+
+def call(function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)`` run on a worker thread, waited for; its result or its exception.
+
+    On a worker thread it runs at once, in place.
+    """
+    if getattr(_current, "worker", False):
+        return function(*args)
+    task = _submit(function, *args)
     task.done.wait()
     if task.error is not None:
         error, task.error = task.error, None
@@ -120,6 +126,49 @@ def iterate(items: Iterator[T]) -> Iterator[T]:
         close = getattr(items, "close", None)
         if close is not None:
             call(close)
+
+
+def ahead(items: Iterator[T], most: int) -> Iterator[T]:
+    """``items``, pulled on a worker thread of their own at most ``most`` ahead of the
+    reader (the next of a result's waves computes while the reader sends one). An error
+    pulling them is raised to the reader in turn; once the reader stops, no more are
+    pulled and ``items`` is closed."""
+    pulled: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(most)
+    stopped = threading.Event()
+
+    def put(entry: tuple[Any, BaseException | None]) -> bool:
+        while not stopped.is_set():
+            try:
+                pulled.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def pull() -> None:
+        try:
+            for item in items:
+                if not put((item, None)):
+                    return
+            put((_END, None))
+        except BaseException as exc:  # noqa: BLE001 - raised to the reader
+            put((None, exc))
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+
+    _submit(pull)
+    try:
+        while True:
+            item, error = pulled.get()
+            if error is not None:
+                raise error
+            if item is _END:
+                return
+            yield item
+    finally:
+        stopped.set()
 
 
 def stream(schema: pa.Schema, batches: Iterator[Any]) -> fl.GeneratorStream:

@@ -1,9 +1,13 @@
-"""Large results in parts: one job writes every partition into the server's result store;
-DoGet streams them in order, GetFlightInfo answers one endpoint per part with a signed
-ticket, served once; forged, unknown and already-read tickets are refused."""
+"""Large results in parts: Spark tasks write the partitions into the server's result store;
+DoGet streams them in order, computed a wave at a time; GetFlightInfo answers one
+endpoint per part (all written by one job) with a signed ticket, served once; forged,
+unknown and already-read tickets are refused. Results are sized with long strings in
+mind, which Spark's estimate takes for 20 bytes."""
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -12,6 +16,9 @@ import pytest
 
 from sparkflight.client import SparkSession
 from sparkflight.client import functions as F
+from sparkflight.flight_server import parts
+from sparkflight.flight_server.errors import SparkFlightError
+from sparkflight.flight_server.result_store import ResultStore, new_key
 from sparkflight.plans import sparkflight_pb2 as sf
 from sparkflight.plans import tickets
 from tests.flight_server.plan_builder import SERVER_ERRORS, Plans, details, sql
@@ -39,8 +46,9 @@ def test_a_large_result_streams_in_order_through_the_client(
     assert tables[0].equals(_expected(classic))
     rows = spark.sql(QUERY).filter(F.col("id") >= ROWS - 3).collect()
     assert [r.id for r in rows] == [ROWS - 3, ROWS - 2, ROWS - 1]
-    # One stage of four tasks wrote the four parts (beside the two of the small side).
-    assert sorted(s.num_tasks for s in stages) == [2, 4]
+    # The small side's stage, then the four parts in two waves of two tasks: the test
+    # server's local[2] runs two at once.
+    assert [s.num_tasks for s in stages] == [2, 2, 2]
 
 
 #: A large result whose columns repeat names (``id`` twice) and whose column ``a.b`` could
@@ -56,9 +64,69 @@ def test_parts_hold_columns_by_position_whatever_their_names(
 ) -> None:
     tables: list[pa.Table] = []
     stages = final_stages(spark, lambda: tables.append(spark.sql(NAMES_QUERY).toArrow()))
-    assert sorted(s.num_tasks for s in stages) == [2, 4]  # computed into four parts
+    assert [s.num_tasks for s in stages] == [2, 2, 2]  # four parts, in two waves
     assert tables[0].column_names == ["id", "id", "a", "a.b"]
     assert tables[0].equals(classic.sql(NAMES_QUERY).toArrow())
+
+
+#: 800,000 rows of 100-byte strings in each of two partitions: 90 MB of Arrow a partition,
+#: which Spark estimates at 7 MB (20 bytes a string), under the test server's local parts
+#: threshold (a sixteenth of its 1536m driver's heap), and sizing at 109 MB, over it.
+WIDE_QUERY = "SELECT id, rpad(CAST(id AS STRING), 100, 'x') AS payload FROM range(0, 1600000, 1, 2)"
+
+
+def test_long_strings_are_sized_as_long_and_computed_in_parts(
+    spark: SparkSession, classic: Any
+) -> None:
+    expected = classic.sql(WIDE_QUERY)
+    heap = classic.sparkContext._jvm.java.lang.Runtime.getRuntime().maxMemory()
+    threshold = heap * parts.LOCAL_PARTITION_HEAP_SHARE  # the test server's, same driver
+    per_partition = parts.assumed_bytes(expected, expected.schema) // 2
+    assert parts.estimated_bytes(expected) // 2 < threshold <= per_partition
+    tables: list[pa.Table] = []
+    stages = final_stages(spark, lambda: tables.append(spark.sql(WIDE_QUERY).toArrow()))
+    # One job of two tasks wrote both parts; a partition at a time is a job per partition.
+    assert [s.num_tasks for s in stages] == [2]
+    assert tables[0].equals(expected.toArrow())
+
+
+def test_sizing_keeps_spark_estimate_of_fixed_widths_and_widens_the_rest(classic: Any) -> None:
+    fixed = classic.range(0, 1000).selectExpr("id", "id * 1.5 AS d", "CAST(id AS INT) AS i")
+    assert parts.assumed_bytes(fixed, fixed.schema) == parts.estimated_bytes(fixed)
+    text = classic.range(0, 1000).selectExpr("id", "CAST(id AS STRING) AS s")
+    # Spark's row: 8 bytes of overhead, 8 of id, 20 of the string; sizing's: 256 a string.
+    widened = parts.estimated_bytes(text) * (8 + 8 + 256) // (8 + 8 + 20)
+    assert parts.assumed_bytes(text, text.schema) == widened
+    listed = classic.range(0, 1000).selectExpr("array(id) AS a")
+    assert parts.assumed_bytes(listed, listed.schema) == (
+        parts.estimated_bytes(listed) * (8 + 16 * 8) // (8 + 8)
+    )
+
+
+def _first_part(store: ResultStore) -> parts.Part:
+    """Part 0 of result ``r`` in ``store``: two rows."""
+    written = store.directory / "r" / "0-0.arrows"
+    written.parent.mkdir()
+    table = pa.table({"x": [1, 2]})
+    with pa.OSFile(str(written), "wb") as sink, pa.ipc.new_stream(sink, table.schema) as out:
+        out.write_table(table)
+    return parts.Part(0, "", written.name, 2, written.stat().st_size)
+
+
+@pytest.mark.parametrize("reported", [[0], [0, 2]], ids=["missing at the end", "out of order"])
+def test_a_part_its_task_did_not_report_fails_the_result(
+    tmp_path: Path, reported: list[int]
+) -> None:
+    store = ResultStore(tmp_path, new_key())
+    first = _first_part(store)
+    found = (dataclasses.replace(first, index=index) for index in reported)
+    read = parts.batches(store, "r", found, 2)
+    assert next(read).num_rows == 2  # part 0, as written
+    with pytest.raises(SparkFlightError) as missing:
+        next(read)
+    assert missing.value.error_class == "PART_NOT_FOUND"
+    assert "part 1 of 2 was not reported" in str(missing.value)
+    assert not (store.directory / "r").exists()  # what was written is released
 
 
 def test_a_large_result_is_read_lazily_in_order(spark: SparkSession) -> None:

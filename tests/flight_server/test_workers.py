@@ -77,3 +77,52 @@ def test_an_idle_worker_ends(monkeypatch: pytest.MonkeyPatch) -> None:
     worker.join(10.0)
     assert not worker.is_alive()
     assert workers._idle == []
+
+
+def test_ahead_pulls_in_order_on_a_worker_at_most_so_far_ahead() -> None:
+    pulled: list[int] = []
+    pulled_on: set[int] = set()
+
+    def source():
+        for item in range(10):
+            pulled.append(item)
+            pulled_on.add(_thread())
+            yield item
+
+    items = workers.ahead(source(), 2)
+    assert next(items) == 0
+    time.sleep(0.3)  # time enough to pull all ten, were it not bounded
+    assert len(pulled) <= 1 + 2 + 1  # the one read, two waiting, one pulled and held
+    assert list(items) == list(range(1, 10))
+    assert threading.get_ident() not in pulled_on
+
+
+def test_ahead_raises_an_error_in_turn_after_the_items_before_it() -> None:
+    def source():
+        yield 1
+        yield 2
+        raise KeyError("part 3")
+
+    items = workers.ahead(source(), 4)
+    assert [next(items), next(items)] == [1, 2]
+    with pytest.raises(KeyError, match="part 3"):
+        next(items)
+
+
+def test_ahead_stops_pulling_and_closes_the_source_when_the_reader_stops() -> None:
+    closed = threading.Event()
+    pulled: list[int] = []
+
+    def source():
+        try:
+            for item in range(1000):
+                pulled.append(item)
+                yield item
+        finally:
+            closed.set()
+
+    items = workers.ahead(source(), 1)
+    assert next(items) == 0
+    items.close()
+    assert closed.wait(5.0)
+    assert len(pulled) <= 3
