@@ -167,7 +167,9 @@ class ResultStore:
         read to the end)."""
         signed, ref = part_ref(body)
         path = self.check(signed, ref)
-        source = pa.memory_map(str(path))
+        # Read a batch at a time into memory freed once sent: the pages of a mapped file
+        # would count in the process's resident memory until the file is closed.
+        source = pa.OSFile(str(path))
         reader = pa.ipc.open_stream(source)
 
         def batches() -> Iterator[pa.RecordBatch]:
@@ -191,7 +193,7 @@ class ResultStore:
                     f"part {name} of result {result_id} is not in this store: released, "
                     "expired or lost",
                 )
-            with pa.memory_map(str(path)) as source:
+            with pa.OSFile(str(path)) as source:
                 yield from pa.ipc.open_stream(source)
             path.unlink(missing_ok=True)
 

@@ -258,7 +258,8 @@ def in_parts(
     writer = parts.writer(df, schema, result_id, store)
     rdd, reports = arrow_batch_rdd(writer), arrow_schema(writer)
     count = rdd.getNumPartitions()
-    waves = _wave_jobs(session.spark, count)
+    # A barrier stage runs all its tasks at once (see _start): one job writes every part.
+    waves = [list(range(count))] if rdd.isBarrier() else _wave_jobs(session.spark, count)
 
     def found() -> Iterator[parts.Part]:
         for message in _partition_messages(session, operation_id, rdd, waves):
