@@ -17,8 +17,9 @@ from sparkflight.plans import sparkflight_pb2 as sf
 
 ROWS = 72_000_000
 LABEL_WIDTH = 24
-# Spark partitions of about 55 MiB of Arrow each: the result is streamed a partition
-# at a time, so a partition (not the result) has to fit in the driver.
+# Spark partitions of about 55 MiB of Arrow each, sized (strings taken for 256 bytes) at
+# over a sixteenth of the driver's heap: computed into parts a wave at a time, they pass
+# through the server's disk, not its driver.
 PARTITIONS = 64
 QUERY = f"""
 SELECT id, id * 2 AS twice, id * 3 AS thrice,
