@@ -77,6 +77,29 @@ _TlsClientCa = Annotated[
     Path | None,
     typer.Option(help="PEM CA certificates: require client certificates they sign.", **_PEM),
 ]
+_AuthFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--auth-file",
+        envvar=AUTH_FILE_ENV,
+        help="Users and tokens that callers must authenticate as (see `sparkflight auth`); "
+        "without it nobody is authenticated.",
+        **_PEM,
+    ),
+]
+
+
+def _auth_options(auth_file: Path | None, token_ttl: float | None = None) -> dict[str, Any]:
+    """The server keyword arguments of ``auth_file`` (tokens living ``token_ttl`` seconds,
+    else the default); a bad auth file is a bad ``--auth-file``."""
+    from sparkflight.flight_server.auth import AuthFileError, server_options
+
+    try:
+        if token_ttl is None:
+            return server_options(auth_file)
+        return server_options(auth_file, token_ttl)
+    except AuthFileError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--auth-file") from None
 
 
 @app.command(epilog=SERVE_EXIT_STATUSES)
@@ -91,16 +114,7 @@ def serve(
     tls_cert: _TlsCert = None,
     tls_key: _TlsKey = None,
     tls_client_ca: _TlsClientCa = None,
-    auth_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--auth-file",
-            envvar=AUTH_FILE_ENV,
-            help="Users and tokens that callers must authenticate as (see `sparkflight auth`); "
-            "without it the server authenticates nobody.",
-            **_PEM,
-        ),
-    ] = None,
+    auth_file: _AuthFile = None,
     token_ttl: Annotated[
         float,
         typer.Option(
@@ -240,7 +254,6 @@ def serve(
     tls = _tls_files(tls_cert, tls_key, tls_client_ca)
     _require_server_extra()
     from sparkflight.flight_server import launch
-    from sparkflight.flight_server.auth import AuthFileError, server_options
     from sparkflight.flight_server.security import (
         InsecureBindError,
         check_bind_address,
@@ -253,10 +266,7 @@ def serve(
         )
     except InsecureBindError as exc:
         raise typer.BadParameter(str(exc), param_hint="--host") from None
-    try:
-        auth_options = server_options(auth_file, token_ttl)
-    except AuthFileError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--auth-file") from None
+    auth_options = _auth_options(auth_file, token_ttl)
     launch.configure_logging()
     limits = Limits(
         sessions_per_user=max_sessions_per_user or None,
@@ -327,28 +337,16 @@ def worker(
     tls_cert: _TlsCert = None,
     tls_key: _TlsKey = None,
     tls_client_ca: _TlsClientCa = None,
-    auth_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--auth-file",
-            envvar=AUTH_FILE_ENV,
-            help="Users and tokens that callers must authenticate as, as the server's.",
-            **_PEM,
-        ),
-    ] = None,
+    auth_file: _AuthFile = None,
 ) -> None:
     """Serve the parts of results that Spark tasks on this machine wrote into --store, to
     the tickets the server signed, until SIGINT or SIGTERM. Prints its URL on stdout."""
     tls = _tls_files(tls_cert, tls_key, tls_client_ca)
     _require_server_extra()
     from sparkflight.flight_server import launch
-    from sparkflight.flight_server.auth import AuthFileError, server_options
     from sparkflight.flight_server.part_service import PartService
 
-    try:
-        auth_options = server_options(auth_file)
-    except AuthFileError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--auth-file") from None
+    auth_options = _auth_options(auth_file)
     result_store = _result_store(store, key_file)
     launch.configure_logging()
     kwargs = (tls.server_kwargs() if tls is not None else {}) | auth_options

@@ -207,3 +207,23 @@ def test_serve_no_python_makes_the_server_refuse_python_functions(flags, python,
     result = runner.invoke(app, ["serve", *flags])
     assert isinstance(result.exception, Stopped)
     assert seen == {"python": python, "stopped": True}
+
+
+@pytest.mark.parametrize("command", ["serve", "worker"])
+def test_a_bad_auth_file_is_refused_before_anything_starts(command, tmp_path, monkeypatch):
+    import sparkflight.flight_server.runtime as runtime
+
+    def no_spark(*args, **kwargs):
+        raise AssertionError("Spark was started")
+
+    monkeypatch.setattr(runtime, "start_spark", no_spark)
+    auth_file = tmp_path / "auth.json"
+    auth_file.write_text("{not json")
+    key_file = tmp_path / "key"
+    key_file.write_bytes(b"k" * 32)
+    extra = ["--store", str(tmp_path / "store"), "--key-file", str(key_file)]
+    args = [command, "--auth-file", str(auth_file), *(extra if command == "worker" else [])]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    said = " ".join(line.strip(" │") for line in result.output.splitlines())
+    assert "Invalid value for --auth-file: cannot read auth file" in said
