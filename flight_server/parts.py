@@ -210,10 +210,10 @@ def writer(df: DataFrame, schema: pa.Schema, result_id: str, store: ResultStore)
     return positional.mapInArrow(write, result_store.PART_ROW)
 
 
-def reported(batch: pa.RecordBatch) -> list[Part]:
-    """The parts a batch of the writer's rows (:func:`writer`) reports."""
+def reported(rows: pa.RecordBatch | pa.Table) -> list[Part]:
+    """The parts some of the writer's rows (:func:`writer`) report."""
     return [
-        Part(r["part"], r["location"], r["name"], r["rows"], r["bytes"]) for r in batch.to_pylist()
+        Part(r["part"], r["location"], r["name"], r["rows"], r["bytes"]) for r in rows.to_pylist()
     ]
 
 
@@ -228,10 +228,8 @@ def compute(
     the operation's job context); the parts, in order. A part missing from the tasks'
     reports fails the result rather than leave rows out; parts of more than
     ``most_bytes`` in all fail it with ``LIMIT_EXCEEDED`` (the ``result_bytes`` limit)."""
-    rows = writer(df, schema, result_id, store).collect()
-    parts = sorted(
-        (Part(r.part, r.location, r.name, r.rows, r.bytes) for r in rows), key=lambda p: p.index
-    )
+    rows = writer(df, schema, result_id, store).toArrow()
+    parts = sorted(reported(rows), key=lambda p: p.index)
     try:
         check_at_most("result_bytes", most_bytes, sum(p.bytes for p in parts), "the result")
     except SparkFlightError:

@@ -220,8 +220,8 @@ def _start(
         if held is not None:
             return _driver_batches(df, held, schema)
         few = few_rows(df)
-        store = parts.configured()
-        if store is not None and not few and parts.chosen(df):
+        store = parts_store(df, few)
+        if store is not None:
             check_running(running)
             return in_parts(session, running.id, df, schema, store)
         rdd = arrow_batch_rdd(df)
@@ -245,6 +245,23 @@ def _start(
     else:
         messages = _partition_messages(session, running.id, rdd, jobs)
     return (pa.ipc.read_record_batch(pa.py_buffer(m), schema) for m in messages)
+
+
+def parts_store(df: DataFrame, few: bool | None = None) -> ResultStore | None:
+    """The result store ``df``'s result is computed into parts of, if it is: a store is
+    configured, the plan does not bound the result to few rows (:func:`few_rows`, or
+    ``few`` when already asked) and it is large (:func:`.parts.chosen`). Else None."""
+    store = parts.configured()
+    if store is None or (few_rows(df) if few is None else few) or not parts.chosen(df):
+        return None
+    return store
+
+
+def all_parts(session: Session, df: DataFrame, store: ResultStore) -> parts.Parts:
+    """``df``'s result computed into parts of ``store`` by one job (the endpoints of
+    ``GetFlightInfo``), within the session's ``result_bytes`` limit."""
+    most = session.limits.result_bytes
+    return parts.compute(df, arrow_schema(df), uuid.uuid4().hex, store, most)
 
 
 def in_parts(
@@ -395,17 +412,12 @@ def _once(function: Callable[..., bool]) -> Callable[..., bool]:
 
 
 def result_parts(
-    session: Session,
-    build: Callable[[], DataFrame],
-    store: parts.ResultStore,
-    headers: CallHeaders | None = None,
+    session: Session, build: Callable[[], DataFrame], headers: CallHeaders | None = None
 ) -> tuple[parts.Parts | None, DataFrame]:
-    """Compute the result of the DataFrame ``build`` makes into parts of ``store``, as an
+    """Compute the result of the DataFrame ``build`` makes into parts by one job, as an
     operation of ``session``; the parts (None, and nothing run, when it is not a result
-    computed in parts: :func:`.parts.chosen`) and the DataFrame."""
+    computed in parts: :func:`parts_store`) and the DataFrame."""
     with operation(session, headers) as running, job_context(session, running.id):
         df = build()
-        if few_rows(df) or not parts.chosen(df):
-            return None, df
-        most = session.limits.result_bytes
-        return parts.compute(df, arrow_schema(df), uuid.uuid4().hex, store, most), df
+        store = parts_store(df)
+        return (None if store is None else all_parts(session, df, store)), df

@@ -407,8 +407,7 @@ class SparkFlightServer(fl.FlightServerBase):
                 record.plan_ms += round((time.monotonic() - started) * 1000, 3)
 
         if headers.parts and self.parts_as_endpoints:
-            assert self.result_store is not None
-            found, df = result_parts(session, build, self.result_store, headers)
+            found, df = result_parts(session, build, headers)
             if found is not None:
                 return self._parts_redirect(found, headers)
             build = lambda: df  # noqa: E731 - translated once
@@ -453,10 +452,7 @@ class SparkFlightServer(fl.FlightServerBase):
         if self.result_store is not None:
             plan = checked_plan(session, command)
             found, df = result_parts(
-                session,
-                lambda: translate_plan(session, plan),
-                self.result_store,
-                self._headers(context),
+                session, lambda: translate_plan(session, plan), self._headers(context)
             )
             if found is not None:
                 return parts.flight_info(self.result_store, found, descriptor)

@@ -177,9 +177,9 @@ class FlightSqlEndpoint:
         if prepared is None:
             raise _unsupported(command.name)
         planned = self.statements.plan(call.session, prepared, call.lifetime.cancelled)
-        store = parts.configured()
         if isinstance(planned, parts.Parts):
-            assert store is not None
+            store = parts.configured()
+            assert store is not None  # it computed the parts
             return parts.flight_info(store, planned, descriptor)
         result_id, result = planned
         endpoints = [fl.FlightEndpoint(_ticket(result_id, i), []) for i in result.slices]

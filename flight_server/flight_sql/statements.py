@@ -27,7 +27,12 @@ from sparkflight.flight_server.errors import (
     SparkFlightError,
 )
 from sparkflight.flight_server.operations import Cancelled, job_context, operation
-from sparkflight.flight_server.results import arrow_batch_rdd, arrow_schema, few_rows
+from sparkflight.flight_server.results import (
+    all_parts,
+    arrow_batch_rdd,
+    arrow_schema,
+    parts_store,
+)
 from sparkflight.flight_server.sessions import Session
 from sparkflight.flight_server.translate import translate_plan
 
@@ -182,12 +187,9 @@ class Statements:
         schema: pa.Schema | None = None
         with operation(session, cancelled=cancelled) as running, job_context(session, running.id):
             frames = list(self.frames(session, prepared))
-            store = parts.configured()
-            if store is not None and len(frames) == 1:
-                df = frames[0]
-                if not few_rows(df) and parts.chosen(df):
-                    most = session.limits.result_bytes
-                    return parts.compute(df, arrow_schema(df), uuid.uuid4().hex, store, most)
+            store = parts_store(frames[0]) if len(frames) == 1 else None
+            if store is not None:
+                return all_parts(session, frames[0], store)
             for df in frames:
                 df_schema = arrow_schema(df)
                 if schema is None:
